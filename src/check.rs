@@ -1,0 +1,305 @@
+//! Checking files: read → structure → values → referential → charter for each file, in
+//! parallel with rayon (a panic in one file becomes an F001 finding for that file), then the
+//! batch rules across files, then the sink: severity overrides of the configuration applied
+//! in one place, findings sorted, statuses settled. Nothing here prints.
+
+use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::{Config, Override};
+use crate::finding::{Finding, Severity};
+use crate::inputs::Input;
+use crate::referential::Referential;
+use crate::schema::{Schemas, SheetKind};
+use crate::sheet::Bilan;
+use crate::workbook::{self, ReadError};
+
+/// The status of a file (spec §7.9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Valid,
+    ValidWithWarnings,
+    Invalid,
+    Unreadable,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::ValidWithWarnings => "valid-with-warnings",
+            Status::Invalid => "invalid",
+            Status::Unreadable => "unreadable",
+        }
+    }
+
+    /// The French label of the consolidated workbook.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Status::Valid => "Conforme",
+            Status::ValidWithWarnings => "Conforme avec avertissements",
+            Status::Invalid => "Non conforme",
+            Status::Unreadable => "Illisible",
+        }
+    }
+}
+
+/// Everything a check needs besides the files.
+#[derive(Clone)]
+pub struct Checker {
+    pub schemas: Arc<Schemas>,
+    pub config: Config,
+    pub referential: Referential,
+    /// Keep each file's data after the check (consolidation needs it; checking does not).
+    pub keep_data: bool,
+}
+
+/// The outcome for one file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub reseau: Option<String>,
+    pub annee: Option<i32>,
+    pub status: Status,
+    pub findings: Vec<Finding>,
+    pub bilan: Option<Bilan>,
+    /// Where `Code réseau` is (for B001).
+    code_cell: Option<(u32, u32)>,
+}
+
+impl FileReport {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+}
+
+/// The outcome of a batch.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub files: Vec<FileReport>,
+    pub batch: Vec<Finding>,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.files.iter().map(|f| f.count(severity)).sum::<usize>()
+            + self.batch.iter().filter(|f| f.severity == severity).count()
+    }
+
+    pub fn count_status(&self, status: Status) -> usize {
+        self.files.iter().filter(|f| f.status == status).count()
+    }
+}
+
+impl Checker {
+    pub fn new(config: Config, referential: Referential, schemas: Arc<Schemas>) -> Checker {
+        Checker {
+            schemas,
+            config,
+            referential,
+            keep_data: false,
+        }
+    }
+
+    pub fn year(&self) -> Option<i32> {
+        self.config.annee
+    }
+
+    /// Checks every input (in parallel on the current rayon pool) and runs the batch rules.
+    /// `b002` says whether missing networks are listed (a folder was given, or consolidation).
+    pub fn check_inputs(&self, inputs: &[Input], b002: bool) -> Report {
+        let mut files: Vec<FileReport> = inputs.par_iter().map(|input| self.check_input(input)).collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut batch = Vec::new();
+        duplicate_networks(&mut files);
+        if b002 {
+            if let Some(year) = self.year() {
+                batch = missing_networks(&files, &self.referential, year);
+            }
+        }
+        for f in &mut files {
+            self.settle(&mut f.findings);
+            f.status = status_of(&f.findings);
+        }
+        self.settle(&mut batch);
+        Report { files, batch }
+    }
+
+    fn check_input(&self, input: &Input) -> FileReport {
+        match input {
+            Input::File { path, format } => {
+                let result = std::panic::catch_unwind(AssertUnwindSafe(|| self.check_file(path, *format)));
+                result.unwrap_or_else(|_| {
+                    unreadable(
+                        path,
+                        Finding::new(
+                            "F001",
+                            "le fichier n'a pas pu être vérifié à cause d'une erreur interne de l'outil : signalez-le à la Région en joignant le fichier",
+                        ),
+                    )
+                })
+            }
+            Input::Unsupported { path } => {
+                let ext = path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+                let what = if ext.is_empty() { "sans extension".to_string() } else { format!("« .{ext} »") };
+                unreadable(
+                    path,
+                    Finding::new(
+                        "F002",
+                        format!("le format {what} n'est pas pris en charge : transmettez le tableau de bord au format .xlsx, .xlsm, .xlsb, .xls ou .ods"),
+                    ),
+                )
+            }
+            Input::Unreadable { path, reason } => unreadable(path, Finding::new("F001", reason.clone())),
+        }
+    }
+
+    /// Checks one file whose extension promises `format`.
+    pub fn check_file(&self, path: &Path, format: workbook::Format) -> FileReport {
+        match workbook::read_file(path, format, &self.config.limits) {
+            Ok(wb) => self.check_workbook(path, &wb),
+            Err(ReadError::Unreadable(m)) => unreadable(path, Finding::new("F001", m)),
+            Err(ReadError::Limit(m)) => unreadable(path, Finding::new("F003", m)),
+        }
+    }
+
+    /// Checks a workbook already read (file, sheet, value and charter rules; no batch rule).
+    pub fn check_workbook(&self, path: &Path, wb: &workbook::RawWorkbook) -> FileReport {
+        let schemas = &self.schemas;
+        let mut findings = Vec::new();
+        let mut bilan = crate::sheet::read_structure(wb, schemas, &mut findings);
+        crate::validate::check_values(&mut bilan, schemas, &mut findings);
+        crate::referential::check(&bilan, schemas, &self.referential, self.year(), &mut findings);
+        crate::charter::check(&bilan, schemas, self.config.deadline, &mut findings);
+        let ident = schemas.sheet(SheetKind::Identification);
+        let form = bilan.identification();
+        let reseau = form
+            .and_then(|f| f.get(ident.index("code_reseau")))
+            .and_then(|v| v.as_text())
+            .map(str::to_string);
+        let annee = form
+            .and_then(|f| f.get(ident.index("annee")))
+            .and_then(|v| v.as_int())
+            .and_then(|y| i32::try_from(y).ok());
+        let code_cell = bilan
+            .sheet(SheetKind::Identification)
+            .zip(form)
+            .and_then(|(s, f)| s.cell_position(f, ident.index("code_reseau")));
+        FileReport {
+            path: path.to_path_buf(),
+            reseau,
+            annee,
+            status: status_of(&findings),
+            findings,
+            bilan: self.keep_data.then_some(bilan),
+            code_cell,
+        }
+    }
+
+    /// The sink: configuration overrides, then the order of spec §7.12.
+    fn settle(&self, findings: &mut Vec<Finding>) {
+        findings.retain_mut(|f| match self.config.overrides.get(f.code) {
+            Some(Override::Off) => false,
+            Some(Override::Severity(s)) => {
+                f.severity = *s;
+                true
+            }
+            None => true,
+        });
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+}
+
+fn unreadable(path: &Path, finding: Finding) -> FileReport {
+    FileReport {
+        path: path.to_path_buf(),
+        reseau: None,
+        annee: None,
+        status: Status::Unreadable,
+        findings: vec![finding],
+        bilan: None,
+        code_cell: None,
+    }
+}
+
+/// Status of a file from its findings (after overrides).
+pub fn status_of(findings: &[Finding]) -> Status {
+    if findings.iter().any(|f| f.code.starts_with('F')) {
+        Status::Unreadable
+    } else if findings.iter().any(|f| f.severity == Severity::Error) {
+        Status::Invalid
+    } else if findings.iter().any(|f| f.severity == Severity::Warning) {
+        Status::ValidWithWarnings
+    } else {
+        Status::Valid
+    }
+}
+
+/// B001: two files with the same network and year; a finding on each, at its Code réseau.
+fn duplicate_networks(files: &mut [FileReport]) {
+    let mut groups: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
+    for (i, f) in files.iter().enumerate() {
+        if let (Some(r), Some(a)) = (&f.reseau, f.annee) {
+            groups.entry((r.to_uppercase(), a)).or_default().push(i);
+        }
+    }
+    for ((code, year), members) in groups {
+        if members.len() < 2 {
+            continue;
+        }
+        for &i in &members {
+            let others: Vec<String> = members
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| format!("« {} »", files[j].path.display()))
+                .collect();
+            let mut finding = Finding::new(
+                "B001",
+                format!(
+                    "le bilan {year} du réseau {code} figure aussi dans {} : gardez la version définitive et retirez l'autre du lot",
+                    others.join(", ")
+                ),
+            )
+            .sheet(SheetKind::Identification)
+            .value(files[i].reseau.clone());
+            if let Some((r, c)) = files[i].code_cell {
+                finding = finding.at(r, c);
+            }
+            files[i].findings.push(finding);
+        }
+    }
+}
+
+/// B002: networks of the referential with no file for `year`.
+fn missing_networks(files: &[FileReport], referential: &Referential, year: i32) -> Vec<Finding> {
+    referential
+        .networks
+        .iter()
+        .filter(|n| {
+            !files.iter().any(|f| match (&f.reseau, f.status) {
+                (Some(r), _) => r.eq_ignore_ascii_case(&n.code) && f.annee.is_none_or(|a| a == year),
+                (None, Status::Unreadable) => file_names_code(&f.path, &n.code),
+                _ => false,
+            })
+        })
+        .map(|n| {
+            let mut f = Finding::new(
+                "B002",
+                format!("le réseau {} ({}) n'a transmis aucun tableau de bord pour {year} : relancez-le", n.code, n.nom),
+            );
+            f.reseau = Some(n.code.clone());
+            f
+        })
+        .collect()
+}
+
+/// Whether a file's name holds a network code (an unreadable file still tells who sent it).
+pub fn file_names_code(path: &Path, code: &str) -> bool {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_uppercase().contains(&code.to_uppercase()))
+        .unwrap_or(false)
+}

@@ -1,0 +1,239 @@
+//! The command line: clap definitions and what each command does with the library. This is
+//! where errors get their context and outcomes become exit codes (spec §6); the checks
+//! themselves never print.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::check::Checker;
+use crate::config::Config;
+use crate::finding::Severity;
+use crate::referential::Referential;
+use crate::schema::Schemas;
+
+/// Exit status (spec §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// No error finding.
+    Success = 0,
+    /// At least one error finding (or a warning with `--strict`).
+    Findings = 1,
+    /// The tool could not do its job.
+    Failure = 2,
+}
+
+/// Vérifie et consolide les tableaux de bord des réseaux SPRO-EP (Région Centre-Val de Loire).
+#[derive(Debug, Parser)]
+#[command(name = "spro", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Vérifie des tableaux de bord (fichiers ou dossiers, parcourus récursivement).
+    Check(CheckArgs),
+    /// Affiche le catalogue des règles (code, nom, sévérité, source).
+    Rules {
+        /// Produit le catalogue complet en Markdown (le contenu de docs/rules.md).
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Explique une règle : ce qu'elle vérifie, pourquoi, comment corriger, un exemple.
+    Explain {
+        /// Code de la règle, par exemple C005.
+        code: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Fichiers (.xlsx, .xlsm, .xlsb, .xls, .ods) ou dossiers à vérifier.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Année du bilan attendue (active R003 et, pour un dossier, B002).
+    #[arg(long, value_parser = clap::value_parser!(i32).range(2015..=2100))]
+    pub annee: Option<i32>,
+    /// Format du rapport.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Écrit le rapport dans ce fichier (écriture atomique) plutôt que sur la sortie standard.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Les avertissements font aussi échouer la vérification (code de sortie 1).
+    #[arg(long)]
+    pub strict: bool,
+    /// Fichier de configuration (par défaut : spro.toml du dossier courant, s'il existe).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Référentiel des réseaux (JSON) à utiliser à la place de celui fourni.
+    #[arg(long)]
+    pub referentiel: Option<PathBuf>,
+    /// Dossier de schémas JSON à utiliser à la place de ceux intégrés.
+    #[arg(long)]
+    pub schemas: Option<PathBuf>,
+    /// Nombre de fils d'exécution (par défaut : tous les cœurs).
+    #[arg(short = 'j', long = "jobs")]
+    pub jobs: Option<usize>,
+}
+
+/// An error of the tool itself (exit 2), in French.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct CliError(pub String);
+
+fn err(e: impl std::fmt::Display) -> CliError {
+    CliError(e.to_string())
+}
+
+/// Runs the command line and returns the exit status.
+pub fn run(cli: Cli) -> Result<Exit, CliError> {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules { markdown } => {
+            let text = if markdown { crate::rules::rules_markdown() } else { rules_table() };
+            print_stdout(&text)?;
+            Ok(Exit::Success)
+        }
+        Command::Explain { code } => match crate::rules::rule(&code) {
+            Some(rule) => {
+                print_stdout(&crate::rules::explain(rule))?;
+                Ok(Exit::Success)
+            }
+            None => Err(CliError(format!(
+                "« {code} » n'est pas un code de règle connu : « spro rules » les liste tous"
+            ))),
+        },
+    }
+}
+
+fn rules_table() -> String {
+    let mut s = String::new();
+    for r in crate::rules::RULES {
+        s.push_str(&format!("{:<5} {:<30} {:<8} {}\n", r.code, r.name, r.severity.as_str(), r.source));
+    }
+    s
+}
+
+fn print_stdout(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`spro rules | head`) is not a failure of the tool.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError(format!("impossible d'écrire sur la sortie standard : {e}"))),
+    }
+}
+
+/// Loads the configuration: `--config`, else `spro.toml` in the current folder, else defaults;
+/// then the command line wins.
+pub fn load_config(config: Option<&Path>, annee: Option<i32>, referentiel: Option<&Path>) -> Result<Config, CliError> {
+    let mut c = match config {
+        Some(p) => Config::load(p).map_err(err)?,
+        None if Path::new("spro.toml").is_file() => Config::load(Path::new("spro.toml")).map_err(err)?,
+        None => Config::default(),
+    };
+    if annee.is_some() {
+        c.annee = annee;
+    }
+    if let Some(r) = referentiel {
+        c.referentiel = Some(r.to_path_buf());
+    }
+    Ok(c)
+}
+
+/// Builds the checker from the configuration and the `--schemas` folder.
+pub fn checker(config: Config, schemas: Option<&Path>) -> Result<Checker, CliError> {
+    let referential = match &config.referentiel {
+        Some(p) => Referential::load(p).map_err(err)?,
+        None => Referential::embedded(),
+    };
+    let schemas = match schemas {
+        Some(dir) => Schemas::from_dir(dir).map_err(err)?,
+        None => Schemas::embedded(),
+    };
+    Ok(Checker::new(config, referential, schemas))
+}
+
+fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(j) = jobs {
+        if j == 0 {
+            return Err(CliError("-j attend un nombre de fils supérieur à 0".into()));
+        }
+        b = b.num_threads(j);
+    }
+    b.build().map_err(err)
+}
+
+fn check(args: CheckArgs) -> Result<Exit, CliError> {
+    let config = load_config(args.config.as_deref(), args.annee, args.referentiel.as_deref())?;
+    let checker = checker(config, args.schemas.as_deref())?;
+    let (inputs, any_folder) = crate::inputs::collect(&args.paths).map_err(err)?;
+    if let Some(out) = &args.output {
+        refuse_overwriting_input(out, &inputs)?;
+    }
+    let report = pool(args.jobs)?.install(|| checker.check_inputs(&inputs, any_folder));
+    let text = match args.format {
+        OutputFormat::Human => {
+            let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            crate::report::human::render(&report, color)
+        }
+        OutputFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&crate::report::json::render(&report)).map_err(err)?;
+            s.push('\n');
+            s
+        }
+    };
+    match &args.output {
+        Some(path) => write_atomic(path, text.as_bytes())?,
+        None => print_stdout(&text)?,
+    }
+    let failing = report.count(Severity::Error) > 0 || (args.strict && report.count(Severity::Warning) > 0);
+    Ok(if failing { Exit::Findings } else { Exit::Success })
+}
+
+/// Refuses to write `out` over one of the inputs.
+pub fn refuse_overwriting_input(out: &Path, inputs: &[crate::inputs::Input]) -> Result<(), CliError> {
+    let Ok(target) = std::fs::canonicalize(out) else { return Ok(()) };
+    for input in inputs {
+        if std::fs::canonicalize(input.path()).is_ok_and(|p| p == target) {
+            return Err(CliError(format!(
+                "refus d'écrire « {} » : c'est l'un des fichiers vérifiés ; choisissez un autre nom de sortie",
+                out.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, then renames it, so
+/// an interrupted run never leaves a half-written file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let fail = |e: &dyn std::fmt::Display| CliError(format!("impossible d'écrire « {} » : {e}", path.display()));
+    if !dir.is_dir() {
+        std::fs::create_dir_all(&dir).map_err(|e| fail(&e))?;
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".spro-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(|e| fail(&e))?;
+    tmp.write_all(bytes).map_err(|e| fail(&e))?;
+    tmp.as_file().sync_all().map_err(|e| fail(&e))?;
+    tmp.persist(path).map_err(|e| fail(&e.error))?;
+    Ok(())
+}

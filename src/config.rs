@@ -1,0 +1,239 @@
+//! `spro.toml`: the year, the referential, the transmission deadline, per-rule severity
+//! overrides and the safety limits (tool spec, "Configuration"; spec §7.13). Unknown keys and
+//! bad values are errors that name the key, so a typo never silently changes a check.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::finding::Severity;
+
+/// Safety limits (spec §4.1, F003).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub taille_fichier_mo: u64,
+    pub taille_decompressee_mo: u64,
+    pub lignes_par_feuille: u32,
+    pub colonnes_par_feuille: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            taille_fichier_mo: 50,
+            taille_decompressee_mo: 500,
+            lignes_par_feuille: 100_000,
+            colonnes_par_feuille: 200,
+        }
+    }
+}
+
+impl Limits {
+    pub fn file_bytes(&self) -> u64 {
+        self.taille_fichier_mo.saturating_mul(1024 * 1024)
+    }
+
+    pub fn uncompressed_bytes(&self) -> u64 {
+        self.taille_decompressee_mo.saturating_mul(1024 * 1024)
+    }
+}
+
+/// A severity override: a rule turned off or given another severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Override {
+    Off,
+    Severity(Severity),
+}
+
+/// The transmission deadline: a full date, or a day of the year after the bilan year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deadline {
+    Date(NaiveDate),
+    DayOfNextYear { month: u32, day: u32 },
+}
+
+impl Default for Deadline {
+    fn default() -> Self {
+        Deadline::DayOfNextYear { month: 3, day: 31 }
+    }
+}
+
+impl Deadline {
+    /// The deadline for a bilan of `year`.
+    pub fn for_year(self, year: i32) -> Option<NaiveDate> {
+        match self {
+            Deadline::Date(d) => Some(d),
+            Deadline::DayOfNextYear { month, day } => NaiveDate::from_ymd_opt(year + 1, month, day),
+        }
+    }
+
+    fn parse(s: &str) -> Option<Deadline> {
+        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            return Some(Deadline::Date(d));
+        }
+        let (m, d) = s.split_once('-')?;
+        if m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        let (month, day) = (m.parse().ok()?, d.parse().ok()?);
+        // 2024 is a leap year: 02-29 is accepted and then only exists in leap years.
+        NaiveDate::from_ymd_opt(2024, month, day)?;
+        Some(Deadline::DayOfNextYear { month, day })
+    }
+}
+
+/// The configuration as used by the checker, after merging file and command line.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub annee: Option<i32>,
+    pub referentiel: Option<PathBuf>,
+    pub deadline: Deadline,
+    pub overrides: BTreeMap<String, Override>,
+    pub limits: Limits,
+    /// Where the configuration came from, for messages and the consolidated workbook.
+    pub source: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    annee: Option<i32>,
+    referentiel: Option<String>,
+    date_limite_transmission: Option<String>,
+    #[serde(default)]
+    regles: BTreeMap<String, String>,
+    #[serde(default)]
+    limites: Limits,
+}
+
+/// Why the configuration cannot be used (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("impossible de lire la configuration {path} : {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("configuration {path} invalide : {message}")]
+    Invalid { path: String, message: String },
+}
+
+impl Config {
+    /// Loads `path`. Paths inside it are relative to its folder.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Parses the text of a configuration file found at `path`.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.display().to_string(),
+            message,
+        };
+        let file: File = toml::from_str(text).map_err(|e| invalid(toml_message(&e)))?;
+        let mut config = Config {
+            source: Some(path.to_path_buf()),
+            limits: file.limites,
+            ..Config::default()
+        };
+        if let Some(year) = file.annee {
+            if !(2015..=2100).contains(&year) {
+                return Err(invalid(format!("clé « annee » : {year} n'est pas une année entre 2015 et 2100")));
+            }
+            config.annee = Some(year);
+        }
+        if let Some(r) = file.referentiel {
+            let base = path.parent().unwrap_or(Path::new("."));
+            config.referentiel = Some(base.join(r));
+        }
+        if let Some(d) = file.date_limite_transmission {
+            config.deadline = Deadline::parse(&d).ok_or_else(|| {
+                invalid(format!(
+                    "clé « date_limite_transmission » : « {d} » n'est ni une date AAAA-MM-JJ ni un jour MM-JJ"
+                ))
+            })?;
+        }
+        for (code, value) in file.regles {
+            let rule = crate::rules::rule(&code)
+                .ok_or_else(|| invalid(format!("clé « regles.{code} » : {code} n'est pas un code de règle connu")))?;
+            let o = match value.to_lowercase().as_str() {
+                "off" => Override::Off,
+                "info" => Override::Severity(Severity::Info),
+                "warning" => Override::Severity(Severity::Warning),
+                "error" => Override::Severity(Severity::Error),
+                _ => {
+                    return Err(invalid(format!(
+                        "clé « regles.{code} » : « {value} » n'est pas une sévérité (off, info, warning ou error)"
+                    )))
+                }
+            };
+            config.overrides.insert(rule.code.to_string(), o);
+        }
+        let l = &config.limits;
+        for (key, v) in [
+            ("taille_fichier_mo", l.taille_fichier_mo),
+            ("taille_decompressee_mo", l.taille_decompressee_mo),
+            ("lignes_par_feuille", u64::from(l.lignes_par_feuille)),
+            ("colonnes_par_feuille", u64::from(l.colonnes_par_feuille)),
+        ] {
+            if v == 0 {
+                return Err(invalid(format!("clé « limites.{key} » : la limite doit être supérieure à 0")));
+            }
+        }
+        Ok(config)
+    }
+}
+
+fn toml_message(e: &toml::de::Error) -> String {
+    let m = e.message();
+    if let Some(rest) = m.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        return format!("clé inconnue « {key} »");
+    }
+    m.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(t: &str) -> Result<Config, ConfigError> {
+        Config::parse(t, Path::new("conf/spro.toml"))
+    }
+
+    #[test]
+    fn full_configuration() {
+        let c = parse(
+            "annee = 2025\nreferentiel = \"ref.json\"\ndate_limite_transmission = \"04-15\"\n[regles]\nC010 = \"off\"\nc017 = \"error\"\n[limites]\nlignes_par_feuille = 10\n",
+        )
+        .unwrap();
+        assert_eq!(c.annee, Some(2025));
+        assert_eq!(c.referentiel, Some(PathBuf::from("conf/ref.json")));
+        assert_eq!(c.deadline.for_year(2025), NaiveDate::from_ymd_opt(2026, 4, 15));
+        assert_eq!(c.overrides["C010"], Override::Off);
+        assert_eq!(c.overrides["C017"], Override::Severity(Severity::Error));
+        assert_eq!(c.limits.lignes_par_feuille, 10);
+        assert_eq!(c.limits.colonnes_par_feuille, 200);
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let msg = |t: &str| parse(t).unwrap_err().to_string();
+        assert!(msg("anne = 2025").contains("« anne »"));
+        assert!(msg("[limites]\nlignes = 3").contains("« lignes »"));
+        assert!(msg("[regles]\nC999 = \"off\"").contains("regles.C999"));
+        assert!(msg("[regles]\nC010 = \"faible\"").contains("regles.C010"));
+        assert!(msg("date_limite_transmission = \"31/03\"").contains("date_limite_transmission"));
+        assert!(msg("annee = 25").contains("annee"));
+    }
+
+    #[test]
+    fn full_date_deadline() {
+        let c = parse("date_limite_transmission = \"2026-04-30\"").unwrap();
+        assert_eq!(c.deadline.for_year(2025), NaiveDate::from_ymd_opt(2026, 4, 30));
+    }
+}

@@ -1,0 +1,181 @@
+//! Findings: what a rule returns. A finding names its rule, where the problem is (sheet and
+//! cell), what the user sees there, and a French message that says what to do. Rules only
+//! build findings; severities are settled once, by [`crate::check::Sink`], from the catalogue
+//! and the configuration.
+
+use serde::Serialize;
+
+use crate::schema::SheetKind;
+
+/// How serious a finding is. Ordered from the least to the most serious.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// The French word a coordinator reads.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Severity::Info => "information",
+            Severity::Warning => "avertissement",
+            Severity::Error => "erreur",
+        }
+    }
+}
+
+/// Where a finding is: a sheet (canonical name, or the actual name of an unknown sheet) and,
+/// when there is one, a cell (0-based row and column, shown A1-style).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub sheet: Option<SheetRef>,
+    pub cell: Option<(u32, u32)>,
+}
+
+/// A sheet as findings name it: one of the six sheets, or an extra one by its own name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SheetRef {
+    Known(SheetKind),
+    Other(String),
+}
+
+impl SheetRef {
+    pub fn name(&self) -> &str {
+        match self {
+            SheetRef::Known(k) => k.name(),
+            SheetRef::Other(n) => n,
+        }
+    }
+
+    fn order(&self) -> usize {
+        match self {
+            SheetRef::Known(k) => *k as usize,
+            SheetRef::Other(_) => SheetKind::ALL.len(),
+        }
+    }
+}
+
+/// One problem found in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub code: &'static str,
+    /// Severity set by the rule for this case (some rules have two); the sink may override it.
+    pub severity: Severity,
+    pub location: Location,
+    pub message: String,
+    /// The cell as the user sees it, as text; `None` when empty.
+    pub value: Option<String>,
+    /// Network code, only for batch findings (B002).
+    pub reseau: Option<String>,
+}
+
+impl Finding {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Finding {
+            code,
+            severity: crate::rules::rule(code).map_or(Severity::Error, |r| r.severity),
+            location: Location {
+                sheet: None,
+                cell: None,
+            },
+            message: message.into(),
+            value: None,
+            reseau: None,
+        }
+    }
+
+    pub fn sheet(mut self, kind: SheetKind) -> Self {
+        self.location.sheet = Some(SheetRef::Known(kind));
+        self
+    }
+
+    pub fn other_sheet(mut self, name: &str) -> Self {
+        self.location.sheet = Some(SheetRef::Other(name.to_string()));
+        self
+    }
+
+    /// The cell, 0-based (row, column).
+    pub fn at(mut self, row: u32, col: u32) -> Self {
+        self.location.cell = Some((row, col));
+        self
+    }
+
+    pub fn value(mut self, value: Option<String>) -> Self {
+        self.value = value;
+        self
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn sheet_name(&self) -> Option<&str> {
+        self.location.sheet.as_ref().map(SheetRef::name)
+    }
+
+    pub fn cell_a1(&self) -> Option<String> {
+        self.location.cell.map(|(r, c)| a1(r, c))
+    }
+
+    pub fn row_number(&self) -> Option<u32> {
+        self.location.cell.map(|(r, _)| r + 1)
+    }
+
+    pub fn column_letters(&self) -> Option<String> {
+        self.location.cell.map(|(_, c)| column_letters(c))
+    }
+
+    /// Sort key of spec §7.12: sheet order of §1, row, column, code (file-level first).
+    pub fn sort_key(&self) -> (usize, String, u32, u32, &'static str) {
+        let (order, other) = match &self.location.sheet {
+            None => (0, String::new()),
+            Some(s) => (s.order() + 1, s.name().to_string()),
+        };
+        let (r, c) = self.location.cell.unwrap_or((0, 0));
+        (order, other, r, c, self.code)
+    }
+}
+
+/// Column letters of a 0-based column index: 0 → A, 25 → Z, 26 → AA, 16383 → XFD.
+pub fn column_letters(col: u32) -> String {
+    let mut n = col as u64 + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        letters.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+/// A1 reference of a 0-based (row, column).
+pub fn a1(row: u32, col: u32) -> String {
+    format!("{}{}", column_letters(col), row as u64 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_references() {
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(6, 14), "O7");
+        assert_eq!(a1(0, 25), "Z1");
+        assert_eq!(a1(0, 26), "AA1");
+        assert_eq!(a1(1_048_575, 16_383), "XFD1048576");
+    }
+}

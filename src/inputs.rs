@@ -1,0 +1,137 @@
+//! Which files a command works on: files given explicitly, and folders walked recursively in
+//! sorted order, skipping lock files, AppleDouble files and hidden files (spec §1). Symlink
+//! loops are walked once; the same file given twice is checked once.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::workbook::Format;
+
+/// One input: a file to check, or a problem to report on a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A file to read, with the format its extension promises.
+    File { path: PathBuf, format: Format },
+    /// A file given explicitly with an extension we do not accept (F002).
+    Unsupported { path: PathBuf },
+    /// A file or folder that cannot be read (F001).
+    Unreadable { path: PathBuf, reason: String },
+}
+
+impl Input {
+    pub fn path(&self) -> &Path {
+        match self {
+            Input::File { path, .. } | Input::Unsupported { path } | Input::Unreadable { path, .. } => path,
+        }
+    }
+}
+
+/// Why the inputs cannot be listed (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("« {0} » n'existe pas : vérifiez le chemin")]
+    NotFound(String),
+}
+
+/// Whether a file found in a folder is skipped: lock files, AppleDouble files, hidden files.
+pub fn is_skipped(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with("~$")
+}
+
+/// Lists the inputs of `paths`, sorted by path, without duplicates.
+pub fn collect(paths: &[PathBuf]) -> Result<(Vec<Input>, bool), InputError> {
+    let mut out = Vec::new();
+    let mut any_folder = false;
+    let mut seen = BTreeSet::new();
+    for path in paths {
+        let meta = std::fs::metadata(path);
+        match meta {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if std::fs::symlink_metadata(path).is_ok() {
+                    out.push(Input::Unreadable {
+                        path: path.clone(),
+                        reason: "le lien symbolique ne mène à aucun fichier".into(),
+                    });
+                    continue;
+                }
+                return Err(InputError::NotFound(path.display().to_string()));
+            }
+            Err(e) => out.push(Input::Unreadable {
+                path: path.clone(),
+                reason: format!("le chemin ne peut pas être lu ({e})"),
+            }),
+            Ok(m) if m.is_dir() => {
+                any_folder = true;
+                let mut visited = BTreeSet::new();
+                walk(path, &mut out, &mut visited);
+            }
+            Ok(_) => match Format::from_path(path) {
+                Some(format) => out.push(Input::File {
+                    path: path.clone(),
+                    format,
+                }),
+                None => out.push(Input::Unsupported { path: path.clone() }),
+            },
+        }
+    }
+    out.retain(|input| {
+        let key = std::fs::canonicalize(input.path()).unwrap_or_else(|_| input.path().to_path_buf());
+        seen.insert(key)
+    });
+    out.sort_by(|a, b| a.path().cmp(b.path()));
+    Ok((out, any_folder))
+}
+
+fn walk(dir: &Path, out: &mut Vec<Input>, visited: &mut BTreeSet<PathBuf>) {
+    let canonical = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if !visited.insert(canonical) {
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            out.push(Input::Unreadable {
+                path: dir.to_path_buf(),
+                reason: format!("le dossier ne peut pas être lu ({e})"),
+            });
+            return;
+        }
+    };
+    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    children.sort();
+    for child in children {
+        let name = child.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if is_skipped(&name) {
+            continue;
+        }
+        match std::fs::metadata(&child) {
+            Ok(m) if m.is_dir() => walk(&child, out, visited),
+            Ok(_) => {
+                if let Some(format) = Format::from_path(&child) {
+                    out.push(Input::File { path: child, format });
+                }
+            }
+            Err(_) => {
+                if Format::from_path(&child).is_some() {
+                    out.push(Input::Unreadable {
+                        path: child,
+                        reason: "le fichier ne peut pas être lu (lien cassé ou accès refusé)".into(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skipped_names() {
+        for name in ["~$bilan.xlsx", ".~lock.bilan.ods#", "._bilan.xlsx", ".cache"] {
+            assert!(is_skipped(name), "{name}");
+        }
+        assert!(!is_skipped("36-CHX.xlsx"));
+    }
+}

@@ -1,0 +1,25 @@
+//! `spro-bilans`: checks the tableaux de bord that the local SPRO-EP networks of the Région
+//! Centre-Val de Loire send every year, and consolidates them.
+//!
+//! Data flows one way: [`workbook`] reads a file (calamine) into raw cells → [`sheet`] finds
+//! sheets, headers and rows → [`values`] reads each cell as its [`schema`] column asks →
+//! [`validate`] runs the JSON Schemas, then [`referential`] and [`charter`] run the rules
+//! across sheets → [`check`] adds the batch rules, applies the configuration and sorts →
+//! [`report`] renders. The rule catalogue is [`rules`].
+
+pub mod charter;
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod finding;
+pub mod inputs;
+pub mod norm;
+pub mod referential;
+pub mod report;
+pub mod rules;
+pub mod schema;
+pub mod sheet;
+pub mod siret;
+pub mod validate;
+pub mod values;
+pub mod workbook;

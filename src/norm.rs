@@ -1,0 +1,107 @@
+//! The one normalisation used for every comparison (spec §7.1) and the "vouliez-vous dire"
+//! suggestion (spec §7.5). Everything that matches a header, a label, a sheet name, an enum
+//! value, Oui/Non or a structure name goes through [`norm`]; nothing else compares text.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Normalises `s` for comparison: NFKD, accents dropped, lowercase, typographic apostrophes
+/// made straight, every run of white space (non-breaking and thin spaces, line breaks
+/// included) made one space, trimmed, and a trailing `:` or `*` dropped.
+pub fn norm(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.nfkd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        let c = match c {
+            '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}' => '\'',
+            c => c,
+        };
+        if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        for l in c.to_lowercase() {
+            out.push(l);
+        }
+    }
+    while out.ends_with(':') || out.ends_with('*') || out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// Cleans text as it is read (spec §3.1): trimmed, inner runs of any white space collapsed to
+/// one space. Unlike [`norm`], case and accents are kept: this is what the user typed.
+pub fn clean_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(|c: char| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}') {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The closest candidate to `value`, by Levenshtein distance on normalised forms, when it is
+/// close enough: distance ≤ max(2, length / 4). Ties go to the first candidate given.
+pub fn suggest<'a, I>(value: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let wanted = norm(value);
+    let limit = std::cmp::max(2, wanted.chars().count() / 4);
+    let mut best: Option<(usize, &'a str)> = None;
+    for candidate in candidates {
+        let d = strsim::levenshtein(&wanted, &norm(candidate));
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn norm_matches_the_spec_examples() {
+        for header in [
+            "type de structure",
+            "TYPE DE STRUCTURE ",
+            "Type\u{a0}de  structure :",
+            "Type de\nstructure*",
+        ] {
+            assert_eq!(norm(header), "type de structure", "{header:?}");
+        }
+        assert_eq!(norm("Département"), norm("Departement"));
+        assert_eq!(norm("Type d’action"), norm("Type d'action"));
+        assert_eq!(norm("Établissement scolaire"), "etablissement scolaire");
+        assert_eq!(norm("\u{2009}Oui\u{202f}"), "oui");
+    }
+
+    #[test]
+    fn clean_text_collapses_spaces() {
+        assert_eq!(clean_text("  Mission\u{a0}\u{a0}Locale \n"), "Mission Locale");
+        assert_eq!(clean_text("\u{2009} "), "");
+    }
+
+    #[test]
+    fn suggestion_is_bounded_and_first_wins_ties() {
+        let types = ["CIO", "Mission Locale", "France Travail"];
+        assert_eq!(suggest("Mision Locale", types), Some("Mission Locale"));
+        assert_eq!(suggest("mission locale", types), Some("Mission Locale"));
+        assert_eq!(suggest("Boulangerie", types), None);
+        assert_eq!(suggest("ab", ["ax", "ay"]), Some("ax"));
+    }
+}

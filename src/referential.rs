@@ -1,0 +1,159 @@
+//! The referential of networks (spec §2) and the rules that use it with the Identification
+//! form: R001 unknown network, R002 département, R003 year, and S006 template version.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::finding::Finding;
+use crate::norm::suggest;
+use crate::schema::{Schemas, SheetKind, TEMPLATE_VERSION};
+use crate::sheet::Bilan;
+
+/// One network the Région expects a tableau de bord from.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    pub code: String,
+    pub nom: String,
+    pub departement: String,
+}
+
+/// The list of networks, in file order.
+#[derive(Debug, Clone)]
+pub struct Referential {
+    pub networks: Vec<Network>,
+}
+
+const EMBEDDED: &str = include_str!("../schemas/referentiels/reseaux.json");
+
+#[derive(Debug, thiserror::Error)]
+#[error("référentiel {path} illisible : {message}")]
+pub struct ReferentialError {
+    pub path: String,
+    pub message: String,
+}
+
+impl Referential {
+    pub fn embedded() -> Referential {
+        Referential {
+            networks: serde_json::from_str(EMBEDDED).expect("embedded referential is valid"),
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Referential, ReferentialError> {
+        let err = |message: String| ReferentialError {
+            path: path.display().to_string(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+        let networks: Vec<Network> = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
+        Ok(Referential { networks })
+    }
+
+    pub fn get(&self, code: &str) -> Option<&Network> {
+        self.networks.iter().find(|n| n.code.eq_ignore_ascii_case(code))
+    }
+}
+
+/// R001, R002, R003 and S006 on the Identification form.
+pub fn check(bilan: &Bilan, schemas: &Schemas, referential: &Referential, year: Option<i32>, findings: &mut Vec<Finding>) {
+    let (Some(sheet), Some(form)) = (bilan.sheet(SheetKind::Identification), bilan.identification()) else {
+        return;
+    };
+    let schema = schemas.sheet(SheetKind::Identification);
+    let at = |key: &str| sheet.cell_position(form, schema.index(key));
+    let shown = |key: &str| form.cell(schema.index(key)).and_then(|c| c.raw.display());
+    let id = SheetKind::Identification;
+
+    let code = form.get(schema.index("code_reseau")).and_then(|v| v.as_text());
+    let dep = form.get(schema.index("departement")).and_then(|v| v.as_text());
+    if let Some(code) = code {
+        let network = referential.get(code);
+        if network.is_none() {
+            if let Some((r, c)) = at("code_reseau") {
+                let hint = match suggest(code, referential.networks.iter().map(|n| n.code.as_str())) {
+                    Some(s) => format!(" ; vouliez-vous dire « {s} » ?"),
+                    None => String::new(),
+                };
+                findings.push(
+                    Finding::new(
+                        "R001",
+                        format!(
+                            "le code réseau « {code} » ne figure pas dans le référentiel des réseaux de la Région{hint} Saisissez le code que la Région vous a communiqué."
+                        ),
+                    )
+                    .sheet(id)
+                    .at(r, c)
+                    .value(shown("code_reseau")),
+                );
+            }
+        }
+        if let Some(dep) = dep {
+            let (expected, why) = match network {
+                Some(n) => (n.departement.as_str(), format!("le réseau {} ({}) est dans le département {}", n.code, n.nom, n.departement)),
+                None => (&code[..2], format!("le code réseau {code} commence par {}", &code[..2])),
+            };
+            if dep != expected {
+                if let Some((r, c)) = at("departement") {
+                    findings.push(
+                        Finding::new(
+                            "R002",
+                            format!("le département {dep} ne correspond pas au réseau : {why} ; corrigez le département ou le code réseau"),
+                        )
+                        .sheet(id)
+                        .at(r, c)
+                        .value(shown("departement")),
+                    );
+                }
+            }
+        }
+    }
+    if let (Some(wanted), Some(annee)) = (year, form.get(schema.index("annee")).and_then(|v| v.as_int())) {
+        if annee != i64::from(wanted) {
+            if let Some((r, c)) = at("annee") {
+                findings.push(
+                    Finding::new(
+                        "R003",
+                        format!("ce tableau de bord est celui de l'année {annee}, alors que le bilan attendu est celui de {wanted} : vérifiez que vous transmettez le bon fichier, ou corrigez l'année"),
+                    )
+                    .sheet(id)
+                    .at(r, c)
+                    .value(shown("annee")),
+                );
+            }
+        }
+    }
+    if let Some(version) = form.get(schema.index("version_modele")).and_then(|v| v.as_text()) {
+        if version != TEMPLATE_VERSION {
+            if let Some((r, c)) = at("version_modele") {
+                findings.push(
+                    Finding::new(
+                        "S006",
+                        format!(
+                            "le classeur suit le modèle « {version} », alors que l'outil vérifie le modèle {TEMPLATE_VERSION} : reportez vos données dans le modèle {TEMPLATE_VERSION} fourni par la Région"
+                        ),
+                    )
+                    .sheet(id)
+                    .at(r, c)
+                    .value(shown("version_modele")),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_referential_has_the_22_networks() {
+        let r = Referential::embedded();
+        assert_eq!(r.networks.len(), 22);
+        assert_eq!(r.get("36-chx").map(|n| n.departement.as_str()), Some("36"));
+        for n in &r.networks {
+            assert!(n.code.starts_with(&n.departement), "{}", n.code);
+        }
+    }
+}

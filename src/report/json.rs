@@ -1,0 +1,63 @@
+//! `--format json`: the document of spec §5, keys stable.
+
+use serde_json::{json, Value};
+
+use crate::check::{Report, Status};
+use crate::finding::{Finding, Severity};
+use crate::rules;
+use crate::schema::TEMPLATE_VERSION;
+
+fn finding(f: &Finding) -> Value {
+    json!({
+        "code": f.code,
+        "name": rules::rule(f.code).map_or("", |r| r.name),
+        "severity": f.severity.as_str(),
+        "sheet": f.sheet_name(),
+        "cell": f.cell_a1(),
+        "row": f.row_number(),
+        "column": f.column_letters(),
+        "message": f.message,
+        "value": f.value,
+    })
+}
+
+/// The JSON document for `report`.
+pub fn render(report: &Report) -> Value {
+    let files: Vec<Value> = report
+        .files
+        .iter()
+        .map(|f| {
+            json!({
+                "path": f.path.display().to_string(),
+                "reseau": f.reseau,
+                "annee": f.annee,
+                "status": f.status.as_str(),
+                "findings": f.findings.iter().map(finding).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let batch: Vec<Value> = report
+        .batch
+        .iter()
+        .map(|b| {
+            let mut v = finding(b);
+            v["reseau"] = json!(b.reseau);
+            v
+        })
+        .collect();
+    json!({
+        "tool": {"name": "spro", "version": env!("CARGO_PKG_VERSION"), "template": TEMPLATE_VERSION},
+        "files": files,
+        "batch": batch,
+        "summary": {
+            "files": report.files.len(),
+            "valid": report.count_status(Status::Valid),
+            "valid_with_warnings": report.count_status(Status::ValidWithWarnings),
+            "invalid": report.count_status(Status::Invalid),
+            "unreadable": report.count_status(Status::Unreadable),
+            "errors": report.count(Severity::Error),
+            "warnings": report.count(Severity::Warning),
+            "infos": report.count(Severity::Info),
+        }
+    })
+}

@@ -1,0 +1,341 @@
+//! The JSON Schemas of `schemas/`: one per sheet, describing one row. They are the single
+//! source of truth for headers, types, enums, patterns and bounds: the checker reads its
+//! columns from them, validates rows with them (compiled once), and the template is generated
+//! from them. The six files are embedded in the binary; `--schemas DIR` loads others.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::norm::norm;
+
+/// The version of the tableau de bord template this tool implements.
+pub const TEMPLATE_VERSION: &str = "2025.1";
+
+/// The six sheets of the workbook, in the order of spec §1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SheetKind {
+    Identification,
+    Structures,
+    Coordination,
+    Actions,
+    Accueil,
+    Professionnalisation,
+}
+
+impl SheetKind {
+    pub const ALL: [SheetKind; 6] = [
+        SheetKind::Identification,
+        SheetKind::Structures,
+        SheetKind::Coordination,
+        SheetKind::Actions,
+        SheetKind::Accueil,
+        SheetKind::Professionnalisation,
+    ];
+
+    /// The canonical sheet name.
+    pub fn name(self) -> &'static str {
+        match self {
+            SheetKind::Identification => "Identification",
+            SheetKind::Structures => "Structures",
+            SheetKind::Coordination => "Coordination",
+            SheetKind::Actions => "Actions",
+            SheetKind::Accueil => "Accueil",
+            SheetKind::Professionnalisation => "Professionnalisation",
+        }
+    }
+
+    fn file_stem(self) -> &'static str {
+        match self {
+            SheetKind::Identification => "identification",
+            SheetKind::Structures => "structures",
+            SheetKind::Coordination => "coordination",
+            SheetKind::Actions => "actions",
+            SheetKind::Accueil => "accueil",
+            SheetKind::Professionnalisation => "professionnalisation",
+        }
+    }
+
+    fn embedded(self) -> &'static str {
+        match self {
+            SheetKind::Identification => include_str!("../schemas/identification.json"),
+            SheetKind::Structures => include_str!("../schemas/structures.json"),
+            SheetKind::Coordination => include_str!("../schemas/coordination.json"),
+            SheetKind::Actions => include_str!("../schemas/actions.json"),
+            SheetKind::Accueil => include_str!("../schemas/accueil.json"),
+            SheetKind::Professionnalisation => include_str!("../schemas/professionnalisation.json"),
+        }
+    }
+
+    /// The sheet whose normalised name is `name`, if any.
+    pub fn from_name(name: &str) -> Option<SheetKind> {
+        let n = norm(name);
+        SheetKind::ALL.into_iter().find(|k| norm(k.name()) == n)
+    }
+}
+
+/// How the value reader turns a cell into a typed value (spec §3, §7.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnKind {
+    Text,
+    Enum,
+    Date,
+    Integer,
+    OuiNon,
+    List,
+}
+
+/// One column of a table sheet, or one label of the Identification form.
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub key: String,
+    pub label: String,
+    pub label_norm: String,
+    pub description: String,
+    pub kind: ColumnKind,
+    pub required: bool,
+    /// Allowed values (canonical spelling) for enums and list items.
+    pub values: Vec<String>,
+    /// List separators.
+    pub separators: Vec<char>,
+    /// For text columns that hold digits: how many, so a number cell gets its leading 0 back.
+    pub digits: Option<usize>,
+    /// Characters ignored in the value (SIRET, téléphone).
+    pub ignored: Vec<char>,
+    pub format: Option<String>,
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+}
+
+impl Column {
+    pub fn is_list_of_enum(&self) -> bool {
+        self.kind == ColumnKind::List && !self.values.is_empty()
+    }
+}
+
+/// The schema of one sheet: its columns in order and the compiled validator for one row.
+pub struct SheetSchema {
+    pub kind: SheetKind,
+    pub description: String,
+    pub columns: Vec<Column>,
+    pub validator: jsonschema::Validator,
+}
+
+impl SheetSchema {
+    pub fn column(&self, key: &str) -> Option<(usize, &Column)> {
+        self.columns.iter().enumerate().find(|(_, c)| c.key == key)
+    }
+
+    pub fn index(&self, key: &str) -> usize {
+        self.column(key).map_or(usize::MAX, |(i, _)| i)
+    }
+}
+
+/// All six sheet schemas, compiled.
+pub struct Schemas {
+    sheets: Vec<SheetSchema>,
+}
+
+impl std::fmt::Debug for Schemas {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Schemas").finish_non_exhaustive()
+    }
+}
+
+/// Why a schema could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    #[error("impossible de lire le schéma {path} : {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("le schéma {name} n'est pas un JSON valide : {source}")]
+    Json {
+        name: String,
+        source: serde_json::Error,
+    },
+    #[error("le schéma {name} est invalide : {message}")]
+    Invalid { name: String, message: String },
+}
+
+impl Schemas {
+    /// The schemas embedded in the binary.
+    pub fn embedded() -> Arc<Schemas> {
+        static EMBEDDED: std::sync::OnceLock<Arc<Schemas>> = std::sync::OnceLock::new();
+        EMBEDDED
+            .get_or_init(|| {
+                let texts = SheetKind::ALL.map(|k| (k, k.embedded().to_string()));
+                Arc::new(Schemas::from_texts(texts).expect("embedded schemas are valid"))
+            })
+            .clone()
+    }
+
+    /// Schemas read from `dir` (`identification.json`, `structures.json`, …).
+    pub fn from_dir(dir: &Path) -> Result<Arc<Schemas>, SchemaError> {
+        let mut texts = Vec::new();
+        for kind in SheetKind::ALL {
+            let path = dir.join(format!("{}.json", kind.file_stem()));
+            let text = std::fs::read_to_string(&path).map_err(|source| SchemaError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            texts.push((kind, text));
+        }
+        Ok(Arc::new(Schemas::from_texts(texts)?))
+    }
+
+    fn from_texts(texts: impl IntoIterator<Item = (SheetKind, String)>) -> Result<Schemas, SchemaError> {
+        let mut sheets = Vec::new();
+        for (kind, text) in texts {
+            let name = format!("{}.json", kind.file_stem());
+            let json: Value = serde_json::from_str(&text).map_err(|source| SchemaError::Json {
+                name: name.clone(),
+                source,
+            })?;
+            sheets.push(parse_sheet(kind, &name, &json)?);
+        }
+        Ok(Schemas { sheets })
+    }
+
+    pub fn sheet(&self, kind: SheetKind) -> &SheetSchema {
+        &self.sheets[kind as usize]
+    }
+
+    /// The raw JSON text of the embedded schema of `kind` (for docs and the template).
+    pub fn embedded_text(kind: SheetKind) -> &'static str {
+        kind.embedded()
+    }
+}
+
+/// Builds the validator every schema is compiled with: draft 2020-12, formats checked, and the
+/// two formats of our own (`siret`, `telephone-fr`).
+fn compile(json: &Value) -> Result<jsonschema::Validator, String> {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .with_format("siret", crate::siret::is_valid)
+        .with_format("telephone-fr", is_french_phone)
+        .build(json)
+        .map_err(|e| e.to_string())
+}
+
+/// 10 digits starting with 0, or +33 then 9 digits (separators already removed).
+pub fn is_french_phone(s: &str) -> bool {
+    let digits_only = |t: &str| t.chars().all(|c| c.is_ascii_digit());
+    if let Some(rest) = s.strip_prefix("+33") {
+        rest.len() == 9 && digits_only(rest)
+    } else {
+        s.len() == 10 && s.starts_with('0') && digits_only(s)
+    }
+}
+
+fn parse_sheet(kind: SheetKind, name: &str, json: &Value) -> Result<SheetSchema, SchemaError> {
+    let invalid = |message: String| SchemaError::Invalid {
+        name: name.to_string(),
+        message,
+    };
+    let validator = compile(json).map_err(invalid)?;
+    let required: Vec<&str> = json["required"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let props = json["properties"]
+        .as_object()
+        .ok_or_else(|| invalid("« properties » manque".into()))?;
+    let mut columns = Vec::new();
+    for (key, p) in props {
+        let label = p["title"]
+            .as_str()
+            .ok_or_else(|| invalid(format!("la propriété {key} n'a pas de « title »")))?
+            .to_string();
+        let ty = p["type"].as_str().unwrap_or("string");
+        let format = p["format"].as_str().map(str::to_string);
+        let strings = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+                .unwrap_or_default()
+        };
+        let (kind, values) = match ty {
+            "integer" => (ColumnKind::Integer, vec![]),
+            "boolean" => (ColumnKind::OuiNon, vec![]),
+            "array" => (ColumnKind::List, strings(&p["items"]["enum"])),
+            _ if format.as_deref() == Some("date") => (ColumnKind::Date, vec![]),
+            _ if p.get("enum").is_some() => (ColumnKind::Enum, strings(&p["enum"])),
+            _ => (ColumnKind::Text, vec![]),
+        };
+        columns.push(Column {
+            key: key.clone(),
+            label_norm: norm(&label),
+            label,
+            description: p["description"].as_str().unwrap_or_default().to_string(),
+            kind,
+            required: required.contains(&key.as_str()),
+            values,
+            separators: p["x-separateurs"].as_str().unwrap_or("").chars().collect(),
+            digits: p["x-chiffres"].as_u64().map(|d| d as usize),
+            ignored: p["x-ignorer"].as_str().unwrap_or("").chars().collect(),
+            format,
+            minimum: p["minimum"].as_i64(),
+            maximum: p["maximum"].as_i64(),
+        });
+    }
+    Ok(SheetSchema {
+        kind,
+        description: json["description"].as_str().unwrap_or_default().to_string(),
+        columns,
+        validator,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_schemas_load_with_the_spec_headers() {
+        let s = Schemas::embedded();
+        let actions = s.sheet(SheetKind::Actions);
+        let labels: Vec<&str> = actions.columns.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "Identifiant",
+                "Intitulé",
+                "Type d'action",
+                "Axe",
+                "Date de début",
+                "Date de fin",
+                "Modalité",
+                "Structure porteuse",
+                "Structures partenaires",
+                "Publics visés",
+                "Participants",
+                "dont femmes",
+                "dont hommes",
+                "Outil ou support créé",
+                "Logo Région",
+                "Logo SPRO"
+            ]
+        );
+        assert_eq!(s.sheet(SheetKind::Structures).columns.len(), 11);
+        assert_eq!(s.sheet(SheetKind::Identification).columns.len(), 10);
+        assert_eq!(s.sheet(SheetKind::Accueil).columns[1].values.len(), 8);
+    }
+
+    #[test]
+    fn phones() {
+        assert!(is_french_phone("0254609685"));
+        assert!(is_french_phone("+33254609685"));
+        assert!(!is_french_phone("254609685"));
+        assert!(!is_french_phone("+3325460968"));
+    }
+
+    #[test]
+    fn sheet_names_are_matched_leniently() {
+        assert_eq!(SheetKind::from_name(" PROFESSIONNALISATION "), Some(SheetKind::Professionnalisation));
+        assert_eq!(SheetKind::from_name("identification"), Some(SheetKind::Identification));
+        assert_eq!(SheetKind::from_name("Brouillon"), None);
+    }
+}

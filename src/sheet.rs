@@ -1,0 +1,458 @@
+//! From raw cells to the sheets of a tableau de bord: which sheet is which, where each table's
+//! header is, which column holds what, which rows are data. The structure rules (S001–S005,
+//! S007, S008) are found here, because this is where the structure is read.
+
+use std::collections::HashMap;
+
+use crate::finding::{Finding, Severity};
+use crate::norm::{norm, suggest};
+use crate::schema::{Schemas, SheetKind, SheetSchema};
+use crate::values::Typed;
+use crate::workbook::{CellValue, RawCell, RawSheet, RawWorkbook};
+
+/// One cell of a data row, with the typed value once the value reader has run.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub row: u32,
+    pub col: u32,
+    pub raw: CellValue,
+    /// The typed value; `None` when the cell is absent or could not be read.
+    pub value: Option<Typed>,
+    /// False once a V-finding was made on the cell: charter rules then ignore it (§7.7).
+    pub valid: bool,
+}
+
+/// One data row (a table row, or the whole Identification form).
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// 0-based row of the table row (for Identification: the header row).
+    pub row: u32,
+    /// Indexed like the schema's columns; `None` when the cell is empty.
+    pub cells: Vec<Option<Cell>>,
+}
+
+impl Row {
+    /// The typed, valid value of the column at `index`.
+    pub fn get(&self, index: usize) -> Option<&Typed> {
+        self.cells
+            .get(index)?
+            .as_ref()
+            .filter(|c| c.valid)
+            .and_then(|c| c.value.as_ref())
+    }
+
+    pub fn cell(&self, index: usize) -> Option<&Cell> {
+        self.cells.get(index)?.as_ref()
+    }
+
+    /// Whether the cell at `index` is empty (nothing typed in it).
+    pub fn is_blank(&self, index: usize) -> bool {
+        self.cell(index).is_none()
+    }
+}
+
+/// A sheet of the tableau de bord, read.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub kind: SheetKind,
+    /// The name as written in the file.
+    pub actual_name: String,
+    /// Per schema column: where it is (table: the header's column; form: the label's row),
+    /// `None` when missing (S002).
+    pub columns: Vec<Option<u32>>,
+    /// The header row (0-based), if found.
+    pub header_row: Option<u32>,
+    /// For the form: the column values are read from.
+    pub value_col: u32,
+    pub rows: Vec<Row>,
+}
+
+impl Sheet {
+    pub fn has_column(&self, index: usize) -> bool {
+        self.columns.get(index).is_some_and(Option::is_some)
+    }
+
+    /// Where the cell of column `index` is on `row` (0-based), if the column exists.
+    pub fn cell_position(&self, row: &Row, index: usize) -> Option<(u32, u32)> {
+        if let Some(c) = row.cell(index) {
+            return Some((c.row, c.col));
+        }
+        let at = self.columns.get(index).copied().flatten()?;
+        Some(match self.kind {
+            SheetKind::Identification => (at, self.value_col),
+            _ => (row.row, at),
+        })
+    }
+}
+
+/// The six sheets of a workbook as read (`None`: missing, S001).
+#[derive(Debug, Clone, Default)]
+pub struct Bilan {
+    pub sheets: [Option<Sheet>; 6],
+    pub is_1904: bool,
+}
+
+impl Bilan {
+    pub fn sheet(&self, kind: SheetKind) -> Option<&Sheet> {
+        self.sheets[kind as usize].as_ref()
+    }
+
+    pub fn sheet_mut(&mut self, kind: SheetKind) -> Option<&mut Sheet> {
+        self.sheets[kind as usize].as_mut()
+    }
+
+    /// The Identification form's single row.
+    pub fn identification(&self) -> Option<&Row> {
+        self.sheet(SheetKind::Identification)?.rows.first()
+    }
+}
+
+/// Sheets the template adds itself; never reported as unknown.
+const TEMPLATE_SHEETS: [&str; 2] = ["instructions", "listes"];
+
+/// Reads the structure of `wb` into a [`Bilan`], with the structure findings.
+pub fn read_structure(wb: &RawWorkbook, schemas: &Schemas, findings: &mut Vec<Finding>) -> Bilan {
+    let mut bilan = Bilan {
+        is_1904: wb.is_1904,
+        ..Bilan::default()
+    };
+    for raw in &wb.sheets {
+        match SheetKind::from_name(&raw.name) {
+            Some(kind) if bilan.sheets[kind as usize].is_none() => {
+                let schema = schemas.sheet(kind);
+                let sheet = match kind {
+                    SheetKind::Identification => read_form(raw, schema, findings),
+                    _ => read_table(raw, schema, findings),
+                };
+                bilan.sheets[kind as usize] = Some(sheet);
+            }
+            _ if TEMPLATE_SHEETS.contains(&norm(&raw.name).as_str()) => {}
+            _ => findings.push(
+                Finding::new(
+                    "S007",
+                    format!(
+                        "la feuille « {} » ne fait pas partie du modèle et n'est pas lue : reportez ce qu'elle contient dans les feuilles du modèle si la Région en a besoin",
+                        raw.name
+                    ),
+                )
+                .other_sheet(&raw.name),
+            ),
+        }
+    }
+    for kind in SheetKind::ALL {
+        if bilan.sheet(kind).is_none() {
+            findings.push(
+                Finding::new(
+                    "S001",
+                    format!(
+                        "la feuille « {} » est absente du classeur : ajoutez-la avec ce nom exact (ou repartez du modèle de la Région)",
+                        kind.name()
+                    ),
+                )
+                .sheet(kind),
+            );
+        }
+    }
+    bilan
+}
+
+/// The text of a cell as a header or label, normalised; `None` when not text-like.
+fn header_text(cell: &RawCell) -> Option<String> {
+    let shown = cell.value.display()?;
+    let n = norm(&shown);
+    (!n.is_empty()).then_some(n)
+}
+
+fn is_blank(value: &CellValue) -> bool {
+    match value {
+        CellValue::Empty => true,
+        CellValue::Text(t) => t.chars().all(char::is_whitespace),
+        _ => false,
+    }
+}
+
+/// Rows of a sheet: consecutive runs of cells sharing a row, blank cells dropped.
+fn rows_of(raw: &RawSheet) -> Vec<(u32, &[RawCell])> {
+    let mut out = Vec::new();
+    let cells = &raw.cells;
+    let mut start = 0;
+    while start < cells.len() {
+        let row = cells[start].row;
+        let mut end = start;
+        while end < cells.len() && cells[end].row == row {
+            end += 1;
+        }
+        out.push((row, &cells[start..end]));
+        start = end;
+    }
+    out
+}
+
+fn non_blank(cells: &[RawCell]) -> impl Iterator<Item = &RawCell> {
+    cells.iter().filter(|c| !is_blank(&c.value))
+}
+
+/// A header matched to the schema: which column of the schema, or unknown.
+fn match_header(schema: &SheetSchema, n: &str) -> Option<usize> {
+    schema.columns.iter().position(|c| c.label_norm == n)
+}
+
+fn labels_suggestion(schema: &SheetSchema, shown: &str) -> String {
+    match suggest(shown, schema.columns.iter().map(|c| c.label.as_str())) {
+        Some(s) => format!(" ; vouliez-vous dire « {s} » ?"),
+        None => String::new(),
+    }
+}
+
+fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) -> Sheet {
+    let kind = schema.kind;
+    let rows = rows_of(raw);
+    let nonblank_rows: Vec<&(u32, &[RawCell])> = rows.iter().filter(|(_, c)| non_blank(c).next().is_some()).collect();
+    // The header is the first non-blank row that names at least two columns (a title row may
+    // sit above it); failing that, the first non-blank row.
+    let header_index = nonblank_rows
+        .iter()
+        .take(10)
+        .position(|(_, cells)| {
+            non_blank(cells)
+                .filter_map(header_text)
+                .filter(|n| match_header(schema, n).is_some())
+                .count()
+                >= 2
+        })
+        .or(if nonblank_rows.is_empty() { None } else { Some(0) });
+    let mut sheet = Sheet {
+        kind,
+        actual_name: raw.name.clone(),
+        columns: vec![None; schema.columns.len()],
+        header_row: None,
+        value_col: 0,
+        rows: Vec::new(),
+    };
+    let mut headed_cols: Vec<u32> = Vec::new();
+    if let Some(hi) = header_index {
+        let (header_row, header_cells) = *nonblank_rows[hi];
+        sheet.header_row = Some(header_row);
+        for cell in non_blank(header_cells) {
+            let Some(n) = header_text(cell) else { continue };
+            headed_cols.push(cell.col);
+            let shown = cell.value.display().unwrap_or_default();
+            match match_header(schema, &n) {
+                Some(i) if sheet.columns[i].is_some() => findings.push(
+                    Finding::new(
+                        "S004",
+                        format!(
+                            "la colonne « {} » apparaît deux fois (aussi en {}) : supprimez ou renommez l'une des deux",
+                            schema.columns[i].label,
+                            crate::finding::a1(header_row, sheet.columns[i].unwrap_or(0))
+                        ),
+                    )
+                    .sheet(kind)
+                    .at(cell.row, cell.col)
+                    .value(Some(shown)),
+                ),
+                Some(i) => sheet.columns[i] = Some(cell.col),
+                None => findings.push(
+                    Finding::new(
+                        "S003",
+                        format!(
+                            "l'en-tête « {shown} » ne correspond à aucune colonne de la feuille « {} » et la colonne est ignorée{}",
+                            kind.name(),
+                            labels_suggestion(schema, &shown)
+                        ),
+                    )
+                    .sheet(kind)
+                    .at(cell.row, cell.col)
+                    .value(Some(shown)),
+                ),
+            }
+        }
+        let by_col: HashMap<u32, usize> = sheet
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.map(|c| (c, i)))
+            .collect();
+        for (row, cells) in nonblank_rows[hi + 1..].iter().copied().copied() {
+            // Only cells under a header count: a far-away value outside the table is ignored.
+            let in_table: Vec<&RawCell> = cells.iter().filter(|c| headed_cols.contains(&c.col)).collect();
+            let Some(first) = in_table.iter().find(|c| !is_blank(&c.value)) else { continue };
+            let first_text = norm(&first.value.display().unwrap_or_default());
+            if first_text == "total" || first_text.starts_with("total ") {
+                findings.push(
+                    Finding::new(
+                        "S008",
+                        format!(
+                            "la ligne {} (« {} ») est une ligne de total : elle est ignorée ; supprimez-la, la Région calcule les totaux",
+                            row + 1,
+                            first.value.display().unwrap_or_default()
+                        ),
+                    )
+                    .sheet(kind)
+                    .at(first.row, first.col)
+                    .value(first.value.display()),
+                );
+                continue;
+            }
+            let mut data = Row {
+                row,
+                cells: vec![None; schema.columns.len()],
+            };
+            for c in in_table {
+                if let Some(&i) = by_col.get(&c.col) {
+                    if !is_blank(&c.value) || matches!(c.value, CellValue::Empty) {
+                        data.cells[i] = Some(Cell {
+                            row: c.row,
+                            col: c.col,
+                            raw: c.value.clone(),
+                            value: None,
+                            valid: true,
+                        });
+                    }
+                }
+            }
+            if data.cells.iter().any(|c| c.as_ref().is_some_and(|c| !matches!(c.raw, CellValue::Empty))) {
+                sheet.rows.push(data);
+            }
+        }
+    }
+    missing_columns(schema, &sheet.columns, findings, ("la colonne", true, "sur la ligne d'en-tête"));
+    if sheet.rows.is_empty() {
+        let severity = match kind {
+            SheetKind::Structures | SheetKind::Actions => Some(Severity::Error),
+            SheetKind::Accueil => Some(Severity::Warning),
+            _ => None,
+        };
+        if let Some(severity) = severity {
+            findings.push(
+                Finding::new(
+                    "S005",
+                    format!(
+                        "la feuille « {} » ne contient aucune ligne de données : remplissez-la sous la ligne d'en-tête",
+                        kind.name()
+                    ),
+                )
+                .sheet(kind)
+                .severity(severity),
+            );
+        }
+    }
+    sheet
+}
+
+fn missing_columns(
+    schema: &SheetSchema,
+    columns: &[Option<u32>],
+    findings: &mut Vec<Finding>,
+    (what, feminine, where_): (&str, bool, &str),
+) {
+    for (col, at) in schema.columns.iter().zip(columns) {
+        if at.is_none() {
+            let (severity, nature) = match (col.required, feminine) {
+                (true, _) => (Severity::Error, "obligatoire"),
+                (false, true) => (Severity::Warning, "facultative"),
+                (false, false) => (Severity::Warning, "facultatif"),
+            };
+            let (found, pronoun) = if feminine { ("introuvable", "la") } else { ("introuvable", "le") };
+            findings.push(
+                Finding::new(
+                    "S002",
+                    format!(
+                        "{what} {nature} « {} » est {found} dans la feuille « {} » : ajoutez-{pronoun} {where_} avec ce libellé",
+                        col.label,
+                        schema.kind.name()
+                    ),
+                )
+                .sheet(schema.kind)
+                .severity(severity),
+            );
+        }
+    }
+}
+
+/// The Identification form: a `Champ | Valeur` header, then one label per row.
+fn read_form(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) -> Sheet {
+    let kind = schema.kind;
+    let rows = rows_of(raw);
+    let nonblank_rows: Vec<&(u32, &[RawCell])> = rows.iter().filter(|(_, c)| non_blank(c).next().is_some()).collect();
+    let header = nonblank_rows.iter().take(10).enumerate().find_map(|(i, (row, cells))| {
+        let champ = non_blank(cells).find(|c| header_text(c).as_deref() == Some("champ"))?;
+        let valeur = non_blank(cells).find(|c| header_text(c).as_deref() == Some("valeur"))?;
+        Some((i, *row, champ.col, valeur.col))
+    });
+    let (first_data, header_row, label_col, value_col) = match header {
+        Some((i, row, l, v)) => (i + 1, Some(row), l, v),
+        None => {
+            // No header: labels sit in the leftmost column that holds a known label.
+            let label_col = nonblank_rows
+                .iter()
+                .flat_map(|(_, cells)| non_blank(cells))
+                .filter(|c| header_text(c).is_some_and(|n| match_header(schema, &n).is_some()))
+                .map(|c| c.col)
+                .min()
+                .unwrap_or(0);
+            (0, None, label_col, label_col + 1)
+        }
+    };
+    let mut sheet = Sheet {
+        kind,
+        actual_name: raw.name.clone(),
+        columns: vec![None; schema.columns.len()],
+        header_row,
+        value_col,
+        rows: Vec::new(),
+    };
+    let mut form = Row {
+        row: header_row.unwrap_or(0),
+        cells: vec![None; schema.columns.len()],
+    };
+    for (row, cells) in nonblank_rows.iter().skip(first_data).copied().copied() {
+        let Some(label) = cells.iter().find(|c| c.col == label_col && !is_blank(&c.value)) else { continue };
+        let Some(n) = header_text(label) else { continue };
+        let shown = label.value.display().unwrap_or_default();
+        match match_header(schema, &n) {
+            Some(i) if sheet.columns[i].is_some() => findings.push(
+                Finding::new(
+                    "S004",
+                    format!(
+                        "le libellé « {} » apparaît deux fois (aussi ligne {}) : gardez une seule ligne",
+                        schema.columns[i].label,
+                        sheet.columns[i].map_or(0, |r| r + 1)
+                    ),
+                )
+                .sheet(kind)
+                .at(label.row, label.col)
+                .value(Some(shown)),
+            ),
+            Some(i) => {
+                sheet.columns[i] = Some(row);
+                if let Some(v) = cells.iter().find(|c| c.col == value_col) {
+                    if !is_blank(&v.value) || matches!(v.value, CellValue::Empty) {
+                        form.cells[i] = Some(Cell {
+                            row,
+                            col: value_col,
+                            raw: v.value.clone(),
+                            value: None,
+                            valid: true,
+                        });
+                    }
+                }
+            }
+            None => findings.push(
+                Finding::new(
+                    "S003",
+                    format!(
+                        "le libellé « {shown} » ne correspond à aucun champ de la feuille « Identification » et il est ignoré{}",
+                        labels_suggestion(schema, &shown)
+                    ),
+                )
+                .sheet(kind)
+                .at(label.row, label.col)
+                .value(Some(shown)),
+            ),
+        }
+    }
+    missing_columns(schema, &sheet.columns, findings, ("le champ", false, "en colonne A, une ligne par champ,"));
+    sheet.rows.push(form);
+    sheet
+}

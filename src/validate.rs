@@ -1,0 +1,216 @@
+//! Value rules (V001–V007): each data row goes through the value reader (V002, V005 for dates)
+//! and then through its sheet's compiled JSON Schema, whose errors are mapped to V-codes by
+//! the failing keyword, at the cell recovered from the instance path. Duplicates (V006) are
+//! found across rows. Cells with a V-finding are marked invalid so that no later rule uses them.
+
+use std::collections::HashMap;
+
+use jsonschema::error::ValidationErrorKind;
+use serde_json::{Map, Value};
+
+use crate::finding::Finding;
+use crate::norm::{norm, suggest};
+use crate::schema::{Column, Schemas, SheetKind, SheetSchema};
+use crate::sheet::{Bilan, Row, Sheet};
+use crate::values;
+
+/// Runs the value rules on every sheet of `bilan`.
+pub fn check_values(bilan: &mut Bilan, schemas: &Schemas, findings: &mut Vec<Finding>) {
+    let is_1904 = bilan.is_1904;
+    for kind in SheetKind::ALL {
+        let schema = schemas.sheet(kind);
+        let Some(sheet) = bilan.sheet_mut(kind) else { continue };
+        let mut rows = std::mem::take(&mut sheet.rows);
+        for row in &mut rows {
+            check_row(sheet, schema, row, is_1904, findings);
+        }
+        sheet.rows = rows;
+        duplicates(sheet, schema, findings);
+    }
+}
+
+fn check_row(sheet: &Sheet, schema: &SheetSchema, row: &mut Row, is_1904: bool, findings: &mut Vec<Finding>) {
+    let kind = schema.kind;
+    let mut instance = Map::new();
+    let mut read_failed = vec![false; schema.columns.len()];
+    for (i, column) in schema.columns.iter().enumerate() {
+        let Some(cell) = row.cells[i].as_mut() else { continue };
+        match values::read(column, &cell.raw, is_1904) {
+            Ok(Some(v)) => {
+                instance.insert(column.key.clone(), v.to_json());
+                cell.value = Some(v);
+            }
+            Ok(None) => {}
+            Err(problem) => {
+                read_failed[i] = true;
+                cell.valid = false;
+                findings.push(
+                    Finding::new(problem.code, problem.message)
+                        .sheet(kind)
+                        .at(cell.row, cell.col)
+                        .value(cell.raw.display()),
+                );
+            }
+        }
+    }
+    let instance = Value::Object(instance);
+    if schema.validator.is_valid(&instance) {
+        return;
+    }
+    for error in schema.validator.iter_errors(&instance) {
+        let mut segments = error.instance_path().iter();
+        let (key, item) = match error.kind() {
+            ValidationErrorKind::Required { property } => (property.as_str().unwrap_or_default().to_string(), None),
+            _ => {
+                let key = segments.next().map(|s| segment_text(&s)).unwrap_or_default();
+                let item = segments.next().and_then(|s| segment_text(&s).parse::<usize>().ok());
+                (key, item)
+            }
+        };
+        let Some((i, column)) = schema.column(&key) else { continue };
+        if !sheet.has_column(i) || read_failed[i] {
+            continue;
+        }
+        let Some((r, c)) = sheet.cell_position(row, i) else { continue };
+        let shown = row.cell(i).and_then(|cell| cell.raw.display());
+        let item_value = item.and_then(|n| instance[&key].get(n)).and_then(Value::as_str);
+        let Some((code, message)) = describe(error.kind(), column, &instance[&key], item_value) else { continue };
+        if let Some(cell) = row.cells[i].as_mut() {
+            cell.valid = false;
+        }
+        findings.push(Finding::new(code, message).sheet(kind).at(r, c).value(shown));
+    }
+}
+
+fn segment_text(s: &jsonschema::paths::LocationSegment<'_>) -> String {
+    match s {
+        jsonschema::paths::LocationSegment::Property(p) => p.to_string(),
+        jsonschema::paths::LocationSegment::Index(i) => i.to_string(),
+    }
+}
+
+/// The V-code and French message for a schema error on `column`.
+fn describe(kind: &ValidationErrorKind, column: &Column, value: &Value, item: Option<&str>) -> Option<(&'static str, String)> {
+    let label = &column.label;
+    let text = item.or(value.as_str()).unwrap_or_default().to_string();
+    Some(match kind {
+        ValidationErrorKind::Required { .. } => (
+            "V001",
+            format!("« {label} » est obligatoire et la cellule est vide : renseignez-la"),
+        ),
+        ValidationErrorKind::MinItems { .. } | ValidationErrorKind::MinLength { .. } => (
+            "V001",
+            format!("« {label} » est obligatoire : indiquez au moins une valeur"),
+        ),
+        ValidationErrorKind::Enum { .. } => {
+            let what = enum_what(column);
+            let allowed = column.values.iter().map(|v| format!("« {v} »")).collect::<Vec<_>>().join(", ");
+            let message = match suggest(&text, column.values.iter().map(String::as_str)) {
+                Some(s) => format!("« {text} » n'est pas {what} ; vouliez-vous dire « {s} » ? Valeurs permises : {allowed}."),
+                None => format!("« {text} » n'est pas {what}. Choisissez l'une des valeurs permises : {allowed}."),
+            };
+            ("V003", message)
+        }
+        ValidationErrorKind::Format { format } if format == "siret" => {
+            let digits = text.chars().filter(char::is_ascii_digit).count();
+            let why = if digits != 14 || text.len() != 14 {
+                format!("il doit compter 14 chiffres, il en a {digits}")
+            } else {
+                "sa clé de contrôle est fausse".to_string()
+            };
+            (
+                "V007",
+                format!("« {text} » n'est pas un SIRET valide ({why}) : recopiez-le depuis l'annuaire des entreprises"),
+            )
+        }
+        ValidationErrorKind::Format { .. } | ValidationErrorKind::Pattern { .. } => ("V004", format_message(column, &text)),
+        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => (
+            "V005",
+            format!("{value} est inférieur au minimum permis ({limit}) pour « {label} » : corrigez la valeur"),
+        ),
+        ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => (
+            "V005",
+            format!("{value} est supérieur au maximum permis ({limit}) pour « {label} » : corrigez la valeur"),
+        ),
+        ValidationErrorKind::Type { .. } => ("V002", format!("« {label} » n'a pas le type attendu")),
+        _ => return None,
+    })
+}
+
+fn enum_what(column: &Column) -> String {
+    match column.key.as_str() {
+        "type" if column.values.iter().any(|v| v == "CIO") => "un type de structure connu".into(),
+        "type" => "un type d'action connu".into(),
+        "axe" => "un axe connu".into(),
+        "publics" | "public" => "un public connu".into(),
+        "modalite" => "une modalité connue".into(),
+        "organisateur" => "un organisateur connu".into(),
+        "departement" => "un département de la région Centre-Val de Loire".into(),
+        _ => format!("une valeur permise pour « {} »", column.label),
+    }
+}
+
+fn format_message(column: &Column, text: &str) -> String {
+    match column.key.as_str() {
+        "code_reseau" => format!(
+            "« {text} » n'est pas un code réseau valide : il s'écrit avec le département, un tiret et 2 à 6 majuscules, par exemple 36-CHX"
+        ),
+        "code_postal" => format!("« {text} » n'est pas un code postal : saisissez ses 5 chiffres, par exemple 36000"),
+        "courriel" => format!("« {text} » n'est pas une adresse électronique valide : vérifiez-la (par exemple prenom.nom@structure.fr)"),
+        "telephone" => format!(
+            "« {text} » n'est pas un numéro de téléphone français : saisissez 10 chiffres commençant par 0 (02 54 00 00 00) ou +33 suivi de 9 chiffres"
+        ),
+        _ => format!("« {text} » n'a pas le format attendu pour « {} »", column.label),
+    }
+}
+
+/// V006: every repeat after the first, at its key cell, citing the first row.
+fn duplicates(sheet: &mut Sheet, schema: &SheetSchema, findings: &mut Vec<Finding>) {
+    let (keys, at, what): (&[&str], &str, &str) = match schema.kind {
+        SheetKind::Structures => (&["nom"], "nom", "la structure"),
+        SheetKind::Actions => (&["id"], "id", "l'identifiant"),
+        SheetKind::Accueil => (&["structure", "public"], "public", "le couple (Structure, Public)"),
+        _ => return,
+    };
+    let indices: Vec<usize> = keys.iter().map(|k| schema.index(k)).collect();
+    let at_index = schema.index(at);
+    let mut first_seen: HashMap<Vec<String>, u32> = HashMap::new();
+    for row in &mut sheet.rows {
+        let parts: Option<Vec<String>> = indices
+            .iter()
+            .map(|&i| row.get(i).map(|v| norm(&text_of(v))))
+            .collect();
+        let Some(parts) = parts else { continue };
+        match first_seen.get(&parts) {
+            Some(&first) => {
+                let shown: Vec<String> = indices.iter().filter_map(|&i| row.get(i).map(text_of)).collect();
+                if let Some(cell) = row.cells[at_index].as_mut() {
+                    cell.valid = false;
+                    findings.push(
+                        Finding::new(
+                            "V006",
+                            format!(
+                                "{what} « {} » figure déjà ligne {} : supprimez ce doublon ou fusionnez les deux lignes",
+                                shown.join(" / "),
+                                first + 1
+                            ),
+                        )
+                        .sheet(schema.kind)
+                        .at(cell.row, cell.col)
+                        .value(cell.raw.display()),
+                    );
+                }
+            }
+            None => {
+                first_seen.insert(parts, row.row);
+            }
+        }
+    }
+}
+
+fn text_of(v: &values::Typed) -> String {
+    match v {
+        values::Typed::Text(s) => s.clone(),
+        other => other.to_json().to_string(),
+    }
+}

@@ -1,0 +1,431 @@
+//! The lenient value reader (spec §3 and §7.3): turns a raw cell into the typed value its
+//! column asks for, or says why it cannot (V002, or V005 for a real date outside 2000–2099).
+//! It never guesses: a two-digit year, `12,5` in an integer column or `peut-être` in a Oui/Non
+//! column are type errors. The JSON Schema only ever sees what this module produced.
+
+use chrono::{Datelike, NaiveDate};
+use serde_json::Value;
+
+use crate::norm::{clean_text, norm};
+use crate::schema::{Column, ColumnKind};
+use crate::workbook::{shortest, CellValue};
+
+/// A value of the type its column asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Typed {
+    Text(String),
+    Int(i64),
+    Date(NaiveDate),
+    Bool(bool),
+    List(Vec<String>),
+}
+
+impl Typed {
+    pub fn to_json(&self) -> Value {
+        match self {
+            Typed::Text(s) => Value::String(s.clone()),
+            Typed::Int(i) => Value::from(*i),
+            Typed::Date(d) => Value::String(d.format("%Y-%m-%d").to_string()),
+            Typed::Bool(b) => Value::Bool(*b),
+            Typed::List(items) => Value::Array(items.iter().cloned().map(Value::String).collect()),
+        }
+    }
+
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Typed::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Typed::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    pub fn as_date(&self) -> Option<NaiveDate> {
+        match self {
+            Typed::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Typed::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> &[String] {
+        match self {
+            Typed::List(items) => items,
+            _ => &[],
+        }
+    }
+}
+
+/// Why a cell cannot be read as its column asks: the rule code and the French message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadProblem {
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn v002(message: String) -> ReadProblem {
+    ReadProblem { code: "V002", message }
+}
+
+/// Reads `value` for `column`. `Ok(None)` means the cell is absent (empty or all spaces).
+pub fn read(column: &Column, value: &CellValue, is_1904: bool) -> Result<Option<Typed>, ReadProblem> {
+    let label = &column.label;
+    match value {
+        CellValue::Empty => {
+            return if column.required {
+                Err(v002(format!(
+                    "« {label} » est calculée par une formule qui n'a pas de valeur enregistrée : ouvrez le fichier dans votre tableur, recalculez puis enregistrez"
+                )))
+            } else {
+                Ok(None)
+            }
+        }
+        CellValue::Error(e) => {
+            return Err(v002(format!(
+                "la formule de « {label} » renvoie l'erreur {e} : corrigez la formule ou saisissez la valeur"
+            )))
+        }
+        CellValue::Text(t) if clean_text(t).is_empty() => return Ok(None),
+        _ => {}
+    }
+    match column.kind {
+        ColumnKind::Text => read_text(column, value).map(Some),
+        ColumnKind::Enum => read_text(column, value).map(|t| match t {
+            Typed::Text(s) => Some(Typed::Text(canonical(&s, &column.values))),
+            other => Some(other),
+        }),
+        ColumnKind::List => read_list(column, value).map(Some),
+        ColumnKind::Integer => read_integer(label, value).map(Some),
+        ColumnKind::OuiNon => read_oui_non(label, value).map(Some),
+        ColumnKind::Date => read_date(label, value, is_1904).map(Some),
+    }
+}
+
+/// The canonical spelling of `s` among `values`, or `s` itself when none matches.
+pub fn canonical(s: &str, values: &[String]) -> String {
+    let n = norm(s);
+    values
+        .iter()
+        .find(|v| norm(v) == n)
+        .cloned()
+        .unwrap_or_else(|| s.to_string())
+}
+
+fn read_text(column: &Column, value: &CellValue) -> Result<Typed, ReadProblem> {
+    let mut text = match value {
+        CellValue::Text(t) => clean_text(t),
+        CellValue::Int(i) => i.to_string(),
+        CellValue::Float(f) => shortest(*f),
+        CellValue::Bool(b) => if *b { "Oui" } else { "Non" }.to_string(),
+        CellValue::Date(..) => {
+            return Err(v002(format!(
+                "« {} » attend du texte mais la cellule contient une date ({}) : saisissez le texte, pas une date (format de cellule « Texte »)",
+                column.label,
+                value.display().unwrap_or_default()
+            )))
+        }
+        CellValue::Duration(d) => d.clone(),
+        CellValue::Empty | CellValue::Error(_) => String::new(),
+    };
+    let is_number = matches!(value, CellValue::Int(_) | CellValue::Float(_));
+    if let Some(digits) = column.digits {
+        if is_number && text.len() + 1 == digits && text.bytes().all(|b| b.is_ascii_digit()) {
+            text.insert(0, '0');
+        }
+    }
+    if !column.ignored.is_empty() {
+        let strip_spaces = column.ignored.contains(&' ');
+        text.retain(|c| !column.ignored.contains(&c) && !(strip_spaces && c.is_whitespace()));
+    }
+    Ok(Typed::Text(text))
+}
+
+fn read_list(column: &Column, value: &CellValue) -> Result<Typed, ReadProblem> {
+    let text = match value {
+        CellValue::Text(t) => t.clone(),
+        other => other.display().unwrap_or_default(),
+    };
+    let mut items: Vec<String> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for part in text.split(|c: char| column.separators.contains(&c) || (c == '\r' && column.separators.contains(&'\n'))) {
+        let item = clean_text(part);
+        if item.is_empty() {
+            continue;
+        }
+        let n = norm(&item);
+        if seen.contains(&n) {
+            continue;
+        }
+        seen.push(n);
+        items.push(if column.values.is_empty() { item } else { canonical(&item, &column.values) });
+    }
+    Ok(Typed::List(items))
+}
+
+fn read_integer(label: &str, value: &CellValue) -> Result<Typed, ReadProblem> {
+    let not_integer = |shown: String| {
+        v002(format!(
+            "« {shown} » n'est pas un nombre entier : « {label} » attend un nombre entier, sans décimale ni texte"
+        ))
+    };
+    match value {
+        CellValue::Int(i) => Ok(Typed::Int(*i)),
+        CellValue::Float(f) => {
+            let r = f.round();
+            if (f - r).abs() <= 1e-9 && r.abs() < 9e15 {
+                Ok(Typed::Int(r as i64))
+            } else {
+                Err(not_integer(shortest(*f)))
+            }
+        }
+        CellValue::Text(t) => {
+            let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+            let digits = compact.strip_prefix(['-', '+']).unwrap_or(&compact);
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                compact.parse::<i64>().map(Typed::Int).map_err(|_| not_integer(clean_text(t)))
+            } else {
+                Err(not_integer(clean_text(t)))
+            }
+        }
+        CellValue::Bool(_) | CellValue::Date(..) | CellValue::Duration(_) => {
+            Err(not_integer(value.display().unwrap_or_default()))
+        }
+        CellValue::Empty | CellValue::Error(_) => Err(not_integer(String::new())),
+    }
+}
+
+fn read_oui_non(label: &str, value: &CellValue) -> Result<Typed, ReadProblem> {
+    let parsed = match value {
+        CellValue::Bool(b) => Some(*b),
+        CellValue::Int(1) => Some(true),
+        CellValue::Int(0) => Some(false),
+        CellValue::Float(f) if *f == 1.0 => Some(true),
+        CellValue::Float(f) if *f == 0.0 => Some(false),
+        CellValue::Text(t) => match norm(t).as_str() {
+            "oui" | "o" | "true" | "1" => Some(true),
+            "non" | "n" | "false" | "0" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    };
+    parsed.map(Typed::Bool).ok_or_else(|| {
+        v002(format!(
+            "« {} » n'est pas Oui ou Non : « {label} » attend « Oui » ou « Non »",
+            value.display().unwrap_or_default()
+        ))
+    })
+}
+
+const DATE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
+
+fn read_date(label: &str, value: &CellValue, is_1904: bool) -> Result<Typed, ReadProblem> {
+    let out_of_range = |d: NaiveDate| ReadProblem {
+        code: "V005",
+        message: format!(
+            "la date {} de « {label} » est hors de la période permise (2000 à 2099) : vérifiez l'année",
+            d.format("%d/%m/%Y")
+        ),
+    };
+    match value {
+        CellValue::Date(Some(d), _) => {
+            if DATE_YEARS.contains(&d.year()) {
+                Ok(Typed::Date(*d))
+            } else {
+                Err(out_of_range(*d))
+            }
+        }
+        CellValue::Int(_) | CellValue::Float(_) => {
+            let serial = match value {
+                CellValue::Int(i) => *i as f64,
+                CellValue::Float(f) => *f,
+                _ => 0.0,
+            };
+            match serial_to_date(serial, is_1904) {
+                Some(d) if DATE_YEARS.contains(&d.year()) => Ok(Typed::Date(d)),
+                _ => Err(v002(format!(
+                    "{} n'est pas une date : saisissez une date complète dans « {label} », par exemple 14/03/2025",
+                    shortest(serial)
+                ))),
+            }
+        }
+        CellValue::Text(t) => {
+            let text = clean_text(t);
+            match parse_text_date(&text) {
+                Some(d) if DATE_YEARS.contains(&d.year()) => Ok(Typed::Date(d)),
+                Some(d) => Err(out_of_range(d)),
+                None => Err(v002(format!(
+                    "« {text} » n'est pas une date lisible : saisissez-la dans « {label} » sous la forme jj/mm/aaaa (par exemple 14/03/2025)"
+                ))),
+            }
+        }
+        other => Err(v002(format!(
+            "« {} » n'est pas une date : saisissez-la dans « {label} » sous la forme jj/mm/aaaa",
+            other.display().unwrap_or_default()
+        ))),
+    }
+}
+
+/// An Excel serial date, in the 1900 or the 1904 system.
+pub fn serial_to_date(serial: f64, is_1904: bool) -> Option<NaiveDate> {
+    if !serial.is_finite() || serial < 1.0 || serial > 2_958_465.0 {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    let epoch = if is_1904 {
+        NaiveDate::from_ymd_opt(1904, 1, 1)?
+    } else if days >= 61 {
+        // Excel counts a 29 February 1900 that never was.
+        NaiveDate::from_ymd_opt(1899, 12, 30)?
+    } else {
+        NaiveDate::from_ymd_opt(1899, 12, 31)?
+    };
+    epoch.checked_add_signed(chrono::Duration::days(days))
+}
+
+/// ISO `2025-03-14` (a time part may follow) or French `14/03/2025`; nothing else.
+pub fn parse_text_date(text: &str) -> Option<NaiveDate> {
+    let date_part = text.split([' ', 'T']).next().unwrap_or(text);
+    if let Some((y, rest)) = date_part.split_once('-') {
+        let (m, d) = rest.split_once('-')?;
+        if y.len() == 4 && (1..=2).contains(&m.len()) && (1..=2).contains(&d.len()) {
+            return NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+        }
+        return None;
+    }
+    let mut parts = date_part.split('/');
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || !(1..=2).contains(&d.len()) || !(1..=2).contains(&m.len()) {
+        return None;
+    }
+    if ![d, m, y].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Schemas, SheetKind};
+
+    fn col(sheet: SheetKind, key: &str) -> Column {
+        Schemas::embedded().sheet(sheet).column(key).unwrap().1.clone()
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> Typed {
+        Typed::Date(NaiveDate::from_ymd_opt(y, m, d).unwrap())
+    }
+
+    fn text(s: &str) -> CellValue {
+        CellValue::Text(s.into())
+    }
+
+    #[test]
+    fn dates_every_accepted_way() {
+        let c = col(SheetKind::Actions, "date_debut");
+        assert_eq!(read(&c, &text("14/03/2025"), false), Ok(Some(date(2025, 3, 14))));
+        assert_eq!(read(&c, &text("2025-03-14"), false), Ok(Some(date(2025, 3, 14))));
+        assert_eq!(read(&c, &text(" 4/3/2025 "), false), Ok(Some(date(2025, 3, 4))));
+        assert_eq!(read(&c, &CellValue::Float(45730.0), false), Ok(Some(date(2025, 3, 14))));
+        assert_eq!(read(&c, &CellValue::Int(44268), true), Ok(Some(date(2025, 3, 14))));
+        let d = NaiveDate::from_ymd_opt(2025, 3, 14).unwrap();
+        assert_eq!(read(&c, &CellValue::Date(Some(d), 45730.0), false), Ok(Some(date(2025, 3, 14))));
+    }
+
+    #[test]
+    fn dates_never_guessed() {
+        let c = col(SheetKind::Actions, "date_debut");
+        for bad in [text("14/03/25"), text("mars 2025"), text("2025/03/14"), CellValue::Int(2024), CellValue::Bool(true)] {
+            assert_eq!(read(&c, &bad, false).unwrap_err().code, "V002", "{bad:?}");
+        }
+        let msg = read(&c, &CellValue::Int(2024), false).unwrap_err().message;
+        assert!(msg.starts_with("2024 n'est pas une date"), "{msg}");
+        let old = NaiveDate::from_ymd_opt(1925, 3, 14).unwrap();
+        assert_eq!(read(&c, &CellValue::Date(Some(old), 0.0), false).unwrap_err().code, "V005");
+    }
+
+    #[test]
+    fn integers() {
+        let c = col(SheetKind::Actions, "participants");
+        assert_eq!(read(&c, &text("1 200"), false), Ok(Some(Typed::Int(1200))));
+        assert_eq!(read(&c, &text("1\u{202f}200"), false), Ok(Some(Typed::Int(1200))));
+        assert_eq!(read(&c, &text("1\u{a0}200"), false), Ok(Some(Typed::Int(1200))));
+        assert_eq!(read(&c, &CellValue::Float(12.000000000001), false), Ok(Some(Typed::Int(12))));
+        assert_eq!(read(&c, &text("-3"), false), Ok(Some(Typed::Int(-3))));
+        for bad in [text("12.5"), text("12,5"), CellValue::Float(12.5), CellValue::Bool(true), text("douze")] {
+            assert_eq!(read(&c, &bad, false).unwrap_err().code, "V002", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn oui_non_variants() {
+        let c = col(SheetKind::Actions, "outil_cree");
+        for yes in [text("Oui"), text("OUI "), text("o"), text("true"), text("1"), CellValue::Bool(true), CellValue::Int(1), CellValue::Float(1.0)] {
+            assert_eq!(read(&c, &yes, false), Ok(Some(Typed::Bool(true))), "{yes:?}");
+        }
+        for no in [text("non"), text("N"), text("FALSE"), text("0"), CellValue::Bool(false), CellValue::Int(0)] {
+            assert_eq!(read(&c, &no, false), Ok(Some(Typed::Bool(false))), "{no:?}");
+        }
+        assert_eq!(read(&c, &text("peut-être"), false).unwrap_err().code, "V002");
+    }
+
+    #[test]
+    fn enums_are_canonicalised() {
+        let c = col(SheetKind::Structures, "type");
+        assert_eq!(read(&c, &text("mission  locale"), false), Ok(Some(Typed::Text("Mission Locale".into()))));
+        assert_eq!(read(&c, &text("ETABLISSEMENT SCOLAIRE"), false), Ok(Some(Typed::Text("Établissement scolaire".into()))));
+        assert_eq!(read(&c, &text("chambre d’agriculture"), false), Ok(Some(Typed::Text("Chambre d'agriculture".into()))));
+        assert_eq!(read(&c, &text("Mision Locale"), false), Ok(Some(Typed::Text("Mision Locale".into()))));
+    }
+
+    #[test]
+    fn text_columns_restore_leading_zeros_and_strip_separators() {
+        let tel = col(SheetKind::Coordination, "telephone");
+        assert_eq!(read(&tel, &CellValue::Float(254609685.0), false), Ok(Some(Typed::Text("0254609685".into()))));
+        assert_eq!(read(&tel, &text("02.54.60-96 85"), false), Ok(Some(Typed::Text("0254609685".into()))));
+        let siret = col(SheetKind::Structures, "siret");
+        assert_eq!(read(&siret, &text("408 972 230 00028"), false), Ok(Some(Typed::Text("40897223000028".into()))));
+        assert_eq!(read(&siret, &CellValue::Float(40897223000028.0), false), Ok(Some(Typed::Text("40897223000028".into()))));
+        let cp = col(SheetKind::Structures, "code_postal");
+        assert_eq!(read(&cp, &CellValue::Int(6000), false), Ok(Some(Typed::Text("06000".into()))));
+        let dep = col(SheetKind::Identification, "departement");
+        assert_eq!(read(&dep, &CellValue::Float(36.0), false), Ok(Some(Typed::Text("36".into()))));
+        let nom = col(SheetKind::Structures, "nom");
+        let d = NaiveDate::from_ymd_opt(2025, 3, 14).unwrap();
+        assert_eq!(read(&nom, &CellValue::Date(Some(d), 1.0), false).unwrap_err().code, "V002");
+    }
+
+    #[test]
+    fn lists_split_and_dedupe() {
+        let publics = col(SheetKind::Actions, "publics");
+        assert_eq!(
+            read(&publics, &text("scolaires, Etudiants;\nscolaires;;"), false),
+            Ok(Some(Typed::List(vec!["Scolaires".into(), "Étudiants".into()])))
+        );
+        let partners = col(SheetKind::Actions, "partenaires");
+        assert_eq!(
+            read(&partners, &text("CIO de Châteauroux ; Ohé Prométhée Indre, Cap emploi"), false),
+            Ok(Some(Typed::List(vec!["CIO de Châteauroux".into(), "Ohé Prométhée Indre, Cap emploi".into()])))
+        );
+    }
+
+    #[test]
+    fn formulas_without_value_or_in_error() {
+        let required = col(SheetKind::Actions, "participants");
+        let optional = col(SheetKind::Actions, "femmes");
+        assert!(read(&required, &CellValue::Empty, false).unwrap_err().message.contains("recalculez"));
+        assert_eq!(read(&optional, &CellValue::Empty, false), Ok(None));
+        assert!(read(&optional, &CellValue::Error("#N/A".into()), false).unwrap_err().message.contains("#N/A"));
+    }
+}

@@ -1,0 +1,537 @@
+//! Reading a file into a [`RawWorkbook`]: every sheet as a sparse list of cells with their
+//! absolute position, as calamine gives them (cached values of formulas, never formulas).
+//!
+//! This is the only module that talks to calamine and to the zip container. It enforces the
+//! safety limits of spec §4.1 / §7.14 *before* anything is expanded: the file size from the
+//! file system, the uncompressed size from the zip central directory, and rows and columns
+//! counted while cells stream in. Sheets are never read as a dense rectangle where calamine
+//! lets us stream them (`.xlsx`, `.xlsm`, `.xlsb`), so a lone cell at XFD1048576 costs one cell.
+
+use std::io::{Cursor, Read, Seek};
+use std::path::Path;
+
+use calamine::{DataRef, Reader, SheetType};
+use chrono::NaiveDate;
+
+use crate::config::Limits;
+
+/// A cell value as read, before any interpretation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellValue {
+    /// A formula with no cached value.
+    Empty,
+    Text(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    /// A date cell: its date, or `None` when out of any calendar (and the serial it holds).
+    Date(Option<NaiveDate>, f64),
+    /// A duration or time-only cell, as shown.
+    Duration(String),
+    /// A formula whose cached value is an error (`#N/A`, `#REF!`…).
+    Error(String),
+}
+
+impl CellValue {
+    /// The cell as the user sees it.
+    pub fn display(&self) -> Option<String> {
+        match self {
+            CellValue::Empty => None,
+            CellValue::Text(s) => Some(s.clone()),
+            CellValue::Int(i) => Some(i.to_string()),
+            CellValue::Float(f) => Some(shortest(*f)),
+            CellValue::Bool(true) => Some("VRAI".into()),
+            CellValue::Bool(false) => Some("FAUX".into()),
+            CellValue::Date(Some(d), _) => Some(d.format("%d/%m/%Y").to_string()),
+            CellValue::Date(None, serial) => Some(shortest(*serial)),
+            CellValue::Duration(s) | CellValue::Error(s) => Some(s.clone()),
+        }
+    }
+}
+
+/// The shortest decimal text of a number: `1.0` → `1`, `36000.0` → `36000`, no exponent for
+/// the integers a SIRET or a phone number make.
+pub fn shortest(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e17 {
+        format!("{}", f as i64)
+    } else {
+        let s = format!("{f}");
+        s.replace('.', ",")
+    }
+}
+
+/// One cell holding something: a value, or a formula without a cached value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawCell {
+    /// 0-based row and column, as in the file (A1 = (0, 0)).
+    pub row: u32,
+    pub col: u32,
+    pub value: CellValue,
+}
+
+/// One sheet: its name and its cells, sorted by row then column.
+#[derive(Debug, Clone, Default)]
+pub struct RawSheet {
+    pub name: String,
+    pub cells: Vec<RawCell>,
+}
+
+/// A workbook as read from a file.
+#[derive(Debug, Clone, Default)]
+pub struct RawWorkbook {
+    pub sheets: Vec<RawSheet>,
+    /// The workbook uses the 1904 date system (plain numbers in date columns count from 1904).
+    pub is_1904: bool,
+}
+
+/// Why a file could not be read: F001 or F003, with a French message for the coordinator.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("{0}")]
+    Unreadable(String),
+    #[error("{0}")]
+    Limit(String),
+}
+
+/// The spreadsheet formats we read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsb,
+    Xls,
+    Ods,
+}
+
+impl Format {
+    /// The format an extension promises (case-insensitive), if it is one we accept.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "xlsx" | "xlsm" => Some(Format::Xlsx),
+            "xlsb" => Some(Format::Xlsb),
+            "xls" => Some(Format::Xls),
+            "ods" => Some(Format::Ods),
+            _ => None,
+        }
+    }
+}
+
+const MIB: u64 = 1024 * 1024;
+
+/// Reads the file at `path`, whose extension promises `format`, within `limits`.
+pub fn read_file(path: &Path, format: Format, limits: &Limits) -> Result<RawWorkbook, ReadError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| ReadError::Unreadable(format!("le fichier ne peut pas être ouvert ({})", io_fr(&e))))?
+        .len();
+    if size > limits.file_bytes() {
+        return Err(ReadError::Limit(format!(
+            "le fichier pèse {} Mio, au-delà de la limite de {} Mio : retirez les images ou données superflues, ou relevez « taille_fichier_mo » dans spro.toml",
+            size.div_ceil(MIB),
+            limits.taille_fichier_mo
+        )));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| ReadError::Unreadable(format!("le fichier ne peut pas être lu ({})", io_fr(&e))))?;
+    read_bytes(bytes, format, limits)
+}
+
+fn io_fr(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "accès refusé".into(),
+        std::io::ErrorKind::NotFound => "fichier introuvable".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// What the first bytes say a file really is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Container {
+    Zip,
+    Cfb,
+    Other,
+}
+
+fn sniff(bytes: &[u8]) -> Container {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        Container::Zip
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Container::Cfb
+    } else {
+        Container::Other
+    }
+}
+
+/// Reads a workbook from its bytes. Public so the fuzzer can drive it.
+pub fn read_bytes(bytes: Vec<u8>, format: Format, limits: &Limits) -> Result<RawWorkbook, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Unreadable(
+            "le fichier est vide (0 octet) : enregistrez à nouveau le tableau de bord depuis votre tableur".into(),
+        ));
+    }
+    if bytes.len() as u64 > limits.file_bytes() {
+        return Err(ReadError::Limit(format!(
+            "le fichier dépasse la limite de {} Mio",
+            limits.taille_fichier_mo
+        )));
+    }
+    let container = sniff(&bytes);
+    match (format, container) {
+        (Format::Xlsx | Format::Xlsb | Format::Ods, Container::Zip) => {
+            let kind = zip_kind(&bytes, limits)?;
+            match (format, kind) {
+                (Format::Ods, ZipKind::Ods) | (Format::Xlsx, ZipKind::Xlsx) | (Format::Xlsb, ZipKind::Xlsb) => {}
+                (_, ZipKind::Ods) => return Err(mislabelled("un classeur OpenDocument (.ods)", ".ods")),
+                (_, ZipKind::Xlsx) => return Err(mislabelled("un classeur Excel (.xlsx)", ".xlsx")),
+                (_, ZipKind::Xlsb) => return Err(mislabelled("un classeur Excel binaire (.xlsb)", ".xlsb")),
+                (_, ZipKind::Unknown) => {
+                    return Err(ReadError::Unreadable(
+                        "le fichier est une archive zip qui ne contient pas de classeur : transmettez le tableau de bord lui-même".into(),
+                    ))
+                }
+            }
+        }
+        (Format::Xls, Container::Cfb) => {}
+        (Format::Xlsx | Format::Xlsb, Container::Cfb) => {
+            if has_encrypted_package(&bytes) {
+                return Err(password());
+            }
+            return Err(mislabelled("un classeur Excel 97-2003 (.xls)", ".xls"));
+        }
+        (Format::Ods, Container::Cfb) => return Err(mislabelled("un classeur Excel 97-2003 (.xls)", ".xls")),
+        (Format::Xls, Container::Zip) => {
+            let kind = zip_kind(&bytes, limits)?;
+            return Err(match kind {
+                ZipKind::Ods => mislabelled("un classeur OpenDocument (.ods)", ".ods"),
+                ZipKind::Xlsb => mislabelled("un classeur Excel binaire (.xlsb)", ".xlsb"),
+                _ => mislabelled("un classeur Excel (.xlsx)", ".xlsx"),
+            });
+        }
+        (_, Container::Other) => {
+            let hint = if bytes.starts_with(b"%PDF") {
+                "c'est un document PDF, pas un classeur"
+            } else if bytes.iter().take(512).all(|b| b.is_ascii() || *b >= 0x80) && !bytes.contains(&0) {
+                "c'est un fichier texte (CSV ou HTML ?), pas un classeur"
+            } else {
+                "son contenu n'est pas celui d'un classeur (fichier corrompu ?)"
+            };
+            return Err(ReadError::Unreadable(format!(
+                "le fichier ne peut pas être ouvert : {hint} ; enregistrez le tableau de bord au format .xlsx depuis votre tableur"
+            )));
+        }
+    }
+    let cursor = Cursor::new(bytes);
+    let result = match format {
+        Format::Xlsx => read_xlsx(cursor, limits),
+        Format::Xlsb => read_xlsb(cursor, limits),
+        Format::Xls => read_ranges(calamine::Xls::new(cursor).map_err(calamine_error)?, limits),
+        Format::Ods => read_ranges(calamine::Ods::new(cursor).map_err(calamine_error)?, limits),
+    };
+    result
+}
+
+fn mislabelled(what: &str, ext: &str) -> ReadError {
+    ReadError::Unreadable(format!(
+        "le contenu du fichier ne correspond pas à son extension : c'est en réalité {what} ; renommez-le avec l'extension {ext} ou enregistrez-le au format .xlsx"
+    ))
+}
+
+fn password() -> ReadError {
+    ReadError::Unreadable(
+        "le classeur est protégé par un mot de passe : retirez la protection (Fichier > Informations > Protéger le classeur) puis enregistrez-le à nouveau".into(),
+    )
+}
+
+fn has_encrypted_package(bytes: &[u8]) -> bool {
+    let needle: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ZipKind {
+    Xlsx,
+    Xlsb,
+    Ods,
+    Unknown,
+}
+
+/// Reads the zip central directory only: the uncompressed sizes it declares are checked
+/// against the limit before calamine inflates anything, and the entries tell the real format.
+fn zip_kind(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
+    let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        ReadError::Unreadable(format!(
+            "le fichier est endommagé ou tronqué (archive illisible : {e}) ; enregistrez-le à nouveau depuis votre tableur"
+        ))
+    })?;
+    let mut total: u64 = 0;
+    let mut kind = ZipKind::Unknown;
+    let mut ods_mimetype = false;
+    for i in 0..archive.len() {
+        let Some(Ok(entry)) = archive.name_for_index(i) else { continue };
+        match entry.as_ref() {
+            "xl/workbook.xml" => kind = ZipKind::Xlsx,
+            "xl/workbook.bin" => kind = ZipKind::Xlsb,
+            "content.xml" if kind == ZipKind::Unknown => kind = ZipKind::Ods,
+            "mimetype" => ods_mimetype = true,
+            _ => {}
+        }
+    }
+    if kind == ZipKind::Unknown && ods_mimetype {
+        kind = ZipKind::Ods;
+    }
+    let mut archive = archive;
+    for i in 0..archive.len() {
+        let size = archive
+            .by_index_raw(i)
+            .map(|f| f.size())
+            .map_err(|e| ReadError::Unreadable(format!("le fichier est endommagé (entrée {i} illisible : {e})")))?;
+        total = total.saturating_add(size);
+        if total > limits.uncompressed_bytes() {
+            return Err(ReadError::Limit(format!(
+                "une fois décompressé, le fichier dépasserait {} Mio (limite « taille_decompressee_mo ») : il n'a pas été ouvert",
+                limits.taille_decompressee_mo
+            )));
+        }
+    }
+    Ok(kind)
+}
+
+fn calamine_error(e: impl std::fmt::Display) -> ReadError {
+    let text = e.to_string();
+    if text.to_lowercase().contains("password") || text.contains("Encrypt") {
+        return password();
+    }
+    ReadError::Unreadable(format!(
+        "le classeur est endommagé et ne peut pas être lu ({text}) ; ouvrez-le dans votre tableur et enregistrez-le à nouveau"
+    ))
+}
+
+/// Counts what holds values while cells stream in, and stops at the limits.
+struct Counter<'a> {
+    sheet: &'a str,
+    limits: &'a Limits,
+    rows: u32,
+    last_row: Option<u32>,
+    cols: std::collections::BTreeSet<u32>,
+}
+
+impl<'a> Counter<'a> {
+    fn new(sheet: &'a str, limits: &'a Limits) -> Self {
+        Counter {
+            sheet,
+            limits,
+            rows: 0,
+            last_row: None,
+            cols: Default::default(),
+        }
+    }
+
+    fn count(&mut self, row: u32, col: u32) -> Result<(), ReadError> {
+        if self.last_row != Some(row) {
+            self.last_row = Some(row);
+            self.rows += 1;
+            if self.rows > self.limits.lignes_par_feuille {
+                return Err(ReadError::Limit(format!(
+                    "la feuille « {} » contient plus de {} lignes remplies (limite « lignes_par_feuille ») : supprimez les lignes superflues",
+                    self.sheet, self.limits.lignes_par_feuille
+                )));
+            }
+        }
+        if self.cols.insert(col) && self.cols.len() as u32 > self.limits.colonnes_par_feuille {
+            return Err(ReadError::Limit(format!(
+                "la feuille « {} » contient plus de {} colonnes remplies (limite « colonnes_par_feuille ») : supprimez les colonnes superflues",
+                self.sheet, self.limits.colonnes_par_feuille
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn convert(value: &DataRef<'_>, has_formula: bool) -> Option<CellValue> {
+    Some(match value {
+        DataRef::Empty if has_formula => CellValue::Empty,
+        DataRef::Empty => return None,
+        DataRef::String(s) => CellValue::Text(s.clone()),
+        DataRef::SharedString(s) => CellValue::Text((*s).to_string()),
+        DataRef::Int(i) => CellValue::Int(*i),
+        DataRef::Float(f) => CellValue::Float(*f),
+        DataRef::Bool(b) => CellValue::Bool(*b),
+        DataRef::DateTime(dt) => {
+            if dt.is_duration() {
+                CellValue::Duration(shortest(dt.as_f64()))
+            } else {
+                let (y, m, d, ..) = dt.to_ymd_hms_milli();
+                CellValue::Date(NaiveDate::from_ymd_opt(y.into(), m.into(), d.into()), dt.as_f64())
+            }
+        }
+        DataRef::DateTimeIso(s) => match parse_iso_prefix(s) {
+            Some(d) => CellValue::Date(Some(d), 0.0),
+            None => CellValue::Text(s.clone()),
+        },
+        DataRef::DurationIso(s) => CellValue::Duration(s.clone()),
+        DataRef::Error(e) => CellValue::Error(format!("{e}")),
+    })
+}
+
+fn data_ref(d: &calamine::Data) -> DataRef<'_> {
+    use calamine::Data;
+    match d {
+        Data::Int(i) => DataRef::Int(*i),
+        Data::Float(f) => DataRef::Float(*f),
+        Data::String(s) => DataRef::SharedString(s),
+        Data::Bool(b) => DataRef::Bool(*b),
+        Data::DateTime(dt) => DataRef::DateTime(*dt),
+        Data::DateTimeIso(s) => DataRef::DateTimeIso(s.clone()),
+        Data::DurationIso(s) => DataRef::DurationIso(s.clone()),
+        Data::Error(e) => DataRef::Error(e.clone()),
+        Data::Empty => DataRef::Empty,
+    }
+}
+
+fn parse_iso_prefix(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
+}
+
+fn is_worksheet(typ: &SheetType) -> bool {
+    matches!(typ, SheetType::WorkSheet)
+}
+
+fn read_xlsx<RS: Read + Seek>(cursor: RS, limits: &Limits) -> Result<RawWorkbook, ReadError> {
+    let mut wb = calamine::Xlsx::new(cursor).map_err(calamine_error)?;
+    let is_1904 = wb.has_1904_epoch();
+    let metas = wb.sheets_metadata().to_vec();
+    let mut sheets = Vec::with_capacity(metas.len());
+    for meta in metas {
+        let mut sheet = RawSheet {
+            name: meta.name.clone(),
+            cells: Vec::new(),
+        };
+        if is_worksheet(&meta.typ) {
+            let mut counter = Counter::new(&meta.name, limits);
+            let mut reader = wb.worksheet_cells_reader(&meta.name).map_err(calamine_error)?;
+            while let Some(cell) = reader.next_cell_with_formula_metadata().map_err(calamine_error)? {
+                let (row, col) = cell.pos;
+                if let Some(value) = convert(&cell.value, cell.formula.is_some()) {
+                    counter.count(row, col)?;
+                    sheet.cells.push(RawCell { row, col, value });
+                }
+            }
+        }
+        sort_cells(&mut sheet.cells);
+        sheets.push(sheet);
+    }
+    Ok(RawWorkbook { sheets, is_1904 })
+}
+
+fn read_xlsb<RS: Read + Seek>(cursor: RS, limits: &Limits) -> Result<RawWorkbook, ReadError> {
+    let mut wb = calamine::Xlsb::new(cursor).map_err(calamine_error)?;
+    let is_1904 = wb.has_1904_epoch();
+    let metas = wb.sheets_metadata().to_vec();
+    let mut sheets = Vec::with_capacity(metas.len());
+    for meta in metas {
+        let mut sheet = RawSheet {
+            name: meta.name.clone(),
+            cells: Vec::new(),
+        };
+        if is_worksheet(&meta.typ) {
+            let mut counter = Counter::new(&meta.name, limits);
+            let mut reader = wb.worksheet_cells_reader(&meta.name).map_err(calamine_error)?;
+            while let Some(cell) = reader.next_cell().map_err(calamine_error)? {
+                let (row, col) = cell.get_position();
+                if let Some(value) = convert(cell.get_value(), false) {
+                    counter.count(row, col)?;
+                    sheet.cells.push(RawCell { row, col, value });
+                }
+            }
+        }
+        sort_cells(&mut sheet.cells);
+        sheets.push(sheet);
+    }
+    Ok(RawWorkbook { sheets, is_1904 })
+}
+
+/// `.xls` and `.ods`: calamine parses these whole when the workbook is opened (it bounds the
+/// cells it creates itself), so we walk the ranges it built, keeping only non-empty cells.
+fn read_ranges<RS, R>(mut wb: R, limits: &Limits) -> Result<RawWorkbook, ReadError>
+where
+    RS: Read + Seek,
+    R: Reader<RS> + Is1904,
+    R::Error: std::fmt::Display,
+{
+    let is_1904 = wb.is_1904();
+    let metas = wb.sheets_metadata().to_vec();
+    let mut sheets = Vec::with_capacity(metas.len());
+    for meta in metas {
+        let mut sheet = RawSheet {
+            name: meta.name.clone(),
+            cells: Vec::new(),
+        };
+        if is_worksheet(&meta.typ) {
+            let range = wb.worksheet_range(&meta.name).map_err(calamine_error)?;
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            let mut counter = Counter::new(&meta.name, limits);
+            for (r, c, data) in range.used_cells() {
+                if let Some(value) = convert(&data_ref(data), false) {
+                    let (row, col) = (r0 + r as u32, c0 + c as u32);
+                    counter.count(row, col)?;
+                    sheet.cells.push(RawCell { row, col, value });
+                }
+            }
+        }
+        sort_cells(&mut sheet.cells);
+        sheets.push(sheet);
+    }
+    Ok(RawWorkbook { sheets, is_1904 })
+}
+
+/// The date system of a format calamine reads whole.
+pub trait Is1904 {
+    fn is_1904(&self) -> bool;
+}
+
+impl<RS: Read + Seek> Is1904 for calamine::Xls<RS> {
+    fn is_1904(&self) -> bool {
+        self.has_1904_epoch()
+    }
+}
+
+impl<RS: Read + Seek> Is1904 for calamine::Ods<RS> {
+    fn is_1904(&self) -> bool {
+        false
+    }
+}
+
+fn sort_cells(cells: &mut [RawCell]) {
+    if !cells.windows(2).all(|w| (w[0].row, w[0].col) <= (w[1].row, w[1].col)) {
+        cells.sort_by_key(|c| (c.row, c.col));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortest_numbers() {
+        assert_eq!(shortest(1.0), "1");
+        assert_eq!(shortest(36000.0), "36000");
+        assert_eq!(shortest(40897223000028.0), "40897223000028");
+        assert_eq!(shortest(12.5), "12,5");
+    }
+
+    #[test]
+    fn sniffing() {
+        assert_eq!(sniff(b"PK\x03\x04rest"), Container::Zip);
+        assert_eq!(sniff(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]), Container::Cfb);
+        assert_eq!(sniff(b"hello"), Container::Other);
+    }
+
+    #[test]
+    fn empty_and_random_bytes_are_unreadable() {
+        let limits = Limits::default();
+        assert!(matches!(read_bytes(vec![], Format::Xlsx, &limits), Err(ReadError::Unreadable(_))));
+        let noise: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+        for f in [Format::Xlsx, Format::Xls, Format::Ods, Format::Xlsb] {
+            assert!(matches!(read_bytes(noise.clone(), f, &limits), Err(ReadError::Unreadable(_))));
+        }
+    }
+}
