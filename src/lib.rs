@@ -12,6 +12,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod finding;
+pub mod fixture;
 pub mod inputs;
 pub mod norm;
 pub mod referential;

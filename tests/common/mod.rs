@@ -1,0 +1,75 @@
+//! Helpers shared by the integration tests: fixture descriptions, building them into real
+//! workbooks, and checking them the way `spro check` does.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use spro_bilans::check::{Checker, FileReport};
+use spro_bilans::config::Config;
+use spro_bilans::fixture;
+use spro_bilans::referential::Referential;
+use spro_bilans::schema::Schemas;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The description `fixtures/sources/<name>.json`.
+pub fn source(name: &str) -> Value {
+    let path = root().join("fixtures/sources").join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+pub fn checker(year: Option<i32>) -> Checker {
+    let config = Config {
+        annee: year,
+        ..Config::default()
+    };
+    Checker::new(config, Referential::embedded(), Schemas::embedded())
+}
+
+/// Builds `description` into `dir/name.xlsx` and returns the path.
+pub fn write(dir: &Path, name: &str, description: &Value) -> PathBuf {
+    let path = dir.join(format!("{name}.xlsx"));
+    std::fs::write(&path, fixture::build_xlsx(description).unwrap()).unwrap();
+    path
+}
+
+/// Checks one description as an `.xlsx` file (year 2025 asked), batch rules included.
+pub fn check(description: &Value) -> FileReport {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "bilan", description);
+    check_path(&path, Some(2025))
+}
+
+pub fn check_path(path: &Path, year: Option<i32>) -> FileReport {
+    let (inputs, _) = spro_bilans::inputs::collect(&[path.to_path_buf()]).unwrap();
+    let mut report = checker(year).check_inputs(&inputs, false);
+    report.files.remove(0)
+}
+
+/// (code, sheet, cell) of every finding.
+pub fn triples(report: &FileReport) -> Vec<(String, String, String)> {
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.code.to_string(),
+                f.sheet_name().unwrap_or("").to_string(),
+                f.cell_a1().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// The description `base` with `edits` applied.
+pub fn edited(base: &str, edits: &Value) -> Value {
+    let mut d = source(base);
+    for e in edits.as_array().unwrap() {
+        fixture::apply(&mut d, e).unwrap();
+    }
+    d
+}
