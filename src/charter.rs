@@ -13,7 +13,13 @@ use crate::sheet::{Bilan, Row, Sheet};
 use crate::values::Typed;
 
 /// Types of structure that are CEP operators (charter §2).
-pub const CEP_TYPES: [&str; 5] = ["France Travail", "Cap emploi", "APEC", "Mission Locale", "Avenir Actifs"];
+pub const CEP_TYPES: [&str; 5] = [
+    "France Travail",
+    "Cap emploi",
+    "APEC",
+    "Mission Locale",
+    "Avenir Actifs",
+];
 
 /// One sheet with its schema, for reading values by key.
 struct View<'a> {
@@ -67,7 +73,13 @@ impl<'a> View<'a> {
         row.cell(self.schema.index(key)).is_some_and(|c| !c.valid)
     }
 
-    fn finding(&self, code: &'static str, row: &Row, key: &str, message: String) -> Option<Finding> {
+    fn finding(
+        &self,
+        code: &'static str,
+        row: &Row,
+        key: &str,
+        message: String,
+    ) -> Option<Finding> {
         let i = self.schema.index(key);
         let (r, c) = self.sheet.cell_position(row, i)?;
         Some(
@@ -112,7 +124,7 @@ impl Members {
     fn hint(&self, name: &str) -> String {
         match suggest(name, self.names.iter().map(|(_, n)| n.as_str())) {
             Some(s) => format!(" ; vouliez-vous dire « {s} » ?"),
-            None => String::new(),
+            None => ".".to_string(),
         }
     }
 }
@@ -207,7 +219,8 @@ pub fn check(bilan: &Bilan, schemas: &Schemas, deadline: Deadline, findings: &mu
     }
     if let (Some(v), Some(_)) = (&structures, &members) {
         let any_cep = v.rows().iter().any(|r| {
-            v.text(r, "type").is_some_and(|t| CEP_TYPES.contains(&t)) || v.bool(r, "operateur_cep") == Some(true)
+            v.text(r, "type").is_some_and(|t| CEP_TYPES.contains(&t))
+                || v.bool(r, "operateur_cep") == Some(true)
         });
         if !any_cep {
             findings.push(v.sheet_finding(
@@ -222,7 +235,13 @@ fn fr(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-fn identification(v: &View<'_>, form: &Row, year: Option<i32>, deadline: Deadline, findings: &mut Vec<Finding>) {
+fn identification(
+    v: &View<'_>,
+    form: &Row,
+    year: Option<i32>,
+    deadline: Deadline,
+    findings: &mut Vec<Finding>,
+) {
     let transmission = v.date(form, "date_transmission");
     if let Some(signed) = v.date(form, "date_signature_convention") {
         let end_of_year = year.and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31));
@@ -284,7 +303,9 @@ fn structure_rows(v: &View<'_>, findings: &mut Vec<Finding>) {
                 ));
             }
         }
-        if v.bool(row, "accueil_physique") == Some(false) && v.bool(row, "accueil_dematerialise") == Some(false) {
+        if v.bool(row, "accueil_physique") == Some(false)
+            && v.bool(row, "accueil_dematerialise") == Some(false)
+        {
             findings.extend(v.finding(
                 "C015",
                 row,
@@ -296,8 +317,16 @@ fn structure_rows(v: &View<'_>, findings: &mut Vec<Finding>) {
 }
 
 /// C006 on a single structure cell.
-fn non_member(v: &View<'_>, row: &Row, key: &str, members: Option<&Members>, findings: &mut Vec<Finding>) {
-    let (Some(m), Some(name)) = (members, v.text(row, key)) else { return };
+fn non_member(
+    v: &View<'_>,
+    row: &Row,
+    key: &str,
+    members: Option<&Members>,
+    findings: &mut Vec<Finding>,
+) {
+    let (Some(m), Some(name)) = (members, v.text(row, key)) else {
+        return;
+    };
     if !m.contains(name) {
         findings.extend(v.finding(
             "C006",
@@ -311,12 +340,22 @@ fn non_member(v: &View<'_>, row: &Row, key: &str, members: Option<&Members>, fin
     }
 }
 
-fn action_rows(v: &View<'_>, members: Option<&Members>, year: Option<i32>, findings: &mut Vec<Finding>) {
+fn action_rows(
+    v: &View<'_>,
+    members: Option<&Members>,
+    year: Option<i32>,
+    findings: &mut Vec<Finding>,
+) {
     for row in v.rows() {
-        let id = v.text(row, "id").map_or_else(String::new, |i| format!(" {i}"));
+        let id = v
+            .text(row, "id")
+            .map_or_else(String::new, |i| format!(" {i}"));
         // C005: a tool was made without both logos.
         if v.bool(row, "outil_cree") == Some(true) {
-            for (key, logo) in [("logo_region", "du Conseil régional Centre-Val de Loire"), ("logo_spro", "du SPRO")] {
+            for (key, logo) in [
+                ("logo_region", "du Conseil régional Centre-Val de Loire"),
+                ("logo_spro", "du SPRO"),
+            ] {
                 if v.has(key) && !v.invalid(row, key) && v.bool(row, key) != Some(true) {
                     findings.extend(v.finding(
                         "C005",
@@ -329,13 +368,20 @@ fn action_rows(v: &View<'_>, members: Option<&Members>, year: Option<i32>, findi
         }
         // C006: structure porteuse and partners.
         non_member(v, row, "porteuse", members, findings);
-        let partners = v.get(row, "partenaires").map(Typed::as_list).unwrap_or_default();
+        let partners = v
+            .get(row, "partenaires")
+            .map(Typed::as_list)
+            .unwrap_or_default();
         if let Some(m) = members {
             for p in partners {
                 if m.contains(p) {
                     continue;
                 }
-                let parts: Vec<&str> = p.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+                let parts: Vec<&str> = p
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect();
                 let advice = if parts.len() > 1 && parts.iter().all(|s| m.contains(s)) {
                     " Plusieurs structures sont séparées par des virgules : séparez-les par « ; »."
                 } else {
@@ -345,7 +391,10 @@ fn action_rows(v: &View<'_>, members: Option<&Members>, year: Option<i32>, findi
                     "C006",
                     row,
                     "partenaires",
-                    format!("le partenaire « {p} » n'est pas une structure membre du réseau{}{advice}", m.hint(p)),
+                    format!(
+                        "le partenaire « {p} » n'est pas une structure membre du réseau{}{advice}",
+                        m.hint(p)
+                    ),
                 ));
             }
         }
@@ -378,7 +427,10 @@ fn action_rows(v: &View<'_>, members: Option<&Members>, year: Option<i32>, findi
         }
         // C008: women + men > participants.
         if let Some(total) = v.int(row, "participants") {
-            let (fb, hb) = (v.blank(row, "femmes") || !v.has("femmes"), v.blank(row, "hommes") || !v.has("hommes"));
+            let (fb, hb) = (
+                v.blank(row, "femmes") || !v.has("femmes"),
+                v.blank(row, "hommes") || !v.has("hommes"),
+            );
             let (f, h) = (v.int(row, "femmes"), v.int(row, "hommes"));
             let usable = (fb || f.is_some()) && (hb || h.is_some()) && !(fb && hb);
             if usable {
@@ -397,7 +449,10 @@ fn action_rows(v: &View<'_>, members: Option<&Members>, year: Option<i32>, findi
         // C010: co-construction.
         if v.has("partenaires") && !v.invalid(row, "partenaires") {
             let porteuse = v.text(row, "porteuse").map(norm);
-            let others = partners.iter().filter(|p| Some(norm(p)) != porteuse).count();
+            let others = partners
+                .iter()
+                .filter(|p| Some(norm(p)) != porteuse)
+                .count();
             if others == 0 {
                 findings.extend(v.finding(
                     "C010",

@@ -73,7 +73,10 @@ pub struct FileReport {
 
 impl FileReport {
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 }
 
@@ -112,7 +115,10 @@ impl Checker {
     /// Checks every input (in parallel on the current rayon pool) and runs the batch rules.
     /// `b002` says whether missing networks are listed (a folder was given, or consolidation).
     pub fn check_inputs(&self, inputs: &[Input], b002: bool) -> Report {
-        let mut files: Vec<FileReport> = inputs.par_iter().map(|input| self.check_input(input)).collect();
+        let mut files: Vec<FileReport> = inputs
+            .par_iter()
+            .map(|input| self.check_input(input))
+            .collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));
         let mut batch = Vec::new();
         duplicate_networks(&mut files);
@@ -132,7 +138,8 @@ impl Checker {
     fn check_input(&self, input: &Input) -> FileReport {
         match input {
             Input::File { path, format } => {
-                let result = std::panic::catch_unwind(AssertUnwindSafe(|| self.check_file(path, *format)));
+                let result =
+                    std::panic::catch_unwind(AssertUnwindSafe(|| self.check_file(path, *format)));
                 result.unwrap_or_else(|_| {
                     unreadable(
                         path,
@@ -144,8 +151,15 @@ impl Checker {
                 })
             }
             Input::Unsupported { path } => {
-                let ext = path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
-                let what = if ext.is_empty() { "sans extension".to_string() } else { format!("« .{ext} »") };
+                let ext = path
+                    .extension()
+                    .map(|e| e.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let what = if ext.is_empty() {
+                    "sans extension".to_string()
+                } else {
+                    format!("« .{ext} »")
+                };
                 unreadable(
                     path,
                     Finding::new(
@@ -154,7 +168,9 @@ impl Checker {
                     ),
                 )
             }
-            Input::Unreadable { path, reason } => unreadable(path, Finding::new("F001", reason.clone())),
+            Input::Unreadable { path, reason } => {
+                unreadable(path, Finding::new("F001", reason.clone()))
+            }
         }
     }
 
@@ -173,7 +189,13 @@ impl Checker {
         let mut findings = Vec::new();
         let mut bilan = crate::sheet::read_structure(wb, schemas, &mut findings);
         crate::validate::check_values(&mut bilan, schemas, &mut findings);
-        crate::referential::check(&bilan, schemas, &self.referential, self.year(), &mut findings);
+        crate::referential::check(
+            &bilan,
+            schemas,
+            &self.referential,
+            self.year(),
+            &mut findings,
+        );
         crate::charter::check(&bilan, schemas, self.config.deadline, &mut findings);
         let ident = schemas.sheet(SheetKind::Identification);
         let form = bilan.identification();
@@ -300,6 +322,10 @@ fn missing_networks(files: &[FileReport], referential: &Referential, year: i32) 
 /// Whether a file's name holds a network code (an unreadable file still tells who sent it).
 pub fn file_names_code(path: &Path, code: &str) -> bool {
     path.file_name()
-        .map(|n| n.to_string_lossy().to_uppercase().contains(&code.to_uppercase()))
+        .map(|n| {
+            n.to_string_lossy()
+                .to_uppercase()
+                .contains(&code.to_uppercase())
+        })
         .unwrap_or(false)
 }

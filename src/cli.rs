@@ -100,7 +100,11 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Rules { markdown } => {
-            let text = if markdown { crate::rules::rules_markdown() } else { rules_table() };
+            let text = if markdown {
+                crate::rules::rules_markdown()
+            } else {
+                rules_table()
+            };
             print_stdout(&text)?;
             Ok(Exit::Success)
         }
@@ -119,7 +123,13 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
 fn rules_table() -> String {
     let mut s = String::new();
     for r in crate::rules::RULES {
-        s.push_str(&format!("{:<5} {:<30} {:<8} {}\n", r.code, r.name, r.severity.as_str(), r.source));
+        s.push_str(&format!(
+            "{:<5} {:<30} {:<8} {}\n",
+            r.code,
+            r.name,
+            r.severity.as_str(),
+            r.source
+        ));
     }
     s
 }
@@ -130,16 +140,24 @@ fn print_stdout(text: &str) -> Result<(), CliError> {
         Ok(()) => Ok(()),
         // A closed pipe (`spro rules | head`) is not a failure of the tool.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(CliError(format!("impossible d'écrire sur la sortie standard : {e}"))),
+        Err(e) => Err(CliError(format!(
+            "impossible d'écrire sur la sortie standard : {e}"
+        ))),
     }
 }
 
 /// Loads the configuration: `--config`, else `spro.toml` in the current folder, else defaults;
 /// then the command line wins.
-pub fn load_config(config: Option<&Path>, annee: Option<i32>, referentiel: Option<&Path>) -> Result<Config, CliError> {
+pub fn load_config(
+    config: Option<&Path>,
+    annee: Option<i32>,
+    referentiel: Option<&Path>,
+) -> Result<Config, CliError> {
     let mut c = match config {
         Some(p) => Config::load(p).map_err(err)?,
-        None if Path::new("spro.toml").is_file() => Config::load(Path::new("spro.toml")).map_err(err)?,
+        None if Path::new("spro.toml").is_file() => {
+            Config::load(Path::new("spro.toml")).map_err(err)?
+        }
         None => Config::default(),
     };
     if annee.is_some() {
@@ -176,7 +194,11 @@ fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
 }
 
 fn check(args: CheckArgs) -> Result<Exit, CliError> {
-    let config = load_config(args.config.as_deref(), args.annee, args.referentiel.as_deref())?;
+    let config = load_config(
+        args.config.as_deref(),
+        args.annee,
+        args.referentiel.as_deref(),
+    )?;
     let checker = checker(config, args.schemas.as_deref())?;
     let (inputs, any_folder) = crate::inputs::collect(&args.paths).map_err(err)?;
     if let Some(out) = &args.output {
@@ -185,11 +207,14 @@ fn check(args: CheckArgs) -> Result<Exit, CliError> {
     let report = pool(args.jobs)?.install(|| checker.check_inputs(&inputs, any_folder));
     let text = match args.format {
         OutputFormat::Human => {
-            let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let color = args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none();
             crate::report::human::render(&report, color)
         }
         OutputFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&crate::report::json::render(&report)).map_err(err)?;
+            let mut s =
+                serde_json::to_string_pretty(&crate::report::json::render(&report)).map_err(err)?;
             s.push('\n');
             s
         }
@@ -198,13 +223,23 @@ fn check(args: CheckArgs) -> Result<Exit, CliError> {
         Some(path) => write_atomic(path, text.as_bytes())?,
         None => print_stdout(&text)?,
     }
-    let failing = report.count(Severity::Error) > 0 || (args.strict && report.count(Severity::Warning) > 0);
-    Ok(if failing { Exit::Findings } else { Exit::Success })
+    let failing =
+        report.count(Severity::Error) > 0 || (args.strict && report.count(Severity::Warning) > 0);
+    Ok(if failing {
+        Exit::Findings
+    } else {
+        Exit::Success
+    })
 }
 
 /// Refuses to write `out` over one of the inputs.
-pub fn refuse_overwriting_input(out: &Path, inputs: &[crate::inputs::Input]) -> Result<(), CliError> {
-    let Ok(target) = std::fs::canonicalize(out) else { return Ok(()) };
+pub fn refuse_overwriting_input(
+    out: &Path,
+    inputs: &[crate::inputs::Input],
+) -> Result<(), CliError> {
+    let Ok(target) = std::fs::canonicalize(out) else {
+        return Ok(());
+    };
     for input in inputs {
         if std::fs::canonicalize(input.path()).is_ok_and(|p| p == target) {
             return Err(CliError(format!(
@@ -223,7 +258,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let fail = |e: &dyn std::fmt::Display| CliError(format!("impossible d'écrire « {} » : {e}", path.display()));
+    let fail = |e: &dyn std::fmt::Display| {
+        CliError(format!("impossible d'écrire « {} » : {e}", path.display()))
+    };
     if !dir.is_dir() {
         std::fs::create_dir_all(&dir).map_err(|e| fail(&e))?;
     }

@@ -113,7 +113,10 @@ struct File {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("impossible de lire la configuration {path} : {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("configuration {path} invalide : {message}")]
     Invalid { path: String, message: String },
 }
@@ -142,7 +145,9 @@ impl Config {
         };
         if let Some(year) = file.annee {
             if !(2015..=2100).contains(&year) {
-                return Err(invalid(format!("clé « annee » : {year} n'est pas une année entre 2015 et 2100")));
+                return Err(invalid(format!(
+                    "clé « annee » : {year} n'est pas une année entre 2015 et 2100"
+                )));
             }
             config.annee = Some(year);
         }
@@ -158,8 +163,11 @@ impl Config {
             })?;
         }
         for (code, value) in file.regles {
-            let rule = crate::rules::rule(&code)
-                .ok_or_else(|| invalid(format!("clé « regles.{code} » : {code} n'est pas un code de règle connu")))?;
+            let rule = crate::rules::rule(&code).ok_or_else(|| {
+                invalid(format!(
+                    "clé « regles.{code} » : {code} n'est pas un code de règle connu"
+                ))
+            })?;
             let o = match value.to_lowercase().as_str() {
                 "off" => Override::Off,
                 "info" => Override::Severity(Severity::Info),
@@ -181,7 +189,9 @@ impl Config {
             ("colonnes_par_feuille", u64::from(l.colonnes_par_feuille)),
         ] {
             if v == 0 {
-                return Err(invalid(format!("clé « limites.{key} » : la limite doit être supérieure à 0")));
+                return Err(invalid(format!(
+                    "clé « limites.{key} » : la limite doit être supérieure à 0"
+                )));
             }
         }
         Ok(config)
@@ -213,7 +223,10 @@ mod tests {
         .unwrap();
         assert_eq!(c.annee, Some(2025));
         assert_eq!(c.referentiel, Some(PathBuf::from("conf/ref.json")));
-        assert_eq!(c.deadline.for_year(2025), NaiveDate::from_ymd_opt(2026, 4, 15));
+        assert_eq!(
+            c.deadline.for_year(2025),
+            NaiveDate::from_ymd_opt(2026, 4, 15)
+        );
         assert_eq!(c.overrides["C010"], Override::Off);
         assert_eq!(c.overrides["C017"], Override::Severity(Severity::Error));
         assert_eq!(c.limits.lignes_par_feuille, 10);
@@ -234,6 +247,9 @@ mod tests {
     #[test]
     fn full_date_deadline() {
         let c = parse("date_limite_transmission = \"2026-04-30\"").unwrap();
-        assert_eq!(c.deadline.for_year(2025), NaiveDate::from_ymd_opt(2026, 4, 30));
+        assert_eq!(
+            c.deadline.for_year(2025),
+            NaiveDate::from_ymd_opt(2026, 4, 30)
+        );
     }
 }

@@ -27,7 +27,11 @@ fn fail(e: impl std::fmt::Display) -> FixtureError {
 pub fn build_xlsx(description: &Value) -> Result<Vec<u8>, FixtureError> {
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(2026, 1, 15).map_err(fail)?;
-    wb.set_properties(&DocProperties::new().set_creation_datetime(&created).set_author("spro-bilans"));
+    wb.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&created)
+            .set_author("spro-bilans"),
+    );
     let date_format = Format::new().set_num_format("dd/mm/yyyy");
     let mut has_no_value = false;
     let sheets = description["sheets"]
@@ -45,12 +49,15 @@ pub fn build_xlsx(description: &Value) -> Result<Vec<u8>, FixtureError> {
                 match cell {
                     Value::Null => continue,
                     Value::String(s) => ws.write_string(r, c16, s).map(|_| ()),
-                    Value::Number(n) => ws.write_number(r, c16, n.as_f64().unwrap_or(0.0)).map(|_| ()),
+                    Value::Number(n) => ws
+                        .write_number(r, c16, n.as_f64().unwrap_or(0.0))
+                        .map(|_| ()),
                     Value::Bool(b) => ws.write_boolean(r, c16, *b).map(|_| ()),
                     Value::Object(o) if o.contains_key("date") => {
                         let d = o["date"].as_str().unwrap_or_default();
                         let dt = ExcelDateTime::parse_from_str(d).map_err(fail)?;
-                        ws.write_datetime_with_format(r, c16, &dt, &date_format).map(|_| ())
+                        ws.write_datetime_with_format(r, c16, &dt, &date_format)
+                            .map(|_| ())
                     }
                     Value::Object(o) if o.contains_key("formule") => {
                         let text = o["formule"].as_str().unwrap_or_default();
@@ -62,9 +69,15 @@ pub fn build_xlsx(description: &Value) -> Result<Vec<u8>, FixtureError> {
                             Some(Value::String(s)) => s.clone(),
                             Some(v) => v.to_string(),
                         };
-                        ws.write_formula(r, c16, Formula::new(text).set_result(result)).map(|_| ())
+                        ws.write_formula(r, c16, Formula::new(text).set_result(result))
+                            .map(|_| ())
                     }
-                    other => return Err(FixtureError(format!("cellule {} : valeur non prise en charge {other}", crate::finding::a1(r, c as u32)))),
+                    other => {
+                        return Err(FixtureError(format!(
+                            "cellule {} : valeur non prise en charge {other}",
+                            crate::finding::a1(r, c as u32)
+                        )))
+                    }
                 }
                 .map_err(fail)?;
                 let len = match cell {
@@ -78,14 +91,22 @@ pub fn build_xlsx(description: &Value) -> Result<Vec<u8>, FixtureError> {
             }
         }
         for (c, w) in widths.iter().enumerate() {
-            ws.set_column_width(c as u16, *w as f64 + 2.0).map_err(fail)?;
+            ws.set_column_width(c as u16, *w as f64 + 2.0)
+                .map_err(fail)?;
         }
         // Isolated cells far from the grid (XFD1048576…), which a grid cannot describe.
-        for far in description["cellules_isolees"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        for far in description["cellules_isolees"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
             if far["feuille"].as_str() != Some(name.as_str()) {
                 continue;
             }
-            let (r, c) = far["cellule"].as_str().and_then(parse_a1).ok_or_else(|| FixtureError("cellule isolée invalide".into()))?;
+            let (r, c) = far["cellule"]
+                .as_str()
+                .and_then(parse_a1)
+                .ok_or_else(|| FixtureError("cellule isolée invalide".into()))?;
             let text = match &far["valeur"] {
                 Value::String(s) => s.clone(),
                 v => v.to_string(),
@@ -123,7 +144,8 @@ const NO_VALUE: &str = "__spro_sans_valeur__";
 fn rewrite(bytes: &[u8], edit: impl Fn(&str, String) -> String) -> Result<Vec<u8>, FixtureError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(fail)?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().last_modified_time(zip::DateTime::default());
+    let options =
+        zip::write::SimpleFileOptions::default().last_modified_time(zip::DateTime::default());
     for i in 0..archive.len() {
         let mut f = archive.by_index(i).map_err(fail)?;
         let name = f.name().map_err(fail)?.to_string();
@@ -157,7 +179,10 @@ pub fn parse_a1(a1: &str) -> Option<(usize, usize)> {
     Some((row.checked_sub(1)?, col - 1))
 }
 
-fn sheet_rows<'a>(description: &'a mut Value, sheet: &str) -> Result<&'a mut Vec<Value>, FixtureError> {
+fn sheet_rows<'a>(
+    description: &'a mut Value,
+    sheet: &str,
+) -> Result<&'a mut Vec<Value>, FixtureError> {
     description["sheets"][sheet]
         .as_array_mut()
         .ok_or_else(|| FixtureError(format!("pas de feuille « {sheet} » dans la description")))
@@ -175,12 +200,15 @@ fn sheet_rows<'a>(description: &'a mut Value, sheet: &str) -> Result<&'a mut Vec
 pub fn apply(description: &mut Value, edit: &Value) -> Result<(), FixtureError> {
     let sheet = edit["feuille"].as_str().unwrap_or_default().to_string();
     if let Some(cell) = edit["cellule"].as_str() {
-        let (r, c) = parse_a1(cell).ok_or_else(|| FixtureError(format!("référence « {cell} » invalide")))?;
+        let (r, c) =
+            parse_a1(cell).ok_or_else(|| FixtureError(format!("référence « {cell} » invalide")))?;
         let rows = sheet_rows(description, &sheet)?;
         while rows.len() <= r {
             rows.push(Value::Array(vec![]));
         }
-        let row = rows[r].as_array_mut().ok_or_else(|| FixtureError("ligne invalide".into()))?;
+        let row = rows[r]
+            .as_array_mut()
+            .ok_or_else(|| FixtureError("ligne invalide".into()))?;
         while row.len() <= c {
             row.push(Value::Null);
         }
@@ -247,7 +275,11 @@ mod tests {
     #[test]
     fn edits() {
         let mut d = json!({"sheets": {"A": [["x", "y"], ["1", "2"]], "B": [[]]}});
-        apply(&mut d, &json!({"feuille": "A", "cellule": "C3", "valeur": 5})).unwrap();
+        apply(
+            &mut d,
+            &json!({"feuille": "A", "cellule": "C3", "valeur": 5}),
+        )
+        .unwrap();
         assert_eq!(d["sheets"]["A"][2], json!([null, null, 5]));
         apply(&mut d, &json!({"feuille": "A", "supprimer_ligne": 2})).unwrap();
         assert_eq!(d["sheets"]["A"][1], json!([null, null, 5]));

@@ -21,7 +21,9 @@ pub enum Input {
 impl Input {
     pub fn path(&self) -> &Path {
         match self {
-            Input::File { path, .. } | Input::Unsupported { path } | Input::Unreadable { path, .. } => path,
+            Input::File { path, .. }
+            | Input::Unsupported { path }
+            | Input::Unreadable { path, .. } => path,
         }
     }
 }
@@ -75,7 +77,8 @@ pub fn collect(paths: &[PathBuf]) -> Result<(Vec<Input>, bool), InputError> {
         }
     }
     out.retain(|input| {
-        let key = std::fs::canonicalize(input.path()).unwrap_or_else(|_| input.path().to_path_buf());
+        let key =
+            std::fs::canonicalize(input.path()).unwrap_or_else(|_| input.path().to_path_buf());
         seen.insert(key)
     });
     out.sort_by(|a, b| a.path().cmp(b.path()));
@@ -100,7 +103,10 @@ fn walk(dir: &Path, out: &mut Vec<Input>, visited: &mut BTreeSet<PathBuf>) {
     let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     children.sort();
     for child in children {
-        let name = child.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = child
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if is_skipped(&name) {
             continue;
         }
@@ -108,14 +114,18 @@ fn walk(dir: &Path, out: &mut Vec<Input>, visited: &mut BTreeSet<PathBuf>) {
             Ok(m) if m.is_dir() => walk(&child, out, visited),
             Ok(_) => {
                 if let Some(format) = Format::from_path(&child) {
-                    out.push(Input::File { path: child, format });
+                    out.push(Input::File {
+                        path: child,
+                        format,
+                    });
                 }
             }
             Err(_) => {
                 if Format::from_path(&child).is_some() {
                     out.push(Input::Unreadable {
                         path: child,
-                        reason: "le fichier ne peut pas être lu (lien cassé ou accès refusé)".into(),
+                        reason: "le fichier ne peut pas être lu (lien cassé ou accès refusé)"
+                            .into(),
                     });
                 }
             }
@@ -129,7 +139,12 @@ mod tests {
 
     #[test]
     fn skipped_names() {
-        for name in ["~$bilan.xlsx", ".~lock.bilan.ods#", "._bilan.xlsx", ".cache"] {
+        for name in [
+            "~$bilan.xlsx",
+            ".~lock.bilan.ods#",
+            "._bilan.xlsx",
+            ".cache",
+        ] {
             assert!(is_skipped(name), "{name}");
         }
         assert!(!is_skipped("36-CHX.xlsx"));

@@ -92,7 +92,10 @@ mod tests {
 
     #[test]
     fn clean_text_collapses_spaces() {
-        assert_eq!(clean_text("  Mission\u{a0}\u{a0}Locale \n"), "Mission Locale");
+        assert_eq!(
+            clean_text("  Mission\u{a0}\u{a0}Locale \n"),
+            "Mission Locale"
+        );
         assert_eq!(clean_text("\u{2009} "), "");
     }
 

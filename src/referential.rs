@@ -52,13 +52,24 @@ impl Referential {
     }
 
     pub fn get(&self, code: &str) -> Option<&Network> {
-        self.networks.iter().find(|n| n.code.eq_ignore_ascii_case(code))
+        self.networks
+            .iter()
+            .find(|n| n.code.eq_ignore_ascii_case(code))
     }
 }
 
 /// R001, R002, R003 and S006 on the Identification form.
-pub fn check(bilan: &Bilan, schemas: &Schemas, referential: &Referential, year: Option<i32>, findings: &mut Vec<Finding>) {
-    let (Some(sheet), Some(form)) = (bilan.sheet(SheetKind::Identification), bilan.identification()) else {
+pub fn check(
+    bilan: &Bilan,
+    schemas: &Schemas,
+    referential: &Referential,
+    year: Option<i32>,
+    findings: &mut Vec<Finding>,
+) {
+    let (Some(sheet), Some(form)) = (
+        bilan.sheet(SheetKind::Identification),
+        bilan.identification(),
+    ) else {
         return;
     };
     let schema = schemas.sheet(SheetKind::Identification);
@@ -66,13 +77,18 @@ pub fn check(bilan: &Bilan, schemas: &Schemas, referential: &Referential, year: 
     let shown = |key: &str| form.cell(schema.index(key)).and_then(|c| c.raw.display());
     let id = SheetKind::Identification;
 
-    let code = form.get(schema.index("code_reseau")).and_then(|v| v.as_text());
-    let dep = form.get(schema.index("departement")).and_then(|v| v.as_text());
+    let code = form
+        .get(schema.index("code_reseau"))
+        .and_then(|v| v.as_text());
+    let dep = form
+        .get(schema.index("departement"))
+        .and_then(|v| v.as_text());
     if let Some(code) = code {
         let network = referential.get(code);
         if network.is_none() {
             if let Some((r, c)) = at("code_reseau") {
-                let hint = match suggest(code, referential.networks.iter().map(|n| n.code.as_str())) {
+                let hint = match suggest(code, referential.networks.iter().map(|n| n.code.as_str()))
+                {
                     Some(s) => format!(" ; vouliez-vous dire « {s} » ?"),
                     None => String::new(),
                 };
@@ -91,8 +107,17 @@ pub fn check(bilan: &Bilan, schemas: &Schemas, referential: &Referential, year: 
         }
         if let Some(dep) = dep {
             let (expected, why) = match network {
-                Some(n) => (n.departement.as_str(), format!("le réseau {} ({}) est dans le département {}", n.code, n.nom, n.departement)),
-                None => (&code[..2], format!("le code réseau {code} commence par {}", &code[..2])),
+                Some(n) => (
+                    n.departement.as_str(),
+                    format!(
+                        "le réseau {} ({}) est dans le département {}",
+                        n.code, n.nom, n.departement
+                    ),
+                ),
+                None => (
+                    &code[..2],
+                    format!("le code réseau {code} commence par {}", &code[..2]),
+                ),
             };
             if dep != expected {
                 if let Some((r, c)) = at("departement") {
@@ -109,7 +134,10 @@ pub fn check(bilan: &Bilan, schemas: &Schemas, referential: &Referential, year: 
             }
         }
     }
-    if let (Some(wanted), Some(annee)) = (year, form.get(schema.index("annee")).and_then(|v| v.as_int())) {
+    if let (Some(wanted), Some(annee)) = (
+        year,
+        form.get(schema.index("annee")).and_then(|v| v.as_int()),
+    ) {
         if annee != i64::from(wanted) {
             if let Some((r, c)) = at("annee") {
                 findings.push(
@@ -124,7 +152,10 @@ pub fn check(bilan: &Bilan, schemas: &Schemas, referential: &Referential, year: 
             }
         }
     }
-    if let Some(version) = form.get(schema.index("version_modele")).and_then(|v| v.as_text()) {
+    if let Some(version) = form
+        .get(schema.index("version_modele"))
+        .and_then(|v| v.as_text())
+    {
         if version != TEMPLATE_VERSION {
             if let Some((r, c)) = at("version_modele") {
                 findings.push(

@@ -289,7 +289,10 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
 /// The French explanation `spro explain CODE` prints and `docs/rules.md` holds.
 pub fn explain(rule: &Rule) -> String {
     let mut s = format!("{} {} — {}\n", rule.code, rule.name, rule.family.label_fr());
-    s.push_str(&format!("Sévérité par défaut : {}", rule.severity.label_fr()));
+    s.push_str(&format!(
+        "Sévérité par défaut : {}",
+        rule.severity.label_fr()
+    ));
     if let Some((sev, case)) = rule.other_severity {
         s.push_str(&format!(" ({} : {})", case, sev.label_fr()));
     }

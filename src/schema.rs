@@ -186,7 +186,9 @@ impl Schemas {
         Ok(Arc::new(Schemas::from_texts(texts)?))
     }
 
-    fn from_texts(texts: impl IntoIterator<Item = (SheetKind, String)>) -> Result<Schemas, SchemaError> {
+    fn from_texts(
+        texts: impl IntoIterator<Item = (SheetKind, String)>,
+    ) -> Result<Schemas, SchemaError> {
         let mut sheets = Vec::new();
         for (kind, text) in texts {
             let name = format!("{}.json", kind.file_stem());
@@ -254,7 +256,11 @@ fn parse_sheet(kind: SheetKind, name: &str, json: &Value) -> Result<SheetSchema,
         let format = p["format"].as_str().map(str::to_string);
         let strings = |v: &Value| -> Vec<String> {
             v.as_array()
-                .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let (kind, values) = match ty {
@@ -334,8 +340,14 @@ mod tests {
 
     #[test]
     fn sheet_names_are_matched_leniently() {
-        assert_eq!(SheetKind::from_name(" PROFESSIONNALISATION "), Some(SheetKind::Professionnalisation));
-        assert_eq!(SheetKind::from_name("identification"), Some(SheetKind::Identification));
+        assert_eq!(
+            SheetKind::from_name(" PROFESSIONNALISATION "),
+            Some(SheetKind::Professionnalisation)
+        );
+        assert_eq!(
+            SheetKind::from_name("identification"),
+            Some(SheetKind::Identification)
+        );
         assert_eq!(SheetKind::from_name("Brouillon"), None);
     }
 }

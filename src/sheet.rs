@@ -207,7 +207,10 @@ fn labels_suggestion(schema: &SheetSchema, shown: &str) -> String {
 fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) -> Sheet {
     let kind = schema.kind;
     let rows = rows_of(raw);
-    let nonblank_rows: Vec<&(u32, &[RawCell])> = rows.iter().filter(|(_, c)| non_blank(c).next().is_some()).collect();
+    let nonblank_rows: Vec<&(u32, &[RawCell])> = rows
+        .iter()
+        .filter(|(_, c)| non_blank(c).next().is_some())
+        .collect();
     // The header is the first non-blank row that names at least two columns (a title row may
     // sit above it); failing that, the first non-blank row.
     let header_index = nonblank_rows
@@ -220,7 +223,11 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
                 .count()
                 >= 2
         })
-        .or(if nonblank_rows.is_empty() { None } else { Some(0) });
+        .or(if nonblank_rows.is_empty() {
+            None
+        } else {
+            Some(0)
+        });
     let mut sheet = Sheet {
         kind,
         actual_name: raw.name.clone(),
@@ -275,8 +282,13 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
             .collect();
         for (row, cells) in nonblank_rows[hi + 1..].iter().copied().copied() {
             // Only cells under a header count: a far-away value outside the table is ignored.
-            let in_table: Vec<&RawCell> = cells.iter().filter(|c| headed_cols.contains(&c.col)).collect();
-            let Some(first) = in_table.iter().find(|c| !is_blank(&c.value)) else { continue };
+            let in_table: Vec<&RawCell> = cells
+                .iter()
+                .filter(|c| headed_cols.contains(&c.col))
+                .collect();
+            let Some(first) = in_table.iter().find(|c| !is_blank(&c.value)) else {
+                continue;
+            };
             let first_text = norm(&first.value.display().unwrap_or_default());
             if first_text == "total" || first_text.starts_with("total ") {
                 findings.push(
@@ -311,12 +323,20 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
                     }
                 }
             }
-            if data.cells.iter().any(|c| c.as_ref().is_some_and(|c| !matches!(c.raw, CellValue::Empty))) {
+            if data.cells.iter().any(|c| {
+                c.as_ref()
+                    .is_some_and(|c| !matches!(c.raw, CellValue::Empty))
+            }) {
                 sheet.rows.push(data);
             }
         }
     }
-    missing_columns(schema, &sheet.columns, findings, ("la colonne", true, "sur la ligne d'en-tête"));
+    missing_columns(
+        schema,
+        &sheet.columns,
+        findings,
+        ("la colonne", true, "sur la ligne d'en-tête"),
+    );
     if sheet.rows.is_empty() {
         let severity = match kind {
             SheetKind::Structures | SheetKind::Actions => Some(Severity::Error),
@@ -353,7 +373,11 @@ fn missing_columns(
                 (false, true) => (Severity::Warning, "facultative"),
                 (false, false) => (Severity::Warning, "facultatif"),
             };
-            let (found, pronoun) = if feminine { ("introuvable", "la") } else { ("introuvable", "le") };
+            let (found, pronoun) = if feminine {
+                ("introuvable", "la")
+            } else {
+                ("introuvable", "le")
+            };
             findings.push(
                 Finding::new(
                     "S002",
@@ -374,12 +398,19 @@ fn missing_columns(
 fn read_form(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) -> Sheet {
     let kind = schema.kind;
     let rows = rows_of(raw);
-    let nonblank_rows: Vec<&(u32, &[RawCell])> = rows.iter().filter(|(_, c)| non_blank(c).next().is_some()).collect();
-    let header = nonblank_rows.iter().take(10).enumerate().find_map(|(i, (row, cells))| {
-        let champ = non_blank(cells).find(|c| header_text(c).as_deref() == Some("champ"))?;
-        let valeur = non_blank(cells).find(|c| header_text(c).as_deref() == Some("valeur"))?;
-        Some((i, *row, champ.col, valeur.col))
-    });
+    let nonblank_rows: Vec<&(u32, &[RawCell])> = rows
+        .iter()
+        .filter(|(_, c)| non_blank(c).next().is_some())
+        .collect();
+    let header = nonblank_rows
+        .iter()
+        .take(10)
+        .enumerate()
+        .find_map(|(i, (row, cells))| {
+            let champ = non_blank(cells).find(|c| header_text(c).as_deref() == Some("champ"))?;
+            let valeur = non_blank(cells).find(|c| header_text(c).as_deref() == Some("valeur"))?;
+            Some((i, *row, champ.col, valeur.col))
+        });
     let (first_data, header_row, label_col, value_col) = match header {
         Some((i, row, l, v)) => (i + 1, Some(row), l, v),
         None => {
@@ -407,8 +438,15 @@ fn read_form(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) 
         cells: vec![None; schema.columns.len()],
     };
     for (row, cells) in nonblank_rows.iter().skip(first_data).copied().copied() {
-        let Some(label) = cells.iter().find(|c| c.col == label_col && !is_blank(&c.value)) else { continue };
-        let Some(n) = header_text(label) else { continue };
+        let Some(label) = cells
+            .iter()
+            .find(|c| c.col == label_col && !is_blank(&c.value))
+        else {
+            continue;
+        };
+        let Some(n) = header_text(label) else {
+            continue;
+        };
         let shown = label.value.display().unwrap_or_default();
         match match_header(schema, &n) {
             Some(i) if sheet.columns[i].is_some() => findings.push(
@@ -452,7 +490,12 @@ fn read_form(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) 
             ),
         }
     }
-    missing_columns(schema, &sheet.columns, findings, ("le champ", false, "en colonne A, une ligne par champ,"));
+    missing_columns(
+        schema,
+        &sheet.columns,
+        findings,
+        ("le champ", false, "en colonne A, une ligne par champ,"),
+    );
     sheet.rows.push(form);
     sheet
 }

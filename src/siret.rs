@@ -9,7 +9,7 @@ pub fn is_valid(s: &str) -> bool {
     }
     if s.starts_with("356000000") && s != "35600000000048" {
         let sum: u32 = s.bytes().map(|b| u32::from(b - b'0')).sum();
-        return sum % 5 == 0;
+        return sum.is_multiple_of(5);
     }
     luhn(s) && luhn(&s[..9])
 }
@@ -33,7 +33,7 @@ fn luhn(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 #[cfg(test)]

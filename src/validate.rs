@@ -19,7 +19,9 @@ pub fn check_values(bilan: &mut Bilan, schemas: &Schemas, findings: &mut Vec<Fin
     let is_1904 = bilan.is_1904;
     for kind in SheetKind::ALL {
         let schema = schemas.sheet(kind);
-        let Some(sheet) = bilan.sheet_mut(kind) else { continue };
+        let Some(sheet) = bilan.sheet_mut(kind) else {
+            continue;
+        };
         let mut rows = std::mem::take(&mut sheet.rows);
         for row in &mut rows {
             check_row(sheet, schema, row, is_1904, findings);
@@ -29,12 +31,20 @@ pub fn check_values(bilan: &mut Bilan, schemas: &Schemas, findings: &mut Vec<Fin
     }
 }
 
-fn check_row(sheet: &Sheet, schema: &SheetSchema, row: &mut Row, is_1904: bool, findings: &mut Vec<Finding>) {
+fn check_row(
+    sheet: &Sheet,
+    schema: &SheetSchema,
+    row: &mut Row,
+    is_1904: bool,
+    findings: &mut Vec<Finding>,
+) {
     let kind = schema.kind;
     let mut instance = Map::new();
     let mut read_failed = vec![false; schema.columns.len()];
     for (i, column) in schema.columns.iter().enumerate() {
-        let Some(cell) = row.cells[i].as_mut() else { continue };
+        let Some(cell) = row.cells[i].as_mut() else {
+            continue;
+        };
         match values::read(column, &cell.raw, is_1904) {
             Ok(Some(v)) => {
                 instance.insert(column.key.clone(), v.to_json());
@@ -60,25 +70,46 @@ fn check_row(sheet: &Sheet, schema: &SheetSchema, row: &mut Row, is_1904: bool, 
     for error in schema.validator.iter_errors(&instance) {
         let mut segments = error.instance_path().iter();
         let (key, item) = match error.kind() {
-            ValidationErrorKind::Required { property } => (property.as_str().unwrap_or_default().to_string(), None),
+            ValidationErrorKind::Required { property } => {
+                (property.as_str().unwrap_or_default().to_string(), None)
+            }
             _ => {
-                let key = segments.next().map(|s| segment_text(&s)).unwrap_or_default();
-                let item = segments.next().and_then(|s| segment_text(&s).parse::<usize>().ok());
+                let key = segments
+                    .next()
+                    .map(|s| segment_text(&s))
+                    .unwrap_or_default();
+                let item = segments
+                    .next()
+                    .and_then(|s| segment_text(&s).parse::<usize>().ok());
                 (key, item)
             }
         };
-        let Some((i, column)) = schema.column(&key) else { continue };
+        let Some((i, column)) = schema.column(&key) else {
+            continue;
+        };
         if !sheet.has_column(i) || read_failed[i] {
             continue;
         }
-        let Some((r, c)) = sheet.cell_position(row, i) else { continue };
+        let Some((r, c)) = sheet.cell_position(row, i) else {
+            continue;
+        };
         let shown = row.cell(i).and_then(|cell| cell.raw.display());
-        let item_value = item.and_then(|n| instance[&key].get(n)).and_then(Value::as_str);
-        let Some((code, message)) = describe(error.kind(), column, &instance[&key], item_value) else { continue };
+        let item_value = item
+            .and_then(|n| instance[&key].get(n))
+            .and_then(Value::as_str);
+        let Some((code, message)) = describe(error.kind(), column, &instance[&key], item_value)
+        else {
+            continue;
+        };
         if let Some(cell) = row.cells[i].as_mut() {
             cell.valid = false;
         }
-        findings.push(Finding::new(code, message).sheet(kind).at(r, c).value(shown));
+        findings.push(
+            Finding::new(code, message)
+                .sheet(kind)
+                .at(r, c)
+                .value(shown),
+        );
     }
 }
 
@@ -90,7 +121,12 @@ fn segment_text(s: &jsonschema::paths::LocationSegment<'_>) -> String {
 }
 
 /// The V-code and French message for a schema error on `column`.
-fn describe(kind: &ValidationErrorKind, column: &Column, value: &Value, item: Option<&str>) -> Option<(&'static str, String)> {
+fn describe(
+    kind: &ValidationErrorKind,
+    column: &Column,
+    value: &Value,
+    item: Option<&str>,
+) -> Option<(&'static str, String)> {
     let label = &column.label;
     let text = item.or(value.as_str()).unwrap_or_default().to_string();
     Some(match kind {
@@ -169,7 +205,11 @@ fn duplicates(sheet: &mut Sheet, schema: &SheetSchema, findings: &mut Vec<Findin
     let (keys, at, what): (&[&str], &str, &str) = match schema.kind {
         SheetKind::Structures => (&["nom"], "nom", "la structure"),
         SheetKind::Actions => (&["id"], "id", "l'identifiant"),
-        SheetKind::Accueil => (&["structure", "public"], "public", "le couple (Structure, Public)"),
+        SheetKind::Accueil => (
+            &["structure", "public"],
+            "public",
+            "le couple (Structure, Public)",
+        ),
         _ => return,
     };
     let indices: Vec<usize> = keys.iter().map(|k| schema.index(k)).collect();
@@ -183,7 +223,10 @@ fn duplicates(sheet: &mut Sheet, schema: &SheetSchema, findings: &mut Vec<Findin
         let Some(parts) = parts else { continue };
         match first_seen.get(&parts) {
             Some(&first) => {
-                let shown: Vec<String> = indices.iter().filter_map(|&i| row.get(i).map(text_of)).collect();
+                let shown: Vec<String> = indices
+                    .iter()
+                    .filter_map(|&i| row.get(i).map(text_of))
+                    .collect();
                 if let Some(cell) = row.cells[at_index].as_mut() {
                     cell.valid = false;
                     findings.push(

@@ -75,11 +75,18 @@ pub struct ReadProblem {
 }
 
 fn v002(message: String) -> ReadProblem {
-    ReadProblem { code: "V002", message }
+    ReadProblem {
+        code: "V002",
+        message,
+    }
 }
 
 /// Reads `value` for `column`. `Ok(None)` means the cell is absent (empty or all spaces).
-pub fn read(column: &Column, value: &CellValue, is_1904: bool) -> Result<Option<Typed>, ReadProblem> {
+pub fn read(
+    column: &Column,
+    value: &CellValue,
+    is_1904: bool,
+) -> Result<Option<Typed>, ReadProblem> {
     let label = &column.label;
     match value {
         CellValue::Empty => {
@@ -146,7 +153,7 @@ fn read_text(column: &Column, value: &CellValue) -> Result<Typed, ReadProblem> {
     }
     if !column.ignored.is_empty() {
         let strip_spaces = column.ignored.contains(&' ');
-        text.retain(|c| !column.ignored.contains(&c) && !(strip_spaces && c.is_whitespace()));
+        text.retain(|c| !(column.ignored.contains(&c) || strip_spaces && c.is_whitespace()));
     }
     Ok(Typed::Text(text))
 }
@@ -158,7 +165,9 @@ fn read_list(column: &Column, value: &CellValue) -> Result<Typed, ReadProblem> {
     };
     let mut items: Vec<String> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
-    for part in text.split(|c: char| column.separators.contains(&c) || (c == '\r' && column.separators.contains(&'\n'))) {
+    for part in text.split(|c: char| {
+        column.separators.contains(&c) || (c == '\r' && column.separators.contains(&'\n'))
+    }) {
         let item = clean_text(part);
         if item.is_empty() {
             continue;
@@ -168,7 +177,11 @@ fn read_list(column: &Column, value: &CellValue) -> Result<Typed, ReadProblem> {
             continue;
         }
         seen.push(n);
-        items.push(if column.values.is_empty() { item } else { canonical(&item, &column.values) });
+        items.push(if column.values.is_empty() {
+            item
+        } else {
+            canonical(&item, &column.values)
+        });
     }
     Ok(Typed::List(items))
 }
@@ -193,7 +206,10 @@ fn read_integer(label: &str, value: &CellValue) -> Result<Typed, ReadProblem> {
             let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
             let digits = compact.strip_prefix(['-', '+']).unwrap_or(&compact);
             if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-                compact.parse::<i64>().map(Typed::Int).map_err(|_| not_integer(clean_text(t)))
+                compact
+                    .parse::<i64>()
+                    .map(Typed::Int)
+                    .map_err(|_| not_integer(clean_text(t)))
             } else {
                 Err(not_integer(clean_text(t)))
             }
@@ -230,12 +246,14 @@ fn read_oui_non(label: &str, value: &CellValue) -> Result<Typed, ReadProblem> {
 const DATE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
 
 fn read_date(label: &str, value: &CellValue, is_1904: bool) -> Result<Typed, ReadProblem> {
-    let out_of_range = |d: NaiveDate| ReadProblem {
+    let out_of_range = |d: NaiveDate| {
+        ReadProblem {
         code: "V005",
         message: format!(
             "la date {} de « {label} » est hors de la période permise (2000 à 2099) : vérifiez l'année",
             d.format("%d/%m/%Y")
         ),
+    }
     };
     match value {
         CellValue::Date(Some(d), _) => {
@@ -278,7 +296,7 @@ fn read_date(label: &str, value: &CellValue, is_1904: bool) -> Result<Typed, Rea
 
 /// An Excel serial date, in the 1900 or the 1904 system.
 pub fn serial_to_date(serial: f64, is_1904: bool) -> Option<NaiveDate> {
-    if !serial.is_finite() || serial < 1.0 || serial > 2_958_465.0 {
+    if !serial.is_finite() || !(1.0..=2_958_465.0).contains(&serial) {
         return None;
     }
     let days = serial.floor() as i64;
@@ -305,10 +323,17 @@ pub fn parse_text_date(text: &str) -> Option<NaiveDate> {
     }
     let mut parts = date_part.split('/');
     let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || !(1..=2).contains(&d.len()) || !(1..=2).contains(&m.len()) {
+    if parts.next().is_some()
+        || y.len() != 4
+        || !(1..=2).contains(&d.len())
+        || !(1..=2).contains(&m.len())
+    {
         return None;
     }
-    if ![d, m, y].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+    if ![d, m, y]
+        .iter()
+        .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
@@ -320,7 +345,12 @@ mod tests {
     use crate::schema::{Schemas, SheetKind};
 
     fn col(sheet: SheetKind, key: &str) -> Column {
-        Schemas::embedded().sheet(sheet).column(key).unwrap().1.clone()
+        Schemas::embedded()
+            .sheet(sheet)
+            .column(key)
+            .unwrap()
+            .1
+            .clone()
     }
 
     fn date(y: i32, m: u32, d: u32) -> Typed {
@@ -334,36 +364,80 @@ mod tests {
     #[test]
     fn dates_every_accepted_way() {
         let c = col(SheetKind::Actions, "date_debut");
-        assert_eq!(read(&c, &text("14/03/2025"), false), Ok(Some(date(2025, 3, 14))));
-        assert_eq!(read(&c, &text("2025-03-14"), false), Ok(Some(date(2025, 3, 14))));
-        assert_eq!(read(&c, &text(" 4/3/2025 "), false), Ok(Some(date(2025, 3, 4))));
-        assert_eq!(read(&c, &CellValue::Float(45730.0), false), Ok(Some(date(2025, 3, 14))));
-        assert_eq!(read(&c, &CellValue::Int(44268), true), Ok(Some(date(2025, 3, 14))));
+        assert_eq!(
+            read(&c, &text("14/03/2025"), false),
+            Ok(Some(date(2025, 3, 14)))
+        );
+        assert_eq!(
+            read(&c, &text("2025-03-14"), false),
+            Ok(Some(date(2025, 3, 14)))
+        );
+        assert_eq!(
+            read(&c, &text(" 4/3/2025 "), false),
+            Ok(Some(date(2025, 3, 4)))
+        );
+        assert_eq!(
+            read(&c, &CellValue::Float(45730.0), false),
+            Ok(Some(date(2025, 3, 14)))
+        );
+        assert_eq!(
+            read(&c, &CellValue::Int(44268), true),
+            Ok(Some(date(2025, 3, 14)))
+        );
         let d = NaiveDate::from_ymd_opt(2025, 3, 14).unwrap();
-        assert_eq!(read(&c, &CellValue::Date(Some(d), 45730.0), false), Ok(Some(date(2025, 3, 14))));
+        assert_eq!(
+            read(&c, &CellValue::Date(Some(d), 45730.0), false),
+            Ok(Some(date(2025, 3, 14)))
+        );
     }
 
     #[test]
     fn dates_never_guessed() {
         let c = col(SheetKind::Actions, "date_debut");
-        for bad in [text("14/03/25"), text("mars 2025"), text("2025/03/14"), CellValue::Int(2024), CellValue::Bool(true)] {
+        for bad in [
+            text("14/03/25"),
+            text("mars 2025"),
+            text("2025/03/14"),
+            CellValue::Int(2024),
+            CellValue::Bool(true),
+        ] {
             assert_eq!(read(&c, &bad, false).unwrap_err().code, "V002", "{bad:?}");
         }
         let msg = read(&c, &CellValue::Int(2024), false).unwrap_err().message;
         assert!(msg.starts_with("2024 n'est pas une date"), "{msg}");
         let old = NaiveDate::from_ymd_opt(1925, 3, 14).unwrap();
-        assert_eq!(read(&c, &CellValue::Date(Some(old), 0.0), false).unwrap_err().code, "V005");
+        assert_eq!(
+            read(&c, &CellValue::Date(Some(old), 0.0), false)
+                .unwrap_err()
+                .code,
+            "V005"
+        );
     }
 
     #[test]
     fn integers() {
         let c = col(SheetKind::Actions, "participants");
         assert_eq!(read(&c, &text("1 200"), false), Ok(Some(Typed::Int(1200))));
-        assert_eq!(read(&c, &text("1\u{202f}200"), false), Ok(Some(Typed::Int(1200))));
-        assert_eq!(read(&c, &text("1\u{a0}200"), false), Ok(Some(Typed::Int(1200))));
-        assert_eq!(read(&c, &CellValue::Float(12.000000000001), false), Ok(Some(Typed::Int(12))));
+        assert_eq!(
+            read(&c, &text("1\u{202f}200"), false),
+            Ok(Some(Typed::Int(1200)))
+        );
+        assert_eq!(
+            read(&c, &text("1\u{a0}200"), false),
+            Ok(Some(Typed::Int(1200)))
+        );
+        assert_eq!(
+            read(&c, &CellValue::Float(12.000000000001), false),
+            Ok(Some(Typed::Int(12)))
+        );
         assert_eq!(read(&c, &text("-3"), false), Ok(Some(Typed::Int(-3))));
-        for bad in [text("12.5"), text("12,5"), CellValue::Float(12.5), CellValue::Bool(true), text("douze")] {
+        for bad in [
+            text("12.5"),
+            text("12,5"),
+            CellValue::Float(12.5),
+            CellValue::Bool(true),
+            text("douze"),
+        ] {
             assert_eq!(read(&c, &bad, false).unwrap_err().code, "V002", "{bad:?}");
         }
     }
@@ -371,39 +445,97 @@ mod tests {
     #[test]
     fn oui_non_variants() {
         let c = col(SheetKind::Actions, "outil_cree");
-        for yes in [text("Oui"), text("OUI "), text("o"), text("true"), text("1"), CellValue::Bool(true), CellValue::Int(1), CellValue::Float(1.0)] {
-            assert_eq!(read(&c, &yes, false), Ok(Some(Typed::Bool(true))), "{yes:?}");
+        for yes in [
+            text("Oui"),
+            text("OUI "),
+            text("o"),
+            text("true"),
+            text("1"),
+            CellValue::Bool(true),
+            CellValue::Int(1),
+            CellValue::Float(1.0),
+        ] {
+            assert_eq!(
+                read(&c, &yes, false),
+                Ok(Some(Typed::Bool(true))),
+                "{yes:?}"
+            );
         }
-        for no in [text("non"), text("N"), text("FALSE"), text("0"), CellValue::Bool(false), CellValue::Int(0)] {
+        for no in [
+            text("non"),
+            text("N"),
+            text("FALSE"),
+            text("0"),
+            CellValue::Bool(false),
+            CellValue::Int(0),
+        ] {
             assert_eq!(read(&c, &no, false), Ok(Some(Typed::Bool(false))), "{no:?}");
         }
-        assert_eq!(read(&c, &text("peut-être"), false).unwrap_err().code, "V002");
+        assert_eq!(
+            read(&c, &text("peut-être"), false).unwrap_err().code,
+            "V002"
+        );
     }
 
     #[test]
     fn enums_are_canonicalised() {
         let c = col(SheetKind::Structures, "type");
-        assert_eq!(read(&c, &text("mission  locale"), false), Ok(Some(Typed::Text("Mission Locale".into()))));
-        assert_eq!(read(&c, &text("ETABLISSEMENT SCOLAIRE"), false), Ok(Some(Typed::Text("Établissement scolaire".into()))));
-        assert_eq!(read(&c, &text("chambre d’agriculture"), false), Ok(Some(Typed::Text("Chambre d'agriculture".into()))));
-        assert_eq!(read(&c, &text("Mision Locale"), false), Ok(Some(Typed::Text("Mision Locale".into()))));
+        assert_eq!(
+            read(&c, &text("mission  locale"), false),
+            Ok(Some(Typed::Text("Mission Locale".into())))
+        );
+        assert_eq!(
+            read(&c, &text("ETABLISSEMENT SCOLAIRE"), false),
+            Ok(Some(Typed::Text("Établissement scolaire".into())))
+        );
+        assert_eq!(
+            read(&c, &text("chambre d’agriculture"), false),
+            Ok(Some(Typed::Text("Chambre d'agriculture".into())))
+        );
+        assert_eq!(
+            read(&c, &text("Mision Locale"), false),
+            Ok(Some(Typed::Text("Mision Locale".into())))
+        );
     }
 
     #[test]
     fn text_columns_restore_leading_zeros_and_strip_separators() {
         let tel = col(SheetKind::Coordination, "telephone");
-        assert_eq!(read(&tel, &CellValue::Float(254609685.0), false), Ok(Some(Typed::Text("0254609685".into()))));
-        assert_eq!(read(&tel, &text("02.54.60-96 85"), false), Ok(Some(Typed::Text("0254609685".into()))));
+        assert_eq!(
+            read(&tel, &CellValue::Float(254609685.0), false),
+            Ok(Some(Typed::Text("0254609685".into())))
+        );
+        assert_eq!(
+            read(&tel, &text("02.54.60-96 85"), false),
+            Ok(Some(Typed::Text("0254609685".into())))
+        );
         let siret = col(SheetKind::Structures, "siret");
-        assert_eq!(read(&siret, &text("408 972 230 00028"), false), Ok(Some(Typed::Text("40897223000028".into()))));
-        assert_eq!(read(&siret, &CellValue::Float(40897223000028.0), false), Ok(Some(Typed::Text("40897223000028".into()))));
+        assert_eq!(
+            read(&siret, &text("408 972 230 00028"), false),
+            Ok(Some(Typed::Text("40897223000028".into())))
+        );
+        assert_eq!(
+            read(&siret, &CellValue::Float(40897223000028.0), false),
+            Ok(Some(Typed::Text("40897223000028".into())))
+        );
         let cp = col(SheetKind::Structures, "code_postal");
-        assert_eq!(read(&cp, &CellValue::Int(6000), false), Ok(Some(Typed::Text("06000".into()))));
+        assert_eq!(
+            read(&cp, &CellValue::Int(6000), false),
+            Ok(Some(Typed::Text("06000".into())))
+        );
         let dep = col(SheetKind::Identification, "departement");
-        assert_eq!(read(&dep, &CellValue::Float(36.0), false), Ok(Some(Typed::Text("36".into()))));
+        assert_eq!(
+            read(&dep, &CellValue::Float(36.0), false),
+            Ok(Some(Typed::Text("36".into())))
+        );
         let nom = col(SheetKind::Structures, "nom");
         let d = NaiveDate::from_ymd_opt(2025, 3, 14).unwrap();
-        assert_eq!(read(&nom, &CellValue::Date(Some(d), 1.0), false).unwrap_err().code, "V002");
+        assert_eq!(
+            read(&nom, &CellValue::Date(Some(d), 1.0), false)
+                .unwrap_err()
+                .code,
+            "V002"
+        );
     }
 
     #[test]
@@ -411,12 +543,22 @@ mod tests {
         let publics = col(SheetKind::Actions, "publics");
         assert_eq!(
             read(&publics, &text("scolaires, Etudiants;\nscolaires;;"), false),
-            Ok(Some(Typed::List(vec!["Scolaires".into(), "Étudiants".into()])))
+            Ok(Some(Typed::List(vec![
+                "Scolaires".into(),
+                "Étudiants".into()
+            ])))
         );
         let partners = col(SheetKind::Actions, "partenaires");
         assert_eq!(
-            read(&partners, &text("CIO de Châteauroux ; Ohé Prométhée Indre, Cap emploi"), false),
-            Ok(Some(Typed::List(vec!["CIO de Châteauroux".into(), "Ohé Prométhée Indre, Cap emploi".into()])))
+            read(
+                &partners,
+                &text("CIO de Châteauroux ; Ohé Prométhée Indre, Cap emploi"),
+                false
+            ),
+            Ok(Some(Typed::List(vec![
+                "CIO de Châteauroux".into(),
+                "Ohé Prométhée Indre, Cap emploi".into()
+            ])))
         );
     }
 
@@ -424,8 +566,14 @@ mod tests {
     fn formulas_without_value_or_in_error() {
         let required = col(SheetKind::Actions, "participants");
         let optional = col(SheetKind::Actions, "femmes");
-        assert!(read(&required, &CellValue::Empty, false).unwrap_err().message.contains("recalculez"));
+        assert!(read(&required, &CellValue::Empty, false)
+            .unwrap_err()
+            .message
+            .contains("recalculez"));
         assert_eq!(read(&optional, &CellValue::Empty, false), Ok(None));
-        assert!(read(&optional, &CellValue::Error("#N/A".into()), false).unwrap_err().message.contains("#N/A"));
+        assert!(read(&optional, &CellValue::Error("#N/A".into()), false)
+            .unwrap_err()
+            .message
+            .contains("#N/A"));
     }
 }

@@ -121,7 +121,12 @@ const MIB: u64 = 1024 * 1024;
 /// Reads the file at `path`, whose extension promises `format`, within `limits`.
 pub fn read_file(path: &Path, format: Format, limits: &Limits) -> Result<RawWorkbook, ReadError> {
     let size = std::fs::metadata(path)
-        .map_err(|e| ReadError::Unreadable(format!("le fichier ne peut pas être ouvert ({})", io_fr(&e))))?
+        .map_err(|e| {
+            ReadError::Unreadable(format!(
+                "le fichier ne peut pas être ouvert ({})",
+                io_fr(&e)
+            ))
+        })?
         .len();
     if size > limits.file_bytes() {
         return Err(ReadError::Limit(format!(
@@ -130,8 +135,9 @@ pub fn read_file(path: &Path, format: Format, limits: &Limits) -> Result<RawWork
             limits.taille_fichier_mo
         )));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| ReadError::Unreadable(format!("le fichier ne peut pas être lu ({})", io_fr(&e))))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        ReadError::Unreadable(format!("le fichier ne peut pas être lu ({})", io_fr(&e)))
+    })?;
     read_bytes(bytes, format, limits)
 }
 
@@ -162,7 +168,11 @@ fn sniff(bytes: &[u8]) -> Container {
 }
 
 /// Reads a workbook from its bytes. Public so the fuzzer can drive it.
-pub fn read_bytes(bytes: Vec<u8>, format: Format, limits: &Limits) -> Result<RawWorkbook, ReadError> {
+pub fn read_bytes(
+    bytes: Vec<u8>,
+    format: Format,
+    limits: &Limits,
+) -> Result<RawWorkbook, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Unreadable(
             "le fichier est vide (0 octet) : enregistrez à nouveau le tableau de bord depuis votre tableur".into(),
@@ -197,7 +207,9 @@ pub fn read_bytes(bytes: Vec<u8>, format: Format, limits: &Limits) -> Result<Raw
             }
             return Err(mislabelled("un classeur Excel 97-2003 (.xls)", ".xls"));
         }
-        (Format::Ods, Container::Cfb) => return Err(mislabelled("un classeur Excel 97-2003 (.xls)", ".xls")),
+        (Format::Ods, Container::Cfb) => {
+            return Err(mislabelled("un classeur Excel 97-2003 (.xls)", ".xls"))
+        }
         (Format::Xls, Container::Zip) => {
             let kind = zip_kind(&bytes, limits)?;
             return Err(match kind {
@@ -209,7 +221,9 @@ pub fn read_bytes(bytes: Vec<u8>, format: Format, limits: &Limits) -> Result<Raw
         (_, Container::Other) => {
             let hint = if bytes.starts_with(b"%PDF") {
                 "c'est un document PDF, pas un classeur"
-            } else if bytes.iter().take(512).all(|b| b.is_ascii() || *b >= 0x80) && !bytes.contains(&0) {
+            } else if bytes.iter().take(512).all(|b| b.is_ascii() || *b >= 0x80)
+                && !bytes.contains(&0)
+            {
                 "c'est un fichier texte (CSV ou HTML ?), pas un classeur"
             } else {
                 "son contenu n'est pas celui d'un classeur (fichier corrompu ?)"
@@ -220,13 +234,12 @@ pub fn read_bytes(bytes: Vec<u8>, format: Format, limits: &Limits) -> Result<Raw
         }
     }
     let cursor = Cursor::new(bytes);
-    let result = match format {
+    match format {
         Format::Xlsx => read_xlsx(cursor, limits),
         Format::Xlsb => read_xlsb(cursor, limits),
         Format::Xls => read_ranges(calamine::Xls::new(cursor).map_err(calamine_error)?, limits),
         Format::Ods => read_ranges(calamine::Ods::new(cursor).map_err(calamine_error)?, limits),
-    };
-    result
+    }
 }
 
 fn mislabelled(what: &str, ext: &str) -> ReadError {
@@ -242,7 +255,10 @@ fn password() -> ReadError {
 }
 
 fn has_encrypted_package(bytes: &[u8]) -> bool {
-    let needle: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let needle: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
     bytes.windows(needle.len()).any(|w| w == needle.as_slice())
 }
 
@@ -266,7 +282,9 @@ fn zip_kind(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
     let mut kind = ZipKind::Unknown;
     let mut ods_mimetype = false;
     for i in 0..archive.len() {
-        let Some(Ok(entry)) = archive.name_for_index(i) else { continue };
+        let Some(Ok(entry)) = archive.name_for_index(i) else {
+            continue;
+        };
         match entry.as_ref() {
             "xl/workbook.xml" => kind = ZipKind::Xlsx,
             "xl/workbook.bin" => kind = ZipKind::Xlsb,
@@ -280,10 +298,11 @@ fn zip_kind(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
     }
     let mut archive = archive;
     for i in 0..archive.len() {
-        let size = archive
-            .by_index_raw(i)
-            .map(|f| f.size())
-            .map_err(|e| ReadError::Unreadable(format!("le fichier est endommagé (entrée {i} illisible : {e})")))?;
+        let size = archive.by_index_raw(i).map(|f| f.size()).map_err(|e| {
+            ReadError::Unreadable(format!(
+                "le fichier est endommagé (entrée {i} illisible : {e})"
+            ))
+        })?;
         total = total.saturating_add(size);
         if total > limits.uncompressed_bytes() {
             return Err(ReadError::Limit(format!(
@@ -360,7 +379,10 @@ fn convert(value: &DataRef<'_>, has_formula: bool) -> Option<CellValue> {
                 CellValue::Duration(shortest(dt.as_f64()))
             } else {
                 let (y, m, d, ..) = dt.to_ymd_hms_milli();
-                CellValue::Date(NaiveDate::from_ymd_opt(y.into(), m.into(), d.into()), dt.as_f64())
+                CellValue::Date(
+                    NaiveDate::from_ymd_opt(y.into(), m.into(), d.into()),
+                    dt.as_f64(),
+                )
             }
         }
         DataRef::DateTimeIso(s) => match parse_iso_prefix(s) {
@@ -407,8 +429,13 @@ fn read_xlsx<RS: Read + Seek>(cursor: RS, limits: &Limits) -> Result<RawWorkbook
         };
         if is_worksheet(&meta.typ) {
             let mut counter = Counter::new(&meta.name, limits);
-            let mut reader = wb.worksheet_cells_reader(&meta.name).map_err(calamine_error)?;
-            while let Some(cell) = reader.next_cell_with_formula_metadata().map_err(calamine_error)? {
+            let mut reader = wb
+                .worksheet_cells_reader(&meta.name)
+                .map_err(calamine_error)?;
+            while let Some(cell) = reader
+                .next_cell_with_formula_metadata()
+                .map_err(calamine_error)?
+            {
                 let (row, col) = cell.pos;
                 if let Some(value) = convert(&cell.value, cell.formula.is_some()) {
                     counter.count(row, col)?;
@@ -434,7 +461,9 @@ fn read_xlsb<RS: Read + Seek>(cursor: RS, limits: &Limits) -> Result<RawWorkbook
         };
         if is_worksheet(&meta.typ) {
             let mut counter = Counter::new(&meta.name, limits);
-            let mut reader = wb.worksheet_cells_reader(&meta.name).map_err(calamine_error)?;
+            let mut reader = wb
+                .worksheet_cells_reader(&meta.name)
+                .map_err(calamine_error)?;
             while let Some(cell) = reader.next_cell().map_err(calamine_error)? {
                 let (row, col) = cell.get_position();
                 if let Some(value) = convert(cell.get_value(), false) {
@@ -501,7 +530,10 @@ impl<RS: Read + Seek> Is1904 for calamine::Ods<RS> {
 }
 
 fn sort_cells(cells: &mut [RawCell]) {
-    if !cells.windows(2).all(|w| (w[0].row, w[0].col) <= (w[1].row, w[1].col)) {
+    if !cells
+        .windows(2)
+        .all(|w| (w[0].row, w[0].col) <= (w[1].row, w[1].col))
+    {
         cells.sort_by_key(|c| (c.row, c.col));
     }
 }
@@ -521,17 +553,28 @@ mod tests {
     #[test]
     fn sniffing() {
         assert_eq!(sniff(b"PK\x03\x04rest"), Container::Zip);
-        assert_eq!(sniff(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]), Container::Cfb);
+        assert_eq!(
+            sniff(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]),
+            Container::Cfb
+        );
         assert_eq!(sniff(b"hello"), Container::Other);
     }
 
     #[test]
     fn empty_and_random_bytes_are_unreadable() {
         let limits = Limits::default();
-        assert!(matches!(read_bytes(vec![], Format::Xlsx, &limits), Err(ReadError::Unreadable(_))));
-        let noise: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+        assert!(matches!(
+            read_bytes(vec![], Format::Xlsx, &limits),
+            Err(ReadError::Unreadable(_))
+        ));
+        let noise: Vec<u8> = (0..4096u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
         for f in [Format::Xlsx, Format::Xls, Format::Ods, Format::Xlsb] {
-            assert!(matches!(read_bytes(noise.clone(), f, &limits), Err(ReadError::Unreadable(_))));
+            assert!(matches!(
+                read_bytes(noise.clone(), f, &limits),
+                Err(ReadError::Unreadable(_))
+            ));
         }
     }
 }

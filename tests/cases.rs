@@ -12,7 +12,11 @@ use serde_json::Value;
 
 fn cases() -> Vec<Value> {
     let text = std::fs::read_to_string(root().join("fixtures/cas/cas.json")).unwrap();
-    serde_json::from_str::<Value>(&text).unwrap().as_array().unwrap().clone()
+    serde_json::from_str::<Value>(&text)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 #[test]
@@ -37,13 +41,41 @@ fn every_case_gives_exactly_its_findings() {
             })
             .collect();
         expected.sort();
+        for wanted in case["messages"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let wanted = wanted.as_str().unwrap();
+            if !report.findings.iter().any(|f| f.message.contains(wanted)) {
+                failures.push(format!(
+                    "{name}: no message contains {wanted:?}: {:?}",
+                    report
+                        .findings
+                        .iter()
+                        .map(|f| &f.message)
+                        .collect::<Vec<_>>()
+                ));
+            }
+        }
         if actual != expected {
             let details: Vec<String> = report
                 .findings
                 .iter()
-                .map(|f| format!("    {} {:?} {:?} {}", f.code, f.sheet_name(), f.cell_a1(), f.message))
+                .map(|f| {
+                    format!(
+                        "    {} {:?} {:?} {}",
+                        f.code,
+                        f.sheet_name(),
+                        f.cell_a1(),
+                        f.message
+                    )
+                })
                 .collect();
-            failures.push(format!("{name}: expected {expected:?}\n  got:\n{}", details.join("\n")));
+            failures.push(format!(
+                "{name}: expected {expected:?}\n  got:\n{}",
+                details.join("\n")
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -53,13 +85,24 @@ fn every_case_gives_exactly_its_findings() {
 fn every_workbook_rule_has_a_failing_case() {
     let covered: BTreeSet<String> = cases()
         .iter()
-        .flat_map(|c| c["attendu"].as_array().unwrap().iter().map(|t| t[0].as_str().unwrap().to_string()).collect::<Vec<_>>())
+        .flat_map(|c| {
+            c["attendu"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t[0].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        })
         .collect();
     // F rules need broken files and B rules several files: tests/files.rs and tests/batch.rs.
     for rule in spro_bilans::rules::RULES {
         if rule.code.starts_with('F') || rule.code.starts_with('B') {
             continue;
         }
-        assert!(covered.contains(rule.code), "no failing case for {}", rule.code);
+        assert!(
+            covered.contains(rule.code),
+            "no failing case for {}",
+            rule.code
+        );
     }
 }

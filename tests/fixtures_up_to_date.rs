@@ -28,14 +28,25 @@ fn committed_fixtures_match_their_sources() {
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
         let network = stem.trim_end_matches("-2025");
         let bytes = fixture::build_xlsx(&source(&stem)).unwrap();
-        compare_or_write(&root().join(format!("fixtures/bilans/2025/{network}.xlsx")), &bytes, &mut stale);
+        compare_or_write(
+            &root().join(format!("fixtures/bilans/2025/{network}.xlsx")),
+            &bytes,
+            &mut stale,
+        );
     }
-    let cases: Value = serde_json::from_str(&std::fs::read_to_string(root().join("fixtures/cas/cas.json")).unwrap()).unwrap();
+    let cases: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("fixtures/cas/cas.json")).unwrap(),
+    )
+    .unwrap();
     for case in cases.as_array().unwrap() {
         let name = case["nom"].as_str().unwrap();
         let description = edited(case["base"].as_str().unwrap(), &case["modifications"]);
         let bytes = fixture::build_xlsx(&description).unwrap();
-        compare_or_write(&root().join(format!("fixtures/cas/{name}.xlsx")), &bytes, &mut stale);
+        compare_or_write(
+            &root().join(format!("fixtures/cas/{name}.xlsx")),
+            &bytes,
+            &mut stale,
+        );
     }
     assert!(
         stale.is_empty(),

@@ -15,7 +15,7 @@ use crate::rules;
 struct Shown<'a> {
     finding: &'a Finding,
     text: String,
-    code: String,
+    help: Option<String>,
 }
 
 impl std::fmt::Display for Shown<'_> {
@@ -27,8 +27,10 @@ impl std::fmt::Display for Shown<'_> {
 impl std::error::Error for Shown<'_> {}
 
 impl Diagnostic for Shown<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        Some(Box::new(&self.code))
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -45,7 +47,10 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 fn counts(errors: usize, warnings: usize, infos: usize) -> String {
-    let mut parts = vec![plural(errors, "erreur", "erreurs"), plural(warnings, "avertissement", "avertissements")];
+    let mut parts = vec![
+        plural(errors, "erreur", "erreurs"),
+        plural(warnings, "avertissement", "avertissements"),
+    ];
     if infos > 0 {
         parts.push(plural(infos, "information", "informations"));
     }
@@ -63,26 +68,20 @@ pub fn render(report: &Report, color: bool) -> String {
     let mut out = String::new();
     let render_one = |out: &mut String, f: &Finding| {
         let name = rules::rule(f.code).map_or("", |r| r.name);
-        let mut text = String::new();
-        match (f.sheet_name(), f.cell_a1()) {
-            (Some(s), Some(c)) => {
-                let _ = write!(text, "{s}!{c} : ");
-            }
-            (Some(s), None) => {
-                let _ = write!(text, "feuille {s} : ");
-            }
-            _ => {}
-        }
-        text.push_str(&f.message);
-        if let Some(v) = &f.value {
-            if !f.message.contains(v.as_str()) {
-                let _ = write!(text, " (valeur : « {v} »)");
-            }
-        }
+        let place = match (f.sheet_name(), f.cell_a1()) {
+            (Some(s), Some(c)) => format!(" — {s}!{c}"),
+            (Some(s), None) => format!(" — feuille {s}"),
+            _ => String::new(),
+        };
+        let help = f
+            .value
+            .as_ref()
+            .filter(|v| !f.message.contains(v.as_str()))
+            .map(|v| format!("valeur lue : « {v} »"));
         let shown = Shown {
             finding: f,
-            text,
-            code: format!("{} {name}", f.code),
+            text: format!("{} {name}{place}\n{}", f.code, f.message),
+            help,
         };
         let _ = handler.render_report(out, &shown);
     };
@@ -92,7 +91,11 @@ pub fn render(report: &Report, color: bool) -> String {
             "{} — {} : {}",
             file.path.display(),
             status_fr(file.status),
-            counts(file.count(Severity::Error), file.count(Severity::Warning), file.count(Severity::Info))
+            counts(
+                file.count(Severity::Error),
+                file.count(Severity::Warning),
+                file.count(Severity::Info)
+            )
         );
         for f in &file.findings {
             render_one(&mut out, f);
@@ -101,8 +104,22 @@ pub fn render(report: &Report, color: bool) -> String {
     }
     if !report.batch.is_empty() {
         out.push_str("Lot de fichiers\n");
-        for f in &report.batch {
+        for f in report.batch.iter().filter(|f| f.code != "B002") {
             render_one(&mut out, f);
+        }
+        let missing: Vec<&str> = report
+            .batch
+            .iter()
+            .filter(|f| f.code == "B002")
+            .filter_map(|f| f.reseau.as_deref())
+            .collect();
+        if !missing.is_empty() {
+            let _ = writeln!(
+                out,
+                "  B002 reseau-non-transmis — {} sans tableau de bord : {}",
+                plural(missing.len(), "réseau", "réseaux"),
+                missing.join(", ")
+            );
         }
         out.push('\n');
     }

@@ -1,0 +1,294 @@
+//! Drives the `spro` binary as a user would: exit codes (spec §6), the JSON report (spec §5),
+//! the human report, configuration, rules and explain.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::*;
+use serde_json::Value;
+
+fn spro(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_spro"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn json_of(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().unwrap()
+}
+
+#[test]
+fn clean_samples_exit_0_with_the_json_of_the_spec() {
+    let out = spro(
+        &[
+            "check",
+            "fixtures/bilans",
+            "--annee",
+            "2025",
+            "--format",
+            "json",
+        ],
+        &root(),
+    );
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json_of(&out);
+    assert_eq!(v["tool"]["name"], "spro");
+    assert_eq!(v["tool"]["template"], "2025.1");
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 5);
+    assert_eq!(files[0]["path"], "fixtures/bilans/2025/18-BOU.xlsx");
+    for f in files {
+        assert_eq!(f["status"], "valid", "{f}");
+        assert_eq!(f["annee"], 2025);
+        assert!(f["findings"].as_array().unwrap().is_empty());
+    }
+    assert_eq!(v["batch"].as_array().unwrap().len(), 17);
+    assert_eq!(v["batch"][0]["code"], "B002");
+    assert_eq!(v["batch"][0]["reseau"], "18-VIE");
+    let s = &v["summary"];
+    assert_eq!(
+        (
+            s["files"].as_u64(),
+            s["valid"].as_u64(),
+            s["infos"].as_u64()
+        ),
+        (Some(5), Some(5), Some(17))
+    );
+    for key in [
+        "valid_with_warnings",
+        "invalid",
+        "unreadable",
+        "errors",
+        "warnings",
+    ] {
+        assert_eq!(s[key], 0, "{key}");
+    }
+}
+
+#[test]
+fn an_error_exits_1_and_each_finding_has_every_key() {
+    let out = spro(
+        &[
+            "check",
+            "fixtures/cas/C005-logo-manquant.xlsx",
+            "--format",
+            "json",
+        ],
+        &root(),
+    );
+    assert_eq!(code(&out), 1);
+    let v = json_of(&out);
+    let f = &v["files"][0];
+    assert_eq!(f["status"], "invalid");
+    assert_eq!(f["reseau"], "36-CHX");
+    let first = &f["findings"][0];
+    assert_eq!(first["code"], "C005");
+    assert_eq!(first["name"], "logo-manquant");
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["sheet"], "Actions");
+    assert_eq!(first["cell"], "P3");
+    assert_eq!(first["row"], 3);
+    assert_eq!(first["column"], "P");
+    assert_eq!(first["value"], "Non");
+    assert!(first["message"].as_str().unwrap().contains("logo du SPRO"));
+    // A finding without a cell has null cell, row and column.
+    let out = spro(
+        &[
+            "check",
+            "fixtures/cas/S001-feuille-manquante.xlsx",
+            "--format",
+            "json",
+        ],
+        &root(),
+    );
+    let f = &json_of(&out)["files"][0]["findings"][0];
+    assert_eq!(
+        (
+            f["cell"].is_null(),
+            f["row"].is_null(),
+            f["column"].is_null()
+        ),
+        (true, true, true)
+    );
+    assert_eq!(f["sheet"], "Coordination");
+}
+
+#[test]
+fn warnings_pass_unless_strict() {
+    let file = "fixtures/cas/C012-promotion-cep-absente.xlsx";
+    let out = spro(&["check", file, "--format", "json"], &root());
+    assert_eq!(code(&out), 0);
+    assert_eq!(json_of(&out)["files"][0]["status"], "valid-with-warnings");
+    assert_eq!(code(&spro(&["check", file, "--strict"], &root())), 1);
+}
+
+#[test]
+fn configuration_overrides_and_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = root().join("fixtures/cas/C005-logo-manquant.xlsx");
+    let case = case.to_str().unwrap();
+    std::fs::write(
+        dir.path().join("spro.toml"),
+        "[regles]\nC005 = \"warning\"\n",
+    )
+    .unwrap();
+    let out = spro(&["check", case, "--format", "json"], dir.path());
+    assert_eq!(code(&out), 0);
+    assert_eq!(
+        json_of(&out)["files"][0]["findings"][0]["severity"],
+        "warning"
+    );
+    std::fs::write(dir.path().join("off.toml"), "[regles]\nC005 = \"off\"\n").unwrap();
+    let out = spro(
+        &["check", case, "--config", "off.toml", "--format", "json"],
+        dir.path(),
+    );
+    assert_eq!(json_of(&out)["files"][0]["status"], "valid");
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "annee = 2025\n[limites]\nlignes = 3\n",
+    )
+    .unwrap();
+    let out = spro(&["check", case, "--config", "bad.toml"], dir.path());
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("« lignes »"));
+    // The year of the configuration is used; the command line beats it.
+    std::fs::write(dir.path().join("spro.toml"), "annee = 2026\n").unwrap();
+    let out = spro(&["check", case, "--format", "json"], dir.path());
+    assert!(json_of(&out)["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["code"] == "R003"));
+    let out = spro(
+        &["check", case, "--annee", "2025", "--format", "json"],
+        dir.path(),
+    );
+    assert!(!json_of(&out)["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["code"] == "R003"));
+}
+
+#[test]
+fn the_tool_failing_exits_2() {
+    assert_eq!(code(&spro(&["check", "pas-de-fichier.xlsx"], &root())), 2);
+    assert_eq!(code(&spro(&["check"], &root())), 2);
+    assert_eq!(
+        code(&spro(
+            &["check", "fixtures/bilans", "--annee", "25"],
+            &root()
+        )),
+        2
+    );
+    assert_eq!(code(&spro(&["explain", "Z999"], &root())), 2);
+    let out = spro(
+        &["check", "fixtures/bilans", "--referentiel", "absent.json"],
+        &root(),
+    );
+    assert_eq!(code(&out), 2);
+}
+
+#[test]
+fn output_file_is_written_and_never_over_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("36-CHX.xlsx");
+    std::fs::copy(root().join("fixtures/bilans/2025/36-CHX.xlsx"), &input).unwrap();
+    let report = dir.path().join("sortie/rapport.json");
+    let out = spro(
+        &[
+            "check",
+            "36-CHX.xlsx",
+            "--format",
+            "json",
+            "--output",
+            report.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(code(&out), 0);
+    assert!(out.stdout.is_empty());
+    let v: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(v["summary"]["files"], 1);
+    let before = std::fs::read(&input).unwrap();
+    let out = spro(
+        &["check", "36-CHX.xlsx", "--output", "36-CHX.xlsx"],
+        dir.path(),
+    );
+    assert_eq!(code(&out), 2);
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("sortie"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+}
+
+#[test]
+fn thread_count_does_not_change_the_output() {
+    let one = spro(
+        &["check", "fixtures", "--format", "json", "-j", "1"],
+        &root(),
+    );
+    let two = spro(
+        &["check", "fixtures", "--format", "json", "-j", "2"],
+        &root(),
+    );
+    assert_eq!(code(&one), 1);
+    assert_eq!(one.stdout, two.stdout);
+}
+
+#[test]
+fn human_report_is_grouped_by_file_with_summaries() {
+    let out = spro(
+        &[
+            "check",
+            "fixtures/cas/C005-logo-manquant.xlsx",
+            "fixtures/bilans/2025/36-CHX.xlsx",
+        ],
+        &root(),
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn rules_and_explain() {
+    let out = spro(&["rules"], &root());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), spro_bilans::rules::RULES.len());
+    assert!(text.contains("C005  logo-manquant"));
+    let out = spro(&["explain", "c005"], &root());
+    assert_eq!(code(&out), 0);
+    let text = String::from_utf8(out.stdout).unwrap();
+    for part in [
+        "C005 logo-manquant",
+        "Charte §7",
+        "Pourquoi",
+        "Comment corriger",
+        "Exemple",
+    ] {
+        assert!(text.contains(part), "{part}\n{text}");
+    }
+}
+
+#[test]
+fn docs_rules_md_is_generated_from_the_catalogue() {
+    let committed = std::fs::read_to_string(root().join("docs/rules.md")).unwrap();
+    assert_eq!(
+        committed,
+        spro_bilans::rules::rules_markdown(),
+        "run: cargo run -- rules --markdown > docs/rules.md"
+    );
+}
