@@ -36,6 +36,8 @@ pub struct Cli {
 pub enum Command {
     /// Vérifie des tableaux de bord (fichiers ou dossiers, parcourus récursivement).
     Check(CheckArgs),
+    /// Vérifie puis consolide les tableaux de bord dans le classeur régional.
+    Consolidate(ConsolidateArgs),
     /// Affiche le catalogue des règles (code, nom, sévérité, source).
     Rules {
         /// Produit le catalogue complet en Markdown (le contenu de docs/rules.md).
@@ -86,6 +88,40 @@ pub struct CheckArgs {
     pub jobs: Option<usize>,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct ConsolidateArgs {
+    /// Fichiers ou dossiers des tableaux de bord reçus.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Année du bilan consolidé (sinon celle de spro.toml).
+    #[arg(long, value_parser = clap::value_parser!(i32).range(2015..=2100))]
+    pub annee: Option<i32>,
+    /// Classeur à écrire (par défaut reports/bilan-regional-<annee>.xlsx).
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Laisse de côté les noms, courriels et téléphones des coordinateurs.
+    #[arg(long)]
+    pub sans_donnees_personnelles: bool,
+    /// Compte aussi les fichiers non conformes dans les indicateurs.
+    #[arg(long)]
+    pub inclure_non_conformes: bool,
+    /// Code de sortie 1 s'il y a des erreurs (sinon 0 dès que le classeur est écrit).
+    #[arg(long)]
+    pub strict: bool,
+    /// Fichier de configuration (par défaut : spro.toml du dossier courant, s'il existe).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Référentiel des réseaux (JSON) à utiliser à la place de celui fourni.
+    #[arg(long)]
+    pub referentiel: Option<PathBuf>,
+    /// Dossier de schémas JSON à utiliser à la place de ceux intégrés.
+    #[arg(long)]
+    pub schemas: Option<PathBuf>,
+    /// Nombre de fils d'exécution (par défaut : tous les cœurs).
+    #[arg(short = 'j', long = "jobs")]
+    pub jobs: Option<usize>,
+}
+
 /// An error of the tool itself (exit 2), in French.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -99,6 +135,7 @@ fn err(e: impl std::fmt::Display) -> CliError {
 pub fn run(cli: Cli) -> Result<Exit, CliError> {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Consolidate(args) => consolidate(args),
         Command::Rules { markdown } => {
             let text = if markdown {
                 crate::rules::rules_markdown()
@@ -202,7 +239,8 @@ fn check(args: CheckArgs) -> Result<Exit, CliError> {
     let checker = checker(config, args.schemas.as_deref())?;
     let (inputs, any_folder) = crate::inputs::collect(&args.paths).map_err(err)?;
     if let Some(out) = &args.output {
-        refuse_overwriting_input(out, &inputs)?;
+        crate::output::refuse_overwriting_input(out, inputs.iter().map(|i| i.path()))
+            .map_err(err)?;
     }
     let report = pool(args.jobs)?.install(|| checker.check_inputs(&inputs, any_folder));
     let text = match args.format {
@@ -220,7 +258,7 @@ fn check(args: CheckArgs) -> Result<Exit, CliError> {
         }
     };
     match &args.output {
-        Some(path) => write_atomic(path, text.as_bytes())?,
+        Some(path) => crate::output::write_bytes(path, text.as_bytes()).map_err(err)?,
         None => print_stdout(&text)?,
     }
     let failing =
@@ -232,45 +270,69 @@ fn check(args: CheckArgs) -> Result<Exit, CliError> {
     })
 }
 
-/// Refuses to write `out` over one of the inputs.
-pub fn refuse_overwriting_input(
-    out: &Path,
-    inputs: &[crate::inputs::Input],
-) -> Result<(), CliError> {
-    let Ok(target) = std::fs::canonicalize(out) else {
-        return Ok(());
-    };
-    for input in inputs {
-        if std::fs::canonicalize(input.path()).is_ok_and(|p| p == target) {
-            return Err(CliError(format!(
-                "refus d'écrire « {} » : c'est l'un des fichiers vérifiés ; choisissez un autre nom de sortie",
-                out.display()
-            )));
-        }
+fn consolidate(args: ConsolidateArgs) -> Result<Exit, CliError> {
+    let config = load_config(
+        args.config.as_deref(),
+        args.annee,
+        args.referentiel.as_deref(),
+    )?;
+    let year = config.annee.ok_or_else(|| {
+        CliError(
+            "l'année du bilan est nécessaire : indiquez --annee AAAA (ou « annee » dans spro.toml)"
+                .into(),
+        )
+    })?;
+    let mut checker = checker(config, args.schemas.as_deref())?;
+    checker.keep_data = true;
+    let (inputs, _) = crate::inputs::collect(&args.paths).map_err(err)?;
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("reports/bilan-regional-{year}.xlsx")));
+    crate::output::refuse_overwriting_input(&output, inputs.iter().map(|i| i.path()))
+        .map_err(err)?;
+    let pool = pool(args.jobs)?;
+    let paths: Vec<PathBuf> = inputs.iter().map(|i| i.path().to_path_buf()).collect();
+    let (report, provenance) = pool.install(|| {
+        (
+            checker.check_inputs(&inputs, true),
+            crate::consolidate::provenance(&paths),
+        )
+    });
+    let mut options_text = vec![format!("--annee {year}")];
+    if args.sans_donnees_personnelles {
+        options_text.push("--sans-donnees-personnelles".into());
     }
-    Ok(())
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder, then renames it, so
-/// an interrupted run never leaves a half-written file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let fail = |e: &dyn std::fmt::Display| {
-        CliError(format!("impossible d'écrire « {} » : {e}", path.display()))
-    };
-    if !dir.is_dir() {
-        std::fs::create_dir_all(&dir).map_err(|e| fail(&e))?;
+    if args.inclure_non_conformes {
+        options_text.push("--inclure-non-conformes".into());
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".spro-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(|e| fail(&e))?;
-    tmp.write_all(bytes).map_err(|e| fail(&e))?;
-    tmp.as_file().sync_all().map_err(|e| fail(&e))?;
-    tmp.persist(path).map_err(|e| fail(&e.error))?;
-    Ok(())
+    if args.strict {
+        options_text.push("--strict".into());
+    }
+    if let Some(c) = &args.config {
+        options_text.push(format!("--config {}", c.display()));
+    }
+    if let Some(r) = &args.referentiel {
+        options_text.push(format!("--referentiel {}", r.display()));
+    }
+    let options = crate::consolidate::Options {
+        year,
+        without_personal_data: args.sans_donnees_personnelles,
+        include_invalid: args.inclure_non_conformes,
+        options_text: options_text.join(" "),
+    };
+    pool.install(|| crate::consolidate::write(&report, &checker, &provenance, &options, &output))
+        .map_err(err)?;
+    eprintln!(
+        "spro : classeur régional écrit dans « {} » ({} fichier(s), {} erreur(s), {} avertissement(s))",
+        output.display(),
+        report.files.len(),
+        report.count(Severity::Error),
+        report.count(Severity::Warning)
+    );
+    Ok(if args.strict && report.count(Severity::Error) > 0 {
+        Exit::Findings
+    } else {
+        Exit::Success
+    })
 }

@@ -73,3 +73,33 @@ pub fn edited(base: &str, edits: &Value) -> Value {
     }
     d
 }
+
+/// Converts `file` with LibreOffice headless (`soffice --convert-to FORMAT`) into `outdir` and
+/// returns the converted file: the proof that a real spreadsheet application opens it.
+pub fn soffice_convert(file: &Path, format: &str, outdir: &Path) -> PathBuf {
+    let profile = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args(["--headless", "--convert-to", format, "--outdir"])
+        .arg(outdir)
+        .arg(file)
+        .output()
+        .expect(
+            "soffice (LibreOffice) must be installed: apt-get install -y libreoffice-calc-nogui",
+        );
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let out = outdir.join(file.with_extension(format).file_name().unwrap());
+    assert!(
+        out.is_file(),
+        "LibreOffice wrote nothing: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    out
+}

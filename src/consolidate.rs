@@ -1,0 +1,797 @@
+//! `spro consolidate`: the regional workbook (tool spec, "The consolidated regional workbook";
+//! spec §7.15). It is built from a checked [`Report`] whose files kept their data: one row per
+//! network in `Synthèse`, every finding in `Anomalies`, every data row in the five data sheets,
+//! figures and native charts in `Indicateurs`, the catalogue as applied in `Règles`, and the
+//! provenance of every input (size, SHA-256) in `À propos`. Rows are sorted and document dates
+//! fixed, so the same inputs give the same bytes whatever their order or the thread count.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use rust_xlsxwriter::{Chart, ChartType, Color, Format, Workbook, Worksheet, XlsxError};
+use sha2::{Digest, Sha256};
+
+use crate::check::{file_names_code, Checker, FileReport, Report, Status};
+use crate::config::Override;
+use crate::finding::Severity;
+use crate::rules::RULES;
+use crate::schema::{SheetKind, TEMPLATE_VERSION};
+use crate::values::Typed;
+use crate::xlsx::{self, Styles, Widths};
+
+/// What the analyst asked for.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub year: i32,
+    /// Leave coordinators' names, e-mails and phones out.
+    pub without_personal_data: bool,
+    /// Count files with errors in the indicators too.
+    pub include_invalid: bool,
+    /// The options as typed, for `À propos`.
+    pub options_text: String,
+}
+
+/// The départements of the Région, in order, with their names.
+pub const DEPARTEMENTS: [(&str, &str); 6] = [
+    ("18", "Cher"),
+    ("28", "Eure-et-Loir"),
+    ("36", "Indre"),
+    ("37", "Indre-et-Loire"),
+    ("41", "Loir-et-Cher"),
+    ("45", "Loiret"),
+];
+
+/// The sheets of the consolidated workbook, in order.
+pub const SHEETS: [&str; 10] = [
+    "Synthèse",
+    "Anomalies",
+    "Structures",
+    "Coordination",
+    "Actions",
+    "Accueil",
+    "Professionnalisation",
+    "Indicateurs",
+    "Règles",
+    "À propos",
+];
+
+/// Personal data of coordinators, dropped by `--sans-donnees-personnelles`.
+const PERSONAL: [&str; 4] = ["nom", "prenom", "courriel", "telephone"];
+
+/// One input file as the analyst can prove it.
+#[derive(Debug, Clone)]
+pub struct Provenance {
+    pub path: PathBuf,
+    pub size: Option<u64>,
+    pub sha256: Option<String>,
+}
+
+/// Size and SHA-256 of each input, computed in parallel.
+pub fn provenance(paths: &[PathBuf]) -> Vec<Provenance> {
+    paths
+        .par_iter()
+        .map(|p| {
+            let bytes = std::fs::read(p).ok();
+            Provenance {
+                path: p.clone(),
+                size: bytes.as_ref().map(|b| b.len() as u64),
+                sha256: bytes.map(|b| {
+                    Sha256::digest(&b)
+                        .iter()
+                        .map(|x| format!("{x:02x}"))
+                        .collect::<String>()
+                }),
+            }
+        })
+        .collect()
+}
+
+/// A file counts in the consolidation when it is of the year asked (files of another year go
+/// to Anomalies only).
+fn of_the_year(f: &FileReport, year: i32) -> bool {
+    f.annee.is_none_or(|a| a == year)
+}
+
+fn departement(f: &FileReport, checker: &Checker) -> Option<String> {
+    let schema = checker.schemas.sheet(SheetKind::Identification);
+    let from_file = f
+        .bilan
+        .as_ref()
+        .and_then(|b| b.identification())
+        .and_then(|r| r.get(schema.index("departement")))
+        .and_then(Typed::as_text)
+        .map(str::to_string);
+    from_file.or_else(|| {
+        f.reseau
+            .as_deref()
+            .and_then(|c| checker.referential.get(c))
+            .map(|n| n.departement.clone())
+    })
+}
+
+/// Writes the consolidated workbook of `report` to `path` (atomically).
+pub fn write(
+    report: &Report,
+    checker: &Checker,
+    provenance: &[Provenance],
+    options: &Options,
+    path: &Path,
+) -> Result<(), crate::output::OutputError> {
+    crate::output::write_with(path, |tmp| -> Result<(), XlsxError> {
+        let mut wb = build(report, checker, provenance, options)?;
+        wb.save(tmp)
+    })
+}
+
+/// Builds the workbook in memory-bounded mode (data sheets are streamed row by row).
+pub fn build(
+    report: &Report,
+    checker: &Checker,
+    provenance: &[Provenance],
+    options: &Options,
+) -> Result<Workbook, XlsxError> {
+    let mut wb = xlsx::new_workbook(options.year + 1)?;
+    let styles = Styles::new();
+    let files: Vec<&FileReport> = report
+        .files
+        .iter()
+        .filter(|f| of_the_year(f, options.year))
+        .collect();
+    synthese(
+        wb.add_worksheet_with_constant_memory()?,
+        &files,
+        checker,
+        &styles,
+    )?;
+    anomalies(wb.add_worksheet_with_constant_memory()?, report, &styles)?;
+    for kind in [
+        SheetKind::Structures,
+        SheetKind::Coordination,
+        SheetKind::Actions,
+        SheetKind::Accueil,
+        SheetKind::Professionnalisation,
+    ] {
+        data_sheet(
+            wb.add_worksheet_with_constant_memory()?,
+            kind,
+            &files,
+            checker,
+            options,
+            &styles,
+        )?;
+    }
+    let counted: Vec<&FileReport> = files
+        .iter()
+        .copied()
+        .filter(|f| match f.status {
+            Status::Valid | Status::ValidWithWarnings => true,
+            Status::Invalid => options.include_invalid,
+            Status::Unreadable => false,
+        })
+        .collect();
+    indicateurs(wb.add_worksheet(), &counted, checker, options, &styles)?;
+    regles(wb.add_worksheet(), checker, &styles)?;
+    a_propos(
+        wb.add_worksheet(),
+        report,
+        provenance,
+        checker,
+        options,
+        &styles,
+    )?;
+    Ok(wb)
+}
+
+struct SyntheseRow {
+    code: String,
+    reseau: String,
+    departement: String,
+    fichier: String,
+    statut: &'static str,
+    figures: Option<[f64; 8]>,
+}
+
+fn status_format(label: &str) -> Format {
+    let color = match label {
+        "Conforme" => 0xC6EFCE,
+        "Conforme avec avertissements" => 0xFFEB9C,
+        "Non conforme" => 0xFFC7CE,
+        "Illisible" => 0xF4B084,
+        _ => 0xD9D9D9,
+    };
+    Format::new().set_background_color(Color::RGB(color))
+}
+
+/// Counts and sums of one file: errors, warnings, structures, coordinators, actions,
+/// participants, first receptions, professionals trained.
+fn figures(f: &FileReport, checker: &Checker) -> [f64; 8] {
+    let mut out = [0.0; 8];
+    out[0] = f.count(Severity::Error) as f64;
+    out[1] = f.count(Severity::Warning) as f64;
+    let Some(b) = &f.bilan else { return out };
+    let rows = |k: SheetKind| b.sheet(k).map_or(0, |s| s.rows.len()) as f64;
+    let sum = |k: SheetKind, key: &str| -> f64 {
+        let i = checker.schemas.sheet(k).index(key);
+        b.sheet(k).map_or(0, |s| {
+            s.rows
+                .iter()
+                .filter_map(|r| r.get(i).and_then(Typed::as_int))
+                .sum::<i64>()
+        }) as f64
+    };
+    out[2] = rows(SheetKind::Structures);
+    out[3] = rows(SheetKind::Coordination);
+    out[4] = rows(SheetKind::Actions);
+    out[5] = sum(SheetKind::Actions, "participants");
+    out[6] = sum(SheetKind::Accueil, "accueils");
+    out[7] = sum(SheetKind::Professionnalisation, "professionnels");
+    out
+}
+
+fn synthese(
+    ws: &mut Worksheet,
+    files: &[&FileReport],
+    checker: &Checker,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(SHEETS[0])?;
+    let headers = [
+        "Code réseau",
+        "Réseau",
+        "Département",
+        "Fichier",
+        "Statut",
+        "Erreurs",
+        "Avertissements",
+        "Structures",
+        "Coordinateurs",
+        "Actions",
+        "Participants",
+        "Premiers accueils",
+        "Professionnels formés",
+    ];
+    let referential = &checker.referential;
+    let mut rows: Vec<SyntheseRow> = Vec::new();
+    for f in files {
+        let code = f.reseau.clone().or_else(|| {
+            (f.status == Status::Unreadable)
+                .then(|| {
+                    referential
+                        .networks
+                        .iter()
+                        .find(|n| file_names_code(&f.path, &n.code))
+                        .map(|n| n.code.clone())
+                })
+                .flatten()
+        });
+        let network = code.as_deref().and_then(|c| referential.get(c));
+        let name_in_file = f
+            .bilan
+            .as_ref()
+            .and_then(|b| b.identification())
+            .and_then(|r| {
+                r.get(
+                    checker
+                        .schemas
+                        .sheet(SheetKind::Identification)
+                        .index("nom_reseau"),
+                )
+                .and_then(Typed::as_text)
+                .map(str::to_string)
+            });
+        rows.push(SyntheseRow {
+            code: code.clone().unwrap_or_default(),
+            reseau: network
+                .map(|n| n.nom.clone())
+                .or(name_in_file)
+                .unwrap_or_default(),
+            departement: departement(f, checker)
+                .or_else(|| network.map(|n| n.departement.clone()))
+                .unwrap_or_default(),
+            fichier: f.path.display().to_string(),
+            statut: f.status.label_fr(),
+            figures: (f.status != Status::Unreadable).then(|| figures(f, checker)),
+        });
+    }
+    for n in &referential.networks {
+        if !rows.iter().any(|r| r.code.eq_ignore_ascii_case(&n.code)) {
+            rows.push(SyntheseRow {
+                code: n.code.clone(),
+                reseau: n.nom.clone(),
+                departement: n.departement.clone(),
+                fichier: String::new(),
+                statut: "Non transmis",
+                figures: None,
+            });
+        }
+    }
+    rows.sort_by(|a, b| {
+        (a.code.is_empty(), &a.code, &a.fichier).cmp(&(b.code.is_empty(), &b.code, &b.fichier))
+    });
+    xlsx::table_header(ws, 0, &headers, rows.len() as u32, styles)?;
+    let mut widths = Widths::of(&headers);
+    for (i, r) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        for (c, s) in [&r.code, &r.reseau, &r.departement, &r.fichier]
+            .into_iter()
+            .enumerate()
+        {
+            xlsx::text(ws, row, c as u16, s, &styles.text)?;
+            widths.see(c, s);
+        }
+        xlsx::text(ws, row, 4, r.statut, &status_format(r.statut))?;
+        widths.see(4, r.statut);
+        if let Some(fig) = r.figures {
+            for (k, v) in fig.iter().enumerate() {
+                ws.write_number_with_format(row, 5 + k as u16, *v, &styles.integer)?;
+            }
+        }
+    }
+    xlsx::widths(ws, &widths.0)
+}
+
+fn anomalies(ws: &mut Worksheet, report: &Report, styles: &Styles) -> Result<(), XlsxError> {
+    ws.set_name(SHEETS[1])?;
+    let headers = [
+        "Fichier",
+        "Code réseau",
+        "Code",
+        "Règle",
+        "Sévérité",
+        "Feuille",
+        "Cellule",
+        "Message",
+        "Valeur",
+    ];
+    let total = report.files.iter().map(|f| f.findings.len()).sum::<usize>() + report.batch.len();
+    xlsx::table_header(ws, 0, &headers, total as u32, styles)?;
+    let mut widths = Widths::of(&headers);
+    let lines = report
+        .files
+        .iter()
+        .flat_map(|f| {
+            f.findings
+                .iter()
+                .map(move |x| (f.path.display().to_string(), f.reseau.clone(), x))
+        })
+        .chain(
+            report
+                .batch
+                .iter()
+                .map(|x| (String::new(), x.reseau.clone(), x)),
+        );
+    for (row, (file, code, f)) in (1u32..).zip(lines) {
+        let values = [
+            file,
+            code.unwrap_or_default(),
+            f.code.to_string(),
+            crate::rules::rule(f.code)
+                .map_or("", |r| r.name)
+                .to_string(),
+            f.severity.label_fr().to_string(),
+            f.sheet_name().unwrap_or_default().to_string(),
+            f.cell_a1().unwrap_or_default(),
+            f.message.clone(),
+            f.value.clone().unwrap_or_default(),
+        ];
+        for (c, v) in values.iter().enumerate() {
+            if !v.is_empty() {
+                xlsx::text(ws, row, c as u16, v, &styles.text)?;
+            }
+            widths.see(c, v);
+        }
+    }
+    xlsx::widths(ws, &widths.0)
+}
+
+fn data_sheet(
+    ws: &mut Worksheet,
+    kind: SheetKind,
+    files: &[&FileReport],
+    checker: &Checker,
+    options: &Options,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(kind.name())?;
+    let schema = checker.schemas.sheet(kind);
+    let columns: Vec<usize> = (0..schema.columns.len())
+        .filter(|&i| {
+            !(kind == SheetKind::Coordination
+                && options.without_personal_data
+                && PERSONAL.contains(&schema.columns[i].key.as_str()))
+        })
+        .collect();
+    let mut headers = vec!["Code réseau", "Département", "Statut du fichier"];
+    headers.extend(columns.iter().map(|&i| schema.columns[i].label.as_str()));
+    let total: usize = files
+        .iter()
+        .filter_map(|f| f.bilan.as_ref())
+        .filter_map(|b| b.sheet(kind))
+        .map(|s| s.rows.len())
+        .sum();
+    xlsx::table_header(ws, 0, &headers, total as u32, styles)?;
+    let mut widths = Widths::of(&headers);
+    let mut row = 1u32;
+    for f in files {
+        let Some(sheet) = f.bilan.as_ref().and_then(|b| b.sheet(kind)) else {
+            continue;
+        };
+        let code = f.reseau.clone().unwrap_or_default();
+        let dep = departement(f, checker).unwrap_or_default();
+        let status = f.status.label_fr();
+        for data in &sheet.rows {
+            xlsx::text(ws, row, 0, &code, &styles.text)?;
+            xlsx::text(ws, row, 1, &dep, &styles.text)?;
+            xlsx::text(ws, row, 2, status, &styles.text)?;
+            for (out_col, &i) in columns.iter().enumerate() {
+                if let Some(c) = data.cell(i) {
+                    xlsx::cell(ws, row, 3 + out_col as u16, c, styles)?;
+                    if let Some(s) = c.raw.display() {
+                        widths.see(3 + out_col, &s);
+                    }
+                }
+            }
+            row += 1;
+        }
+        widths.see(0, &code);
+        widths.see(2, status);
+    }
+    xlsx::widths(ws, &widths.0)
+}
+
+/// (row label, département or `Total`) → value.
+pub type Figures = BTreeMap<(String, String), f64>;
+
+/// Figures by département (and total) from the files counted: per block, its title, its row
+/// labels in order, and its figures.
+#[derive(Debug, Default)]
+pub struct Indicators {
+    pub blocks: Vec<(String, Vec<String>, Figures)>,
+}
+
+/// Computes the indicators of the files counted. Blocks: actions by département, by type and
+/// by axis; participants; first receptions by public; reception; professionalisation.
+pub fn compute(files: &[&FileReport], checker: &Checker) -> Indicators {
+    let schemas = &checker.schemas;
+    let values_of = |kind: SheetKind, key: &str| -> Vec<String> {
+        schemas
+            .sheet(kind)
+            .column(key)
+            .map(|(_, c)| c.values.clone())
+            .unwrap_or_default()
+    };
+    let mut by_type = BTreeMap::new();
+    let mut by_axis = BTreeMap::new();
+    let mut actions = BTreeMap::new();
+    let mut participants = BTreeMap::new();
+    let mut by_public = BTreeMap::new();
+    let mut reception = BTreeMap::new();
+    let mut training = BTreeMap::new();
+    let add = |m: &mut Figures, label: &str, dep: &str, v: f64| {
+        *m.entry((label.to_string(), dep.to_string())).or_insert(0.0) += v;
+        *m.entry((label.to_string(), "Total".to_string()))
+            .or_insert(0.0) += v;
+    };
+    for f in files {
+        let (Some(b), Some(dep)) = (&f.bilan, departement(f, checker)) else {
+            continue;
+        };
+        let get = |kind: SheetKind| b.sheet(kind).map(|s| (s, schemas.sheet(kind)));
+        if let Some((s, sc)) = get(SheetKind::Actions) {
+            let (t, a, p, w, m) = (
+                sc.index("type"),
+                sc.index("axe"),
+                sc.index("participants"),
+                sc.index("femmes"),
+                sc.index("hommes"),
+            );
+            for r in &s.rows {
+                add(&mut actions, "Actions", &dep, 1.0);
+                if let Some(v) = r.get(t).and_then(Typed::as_text) {
+                    add(&mut by_type, v, &dep, 1.0);
+                }
+                if let Some(v) = r.get(a).and_then(Typed::as_text) {
+                    add(&mut by_axis, v, &dep, 1.0);
+                }
+                for (label, i) in [("Participants", p), ("dont femmes", w), ("dont hommes", m)] {
+                    if let Some(v) = r.get(i).and_then(Typed::as_int) {
+                        add(&mut participants, label, &dep, v as f64);
+                    }
+                }
+            }
+        }
+        if let Some((s, sc)) = get(SheetKind::Accueil) {
+            let (p, n, w, o, c) = (
+                sc.index("public"),
+                sc.index("accueils"),
+                sc.index("femmes"),
+                sc.index("orientations"),
+                sc.index("conseils"),
+            );
+            for r in &s.rows {
+                let accueils = r.get(n).and_then(Typed::as_int);
+                if let (Some(public), Some(v)) = (r.get(p).and_then(Typed::as_text), accueils) {
+                    add(&mut by_public, public, &dep, v as f64);
+                }
+                for (label, i) in [
+                    ("Premiers accueils", n),
+                    ("dont femmes", w),
+                    ("Orientations vers un partenaire", o),
+                    ("Conseils approfondis", c),
+                ] {
+                    if let Some(v) = r.get(i).and_then(Typed::as_int) {
+                        add(&mut reception, label, &dep, v as f64);
+                    }
+                }
+            }
+        }
+        if let Some((s, sc)) = get(SheetKind::Professionnalisation) {
+            let n = sc.index("professionnels");
+            for r in &s.rows {
+                add(&mut training, "Actions d'appui suivies", &dep, 1.0);
+                if let Some(v) = r.get(n).and_then(Typed::as_int) {
+                    add(&mut training, "Professionnels formés", &dep, v as f64);
+                }
+            }
+        }
+    }
+    let publics: Vec<String> = values_of(SheetKind::Accueil, "public");
+    Indicators {
+        blocks: vec![
+            (
+                "Actions par département".into(),
+                vec!["Actions".into()],
+                actions,
+            ),
+            (
+                "Actions par type".into(),
+                values_of(SheetKind::Actions, "type"),
+                by_type,
+            ),
+            (
+                "Actions par axe".into(),
+                values_of(SheetKind::Actions, "axe"),
+                by_axis,
+            ),
+            (
+                "Participants aux actions".into(),
+                vec![
+                    "Participants".into(),
+                    "dont femmes".into(),
+                    "dont hommes".into(),
+                ],
+                participants,
+            ),
+            ("Premiers accueils par public".into(), publics, by_public),
+            (
+                "Premiers accueils et orientations".into(),
+                vec![
+                    "Premiers accueils".into(),
+                    "dont femmes".into(),
+                    "Orientations vers un partenaire".into(),
+                    "Conseils approfondis".into(),
+                ],
+                reception,
+            ),
+            (
+                "Professionnalisation".into(),
+                vec![
+                    "Actions d'appui suivies".into(),
+                    "Professionnels formés".into(),
+                ],
+                training,
+            ),
+        ],
+    }
+}
+
+fn indicateurs(
+    ws: &mut Worksheet,
+    files: &[&FileReport],
+    checker: &Checker,
+    options: &Options,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(SHEETS[7])?;
+    let scope = if options.include_invalid {
+        "fichiers lisibles, y compris non conformes"
+    } else {
+        "fichiers sans erreur"
+    };
+    xlsx::text(
+        ws,
+        0,
+        0,
+        &format!(
+            "Indicateurs régionaux {} — {} fichier(s) comptés ({scope})",
+            options.year,
+            files.len()
+        ),
+        &styles.title,
+    )?;
+    let indicators = compute(files, checker);
+    let mut row = 2u32;
+    let mut anchors = Vec::new();
+    for (title, labels, values) in &indicators.blocks {
+        let mut header = vec![title.as_str()];
+        let dep_headers: Vec<String> = DEPARTEMENTS
+            .iter()
+            .map(|(c, n)| format!("{n} ({c})"))
+            .collect();
+        header.extend(dep_headers.iter().map(String::as_str));
+        header.push("Région");
+        for (c, h) in header.iter().enumerate() {
+            xlsx::text(ws, row, c as u16, h, &styles.header)?;
+        }
+        let first = row + 1;
+        for (k, label) in labels.iter().enumerate() {
+            let r = first + k as u32;
+            xlsx::text(ws, r, 0, label, &styles.text)?;
+            for (c, dep) in DEPARTEMENTS
+                .iter()
+                .map(|(d, _)| *d)
+                .chain(["Total"])
+                .enumerate()
+            {
+                let v = values
+                    .get(&(label.clone(), dep.to_string()))
+                    .copied()
+                    .unwrap_or(0.0);
+                ws.write_number_with_format(r, 1 + c as u16, v, &styles.integer)?;
+            }
+        }
+        anchors.push((title.clone(), row, first, first + labels.len() as u32 - 1));
+        row = first + labels.len() as u32 + 1;
+    }
+    ws.set_column_width(0, 44)?;
+    for c in 1..=7u16 {
+        ws.set_column_width(c, 16)?;
+    }
+    // Charts: actions by département, first receptions by public.
+    let sheet = SHEETS[7];
+    if let Some((_, header_row, first, _)) =
+        anchors.iter().find(|a| a.0 == "Actions par département")
+    {
+        let mut chart = Chart::new(ChartType::Column);
+        chart.title().set_name("Actions par département");
+        chart
+            .add_series()
+            .set_name("Actions")
+            .set_categories((sheet, *header_row, 1, *header_row, 6))
+            .set_values((sheet, *first, 1, *first, 6));
+        chart.legend().set_hidden();
+        ws.insert_chart(2, 9, &chart)?;
+    }
+    if let Some((_, _, first, last)) = anchors
+        .iter()
+        .find(|a| a.0 == "Premiers accueils par public")
+    {
+        let mut chart = Chart::new(ChartType::Bar);
+        chart
+            .title()
+            .set_name("Premiers accueils par public (Région)");
+        chart
+            .add_series()
+            .set_name("Premiers accueils")
+            .set_categories((sheet, *first, 0, *last, 0))
+            .set_values((sheet, *first, 7, *last, 7));
+        chart.legend().set_hidden();
+        ws.insert_chart(20, 9, &chart)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn regles(ws: &mut Worksheet, checker: &Checker, styles: &Styles) -> Result<(), XlsxError> {
+    ws.set_name(SHEETS[8])?;
+    let headers = [
+        "Code",
+        "Règle",
+        "Famille",
+        "Sévérité appliquée",
+        "Sévérité par défaut",
+        "Source",
+        "Ce qui est vérifié",
+    ];
+    xlsx::table_header(ws, 0, &headers, RULES.len() as u32, styles)?;
+    let mut widths = Widths::of(&headers);
+    for (i, r) in RULES.iter().enumerate() {
+        let applied = match checker.config.overrides.get(r.code) {
+            Some(Override::Off) => "désactivée".to_string(),
+            Some(Override::Severity(s)) => s.label_fr().to_string(),
+            None => r.severity.label_fr().to_string(),
+        };
+        let values = [
+            r.code,
+            r.name,
+            r.family.label_fr(),
+            &applied,
+            r.severity.label_fr(),
+            r.source,
+            r.what,
+        ];
+        for (c, v) in values.iter().enumerate() {
+            xlsx::text(ws, i as u32 + 1, c as u16, v, &styles.text)?;
+            widths.see(c, v);
+        }
+    }
+    xlsx::widths(ws, &widths.0)
+}
+
+fn a_propos(
+    ws: &mut Worksheet,
+    report: &Report,
+    provenance: &[Provenance],
+    checker: &Checker,
+    options: &Options,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(SHEETS[9])?;
+    xlsx::text(
+        ws,
+        0,
+        0,
+        "Bilan régional SPRO-EP — consolidation des tableaux de bord",
+        &styles.title,
+    )?;
+    let referential = match &checker.config.referentiel {
+        Some(p) => p.display().to_string(),
+        None => "référentiel intégré (échantillon de 22 réseaux)".to_string(),
+    };
+    let facts = [
+        ("Année du bilan", options.year.to_string()),
+        ("Outil", format!("spro {}", env!("CARGO_PKG_VERSION"))),
+        ("Version du modèle", TEMPLATE_VERSION.to_string()),
+        ("Options", options.options_text.clone()),
+        ("Référentiel", referential),
+        (
+            "Indicateurs",
+            if options.include_invalid {
+                "fichiers lisibles, y compris non conformes"
+            } else {
+                "fichiers sans erreur uniquement"
+            }
+            .to_string(),
+        ),
+        (
+            "Données personnelles",
+            if options.without_personal_data {
+                "exclues"
+            } else {
+                "incluses"
+            }
+            .to_string(),
+        ),
+        ("Fichiers reçus", report.files.len().to_string()),
+    ];
+    for (i, (k, v)) in facts.iter().enumerate() {
+        xlsx::text(ws, 2 + i as u32, 0, k, &styles.header)?;
+        xlsx::text(ws, 2 + i as u32, 1, v, &styles.text)?;
+    }
+    let start = 3 + facts.len() as u32;
+    let headers = ["Fichier", "Taille (octets)", "SHA-256", "Statut"];
+    for (c, h) in headers.iter().enumerate() {
+        xlsx::text(ws, start, c as u16, h, &styles.header)?;
+    }
+    let mut sorted: Vec<&Provenance> = provenance.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    for (i, p) in sorted.iter().enumerate() {
+        let r = start + 1 + i as u32;
+        xlsx::text(ws, r, 0, &p.path.display().to_string(), &styles.text)?;
+        if let Some(size) = p.size {
+            ws.write_number_with_format(r, 1, size as f64, &styles.integer)?;
+        }
+        if let Some(h) = &p.sha256 {
+            xlsx::text(ws, r, 2, h, &styles.text)?;
+        }
+        if let Some(f) = report.files.iter().find(|f| f.path == p.path) {
+            xlsx::text(ws, r, 3, f.status.label_fr(), &styles.text)?;
+        }
+    }
+    ws.set_column_width(0, 48)?;
+    ws.set_column_width(1, 48)?;
+    ws.set_column_width(2, 66)?;
+    ws.set_column_width(3, 28)?;
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! Writing outputs safely: through a temporary file in the destination folder, renamed once
+//! complete (an interrupted run leaves no half-written file), and never over an input file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Why an output could not be written (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("refus d'écrire « {0} » : c'est l'un des fichiers vérifiés ; choisissez un autre nom de sortie")]
+    WouldOverwriteInput(String),
+    #[error("impossible d'écrire « {path} » : {message}")]
+    Write { path: String, message: String },
+}
+
+/// Refuses `out` when it is one of `inputs`.
+pub fn refuse_overwriting_input<'a>(
+    out: &Path,
+    inputs: impl IntoIterator<Item = &'a Path>,
+) -> Result<(), OutputError> {
+    let Ok(target) = std::fs::canonicalize(out) else {
+        return Ok(());
+    };
+    for input in inputs {
+        if std::fs::canonicalize(input).is_ok_and(|p| p == target) {
+            return Err(OutputError::WouldOverwriteInput(out.display().to_string()));
+        }
+    }
+    Ok(())
+}
+
+fn error(path: &Path, e: impl std::fmt::Display) -> OutputError {
+    let text = e.to_string();
+    let message = if text.contains("No space left") {
+        "le disque est plein".to_string()
+    } else if text.contains("Permission denied") || text.contains("ermission") {
+        "accès refusé (droits d'écriture du dossier)".to_string()
+    } else {
+        text
+    };
+    OutputError::Write {
+        path: path.display().to_string(),
+        message,
+    }
+}
+
+/// Writes `path` by calling `fill` on a temporary file of the same folder, then renaming it.
+pub fn write_with<F, E>(path: &Path, fill: F) -> Result<(), OutputError>
+where
+    F: FnOnce(&Path) -> Result<(), E>,
+    E: std::fmt::Display,
+{
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| error(path, e))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".spro-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(|e| error(path, e))?;
+    fill(tmp.path()).map_err(|e| error(path, e))?;
+    // Temporary files are private (0600); the output is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| error(path, e))?;
+    }
+    std::fs::File::open(tmp.path())
+        .and_then(|f| f.sync_all())
+        .map_err(|e| error(path, e))?;
+    tmp.persist(path).map_err(|e| error(path, e.error))?;
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically.
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    write_with(path, |tmp| {
+        std::fs::File::create(tmp).and_then(|mut f| f.write_all(bytes))
+    })
+}

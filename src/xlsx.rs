@@ -1,0 +1,171 @@
+//! Writing workbooks with rust_xlsxwriter: the formats and table conventions shared by the
+//! consolidated workbook, the template and the annotated copies (bold frozen headers,
+//! autofilters, widths that fit, dates `jj/mm/aaaa`, thousands separators). Text is always
+//! written as text, never as a formula, whatever it starts with.
+
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use crate::sheet::Cell;
+use crate::values::Typed;
+
+/// The formats every writer uses.
+pub struct Styles {
+    pub header: Format,
+    pub text: Format,
+    pub date: Format,
+    pub integer: Format,
+    pub title: Format,
+    pub wrap: Format,
+}
+
+impl Styles {
+    pub fn new() -> Styles {
+        Styles {
+            header: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0x1F4E79))
+                .set_font_color(Color::White)
+                .set_text_wrap()
+                .set_border_bottom(FormatBorder::Thin),
+            text: Format::new(),
+            date: Format::new().set_num_format("dd/mm/yyyy"),
+            integer: Format::new().set_num_format("#,##0"),
+            title: Format::new().set_bold().set_font_size(13),
+            wrap: Format::new().set_text_wrap(),
+        }
+    }
+}
+
+impl Default for Styles {
+    fn default() -> Self {
+        Styles::new()
+    }
+}
+
+/// A workbook with fixed document properties, so the same content gives the same bytes.
+pub fn new_workbook(year: i32) -> Result<Workbook, XlsxError> {
+    let mut wb = Workbook::new();
+    let date =
+        ExcelDateTime::from_ymd(u16::try_from(year.clamp(1900, 9999)).unwrap_or(2025), 1, 1)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&date)
+            .set_author("Région Centre-Val de Loire — spro")
+            .set_company("Région Centre-Val de Loire"),
+    );
+    Ok(wb)
+}
+
+/// Writes text as text: a leading `=`, `+`, `-` or `@` stays literal.
+pub fn text(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    s: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    // Excel caps a cell at 32,767 characters.
+    let s: String = if s.chars().count() > 32_767 {
+        s.chars().take(32_767).collect()
+    } else {
+        s.to_string()
+    };
+    ws.write_string_with_format(row, col, s, format)?;
+    Ok(())
+}
+
+pub fn date(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    d: chrono::NaiveDate,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    use chrono::Datelike;
+    let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+    ws.write_datetime_with_format(row, col, &dt, &styles.date)?;
+    Ok(())
+}
+
+/// Writes a typed value the way an analyst wants it: numbers as numbers, dates as dates,
+/// Oui/Non as words, lists joined with « ; ».
+pub fn typed(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    v: &Typed,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    match v {
+        Typed::Text(s) => text(ws, row, col, s, &styles.text),
+        Typed::Int(i) => ws
+            .write_number_with_format(row, col, *i as f64, &styles.integer)
+            .map(|_| ()),
+        Typed::Date(d) => date(ws, row, col, *d, styles),
+        Typed::Bool(b) => text(ws, row, col, if *b { "Oui" } else { "Non" }, &styles.text),
+        Typed::List(items) => text(ws, row, col, &items.join(" ; "), &styles.text),
+    }
+}
+
+/// Writes a checked cell: its typed value when valid, else what the user typed, as text.
+pub fn cell(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    c: &Cell,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    match (&c.value, c.valid) {
+        (Some(v), true) => typed(ws, row, col, v, styles),
+        _ => match c.raw.display() {
+            Some(s) => text(ws, row, col, &s, &styles.text),
+            None => Ok(()),
+        },
+    }
+}
+
+/// A header row, frozen, with an autofilter over `rows` data rows below it.
+pub fn table_header(
+    ws: &mut Worksheet,
+    row: u32,
+    headers: &[&str],
+    data_rows: u32,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    for (c, h) in headers.iter().enumerate() {
+        text(ws, row, c as u16, h, &styles.header)?;
+    }
+    ws.set_freeze_panes(row + 1, 0)?;
+    if !headers.is_empty() {
+        ws.autofilter(row, 0, row + data_rows.max(1), headers.len() as u16 - 1)?;
+    }
+    Ok(())
+}
+
+/// Column widths that fit, from the longest text expected in each column (capped).
+pub fn widths(ws: &mut Worksheet, widths: &[usize]) -> Result<(), XlsxError> {
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (*w).clamp(8, 60) as f64 + 2.0)?;
+    }
+    Ok(())
+}
+
+/// Keeps the longest length seen per column.
+#[derive(Debug, Default, Clone)]
+pub struct Widths(pub Vec<usize>);
+
+impl Widths {
+    pub fn of(headers: &[&str]) -> Widths {
+        Widths(headers.iter().map(|h| h.chars().count().min(30)).collect())
+    }
+
+    pub fn see(&mut self, col: usize, s: &str) {
+        let len = s.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        if self.0.len() <= col {
+            self.0.resize(col + 1, 8);
+        }
+        self.0[col] = self.0[col].max(len);
+    }
+}
