@@ -17,6 +17,7 @@ pub mod fixture;
 pub mod inputs;
 pub mod norm;
 pub mod output;
+pub mod prescan;
 pub mod referential;
 pub mod report;
 pub mod rules;

@@ -3,6 +3,11 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    // A panic while reading one file becomes a finding for that file (F001); the default
+    // hook's backtrace would only clutter the report. SPRO_DEBUG=1 shows it.
+    if std::env::var_os("SPRO_DEBUG").is_none() {
+        std::panic::set_hook(Box::new(|_| {}));
+    }
     let cli = spro_bilans::cli::Cli::parse();
     match spro_bilans::cli::run(cli) {
         Ok(exit) => std::process::ExitCode::from(exit as u8),

@@ -234,12 +234,26 @@ pub fn read_bytes(
         }
     }
     let cursor = Cursor::new(bytes);
-    match format {
+    // calamine panics on some corrupt files instead of returning an error (an out-of-range
+    // slice in its OLE reader, found by our fuzzer): at this boundary, and only here, a panic
+    // of the parser means "this file is damaged".
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
         Format::Xlsx => read_xlsx(cursor, limits),
         Format::Xlsb => read_xlsb(cursor, limits),
-        Format::Xls => read_ranges(calamine::Xls::new(cursor).map_err(calamine_error)?, limits),
-        Format::Ods => read_ranges(calamine::Ods::new(cursor).map_err(calamine_error)?, limits),
-    }
+        Format::Xls => {
+            crate::prescan::xls(cursor.get_ref())?;
+            read_ranges(calamine::Xls::new(cursor).map_err(calamine_error)?, limits)
+        }
+        Format::Ods => {
+            crate::prescan::ods(cursor.get_ref())?;
+            read_ranges(calamine::Ods::new(cursor).map_err(calamine_error)?, limits)
+        }
+    }));
+    parsed.unwrap_or_else(|_| {
+        Err(ReadError::Unreadable(
+            "le classeur est endommagé et ne peut pas être lu (structure interne incohérente) ; ouvrez-le dans votre tableur et enregistrez-le à nouveau".into(),
+        ))
+    })
 }
 
 fn mislabelled(what: &str, ext: &str) -> ReadError {

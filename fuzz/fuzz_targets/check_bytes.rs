@@ -1,0 +1,33 @@
+//! Bytes → workbook → findings: the whole path a submitted file takes, without the
+//! `catch_unwind` safety net, so that any panic is a crash the fuzzer reports.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use spro_bilans::check::Checker;
+use spro_bilans::config::{Config, Limits};
+use spro_bilans::referential::Referential;
+use spro_bilans::schema::Schemas;
+use spro_bilans::workbook::{read_bytes, Format};
+
+static QUIET: std::sync::Once = std::sync::Once::new();
+
+fuzz_target!(|data: &[u8]| {
+    // libfuzzer-sys aborts in its panic hook, even for a panic that is caught. The tool
+    // deliberately catches calamine's panics on corrupt files (workbook.rs), so the hook is
+    // replaced by a quiet one: a panic that escapes is still caught by libfuzzer-sys and
+    // reported as a crash.
+    QUIET.call_once(|| std::panic::set_hook(Box::new(|_| {})));
+    let Some((&selector, bytes)) = data.split_first() else { return };
+    let format = match selector % 4 {
+        0 => Format::Xlsx,
+        1 => Format::Xls,
+        2 => Format::Ods,
+        _ => Format::Xlsb,
+    };
+    let limits = Limits::default();
+    if let Ok(wb) = read_bytes(bytes.to_vec(), format, &limits) {
+        let config = Config { annee: Some(2025), ..Config::default() };
+        let checker = Checker::new(config, Referential::embedded(), Schemas::embedded());
+        let _ = checker.check_workbook(std::path::Path::new("fuzz.xlsx"), &wb);
+    }
+});

@@ -1,0 +1,218 @@
+//! Bounds what calamine will allocate, before it parses. calamine reads `.xls` and `.ods`
+//! workbooks whole, into dense rectangles: an `.xls` whose DIMENSIONS record or one far cell
+//! spans 65,536 × 65,536 cells, or an `.ods` whose repeated rows and columns reach
+//! XFD1048576, would make it allocate gigabytes (an allocation failure aborts the process,
+//! no `catch_unwind` can save it). These scans walk the raw records instead — BIFF records
+//! for `.xls`, the XML stream of `content.xml` for `.ods` — keeping only the bounding box of
+//! cells that hold something, and refuse (F003) a sheet whose rectangle is too large.
+
+use std::io::{Cursor, Read};
+
+use quick_xml::events::Event;
+
+use crate::workbook::ReadError;
+
+/// The largest dense rectangle (cells) we let calamine build for one sheet: about 100 MB.
+pub const MAX_DENSE_CELLS: u64 = 3_000_000;
+
+fn too_large(what: &str, rows: u64, cols: u64) -> ReadError {
+    ReadError::Limit(format!(
+        "{what} s'étend sur {rows} lignes × {cols} colonnes (une valeur isolée très loin du tableau ?) : supprimez les cellules éloignées puis enregistrez à nouveau"
+    ))
+}
+
+/// A bounding box of cells.
+#[derive(Debug, Default, Clone, Copy)]
+struct BBox {
+    min_row: u64,
+    max_row: u64,
+    min_col: u64,
+    max_col: u64,
+    any: bool,
+}
+
+impl BBox {
+    fn add(&mut self, row: u64, col_first: u64, col_last: u64) {
+        if !self.any {
+            *self = BBox {
+                min_row: row,
+                max_row: row,
+                min_col: col_first,
+                max_col: col_last,
+                any: true,
+            };
+            return;
+        }
+        self.min_row = self.min_row.min(row);
+        self.max_row = self.max_row.max(row);
+        self.min_col = self.min_col.min(col_first);
+        self.max_col = self.max_col.max(col_last);
+    }
+
+    fn rows(&self) -> u64 {
+        if self.any { self.max_row - self.min_row + 1 } else { 0 }
+    }
+
+    fn cols(&self) -> u64 {
+        if self.any { self.max_col - self.min_col + 1 } else { 0 }
+    }
+
+    fn area(&self) -> u64 {
+        self.rows().saturating_mul(self.cols())
+    }
+}
+
+fn u16_at(d: &[u8], i: usize) -> Option<u64> {
+    d.get(i..i + 2).map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+}
+
+fn u32_at(d: &[u8], i: usize) -> Option<u64> {
+    d.get(i..i + 4).map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+}
+
+/// Scans the BIFF records of an `.xls` (its `Workbook` or `Book` stream).
+pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
+    let Ok(mut comp) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+        // Not a readable compound file: calamine will say so (F001).
+        return Ok(());
+    };
+    let name = if comp.exists("/Workbook") { "/Workbook" } else { "/Book" };
+    let mut stream = Vec::new();
+    match comp.open_stream(name) {
+        Ok(mut s) => {
+            if s.read_to_end(&mut stream).is_err() {
+                return Ok(());
+            }
+        }
+        Err(_) => return Ok(()),
+    }
+    let mut pos = 0usize;
+    let mut bbox = BBox::default();
+    let mut sheet = 0usize;
+    while pos + 4 <= stream.len() {
+        let typ = u16::from_le_bytes([stream[pos], stream[pos + 1]]);
+        let len = usize::from(u16::from_le_bytes([stream[pos + 2], stream[pos + 3]]));
+        let data = stream.get(pos + 4..pos + 4 + len).unwrap_or(&[]);
+        pos += 4 + len;
+        match typ {
+            // BOF: a new substream (globals, then each sheet).
+            0x0809 => {
+                bbox = BBox::default();
+                sheet += 1;
+            }
+            // DIMENSIONS (BIFF8): calamine reserves rows × columns cells from it.
+            0x0200 => {
+                if let (Some(r0), Some(r1), Some(c0), Some(c1)) = (u32_at(data, 0), u32_at(data, 4), u16_at(data, 8), u16_at(data, 10)) {
+                    let rows = r1.saturating_sub(r0) + 1;
+                    let cols = c1.saturating_sub(c0) + 1;
+                    if rows.saturating_mul(cols) > MAX_DENSE_CELLS {
+                        return Err(too_large(&format!("la feuille n° {} (dimension déclarée)", sheet.saturating_sub(1)), rows, cols));
+                    }
+                }
+            }
+            // Cells: NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA.
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                if let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) {
+                    bbox.add(r, c, c);
+                }
+            }
+            // MULRK: row, first column, …, last column.
+            0x00BD => {
+                if let (Some(r), Some(c0), Some(c1)) = (u16_at(data, 0), u16_at(data, 2), data.len().checked_sub(2).and_then(|i| u16_at(data, i))) {
+                    bbox.add(r, c0, c1.max(c0));
+                }
+            }
+            _ => {}
+        }
+        if bbox.area() > MAX_DENSE_CELLS {
+            return Err(too_large(&format!("la feuille n° {}", sheet.saturating_sub(1)), bbox.rows(), bbox.cols()));
+        }
+    }
+    Ok(())
+}
+
+/// Scans `content.xml` of an `.ods`: the rows and columns, repeats included, of cells that
+/// hold something.
+pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
+    let Ok(content) = archive.by_name("content.xml") else { return Ok(()) };
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    let mut buf = Vec::new();
+    let mut row: u64 = 0;
+    let mut col: u64 = 0;
+    let mut row_repeat: u64 = 1;
+    let mut table_name = String::new();
+    let mut bbox = BBox::default();
+    let mut depth_in_cell = 0u32;
+    let mut cell_repeat: u64 = 1;
+    let mut cell_has_content = false;
+    let attr = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> Option<u64> {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == name)
+            .and_then(|a| a.value.parse().ok())
+    };
+    loop {
+        buf.clear();
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(e) => e,
+            // Malformed XML: calamine will report it (F001).
+            Err(_) => return Ok(()),
+        };
+        match event {
+            Event::Start(e) | Event::Empty(e) if depth_in_cell == 0 && e.local_name().as_ref() == "table" => {
+                bbox = BBox::default();
+                row = 0;
+                table_name = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.local_name().as_ref() == "name")
+                    .map(|a| a.value.to_string())
+                    .unwrap_or_default();
+            }
+            Event::Start(e) if depth_in_cell == 0 && e.local_name().as_ref() == "table-row" => {
+                col = 0;
+                row_repeat = attr(&e, "table:number-rows-repeated").unwrap_or(1).max(1);
+            }
+            Event::Empty(e) if depth_in_cell == 0 && e.local_name().as_ref() == "table-row" => {
+                row = row.saturating_add(attr(&e, "table:number-rows-repeated").unwrap_or(1).max(1));
+            }
+            Event::End(e) if depth_in_cell == 0 && e.local_name().as_ref() == "table-row" => {
+                row = row.saturating_add(row_repeat);
+            }
+            Event::Empty(e) if depth_in_cell == 0 && matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell") => {
+                let repeat = attr(&e, "table:number-columns-repeated").unwrap_or(1).max(1);
+                // A cell with a value attribute but no text child still holds a value.
+                if e.attributes().flatten().any(|a| a.key.local_name().as_ref() == "value-type") {
+                    bbox.add(row, col, col.saturating_add(repeat - 1));
+                    bbox.add(row.saturating_add(row_repeat - 1), col, col);
+                }
+                col = col.saturating_add(repeat);
+            }
+            Event::Start(e) if depth_in_cell == 0 && matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell") => {
+                depth_in_cell = 1;
+                cell_repeat = attr(&e, "table:number-columns-repeated").unwrap_or(1).max(1);
+                cell_has_content = e.attributes().flatten().any(|a| a.key.local_name().as_ref() == "value-type");
+            }
+            Event::Start(_) if depth_in_cell > 0 => {
+                depth_in_cell += 1;
+                cell_has_content = true;
+            }
+            Event::Text(_) if depth_in_cell > 0 => cell_has_content = true,
+            Event::End(_) if depth_in_cell > 1 => depth_in_cell -= 1,
+            Event::End(_) if depth_in_cell == 1 => {
+                depth_in_cell = 0;
+                if cell_has_content {
+                    bbox.add(row, col, col.saturating_add(cell_repeat - 1));
+                    bbox.add(row.saturating_add(row_repeat - 1), col, col);
+                }
+                col = col.saturating_add(cell_repeat);
+            }
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+        if bbox.area() > MAX_DENSE_CELLS {
+            return Err(too_large(&format!("la feuille « {table_name} »"), bbox.rows(), bbox.cols()));
+        }
+    }
+}
