@@ -38,6 +38,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Vérifie puis consolide les tableaux de bord dans le classeur régional.
     Consolidate(ConsolidateArgs),
+    /// Écrit le tableau de bord vierge à envoyer aux réseaux, tiré des mêmes schémas.
+    Template(TemplateArgs),
     /// Affiche le catalogue des règles (code, nom, sévérité, source).
     Rules {
         /// Produit le catalogue complet en Markdown (le contenu de docs/rules.md).
@@ -122,6 +124,28 @@ pub struct ConsolidateArgs {
     pub jobs: Option<usize>,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct TemplateArgs {
+    /// Année du bilan pré-remplie (sinon celle de spro.toml).
+    #[arg(long, value_parser = clap::value_parser!(i32).range(2015..=2100))]
+    pub annee: Option<i32>,
+    /// Classeur à écrire (par défaut reports/tableau-de-bord-<annee>.xlsx).
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Logo de la Région (PNG, JPEG…), placé en tête de la feuille Instructions.
+    #[arg(long)]
+    pub logo_region: Option<PathBuf>,
+    /// Logo du SPRO, placé en tête de la feuille Instructions.
+    #[arg(long)]
+    pub logo_spro: Option<PathBuf>,
+    /// Fichier de configuration (par défaut : spro.toml du dossier courant, s'il existe).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Dossier de schémas JSON à utiliser à la place de ceux intégrés.
+    #[arg(long)]
+    pub schemas: Option<PathBuf>,
+}
+
 /// An error of the tool itself (exit 2), in French.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -136,6 +160,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Consolidate(args) => consolidate(args),
+        Command::Template(args) => template(args),
         Command::Rules { markdown } => {
             let text = if markdown {
                 crate::rules::rules_markdown()
@@ -335,4 +360,29 @@ fn consolidate(args: ConsolidateArgs) -> Result<Exit, CliError> {
     } else {
         Exit::Success
     })
+}
+
+fn template(args: TemplateArgs) -> Result<Exit, CliError> {
+    let config = load_config(args.config.as_deref(), args.annee, None)?;
+    let year = config.annee.ok_or_else(|| {
+        CliError(
+            "l'année du bilan est nécessaire : indiquez --annee AAAA (ou « annee » dans spro.toml)"
+                .into(),
+        )
+    })?;
+    let schemas = match &args.schemas {
+        Some(dir) => Schemas::from_dir(dir).map_err(err)?,
+        None => Schemas::embedded(),
+    };
+    let output = args
+        .output
+        .unwrap_or_else(|| PathBuf::from(format!("reports/tableau-de-bord-{year}.xlsx")));
+    let options = crate::template::Options {
+        year,
+        logo_region: args.logo_region,
+        logo_spro: args.logo_spro,
+    };
+    crate::template::write(&schemas, &options, &output).map_err(err)?;
+    eprintln!("spro : modèle {year} écrit dans « {} »", output.display());
+    Ok(Exit::Success)
 }

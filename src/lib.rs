@@ -24,6 +24,7 @@ pub mod rules;
 pub mod schema;
 pub mod sheet;
 pub mod siret;
+pub mod template;
 pub mod validate;
 pub mod values;
 pub mod workbook;

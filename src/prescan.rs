@@ -50,11 +50,19 @@ impl BBox {
     }
 
     fn rows(&self) -> u64 {
-        if self.any { self.max_row - self.min_row + 1 } else { 0 }
+        if self.any {
+            self.max_row - self.min_row + 1
+        } else {
+            0
+        }
     }
 
     fn cols(&self) -> u64 {
-        if self.any { self.max_col - self.min_col + 1 } else { 0 }
+        if self.any {
+            self.max_col - self.min_col + 1
+        } else {
+            0
+        }
     }
 
     fn area(&self) -> u64 {
@@ -63,11 +71,13 @@ impl BBox {
 }
 
 fn u16_at(d: &[u8], i: usize) -> Option<u64> {
-    d.get(i..i + 2).map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+    d.get(i..i + 2)
+        .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
 }
 
 fn u32_at(d: &[u8], i: usize) -> Option<u64> {
-    d.get(i..i + 4).map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+    d.get(i..i + 4)
+        .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
 }
 
 /// Scans the BIFF records of an `.xls` (its `Workbook` or `Book` stream).
@@ -76,7 +86,11 @@ pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
         // Not a readable compound file: calamine will say so (F001).
         return Ok(());
     };
-    let name = if comp.exists("/Workbook") { "/Workbook" } else { "/Book" };
+    let name = if comp.exists("/Workbook") {
+        "/Workbook"
+    } else {
+        "/Book"
+    };
     let mut stream = Vec::new();
     match comp.open_stream(name) {
         Ok(mut s) => {
@@ -102,11 +116,23 @@ pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
             }
             // DIMENSIONS (BIFF8): calamine reserves rows × columns cells from it.
             0x0200 => {
-                if let (Some(r0), Some(r1), Some(c0), Some(c1)) = (u32_at(data, 0), u32_at(data, 4), u16_at(data, 8), u16_at(data, 10)) {
+                if let (Some(r0), Some(r1), Some(c0), Some(c1)) = (
+                    u32_at(data, 0),
+                    u32_at(data, 4),
+                    u16_at(data, 8),
+                    u16_at(data, 10),
+                ) {
                     let rows = r1.saturating_sub(r0) + 1;
                     let cols = c1.saturating_sub(c0) + 1;
                     if rows.saturating_mul(cols) > MAX_DENSE_CELLS {
-                        return Err(too_large(&format!("la feuille n° {} (dimension déclarée)", sheet.saturating_sub(1)), rows, cols));
+                        return Err(too_large(
+                            &format!(
+                                "la feuille n° {} (dimension déclarée)",
+                                sheet.saturating_sub(1)
+                            ),
+                            rows,
+                            cols,
+                        ));
                     }
                 }
             }
@@ -118,14 +144,22 @@ pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
             }
             // MULRK: row, first column, …, last column.
             0x00BD => {
-                if let (Some(r), Some(c0), Some(c1)) = (u16_at(data, 0), u16_at(data, 2), data.len().checked_sub(2).and_then(|i| u16_at(data, i))) {
+                if let (Some(r), Some(c0), Some(c1)) = (
+                    u16_at(data, 0),
+                    u16_at(data, 2),
+                    data.len().checked_sub(2).and_then(|i| u16_at(data, i)),
+                ) {
                     bbox.add(r, c0, c1.max(c0));
                 }
             }
             _ => {}
         }
         if bbox.area() > MAX_DENSE_CELLS {
-            return Err(too_large(&format!("la feuille n° {}", sheet.saturating_sub(1)), bbox.rows(), bbox.cols()));
+            return Err(too_large(
+                &format!("la feuille n° {}", sheet.saturating_sub(1)),
+                bbox.rows(),
+                bbox.cols(),
+            ));
         }
     }
     Ok(())
@@ -134,8 +168,12 @@ pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
 /// Scans `content.xml` of an `.ods`: the rows and columns, repeats included, of cells that
 /// hold something.
 pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
-    let Ok(content) = archive.by_name("content.xml") else { return Ok(()) };
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let Ok(content) = archive.by_name("content.xml") else {
+        return Ok(());
+    };
     let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
     let mut buf = Vec::new();
     let mut row: u64 = 0;
@@ -160,7 +198,9 @@ pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
             Err(_) => return Ok(()),
         };
         match event {
-            Event::Start(e) | Event::Empty(e) if depth_in_cell == 0 && e.local_name().as_ref() == "table" => {
+            Event::Start(e) | Event::Empty(e)
+                if depth_in_cell == 0 && e.local_name().as_ref() == "table" =>
+            {
                 bbox = BBox::default();
                 row = 0;
                 table_name = e
@@ -175,24 +215,41 @@ pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
                 row_repeat = attr(&e, "table:number-rows-repeated").unwrap_or(1).max(1);
             }
             Event::Empty(e) if depth_in_cell == 0 && e.local_name().as_ref() == "table-row" => {
-                row = row.saturating_add(attr(&e, "table:number-rows-repeated").unwrap_or(1).max(1));
+                row =
+                    row.saturating_add(attr(&e, "table:number-rows-repeated").unwrap_or(1).max(1));
             }
             Event::End(e) if depth_in_cell == 0 && e.local_name().as_ref() == "table-row" => {
                 row = row.saturating_add(row_repeat);
             }
-            Event::Empty(e) if depth_in_cell == 0 && matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell") => {
-                let repeat = attr(&e, "table:number-columns-repeated").unwrap_or(1).max(1);
+            Event::Empty(e)
+                if depth_in_cell == 0
+                    && matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell") =>
+            {
+                let repeat = attr(&e, "table:number-columns-repeated")
+                    .unwrap_or(1)
+                    .max(1);
                 // A cell with a value attribute but no text child still holds a value.
-                if e.attributes().flatten().any(|a| a.key.local_name().as_ref() == "value-type") {
+                if e.attributes()
+                    .flatten()
+                    .any(|a| a.key.local_name().as_ref() == "value-type")
+                {
                     bbox.add(row, col, col.saturating_add(repeat - 1));
                     bbox.add(row.saturating_add(row_repeat - 1), col, col);
                 }
                 col = col.saturating_add(repeat);
             }
-            Event::Start(e) if depth_in_cell == 0 && matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell") => {
+            Event::Start(e)
+                if depth_in_cell == 0
+                    && matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell") =>
+            {
                 depth_in_cell = 1;
-                cell_repeat = attr(&e, "table:number-columns-repeated").unwrap_or(1).max(1);
-                cell_has_content = e.attributes().flatten().any(|a| a.key.local_name().as_ref() == "value-type");
+                cell_repeat = attr(&e, "table:number-columns-repeated")
+                    .unwrap_or(1)
+                    .max(1);
+                cell_has_content = e
+                    .attributes()
+                    .flatten()
+                    .any(|a| a.key.local_name().as_ref() == "value-type");
             }
             Event::Start(_) if depth_in_cell > 0 => {
                 depth_in_cell += 1;
@@ -212,7 +269,11 @@ pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
             _ => {}
         }
         if bbox.area() > MAX_DENSE_CELLS {
-            return Err(too_large(&format!("la feuille « {table_name} »"), bbox.rows(), bbox.cols()));
+            return Err(too_large(
+                &format!("la feuille « {table_name} »"),
+                bbox.rows(),
+                bbox.cols(),
+            ));
         }
     }
 }

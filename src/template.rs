@@ -1,0 +1,372 @@
+//! `spro template`: the blank tableau de bord the Région sends out, generated from the same
+//! schemas the checker reads, so the two can never disagree. Headers come from the schemas'
+//! titles, notes from their descriptions, drop-downs from their enums (values on a hidden
+//! `Listes` sheet), input rules from their types and bounds; the `Instructions` sheet lists the
+//! rules from the catalogue.
+
+use std::path::Path;
+
+use rust_xlsxwriter::{
+    DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Formula, Image,
+    Note, Workbook, Worksheet, XlsxError,
+};
+
+use crate::rules::RULES;
+use crate::schema::{Column, ColumnKind, Schemas, SheetKind, TEMPLATE_VERSION};
+use crate::xlsx::{self, Styles};
+
+/// Rows of each table prepared with input rules (the data area of the template).
+pub const PREPARED_ROWS: u32 = 1000;
+
+/// What the template is made with.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub year: i32,
+    pub logo_region: Option<std::path::PathBuf>,
+    pub logo_spro: Option<std::path::PathBuf>,
+}
+
+/// Why the template cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("logo « {path} » illisible : {message} (formats acceptés : PNG, JPEG, GIF, BMP)")]
+    Logo { path: String, message: String },
+    #[error("{0}")]
+    Write(#[from] XlsxError),
+}
+
+/// Writes the template to `path` atomically.
+pub fn write(schemas: &Schemas, options: &Options, path: &Path) -> Result<(), TemplateError> {
+    let logos = load_logos(options)?;
+    crate::output::write_with(path, |tmp| -> Result<(), XlsxError> {
+        let mut wb = build(schemas, options, &logos)?;
+        wb.save(tmp)
+    })
+    .map_err(|e| TemplateError::Write(XlsxError::IoError(std::io::Error::other(e.to_string()))))
+}
+
+fn load_logos(options: &Options) -> Result<Vec<Image>, TemplateError> {
+    let mut logos = Vec::new();
+    for path in [&options.logo_region, &options.logo_spro]
+        .into_iter()
+        .flatten()
+    {
+        let image = Image::new(path).map_err(|e| TemplateError::Logo {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        logos.push(image);
+    }
+    Ok(logos)
+}
+
+/// Builds the template workbook.
+pub fn build(schemas: &Schemas, options: &Options, logos: &[Image]) -> Result<Workbook, XlsxError> {
+    let mut wb = xlsx::new_workbook(options.year)?;
+    let styles = Styles::new();
+    // The Listes sheet is written last but referenced from the start: its layout is fixed by
+    // the schemas (one column per single-valued enum).
+    let lists = list_columns(schemas);
+    instructions(wb.add_worksheet(), schemas, options, logos, &styles)?;
+    for kind in SheetKind::ALL {
+        let ws = wb.add_worksheet();
+        ws.set_name(kind.name())?;
+        match kind {
+            SheetKind::Identification => identification(ws, schemas, options, &lists, &styles)?,
+            _ => table(ws, schemas, kind, &lists, &styles)?,
+        }
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name("Listes")?;
+    for (c, (label, values, _)) in lists.iter().enumerate() {
+        xlsx::text(ws, 0, c as u16, label, &styles.header)?;
+        for (r, v) in values.iter().enumerate() {
+            xlsx::text(ws, r as u32 + 1, c as u16, v, &styles.text)?;
+        }
+        ws.set_column_width(c as u16, 40)?;
+    }
+    ws.set_hidden(true);
+    wb.worksheet_from_index(0)?.set_active(true);
+    Ok(wb)
+}
+
+/// The single-valued enums: (header on Listes, values, (sheet, key)) in a fixed order.
+type ListColumn = (String, Vec<String>, (SheetKind, String));
+
+fn list_columns(schemas: &Schemas) -> Vec<ListColumn> {
+    let mut out = Vec::new();
+    for kind in SheetKind::ALL {
+        for col in &schemas.sheet(kind).columns {
+            if col.kind == ColumnKind::Enum {
+                out.push((
+                    format!("{} — {}", kind.name(), col.label),
+                    col.values.clone(),
+                    (kind, col.key.clone()),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.encode_utf16().count() <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        if out.encode_utf16().count() + c.len_utf16() > max - 1 {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// The input rule, input message and error message of a column.
+fn validation(
+    kind: SheetKind,
+    col: &Column,
+    lists: &[ListColumn],
+) -> Result<DataValidation, XlsxError> {
+    let title = truncate(&col.label, 32);
+    let (dv, help, error) = match col.kind {
+        ColumnKind::Enum => {
+            let index = lists
+                .iter()
+                .position(|(_, _, (k, key))| *k == kind && *key == col.key)
+                .unwrap_or(0);
+            let letter = crate::finding::column_letters(index as u32);
+            let last = col.values.len() + 1;
+            (
+                DataValidation::new().allow_list_formula(Formula::new(format!(
+                    "=Listes!${letter}$2:${letter}${last}"
+                ))),
+                format!("Choisissez dans la liste. {}", col.description),
+                "Choisissez une valeur de la liste déroulante.".to_string(),
+            )
+        }
+        ColumnKind::OuiNon => (
+            DataValidation::new().allow_list_strings(&["Oui", "Non"])?,
+            format!("Oui ou Non. {}", col.description),
+            "Répondez « Oui » ou « Non ».".to_string(),
+        ),
+        ColumnKind::Date => {
+            let from = ExcelDateTime::from_ymd(2000, 1, 1)?;
+            let to = ExcelDateTime::from_ymd(2099, 12, 31)?;
+            (
+                DataValidation::new().allow_date(DataValidationRule::Between(from, to)),
+                format!("Date jj/mm/aaaa. {}", col.description),
+                "Saisissez une date complète, par exemple 14/03/2025.".to_string(),
+            )
+        }
+        ColumnKind::Integer => {
+            let min = col.minimum.unwrap_or(0) as i32;
+            let rule = match col.maximum {
+                Some(max) => DataValidationRule::Between(min, max as i32),
+                None => DataValidationRule::GreaterThanOrEqualTo(min),
+            };
+            (
+                DataValidation::new().allow_whole_number(rule),
+                format!("Nombre entier ≥ {min}. {}", col.description),
+                format!("Saisissez un nombre entier supérieur ou égal à {min}, sans décimale."),
+            )
+        }
+        ColumnKind::List => (
+            DataValidation::new().allow_any_value(),
+            col.description.clone(),
+            String::new(),
+        ),
+        ColumnKind::Text => (
+            DataValidation::new().allow_any_value(),
+            col.description.clone(),
+            String::new(),
+        ),
+    };
+    let mut dv = dv
+        .set_input_title(title.clone())?
+        .set_input_message(truncate(&help, 255))?;
+    if !error.is_empty() {
+        dv = dv
+            .set_error_title(truncate(&format!("{} invalide", col.label), 32))?
+            .set_error_message(truncate(&error, 255))?
+            .set_error_style(DataValidationErrorStyle::Stop);
+    }
+    Ok(dv)
+}
+
+fn note(col: &Column) -> Note {
+    let required = if col.required {
+        "Obligatoire."
+    } else {
+        "Facultatif."
+    };
+    let allowed = if col.values.is_empty() || col.values.len() > 10 {
+        String::new()
+    } else {
+        format!("\nValeurs : {}.", col.values.join(", "))
+    };
+    Note::new(format!("{}\n{required}{allowed}", col.description))
+        .set_author("Région Centre-Val de Loire")
+        .set_width(320)
+}
+
+fn identification(
+    ws: &mut Worksheet,
+    schemas: &Schemas,
+    options: &Options,
+    lists: &[ListColumn],
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let schema = schemas.sheet(SheetKind::Identification);
+    xlsx::text(ws, 0, 0, "Champ", &styles.header)?;
+    xlsx::text(ws, 0, 1, "Valeur", &styles.header)?;
+    for (i, col) in schema.columns.iter().enumerate() {
+        let row = i as u32 + 1;
+        xlsx::text(
+            ws,
+            row,
+            0,
+            &col.label,
+            if col.required {
+                &styles.header
+            } else {
+                &styles.text
+            },
+        )?;
+        ws.insert_note(row, 0, &note(col))?;
+        ws.add_data_validation(
+            row,
+            1,
+            row,
+            1,
+            &validation(SheetKind::Identification, col, lists)?,
+        )?;
+        match col.key.as_str() {
+            "annee" => {
+                ws.write_number(row, 1, f64::from(options.year))?;
+            }
+            "version_modele" => xlsx::text(ws, row, 1, TEMPLATE_VERSION, &styles.text)?,
+            _ if col.kind == ColumnKind::Date => {
+                ws.set_cell_format(row, 1, &styles.date)?;
+            }
+            _ => {}
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.set_column_width(0, 38)?;
+    ws.set_column_width(1, 60)?;
+    Ok(())
+}
+
+fn table(
+    ws: &mut Worksheet,
+    schemas: &Schemas,
+    kind: SheetKind,
+    lists: &[ListColumn],
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let schema = schemas.sheet(kind);
+    for (c, col) in schema.columns.iter().enumerate() {
+        let c16 = c as u16;
+        xlsx::text(ws, 0, c16, &col.label, &styles.header)?;
+        ws.insert_note(0, c16, &note(col))?;
+        ws.add_data_validation(1, c16, PREPARED_ROWS, c16, &validation(kind, col, lists)?)?;
+        let width = match col.kind {
+            ColumnKind::Date => 13,
+            ColumnKind::Integer | ColumnKind::OuiNon => col.label.chars().count().clamp(10, 16),
+            ColumnKind::Enum => col
+                .values
+                .iter()
+                .map(|v| v.chars().count())
+                .max()
+                .unwrap_or(12)
+                .clamp(12, 42),
+            ColumnKind::List => 40,
+            ColumnKind::Text => col.label.chars().count().clamp(14, 36),
+        };
+        ws.set_column_width(c16, width as f64 + 2.0)?;
+        if col.kind == ColumnKind::Date {
+            ws.set_column_format(c16, &styles.date)?;
+        }
+    }
+    ws.set_row_height(0, 32)?;
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn instructions(
+    ws: &mut Worksheet,
+    schemas: &Schemas,
+    options: &Options,
+    logos: &[Image],
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name("Instructions")?;
+    let mut row = 0u32;
+    if !logos.is_empty() {
+        // Charter §7 applies to the Région's own tools: its logo and the SPRO's at the top.
+        let mut col = 0u16;
+        for logo in logos {
+            let scale = (60.0 / logo.height().max(1.0)).min(1.0);
+            let image = logo.clone().set_scale_height(scale).set_scale_width(scale);
+            ws.insert_image(0, col, &image)?;
+            col += 3;
+        }
+        ws.set_row_height(0, 50)?;
+        row = 2;
+    }
+    let mut lines: Vec<(String, &rust_xlsxwriter::Format)> = vec![
+        (format!("Tableau de bord SPRO-EP — bilan d'activité {} (modèle {TEMPLATE_VERSION})", options.year), &styles.title),
+        ("Région Centre-Val de Loire — Service public régional de l'orientation et de l'évolution professionnelle".into(), &styles.text),
+        (String::new(), &styles.text),
+        ("Ce qu'il faut remplir".into(), &styles.title),
+    ];
+    for kind in SheetKind::ALL {
+        lines.push((
+            format!("• {} : {}", kind.name(), schemas.sheet(kind).description),
+            &styles.wrap,
+        ));
+    }
+    lines.extend([
+        ("Gardez les noms des feuilles et les en-têtes tels quels ; n'ajoutez pas de ligne de total ; écrivez le nom de chaque structure exactement comme dans la feuille Structures.".to_string(), &styles.wrap),
+        ("Chaque en-tête porte une note qui explique la colonne ; les listes déroulantes donnent les valeurs permises.".to_string(), &styles.wrap),
+        (String::new(), &styles.text),
+        ("Vérifier le fichier avant de l'envoyer".to_string(), &styles.title),
+        ("spro check mon-bilan.xlsx  — liste chaque anomalie, à sa cellule, avec la correction à apporter.".to_string(), &styles.wrap),
+        ("spro explain C005  — explique une règle.".to_string(), &styles.wrap),
+        (String::new(), &styles.text),
+        ("Règles vérifiées".to_string(), &styles.title),
+    ]);
+    for (text, format) in &lines {
+        if !text.is_empty() {
+            xlsx::text(ws, row, 0, text, format)?;
+        }
+        row += 1;
+    }
+    let headers = ["Code", "Règle", "Sévérité", "Source", "Ce qui est vérifié"];
+    for (c, h) in headers.iter().enumerate() {
+        xlsx::text(ws, row, c as u16, h, &styles.header)?;
+    }
+    row += 1;
+    for r in RULES {
+        let values = [r.code, r.name, r.severity.label_fr(), r.source, r.what];
+        for (c, v) in values.iter().enumerate() {
+            xlsx::text(
+                ws,
+                row,
+                c as u16,
+                v,
+                if c == 4 { &styles.wrap } else { &styles.text },
+            )?;
+        }
+        row += 1;
+    }
+    ws.set_column_width(0, 10)?;
+    ws.set_column_width(1, 30)?;
+    ws.set_column_width(2, 14)?;
+    ws.set_column_width(3, 24)?;
+    ws.set_column_width(4, 90)?;
+    Ok(())
+}
