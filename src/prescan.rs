@@ -82,87 +82,111 @@ fn u32_at(d: &[u8], i: usize) -> Option<u64> {
 
 /// Scans the BIFF records of an `.xls` (its `Workbook` or `Book` stream).
 pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
-    let Ok(mut comp) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
-        // Not a readable compound file: calamine will say so (F001).
-        return Ok(());
+    // The container must be a well-formed compound file: calamine's own reader is more
+    // lenient, and what it would find in a malformed one cannot be bounded beforehand.
+    let damaged = |detail: String| {
+        ReadError::Unreadable(format!(
+            "le classeur .xls est endommagé ({detail}) ; ouvrez-le dans votre tableur et enregistrez-le au format .xlsx"
+        ))
     };
+    let mut comp =
+        cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
     let name = if comp.exists("/Workbook") {
         "/Workbook"
     } else {
         "/Book"
     };
     let mut stream = Vec::new();
-    match comp.open_stream(name) {
-        Ok(mut s) => {
-            if s.read_to_end(&mut stream).is_err() {
-                return Ok(());
-            }
-        }
-        Err(_) => return Ok(()),
-    }
-    let mut pos = 0usize;
-    let mut bbox = BBox::default();
-    let mut sheet = 0usize;
-    while pos + 4 <= stream.len() {
-        let typ = u16::from_le_bytes([stream[pos], stream[pos + 1]]);
-        let len = usize::from(u16::from_le_bytes([stream[pos + 2], stream[pos + 3]]));
-        let data = stream.get(pos + 4..pos + 4 + len).unwrap_or(&[]);
-        pos += 4 + len;
+    comp.open_stream(name)
+        .and_then(|mut s| s.read_to_end(&mut stream))
+        .map_err(|e| damaged(format!("flux {name} illisible : {e}")))?;
+    // Like calamine: the globals substream up to its EOF gives each sheet's stream position
+    // (BoundSheet8), then each sheet is read from that position up to its own EOF.
+    let mut positions = Vec::new();
+    for (typ, data) in records(&stream, 0) {
         match typ {
-            // BOF: a new substream (globals, then each sheet).
-            0x0809 => {
-                bbox = BBox::default();
-                sheet += 1;
-            }
-            // DIMENSIONS (BIFF8): calamine reserves rows × columns cells from it.
-            0x0200 => {
-                if let (Some(r0), Some(r1), Some(c0), Some(c1)) = (
-                    u32_at(data, 0),
-                    u32_at(data, 4),
-                    u16_at(data, 8),
-                    u16_at(data, 10),
-                ) {
-                    let rows = r1.saturating_sub(r0) + 1;
-                    let cols = c1.saturating_sub(c0) + 1;
-                    if rows.saturating_mul(cols) > MAX_DENSE_CELLS {
-                        return Err(too_large(
-                            &format!(
-                                "la feuille n° {} (dimension déclarée)",
-                                sheet.saturating_sub(1)
-                            ),
-                            rows,
-                            cols,
-                        ));
-                    }
-                }
-            }
-            // Cells: NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA.
-            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
-                if let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) {
-                    bbox.add(r, c, c);
-                }
-            }
-            // MULRK: row, first column, …, last column.
-            0x00BD => {
-                if let (Some(r), Some(c0), Some(c1)) = (
-                    u16_at(data, 0),
-                    u16_at(data, 2),
-                    data.len().checked_sub(2).and_then(|i| u16_at(data, i)),
-                ) {
-                    bbox.add(r, c0, c1.max(c0));
-                }
-            }
+            0x0085 => positions.extend(u32_at(data, 0)),
+            0x000A => break,
             _ => {}
         }
-        if bbox.area() > MAX_DENSE_CELLS {
-            return Err(too_large(
-                &format!("la feuille n° {}", sheet.saturating_sub(1)),
-                bbox.rows(),
-                bbox.cols(),
-            ));
+    }
+    for (sheet, pos) in positions.into_iter().enumerate() {
+        let what = format!("la feuille n° {}", sheet + 1);
+        let mut bbox = BBox::default();
+        let mut seen_bof = false;
+        let mut depth = 0usize;
+        for (typ, data) in records(&stream, pos as usize) {
+            if depth > 0 {
+                match typ {
+                    0x0809 => depth += 1,
+                    0x000A => depth -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            match typ {
+                0x0809 if seen_bof => depth += 1,
+                0x0809 => seen_bof = true,
+                0x000A => break,
+                // DIMENSIONS (BIFF8): calamine reserves rows × columns cells from it.
+                0x0200 => {
+                    if let (Some(r0), Some(r1), Some(c0), Some(c1)) = (
+                        u32_at(data, 0),
+                        u32_at(data, 4),
+                        u16_at(data, 8),
+                        u16_at(data, 10),
+                    ) {
+                        let rows = r1.saturating_sub(r0) + 1;
+                        let cols = c1.saturating_sub(c0) + 1;
+                        if rows.saturating_mul(cols) > MAX_DENSE_CELLS {
+                            return Err(too_large(
+                                &format!("{what} (dimension déclarée)"),
+                                rows,
+                                cols,
+                            ));
+                        }
+                    }
+                }
+                // Cells: NUMBER, LABEL, RSTRING, BOOLERR, STRING, RK, LABELSST, FORMULA.
+                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                    if let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) {
+                        bbox.add(r, c, c);
+                    }
+                }
+                // MULRK: row, first column, …, last column.
+                0x00BD => {
+                    if let (Some(r), Some(c0), Some(c1)) = (
+                        u16_at(data, 0),
+                        u16_at(data, 2),
+                        data.len().checked_sub(2).and_then(|i| u16_at(data, i)),
+                    ) {
+                        bbox.add(r, c0, c1.max(c0));
+                    }
+                }
+                _ => {}
+            }
+            if bbox.area() > MAX_DENSE_CELLS {
+                return Err(too_large(&what, bbox.rows(), bbox.cols()));
+            }
         }
     }
     Ok(())
+}
+
+/// BIFF records (type, data) from `start`, as calamine walks them (CONTINUE records are part
+/// of the record before them; a truncated record ends the walk).
+fn records(stream: &[u8], start: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut pos = start;
+    std::iter::from_fn(move || loop {
+        let header = stream.get(pos..pos.checked_add(4)?)?;
+        let typ = u16::from_le_bytes([header[0], header[1]]);
+        let len = usize::from(u16::from_le_bytes([header[2], header[3]]));
+        let data = stream.get(pos + 4..pos + 4 + len)?;
+        pos += 4 + len;
+        if typ != 0x003C {
+            return Some((typ, data));
+        }
+    })
 }
 
 /// Scans `content.xml` of an `.ods`: the rows and columns, repeats included, of cells that
@@ -192,11 +216,11 @@ pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
     };
     loop {
         buf.clear();
-        let event = match reader.read_event_into(&mut buf) {
-            Ok(e) => e,
-            // Malformed XML: calamine will report it (F001).
-            Err(_) => return Ok(()),
-        };
+        let event = reader.read_event_into(&mut buf).map_err(|e| {
+            ReadError::Unreadable(format!(
+                "le classeur .ods est endommagé (content.xml illisible : {e}) ; ouvrez-le dans votre tableur et enregistrez-le à nouveau"
+            ))
+        })?;
         match event {
             Event::Start(e) | Event::Empty(e)
                 if depth_in_cell == 0 && e.local_name().as_ref() == "table" =>
