@@ -88,6 +88,10 @@ pub struct CheckArgs {
     /// Nombre de fils d'exécution (par défaut : tous les cœurs).
     #[arg(short = 'j', long = "jobs")]
     pub jobs: Option<usize>,
+    /// Écrit dans ce dossier une copie annotée de chaque classeur (<nom>.annote.xlsx) : cellules
+    /// en faute colorées avec une note, et une feuille Anomalies.
+    #[arg(long, value_name = "DOSSIER")]
+    pub annote: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -267,7 +271,19 @@ fn check(args: CheckArgs) -> Result<Exit, CliError> {
         crate::output::refuse_overwriting_input(out, inputs.iter().map(|i| i.path()))
             .map_err(err)?;
     }
-    let report = pool(args.jobs)?.install(|| checker.check_inputs(&inputs, any_folder));
+    let pool = pool(args.jobs)?;
+    let report = pool.install(|| checker.check_inputs(&inputs, any_folder));
+    if let Some(dir) = &args.annote {
+        let files: Vec<&crate::check::FileReport> = report.files.iter().collect();
+        let written = pool
+            .install(|| crate::annotate::write_all(&files, &checker.config.limits, dir))
+            .map_err(err)?;
+        eprintln!(
+            "spro : {} copie(s) annotée(s) dans « {} »",
+            written.len(),
+            dir.display()
+        );
+    }
     let text = match args.format {
         OutputFormat::Human => {
             let color = args.output.is_none()

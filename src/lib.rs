@@ -7,6 +7,7 @@
 //! across sheets → [`check`] adds the batch rules, applies the configuration and sorts →
 //! [`report`] renders. The rule catalogue is [`rules`].
 
+pub mod annotate;
 pub mod charter;
 pub mod check;
 pub mod cli;

@@ -1,0 +1,374 @@
+//! `spro check --annote DIR`: gives a coordinator back their own workbook with every problem
+//! shown where it is. Each sheet is copied with its values (dates as dates, numbers as
+//! numbers, text as text, never a formula); each cell with a finding is filled (red error,
+//! orange warning, blue info) and carries one note gathering its findings and how to fix them;
+//! a first sheet `Anomalies` lists every finding with a link to its cell.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use rust_xlsxwriter::{Color, Format, FormatUnderline, Note, Url, Workbook, Worksheet, XlsxError};
+
+use crate::check::{FileReport, Status};
+use crate::finding::{Finding, Severity};
+use crate::rules;
+use crate::sheet::read_structure;
+use crate::workbook::{CellValue, RawWorkbook};
+use crate::xlsx::{self, Styles, Widths};
+
+/// The name of the sheet listing the findings.
+pub const ANOMALIES: &str = "Anomalies";
+
+/// Output names for `files` (in their sorted order): `<stem>.annote.xlsx`, then `-2`, `-3`…
+/// for stems already taken (spec §7.16).
+pub fn output_names(files: &[&Path]) -> Vec<String> {
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    files
+        .iter()
+        .map(|p| {
+            let stem = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "classeur".into());
+            let mut name = format!("{stem}.annote.xlsx");
+            let mut n = 2;
+            while !taken.insert(name.to_lowercase()) {
+                name = format!("{stem}-{n}.annote.xlsx");
+                n += 1;
+            }
+            name
+        })
+        .collect()
+}
+
+fn fill(severity: Severity) -> Color {
+    match severity {
+        Severity::Error => Color::RGB(0xFF9999),
+        Severity::Warning => Color::RGB(0xFFC266),
+        Severity::Info => Color::RGB(0x9CC3E6),
+    }
+}
+
+fn status_sentence(report: &FileReport) -> String {
+    let counts = format!(
+        "{} erreur(s), {} avertissement(s), {} information(s)",
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+        report.count(Severity::Info)
+    );
+    match report.status {
+        Status::Valid if report.findings.is_empty() => "Statut : conforme — aucune anomalie, le tableau de bord peut être transmis.".to_string(),
+        Status::Valid => format!("Statut : conforme — {counts}."),
+        Status::ValidWithWarnings => format!("Statut : conforme avec avertissements — {counts} ; le tableau de bord est recevable, voyez les points signalés."),
+        Status::Invalid => format!("Statut : non conforme — {counts} ; corrigez les erreurs avant de transmettre."),
+        Status::Unreadable => format!("Statut : illisible — {counts} ; le fichier n'a pas pu être lu."),
+    }
+}
+
+/// Writes the annotated copy of `report`'s file to `path` (atomically). `wb` is the workbook
+/// as read, `None` when it could not be read.
+pub fn write(
+    report: &FileReport,
+    wb: Option<&RawWorkbook>,
+    path: &Path,
+) -> Result<(), crate::output::OutputError> {
+    crate::output::write_with(path, |tmp| -> Result<(), XlsxError> {
+        let mut book = build(report, wb)?;
+        book.save(tmp)
+    })
+}
+
+/// The sheet names of the copy: the original names, except one that would clash with
+/// `Anomalies`.
+fn copy_name(original: &str) -> String {
+    if original.eq_ignore_ascii_case(ANOMALIES) {
+        format!("{original} (original)")
+    } else {
+        original.to_string()
+    }
+}
+
+/// Builds the annotated workbook.
+pub fn build(report: &FileReport, wb: Option<&RawWorkbook>) -> Result<Workbook, XlsxError> {
+    let mut book = xlsx::new_workbook(2026)?;
+    let styles = Styles::new();
+    // Where each finding is in the copy: the actual name of its sheet.
+    let actual_names: BTreeMap<String, String> = wb
+        .map(|wb| {
+            wb.sheets
+                .iter()
+                .filter_map(|s| {
+                    let canonical = crate::schema::SheetKind::from_name(&s.name)
+                        .map_or(s.name.clone(), |k| k.name().to_string());
+                    Some((canonical, copy_name(&s.name)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    anomalies(book.add_worksheet(), report, &actual_names, &styles)?;
+    if let Some(wb) = wb {
+        let header_rows = header_rows(wb);
+        for sheet in &wb.sheets {
+            let name = copy_name(&sheet.name);
+            let ws = book.add_worksheet();
+            ws.set_name(&name)?;
+            let here: Vec<&Finding> = report
+                .findings
+                .iter()
+                .filter(|f| {
+                    f.location.cell.is_some()
+                        && f.sheet_name().and_then(|s| actual_names.get(s)) == Some(&name)
+                })
+                .collect();
+            copy_sheet(
+                ws,
+                sheet,
+                &here,
+                header_rows.get(&sheet.name).copied(),
+                &styles,
+            )?;
+        }
+    }
+    book.worksheet_from_index(0)?.set_active(true);
+    Ok(book)
+}
+
+/// The header row of each known table sheet (to freeze it in the copy).
+fn header_rows(wb: &RawWorkbook) -> BTreeMap<String, u32> {
+    let mut ignored = Vec::new();
+    let bilan = read_structure(wb, &crate::schema::Schemas::embedded(), &mut ignored);
+    bilan
+        .sheets
+        .iter()
+        .flatten()
+        .filter_map(|s| s.header_row.map(|r| (s.actual_name.clone(), r)))
+        .collect()
+}
+
+fn anomalies(
+    ws: &mut Worksheet,
+    report: &FileReport,
+    names: &BTreeMap<String, String>,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(ANOMALIES)?;
+    xlsx::text(
+        ws,
+        0,
+        0,
+        &format!("Vérification de « {} »", report.path.display()),
+        &styles.title,
+    )?;
+    xlsx::text(ws, 1, 0, &status_sentence(report), &styles.text)?;
+    let headers = [
+        "Sévérité",
+        "Code",
+        "Règle",
+        "Feuille",
+        "Cellule",
+        "Message",
+        "Comment corriger",
+    ];
+    if report.findings.is_empty() {
+        xlsx::text(
+            ws,
+            3,
+            0,
+            "Aucune anomalie : toutes les règles sont respectées.",
+            &styles.text,
+        )?;
+        ws.set_column_width(0, 60)?;
+        return Ok(());
+    }
+    xlsx::table_header(ws, 3, &headers, report.findings.len() as u32, styles)?;
+    let link = Format::new()
+        .set_font_color(Color::Blue)
+        .set_underline(FormatUnderline::Single);
+    let mut widths = Widths::of(&headers);
+    for (i, f) in report.findings.iter().enumerate() {
+        let row = 4 + i as u32;
+        let rule = rules::rule(f.code);
+        let severity = Format::new().set_background_color(fill(f.severity));
+        xlsx::text(ws, row, 0, f.severity.label_fr(), &severity)?;
+        xlsx::text(ws, row, 1, f.code, &styles.text)?;
+        xlsx::text(ws, row, 2, rule.map_or("", |r| r.name), &styles.text)?;
+        let sheet = f.sheet_name().unwrap_or_default();
+        xlsx::text(ws, row, 3, sheet, &styles.text)?;
+        match (f.cell_a1(), names.get(sheet)) {
+            (Some(cell), Some(actual)) => {
+                let target = format!("internal:'{}'!{cell}", actual.replace('\'', "''"));
+                ws.write_url_with_format(row, 4, Url::new(target).set_text(&cell), &link)?;
+            }
+            (Some(cell), None) => xlsx::text(ws, row, 4, &cell, &styles.text)?,
+            (None, _) => {}
+        }
+        xlsx::text(ws, row, 5, &f.message, &styles.wrap)?;
+        xlsx::text(ws, row, 6, rule.map_or("", |r| r.fix), &styles.wrap)?;
+        for (c, v) in [
+            f.severity.label_fr(),
+            f.code,
+            rule.map_or("", |r| r.name),
+            sheet,
+        ]
+        .iter()
+        .enumerate()
+        {
+            widths.see(c, v);
+        }
+    }
+    widths.0[4] = 10;
+    widths.0.resize(7, 10);
+    widths.0[5] = 80;
+    widths.0[6] = 60;
+    xlsx::widths(ws, &widths.0)
+}
+
+fn note_text(findings: &[&&Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| {
+            let rule = rules::rule(f.code);
+            format!(
+                "{} {} ({}) : {}\nComment corriger : {}",
+                f.code,
+                rule.map_or("", |r| r.name),
+                f.severity.label_fr(),
+                f.message,
+                rule.map_or("", |r| r.fix)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn copy_sheet(
+    ws: &mut Worksheet,
+    sheet: &crate::workbook::RawSheet,
+    findings: &[&Finding],
+    header_row: Option<u32>,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let mut by_cell: BTreeMap<(u32, u32), Vec<&&Finding>> = BTreeMap::new();
+    for f in findings {
+        if let Some(cell) = f.location.cell {
+            by_cell.entry(cell).or_default().push(f);
+        }
+    }
+    let mut widths = Widths::default();
+    let mut written = BTreeSet::new();
+    for cell in &sheet.cells {
+        let (r, c) = (cell.row, cell.col);
+        let Ok(c16) = u16::try_from(c) else { continue };
+        let marked = by_cell.get(&(r, c)).map(|fs| {
+            fs.iter()
+                .map(|f| f.severity)
+                .max()
+                .unwrap_or(Severity::Info)
+        });
+        let base = |f: Format| match marked {
+            Some(sev) => f.set_background_color(fill(sev)),
+            None => f,
+        };
+        match &cell.value {
+            CellValue::Text(s) => xlsx::text(ws, r, c16, s, &base(Format::new()))?,
+            CellValue::Int(i) => {
+                ws.write_number_with_format(r, c16, *i as f64, &base(Format::new()))?;
+            }
+            CellValue::Float(f) => {
+                ws.write_number_with_format(r, c16, *f, &base(Format::new()))?;
+            }
+            CellValue::Bool(b) => {
+                ws.write_boolean_with_format(r, c16, *b, &base(Format::new()))?;
+            }
+            CellValue::Date(Some(d), _) => {
+                use chrono::Datelike;
+                match rust_xlsxwriter::ExcelDateTime::from_ymd(
+                    d.year() as u16,
+                    d.month() as u8,
+                    d.day() as u8,
+                ) {
+                    Ok(dt) => {
+                        ws.write_datetime_with_format(r, c16, &dt, &base(styles.date.clone()))?;
+                    }
+                    Err(_) => xlsx::text(
+                        ws,
+                        r,
+                        c16,
+                        &cell.value.display().unwrap_or_default(),
+                        &base(Format::new()),
+                    )?,
+                }
+            }
+            CellValue::Date(None, serial) => {
+                ws.write_number_with_format(r, c16, *serial, &base(Format::new()))?;
+            }
+            CellValue::Duration(s) | CellValue::Error(s) => {
+                xlsx::text(ws, r, c16, s, &base(Format::new()))?
+            }
+            CellValue::Empty => {
+                ws.write_blank(r, c16, &base(Format::new()))?;
+            }
+        }
+        if let Some(s) = cell.value.display() {
+            widths.see(c as usize, &s);
+        }
+        written.insert((r, c));
+    }
+    for ((r, c), fs) in &by_cell {
+        let Ok(c16) = u16::try_from(*c) else { continue };
+        let severity = fs
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .unwrap_or(Severity::Info);
+        if !written.contains(&(*r, *c)) {
+            ws.write_blank(*r, c16, &Format::new().set_background_color(fill(severity)))?;
+        }
+        let note = Note::new(note_text(fs))
+            .set_author("spro")
+            .set_width(420)
+            .set_height(160);
+        ws.insert_note(*r, c16, &note)?;
+    }
+    if let Some(h) = header_row {
+        ws.set_freeze_panes(h + 1, 0)?;
+    }
+    for (c, w) in widths.0.iter().enumerate().take(16_384) {
+        if *w > 0 {
+            ws.set_column_width(c as u16, (*w).clamp(8, 50) as f64 + 2.0)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the annotated copies of every file of `files` into `dir`, re-reading each readable
+/// file. Returns the paths written.
+pub fn write_all(
+    files: &[&FileReport],
+    limits: &crate::config::Limits,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, crate::output::OutputError> {
+    let paths: Vec<&Path> = files.iter().map(|f| f.path.as_path()).collect();
+    let outputs: Vec<PathBuf> = output_names(&paths)
+        .into_iter()
+        .map(|n| dir.join(n))
+        .collect();
+    for out in &outputs {
+        crate::output::refuse_overwriting_input(out, paths.iter().copied())?;
+    }
+    files
+        .par_iter()
+        .zip(outputs.par_iter())
+        .map(|(f, out)| {
+            let wb = if f.status == Status::Unreadable {
+                None
+            } else {
+                crate::workbook::Format::from_path(&f.path)
+                    .and_then(|format| crate::workbook::read_file(&f.path, format, limits).ok())
+            };
+            write(f, wb.as_ref(), out)
+        })
+        .collect::<Result<Vec<()>, _>>()?;
+    Ok(outputs)
+}
