@@ -98,10 +98,10 @@ pub fn build(report: &FileReport, wb: Option<&RawWorkbook>) -> Result<Workbook, 
         .map(|wb| {
             wb.sheets
                 .iter()
-                .filter_map(|s| {
+                .map(|s| {
                     let canonical = crate::schema::SheetKind::from_name(&s.name)
                         .map_or(s.name.clone(), |k| k.name().to_string());
-                    Some((canonical, copy_name(&s.name)))
+                    (canonical, copy_name(&s.name))
                 })
                 .collect()
         })
