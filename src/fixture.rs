@@ -139,9 +139,13 @@ pub fn build_xlsx(description: &Value) -> Result<Vec<u8>, FixtureError> {
 /// rust_xlsxwriter always writes a value, real files saved uncalculated have none.
 const NO_VALUE: &str = "__spro_sans_valeur__";
 
-/// Rewrites the XML parts of an `.xlsx`: the 1904 date system and formulas without a cached
-/// value, which rust_xlsxwriter cannot write itself.
-fn rewrite(bytes: &[u8], edit: impl Fn(&str, String) -> String) -> Result<Vec<u8>, FixtureError> {
+/// Rewrites the XML parts of an `.xlsx` through `edit(part name, text)`: used for the 1904
+/// date system and formulas without a cached value, which rust_xlsxwriter cannot write, and
+/// by the tests to craft hostile files.
+pub fn rewrite(
+    bytes: &[u8],
+    edit: impl Fn(&str, String) -> String,
+) -> Result<Vec<u8>, FixtureError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(fail)?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options =

@@ -325,11 +325,20 @@ fn zip_kind(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
             )));
         }
     }
+    // These sizes are what the archive declares; an archive can lie (a "zip bomb" declaring a
+    // few bytes that inflates to gigabytes). The zip reader holds every entry to its declared
+    // size while inflating ("File is larger than its declared uncompressed size", mapped to
+    // F003 by `calamine_error`), so the checked total bounds what calamine can inflate.
     Ok(kind)
 }
 
 fn calamine_error(e: impl std::fmt::Display) -> ReadError {
     let text = e.to_string();
+    if text.contains("larger than its declared") {
+        return ReadError::Limit(
+            "l'archive est piégée : une de ses parties se décompresse au-delà de la taille qu'elle déclare ; le fichier n'a pas été ouvert".into(),
+        );
+    }
     if text.to_lowercase().contains("password") || text.contains("Encrypt") {
         return password();
     }
