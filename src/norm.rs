@@ -2,32 +2,53 @@
 //! suggestion (spec §7.5). Everything that matches a header, a label, a sheet name, an enum
 //! value, Oui/Non or a structure name goes through [`norm`]; nothing else compares text.
 
-use unicode_normalization::UnicodeNormalization;
-
 /// Normalises `s` for comparison: NFKD, accents dropped, lowercase, typographic apostrophes
 /// made straight, every run of white space (non-breaking and thin spaces, line breaks
 /// included) made one space, trimmed, and a trailing `:` or `*` dropped.
 pub fn norm(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in s.nfkd() {
-        if unicode_normalization::char::is_combining_mark(c) {
-            continue;
+    let mut push = |out: &mut String, c: char, pending_space: &mut bool| {
+        if *pending_space {
+            out.push(' ');
+            *pending_space = false;
         }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    };
+    for c in s.chars() {
         let c = match c {
             '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}' => '\'',
             c => c,
         };
         if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
             pending_space = !out.is_empty();
-            continue;
-        }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        for l in c.to_lowercase() {
-            out.push(l);
+        } else if c.is_ascii() {
+            push(&mut out, c, &mut pending_space);
+        } else {
+            // Only non-ASCII characters need the compatibility decomposition (NFKD), from
+            // which the combining marks (accents) are dropped.
+            let mut decomposed = [None; 8];
+            let mut n = 0;
+            unicode_normalization::char::decompose_compatible(c, |d| {
+                if n < decomposed.len() {
+                    decomposed[n] = Some(d);
+                }
+                n += 1;
+            });
+            for d in decomposed.into_iter().flatten() {
+                if unicode_normalization::char::is_combining_mark(d) {
+                    continue;
+                }
+                if d.is_whitespace() {
+                    pending_space = !out.is_empty();
+                } else {
+                    push(&mut out, d, &mut pending_space);
+                }
+            }
         }
     }
     while out.ends_with(':') || out.ends_with('*') || out.ends_with(' ') {

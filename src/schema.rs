@@ -97,6 +97,8 @@ pub struct Column {
     pub required: bool,
     /// Allowed values (canonical spelling) for enums and list items.
     pub values: Vec<String>,
+    /// The same, normalised ([`norm`]), for matching.
+    pub values_norm: Vec<String>,
     /// List separators.
     pub separators: Vec<char>,
     /// For text columns that hold digits: how many, so a number cell gets its leading 0 back.
@@ -278,6 +280,7 @@ fn parse_sheet(kind: SheetKind, name: &str, json: &Value) -> Result<SheetSchema,
             description: p["description"].as_str().unwrap_or_default().to_string(),
             kind,
             required: required.contains(&key.as_str()),
+            values_norm: values.iter().map(|v| norm(v)).collect(),
             values,
             separators: p["x-separateurs"].as_str().unwrap_or("").chars().collect(),
             digits: p["x-chiffres"].as_u64().map(|d| d as usize),

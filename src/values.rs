@@ -109,7 +109,7 @@ pub fn read(
     match column.kind {
         ColumnKind::Text => read_text(column, value).map(Some),
         ColumnKind::Enum => read_text(column, value).map(|t| match t {
-            Typed::Text(s) => Some(Typed::Text(canonical(&s, &column.values))),
+            Typed::Text(s) => Some(Typed::Text(canonical(&s, column))),
             other => Some(other),
         }),
         ColumnKind::List => read_list(column, value).map(Some),
@@ -119,14 +119,17 @@ pub fn read(
     }
 }
 
-/// The canonical spelling of `s` among `values`, or `s` itself when none matches.
-pub fn canonical(s: &str, values: &[String]) -> String {
+/// The canonical spelling of `s` among the column's values, or `s` itself when none matches.
+pub fn canonical(s: &str, column: &Column) -> String {
+    if column.values.iter().any(|v| v == s) {
+        return s.to_string();
+    }
     let n = norm(s);
-    values
+    column
+        .values_norm
         .iter()
-        .find(|v| norm(v) == n)
-        .cloned()
-        .unwrap_or_else(|| s.to_string())
+        .position(|v| *v == n)
+        .map_or_else(|| s.to_string(), |i| column.values[i].clone())
 }
 
 fn read_text(column: &Column, value: &CellValue) -> Result<Typed, ReadProblem> {
@@ -180,7 +183,7 @@ fn read_list(column: &Column, value: &CellValue) -> Result<Typed, ReadProblem> {
         items.push(if column.values.is_empty() {
             item
         } else {
-            canonical(&item, &column.values)
+            canonical(&item, column)
         });
     }
     Ok(Typed::List(items))
@@ -228,7 +231,7 @@ fn read_oui_non(label: &str, value: &CellValue) -> Result<Typed, ReadProblem> {
         CellValue::Int(0) => Some(false),
         CellValue::Float(f) if *f == 1.0 => Some(true),
         CellValue::Float(f) if *f == 0.0 => Some(false),
-        CellValue::Text(t) => match norm(t).as_str() {
+        CellValue::Text(t) => match oui_non_word(t).as_str() {
             "oui" | "o" | "true" | "1" => Some(true),
             "non" | "n" | "false" | "0" => Some(false),
             _ => None,
@@ -241,6 +244,16 @@ fn read_oui_non(label: &str, value: &CellValue) -> Result<Typed, ReadProblem> {
             value.display().unwrap_or_default()
         ))
     })
+}
+
+/// The normalised word of a Oui/Non cell (ASCII fast path: most cells are « Oui » or « Non »).
+fn oui_non_word(t: &str) -> String {
+    let trimmed = t.trim_matches(|c: char| c.is_whitespace());
+    if trimmed.is_ascii() && !trimmed.contains(char::is_whitespace) {
+        trimmed.to_ascii_lowercase()
+    } else {
+        norm(t)
+    }
 }
 
 const DATE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
