@@ -8,10 +8,22 @@ use rayon::prelude::*;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = &args[0];
-    let jobs = args.iter().position(|a| a == "-j").and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(0);
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "xlsx")).collect();
+    let jobs = args
+        .iter()
+        .position(|a| a == "-j")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .collect();
     files.sort();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .unwrap();
     let cells: usize = pool.install(|| {
         files
             .par_iter()
@@ -20,7 +32,10 @@ fn main() {
                 let mut n = 0;
                 for name in wb.sheet_names() {
                     let range = wb.worksheet_range(&name).unwrap();
-                    n += range.used_cells().filter(|(_, _, d)| !matches!(d, Data::Empty)).count();
+                    n += range
+                        .used_cells()
+                        .filter(|(_, _, d)| !matches!(d, Data::Empty))
+                        .count();
                 }
                 n
             })

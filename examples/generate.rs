@@ -36,8 +36,26 @@ const AXES: [&str; 6] = [
     "Mixité et stéréotypes de genre",
     "Connaissance mutuelle des acteurs",
 ];
-const TYPES: [&str; 8] = ["Conférence", "Webinaire", "Manifestation", "Salon", "Forum", "Atelier d'échanges de pratiques", "Journée technique", "Autre"];
-const PUBLICS: [&str; 8] = ["Scolaires", "Étudiants", "Apprentis", "Salariés", "Actifs non-salariés", "Demandeurs d'emploi", "Bénévoles", "Professionnels de l'orientation"];
+const TYPES: [&str; 8] = [
+    "Conférence",
+    "Webinaire",
+    "Manifestation",
+    "Salon",
+    "Forum",
+    "Atelier d'échanges de pratiques",
+    "Journée technique",
+    "Autre",
+];
+const PUBLICS: [&str; 8] = [
+    "Scolaires",
+    "Étudiants",
+    "Apprentis",
+    "Salariés",
+    "Actifs non-salariés",
+    "Demandeurs d'emploi",
+    "Bénévoles",
+    "Professionnels de l'orientation",
+];
 
 fn workbook(i: usize, actions: usize) -> Value {
     let (code, dep) = code(i);
@@ -49,39 +67,108 @@ fn workbook(i: usize, actions: usize) -> Value {
         (format!("CCI {code}"), "CCI", false),
         (format!("PLIE {code}"), "PLIE", false),
         (format!("Association {code}"), "Association", false),
-        (format!("Chambre de Métiers {code}"), "Chambre de Métiers et de l'Artisanat", false),
+        (
+            format!("Chambre de Métiers {code}"),
+            "Chambre de Métiers et de l'Artisanat",
+            false,
+        ),
     ];
-    let date = |day: usize| json!({"date": format!("2025-{:02}-{:02}", 1 + day % 12, 1 + day % 28)});
-    let mut s = vec![json!(["Nom de la structure", "Type de structure", "SIRET", "Commune", "Code postal", "Signataire de la convention", "Date de signature", "Opérateur CEP", "Premier accueil physique", "Premier accueil dématérialisé", "Professionnels impliqués"])];
+    let date =
+        |day: usize| json!({"date": format!("2025-{:02}-{:02}", 1 + day % 12, 1 + day % 28)});
+    let mut s = vec![json!([
+        "Nom de la structure",
+        "Type de structure",
+        "SIRET",
+        "Commune",
+        "Code postal",
+        "Signataire de la convention",
+        "Date de signature",
+        "Opérateur CEP",
+        "Premier accueil physique",
+        "Premier accueil dématérialisé",
+        "Professionnels impliqués"
+    ])];
     for (k, (name, t, cep)) in members.iter().enumerate() {
         s.push(json!([name, t, null, "Ville", format!("{dep}000"), "Oui", {"date": "2024-06-20"}, if *cep { "Oui" } else { "Non" }, "Oui", if k % 2 == 0 { "Oui" } else { "Non" }, 2 + k]));
     }
-    let mut a = vec![json!(["Identifiant", "Intitulé", "Type d'action", "Axe", "Date de début", "Date de fin", "Modalité", "Structure porteuse", "Structures partenaires", "Publics visés", "Participants", "dont femmes", "dont hommes", "Outil ou support créé", "Logo Région", "Logo SPRO"])];
+    let mut a = vec![json!([
+        "Identifiant",
+        "Intitulé",
+        "Type d'action",
+        "Axe",
+        "Date de début",
+        "Date de fin",
+        "Modalité",
+        "Structure porteuse",
+        "Structures partenaires",
+        "Publics visés",
+        "Participants",
+        "dont femmes",
+        "dont hommes",
+        "Outil ou support créé",
+        "Logo Région",
+        "Logo SPRO"
+    ])];
     for n in 0..actions {
         let porteuse = &members[n % members.len()].0;
-        let partners = format!("{} ; {}", members[(n + 1) % members.len()].0, members[(n + 3) % members.len()].0);
+        let partners = format!(
+            "{} ; {}",
+            members[(n + 1) % members.len()].0,
+            members[(n + 3) % members.len()].0
+        );
         let participants = 20 + (n * 37) % 400;
         let women = participants / 2;
         let modalite = ["Présentiel", "Distanciel", "Hybride"][n % 3];
         let tool = if n % 3 == 0 { "Oui" } else { "Non" };
         let logo = if n % 3 == 0 { "Oui" } else { "" };
         a.push(json!([
-            format!("{code}-{n:05}"), format!("Action {n} du réseau {code}"), TYPES[n % TYPES.len()], AXES[n % AXES.len()],
-            date(n), date(n), modalite, porteuse, partners,
-            format!("{}; {}", PUBLICS[n % 8], PUBLICS[(n + 3) % 8]), participants, women, participants - women - 1,
-            tool, logo, logo
+            format!("{code}-{n:05}"),
+            format!("Action {n} du réseau {code}"),
+            TYPES[n % TYPES.len()],
+            AXES[n % AXES.len()],
+            date(n),
+            date(n),
+            modalite,
+            porteuse,
+            partners,
+            format!("{}; {}", PUBLICS[n % 8], PUBLICS[(n + 3) % 8]),
+            participants,
+            women,
+            participants - women - 1,
+            tool,
+            logo,
+            logo
         ]));
     }
-    let mut acc = vec![json!(["Structure", "Public", "Premiers accueils", "dont femmes", "Orientations vers un partenaire", "Conseils approfondis"])];
+    let mut acc = vec![json!([
+        "Structure",
+        "Public",
+        "Premiers accueils",
+        "dont femmes",
+        "Orientations vers un partenaire",
+        "Conseils approfondis"
+    ])];
     for (k, (name, _, _)) in members.iter().enumerate() {
         for p in 0..4 {
             let n = 100 + 13 * k + 7 * p;
             acc.push(json!([name, PUBLICS[(k + p) % 8], n, n / 2, n / 4, n / 3]));
         }
     }
-    let mut pro = vec![json!(["Structure", "Action d'appui", "Organisateur", "Date", "Professionnels formés"])];
+    let mut pro = vec![json!([
+        "Structure",
+        "Action d'appui",
+        "Organisateur",
+        "Date",
+        "Professionnels formés"
+    ])];
     for (k, (name, _, _)) in members.iter().enumerate() {
-        pro.push(json!([name, "Accueillir et orienter tout public", "GIP Alfa Centre-Val de Loire", date(k), 1 + k]));
+        pro.push(json!([
+            name,
+            "Accueillir et orienter tout public",
+            "GIP Alfa Centre-Val de Loire",
+            date(k),
+            1 + k
+        ]));
     }
     json!({"sheets": {
         "Identification": [["Champ", "Valeur"], ["Code réseau", code], ["Nom du réseau", format!("Réseau {code}")], ["Département", dep],
@@ -96,16 +183,31 @@ fn workbook(i: usize, actions: usize) -> Value {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let out = PathBuf::from(args.first().ok_or("usage : generate SORTIE --classeurs N --actions M")?);
+    let out = PathBuf::from(
+        args.first()
+            .ok_or("usage : generate SORTIE --classeurs N --actions M")?,
+    );
     let n = arg(&args, "--classeurs", 25);
     let m = arg(&args, "--actions", 200);
     std::fs::create_dir_all(&out)?;
-    (0..n).into_par_iter().try_for_each(|i| -> Result<(), String> {
-        let bytes = spro_bilans::fixture::build_xlsx(&workbook(i, m)).map_err(|e| e.to_string())?;
-        std::fs::write(out.join(format!("{}.xlsx", code(i).0)), bytes).map_err(|e| e.to_string())
-    })?;
-    let referential: Vec<Value> = (0..n).map(|i| { let (c, d) = code(i); json!({"code": c, "nom": format!("Réseau {c}"), "departement": d}) }).collect();
-    std::fs::write(out.join("reseaux.json"), serde_json::to_string_pretty(&referential)?)?;
+    (0..n)
+        .into_par_iter()
+        .try_for_each(|i| -> Result<(), String> {
+            let bytes =
+                spro_bilans::fixture::build_xlsx(&workbook(i, m)).map_err(|e| e.to_string())?;
+            std::fs::write(out.join(format!("{}.xlsx", code(i).0)), bytes)
+                .map_err(|e| e.to_string())
+        })?;
+    let referential: Vec<Value> = (0..n)
+        .map(|i| {
+            let (c, d) = code(i);
+            json!({"code": c, "nom": format!("Réseau {c}"), "departement": d})
+        })
+        .collect();
+    std::fs::write(
+        out.join("reseaux.json"),
+        serde_json::to_string_pretty(&referential)?,
+    )?;
     eprintln!("{n} classeurs de {m} actions écrits dans {}", out.display());
     Ok(())
 }

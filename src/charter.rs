@@ -117,6 +117,10 @@ impl Members {
     }
 
     fn contains(&self, name: &str) -> bool {
+        // Most names are written exactly as in Structures: no need to normalise those.
+        if self.names.iter().any(|(_, written)| written == name) {
+            return true;
+        }
         let n = norm(name);
         self.names.iter().any(|(k, _)| *k == n)
     }

@@ -8,7 +8,7 @@
 pub fn norm(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    let mut push = |out: &mut String, c: char, pending_space: &mut bool| {
+    let push = |out: &mut String, c: char, pending_space: &mut bool| {
         if *pending_space {
             out.push(' ');
             *pending_space = false;
@@ -60,6 +60,16 @@ pub fn norm(s: &str) -> String {
 /// Cleans text as it is read (spec §3.1): trimmed, inner runs of any white space collapsed to
 /// one space. Unlike [`norm`], case and accents are kept: this is what the user typed.
 pub fn clean_text(s: &str) -> String {
+    // Fast path: already clean (no space at the ends, single plain spaces inside).
+    let bytes = s.as_bytes();
+    if s.is_ascii()
+        && bytes.first().is_some_and(|b| !b.is_ascii_whitespace())
+        && bytes.last().is_some_and(|b| !b.is_ascii_whitespace())
+        && !bytes.windows(2).any(|w| w[0] == b' ' && w[1] == b' ')
+        && !bytes.iter().any(|b| b.is_ascii_whitespace() && *b != b' ')
+    {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for word in s.split(|c: char| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}') {
         if word.is_empty() {

@@ -121,7 +121,12 @@ pub struct SheetSchema {
     pub kind: SheetKind,
     pub description: String,
     pub columns: Vec<Column>,
+    /// The row validator, compiled once.
     pub validator: jsonschema::Validator,
+    /// Per column, the validator of its own property (`None` when the reader's type already
+    /// satisfies it): a fast path for valid rows. `None` altogether when the schema has
+    /// keywords that relate properties, and every row then goes through `validator`.
+    pub property_validators: Option<Vec<Option<jsonschema::Validator>>>,
 }
 
 impl SheetSchema {
@@ -290,11 +295,53 @@ fn parse_sheet(kind: SheetKind, name: &str, json: &Value) -> Result<SheetSchema,
             maximum: p["maximum"].as_i64(),
         });
     }
+    let only_properties = json.as_object().is_some_and(|root| {
+        root.keys().all(|k| {
+            k.starts_with("x-")
+                || [
+                    "$schema",
+                    "$id",
+                    "title",
+                    "description",
+                    "type",
+                    "properties",
+                    "required",
+                ]
+                .contains(&k.as_str())
+        })
+    });
+    let property_validators = if only_properties {
+        let mut out = Vec::new();
+        for (key, p) in props {
+            let trivial = p.as_object().is_some_and(|o| {
+                // The value reader only ever produces real dates, so `format: date` holds.
+                let date = o.get("format").and_then(Value::as_str) == Some("date");
+                o.keys().all(|k| {
+                    k.starts_with("x-")
+                        || ["title", "description", "type"].contains(&k.as_str())
+                        || (date && k == "format")
+                })
+            });
+            if trivial {
+                out.push(None);
+                continue;
+            }
+            let mut sub = p.clone();
+            sub["$schema"] = json["$schema"].clone();
+            out.push(Some(
+                compile(&sub).map_err(|m| invalid(format!("propriété {key} : {m}")))?,
+            ));
+        }
+        Some(out)
+    } else {
+        None
+    };
     Ok(SheetSchema {
         kind,
         description: json["description"].as_str().unwrap_or_default().to_string(),
         columns,
         validator,
+        property_validators,
     })
 }
 

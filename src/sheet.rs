@@ -163,6 +163,24 @@ fn header_text(cell: &RawCell) -> Option<String> {
     (!n.is_empty()).then_some(n)
 }
 
+/// A `Total…` row starts with `total` (normalised), alone or followed by a space (§7.2).
+fn is_total(value: &CellValue) -> bool {
+    let CellValue::Text(t) = value else {
+        return false;
+    };
+    let start = t.trim_start();
+    // Cheap test first: anything not starting with t/T (or a non-ASCII letter) is not a total.
+    if start
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii() && !c.eq_ignore_ascii_case(&'t'))
+    {
+        return false;
+    }
+    let n = norm(t);
+    n == "total" || n.starts_with("total ")
+}
+
 fn is_blank(value: &CellValue) -> bool {
     match value {
         CellValue::Empty => true,
@@ -289,8 +307,7 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
             let Some(first) = in_table.iter().find(|c| !is_blank(&c.value)) else {
                 continue;
             };
-            let first_text = norm(&first.value.display().unwrap_or_default());
-            if first_text == "total" || first_text.starts_with("total ") {
+            if is_total(&first.value) {
                 findings.push(
                     Finding::new(
                         "S008",

@@ -39,7 +39,6 @@ fn check_row(
     findings: &mut Vec<Finding>,
 ) {
     let kind = schema.kind;
-    let mut instance = Map::new();
     let mut read_failed = vec![false; schema.columns.len()];
     for (i, column) in schema.columns.iter().enumerate() {
         let Some(cell) = row.cells[i].as_mut() else {
@@ -47,7 +46,6 @@ fn check_row(
         };
         match values::read(column, &cell.raw, is_1904) {
             Ok(Some(v)) => {
-                instance.insert(column.key.clone(), v.to_json());
                 cell.value = Some(v);
             }
             Ok(None) => {}
@@ -61,6 +59,27 @@ fn check_row(
                         .value(cell.raw.display()),
                 );
             }
+        }
+    }
+    if let Some(validators) = &schema.property_validators {
+        // Fast path: each value against its own property, the required ones present. A row
+        // that passes is valid; any other goes through the row schema for its findings.
+        let valid = schema.columns.iter().enumerate().all(|(i, column)| {
+            match row.cells[i].as_ref().and_then(|c| c.value.as_ref()) {
+                Some(v) => validators[i]
+                    .as_ref()
+                    .is_none_or(|val| val.is_valid(&v.to_json())),
+                None => !column.required || read_failed[i] || !sheet.has_column(i),
+            }
+        });
+        if valid {
+            return;
+        }
+    }
+    let mut instance = Map::new();
+    for (i, column) in schema.columns.iter().enumerate() {
+        if let Some(v) = row.cells[i].as_ref().and_then(|c| c.value.as_ref()) {
+            instance.insert(column.key.clone(), v.to_json());
         }
     }
     let instance = Value::Object(instance);

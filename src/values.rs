@@ -25,7 +25,9 @@ impl Typed {
         match self {
             Typed::Text(s) => Value::String(s.clone()),
             Typed::Int(i) => Value::from(*i),
-            Typed::Date(d) => Value::String(d.format("%Y-%m-%d").to_string()),
+            Typed::Date(d) => {
+                Value::String(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+            }
             Typed::Bool(b) => Value::Bool(*b),
             Typed::List(items) => Value::Array(items.iter().cloned().map(Value::String).collect()),
         }
@@ -103,7 +105,7 @@ pub fn read(
                 "la formule de « {label} » renvoie l'erreur {e} : corrigez la formule ou saisissez la valeur"
             )))
         }
-        CellValue::Text(t) if clean_text(t).is_empty() => return Ok(None),
+        CellValue::Text(t) if t.chars().all(|c| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}') => return Ok(None),
         _ => {}
     }
     match column.kind {
@@ -163,11 +165,10 @@ fn read_text(column: &Column, value: &CellValue) -> Result<Typed, ReadProblem> {
 
 fn read_list(column: &Column, value: &CellValue) -> Result<Typed, ReadProblem> {
     let text = match value {
-        CellValue::Text(t) => t.clone(),
+        CellValue::Text(t) => t.to_string(),
         other => other.display().unwrap_or_default(),
     };
     let mut items: Vec<String> = Vec::new();
-    let mut seen: Vec<String> = Vec::new();
     for part in text.split(|c: char| {
         column.separators.contains(&c) || (c == '\r' && column.separators.contains(&'\n'))
     }) {
@@ -175,15 +176,28 @@ fn read_list(column: &Column, value: &CellValue) -> Result<Typed, ReadProblem> {
         if item.is_empty() {
             continue;
         }
-        let n = norm(&item);
-        if seen.contains(&n) {
-            continue;
-        }
-        seen.push(n);
-        items.push(if column.values.is_empty() {
+        let item = if column.values.is_empty() {
             item
         } else {
             canonical(&item, column)
+        };
+        items.push(item);
+    }
+    // Repeated items are ignored: canonical values compare as they are, free text normalised.
+    if items.len() > 1 && !column.values.is_empty() {
+        let mut seen: Vec<String> = Vec::with_capacity(items.len());
+        items.retain(|item| {
+            let new = !seen.contains(item);
+            seen.push(item.clone());
+            new
+        });
+    } else if items.len() > 1 {
+        let mut seen: Vec<String> = Vec::with_capacity(items.len());
+        items.retain(|item| {
+            let n = norm(item);
+            let new = !seen.contains(&n);
+            seen.push(n);
+            new
         });
     }
     Ok(Typed::List(items))
@@ -231,11 +245,21 @@ fn read_oui_non(label: &str, value: &CellValue) -> Result<Typed, ReadProblem> {
         CellValue::Int(0) => Some(false),
         CellValue::Float(f) if *f == 1.0 => Some(true),
         CellValue::Float(f) if *f == 0.0 => Some(false),
-        CellValue::Text(t) => match oui_non_word(t).as_str() {
-            "oui" | "o" | "true" | "1" => Some(true),
-            "non" | "n" | "false" | "0" => Some(false),
-            _ => None,
-        },
+        CellValue::Text(t) => {
+            let word = t.trim();
+            let is = |w: &str| word.eq_ignore_ascii_case(w);
+            if is("oui") || is("o") || is("true") || is("1") {
+                Some(true)
+            } else if is("non") || is("n") || is("false") || is("0") {
+                Some(false)
+            } else {
+                match norm(t).as_str() {
+                    "oui" | "o" | "true" | "1" => Some(true),
+                    "non" | "n" | "false" | "0" => Some(false),
+                    _ => None,
+                }
+            }
+        }
         _ => None,
     };
     parsed.map(Typed::Bool).ok_or_else(|| {
@@ -244,16 +268,6 @@ fn read_oui_non(label: &str, value: &CellValue) -> Result<Typed, ReadProblem> {
             value.display().unwrap_or_default()
         ))
     })
-}
-
-/// The normalised word of a Oui/Non cell (ASCII fast path: most cells are « Oui » or « Non »).
-fn oui_non_word(t: &str) -> String {
-    let trimmed = t.trim_matches(|c: char| c.is_whitespace());
-    if trimmed.is_ascii() && !trimmed.contains(char::is_whitespace) {
-        trimmed.to_ascii_lowercase()
-    } else {
-        norm(t)
-    }
 }
 
 const DATE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;

@@ -10,6 +10,9 @@
 use std::io::{Cursor, Read, Seek};
 use std::path::Path;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use calamine::{DataRef, Reader, SheetType};
 use chrono::NaiveDate;
 
@@ -20,7 +23,9 @@ use crate::config::Limits;
 pub enum CellValue {
     /// A formula with no cached value.
     Empty,
-    Text(String),
+    /// Text, shared: a workbook repeats the same few texts (Oui, Non, enum values) thousands
+    /// of times, and each distinct shared string is allocated once.
+    Text(Arc<str>),
     Int(i64),
     Float(f64),
     Bool(bool),
@@ -37,7 +42,7 @@ impl CellValue {
     pub fn display(&self) -> Option<String> {
         match self {
             CellValue::Empty => None,
-            CellValue::Text(s) => Some(s.clone()),
+            CellValue::Text(s) => Some(s.to_string()),
             CellValue::Int(i) => Some(i.to_string()),
             CellValue::Float(f) => Some(shortest(*f)),
             CellValue::Bool(true) => Some("VRAI".into()),
@@ -388,12 +393,41 @@ impl<'a> Counter<'a> {
     }
 }
 
-fn convert(value: &DataRef<'_>, has_formula: bool) -> Option<CellValue> {
+/// Shared strings already turned into cell texts, by address in calamine's string table.
+type Interned = HashMap<usize, Arc<str>, std::hash::BuildHasherDefault<AddressHasher>>;
+
+/// Hashes an address (already well spread) as itself: SipHash showed in profiles here.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        // Multiplicative mix so that aligned addresses spread over the buckets.
+        self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = n as u64;
+    }
+}
+
+fn convert(value: &DataRef<'_>, has_formula: bool, interned: &mut Interned) -> Option<CellValue> {
     Some(match value {
         DataRef::Empty if has_formula => CellValue::Empty,
         DataRef::Empty => return None,
-        DataRef::String(s) => CellValue::Text(s.clone()),
-        DataRef::SharedString(s) => CellValue::Text((*s).to_string()),
+        DataRef::String(s) => CellValue::Text(Arc::from(s.as_str())),
+        DataRef::SharedString(s) => CellValue::Text(
+            interned
+                .entry(s.as_ptr() as usize)
+                .or_insert_with(|| Arc::from(*s))
+                .clone(),
+        ),
         DataRef::Int(i) => CellValue::Int(*i),
         DataRef::Float(f) => CellValue::Float(*f),
         DataRef::Bool(b) => CellValue::Bool(*b),
@@ -410,7 +444,7 @@ fn convert(value: &DataRef<'_>, has_formula: bool) -> Option<CellValue> {
         }
         DataRef::DateTimeIso(s) => match parse_iso_prefix(s) {
             Some(d) => CellValue::Date(Some(d), 0.0),
-            None => CellValue::Text(s.clone()),
+            None => CellValue::Text(Arc::from(s.as_str())),
         },
         DataRef::DurationIso(s) => CellValue::Duration(s.clone()),
         DataRef::Error(e) => CellValue::Error(format!("{e}")),
@@ -445,6 +479,7 @@ fn read_xlsx<RS: Read + Seek>(cursor: RS, limits: &Limits) -> Result<RawWorkbook
     let is_1904 = wb.has_1904_epoch();
     let metas = wb.sheets_metadata().to_vec();
     let mut sheets = Vec::with_capacity(metas.len());
+    let mut interned = Interned::default();
     for meta in metas {
         let mut sheet = RawSheet {
             name: meta.name.clone(),
@@ -460,7 +495,7 @@ fn read_xlsx<RS: Read + Seek>(cursor: RS, limits: &Limits) -> Result<RawWorkbook
                 .map_err(calamine_error)?
             {
                 let (row, col) = cell.pos;
-                if let Some(value) = convert(&cell.value, cell.formula.is_some()) {
+                if let Some(value) = convert(&cell.value, cell.formula.is_some(), &mut interned) {
                     counter.count(row, col)?;
                     sheet.cells.push(RawCell { row, col, value });
                 }
@@ -477,6 +512,7 @@ fn read_xlsb<RS: Read + Seek>(cursor: RS, limits: &Limits) -> Result<RawWorkbook
     let is_1904 = wb.has_1904_epoch();
     let metas = wb.sheets_metadata().to_vec();
     let mut sheets = Vec::with_capacity(metas.len());
+    let mut interned = Interned::default();
     for meta in metas {
         let mut sheet = RawSheet {
             name: meta.name.clone(),
@@ -489,7 +525,7 @@ fn read_xlsb<RS: Read + Seek>(cursor: RS, limits: &Limits) -> Result<RawWorkbook
                 .map_err(calamine_error)?;
             while let Some(cell) = reader.next_cell().map_err(calamine_error)? {
                 let (row, col) = cell.get_position();
-                if let Some(value) = convert(cell.get_value(), false) {
+                if let Some(value) = convert(cell.get_value(), false, &mut interned) {
                     counter.count(row, col)?;
                     sheet.cells.push(RawCell { row, col, value });
                 }
@@ -519,10 +555,12 @@ where
         };
         if is_worksheet(&meta.typ) {
             let range = wb.worksheet_range(&meta.name).map_err(calamine_error)?;
+            // Keyed by address, so only while this range is alive.
+            let mut interned = Interned::default();
             let (r0, c0) = range.start().unwrap_or((0, 0));
             let mut counter = Counter::new(&meta.name, limits);
             for (r, c, data) in range.used_cells() {
-                if let Some(value) = convert(&data_ref(data), false) {
+                if let Some(value) = convert(&data_ref(data), false, &mut interned) {
                     let (row, col) = (r0 + r as u32, c0 + c as u32);
                     counter.count(row, col)?;
                     sheet.cells.push(RawCell { row, col, value });
