@@ -2,8 +2,6 @@
 //! header is, which column holds what, which rows are data. The structure rules (S001–S005,
 //! S007, S008) are found here, because this is where the structure is read.
 
-use std::collections::HashMap;
-
 use crate::finding::{Finding, Severity};
 use crate::norm::{norm, suggest};
 use crate::schema::{Schemas, SheetKind, SheetSchema};
@@ -292,17 +290,23 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
                 ),
             }
         }
-        let by_col: HashMap<u32, usize> = sheet
-            .columns
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| c.map(|c| (c, i)))
-            .collect();
+        // Column → schema column (or unknown header), for O(1) lookups per cell.
+        let width = headed_cols.iter().max().map_or(0, |m| *m as usize + 1);
+        let mut by_col: Vec<Option<usize>> = vec![None; width];
+        let mut headed = vec![false; width];
+        for &c in &headed_cols {
+            headed[c as usize] = true;
+        }
+        for (i, c) in sheet.columns.iter().enumerate() {
+            if let Some(c) = c {
+                by_col[*c as usize] = Some(i);
+            }
+        }
         for (row, cells) in nonblank_rows[hi + 1..].iter().copied().copied() {
             // Only cells under a header count: a far-away value outside the table is ignored.
             let in_table: Vec<&RawCell> = cells
                 .iter()
-                .filter(|c| headed_cols.contains(&c.col))
+                .filter(|c| headed.get(c.col as usize).copied().unwrap_or(false))
                 .collect();
             let Some(first) = in_table.iter().find(|c| !is_blank(&c.value)) else {
                 continue;
@@ -328,7 +332,7 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
                 cells: vec![None; schema.columns.len()],
             };
             for c in in_table {
-                if let Some(&i) = by_col.get(&c.col) {
+                if let Some(&Some(i)) = by_col.get(c.col as usize) {
                     if !is_blank(&c.value) || matches!(c.value, CellValue::Empty) {
                         data.cells[i] = Some(Cell {
                             row: c.row,

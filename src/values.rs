@@ -111,7 +111,7 @@ pub fn read(
     match column.kind {
         ColumnKind::Text => read_text(column, value).map(Some),
         ColumnKind::Enum => read_text(column, value).map(|t| match t {
-            Typed::Text(s) => Some(Typed::Text(canonical(&s, column))),
+            Typed::Text(s) => Some(Typed::Text(canonical(s, column))),
             other => Some(other),
         }),
         ColumnKind::List => read_list(column, value).map(Some),
@@ -122,16 +122,15 @@ pub fn read(
 }
 
 /// The canonical spelling of `s` among the column's values, or `s` itself when none matches.
-pub fn canonical(s: &str, column: &Column) -> String {
-    if column.values.iter().any(|v| v == s) {
-        return s.to_string();
+pub fn canonical(s: String, column: &Column) -> String {
+    if column.values.contains(&s) {
+        return s;
     }
-    let n = norm(s);
-    column
-        .values_norm
-        .iter()
-        .position(|v| *v == n)
-        .map_or_else(|| s.to_string(), |i| column.values[i].clone())
+    let n = norm(&s);
+    match column.values_norm.iter().position(|v| *v == n) {
+        Some(i) => column.values[i].clone(),
+        None => s,
+    }
 }
 
 fn read_text(column: &Column, value: &CellValue) -> Result<Typed, ReadProblem> {
@@ -179,7 +178,7 @@ fn read_list(column: &Column, value: &CellValue) -> Result<Typed, ReadProblem> {
         let item = if column.values.is_empty() {
             item
         } else {
-            canonical(&item, column)
+            canonical(item, column)
         };
         items.push(item);
     }

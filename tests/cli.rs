@@ -292,3 +292,66 @@ fn docs_rules_md_is_generated_from_the_catalogue() {
         "run: cargo run -- rules --markdown > docs/rules.md"
     );
 }
+
+#[test]
+fn schemas_folder_and_deadline_from_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    // A copy of the schemas where the type « CIO » is spelt out: the override is used.
+    let schemas = dir.path().join("schemas");
+    std::fs::create_dir_all(&schemas).unwrap();
+    for e in std::fs::read_dir(root().join("schemas")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "json") {
+            let mut text = std::fs::read_to_string(&p).unwrap();
+            if p.ends_with("structures.json") {
+                text = text.replacen("\"CIO\",", "\"Centre d'information et d'orientation\",", 1);
+            }
+            std::fs::write(schemas.join(p.file_name().unwrap()), text).unwrap();
+        }
+    }
+    let case = root().join("fixtures/cas/C004-signataire-sans-date.xlsx");
+    std::fs::write(
+        dir.path().join("spro.toml"),
+        "date_limite_transmission = \"02-28\"\n",
+    )
+    .unwrap();
+    let out = spro(
+        &[
+            "check",
+            case.to_str().unwrap(),
+            "--format",
+            "json",
+            "--schemas",
+            "schemas",
+        ],
+        dir.path(),
+    );
+    let findings = json_of(&out)["files"][0]["findings"].clone();
+    let codes: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    // C017: transmitted on 12/03/2026, after the configured 28/02/2026.
+    assert!(codes.contains(&"C017"), "{codes:?}");
+    assert!(codes.contains(&"C004"), "{codes:?}");
+    // The CIO of Châteauroux is no longer of a known type.
+    assert!(
+        findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "V003" && f["cell"] == "B2"),
+        "{findings}"
+    );
+    // … but a broken schema folder is a failure of the tool.
+    std::fs::write(schemas.join("actions.json"), "{").unwrap();
+    assert_eq!(
+        code(&spro(
+            &["check", case.to_str().unwrap(), "--schemas", "schemas"],
+            dir.path()
+        )),
+        2
+    );
+}

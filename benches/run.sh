@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Benchmark of spro against the floor (calamine alone reading every cell of every sheet), on
+# one generated batch, with 1 thread and with all cores; peak memory (RSS) of each; memory of
+# `check` on 200 vs 800 files. Run by hand: ./benches/run.sh [N=200] [ACTIONS=2000]
+# Needs GNU time (/usr/bin/time; apt-get install -y time). Results: benches/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-200}
+M=${2:-2000}
+CORES=$(nproc)
+WORK=${SPRO_BENCH_DIR:-/tmp/spro-bench}
+cargo build --release -q --bin spro --example generate --example floor
+BIN=target/release
+gen() { [ -f "$WORK/$1/reseaux.json" ] || "$BIN/examples/generate" "$WORK/$1" --classeurs "$1" --actions "$M"; }
+gen "$N"
+gen $((N * 4))
+REF="$WORK/$N/reseaux.json"
+
+# run LABEL CMD... : best of 3 wall-clock seconds, and the peak RSS of that run.
+run() {
+  local label=$1; shift
+  local best="" rss=""
+  for _ in 1 2 3; do
+    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" > /dev/null 2>&1 || true
+    read -r t m < "$WORK/time.txt"
+    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; rss=$m; fi
+  done
+  printf '%-28s %8.2f s %10d KiB\n' "$label" "$best" "$rss"
+  eval "T_${label//[^a-zA-Z0-9]/_}=$best"
+}
+
+echo "== $N classeurs × $M actions, $CORES cœurs ($(du -sh "$WORK/$N" | cut -f1) sur disque)"
+run floor_j1 "$BIN/examples/floor" "$WORK/$N" -j 1
+run floor_jN "$BIN/examples/floor" "$WORK/$N" -j "$CORES"
+run check_j1 "$BIN/spro" check "$WORK/$N" --referentiel "$REF" --annee 2025 --format json -j 1
+run check_jN "$BIN/spro" check "$WORK/$N" --referentiel "$REF" --annee 2025 --format json -j "$CORES"
+run consolidate_j1 "$BIN/spro" consolidate "$WORK/$N" --referentiel "$REF" --annee 2025 -o "$WORK/out/regional.xlsx" -j 1
+run consolidate_jN "$BIN/spro" consolidate "$WORK/$N" --referentiel "$REF" --annee 2025 -o "$WORK/out/regional.xlsx" -j "$CORES"
+run check_4x_files_jN "$BIN/spro" check "$WORK/$((N * 4))" --referentiel "$WORK/$((N * 4))/reseaux.json" --annee 2025 --format json -j "$CORES"
+ls -l "$WORK/out/regional.xlsx" | awk '{printf "classeur régional : %.1f Mo\n", $5/1048576}'
+
+ratio() { awk "BEGIN{printf \"%.2f\", $1 / $2}"; }
+echo "== ratios"
+echo "check / floor (1 fil)          $(ratio "$T_check_j1" "$T_floor_j1")"
+echo "check / floor ($CORES fils)          $(ratio "$T_check_jN" "$T_floor_jN")"
+echo "consolidate / floor (1 fil)    $(ratio "$T_consolidate_j1" "$T_floor_j1")"
+echo "consolidate / floor ($CORES fils)    $(ratio "$T_consolidate_jN" "$T_floor_jN")"
+echo "check 1 fil / $CORES fils            $(ratio "$T_check_j1" "$T_check_jN")"
+echo "consolidate 1 fil / $CORES fils      $(ratio "$T_consolidate_j1" "$T_consolidate_jN")"
+echo "floor 1 fil / $CORES fils            $(ratio "$T_floor_j1" "$T_floor_jN")"
