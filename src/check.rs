@@ -115,9 +115,23 @@ impl Checker {
     /// Checks every input (in parallel on the current rayon pool) and runs the batch rules.
     /// `b002` says whether missing networks are listed (a folder was given, or consolidation).
     pub fn check_inputs(&self, inputs: &[Input], b002: bool) -> Report {
+        self.check_inputs_with(inputs, b002, &|| {})
+    }
+
+    /// Same as [`Checker::check_inputs`], calling `done` after each file (progress bars).
+    pub fn check_inputs_with(
+        &self,
+        inputs: &[Input],
+        b002: bool,
+        done: &(dyn Fn() + Sync),
+    ) -> Report {
         let mut files: Vec<FileReport> = inputs
             .par_iter()
-            .map(|input| self.check_input(input))
+            .map(|input| {
+                let report = self.check_input(input);
+                done();
+                report
+            })
             .collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));
         let mut batch = Vec::new();

@@ -40,6 +40,13 @@ pub enum Command {
     Consolidate(ConsolidateArgs),
     /// Écrit le tableau de bord vierge à envoyer aux réseaux, tiré des mêmes schémas.
     Template(TemplateArgs),
+    /// Écrit le script de complétion de la commande pour un shell (bash, zsh, fish…).
+    Completions {
+        /// Le shell visé.
+        shell: clap_complete::Shell,
+    },
+    /// Écrit la page de manuel (format roff) de spro.
+    Man,
     /// Affiche le catalogue des règles (code, nom, sévérité, source).
     Rules {
         /// Produit le catalogue complet en Markdown (le contenu de docs/rules.md).
@@ -55,8 +62,16 @@ pub enum Command {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// Rapport en français, groupé par fichier.
     Human,
+    /// Document JSON (clés stables).
     Json,
+    /// Annotations GitHub Actions (::error, ::warning, ::notice).
+    Github,
+    /// JUnit XML : une suite par fichier, un cas par famille de règles.
+    Junit,
+    /// SARIF 2.1.0.
+    Sarif,
 }
 
 #[derive(Debug, clap::Args)]
@@ -88,6 +103,9 @@ pub struct CheckArgs {
     /// Nombre de fils d'exécution (par défaut : tous les cœurs).
     #[arg(short = 'j', long = "jobs")]
     pub jobs: Option<usize>,
+    /// N'affiche pas la barre de progression.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Écrit dans ce dossier une copie annotée de chaque classeur (<nom>.annote.xlsx) : cellules
     /// en faute colorées avec une note, et une feuille Anomalies.
     #[arg(long, value_name = "DOSSIER")]
@@ -165,6 +183,21 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Check(args) => check(args),
         Command::Consolidate(args) => consolidate(args),
         Command::Template(args) => template(args),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "spro",
+                &mut out,
+            );
+            print_stdout(&String::from_utf8_lossy(&out))?;
+            Ok(Exit::Success)
+        }
+        Command::Man => {
+            print_stdout(&man_page())?;
+            Ok(Exit::Success)
+        }
         Command::Rules { markdown } => {
             let text = if markdown {
                 crate::rules::rules_markdown()
@@ -184,6 +217,14 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
             ))),
         },
     }
+}
+
+/// The man page, generated from the clap definition.
+pub fn man_page() -> String {
+    let mut out = Vec::new();
+    // Rendering into memory cannot fail.
+    let _ = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn rules_table() -> String {
@@ -248,6 +289,22 @@ pub fn checker(config: Config, schemas: Option<&Path>) -> Result<Checker, CliErr
     Ok(Checker::new(config, referential, schemas))
 }
 
+/// A progress bar on stderr, hidden when stderr is not a terminal, with --quiet, or for a
+/// single file. Reports go to stdout only, so `--format json > r.json` stays clean.
+fn progress_bar(files: usize, quiet: bool) -> indicatif::ProgressBar {
+    if quiet || files < 2 || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(files as u64);
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} {pos}/{len} classeurs vérifiés [{bar:30}] {eta}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    bar.set_style(style);
+    bar
+}
+
 fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(j) = jobs {
@@ -272,7 +329,10 @@ fn check(args: CheckArgs) -> Result<Exit, CliError> {
             .map_err(err)?;
     }
     let pool = pool(args.jobs)?;
-    let report = pool.install(|| checker.check_inputs(&inputs, any_folder));
+    let progress = progress_bar(inputs.len(), args.quiet);
+    let report =
+        pool.install(|| checker.check_inputs_with(&inputs, any_folder, &|| progress.inc(1)));
+    progress.finish_and_clear();
     if let Some(dir) = &args.annote {
         let files: Vec<&crate::check::FileReport> = report.files.iter().collect();
         let written = pool
@@ -294,6 +354,14 @@ fn check(args: CheckArgs) -> Result<Exit, CliError> {
         OutputFormat::Json => {
             let mut s =
                 serde_json::to_string_pretty(&crate::report::json::render(&report)).map_err(err)?;
+            s.push('\n');
+            s
+        }
+        OutputFormat::Github => crate::report::github::render(&report),
+        OutputFormat::Junit => crate::report::junit::render(&report),
+        OutputFormat::Sarif => {
+            let mut s = serde_json::to_string_pretty(&crate::report::sarif::render(&report))
+                .map_err(err)?;
             s.push('\n');
             s
         }

@@ -1,0 +1,58 @@
+//! `--format github`: one GitHub Actions workflow command per finding (`::error`,
+//! `::warning`, `::notice`), titled with the rule, the sheet and cell in the message.
+//! <https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions>
+
+use crate::check::Report;
+use crate::finding::{Finding, Severity};
+use crate::rules;
+
+/// Escapes the message part of a workflow command.
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property (file, title) of a workflow command.
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn line(out: &mut String, file: Option<&str>, f: &Finding) {
+    let command = match f.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    };
+    let title = format!("{} {}", f.code, rules::rule(f.code).map_or("", |r| r.name));
+    let place = match (f.sheet_name(), f.cell_a1()) {
+        (Some(s), Some(c)) => format!("{s}!{c} : "),
+        (Some(s), None) => format!("feuille {s} : "),
+        _ => String::new(),
+    };
+    let mut props = Vec::new();
+    if let Some(file) = file {
+        props.push(format!("file={}", property(file)));
+    }
+    props.push(format!("title={}", property(&title)));
+    out.push_str(&format!(
+        "::{command} {}::{}\n",
+        props.join(","),
+        data(&format!("{place}{}", f.message))
+    ));
+}
+
+/// The workflow commands of `report`.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for file in &report.files {
+        let path = file.path.display().to_string();
+        for f in &file.findings {
+            line(&mut out, Some(&path), f);
+        }
+    }
+    for f in &report.batch {
+        line(&mut out, None, f);
+    }
+    out
+}

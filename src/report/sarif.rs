@@ -1,0 +1,102 @@
+//! `--format sarif`: SARIF 2.1.0, the rule catalogue as `tool.driver.rules` (id, name, short
+//! and full description, help from `explain`) and one result per finding, located in its file
+//! with the sheet and cell as a logical location (and in the message).
+
+use serde_json::{json, Value};
+
+use crate::check::Report;
+use crate::finding::{Finding, Severity};
+use crate::rules::{self, RULES};
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn result(f: &Finding, file: Option<&str>) -> Value {
+    let index = RULES.iter().position(|r| r.code == f.code).unwrap_or(0);
+    let place = match (f.sheet_name(), f.cell_a1()) {
+        (Some(s), Some(c)) => format!("{s}!{c} : "),
+        (Some(s), None) => format!("feuille {s} : "),
+        _ => String::new(),
+    };
+    let mut location = serde_json::Map::new();
+    if let Some(file) = file {
+        location.insert(
+            "physicalLocation".into(),
+            json!({"artifactLocation": {"uri": file}}),
+        );
+    }
+    let mut logical = Vec::new();
+    if let Some(sheet) = f.sheet_name() {
+        logical.push(json!({"name": sheet, "kind": "module"}));
+        if let Some(cell) = f.cell_a1() {
+            logical.push(json!({"name": cell, "fullyQualifiedName": format!("{sheet}!{cell}"), "kind": "member"}));
+        }
+    }
+    if let Some(r) = &f.reseau {
+        logical.push(json!({"name": r, "kind": "namespace"}));
+    }
+    if !logical.is_empty() {
+        location.insert("logicalLocations".into(), Value::Array(logical));
+    }
+    let mut out = json!({
+        "ruleId": f.code,
+        "ruleIndex": index,
+        "level": level(f.severity),
+        "message": {"text": format!("{place}{}", f.message)},
+    });
+    if !location.is_empty() {
+        out["locations"] = json!([Value::Object(location)]);
+    }
+    if let Some(v) = &f.value {
+        out["properties"] = json!({"value": v});
+    }
+    out
+}
+
+/// The SARIF log of `report`.
+pub fn render(report: &Report) -> Value {
+    let rules: Vec<Value> = RULES
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.code,
+                "name": r.name,
+                "shortDescription": {"text": r.what},
+                "fullDescription": {"text": r.why},
+                "help": {"text": rules::explain(r)},
+                "defaultConfiguration": {"level": level(r.severity)},
+                "properties": {"family": r.family.label_fr(), "source": r.source},
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for file in &report.files {
+        let path = file.path.display().to_string();
+        results.extend(file.findings.iter().map(|f| result(f, Some(&path))));
+    }
+    results.extend(report.batch.iter().map(|f| result(f, None)));
+    let artifacts: Vec<Value> = report
+        .files
+        .iter()
+        .map(|f| json!({"location": {"uri": f.path.display().to_string()}}))
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "spro",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://www.centre-valdeloire.fr",
+                "rules": rules,
+            }},
+            "artifacts": artifacts,
+            "results": results,
+        }]
+    })
+}
