@@ -203,7 +203,7 @@ fn anomalies(
             (Some(cell), None) => xlsx::text(ws, row, 4, &cell, &styles.text)?,
             (None, _) => {}
         }
-        xlsx::text(ws, row, 5, &f.message, &styles.wrap)?;
+        xlsx::text(ws, row, 5, &f.message.fr, &styles.wrap)?;
         xlsx::text(ws, row, 6, rule.map_or("", |r| r.fix), &styles.wrap)?;
         for (c, v) in [
             f.severity.label_fr(),
@@ -234,7 +234,7 @@ fn note_text(findings: &[&&Finding]) -> String {
                 f.code,
                 rule.map_or("", |r| r.name),
                 f.severity.label_fr(),
-                f.message,
+                f.message.fr,
                 rule.map_or("", |r| r.fix)
             )
         })

@@ -7,6 +7,8 @@ use chrono::NaiveDate;
 
 use crate::config::Deadline;
 use crate::finding::Finding;
+use crate::i18n::Msg;
+use crate::msg;
 use crate::norm::{norm, suggest};
 use crate::schema::{Schemas, SheetKind, SheetSchema};
 use crate::sheet::{Bilan, Row, Sheet};
@@ -73,13 +75,7 @@ impl<'a> View<'a> {
         row.cell(self.schema.index(key)).is_some_and(|c| !c.valid)
     }
 
-    fn finding(
-        &self,
-        code: &'static str,
-        row: &Row,
-        key: &str,
-        message: String,
-    ) -> Option<Finding> {
+    fn finding(&self, code: &'static str, row: &Row, key: &str, message: Msg) -> Option<Finding> {
         let i = self.schema.index(key);
         let (r, c) = self.sheet.cell_position(row, i)?;
         Some(
@@ -90,7 +86,7 @@ impl<'a> View<'a> {
         )
     }
 
-    fn sheet_finding(&self, code: &'static str, message: String) -> Finding {
+    fn sheet_finding(&self, code: &'static str, message: Msg) -> Finding {
         Finding::new(code, message).sheet(self.schema.kind)
     }
 }
@@ -125,10 +121,10 @@ impl Members {
         self.names.iter().any(|(k, _)| *k == n)
     }
 
-    fn hint(&self, name: &str) -> String {
+    fn hint(&self, name: &str) -> Msg {
         match suggest(name, self.names.iter().map(|(_, n)| n.as_str())) {
-            Some(s) => format!(" ; vouliez-vous dire « {s} » ?"),
-            None => ".".to_string(),
+            Some(s) => msg!(" ; vouliez-vous dire « {s} » ?", "; did you mean “{s}”?"),
+            None => msg!(".", "."),
         }
     }
 }
@@ -159,7 +155,7 @@ pub fn check(bilan: &Bilan, schemas: &Schemas, deadline: Deadline, findings: &mu
         if v.rows().is_empty() {
             findings.push(v.sheet_finding(
                 "C001",
-                "aucun coordinateur n'est désigné : la convention (art. 3) demande que l'animation du réseau soit confiée à un ou des professionnels nommés ; ajoutez une ligne par coordinateur".into(),
+                Msg::new("aucun coordinateur n'est désigné : la convention (art. 3) demande que l'animation du réseau soit confiée à un ou des professionnels nommés ; ajoutez une ligne par coordinateur", "no coordinator is designated: the convention (art. 3) asks for the network to be led by one or more named professionals; add one row per coordinator"),
             ));
         }
         if let Some(m) = &members {
@@ -170,10 +166,12 @@ pub fn check(bilan: &Bilan, schemas: &Schemas, deadline: Deadline, findings: &mu
                             "C002",
                             row,
                             "structure",
-                            format!(
+                            Msg::new(format!(
                                 "la structure du coordinateur, « {s} », n'est pas une structure membre du réseau (feuille Structures){} Écrivez-la comme dans la feuille Structures, ou ajoutez-la aux membres.",
-                                m.hint(s)
-                            ),
+                                m.hint(s).fr
+                            ), format!("the coordinator's structure, “{s}”, is not a member structure of the network (Structures sheet){} Write it as in the Structures sheet, or add it to the members.",
+                                m.hint(s).en
+                            )),
                         ));
                     }
                 }
@@ -194,7 +192,7 @@ pub fn check(bilan: &Bilan, schemas: &Schemas, deadline: Deadline, findings: &mu
                         "C008",
                         row,
                         "femmes",
-                        format!("{f} femmes pour {a} premiers accueils : « dont femmes » ne peut pas dépasser « Premiers accueils » ; corrigez l'un des deux"),
+                        Msg::new(format!("{f} femmes pour {a} premiers accueils : « dont femmes » ne peut pas dépasser « Premiers accueils » ; corrigez l'un des deux"), format!("{f} women for {a} first receptions: “dont femmes” (of whom women) cannot exceed “Premiers accueils”; correct one of them")),
                     ));
                 }
             }
@@ -204,7 +202,7 @@ pub fn check(bilan: &Bilan, schemas: &Schemas, deadline: Deadline, findings: &mu
                         "C009",
                         row,
                         "orientations",
-                        format!("{o} orientations vers un partenaire pour {a} premiers accueils : vérifiez que les deux colonnes ne sont pas inversées"),
+                        Msg::new(format!("{o} orientations vers un partenaire pour {a} premiers accueils : vérifiez que les deux colonnes ne sont pas inversées"), format!("{o} referrals to a partner for {a} first receptions: check that the two columns are not swapped")),
                     ));
                 }
             }
@@ -214,7 +212,7 @@ pub fn check(bilan: &Bilan, schemas: &Schemas, deadline: Deadline, findings: &mu
         if v.rows().is_empty() {
             findings.push(v.sheet_finding(
                 "C016",
-                "aucune participation au programme régional d'appui aux acteurs n'est déclarée : indiquez les actions d'appui suivies par les professionnels du réseau (charte §6)".into(),
+                Msg::new("aucune participation au programme régional d'appui aux acteurs n'est déclarée : indiquez les actions d'appui suivies par les professionnels du réseau (charte §6)", "no participation in the regional support programme for practitioners is declared: list the support actions followed by the network's professionals (charter §6)"),
             ));
         }
         for row in v.rows() {
@@ -229,7 +227,7 @@ pub fn check(bilan: &Bilan, schemas: &Schemas, deadline: Deadline, findings: &mu
         if !any_cep {
             findings.push(v.sheet_finding(
                 "C013",
-                "aucune structure membre n'est opérateur du Conseil en évolution professionnelle (France Travail, Cap emploi, APEC, Mission Locale, Avenir Actifs) : vérifiez les types et la colonne « Opérateur CEP »".into(),
+                Msg::new("aucune structure membre n'est opérateur du Conseil en évolution professionnelle (France Travail, Cap emploi, APEC, Mission Locale, Avenir Actifs) : vérifiez les types et la colonne « Opérateur CEP »", "no member structure is an operator of the Conseil en évolution professionnelle (France Travail, Cap emploi, APEC, Mission Locale, Avenir Actifs): check the types and the “Opérateur CEP” column"),
             ));
         }
     }
@@ -250,16 +248,22 @@ fn identification(
     if let Some(signed) = v.date(form, "date_signature_convention") {
         let end_of_year = year.and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31));
         let message = match (end_of_year, transmission) {
-            (Some(end), _) if signed > end => Some(format!(
+            (Some(end), _) if signed > end => Some(Msg::new(format!(
                 "la convention est datée du {}, après la fin de l'année du bilan ({}) : le bilan ne peut porter que sur une période couverte par une convention signée ; vérifiez la date",
                 fr(signed),
                 fr(end)
-            )),
-            (_, Some(t)) if signed > t => Some(format!(
+            ), format!("the convention is dated {}, after the end of the bilan year ({}): a bilan can only cover a period under a signed convention; check the date",
+                fr(signed),
+                fr(end)
+            ))),
+            (_, Some(t)) if signed > t => Some(Msg::new(format!(
                 "la convention est datée du {}, après la transmission du bilan ({}) : vérifiez les deux dates",
                 fr(signed),
                 fr(t)
-            )),
+            ), format!("the convention is dated {}, after the bilan was sent ({}): check both dates",
+                fr(signed),
+                fr(t)
+            ))),
             _ => None,
         };
         if let Some(m) = message {
@@ -272,7 +276,7 @@ fn identification(
                 "C017",
                 form,
                 "date_transmission",
-                format!("le bilan est transmis le {}, après la date limite du {} : transmettez-le dans les délais, ou corrigez la date si elle est fausse", fr(t), fr(limit)),
+                Msg::new(format!("le bilan est transmis le {}, après la date limite du {} : transmettez-le dans les délais, ou corrigez la date si elle est fausse", fr(t), fr(limit)), format!("the bilan was sent on {}, after the deadline of {}: send it in time, or correct the date if it is wrong", fr(t), fr(limit))),
             ));
         }
     }
@@ -286,7 +290,7 @@ fn structure_rows(v: &View<'_>, findings: &mut Vec<Finding>) {
                 "C004",
                 row,
                 "date_signature",
-                format!("la structure « {name} » est signataire de la convention mais sa date de signature est vide : renseignez-la, ou indiquez « Non » dans « Signataire de la convention »"),
+                Msg::new(format!("la structure « {name} » est signataire de la convention mais sa date de signature est vide : renseignez-la, ou indiquez « Non » dans « Signataire de la convention »"), format!("the structure “{name}” signed the convention but its signature date is empty: fill it in, or put “Non” in “Signataire de la convention”")),
             ));
         }
         if let (Some(t), Some(cep)) = (v.text(row, "type"), v.bool(row, "operateur_cep")) {
@@ -296,14 +300,14 @@ fn structure_rows(v: &View<'_>, findings: &mut Vec<Finding>) {
                     "C014",
                     row,
                     "operateur_cep",
-                    format!("« {name} » est de type « {t} », opérateur du CEP, mais « Opérateur CEP » vaut Non : indiquez « Oui » ou corrigez le type"),
+                    Msg::new(format!("« {name} » est de type « {t} », opérateur du CEP, mais « Opérateur CEP » vaut Non : indiquez « Oui » ou corrigez le type"), format!("“{name}” is of type “{t}”, a CEP operator, but “Opérateur CEP” is Non: put “Oui” or correct the type")),
                 ));
             } else if !is_cep_type && cep {
                 findings.extend(v.finding(
                     "C014",
                     row,
                     "operateur_cep",
-                    format!("« {name} » est de type « {t} », qui n'est pas opérateur du CEP, mais « Opérateur CEP » vaut Oui : indiquez « Non » ou corrigez le type"),
+                    Msg::new(format!("« {name} » est de type « {t} », qui n'est pas opérateur du CEP, mais « Opérateur CEP » vaut Oui : indiquez « Non » ou corrigez le type"), format!("“{name}” is of type “{t}”, which is not a CEP operator, but “Opérateur CEP” is Oui: put “Non” or correct the type")),
                 ));
             }
         }
@@ -314,7 +318,7 @@ fn structure_rows(v: &View<'_>, findings: &mut Vec<Finding>) {
                 "C015",
                 row,
                 "accueil_physique",
-                format!("« {name} » n'offre ni premier accueil physique ni premier accueil dématérialisé : chaque membre s'engage à offrir l'un ou l'autre (charte §1) ; indiquez « Oui » pour au moins l'un des deux"),
+                Msg::new(format!("« {name} » n'offre ni premier accueil physique ni premier accueil dématérialisé : chaque membre s'engage à offrir l'un ou l'autre (charte §1) ; indiquez « Oui » pour au moins l'un des deux"), format!("“{name}” offers neither an in-person nor a remote first reception: every member commits to offer one of them (charter §1); put “Oui” for at least one of the two")),
             ));
         }
     }
@@ -336,10 +340,12 @@ fn non_member(
             "C006",
             row,
             key,
-            format!(
+            Msg::new(format!(
                 "« {name} » n'est pas une structure membre du réseau (feuille Structures){} Écrivez le nom comme dans la feuille Structures, ou ajoutez la structure aux membres.",
-                m.hint(name)
-            ),
+                m.hint(name).fr
+            ), format!("“{name}” is not a member structure of the network (Structures sheet){} Write the name as in the Structures sheet, or add the structure to the members.",
+                m.hint(name).en
+            )),
         ));
     }
 }
@@ -356,16 +362,20 @@ fn action_rows(
             .map_or_else(String::new, |i| format!(" {i}"));
         // C005: a tool was made without both logos.
         if v.bool(row, "outil_cree") == Some(true) {
-            for (key, logo) in [
-                ("logo_region", "du Conseil régional Centre-Val de Loire"),
-                ("logo_spro", "du SPRO"),
+            for (key, logo, logo_en) in [
+                (
+                    "logo_region",
+                    "du Conseil régional Centre-Val de Loire",
+                    "of the Conseil régional Centre-Val de Loire",
+                ),
+                ("logo_spro", "du SPRO", "of the SPRO"),
             ] {
                 if v.has(key) && !v.invalid(row, key) && v.bool(row, key) != Some(true) {
                     findings.extend(v.finding(
                         "C005",
                         row,
                         key,
-                        format!("l'action{id} a créé un outil ou un support sans le logo {logo} : apposez le logo et indiquez « Oui » (charte §7), ou « Non » dans « Outil ou support créé » si aucun outil n'a été créé"),
+                        Msg::new(format!("l'action{id} a créé un outil ou un support sans le logo {logo} : apposez le logo et indiquez « Oui » (charte §7), ou « Non » dans « Outil ou support créé » si aucun outil n'a été créé"), format!("action{id} created a tool or material without the logo {logo_en}: put the logo on it and answer “Oui” (charter §7), or “Non” in “Outil ou support créé” if no tool was created")),
                     ));
                 }
             }
@@ -386,19 +396,28 @@ fn action_rows(
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
                     .collect();
-                let advice = if parts.len() > 1 && parts.iter().all(|s| m.contains(s)) {
-                    " Plusieurs structures sont séparées par des virgules : séparez-les par « ; »."
+                let (advice, advice_en) = if parts.len() > 1 && parts.iter().all(|s| m.contains(s))
+                {
+                    (
+                        " Plusieurs structures sont séparées par des virgules : séparez-les par « ; ».",
+                        " Several structures are separated by commas: separate them with “;”.",
+                    )
                 } else {
-                    " Écrivez le nom comme dans la feuille Structures, ou ajoutez la structure aux membres."
+                    (
+                        " Écrivez le nom comme dans la feuille Structures, ou ajoutez la structure aux membres.",
+                        " Write the name as in the Structures sheet, or add the structure to the members.",
+                    )
                 };
                 findings.extend(v.finding(
                     "C006",
                     row,
                     "partenaires",
-                    format!(
+                    Msg::new(format!(
                         "le partenaire « {p} » n'est pas une structure membre du réseau{}{advice}",
-                        m.hint(p)
-                    ),
+                        m.hint(p).fr
+                    ), format!("the partner “{p}” is not a member structure of the network{}{advice_en}",
+                        m.hint(p).en
+                    )),
                 ));
             }
         }
@@ -411,7 +430,7 @@ fn action_rows(
                         "C007",
                         row,
                         "date_fin",
-                        format!("l'action{id} se termine le {}, avant son début le {} : corrigez l'une des deux dates", fr(end), fr(start)),
+                        Msg::new(format!("l'action{id} se termine le {}, avant son début le {} : corrigez l'une des deux dates", fr(end), fr(start)), format!("action{id} ends on {}, before it starts on {}: correct one of the two dates", fr(end), fr(start))),
                     )),
                     _ => {
                         let end = end.unwrap_or(start);
@@ -421,7 +440,7 @@ fn action_rows(
                                     "C007",
                                     row,
                                     "date_debut",
-                                    format!("l'action{id} ({} – {}) se déroule en dehors de l'année du bilan {y} : corrigez les dates, ou retirez l'action si elle relève d'une autre année", fr(start), fr(end)),
+                                    Msg::new(format!("l'action{id} ({} – {}) se déroule en dehors de l'année du bilan {y} : corrigez les dates, ou retirez l'action si elle relève d'une autre année", fr(start), fr(end)), format!("action{id} ({} – {}) takes place outside the bilan year {y}: correct the dates, or remove the action if it belongs to another year", fr(start), fr(end))),
                                 ));
                             }
                         }
@@ -445,7 +464,7 @@ fn action_rows(
                         "C008",
                         row,
                         key,
-                        format!("l'action{id} compte {f} femmes et {h} hommes, soit {}, plus que ses {total} participants : corrigez la répartition ou le total", f + h),
+                        Msg::new(format!("l'action{id} compte {f} femmes et {h} hommes, soit {}, plus que ses {total} participants : corrigez la répartition ou le total", f + h), format!("action{id} counts {f} women and {h} men, {} in all, more than its {total} participants: correct the split or the total", f + h)),
                     ));
                 }
             }
@@ -462,7 +481,7 @@ fn action_rows(
                     "C010",
                     row,
                     "partenaires",
-                    format!("l'action{id} n'a aucune structure partenaire en dehors de sa structure porteuse : la charte attend des actions co-construites ; indiquez les partenaires, séparés par « ; »"),
+                    Msg::new(format!("l'action{id} n'a aucune structure partenaire en dehors de sa structure porteuse : la charte attend des actions co-construites ; indiquez les partenaires, séparés par « ; »"), format!("action{id} has no partner structure besides its lead structure: the charter expects co-built actions; list the partners, separated by “;”")),
                 ));
             }
         }
@@ -475,16 +494,36 @@ fn programme(v: &View<'_>, findings: &mut Vec<Finding>) {
         return;
     }
     let covered = |axis: &str| v.rows().iter().any(|r| v.text(r, "axe") == Some(axis));
-    for (code, axis, why) in [
-        ("C011", "Informer sur les métiers et les formations", "le programme local doit informer sur les métiers et les formations (charte §5)"),
-        ("C011", "Accompagner les parcours professionnels", "le programme local doit accompagner les parcours professionnels (charte §5)"),
-        ("C012", "Promotion du CEP", "la charte fait de la promotion du Conseil en évolution professionnelle un engagement du réseau (§2)"),
-        ("C018", "Mixité et stéréotypes de genre", "le service public de l'orientation concourt à la mixité professionnelle (charte §1, art. L6111-3)"),
+    for (code, axis, why, why_en) in [
+        (
+            "C011",
+            "Informer sur les métiers et les formations",
+            "le programme local doit informer sur les métiers et les formations (charte §5)",
+            "the local programme must inform about jobs and training (charter §5)",
+        ),
+        (
+            "C011",
+            "Accompagner les parcours professionnels",
+            "le programme local doit accompagner les parcours professionnels (charte §5)",
+            "the local programme must support career paths (charter §5)",
+        ),
+        (
+            "C012",
+            "Promotion du CEP",
+            "la charte fait de la promotion du Conseil en évolution professionnelle un engagement du réseau (§2)",
+            "the charter makes promoting the Conseil en évolution professionnelle a commitment of the network (§2)",
+        ),
+        (
+            "C018",
+            "Mixité et stéréotypes de genre",
+            "le service public de l'orientation concourt à la mixité professionnelle (charte §1, art. L6111-3)",
+            "the public guidance service contributes to gender balance in jobs (charter §1, art. L6111-3)",
+        ),
     ] {
         if !covered(axis) {
             findings.push(v.sheet_finding(
                 code,
-                format!("aucune action sur l'axe « {axis} » : {why} ; vérifiez l'axe de vos actions"),
+                Msg::new(format!("aucune action sur l'axe « {axis} » : {why} ; vérifiez l'axe de vos actions"), format!("no action on the axis “{axis}”: {why_en}; check the axis of your actions")),
             ));
         }
     }

@@ -12,7 +12,9 @@ use rayon::prelude::*;
 
 use crate::config::{Config, Override};
 use crate::finding::{Finding, Severity};
+use crate::i18n::Msg;
 use crate::inputs::Input;
+use crate::msg;
 use crate::referential::Referential;
 use crate::schema::{Schemas, SheetKind};
 use crate::sheet::Bilan;
@@ -159,7 +161,10 @@ impl Checker {
                         path,
                         Finding::new(
                             "F001",
-                            "le fichier n'a pas pu être vérifié à cause d'une erreur interne de l'outil : signalez-le à la Région en joignant le fichier",
+                            Msg::new(
+                                "le fichier n'a pas pu être vérifié à cause d'une erreur interne de l'outil : signalez-le à la Région en joignant le fichier",
+                                "the file could not be checked because of an internal error of the tool: report it to the Région with the file attached",
+                            ),
                         ),
                     )
                 })
@@ -169,16 +174,22 @@ impl Checker {
                     .extension()
                     .map(|e| e.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                let what = if ext.is_empty() {
-                    "sans extension".to_string()
+                let (what, what_en) = if ext.is_empty() {
+                    (
+                        "sans extension".to_string(),
+                        "without extension".to_string(),
+                    )
                 } else {
-                    format!("« .{ext} »")
+                    (format!("« .{ext} »"), format!("“.{ext}”"))
                 };
                 unreadable(
                     path,
                     Finding::new(
                         "F002",
-                        format!("le format {what} n'est pas pris en charge : transmettez le tableau de bord au format .xlsx, .xlsm, .xlsb, .xls ou .ods"),
+                        msg!(
+                            "le format {what} n'est pas pris en charge : transmettez le tableau de bord au format .xlsx, .xlsm, .xlsb, .xls ou .ods",
+                            "the format {what_en} is not supported: send the tableau de bord as .xlsx, .xlsm, .xlsb, .xls or .ods"
+                        ),
                     ),
                 )
             }
@@ -295,10 +306,13 @@ fn duplicate_networks(files: &mut [FileReport]) {
                 .collect();
             let mut finding = Finding::new(
                 "B001",
-                format!(
-                    "le bilan {year} du réseau {code} figure aussi dans {} : gardez la version définitive et retirez l'autre du lot",
-                    others.join(", ")
-                ),
+                {
+                    let others = others.join(", ");
+                    msg!(
+                        "le bilan {year} du réseau {code} figure aussi dans {others} : gardez la version définitive et retirez l'autre du lot",
+                        "the {year} bilan of network {code} is also in {others}: keep the final version and remove the other from the batch"
+                    )
+                },
             )
             .sheet(SheetKind::Identification)
             .value(files[i].reseau.clone());
@@ -325,7 +339,13 @@ fn missing_networks(files: &[FileReport], referential: &Referential, year: i32) 
         .map(|n| {
             let mut f = Finding::new(
                 "B002",
-                format!("le réseau {} ({}) n'a transmis aucun tableau de bord pour {year} : relancez-le", n.code, n.nom),
+                {
+                    let (code, nom) = (&n.code, &n.nom);
+                    msg!(
+                        "le réseau {code} ({nom}) n'a transmis aucun tableau de bord pour {year} : relancez-le",
+                        "the network {code} ({nom}) sent no tableau de bord for {year}: remind it"
+                    )
+                },
             );
             f.reseau = Some(n.code.clone());
             f

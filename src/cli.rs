@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::check::Checker;
 use crate::config::Config;
 use crate::finding::Severity;
+use crate::i18n::{English, Lang, Msg};
 use crate::referential::Referential;
 use crate::schema::Schemas;
 
@@ -30,6 +31,9 @@ pub enum Exit {
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Langue des messages : fr (défaut) ou en.
+    #[arg(long, global = true, env = "SPRO_LANG", value_enum, default_value_t = Lang::Fr)]
+    pub lang: Lang,
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,16 +175,31 @@ pub struct TemplateArgs {
 /// An error of the tool itself (exit 2), in French.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct CliError(pub String);
+pub struct CliError(pub Msg);
 
-fn err(e: impl std::fmt::Display) -> CliError {
-    CliError(e.to_string())
+/// An error of the library, in French (its `Display`) and in English.
+fn err<E: std::fmt::Display + English>(e: E) -> CliError {
+    CliError(Msg::new(e.to_string(), e.english()))
+}
+
+/// A technical error from a dependency (same text in both languages).
+fn tech(e: impl std::fmt::Display) -> CliError {
+    let text = e.to_string();
+    CliError(Msg::new(text.clone(), text))
+}
+
+fn year_needed() -> CliError {
+    CliError(Msg::new(
+        "l'année du bilan est nécessaire : indiquez --annee AAAA (ou « annee » dans spro.toml)",
+        "the bilan year is needed: give --annee YYYY (or « annee » in spro.toml)",
+    ))
 }
 
 /// Runs the command line and returns the exit status.
 pub fn run(cli: Cli) -> Result<Exit, CliError> {
+    let lang = cli.lang;
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(args, lang),
         Command::Consolidate(args) => consolidate(args),
         Command::Template(args) => template(args),
         Command::Completions { shell } => {
@@ -212,8 +231,9 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
                 print_stdout(&crate::rules::explain(rule))?;
                 Ok(Exit::Success)
             }
-            None => Err(CliError(format!(
-                "« {code} » n'est pas un code de règle connu : « spro rules » les liste tous"
+            None => Err(CliError(crate::msg!(
+                "« {code} » n'est pas un code de règle connu : « spro rules » les liste tous",
+                "“{code}” is not a known rule code: « spro rules » lists them all"
             ))),
         },
     }
@@ -247,8 +267,9 @@ fn print_stdout(text: &str) -> Result<(), CliError> {
         Ok(()) => Ok(()),
         // A closed pipe (`spro rules | head`) is not a failure of the tool.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(CliError(format!(
-            "impossible d'écrire sur la sortie standard : {e}"
+        Err(e) => Err(CliError(crate::msg!(
+            "impossible d'écrire sur la sortie standard : {e}",
+            "cannot write to the standard output: {e}"
         ))),
     }
 }
@@ -309,14 +330,17 @@ fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(j) = jobs {
         if j == 0 {
-            return Err(CliError("-j attend un nombre de fils supérieur à 0".into()));
+            return Err(CliError(Msg::new(
+                "-j attend un nombre de fils supérieur à 0",
+                "-j expects a number of threads greater than 0",
+            )));
         }
         b = b.num_threads(j);
     }
-    b.build().map_err(err)
+    b.build().map_err(tech)
 }
 
-fn check(args: CheckArgs) -> Result<Exit, CliError> {
+fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
     let config = load_config(
         args.config.as_deref(),
         args.annee,
@@ -349,19 +373,19 @@ fn check(args: CheckArgs) -> Result<Exit, CliError> {
             let color = args.output.is_none()
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none();
-            crate::report::human::render(&report, color)
+            crate::report::human::render(&report, color, lang)
         }
         OutputFormat::Json => {
-            let mut s =
-                serde_json::to_string_pretty(&crate::report::json::render(&report)).map_err(err)?;
+            let mut s = serde_json::to_string_pretty(&crate::report::json::render(&report, lang))
+                .map_err(tech)?;
             s.push('\n');
             s
         }
-        OutputFormat::Github => crate::report::github::render(&report),
-        OutputFormat::Junit => crate::report::junit::render(&report),
+        OutputFormat::Github => crate::report::github::render(&report, lang),
+        OutputFormat::Junit => crate::report::junit::render(&report, lang),
         OutputFormat::Sarif => {
-            let mut s = serde_json::to_string_pretty(&crate::report::sarif::render(&report))
-                .map_err(err)?;
+            let mut s = serde_json::to_string_pretty(&crate::report::sarif::render(&report, lang))
+                .map_err(tech)?;
             s.push('\n');
             s
         }
@@ -385,12 +409,7 @@ fn consolidate(args: ConsolidateArgs) -> Result<Exit, CliError> {
         args.annee,
         args.referentiel.as_deref(),
     )?;
-    let year = config.annee.ok_or_else(|| {
-        CliError(
-            "l'année du bilan est nécessaire : indiquez --annee AAAA (ou « annee » dans spro.toml)"
-                .into(),
-        )
-    })?;
+    let year = config.annee.ok_or_else(year_needed)?;
     let mut checker = checker(config, args.schemas.as_deref())?;
     checker.keep_data = true;
     let (inputs, _) = crate::inputs::collect(&args.paths).map_err(err)?;
@@ -448,12 +467,7 @@ fn consolidate(args: ConsolidateArgs) -> Result<Exit, CliError> {
 
 fn template(args: TemplateArgs) -> Result<Exit, CliError> {
     let config = load_config(args.config.as_deref(), args.annee, None)?;
-    let year = config.annee.ok_or_else(|| {
-        CliError(
-            "l'année du bilan est nécessaire : indiquez --annee AAAA (ou « annee » dans spro.toml)"
-                .into(),
-        )
-    })?;
+    let year = config.annee.ok_or_else(year_needed)?;
     let schemas = match &args.schemas {
         Some(dir) => Schemas::from_dir(dir).map_err(err)?,
         None => Schemas::embedded(),

@@ -9,6 +9,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::finding::Severity;
+use crate::i18n::Msg;
+use crate::msg;
 
 /// Safety limits (spec §4.1, F003).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -118,7 +120,7 @@ pub enum ConfigError {
         source: std::io::Error,
     },
     #[error("configuration {path} invalide : {message}")]
-    Invalid { path: String, message: String },
+    Invalid { path: String, message: Msg },
 }
 
 impl Config {
@@ -133,7 +135,7 @@ impl Config {
 
     /// Parses the text of a configuration file found at `path`.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let invalid = |message: String| ConfigError::Invalid {
+        let invalid = |message: Msg| ConfigError::Invalid {
             path: path.display().to_string(),
             message,
         };
@@ -145,8 +147,9 @@ impl Config {
         };
         if let Some(year) = file.annee {
             if !(2015..=2100).contains(&year) {
-                return Err(invalid(format!(
-                    "clé « annee » : {year} n'est pas une année entre 2015 et 2100"
+                return Err(invalid(Msg::new(
+                    format!("clé « annee » : {year} n'est pas une année entre 2015 et 2100"),
+                    format!("key “annee”: {year} is not a year between 2015 and 2100"),
                 )));
             }
             config.annee = Some(year);
@@ -157,15 +160,17 @@ impl Config {
         }
         if let Some(d) = file.date_limite_transmission {
             config.deadline = Deadline::parse(&d).ok_or_else(|| {
-                invalid(format!(
+                invalid(Msg::new(format!(
                     "clé « date_limite_transmission » : « {d} » n'est ni une date AAAA-MM-JJ ni un jour MM-JJ"
-                ))
+                ), format!("key “date_limite_transmission”: “{d}” is neither a YYYY-MM-DD date nor a MM-DD day"
+                )))
             })?;
         }
         for (code, value) in file.regles {
             let rule = crate::rules::rule(&code).ok_or_else(|| {
-                invalid(format!(
-                    "clé « regles.{code} » : {code} n'est pas un code de règle connu"
+                invalid(Msg::new(
+                    format!("clé « regles.{code} » : {code} n'est pas un code de règle connu"),
+                    format!("key “regles.{code}”: {code} is not a known rule code"),
                 ))
             })?;
             let o = match value.to_lowercase().as_str() {
@@ -174,9 +179,10 @@ impl Config {
                 "warning" => Override::Severity(Severity::Warning),
                 "error" => Override::Severity(Severity::Error),
                 _ => {
-                    return Err(invalid(format!(
+                    return Err(invalid(Msg::new(format!(
                         "clé « regles.{code} » : « {value} » n'est pas une sévérité (off, info, warning ou error)"
-                    )))
+                    ), format!("key “regles.{code}”: “{value}” is not a severity (off, info, warning or error)"
+                    ))))
                 }
             };
             config.overrides.insert(rule.code.to_string(), o);
@@ -189,8 +195,9 @@ impl Config {
             ("colonnes_par_feuille", u64::from(l.colonnes_par_feuille)),
         ] {
             if v == 0 {
-                return Err(invalid(format!(
-                    "clé « limites.{key} » : la limite doit être supérieure à 0"
+                return Err(invalid(Msg::new(
+                    format!("clé « limites.{key} » : la limite doit être supérieure à 0"),
+                    format!("key “limites.{key}”: the limit must be greater than 0"),
                 )));
             }
         }
@@ -198,13 +205,26 @@ impl Config {
     }
 }
 
-fn toml_message(e: &toml::de::Error) -> String {
+fn toml_message(e: &toml::de::Error) -> Msg {
     let m = e.message();
     if let Some(rest) = m.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or(rest);
-        return format!("clé inconnue « {key} »");
+        return msg!("clé inconnue « {key} »", "unknown key “{key}”");
     }
-    m.to_string()
+    Msg::new(m, m)
+}
+
+impl crate::i18n::English for ConfigError {
+    fn english(&self) -> String {
+        match self {
+            ConfigError::Io { path, source } => {
+                format!("cannot read the configuration {path}: {source}")
+            }
+            ConfigError::Invalid { path, message } => {
+                format!("invalid configuration {path}: {}", message.en)
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -372,7 +372,7 @@ fn anomalies(ws: &mut Worksheet, report: &Report, styles: &Styles) -> Result<(),
             f.severity.label_fr().to_string(),
             f.sheet_name().unwrap_or_default().to_string(),
             f.cell_a1().unwrap_or_default(),
-            f.message.clone(),
+            f.message.fr.clone(),
             f.value.clone().unwrap_or_default(),
         ];
         for (c, v) in values.iter().enumerate() {

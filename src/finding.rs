@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::i18n::{Lang, Msg};
 use crate::schema::SheetKind;
 
 /// How serious a finding is. Ordered from the least to the most serious.
@@ -27,10 +28,18 @@ impl Severity {
 
     /// The French word a coordinator reads.
     pub fn label_fr(self) -> &'static str {
-        match self {
-            Severity::Info => "information",
-            Severity::Warning => "avertissement",
-            Severity::Error => "erreur",
+        self.label(Lang::Fr)
+    }
+
+    /// The word a reader of `lang` reads.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Severity::Info, Lang::Fr) => "information",
+            (Severity::Warning, Lang::Fr) => "avertissement",
+            (Severity::Error, Lang::Fr) => "erreur",
+            (Severity::Info, Lang::En) => "information",
+            (Severity::Warning, Lang::En) => "warning",
+            (Severity::Error, Lang::En) => "error",
         }
     }
 }
@@ -73,7 +82,8 @@ pub struct Finding {
     /// Severity set by the rule for this case (some rules have two); the sink may override it.
     pub severity: Severity,
     pub location: Location,
-    pub message: String,
+    /// What is wrong and what to do, in French and in English.
+    pub message: Msg,
     /// The cell as the user sees it, as text; `None` when empty.
     pub value: Option<String>,
     /// Network code, only for batch findings (B002).
@@ -81,7 +91,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: &'static str, message: Msg) -> Self {
         Finding {
             code,
             severity: crate::rules::rule(code).map_or(Severity::Error, |r| r.severity),
@@ -89,7 +99,7 @@ impl Finding {
                 sheet: None,
                 cell: None,
             },
-            message: message.into(),
+            message,
             value: None,
             reseau: None,
         }

@@ -15,7 +15,10 @@ pub enum Input {
     /// A file given explicitly with an extension we do not accept (F002).
     Unsupported { path: PathBuf },
     /// A file or folder that cannot be read (F001).
-    Unreadable { path: PathBuf, reason: String },
+    Unreadable {
+        path: PathBuf,
+        reason: crate::i18n::Msg,
+    },
 }
 
 impl Input {
@@ -35,6 +38,14 @@ pub enum InputError {
     NotFound(String),
 }
 
+impl crate::i18n::English for InputError {
+    fn english(&self) -> String {
+        match self {
+            InputError::NotFound(p) => format!("“{p}” does not exist: check the path"),
+        }
+    }
+}
+
 /// Whether a file found in a folder is skipped: lock files, AppleDouble files, hidden files.
 pub fn is_skipped(name: &str) -> bool {
     name.starts_with('.') || name.starts_with("~$")
@@ -52,7 +63,10 @@ pub fn collect(paths: &[PathBuf]) -> Result<(Vec<Input>, bool), InputError> {
                 if std::fs::symlink_metadata(path).is_ok() {
                     out.push(Input::Unreadable {
                         path: path.clone(),
-                        reason: "le lien symbolique ne mène à aucun fichier".into(),
+                        reason: crate::i18n::Msg::new(
+                            "le lien symbolique ne mène à aucun fichier",
+                            "the symbolic link leads to no file",
+                        ),
                     });
                     continue;
                 }
@@ -60,7 +74,10 @@ pub fn collect(paths: &[PathBuf]) -> Result<(Vec<Input>, bool), InputError> {
             }
             Err(e) => out.push(Input::Unreadable {
                 path: path.clone(),
-                reason: format!("le chemin ne peut pas être lu ({e})"),
+                reason: crate::msg!(
+                    "le chemin ne peut pas être lu ({e})",
+                    "the path cannot be read ({e})"
+                ),
             }),
             Ok(m) if m.is_dir() => {
                 any_folder = true;
@@ -95,7 +112,10 @@ fn walk(dir: &Path, out: &mut Vec<Input>, visited: &mut BTreeSet<PathBuf>) {
         Err(e) => {
             out.push(Input::Unreadable {
                 path: dir.to_path_buf(),
-                reason: format!("le dossier ne peut pas être lu ({e})"),
+                reason: crate::msg!(
+                    "le dossier ne peut pas être lu ({e})",
+                    "the folder cannot be read ({e})"
+                ),
             });
             return;
         }
@@ -124,8 +144,10 @@ fn walk(dir: &Path, out: &mut Vec<Input>, visited: &mut BTreeSet<PathBuf>) {
                 if Format::from_path(&child).is_some() {
                     out.push(Input::Unreadable {
                         path: child,
-                        reason: "le fichier ne peut pas être lu (lien cassé ou accès refusé)"
-                            .into(),
+                        reason: crate::i18n::Msg::new(
+                            "le fichier ne peut pas être lu (lien cassé ou accès refusé)",
+                            "the file cannot be read (broken link or permission denied)",
+                        ),
                     });
                 }
             }

@@ -14,6 +14,8 @@ pub mod cli;
 pub mod config;
 pub mod consolidate;
 pub mod finding;
+#[macro_use]
+pub mod i18n;
 pub mod fixture;
 pub mod inputs;
 pub mod norm;

@@ -9,10 +9,14 @@ fn main() -> std::process::ExitCode {
         std::panic::set_hook(Box::new(|_| {}));
     }
     let cli = spro_bilans::cli::Cli::parse();
+    let lang = cli.lang;
     match spro_bilans::cli::run(cli) {
         Ok(exit) => std::process::ExitCode::from(exit as u8),
         Err(e) => {
-            eprintln!("spro : erreur : {e}");
+            match lang {
+                spro_bilans::i18n::Lang::Fr => eprintln!("spro : erreur : {}", e.0.fr),
+                spro_bilans::i18n::Lang::En => eprintln!("spro: error: {}", e.0.en),
+            }
             std::process::ExitCode::from(spro_bilans::cli::Exit::Failure as u8)
         }
     }

@@ -9,8 +9,20 @@ use std::path::{Path, PathBuf};
 pub enum OutputError {
     #[error("refus d'écrire « {0} » : c'est l'un des fichiers vérifiés ; choisissez un autre nom de sortie")]
     WouldOverwriteInput(String),
-    #[error("impossible d'écrire « {path} » : {message}")]
-    Write { path: String, message: String },
+    #[error("impossible d'écrire « {path} » : {}", message.fr)]
+    Write {
+        path: String,
+        message: crate::i18n::Msg,
+    },
+}
+
+impl crate::i18n::English for OutputError {
+    fn english(&self) -> String {
+        match self {
+            OutputError::WouldOverwriteInput(p) => format!("refusing to write “{p}”: it is one of the files checked; choose another output name"),
+            OutputError::Write { path, message } => format!("cannot write “{path}”: {}", message.en),
+        }
+    }
 }
 
 /// Refuses `out` when it is one of `inputs`.
@@ -32,11 +44,14 @@ pub fn refuse_overwriting_input<'a>(
 fn error(path: &Path, e: impl std::fmt::Display) -> OutputError {
     let text = e.to_string();
     let message = if text.contains("No space left") {
-        "le disque est plein".to_string()
+        crate::i18n::Msg::new("le disque est plein", "the disk is full")
     } else if text.contains("Permission denied") || text.contains("ermission") {
-        "accès refusé (droits d'écriture du dossier)".to_string()
+        crate::i18n::Msg::new(
+            "accès refusé (droits d'écriture du dossier)",
+            "permission denied (write access to the folder)",
+        )
     } else {
-        text
+        crate::i18n::Msg::new(text.clone(), text)
     };
     OutputError::Write {
         path: path.display().to_string(),

@@ -10,14 +10,17 @@ use std::io::{Cursor, Read};
 
 use quick_xml::events::Event;
 
+use crate::i18n::Msg;
 use crate::workbook::ReadError;
 
 /// The largest dense rectangle (cells) we let calamine build for one sheet: about 100 MB.
 pub const MAX_DENSE_CELLS: u64 = 3_000_000;
 
-fn too_large(what: &str, rows: u64, cols: u64) -> ReadError {
-    ReadError::Limit(format!(
-        "{what} s'étend sur {rows} lignes × {cols} colonnes (une valeur isolée très loin du tableau ?) : supprimez les cellules éloignées puis enregistrez à nouveau"
+fn too_large(what: &Msg, rows: u64, cols: u64) -> ReadError {
+    let (what, what_en) = (&what.fr, &what.en);
+    ReadError::Limit(msg!(
+        "{what} s'étend sur {rows} lignes × {cols} colonnes (une valeur isolée très loin du tableau ?) : supprimez les cellules éloignées puis enregistrez à nouveau",
+        "{what_en} spans {rows} rows × {cols} columns (a lone value far away from the table?): delete the far-away cells then save again"
     ))
 }
 
@@ -85,9 +88,10 @@ pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
     // The container must be a well-formed compound file: calamine's own reader is more
     // lenient, and what it would find in a malformed one cannot be bounded beforehand.
     let damaged = |detail: String| {
-        ReadError::Unreadable(format!(
+        ReadError::Unreadable(Msg::new(format!(
             "le classeur .xls est endommagé ({detail}) ; ouvrez-le dans votre tableur et enregistrez-le au format .xlsx"
-        ))
+        ), format!("the .xls workbook is damaged ({detail}); open it in your spreadsheet application and save it as .xlsx"
+        )))
     };
     let mut comp =
         cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
@@ -99,7 +103,7 @@ pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
     let mut stream = Vec::new();
     comp.open_stream(name)
         .and_then(|mut s| s.read_to_end(&mut stream))
-        .map_err(|e| damaged(format!("flux {name} illisible : {e}")))?;
+        .map_err(|e| damaged(format!("{name} : {e}")))?;
     // Like calamine: the globals substream up to its EOF gives each sheet's stream position
     // (BoundSheet8), then each sheet is read from that position up to its own EOF.
     let mut positions = Vec::new();
@@ -111,7 +115,8 @@ pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
         }
     }
     for (sheet, pos) in positions.into_iter().enumerate() {
-        let what = format!("la feuille n° {}", sheet + 1);
+        let number = sheet + 1;
+        let what = msg!("la feuille n° {number}", "sheet no. {number}");
         let mut bbox = BBox::default();
         let mut seen_bof = false;
         let mut depth = 0usize;
@@ -140,7 +145,10 @@ pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
                         let cols = c1.saturating_sub(c0) + 1;
                         if rows.saturating_mul(cols) > MAX_DENSE_CELLS {
                             return Err(too_large(
-                                &format!("{what} (dimension déclarée)"),
+                                &Msg::new(
+                                    format!("{} (dimension déclarée)", what.fr),
+                                    format!("{} (declared dimension)", what.en),
+                                ),
                                 rows,
                                 cols,
                             ));
@@ -217,9 +225,10 @@ pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
     loop {
         buf.clear();
         let event = reader.read_event_into(&mut buf).map_err(|e| {
-            ReadError::Unreadable(format!(
+            ReadError::Unreadable(Msg::new(format!(
                 "le classeur .ods est endommagé (content.xml illisible : {e}) ; ouvrez-le dans votre tableur et enregistrez-le à nouveau"
-            ))
+            ), format!("the .ods workbook is damaged (content.xml unreadable: {e}); open it in your spreadsheet application and save it again"
+            )))
         })?;
         match event {
             Event::Start(e) | Event::Empty(e)
@@ -294,7 +303,7 @@ pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
         }
         if bbox.area() > MAX_DENSE_CELLS {
             return Err(too_large(
-                &format!("la feuille « {table_name} »"),
+                &msg!("la feuille « {table_name} »", "the sheet “{table_name}”"),
                 bbox.rows(),
                 bbox.cols(),
             ));

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::finding::Finding;
+use crate::i18n::Msg;
 use crate::norm::suggest;
 use crate::schema::{Schemas, SheetKind, TEMPLATE_VERSION};
 use crate::sheet::Bilan;
@@ -32,6 +33,12 @@ const EMBEDDED: &str = include_str!("../schemas/referentiels/reseaux.json");
 pub struct ReferentialError {
     pub path: String,
     pub message: String,
+}
+
+impl crate::i18n::English for ReferentialError {
+    fn english(&self) -> String {
+        format!("referential {} unreadable: {}", self.path, self.message)
+    }
 }
 
 impl Referential {
@@ -89,14 +96,16 @@ pub fn check(
             if let Some((r, c)) = at("code_reseau") {
                 let hint = match suggest(code, referential.networks.iter().map(|n| n.code.as_str()))
                 {
-                    Some(s) => format!(" ; vouliez-vous dire « {s} » ?"),
-                    None => String::new(),
+                    Some(s) => msg!(" ; vouliez-vous dire « {s} » ?", "; did you mean “{s}”?"),
+                    None => msg!(".", "."),
                 };
+                let (hint, hint_en) = (hint.fr, hint.en);
                 findings.push(
                     Finding::new(
                         "R001",
-                        format!(
-                            "le code réseau « {code} » ne figure pas dans le référentiel des réseaux de la Région{hint} Saisissez le code que la Région vous a communiqué."
+                        msg!(
+                            "le code réseau « {code} » ne figure pas dans le référentiel des réseaux de la Région{hint} Saisissez le code que la Région vous a communiqué.",
+                            "the network code “{code}” is not in the Région's referential of networks{hint_en} Type the code the Région gave you."
                         ),
                     )
                     .sheet(id)
@@ -107,24 +116,34 @@ pub fn check(
         }
         if let Some(dep) = dep {
             let (expected, why) = match network {
-                Some(n) => (
-                    n.departement.as_str(),
-                    format!(
-                        "le réseau {} ({}) est dans le département {}",
-                        n.code, n.nom, n.departement
-                    ),
-                ),
-                None => (
-                    &code[..2],
-                    format!("le code réseau {code} commence par {}", &code[..2]),
-                ),
+                Some(n) => {
+                    let (c, nom, d) = (&n.code, &n.nom, &n.departement);
+                    (
+                        d.as_str(),
+                        msg!(
+                            "le réseau {c} ({nom}) est dans le département {d}",
+                            "the network {c} ({nom}) is in the département {d}"
+                        ),
+                    )
+                }
+                None => {
+                    let prefix = &code[..2];
+                    (
+                        prefix,
+                        msg!(
+                            "le code réseau {code} commence par {prefix}",
+                            "the network code {code} starts with {prefix}"
+                        ),
+                    )
+                }
             };
+            let (why, why_en) = (why.fr, why.en);
             if dep != expected {
                 if let Some((r, c)) = at("departement") {
                     findings.push(
                         Finding::new(
                             "R002",
-                            format!("le département {dep} ne correspond pas au réseau : {why} ; corrigez le département ou le code réseau"),
+                            Msg::new(format!("le département {dep} ne correspond pas au réseau : {why} ; corrigez le département ou le code réseau"), format!("the département {dep} does not match the network: {why_en}; correct the département or the network code")),
                         )
                         .sheet(id)
                         .at(r, c)
@@ -143,7 +162,7 @@ pub fn check(
                 findings.push(
                     Finding::new(
                         "R003",
-                        format!("ce tableau de bord est celui de l'année {annee}, alors que le bilan attendu est celui de {wanted} : vérifiez que vous transmettez le bon fichier, ou corrigez l'année"),
+                        Msg::new(format!("ce tableau de bord est celui de l'année {annee}, alors que le bilan attendu est celui de {wanted} : vérifiez que vous transmettez le bon fichier, ou corrigez l'année"), format!("this tableau de bord is the one of year {annee}, while the bilan expected is the one of {wanted}: check that you send the right file, or correct the year")),
                     )
                     .sheet(id)
                     .at(r, c)
@@ -161,9 +180,10 @@ pub fn check(
                 findings.push(
                     Finding::new(
                         "S006",
-                        format!(
+                        Msg::new(format!(
                             "le classeur suit le modèle « {version} », alors que l'outil vérifie le modèle {TEMPLATE_VERSION} : reportez vos données dans le modèle {TEMPLATE_VERSION} fourni par la Région"
-                        ),
+                        ), format!("the workbook follows the template “{version}”, while the tool checks template {TEMPLATE_VERSION}: copy your data into the {TEMPLATE_VERSION} template provided by the Région"
+                        )),
                     )
                     .sheet(id)
                     .at(r, c)

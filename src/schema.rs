@@ -167,6 +167,20 @@ pub enum SchemaError {
     Invalid { name: String, message: String },
 }
 
+impl crate::i18n::English for SchemaError {
+    fn english(&self) -> String {
+        match self {
+            SchemaError::Io { path, source } => format!("cannot read the schema {path}: {source}"),
+            SchemaError::Json { name, source } => {
+                format!("the schema {name} is not valid JSON: {source}")
+            }
+            SchemaError::Invalid { name, message } => {
+                format!("the schema {name} is invalid: {message}")
+            }
+        }
+    }
+}
+
 impl Schemas {
     /// The schemas embedded in the binary.
     pub fn embedded() -> Arc<Schemas> {

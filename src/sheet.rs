@@ -3,6 +3,7 @@
 //! S007, S008) are found here, because this is where the structure is read.
 
 use crate::finding::{Finding, Severity};
+use crate::i18n::Msg;
 use crate::norm::{norm, suggest};
 use crate::schema::{Schemas, SheetKind, SheetSchema};
 use crate::values::Typed;
@@ -128,10 +129,12 @@ pub fn read_structure(wb: &RawWorkbook, schemas: &Schemas, findings: &mut Vec<Fi
             _ => findings.push(
                 Finding::new(
                     "S007",
-                    format!(
+                    Msg::new(format!(
                         "la feuille « {} » ne fait pas partie du modèle et n'est pas lue : reportez ce qu'elle contient dans les feuilles du modèle si la Région en a besoin",
                         raw.name
-                    ),
+                    ), format!("the sheet “{}” is not part of the template and is not read: move what it holds into the template's sheets if the Région needs it",
+                        raw.name
+                    )),
                 )
                 .other_sheet(&raw.name),
             ),
@@ -142,10 +145,12 @@ pub fn read_structure(wb: &RawWorkbook, schemas: &Schemas, findings: &mut Vec<Fi
             findings.push(
                 Finding::new(
                     "S001",
-                    format!(
+                    Msg::new(format!(
                         "la feuille « {} » est absente du classeur : ajoutez-la avec ce nom exact (ou repartez du modèle de la Région)",
                         kind.name()
-                    ),
+                    ), format!("the sheet “{}” is missing from the workbook: add it with this exact name (or start again from the Région's template)",
+                        kind.name()
+                    )),
                 )
                 .sheet(kind),
             );
@@ -213,10 +218,10 @@ fn match_header(schema: &SheetSchema, n: &str) -> Option<usize> {
     schema.columns.iter().position(|c| c.label_norm == n)
 }
 
-fn labels_suggestion(schema: &SheetSchema, shown: &str) -> String {
+fn labels_suggestion(schema: &SheetSchema, shown: &str) -> Msg {
     match suggest(shown, schema.columns.iter().map(|c| c.label.as_str())) {
-        Some(s) => format!(" ; vouliez-vous dire « {s} » ?"),
-        None => String::new(),
+        Some(s) => crate::msg!(" ; vouliez-vous dire « {s} » ?", "; did you mean “{s}”?"),
+        None => Msg::default(),
     }
 }
 
@@ -264,11 +269,14 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
                 Some(i) if sheet.columns[i].is_some() => findings.push(
                     Finding::new(
                         "S004",
-                        format!(
+                        Msg::new(format!(
                             "la colonne « {} » apparaît deux fois (aussi en {}) : supprimez ou renommez l'une des deux",
                             schema.columns[i].label,
                             crate::finding::a1(header_row, sheet.columns[i].unwrap_or(0))
-                        ),
+                        ), format!("the column “{}” appears twice (also in {}): delete or rename one of them",
+                            schema.columns[i].label,
+                            crate::finding::a1(header_row, sheet.columns[i].unwrap_or(0))
+                        )),
                     )
                     .sheet(kind)
                     .at(cell.row, cell.col)
@@ -278,11 +286,14 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
                 None => findings.push(
                     Finding::new(
                         "S003",
-                        format!(
+                        Msg::new(format!(
                             "l'en-tête « {shown} » ne correspond à aucune colonne de la feuille « {} » et la colonne est ignorée{}",
                             kind.name(),
-                            labels_suggestion(schema, &shown)
-                        ),
+                            labels_suggestion(schema, &shown).fr
+                        ), format!("the header “{shown}” matches no column of the sheet “{}” and the column is ignored{}",
+                            kind.name(),
+                            labels_suggestion(schema, &shown).en
+                        )),
                     )
                     .sheet(kind)
                     .at(cell.row, cell.col)
@@ -315,11 +326,14 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
                 findings.push(
                     Finding::new(
                         "S008",
-                        format!(
+                        Msg::new(format!(
                             "la ligne {} (« {} ») est une ligne de total : elle est ignorée ; supprimez-la, la Région calcule les totaux",
                             row + 1,
                             first.value.display().unwrap_or_default()
-                        ),
+                        ), format!("row {} (“{}”) is a total row: it is ignored; delete it, the Région computes the totals",
+                            row + 1,
+                            first.value.display().unwrap_or_default()
+                        )),
                     )
                     .sheet(kind)
                     .at(first.row, first.col)
@@ -357,6 +371,7 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
         &sheet.columns,
         findings,
         ("la colonne", true, "sur la ligne d'en-tête"),
+        ("column", "to the header row"),
     );
     if sheet.rows.is_empty() {
         let severity = match kind {
@@ -368,10 +383,12 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
             findings.push(
                 Finding::new(
                     "S005",
-                    format!(
+                    Msg::new(format!(
                         "la feuille « {} » ne contient aucune ligne de données : remplissez-la sous la ligne d'en-tête",
                         kind.name()
-                    ),
+                    ), format!("the sheet “{}” has no data row: fill it in below the header row",
+                        kind.name()
+                    )),
                 )
                 .sheet(kind)
                 .severity(severity),
@@ -386,6 +403,7 @@ fn missing_columns(
     columns: &[Option<u32>],
     findings: &mut Vec<Finding>,
     (what, feminine, where_): (&str, bool, &str),
+    (what_en, where_en): (&str, &str),
 ) {
     for (col, at) in schema.columns.iter().zip(columns) {
         if at.is_none() {
@@ -399,14 +417,18 @@ fn missing_columns(
             } else {
                 ("introuvable", "le")
             };
+            let nature_en = if col.required { "required" } else { "optional" };
             findings.push(
                 Finding::new(
                     "S002",
-                    format!(
+                    Msg::new(format!(
                         "{what} {nature} « {} » est {found} dans la feuille « {} » : ajoutez-{pronoun} {where_} avec ce libellé",
                         col.label,
                         schema.kind.name()
-                    ),
+                    ), format!("the {nature_en} {what_en} “{}” is missing from the sheet “{}”: add it {where_en} with this label",
+                        col.label,
+                        schema.kind.name()
+                    )),
                 )
                 .sheet(schema.kind)
                 .severity(severity),
@@ -473,11 +495,14 @@ fn read_form(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) 
             Some(i) if sheet.columns[i].is_some() => findings.push(
                 Finding::new(
                     "S004",
-                    format!(
+                    Msg::new(format!(
                         "le libellé « {} » apparaît deux fois (aussi ligne {}) : gardez une seule ligne",
                         schema.columns[i].label,
                         sheet.columns[i].map_or(0, |r| r + 1)
-                    ),
+                    ), format!("the label “{}” appears twice (also on row {}): keep a single row",
+                        schema.columns[i].label,
+                        sheet.columns[i].map_or(0, |r| r + 1)
+                    )),
                 )
                 .sheet(kind)
                 .at(label.row, label.col)
@@ -500,10 +525,12 @@ fn read_form(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) 
             None => findings.push(
                 Finding::new(
                     "S003",
-                    format!(
+                    Msg::new(format!(
                         "le libellé « {shown} » ne correspond à aucun champ de la feuille « Identification » et il est ignoré{}",
-                        labels_suggestion(schema, &shown)
-                    ),
+                        labels_suggestion(schema, &shown).fr
+                    ), format!("the label “{shown}” matches no field of the “Identification” sheet and is ignored{}",
+                        labels_suggestion(schema, &shown).en
+                    )),
                 )
                 .sheet(kind)
                 .at(label.row, label.col)
@@ -516,6 +543,7 @@ fn read_form(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) 
         &sheet.columns,
         findings,
         ("le champ", false, "en colonne A, une ligne par champ,"),
+        ("field", "in column A, one row per field,"),
     );
     sheet.rows.push(form);
     sheet

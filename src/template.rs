@@ -32,7 +32,18 @@ pub enum TemplateError {
     #[error("logo « {path} » illisible : {message} (formats acceptés : PNG, JPEG, GIF, BMP)")]
     Logo { path: String, message: String },
     #[error("{0}")]
-    Write(#[from] XlsxError),
+    Output(crate::output::OutputError),
+}
+
+impl crate::i18n::English for TemplateError {
+    fn english(&self) -> String {
+        match self {
+            TemplateError::Logo { path, message } => format!(
+                "logo “{path}” unreadable: {message} (accepted formats: PNG, JPEG, GIF, BMP)"
+            ),
+            TemplateError::Output(e) => e.english(),
+        }
+    }
 }
 
 /// Writes the template to `path` atomically.
@@ -42,7 +53,7 @@ pub fn write(schemas: &Schemas, options: &Options, path: &Path) -> Result<(), Te
         let mut wb = build(schemas, options, &logos)?;
         wb.save(tmp)
     })
-    .map_err(|e| TemplateError::Write(XlsxError::IoError(std::io::Error::other(e.to_string()))))
+    .map_err(TemplateError::Output)
 }
 
 fn load_logos(options: &Options) -> Result<Vec<Image>, TemplateError> {

@@ -9,6 +9,7 @@ use jsonschema::error::ValidationErrorKind;
 use serde_json::{Map, Value};
 
 use crate::finding::Finding;
+use crate::i18n::Msg;
 use crate::norm::{norm, suggest};
 use crate::schema::{Column, Schemas, SheetKind, SheetSchema};
 use crate::sheet::{Bilan, Row, Sheet};
@@ -139,95 +140,146 @@ fn segment_text(s: &jsonschema::paths::LocationSegment<'_>) -> String {
     }
 }
 
-/// The V-code and French message for a schema error on `column`.
+/// The V-code and the message for a schema error on `column`.
 fn describe(
     kind: &ValidationErrorKind,
     column: &Column,
     value: &Value,
     item: Option<&str>,
-) -> Option<(&'static str, String)> {
+) -> Option<(&'static str, Msg)> {
     let label = &column.label;
     let text = item.or(value.as_str()).unwrap_or_default().to_string();
     Some(match kind {
         ValidationErrorKind::Required { .. } => (
             "V001",
-            format!("« {label} » est obligatoire et la cellule est vide : renseignez-la"),
+            msg!(
+                "« {label} » est obligatoire et la cellule est vide : renseignez-la",
+                "“{label}” is required and the cell is empty: fill it in"
+            ),
         ),
         ValidationErrorKind::MinItems { .. } | ValidationErrorKind::MinLength { .. } => (
             "V001",
-            format!("« {label} » est obligatoire : indiquez au moins une valeur"),
+            msg!(
+                "« {label} » est obligatoire : indiquez au moins une valeur",
+                "“{label}” is required: give at least one value"
+            ),
         ),
         ValidationErrorKind::Enum { .. } => {
-            let what = enum_what(column);
+            let (what, what_en) = enum_what(column);
             let allowed = column.values.iter().map(|v| format!("« {v} »")).collect::<Vec<_>>().join(", ");
+            let allowed_en = column.values.iter().map(|v| format!("“{v}”")).collect::<Vec<_>>().join(", ");
             let message = match suggest(&text, column.values.iter().map(String::as_str)) {
-                Some(s) => format!("« {text} » n'est pas {what} ; vouliez-vous dire « {s} » ? Valeurs permises : {allowed}."),
-                None => format!("« {text} » n'est pas {what}. Choisissez l'une des valeurs permises : {allowed}."),
+                Some(s) => msg!(
+                    "« {text} » n'est pas {what} ; vouliez-vous dire « {s} » ? Valeurs permises : {allowed}.",
+                    "“{text}” is not {what_en}; did you mean “{s}”? Allowed values: {allowed_en}."
+                ),
+                None => msg!(
+                    "« {text} » n'est pas {what}. Choisissez l'une des valeurs permises : {allowed}.",
+                    "“{text}” is not {what_en}. Choose one of the allowed values: {allowed_en}."
+                ),
             };
             ("V003", message)
         }
         ValidationErrorKind::Format { format } if format == "siret" => {
             let digits = text.chars().filter(char::is_ascii_digit).count();
-            let why = if digits != 14 || text.len() != 14 {
-                format!("il doit compter 14 chiffres, il en a {digits}")
+            let (why, why_en) = if digits != 14 || text.len() != 14 {
+                (format!("il doit compter 14 chiffres, il en a {digits}"), format!("it must have 14 digits, it has {digits}"))
             } else {
-                "sa clé de contrôle est fausse".to_string()
+                ("sa clé de contrôle est fausse".to_string(), "its check digits are wrong".to_string())
             };
             (
                 "V007",
-                format!("« {text} » n'est pas un SIRET valide ({why}) : recopiez-le depuis l'annuaire des entreprises"),
+                msg!(
+                    "« {text} » n'est pas un SIRET valide ({why}) : recopiez-le depuis l'annuaire des entreprises",
+                    "“{text}” is not a valid SIRET ({why_en}): copy it again from the French business directory (annuaire des entreprises)"
+                ),
             )
         }
         ValidationErrorKind::Format { .. } | ValidationErrorKind::Pattern { .. } => ("V004", format_message(column, &text)),
         ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => (
             "V005",
-            format!("{value} est inférieur au minimum permis ({limit}) pour « {label} » : corrigez la valeur"),
+            msg!(
+                "{value} est inférieur au minimum permis ({limit}) pour « {label} » : corrigez la valeur",
+                "{value} is below the allowed minimum ({limit}) for “{label}”: correct the value"
+            ),
         ),
         ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => (
             "V005",
-            format!("{value} est supérieur au maximum permis ({limit}) pour « {label} » : corrigez la valeur"),
+            msg!(
+                "{value} est supérieur au maximum permis ({limit}) pour « {label} » : corrigez la valeur",
+                "{value} is above the allowed maximum ({limit}) for “{label}”: correct the value"
+            ),
         ),
-        ValidationErrorKind::Type { .. } => ("V002", format!("« {label} » n'a pas le type attendu")),
+        ValidationErrorKind::Type { .. } => (
+            "V002",
+            msg!("« {label} » n'a pas le type attendu", "“{label}” does not have the expected type"),
+        ),
         _ => return None,
     })
 }
 
-fn enum_what(column: &Column) -> String {
-    match column.key.as_str() {
-        "type" if column.values.iter().any(|v| v == "CIO") => "un type de structure connu".into(),
-        "type" => "un type d'action connu".into(),
-        "axe" => "un axe connu".into(),
-        "publics" | "public" => "un public connu".into(),
-        "modalite" => "une modalité connue".into(),
-        "organisateur" => "un organisateur connu".into(),
-        "departement" => "un département de la région Centre-Val de Loire".into(),
-        _ => format!("une valeur permise pour « {} »", column.label),
-    }
+/// What the values of an enum column are, in French and in English.
+fn enum_what(column: &Column) -> (String, String) {
+    let (fr, en) = match column.key.as_str() {
+        "type" if column.values.iter().any(|v| v == "CIO") => {
+            ("un type de structure connu", "a known type of structure")
+        }
+        "type" => ("un type d'action connu", "a known type of action"),
+        "axe" => ("un axe connu", "a known axis"),
+        "publics" | "public" => ("un public connu", "a known public"),
+        "modalite" => ("une modalité connue", "a known format"),
+        "organisateur" => ("un organisateur connu", "a known organiser"),
+        "departement" => (
+            "un département de la région Centre-Val de Loire",
+            "a département of the Centre-Val de Loire region",
+        ),
+        _ => {
+            let label = &column.label;
+            return (
+                format!("une valeur permise pour « {label} »"),
+                format!("an allowed value for “{label}”"),
+            );
+        }
+    };
+    (fr.to_string(), en.to_string())
 }
 
-fn format_message(column: &Column, text: &str) -> String {
+fn format_message(column: &Column, text: &str) -> Msg {
+    let label = &column.label;
     match column.key.as_str() {
-        "code_reseau" => format!(
-            "« {text} » n'est pas un code réseau valide : il s'écrit avec le département, un tiret et 2 à 6 majuscules, par exemple 36-CHX"
+        "code_reseau" => msg!(
+            "« {text} » n'est pas un code réseau valide : il s'écrit avec le département, un tiret et 2 à 6 majuscules, par exemple 36-CHX",
+            "“{text}” is not a valid network code: it is the département, a dash and 2 to 6 capital letters, for example 36-CHX"
         ),
-        "code_postal" => format!("« {text} » n'est pas un code postal : saisissez ses 5 chiffres, par exemple 36000"),
-        "courriel" => format!("« {text} » n'est pas une adresse électronique valide : vérifiez-la (par exemple prenom.nom@structure.fr)"),
-        "telephone" => format!(
-            "« {text} » n'est pas un numéro de téléphone français : saisissez 10 chiffres commençant par 0 (02 54 00 00 00) ou +33 suivi de 9 chiffres"
+        "code_postal" => msg!(
+            "« {text} » n'est pas un code postal : saisissez ses 5 chiffres, par exemple 36000",
+            "“{text}” is not a postcode: type its 5 digits, for example 36000"
         ),
-        _ => format!("« {text} » n'a pas le format attendu pour « {} »", column.label),
+        "courriel" => msg!(
+            "« {text} » n'est pas une adresse électronique valide : vérifiez-la (par exemple prenom.nom@structure.fr)",
+            "“{text}” is not a valid e-mail address: check it (for example firstname.lastname@organisation.fr)"
+        ),
+        "telephone" => msg!(
+            "« {text} » n'est pas un numéro de téléphone français : saisissez 10 chiffres commençant par 0 (02 54 00 00 00) ou +33 suivi de 9 chiffres",
+            "“{text}” is not a French phone number: type 10 digits starting with 0 (02 54 00 00 00) or +33 followed by 9 digits"
+        ),
+        _ => msg!(
+            "« {text} » n'a pas le format attendu pour « {label} »",
+            "“{text}” does not have the format expected for “{label}”"
+        ),
     }
 }
 
 /// V006: every repeat after the first, at its key cell, citing the first row.
 fn duplicates(sheet: &mut Sheet, schema: &SheetSchema, findings: &mut Vec<Finding>) {
-    let (keys, at, what): (&[&str], &str, &str) = match schema.kind {
-        SheetKind::Structures => (&["nom"], "nom", "la structure"),
-        SheetKind::Actions => (&["id"], "id", "l'identifiant"),
+    let (keys, at, what, what_en): (&[&str], &str, &str, &str) = match schema.kind {
+        SheetKind::Structures => (&["nom"], "nom", "la structure", "the structure"),
+        SheetKind::Actions => (&["id"], "id", "l'identifiant", "the identifier"),
         SheetKind::Accueil => (
             &["structure", "public"],
             "public",
             "le couple (Structure, Public)",
+            "the pair (Structure, Public)",
         ),
         _ => return,
     };
@@ -251,11 +303,13 @@ fn duplicates(sheet: &mut Sheet, schema: &SheetSchema, findings: &mut Vec<Findin
                     findings.push(
                         Finding::new(
                             "V006",
-                            format!(
-                                "{what} « {} » figure déjà ligne {} : supprimez ce doublon ou fusionnez les deux lignes",
-                                shown.join(" / "),
-                                first + 1
-                            ),
+                            {
+                                let (shown, row) = (shown.join(" / "), first + 1);
+                                msg!(
+                                    "{what} « {shown} » figure déjà ligne {row} : supprimez ce doublon ou fusionnez les deux lignes",
+                                    "{what_en} “{shown}” is already on row {row}: delete this duplicate or merge the two rows"
+                                )
+                            },
                         )
                         .sheet(schema.kind)
                         .at(cell.row, cell.col)

@@ -6,6 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 
+use crate::i18n::Msg;
 use crate::norm::{clean_text, norm};
 use crate::schema::{Column, ColumnKind};
 use crate::workbook::{shortest, CellValue};
@@ -73,10 +74,10 @@ impl Typed {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadProblem {
     pub code: &'static str,
-    pub message: String,
+    pub message: Msg,
 }
 
-fn v002(message: String) -> ReadProblem {
+fn v002(message: Msg) -> ReadProblem {
     ReadProblem {
         code: "V002",
         message,
@@ -93,17 +94,19 @@ pub fn read(
     match value {
         CellValue::Empty => {
             return if column.required {
-                Err(v002(format!(
+                Err(v002(Msg::new(format!(
                     "« {label} » est calculée par une formule qui n'a pas de valeur enregistrée : ouvrez le fichier dans votre tableur, recalculez puis enregistrez"
-                )))
+                ), format!("“{label}” is computed by a formula that has no saved value: open the file in your spreadsheet application, recalculate, then save"
+                ))))
             } else {
                 Ok(None)
             }
         }
         CellValue::Error(e) => {
-            return Err(v002(format!(
+            return Err(v002(Msg::new(format!(
                 "la formule de « {label} » renvoie l'erreur {e} : corrigez la formule ou saisissez la valeur"
-            )))
+            ), format!("the formula of “{label}” returns the error {e}: correct the formula or type the value"
+            ))))
         }
         CellValue::Text(t) if t.chars().all(|c| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}') => return Ok(None),
         _ => {}
@@ -140,11 +143,14 @@ fn read_text(column: &Column, value: &CellValue) -> Result<Typed, ReadProblem> {
         CellValue::Float(f) => shortest(*f),
         CellValue::Bool(b) => if *b { "Oui" } else { "Non" }.to_string(),
         CellValue::Date(..) => {
-            return Err(v002(format!(
+            return Err(v002(Msg::new(format!(
                 "« {} » attend du texte mais la cellule contient une date ({}) : saisissez le texte, pas une date (format de cellule « Texte »)",
                 column.label,
                 value.display().unwrap_or_default()
-            )))
+            ), format!("“{}” expects text but the cell holds a date ({}): type the text, not a date (cell format “Text”)",
+                column.label,
+                value.display().unwrap_or_default()
+            ))))
         }
         CellValue::Duration(d) => d.clone(),
         CellValue::Empty | CellValue::Error(_) => String::new(),
@@ -204,9 +210,10 @@ fn read_list(column: &Column, value: &CellValue) -> Result<Typed, ReadProblem> {
 
 fn read_integer(label: &str, value: &CellValue) -> Result<Typed, ReadProblem> {
     let not_integer = |shown: String| {
-        v002(format!(
+        v002(Msg::new(format!(
             "« {shown} » n'est pas un nombre entier : « {label} » attend un nombre entier, sans décimale ni texte"
-        ))
+        ), format!("“{shown}” is not a whole number: “{label}” expects a whole number, with no decimals and no text"
+        )))
     };
     match value {
         CellValue::Int(i) => Ok(Typed::Int(*i)),
@@ -262,9 +269,15 @@ fn read_oui_non(label: &str, value: &CellValue) -> Result<Typed, ReadProblem> {
         _ => None,
     };
     parsed.map(Typed::Bool).ok_or_else(|| {
-        v002(format!(
-            "« {} » n'est pas Oui ou Non : « {label} » attend « Oui » ou « Non »",
-            value.display().unwrap_or_default()
+        v002(Msg::new(
+            format!(
+                "« {} » n'est pas Oui ou Non : « {label} » attend « Oui » ou « Non »",
+                value.display().unwrap_or_default()
+            ),
+            format!(
+                "“{}” is not Oui or Non: “{label}” expects “Oui” (yes) or “Non” (no)",
+                value.display().unwrap_or_default()
+            ),
         ))
     })
 }
@@ -275,10 +288,12 @@ fn read_date(label: &str, value: &CellValue, is_1904: bool) -> Result<Typed, Rea
     let out_of_range = |d: NaiveDate| {
         ReadProblem {
         code: "V005",
-        message: format!(
+        message: Msg::new(format!(
             "la date {} de « {label} » est hors de la période permise (2000 à 2099) : vérifiez l'année",
             d.format("%d/%m/%Y")
-        ),
+        ), format!("the date {} of “{label}” is outside the allowed period (2000 to 2099): check the year",
+            d.format("%d/%m/%Y")
+        )),
     }
     };
     match value {
@@ -297,10 +312,12 @@ fn read_date(label: &str, value: &CellValue, is_1904: bool) -> Result<Typed, Rea
             };
             match serial_to_date(serial, is_1904) {
                 Some(d) if DATE_YEARS.contains(&d.year()) => Ok(Typed::Date(d)),
-                _ => Err(v002(format!(
+                _ => Err(v002(Msg::new(format!(
                     "{} n'est pas une date : saisissez une date complète dans « {label} », par exemple 14/03/2025",
                     shortest(serial)
-                ))),
+                ), format!("{} is not a date: type a full date in “{label}”, for example 14/03/2025",
+                    shortest(serial)
+                )))),
             }
         }
         CellValue::Text(t) => {
@@ -308,14 +325,21 @@ fn read_date(label: &str, value: &CellValue, is_1904: bool) -> Result<Typed, Rea
             match parse_text_date(&text) {
                 Some(d) if DATE_YEARS.contains(&d.year()) => Ok(Typed::Date(d)),
                 Some(d) => Err(out_of_range(d)),
-                None => Err(v002(format!(
+                None => Err(v002(Msg::new(format!(
                     "« {text} » n'est pas une date lisible : saisissez-la dans « {label} » sous la forme jj/mm/aaaa (par exemple 14/03/2025)"
-                ))),
+                ), format!("“{text}” is not a readable date: type it in “{label}” as dd/mm/yyyy (for example 14/03/2025)"
+                )))),
             }
         }
-        other => Err(v002(format!(
+        other => Err(v002(Msg::new(
+            format!(
             "« {} » n'est pas une date : saisissez-la dans « {label} » sous la forme jj/mm/aaaa",
             other.display().unwrap_or_default()
+        ),
+            format!(
+                "“{}” is not a date: type it in “{label}” as dd/mm/yyyy",
+                other.display().unwrap_or_default()
+            ),
         ))),
     }
 }
@@ -430,7 +454,8 @@ mod tests {
             assert_eq!(read(&c, &bad, false).unwrap_err().code, "V002", "{bad:?}");
         }
         let msg = read(&c, &CellValue::Int(2024), false).unwrap_err().message;
-        assert!(msg.starts_with("2024 n'est pas une date"), "{msg}");
+        assert!(msg.fr.starts_with("2024 n'est pas une date"), "{msg}");
+        assert!(msg.en.starts_with("2024 is not a date"), "{msg}");
         let old = NaiveDate::from_ymd_opt(1925, 3, 14).unwrap();
         assert_eq!(
             read(&c, &CellValue::Date(Some(old), 0.0), false)

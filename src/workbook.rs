@@ -17,6 +17,7 @@ use calamine::{DataRef, Reader, SheetType};
 use chrono::NaiveDate;
 
 use crate::config::Limits;
+use crate::i18n::Msg;
 
 /// A cell value as read, before any interpretation.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,9 +94,9 @@ pub struct RawWorkbook {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
     #[error("{0}")]
-    Unreadable(String),
+    Unreadable(Msg),
     #[error("{0}")]
-    Limit(String),
+    Limit(Msg),
 }
 
 /// The spreadsheet formats we read.
@@ -127,23 +128,37 @@ const MIB: u64 = 1024 * 1024;
 pub fn read_file(path: &Path, format: Format, limits: &Limits) -> Result<RawWorkbook, ReadError> {
     let size = std::fs::metadata(path)
         .map_err(|e| {
-            ReadError::Unreadable(format!(
-                "le fichier ne peut pas être ouvert ({})",
-                io_fr(&e)
+            ReadError::Unreadable(Msg::new(
+                format!("le fichier ne peut pas être ouvert ({})", io_fr(&e)),
+                format!("the file cannot be opened ({})", io_en(&e)),
             ))
         })?
         .len();
     if size > limits.file_bytes() {
-        return Err(ReadError::Limit(format!(
+        return Err(ReadError::Limit(Msg::new(format!(
             "le fichier pèse {} Mio, au-delà de la limite de {} Mio : retirez les images ou données superflues, ou relevez « taille_fichier_mo » dans spro.toml",
             size.div_ceil(MIB),
             limits.taille_fichier_mo
-        )));
+        ), format!("the file weighs {} MiB, over the limit of {} MiB: remove superfluous images or data, or raise “taille_fichier_mo” in spro.toml",
+            size.div_ceil(MIB),
+            limits.taille_fichier_mo
+        ))));
     }
     let bytes = std::fs::read(path).map_err(|e| {
-        ReadError::Unreadable(format!("le fichier ne peut pas être lu ({})", io_fr(&e)))
+        ReadError::Unreadable(Msg::new(
+            format!("le fichier ne peut pas être lu ({})", io_fr(&e)),
+            format!("the file cannot be read ({})", io_en(&e)),
+        ))
     })?;
     read_bytes(bytes, format, limits)
+}
+
+fn io_en(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::NotFound => "file not found".into(),
+        _ => e.to_string(),
+    }
 }
 
 fn io_fr(e: &std::io::Error) -> String {
@@ -180,13 +195,19 @@ pub fn read_bytes(
 ) -> Result<RawWorkbook, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Unreadable(
-            "le fichier est vide (0 octet) : enregistrez à nouveau le tableau de bord depuis votre tableur".into(),
+            Msg::new("le fichier est vide (0 octet) : enregistrez à nouveau le tableau de bord depuis votre tableur", "the file is empty (0 bytes): save the tableau de bord again from your spreadsheet application"),
         ));
     }
     if bytes.len() as u64 > limits.file_bytes() {
-        return Err(ReadError::Limit(format!(
-            "le fichier dépasse la limite de {} Mio",
-            limits.taille_fichier_mo
+        return Err(ReadError::Limit(Msg::new(
+            format!(
+                "le fichier dépasse la limite de {} Mio",
+                limits.taille_fichier_mo
+            ),
+            format!(
+                "the file is over the limit of {} MiB",
+                limits.taille_fichier_mo
+            ),
         )));
     }
     let container = sniff(&bytes);
@@ -200,7 +221,7 @@ pub fn read_bytes(
                 (_, ZipKind::Xlsb) => return Err(mislabelled("un classeur Excel binaire (.xlsb)", ".xlsb")),
                 (_, ZipKind::Unknown) => {
                     return Err(ReadError::Unreadable(
-                        "le fichier est une archive zip qui ne contient pas de classeur : transmettez le tableau de bord lui-même".into(),
+                        Msg::new("le fichier est une archive zip qui ne contient pas de classeur : transmettez le tableau de bord lui-même", "the file is a zip archive that holds no workbook: send the tableau de bord itself"),
                     ))
                 }
             }
@@ -224,18 +245,28 @@ pub fn read_bytes(
             });
         }
         (_, Container::Other) => {
-            let hint = if bytes.starts_with(b"%PDF") {
-                "c'est un document PDF, pas un classeur"
+            let (hint, hint_en) = if bytes.starts_with(b"%PDF") {
+                (
+                    "c'est un document PDF, pas un classeur",
+                    "it is a PDF document, not a workbook",
+                )
             } else if bytes.iter().take(512).all(|b| b.is_ascii() || *b >= 0x80)
                 && !bytes.contains(&0)
             {
-                "c'est un fichier texte (CSV ou HTML ?), pas un classeur"
+                (
+                    "c'est un fichier texte (CSV ou HTML ?), pas un classeur",
+                    "it is a text file (CSV or HTML?), not a workbook",
+                )
             } else {
-                "son contenu n'est pas celui d'un classeur (fichier corrompu ?)"
+                (
+                    "son contenu n'est pas celui d'un classeur (fichier corrompu ?)",
+                    "its content is not a workbook's (corrupt file?)",
+                )
             };
-            return Err(ReadError::Unreadable(format!(
+            return Err(ReadError::Unreadable(Msg::new(format!(
                 "le fichier ne peut pas être ouvert : {hint} ; enregistrez le tableau de bord au format .xlsx depuis votre tableur"
-            )));
+            ), format!("the file cannot be opened: {hint_en}; save the tableau de bord as .xlsx from your spreadsheet application"
+            ))));
         }
     }
     let cursor = Cursor::new(bytes);
@@ -256,20 +287,27 @@ pub fn read_bytes(
     }));
     parsed.unwrap_or_else(|_| {
         Err(ReadError::Unreadable(
-            "le classeur est endommagé et ne peut pas être lu (structure interne incohérente) ; ouvrez-le dans votre tableur et enregistrez-le à nouveau".into(),
+            Msg::new("le classeur est endommagé et ne peut pas être lu (structure interne incohérente) ; ouvrez-le dans votre tableur et enregistrez-le à nouveau", "the workbook is damaged and cannot be read (inconsistent internal structure); open it in your spreadsheet application and save it again"),
         ))
     })
 }
 
 fn mislabelled(what: &str, ext: &str) -> ReadError {
-    ReadError::Unreadable(format!(
-        "le contenu du fichier ne correspond pas à son extension : c'est en réalité {what} ; renommez-le avec l'extension {ext} ou enregistrez-le au format .xlsx"
+    let what_en = match ext {
+        ".ods" => "an OpenDocument spreadsheet (.ods)",
+        ".xlsb" => "a binary Excel workbook (.xlsb)",
+        ".xls" => "an Excel 97-2003 workbook (.xls)",
+        _ => "an Excel workbook (.xlsx)",
+    };
+    ReadError::Unreadable(msg!(
+        "le contenu du fichier ne correspond pas à son extension : c'est en réalité {what} ; renommez-le avec l'extension {ext} ou enregistrez-le au format .xlsx",
+        "the content of the file does not match its extension: it is actually {what_en}; rename it with the extension {ext} or save it as .xlsx"
     ))
 }
 
 fn password() -> ReadError {
     ReadError::Unreadable(
-        "le classeur est protégé par un mot de passe : retirez la protection (Fichier > Informations > Protéger le classeur) puis enregistrez-le à nouveau".into(),
+        Msg::new("le classeur est protégé par un mot de passe : retirez la protection (Fichier > Informations > Protéger le classeur) puis enregistrez-le à nouveau", "the workbook is password-protected: remove the protection (File > Info > Protect Workbook) then save it again"),
     )
 }
 
@@ -293,9 +331,10 @@ enum ZipKind {
 /// against the limit before calamine inflates anything, and the entries tell the real format.
 fn zip_kind(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
     let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-        ReadError::Unreadable(format!(
+        ReadError::Unreadable(Msg::new(format!(
             "le fichier est endommagé ou tronqué (archive illisible : {e}) ; enregistrez-le à nouveau depuis votre tableur"
-        ))
+        ), format!("the file is damaged or truncated (unreadable archive: {e}); save it again from your spreadsheet application"
+        )))
     })?;
     let mut total: u64 = 0;
     let mut kind = ZipKind::Unknown;
@@ -318,16 +357,19 @@ fn zip_kind(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
     let mut archive = archive;
     for i in 0..archive.len() {
         let size = archive.by_index_raw(i).map(|f| f.size()).map_err(|e| {
-            ReadError::Unreadable(format!(
-                "le fichier est endommagé (entrée {i} illisible : {e})"
+            ReadError::Unreadable(Msg::new(
+                format!("le fichier est endommagé (entrée {i} illisible : {e})"),
+                format!("the file is damaged (entry {i} unreadable: {e})"),
             ))
         })?;
         total = total.saturating_add(size);
         if total > limits.uncompressed_bytes() {
-            return Err(ReadError::Limit(format!(
+            return Err(ReadError::Limit(Msg::new(format!(
                 "une fois décompressé, le fichier dépasserait {} Mio (limite « taille_decompressee_mo ») : il n'a pas été ouvert",
                 limits.taille_decompressee_mo
-            )));
+            ), format!("once decompressed, the file would exceed {} MiB (limit “taille_decompressee_mo”): it was not opened",
+                limits.taille_decompressee_mo
+            ))));
         }
     }
     // These sizes are what the archive declares; an archive can lie (a "zip bomb" declaring a
@@ -341,15 +383,16 @@ fn calamine_error(e: impl std::fmt::Display) -> ReadError {
     let text = e.to_string();
     if text.contains("larger than its declared") {
         return ReadError::Limit(
-            "l'archive est piégée : une de ses parties se décompresse au-delà de la taille qu'elle déclare ; le fichier n'a pas été ouvert".into(),
+            Msg::new("l'archive est piégée : une de ses parties se décompresse au-delà de la taille qu'elle déclare ; le fichier n'a pas été ouvert", "the archive is booby-trapped: one of its parts inflates beyond the size it declares; the file was not opened"),
         );
     }
     if text.to_lowercase().contains("password") || text.contains("Encrypt") {
         return password();
     }
-    ReadError::Unreadable(format!(
+    ReadError::Unreadable(Msg::new(format!(
         "le classeur est endommagé et ne peut pas être lu ({text}) ; ouvrez-le dans votre tableur et enregistrez-le à nouveau"
-    ))
+    ), format!("the workbook is damaged and cannot be read ({text}); open it in your spreadsheet application and save it again"
+    )))
 }
 
 /// Counts what holds values while cells stream in, and stops at the limits.
@@ -377,17 +420,21 @@ impl<'a> Counter<'a> {
             self.last_row = Some(row);
             self.rows += 1;
             if self.rows > self.limits.lignes_par_feuille {
-                return Err(ReadError::Limit(format!(
+                return Err(ReadError::Limit(Msg::new(format!(
                     "la feuille « {} » contient plus de {} lignes remplies (limite « lignes_par_feuille ») : supprimez les lignes superflues",
                     self.sheet, self.limits.lignes_par_feuille
-                )));
+                ), format!("the sheet “{}” has more than {} filled rows (limit “lignes_par_feuille”): delete the superfluous rows",
+                    self.sheet, self.limits.lignes_par_feuille
+                ))));
             }
         }
         if self.cols.insert(col) && self.cols.len() as u32 > self.limits.colonnes_par_feuille {
-            return Err(ReadError::Limit(format!(
+            return Err(ReadError::Limit(Msg::new(format!(
                 "la feuille « {} » contient plus de {} colonnes remplies (limite « colonnes_par_feuille ») : supprimez les colonnes superflues",
                 self.sheet, self.limits.colonnes_par_feuille
-            )));
+            ), format!("the sheet “{}” has more than {} filled columns (limit “colonnes_par_feuille”): delete the superfluous columns",
+                self.sheet, self.limits.colonnes_par_feuille
+            ))));
         }
         Ok(())
     }

@@ -58,6 +58,21 @@ fn every_case_gives_exactly_its_findings() {
                 ));
             }
         }
+        // Every message exists in French and in English (no French left in the English one).
+        for f in &report.findings {
+            let (fr, en) = (&f.message.fr, &f.message.en);
+            if en.is_empty()
+                || fr == en
+                || en.contains('«')
+                || en.contains(" : ")
+                || en.contains("vouliez")
+            {
+                failures.push(format!(
+                    "{name}: {} has no proper English message: {en:?}",
+                    f.code
+                ));
+            }
+        }
         if actual != expected {
             let details: Vec<String> = report
                 .findings

@@ -355,3 +355,67 @@ fn schemas_folder_and_deadline_from_the_configuration() {
         2
     );
 }
+
+#[test]
+fn english_reports_and_errors() {
+    let out = Command::new(env!("CARGO_BIN_EXE_spro"))
+        .args([
+            "check",
+            "fixtures/cas/C005-logo-manquant.xlsx",
+            "--format",
+            "json",
+            "--lang",
+            "en",
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let v = json_of(&out);
+    assert_eq!(
+        v["files"][0]["findings"][0]["message"],
+        "action CHX-02 created a tool or material without the logo of the SPRO: put the logo on it and answer “Oui” (charter §7), or “Non” in “Outil ou support créé” if no tool was created"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_spro"))
+        .args(["check", "fixtures/cas/C005-logo-manquant.xlsx"])
+        .env("SPRO_LANG", "en")
+        .env("NO_COLOR", "1")
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("— Invalid: 3 errors, 0 warning"), "{text}");
+    assert!(text.contains("Total: 1 file checked"), "{text}");
+    let out = Command::new(env!("CARGO_BIN_EXE_spro"))
+        .args(["check", "absent.xlsx"])
+        .env("SPRO_LANG", "en")
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "spro: error: “absent.xlsx” does not exist: check the path"
+    );
+    let out = spro(&["check", "absent.xlsx"], &root());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "spro : erreur : « absent.xlsx » n'existe pas : vérifiez le chemin"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("spro.toml"), "anne = 2025\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_spro"))
+        .args([
+            "check",
+            root().join("fixtures/bilans").to_str().unwrap(),
+            "--lang",
+            "en",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("unknown key “anne”"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

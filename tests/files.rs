@@ -27,7 +27,7 @@ fn only(path: &Path) -> (String, String) {
     assert_eq!(r.status, Status::Unreadable);
     (
         r.findings[0].code.to_string(),
-        r.findings[0].message.clone(),
+        r.findings[0].message.fr.clone(),
     )
 }
 
@@ -96,6 +96,12 @@ fn broken_files_are_f001_with_a_reason() {
         (put(d, "xlsx-deguise.xls", &bytes), "classeur Excel (.xlsx)"),
     ];
     for (path, reason) in cases {
+        let report = check_path(&path, None);
+        let en = &report.findings[0].message.en;
+        assert!(
+            !en.is_empty() && !en.contains('«') && *en != report.findings[0].message.fr,
+            "{en}"
+        );
         let (code, message) = only(&path);
         assert_eq!(code, "F001", "{}", path.display());
         assert!(message.contains(reason), "{}: {message}", path.display());

@@ -4,6 +4,7 @@
 
 use crate::check::Report;
 use crate::finding::{Finding, Severity};
+use crate::i18n::{pick, Lang};
 use crate::rules;
 
 /// Escapes the message part of a workflow command.
@@ -18,7 +19,7 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-fn line(out: &mut String, file: Option<&str>, f: &Finding) {
+fn line(out: &mut String, file: Option<&str>, f: &Finding, lang: Lang) {
     let command = match f.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -27,7 +28,7 @@ fn line(out: &mut String, file: Option<&str>, f: &Finding) {
     let title = format!("{} {}", f.code, rules::rule(f.code).map_or("", |r| r.name));
     let place = match (f.sheet_name(), f.cell_a1()) {
         (Some(s), Some(c)) => format!("{s}!{c} : "),
-        (Some(s), None) => format!("feuille {s} : "),
+        (Some(s), None) => format!("{} {s} : ", pick(lang, "feuille", "sheet")),
         _ => String::new(),
     };
     let mut props = Vec::new();
@@ -38,21 +39,21 @@ fn line(out: &mut String, file: Option<&str>, f: &Finding) {
     out.push_str(&format!(
         "::{command} {}::{}\n",
         props.join(","),
-        data(&format!("{place}{}", f.message))
+        data(&format!("{place}{}", f.message.get(lang)))
     ));
 }
 
 /// The workflow commands of `report`.
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report, lang: Lang) -> String {
     let mut out = String::new();
     for file in &report.files {
         let path = file.path.display().to_string();
         for f in &file.findings {
-            line(&mut out, Some(&path), f);
+            line(&mut out, Some(&path), f, lang);
         }
     }
     for f in &report.batch {
-        line(&mut out, None, f);
+        line(&mut out, None, f, lang);
     }
     out
 }

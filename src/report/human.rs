@@ -8,6 +8,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
 use crate::check::{Report, Status};
 use crate::finding::{Finding, Severity};
+use crate::i18n::{pick, Lang};
 use crate::rules;
 
 /// A finding as miette sees it.
@@ -46,19 +47,41 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n > 1 { many } else { one })
 }
 
-fn counts(errors: usize, warnings: usize, infos: usize) -> String {
+fn counts(lang: Lang, errors: usize, warnings: usize, infos: usize) -> String {
     let mut parts = vec![
-        plural(errors, "erreur", "erreurs"),
-        plural(warnings, "avertissement", "avertissements"),
+        plural(
+            errors,
+            pick(lang, "erreur", "error"),
+            pick(lang, "erreurs", "errors"),
+        ),
+        plural(
+            warnings,
+            pick(lang, "avertissement", "warning"),
+            pick(lang, "avertissements", "warnings"),
+        ),
     ];
     if infos > 0 {
-        parts.push(plural(infos, "information", "informations"));
+        parts.push(plural(
+            infos,
+            "information",
+            pick(lang, "informations", "information"),
+        ));
     }
     parts.join(", ")
 }
 
-/// The human report; `color` turns ANSI colours on.
-pub fn render(report: &Report, color: bool) -> String {
+fn status_label(s: Status, lang: Lang) -> &'static str {
+    match (s, lang) {
+        (_, Lang::Fr) => s.label_fr(),
+        (Status::Valid, Lang::En) => "Valid",
+        (Status::ValidWithWarnings, Lang::En) => "Valid with warnings",
+        (Status::Invalid, Lang::En) => "Invalid",
+        (Status::Unreadable, Lang::En) => "Unreadable",
+    }
+}
+
+/// The human report in `lang`; `color` turns ANSI colours on.
+pub fn render(report: &Report, color: bool, lang: Lang) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -70,17 +93,21 @@ pub fn render(report: &Report, color: bool) -> String {
         let name = rules::rule(f.code).map_or("", |r| r.name);
         let place = match (f.sheet_name(), f.cell_a1()) {
             (Some(s), Some(c)) => format!(" — {s}!{c}"),
-            (Some(s), None) => format!(" — feuille {s}"),
+            (Some(s), None) => format!(" — {} {s}", pick(lang, "feuille", "sheet")),
             _ => String::new(),
         };
+        let message = f.message.get(lang);
         let help = f
             .value
             .as_ref()
-            .filter(|v| !f.message.contains(v.as_str()))
-            .map(|v| format!("valeur lue : « {v} »"));
+            .filter(|v| !message.contains(v.as_str()))
+            .map(|v| match lang {
+                Lang::Fr => format!("valeur lue : « {v} »"),
+                Lang::En => format!("value read: “{v}”"),
+            });
         let shown = Shown {
             finding: f,
-            text: format!("{} {name}{place}\n{}", f.code, f.message),
+            text: format!("{} {name}{place}\n{message}", f.code),
             help,
         };
         let _ = handler.render_report(out, &shown);
@@ -88,10 +115,12 @@ pub fn render(report: &Report, color: bool) -> String {
     for file in &report.files {
         let _ = writeln!(
             out,
-            "{} — {} : {}",
+            "{} — {}{} {}",
             file.path.display(),
-            status_fr(file.status),
+            status_label(file.status, lang),
+            pick(lang, " :", ":"),
             counts(
+                lang,
                 file.count(Severity::Error),
                 file.count(Severity::Warning),
                 file.count(Severity::Info)
@@ -103,7 +132,7 @@ pub fn render(report: &Report, color: bool) -> String {
         out.push('\n');
     }
     if !report.batch.is_empty() {
-        out.push_str("Lot de fichiers\n");
+        out.push_str(pick(lang, "Lot de fichiers\n", "Batch\n"));
         for f in report.batch.iter().filter(|f| f.code != "B002") {
             render_one(&mut out, f);
         }
@@ -114,29 +143,48 @@ pub fn render(report: &Report, color: bool) -> String {
             .filter_map(|f| f.reseau.as_deref())
             .collect();
         if !missing.is_empty() {
-            let _ = writeln!(
-                out,
-                "  B002 reseau-non-transmis — {} sans tableau de bord : {}",
-                plural(missing.len(), "réseau", "réseaux"),
-                missing.join(", ")
-            );
+            let n = missing.len();
+            let _ = match lang {
+                Lang::Fr => writeln!(
+                    out,
+                    "  B002 reseau-non-transmis — {} sans tableau de bord : {}",
+                    plural(n, "réseau", "réseaux"),
+                    missing.join(", ")
+                ),
+                Lang::En => writeln!(
+                    out,
+                    "  B002 reseau-non-transmis — {} without a tableau de bord: {}",
+                    plural(n, "network", "networks"),
+                    missing.join(", ")
+                ),
+            };
         }
         out.push('\n');
     }
     let n = report.files.len();
-    let _ = writeln!(
-        out,
-        "Total : {} — {} conforme(s), {} avec avertissements, {} non conforme(s), {} illisible(s) ; {}",
-        plural(n, "fichier vérifié", "fichiers vérifiés"),
+    let (valid, warned, invalid, unreadable) = (
         report.count_status(Status::Valid),
         report.count_status(Status::ValidWithWarnings),
         report.count_status(Status::Invalid),
         report.count_status(Status::Unreadable),
-        counts(report.count(Severity::Error), report.count(Severity::Warning), report.count(Severity::Info))
     );
+    let totals = counts(
+        lang,
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+        report.count(Severity::Info),
+    );
+    let _ = match lang {
+        Lang::Fr => writeln!(
+            out,
+            "Total : {} — {valid} conforme(s), {warned} avec avertissements, {invalid} non conforme(s), {unreadable} illisible(s) ; {totals}",
+            plural(n, "fichier vérifié", "fichiers vérifiés"),
+        ),
+        Lang::En => writeln!(
+            out,
+            "Total: {} — {valid} valid, {warned} with warnings, {invalid} invalid, {unreadable} unreadable; {totals}",
+            plural(n, "file checked", "files checked"),
+        ),
+    };
     out
-}
-
-fn status_fr(s: Status) -> &'static str {
-    s.label_fr()
 }

@@ -4,10 +4,11 @@ use serde_json::{json, Value};
 
 use crate::check::{Report, Status};
 use crate::finding::{Finding, Severity};
+use crate::i18n::Lang;
 use crate::rules;
 use crate::schema::TEMPLATE_VERSION;
 
-fn finding(f: &Finding) -> Value {
+fn finding(f: &Finding, lang: Lang) -> Value {
     json!({
         "code": f.code,
         "name": rules::rule(f.code).map_or("", |r| r.name),
@@ -16,13 +17,13 @@ fn finding(f: &Finding) -> Value {
         "cell": f.cell_a1(),
         "row": f.row_number(),
         "column": f.column_letters(),
-        "message": f.message,
+        "message": f.message.get(lang),
         "value": f.value,
     })
 }
 
 /// The JSON document for `report`.
-pub fn render(report: &Report) -> Value {
+pub fn render(report: &Report, lang: Lang) -> Value {
     let files: Vec<Value> = report
         .files
         .iter()
@@ -32,7 +33,7 @@ pub fn render(report: &Report) -> Value {
                 "reseau": f.reseau,
                 "annee": f.annee,
                 "status": f.status.as_str(),
-                "findings": f.findings.iter().map(finding).collect::<Vec<_>>(),
+                "findings": f.findings.iter().map(|x| finding(x, lang)).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -40,7 +41,7 @@ pub fn render(report: &Report) -> Value {
         .batch
         .iter()
         .map(|b| {
-            let mut v = finding(b);
+            let mut v = finding(b, lang);
             v["reseau"] = json!(b.reseau);
             v
         })

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use crate::check::Report;
 use crate::finding::{Finding, Severity};
+use crate::i18n::{pick, Lang};
 use crate::rules::{self, Family};
 
 const FAMILIES: [(Family, char); 6] = [
@@ -36,22 +37,22 @@ fn escape(s: &str) -> String {
     out
 }
 
-fn describe(f: &Finding) -> String {
+fn describe(f: &Finding, lang: Lang) -> String {
     let place = match (f.sheet_name(), f.cell_a1()) {
         (Some(s), Some(c)) => format!("{s}!{c}"),
-        (Some(s), None) => format!("feuille {s}"),
-        _ => "fichier".to_string(),
+        (Some(s), None) => format!("{} {s}", pick(lang, "feuille", "sheet")),
+        _ => pick(lang, "fichier", "file").to_string(),
     };
     format!(
         "{} {} [{}] {place} : {}",
         f.code,
         rules::rule(f.code).map_or("", |r| r.name),
         f.severity.as_str(),
-        f.message
+        f.message.get(lang)
     )
 }
 
-fn suite(out: &mut String, name: &str, findings: &[Finding]) {
+fn suite(out: &mut String, name: &str, findings: &[Finding], lang: Lang) {
     let failures = FAMILIES
         .iter()
         .filter(|(_, letter)| {
@@ -82,7 +83,7 @@ fn suite(out: &mut String, name: &str, findings: &[Finding]) {
             .filter(|f| f.severity == Severity::Error)
             .collect();
         if !errors.is_empty() {
-            let text: Vec<String> = errors.iter().map(|f| describe(f)).collect();
+            let text: Vec<String> = errors.iter().map(|f| describe(f, lang)).collect();
             let _ = write!(
                 out,
                 "\n      <failure message=\"{} erreur(s)\" type=\"spro\">{}</failure>",
@@ -93,7 +94,7 @@ fn suite(out: &mut String, name: &str, findings: &[Finding]) {
         let others: Vec<String> = mine
             .iter()
             .filter(|f| f.severity != Severity::Error)
-            .map(|f| describe(f))
+            .map(|f| describe(f, lang))
             .collect();
         if !others.is_empty() {
             let _ = write!(
@@ -111,15 +112,20 @@ fn suite(out: &mut String, name: &str, findings: &[Finding]) {
 }
 
 /// The JUnit document of `report`.
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report, lang: Lang) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"spro check\">\n",
     );
     for file in &report.files {
-        suite(&mut out, &file.path.display().to_string(), &file.findings);
+        suite(
+            &mut out,
+            &file.path.display().to_string(),
+            &file.findings,
+            lang,
+        );
     }
     if !report.batch.is_empty() {
-        suite(&mut out, "lot", &report.batch);
+        suite(&mut out, "lot", &report.batch, lang);
     }
     out.push_str("</testsuites>\n");
     out

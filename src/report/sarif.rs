@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use crate::check::Report;
 use crate::finding::{Finding, Severity};
+use crate::i18n::{pick, Lang};
 use crate::rules::{self, RULES};
 
 fn level(s: Severity) -> &'static str {
@@ -16,11 +17,11 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-fn result(f: &Finding, file: Option<&str>) -> Value {
+fn result(f: &Finding, file: Option<&str>, lang: Lang) -> Value {
     let index = RULES.iter().position(|r| r.code == f.code).unwrap_or(0);
     let place = match (f.sheet_name(), f.cell_a1()) {
         (Some(s), Some(c)) => format!("{s}!{c} : "),
-        (Some(s), None) => format!("feuille {s} : "),
+        (Some(s), None) => format!("{} {s} : ", pick(lang, "feuille", "sheet")),
         _ => String::new(),
     };
     let mut location = serde_json::Map::new();
@@ -47,7 +48,7 @@ fn result(f: &Finding, file: Option<&str>) -> Value {
         "ruleId": f.code,
         "ruleIndex": index,
         "level": level(f.severity),
-        "message": {"text": format!("{place}{}", f.message)},
+        "message": {"text": format!("{place}{}", f.message.get(lang))},
     });
     if !location.is_empty() {
         out["locations"] = json!([Value::Object(location)]);
@@ -59,7 +60,7 @@ fn result(f: &Finding, file: Option<&str>) -> Value {
 }
 
 /// The SARIF log of `report`.
-pub fn render(report: &Report) -> Value {
+pub fn render(report: &Report, lang: Lang) -> Value {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
@@ -77,9 +78,9 @@ pub fn render(report: &Report) -> Value {
     let mut results = Vec::new();
     for file in &report.files {
         let path = file.path.display().to_string();
-        results.extend(file.findings.iter().map(|f| result(f, Some(&path))));
+        results.extend(file.findings.iter().map(|f| result(f, Some(&path), lang)));
     }
-    results.extend(report.batch.iter().map(|f| result(f, None)));
+    results.extend(report.batch.iter().map(|f| result(f, None, lang)));
     let artifacts: Vec<Value> = report
         .files
         .iter()
