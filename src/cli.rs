@@ -191,7 +191,7 @@ fn tech(e: impl std::fmt::Display) -> CliError {
 fn year_needed() -> CliError {
     CliError(Msg::new(
         "l'année du bilan est nécessaire : indiquez --annee AAAA (ou « annee » dans spro.toml)",
-        "the bilan year is needed: give --annee YYYY (or « annee » in spro.toml)",
+        "the bilan year is needed: give --annee YYYY (or “annee” in spro.toml)",
     ))
 }
 
@@ -228,12 +228,12 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         }
         Command::Explain { code } => match crate::rules::rule(&code) {
             Some(rule) => {
-                print_stdout(&crate::rules::explain(rule))?;
+                print_stdout(&crate::rules::explain_in(rule, lang))?;
                 Ok(Exit::Success)
             }
             None => Err(CliError(crate::msg!(
                 "« {code} » n'est pas un code de règle connu : « spro rules » les liste tous",
-                "“{code}” is not a known rule code: « spro rules » lists them all"
+                "“{code}” is not a known rule code: “spro rules” lists them all"
             ))),
         },
     }

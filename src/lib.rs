@@ -24,6 +24,7 @@ pub mod prescan;
 pub mod referential;
 pub mod report;
 pub mod rules;
+pub mod rules_en;
 pub mod schema;
 pub mod sheet;
 pub mod siret;

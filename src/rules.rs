@@ -286,6 +286,48 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
+/// The explanation `spro explain CODE --lang en` prints.
+pub fn explain_en(rule: &Rule) -> String {
+    let (what, why, fix, example) = crate::rules_en::english(rule.code).unwrap_or((
+        rule.what,
+        rule.why,
+        rule.fix,
+        rule.example,
+    ));
+    let family = match rule.family {
+        Family::File => "File",
+        Family::Structure => "Workbook structure",
+        Family::Value => "Values",
+        Family::Referential => "Referential of networks",
+        Family::Charter => "Regional charter",
+        Family::Batch => "Batch of files",
+    };
+    let mut s = format!("{} {} — {family}\n", rule.code, rule.name);
+    s.push_str(&format!("Default severity: {}", rule.severity.as_str()));
+    if let Some((sev, _)) = rule.other_severity {
+        s.push_str(&format!(" (other case: {})", sev.as_str()));
+    }
+    s.push('\n');
+    if !rule.source.is_empty() {
+        s.push_str(&format!(
+            "Source: {}\n",
+            rule.source
+                .replace("charte", "charter")
+                .replace("Charte", "Charter")
+        ));
+    }
+    s.push_str(&format!("\nWhat it checks\n  {what}\n\nWhy\n  {why}\n\nHow to fix it\n  {fix}\n\nExample\n  {example}\n"));
+    s
+}
+
+/// The explanation of `rule` in `lang`.
+pub fn explain_in(rule: &Rule, lang: crate::i18n::Lang) -> String {
+    match lang {
+        crate::i18n::Lang::Fr => explain(rule),
+        crate::i18n::Lang::En => explain_en(rule),
+    }
+}
+
 /// The French explanation `spro explain CODE` prints and `docs/rules.md` holds.
 pub fn explain(rule: &Rule) -> String {
     let mut s = format!("{} {} — {}\n", rule.code, rule.name, rule.family.label_fr());
@@ -367,6 +409,18 @@ mod tests {
         expected.extend((1..=2).map(|n| format!("B{n:03}")));
         let actual: Vec<String> = RULES.iter().map(|r| r.code.to_string()).collect();
         assert_eq!(actual, expected);
+    }
+
+    #[test]
+    fn every_rule_has_its_english_texts() {
+        for r in RULES {
+            let (what, why, fix, example) =
+                crate::rules_en::english(r.code).unwrap_or_else(|| panic!("{}", r.code));
+            for t in [what, why, fix, example] {
+                assert!(!t.is_empty() && !t.contains('«'), "{}: {t}", r.code);
+            }
+        }
+        assert_eq!(crate::rules_en::RULES_EN.len(), RULES.len());
     }
 
     #[test]

@@ -401,6 +401,16 @@ fn english_reports_and_errors() {
         String::from_utf8_lossy(&out.stderr).trim(),
         "spro : erreur : « absent.xlsx » n'existe pas : vérifiez le chemin"
     );
+    let out = spro(&["explain", "C005", "--lang", "en"], &root());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for part in [
+        "C005 logo-manquant — Regional charter",
+        "Source: Charter §7",
+        "What it checks",
+        "How to fix it",
+    ] {
+        assert!(text.contains(part), "{part}\n{text}");
+    }
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("spro.toml"), "anne = 2025\n").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_spro"))

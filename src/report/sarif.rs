@@ -64,12 +64,16 @@ pub fn render(report: &Report, lang: Lang) -> Value {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
+            let (what, why) = match (lang, crate::rules_en::english(r.code)) {
+                (Lang::En, Some((what, why, _, _))) => (what, why),
+                _ => (r.what, r.why),
+            };
             json!({
                 "id": r.code,
                 "name": r.name,
-                "shortDescription": {"text": r.what},
-                "fullDescription": {"text": r.why},
-                "help": {"text": rules::explain(r)},
+                "shortDescription": {"text": what},
+                "fullDescription": {"text": why},
+                "help": {"text": rules::explain_in(r, lang)},
                 "defaultConfiguration": {"level": level(r.severity)},
                 "properties": {"family": r.family.label_fr(), "source": r.source},
             })
