@@ -132,6 +132,9 @@ pub fn build(
     options: &Options,
 ) -> Result<Workbook, XlsxError> {
     let mut wb = xlsx::new_workbook(options.year + 1)?;
+    // Deflate level 3: on the benchmark the workbook is 27 % larger than at the default level 6
+    // (42 MB instead of 33 MB) and written 20 % faster; compression led the profile.
+    wb.set_zip_compression_level(3);
     let styles = Styles::new();
     let files: Vec<&FileReport> = report
         .files
@@ -411,6 +414,16 @@ fn data_sheet(
         .map(|s| s.rows.len())
         .sum();
     xlsx::table_header(ws, 0, &headers, total as u32, styles)?;
+    // Numbers and dates take their column's format: one format per column rather than one
+    // lookup per cell (the writer hashes a cell's format each time; it showed in profiles).
+    for (out_col, &i) in columns.iter().enumerate() {
+        let format = match schema.columns[i].kind {
+            crate::schema::ColumnKind::Integer => &styles.integer,
+            crate::schema::ColumnKind::Date => &styles.date,
+            _ => continue,
+        };
+        ws.set_column_format(3 + out_col as u16, format)?;
+    }
     let mut widths = Widths::of(&headers);
     let mut row = 1u32;
     for f in files {
@@ -421,12 +434,12 @@ fn data_sheet(
         let dep = departement(f, checker).unwrap_or_default();
         let status = f.status.label_fr();
         for data in &sheet.rows {
-            xlsx::text(ws, row, 0, &code, &styles.text)?;
-            xlsx::text(ws, row, 1, &dep, &styles.text)?;
-            xlsx::text(ws, row, 2, status, &styles.text)?;
+            xlsx::plain(ws, row, 0, &code)?;
+            xlsx::plain(ws, row, 1, &dep)?;
+            xlsx::plain(ws, row, 2, status)?;
             for (out_col, &i) in columns.iter().enumerate() {
                 if let Some(c) = data.cell(i) {
-                    xlsx::cell(ws, row, 3 + out_col as u16, c, styles)?;
+                    xlsx::cell_in_formatted_column(ws, row, 3 + out_col as u16, c)?;
                     if let Some(s) = c.raw.display() {
                         widths.see(3 + out_col, &s);
                     }

@@ -66,13 +66,25 @@ pub fn text(
     s: &str,
     format: &Format,
 ) -> Result<(), XlsxError> {
-    // Excel caps a cell at 32,767 characters.
-    let s: String = if s.chars().count() > 32_767 {
-        s.chars().take(32_767).collect()
-    } else {
-        s.to_string()
-    };
-    ws.write_string_with_format(row, col, s, format)?;
+    ws.write_string_with_format(row, col, capped(s), format)?;
+    Ok(())
+}
+
+/// Excel caps a cell at 32,767 characters.
+fn capped(s: &str) -> &str {
+    if s.len() <= 32_767 {
+        return s;
+    }
+    match s.char_indices().nth(32_767) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// Writes text as text, with no format of its own: the common case of data cells, which
+/// spares rust_xlsxwriter a format lookup per cell (it showed in profiles).
+pub fn plain(ws: &mut Worksheet, row: u32, col: u16, s: &str) -> Result<(), XlsxError> {
+    ws.write_string(row, col, capped(s))?;
     Ok(())
 }
 
@@ -99,13 +111,13 @@ pub fn typed(
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     match v {
-        Typed::Text(s) => text(ws, row, col, s, &styles.text),
+        Typed::Text(s) => plain(ws, row, col, s),
         Typed::Int(i) => ws
             .write_number_with_format(row, col, *i as f64, &styles.integer)
             .map(|_| ()),
         Typed::Date(d) => date(ws, row, col, *d, styles),
-        Typed::Bool(b) => text(ws, row, col, if *b { "Oui" } else { "Non" }, &styles.text),
-        Typed::List(items) => text(ws, row, col, &items.join(" ; "), &styles.text),
+        Typed::Bool(b) => plain(ws, row, col, if *b { "Oui" } else { "Non" }),
+        Typed::List(items) => plain(ws, row, col, &items.join(" ; ")),
     }
 }
 
@@ -120,7 +132,32 @@ pub fn cell(
     match (&c.value, c.valid) {
         (Some(v), true) => typed(ws, row, col, v, styles),
         _ => match c.raw.display() {
-            Some(s) => text(ws, row, col, &s, &styles.text),
+            Some(s) => plain(ws, row, col, &s),
+            None => Ok(()),
+        },
+    }
+}
+
+/// Writes a checked cell in a column whose format is set (`set_column_format`): numbers and
+/// dates without a format of their own, so they take the column's.
+pub fn cell_in_formatted_column(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    c: &Cell,
+) -> Result<(), XlsxError> {
+    match (&c.value, c.valid) {
+        (Some(Typed::Int(i)), true) => ws.write_number(row, col, *i as f64).map(|_| ()),
+        (Some(Typed::Date(d)), true) => {
+            use chrono::Datelike;
+            let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+            ws.write_datetime(row, col, &dt).map(|_| ())
+        }
+        (Some(Typed::Text(s)), true) => plain(ws, row, col, s),
+        (Some(Typed::Bool(b)), true) => plain(ws, row, col, if *b { "Oui" } else { "Non" }),
+        (Some(Typed::List(items)), true) => plain(ws, row, col, &items.join(" ; ")),
+        _ => match c.raw.display() {
+            Some(s) => plain(ws, row, col, &s),
             None => Ok(()),
         },
     }
