@@ -78,6 +78,23 @@ pub enum OutputFormat {
     Sarif,
 }
 
+/// Options shared by `check` and `consolidate`.
+#[derive(Debug, clap::Args)]
+pub struct CommonArgs {
+    /// Fichier de configuration (par défaut : spro.toml du dossier courant, s'il existe).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Référentiel des réseaux (JSON) à utiliser à la place de celui fourni.
+    #[arg(long)]
+    pub referentiel: Option<PathBuf>,
+    /// Dossier de schémas JSON à utiliser à la place de ceux intégrés.
+    #[arg(long)]
+    pub schemas: Option<PathBuf>,
+    /// Nombre de fils d'exécution (par défaut : tous les cœurs).
+    #[arg(short = 'j', long = "jobs")]
+    pub jobs: Option<usize>,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Fichiers (.xlsx, .xlsm, .xlsb, .xls, .ods) ou dossiers à vérifier.
@@ -95,18 +112,8 @@ pub struct CheckArgs {
     /// Les avertissements font aussi échouer la vérification (code de sortie 1).
     #[arg(long)]
     pub strict: bool,
-    /// Fichier de configuration (par défaut : spro.toml du dossier courant, s'il existe).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Référentiel des réseaux (JSON) à utiliser à la place de celui fourni.
-    #[arg(long)]
-    pub referentiel: Option<PathBuf>,
-    /// Dossier de schémas JSON à utiliser à la place de ceux intégrés.
-    #[arg(long)]
-    pub schemas: Option<PathBuf>,
-    /// Nombre de fils d'exécution (par défaut : tous les cœurs).
-    #[arg(short = 'j', long = "jobs")]
-    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub common: CommonArgs,
     /// N'affiche pas la barre de progression.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -136,18 +143,8 @@ pub struct ConsolidateArgs {
     /// Code de sortie 1 s'il y a des erreurs (sinon 0 dès que le classeur est écrit).
     #[arg(long)]
     pub strict: bool,
-    /// Fichier de configuration (par défaut : spro.toml du dossier courant, s'il existe).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Référentiel des réseaux (JSON) à utiliser à la place de celui fourni.
-    #[arg(long)]
-    pub referentiel: Option<PathBuf>,
-    /// Dossier de schémas JSON à utiliser à la place de ceux intégrés.
-    #[arg(long)]
-    pub schemas: Option<PathBuf>,
-    /// Nombre de fils d'exécution (par défaut : tous les cœurs).
-    #[arg(short = 'j', long = "jobs")]
-    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -342,17 +339,17 @@ fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
 
 fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
     let config = load_config(
-        args.config.as_deref(),
+        args.common.config.as_deref(),
         args.annee,
-        args.referentiel.as_deref(),
+        args.common.referentiel.as_deref(),
     )?;
-    let checker = checker(config, args.schemas.as_deref())?;
+    let checker = checker(config, args.common.schemas.as_deref())?;
     let (inputs, any_folder) = crate::inputs::collect(&args.paths).map_err(err)?;
     if let Some(out) = &args.output {
         crate::output::refuse_overwriting_input(out, inputs.iter().map(|i| i.path()))
             .map_err(err)?;
     }
-    let pool = pool(args.jobs)?;
+    let pool = pool(args.common.jobs)?;
     let progress = progress_bar(inputs.len(), args.quiet);
     let report =
         pool.install(|| checker.check_inputs_with(&inputs, any_folder, &|| progress.inc(1)));
@@ -405,12 +402,12 @@ fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
 
 fn consolidate(args: ConsolidateArgs) -> Result<Exit, CliError> {
     let config = load_config(
-        args.config.as_deref(),
+        args.common.config.as_deref(),
         args.annee,
-        args.referentiel.as_deref(),
+        args.common.referentiel.as_deref(),
     )?;
     let year = config.annee.ok_or_else(year_needed)?;
-    let mut checker = checker(config, args.schemas.as_deref())?;
+    let mut checker = checker(config, args.common.schemas.as_deref())?;
     checker.keep_data = true;
     let (inputs, _) = crate::inputs::collect(&args.paths).map_err(err)?;
     let output = args
@@ -419,7 +416,7 @@ fn consolidate(args: ConsolidateArgs) -> Result<Exit, CliError> {
         .unwrap_or_else(|| PathBuf::from(format!("reports/bilan-regional-{year}.xlsx")));
     crate::output::refuse_overwriting_input(&output, inputs.iter().map(|i| i.path()))
         .map_err(err)?;
-    let pool = pool(args.jobs)?;
+    let pool = pool(args.common.jobs)?;
     let paths: Vec<PathBuf> = inputs.iter().map(|i| i.path().to_path_buf()).collect();
     let (report, provenance) = pool.install(|| {
         (
@@ -437,10 +434,10 @@ fn consolidate(args: ConsolidateArgs) -> Result<Exit, CliError> {
     if args.strict {
         options_text.push("--strict".into());
     }
-    if let Some(c) = &args.config {
+    if let Some(c) = &args.common.config {
         options_text.push(format!("--config {}", c.display()));
     }
-    if let Some(r) = &args.referentiel {
+    if let Some(r) = &args.common.referentiel {
         options_text.push(format!("--referentiel {}", r.display()));
     }
     let options = crate::consolidate::Options {

@@ -439,7 +439,7 @@ fn data_sheet(
             xlsx::plain(ws, row, 2, status)?;
             for (out_col, &i) in columns.iter().enumerate() {
                 if let Some(c) = data.cell(i) {
-                    xlsx::cell_in_formatted_column(ws, row, 3 + out_col as u16, c)?;
+                    xlsx::cell(ws, row, 3 + out_col as u16, c)?;
                     if let Some(s) = c.raw.display() {
                         widths.see(3 + out_col, &s);
                     }

@@ -88,64 +88,9 @@ pub fn plain(ws: &mut Worksheet, row: u32, col: u16, s: &str) -> Result<(), Xlsx
     Ok(())
 }
 
-pub fn date(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    d: chrono::NaiveDate,
-    styles: &Styles,
-) -> Result<(), XlsxError> {
-    use chrono::Datelike;
-    let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
-    ws.write_datetime_with_format(row, col, &dt, &styles.date)?;
-    Ok(())
-}
-
-/// Writes a typed value the way an analyst wants it: numbers as numbers, dates as dates,
-/// Oui/Non as words, lists joined with « ; ».
-pub fn typed(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    v: &Typed,
-    styles: &Styles,
-) -> Result<(), XlsxError> {
-    match v {
-        Typed::Text(s) => plain(ws, row, col, s),
-        Typed::Int(i) => ws
-            .write_number_with_format(row, col, *i as f64, &styles.integer)
-            .map(|_| ()),
-        Typed::Date(d) => date(ws, row, col, *d, styles),
-        Typed::Bool(b) => plain(ws, row, col, if *b { "Oui" } else { "Non" }),
-        Typed::List(items) => plain(ws, row, col, &items.join(" ; ")),
-    }
-}
-
-/// Writes a checked cell: its typed value when valid, else what the user typed, as text.
-pub fn cell(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    c: &Cell,
-    styles: &Styles,
-) -> Result<(), XlsxError> {
-    match (&c.value, c.valid) {
-        (Some(v), true) => typed(ws, row, col, v, styles),
-        _ => match c.raw.display() {
-            Some(s) => plain(ws, row, col, &s),
-            None => Ok(()),
-        },
-    }
-}
-
 /// Writes a checked cell in a column whose format is set (`set_column_format`): numbers and
 /// dates without a format of their own, so they take the column's.
-pub fn cell_in_formatted_column(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    c: &Cell,
-) -> Result<(), XlsxError> {
+pub fn cell(ws: &mut Worksheet, row: u32, col: u16, c: &Cell) -> Result<(), XlsxError> {
     match (&c.value, c.valid) {
         (Some(Typed::Int(i)), true) => ws.write_number(row, col, *i as f64).map(|_| ()),
         (Some(Typed::Date(d)), true) => {
