@@ -521,103 +521,114 @@ fn is_worksheet(typ: &SheetType) -> bool {
     matches!(typ, SheetType::WorkSheet)
 }
 
-fn read_xlsx<RS: Read + Seek>(cursor: RS, limits: &Limits) -> Result<RawWorkbook, ReadError> {
-    let mut wb = calamine::Xlsx::new(cursor).map_err(calamine_error)?;
-    let is_1904 = wb.has_1904_epoch();
-    let metas = wb.sheets_metadata().to_vec();
+/// What a [`CellSource`] calls for each cell: (row, column, value, has a formula).
+type EachCell<'a> = dyn FnMut(u32, u32, &DataRef<'_>, bool) -> Result<(), ReadError> + 'a;
+
+/// A workbook whose sheets give their cells one by one.
+trait CellSource {
+    fn for_each_cell(&mut self, sheet: &str, each: &mut EachCell<'_>) -> Result<(), ReadError>;
+}
+
+impl<RS: Read + Seek> CellSource for calamine::Xlsx<RS> {
+    fn for_each_cell(&mut self, sheet: &str, each: &mut EachCell<'_>) -> Result<(), ReadError> {
+        let mut reader = self.worksheet_cells_reader(sheet).map_err(calamine_error)?;
+        while let Some(cell) = reader
+            .next_cell_with_formula_metadata()
+            .map_err(calamine_error)?
+        {
+            each(cell.pos.0, cell.pos.1, &cell.value, cell.formula.is_some())?;
+        }
+        Ok(())
+    }
+}
+
+impl<RS: Read + Seek> CellSource for calamine::Xlsb<RS> {
+    fn for_each_cell(&mut self, sheet: &str, each: &mut EachCell<'_>) -> Result<(), ReadError> {
+        let mut reader = self.worksheet_cells_reader(sheet).map_err(calamine_error)?;
+        while let Some(cell) = reader.next_cell().map_err(calamine_error)? {
+            let (row, col) = cell.get_position();
+            each(row, col, cell.get_value(), false)?;
+        }
+        Ok(())
+    }
+}
+
+/// `.xls` and `.ods`: calamine parses these whole when the workbook is opened (bounded
+/// beforehand by [`crate::prescan`]), so the ranges it built are walked, non-empty cells only.
+struct Ranges<RS, R>(R, std::marker::PhantomData<RS>);
+
+impl<RS, R> CellSource for Ranges<RS, R>
+where
+    RS: Read + Seek,
+    R: Reader<RS>,
+    R::Error: std::fmt::Display,
+{
+    fn for_each_cell(&mut self, sheet: &str, each: &mut EachCell<'_>) -> Result<(), ReadError> {
+        let range = self.0.worksheet_range(sheet).map_err(calamine_error)?;
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        for (r, c, data) in range.used_cells() {
+            each(r0 + r as u32, c0 + c as u32, &data_ref(data), false)?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads every worksheet of `source` into raw cells, counting rows and columns as they come.
+fn read_sheets(
+    source: &mut dyn CellSource,
+    metas: Vec<calamine::Sheet>,
+    is_1904: bool,
+    limits: &Limits,
+) -> Result<RawWorkbook, ReadError> {
     let mut sheets = Vec::with_capacity(metas.len());
-    let mut interned = Interned::default();
     for meta in metas {
-        let mut sheet = RawSheet {
-            name: meta.name.clone(),
-            cells: Vec::new(),
-        };
+        let mut cells = Vec::new();
         if is_worksheet(&meta.typ) {
             let mut counter = Counter::new(&meta.name, limits);
-            let mut reader = wb
-                .worksheet_cells_reader(&meta.name)
-                .map_err(calamine_error)?;
-            while let Some(cell) = reader
-                .next_cell_with_formula_metadata()
-                .map_err(calamine_error)?
-            {
-                let (row, col) = cell.pos;
-                if let Some(value) = convert(&cell.value, cell.formula.is_some(), &mut interned) {
+            // Keyed by address in calamine's strings: valid while this sheet is read.
+            let mut interned = Interned::default();
+            source.for_each_cell(&meta.name, &mut |row, col, value, formula| {
+                if let Some(value) = convert(value, formula, &mut interned) {
                     counter.count(row, col)?;
-                    sheet.cells.push(RawCell { row, col, value });
+                    cells.push(RawCell { row, col, value });
                 }
-            }
+                Ok(())
+            })?;
         }
-        sort_cells(&mut sheet.cells);
-        sheets.push(sheet);
+        sort_cells(&mut cells);
+        sheets.push(RawSheet {
+            name: meta.name,
+            cells,
+        });
     }
     Ok(RawWorkbook { sheets, is_1904 })
+}
+
+fn read_xlsx<RS: Read + Seek>(cursor: RS, limits: &Limits) -> Result<RawWorkbook, ReadError> {
+    let mut wb = calamine::Xlsx::new(cursor).map_err(calamine_error)?;
+    let (is_1904, metas) = (wb.has_1904_epoch(), wb.sheets_metadata().to_vec());
+    read_sheets(&mut wb, metas, is_1904, limits)
 }
 
 fn read_xlsb<RS: Read + Seek>(cursor: RS, limits: &Limits) -> Result<RawWorkbook, ReadError> {
     let mut wb = calamine::Xlsb::new(cursor).map_err(calamine_error)?;
-    let is_1904 = wb.has_1904_epoch();
-    let metas = wb.sheets_metadata().to_vec();
-    let mut sheets = Vec::with_capacity(metas.len());
-    let mut interned = Interned::default();
-    for meta in metas {
-        let mut sheet = RawSheet {
-            name: meta.name.clone(),
-            cells: Vec::new(),
-        };
-        if is_worksheet(&meta.typ) {
-            let mut counter = Counter::new(&meta.name, limits);
-            let mut reader = wb
-                .worksheet_cells_reader(&meta.name)
-                .map_err(calamine_error)?;
-            while let Some(cell) = reader.next_cell().map_err(calamine_error)? {
-                let (row, col) = cell.get_position();
-                if let Some(value) = convert(cell.get_value(), false, &mut interned) {
-                    counter.count(row, col)?;
-                    sheet.cells.push(RawCell { row, col, value });
-                }
-            }
-        }
-        sort_cells(&mut sheet.cells);
-        sheets.push(sheet);
-    }
-    Ok(RawWorkbook { sheets, is_1904 })
+    let (is_1904, metas) = (wb.has_1904_epoch(), wb.sheets_metadata().to_vec());
+    read_sheets(&mut wb, metas, is_1904, limits)
 }
 
-/// `.xls` and `.ods`: calamine parses these whole when the workbook is opened (it bounds the
-/// cells it creates itself), so we walk the ranges it built, keeping only non-empty cells.
-fn read_ranges<RS, R>(mut wb: R, limits: &Limits) -> Result<RawWorkbook, ReadError>
+fn read_ranges<RS, R>(wb: R, limits: &Limits) -> Result<RawWorkbook, ReadError>
 where
     RS: Read + Seek,
     R: Reader<RS> + Is1904,
     R::Error: std::fmt::Display,
 {
-    let is_1904 = wb.is_1904();
-    let metas = wb.sheets_metadata().to_vec();
-    let mut sheets = Vec::with_capacity(metas.len());
-    for meta in metas {
-        let mut sheet = RawSheet {
-            name: meta.name.clone(),
-            cells: Vec::new(),
-        };
-        if is_worksheet(&meta.typ) {
-            let range = wb.worksheet_range(&meta.name).map_err(calamine_error)?;
-            // Keyed by address, so only while this range is alive.
-            let mut interned = Interned::default();
-            let (r0, c0) = range.start().unwrap_or((0, 0));
-            let mut counter = Counter::new(&meta.name, limits);
-            for (r, c, data) in range.used_cells() {
-                if let Some(value) = convert(&data_ref(data), false, &mut interned) {
-                    let (row, col) = (r0 + r as u32, c0 + c as u32);
-                    counter.count(row, col)?;
-                    sheet.cells.push(RawCell { row, col, value });
-                }
-            }
-        }
-        sort_cells(&mut sheet.cells);
-        sheets.push(sheet);
-    }
-    Ok(RawWorkbook { sheets, is_1904 })
+    let (is_1904, metas) = (wb.is_1904(), wb.sheets_metadata().to_vec());
+    read_sheets(
+        &mut Ranges(wb, std::marker::PhantomData),
+        metas,
+        is_1904,
+        limits,
+    )
 }
 
 /// The date system of a format calamine reads whole.
