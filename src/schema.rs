@@ -126,7 +126,7 @@ pub struct SheetSchema {
     /// Per column, the validator of its own property (`None` when the reader's type already
     /// satisfies it): a fast path for valid rows. `None` altogether when the schema has
     /// keywords that relate properties, and every row then goes through `validator`.
-    pub property_validators: Option<Vec<Option<jsonschema::Validator>>>,
+    pub property_validators: Option<Vec<PropertyCheck>>,
 }
 
 impl SheetSchema {
@@ -137,6 +137,17 @@ impl SheetSchema {
     pub fn index(&self, key: &str) -> usize {
         self.column(key).map_or(usize::MAX, |(i, _)| i)
     }
+}
+
+/// How the fast path checks one property of a row (see [`SheetSchema::property_validators`]).
+pub enum PropertyCheck {
+    /// The reader's type is all the property asks (text, integer, Oui/Non, date, list of text).
+    Type,
+    /// Only an `enum`: the value must be one of the column's values, exactly as JSON Schema's
+    /// `enum` keyword decides for a string (the reader gives the canonical spelling).
+    Enum,
+    /// Anything else: the property's own compiled validator.
+    Validator(jsonschema::Validator),
 }
 
 /// All six sheet schemas, compiled.
@@ -327,22 +338,38 @@ fn parse_sheet(kind: SheetKind, name: &str, json: &Value) -> Result<SheetSchema,
     let property_validators = if only_properties {
         let mut out = Vec::new();
         for (key, p) in props {
-            let trivial = p.as_object().is_some_and(|o| {
-                // The value reader only ever produces real dates, so `format: date` holds.
-                let date = o.get("format").and_then(Value::as_str) == Some("date");
-                o.keys().all(|k| {
-                    k.starts_with("x-")
-                        || ["title", "description", "type"].contains(&k.as_str())
-                        || (date && k == "format")
+            let keys_within = |allowed: &[&str]| {
+                p.as_object().is_some_and(|o| {
+                    o.keys()
+                        .all(|k| k.starts_with("x-") || allowed.contains(&k.as_str()))
                 })
+            };
+            // The value reader only ever produces real dates and lists of strings, so
+            // `format: date` and `items: {type: string}` hold by construction.
+            let date = p["format"].as_str() == Some("date");
+            let text_items = p["items"].as_object().is_some_and(|o| {
+                o.len() == 1 && o.get("type").and_then(Value::as_str) == Some("string")
             });
-            if trivial {
-                out.push(None);
+            let mut base = vec!["title", "description", "type"];
+            if date {
+                base.push("format");
+            }
+            if text_items {
+                base.push("items");
+            }
+            if keys_within(&base) {
+                out.push(PropertyCheck::Type);
+                continue;
+            }
+            if p["type"].as_str() == Some("string")
+                && keys_within(&["title", "description", "type", "enum"])
+            {
+                out.push(PropertyCheck::Enum);
                 continue;
             }
             let mut sub = p.clone();
             sub["$schema"] = json["$schema"].clone();
-            out.push(Some(
+            out.push(PropertyCheck::Validator(
                 compile(&sub).map_err(|m| invalid(format!("propriété {key} : {m}")))?,
             ));
         }

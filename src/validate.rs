@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use crate::finding::Finding;
 use crate::i18n::Msg;
 use crate::norm::{norm, suggest};
-use crate::schema::{Column, Schemas, SheetKind, SheetSchema};
+use crate::schema::{Column, PropertyCheck, Schemas, SheetKind, SheetSchema};
 use crate::sheet::{Bilan, Row, Sheet};
 use crate::values;
 
@@ -67,9 +67,13 @@ fn check_row(
         // that passes is valid; any other goes through the row schema for its findings.
         let valid = schema.columns.iter().enumerate().all(|(i, column)| {
             match row.cells[i].as_ref().and_then(|c| c.value.as_ref()) {
-                Some(v) => validators[i]
-                    .as_ref()
-                    .is_none_or(|val| val.is_valid(&v.to_json())),
+                Some(v) => match &validators[i] {
+                    PropertyCheck::Type => true,
+                    PropertyCheck::Enum => v
+                        .as_text()
+                        .is_some_and(|t| column.values.iter().any(|x| x == t)),
+                    PropertyCheck::Validator(val) => val.is_valid(&v.to_json()),
+                },
                 None => !column.required || read_failed[i] || !sheet.has_column(i),
             }
         });
