@@ -124,6 +124,9 @@ impl Format {
 
 const MIB: u64 = 1024 * 1024;
 
+/// The last column of a worksheet (XFD), 0-based.
+const MAX_COLUMN: usize = 16_383;
+
 /// Reads the file at `path`, whose extension promises `format`, within `limits`.
 pub fn read_file(path: &Path, format: Format, limits: &Limits) -> Result<RawWorkbook, ReadError> {
     let size = std::fs::metadata(path)
@@ -401,7 +404,9 @@ struct Counter<'a> {
     limits: &'a Limits,
     rows: u32,
     last_row: Option<u32>,
-    cols: std::collections::BTreeSet<u32>,
+    /// Columns seen (a bitmap: one lookup per cell, on the hot path) and how many.
+    cols: Vec<bool>,
+    distinct_cols: u32,
 }
 
 impl<'a> Counter<'a> {
@@ -411,7 +416,8 @@ impl<'a> Counter<'a> {
             limits,
             rows: 0,
             last_row: None,
-            cols: Default::default(),
+            cols: Vec::new(),
+            distinct_cols: 0,
         }
     }
 
@@ -428,7 +434,21 @@ impl<'a> Counter<'a> {
                 ))));
             }
         }
-        if self.cols.insert(col) && self.cols.len() as u32 > self.limits.colonnes_par_feuille {
+        let c = col as usize;
+        if c > MAX_COLUMN {
+            return Err(ReadError::Unreadable(Msg::new(
+                format!("la feuille « {} » a une cellule au-delà de la dernière colonne possible (XFD) : le fichier est endommagé", self.sheet),
+                format!("the sheet “{}” has a cell beyond the last possible column (XFD): the file is damaged", self.sheet),
+            )));
+        }
+        if c >= self.cols.len() {
+            self.cols.resize(c + 1, false);
+        }
+        if !self.cols[c] {
+            self.cols[c] = true;
+            self.distinct_cols += 1;
+        }
+        if self.distinct_cols > self.limits.colonnes_par_feuille {
             return Err(ReadError::Limit(Msg::new(format!(
                 "la feuille « {} » contient plus de {} colonnes remplies (limite « colonnes_par_feuille ») : supprimez les colonnes superflues",
                 self.sheet, self.limits.colonnes_par_feuille
