@@ -429,3 +429,19 @@ fn english_reports_and_errors() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn json_report_snapshot() {
+    let out = spro(
+        &[
+            "check",
+            "fixtures/cas/C006-partenaires-separes-par-virgule.xlsx",
+            "fixtures/cas/S002-colonne-facultative-manquante.xlsx",
+            "fixtures/cas/V003-valeur-hors-liste.xlsx",
+            "--format",
+            "json",
+        ],
+        &root(),
+    );
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+}
