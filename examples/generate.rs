@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 use serde_json::{json, Value};
+use spro_bilans::schema::{Schemas, SheetKind};
 
 fn arg(args: &[String], name: &str, default: usize) -> usize {
     args.iter()
@@ -57,6 +58,18 @@ const PUBLICS: [&str; 8] = [
     "Professionnels de l'orientation",
 ];
 
+/// The header row of a sheet, from the schemas the checker reads (so the two never drift).
+fn header(kind: SheetKind) -> Value {
+    Value::from(
+        Schemas::embedded()
+            .sheet(kind)
+            .columns
+            .iter()
+            .map(|c| c.label.clone())
+            .collect::<Vec<_>>(),
+    )
+}
+
 fn workbook(i: usize, actions: usize) -> Value {
     let (code, dep) = code(i);
     let members: Vec<(String, &str, bool)> = vec![
@@ -75,40 +88,11 @@ fn workbook(i: usize, actions: usize) -> Value {
     ];
     let date =
         |day: usize| json!({"date": format!("2025-{:02}-{:02}", 1 + day % 12, 1 + day % 28)});
-    let mut s = vec![json!([
-        "Nom de la structure",
-        "Type de structure",
-        "SIRET",
-        "Commune",
-        "Code postal",
-        "Signataire de la convention",
-        "Date de signature",
-        "Opérateur CEP",
-        "Premier accueil physique",
-        "Premier accueil dématérialisé",
-        "Professionnels impliqués"
-    ])];
+    let mut s = vec![header(SheetKind::Structures)];
     for (k, (name, t, cep)) in members.iter().enumerate() {
         s.push(json!([name, t, null, "Ville", format!("{dep}000"), "Oui", {"date": "2024-06-20"}, if *cep { "Oui" } else { "Non" }, "Oui", if k % 2 == 0 { "Oui" } else { "Non" }, 2 + k]));
     }
-    let mut a = vec![json!([
-        "Identifiant",
-        "Intitulé",
-        "Type d'action",
-        "Axe",
-        "Date de début",
-        "Date de fin",
-        "Modalité",
-        "Structure porteuse",
-        "Structures partenaires",
-        "Publics visés",
-        "Participants",
-        "dont femmes",
-        "dont hommes",
-        "Outil ou support créé",
-        "Logo Région",
-        "Logo SPRO"
-    ])];
+    let mut a = vec![header(SheetKind::Actions)];
     for n in 0..actions {
         let porteuse = &members[n % members.len()].0;
         let partners = format!(
@@ -140,27 +124,14 @@ fn workbook(i: usize, actions: usize) -> Value {
             logo
         ]));
     }
-    let mut acc = vec![json!([
-        "Structure",
-        "Public",
-        "Premiers accueils",
-        "dont femmes",
-        "Orientations vers un partenaire",
-        "Conseils approfondis"
-    ])];
+    let mut acc = vec![header(SheetKind::Accueil)];
     for (k, (name, _, _)) in members.iter().enumerate() {
         for p in 0..4 {
             let n = 100 + 13 * k + 7 * p;
             acc.push(json!([name, PUBLICS[(k + p) % 8], n, n / 2, n / 4, n / 3]));
         }
     }
-    let mut pro = vec![json!([
-        "Structure",
-        "Action d'appui",
-        "Organisateur",
-        "Date",
-        "Professionnels formés"
-    ])];
+    let mut pro = vec![header(SheetKind::Professionnalisation)];
     for (k, (name, _, _)) in members.iter().enumerate() {
         pro.push(json!([
             name,
@@ -175,7 +146,7 @@ fn workbook(i: usize, actions: usize) -> Value {
             ["Année du bilan", 2025], ["Date de signature de la convention", {"date": "2024-06-20"}], ["Date de transmission", {"date": "2026-02-27"}],
             ["Version du modèle", "2025.1"], ["Points forts", "Un réseau actif."], ["Difficultés rencontrées", null], ["Perspectives", null]],
         "Structures": s,
-        "Coordination": [["Nom", "Prénom", "Structure", "Fonction", "Courriel", "Téléphone", "Date de désignation"],
+        "Coordination": [header(SheetKind::Coordination),
             ["DURAND", "Alex", members[1].0, "Coordinateur", "alex.durand@exemple.fr", "02 38 00 00 00", {"date": "2024-06-20"}]],
         "Actions": a, "Accueil": acc, "Professionnalisation": pro
     }})

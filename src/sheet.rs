@@ -192,21 +192,14 @@ fn is_blank(value: &CellValue) -> bool {
     }
 }
 
-/// Rows of a sheet: consecutive runs of cells sharing a row, blank cells dropped.
+/// The non-blank rows of a sheet: runs of cells sharing a row, with at least one cell that
+/// holds something.
 fn rows_of(raw: &RawSheet) -> Vec<(u32, &[RawCell])> {
-    let mut out = Vec::new();
-    let cells = &raw.cells;
-    let mut start = 0;
-    while start < cells.len() {
-        let row = cells[start].row;
-        let mut end = start;
-        while end < cells.len() && cells[end].row == row {
-            end += 1;
-        }
-        out.push((row, &cells[start..end]));
-        start = end;
-    }
-    out
+    raw.cells
+        .chunk_by(|a, b| a.row == b.row)
+        .filter(|cells| non_blank(cells).next().is_some())
+        .map(|cells| (cells[0].row, cells))
+        .collect()
 }
 
 fn non_blank(cells: &[RawCell]) -> impl Iterator<Item = &RawCell> {
@@ -227,11 +220,7 @@ fn labels_suggestion(schema: &SheetSchema, shown: &str) -> Msg {
 
 fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) -> Sheet {
     let kind = schema.kind;
-    let rows = rows_of(raw);
-    let nonblank_rows: Vec<&(u32, &[RawCell])> = rows
-        .iter()
-        .filter(|(_, c)| non_blank(c).next().is_some())
-        .collect();
+    let nonblank_rows = rows_of(raw);
     // The header is the first non-blank row that names at least two columns (a title row may
     // sit above it); failing that, the first non-blank row.
     let header_index = nonblank_rows
@@ -259,7 +248,7 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
     };
     let mut headed_cols: Vec<u32> = Vec::new();
     if let Some(hi) = header_index {
-        let (header_row, header_cells) = *nonblank_rows[hi];
+        let (header_row, header_cells) = nonblank_rows[hi];
         sheet.header_row = Some(header_row);
         for cell in non_blank(header_cells) {
             let Some(n) = header_text(cell) else { continue };
@@ -313,7 +302,7 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
                 by_col[*c as usize] = Some(i);
             }
         }
-        for (row, cells) in nonblank_rows[hi + 1..].iter().copied().copied() {
+        for &(row, cells) in &nonblank_rows[hi + 1..] {
             // Only cells under a header count: a far-away value outside the table is ignored.
             let in_table: Vec<&RawCell> = cells
                 .iter()
@@ -440,11 +429,7 @@ fn missing_columns(
 /// The Identification form: a `Champ | Valeur` header, then one label per row.
 fn read_form(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) -> Sheet {
     let kind = schema.kind;
-    let rows = rows_of(raw);
-    let nonblank_rows: Vec<&(u32, &[RawCell])> = rows
-        .iter()
-        .filter(|(_, c)| non_blank(c).next().is_some())
-        .collect();
+    let nonblank_rows = rows_of(raw);
     let header = nonblank_rows
         .iter()
         .take(10)
@@ -480,7 +465,7 @@ fn read_form(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) 
         row: header_row.unwrap_or(0),
         cells: vec![None; schema.columns.len()],
     };
-    for (row, cells) in nonblank_rows.iter().skip(first_data).copied().copied() {
+    for &(row, cells) in nonblank_rows.iter().skip(first_data) {
         let Some(label) = cells
             .iter()
             .find(|c| c.col == label_col && !is_blank(&c.value))
