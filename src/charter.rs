@@ -3,6 +3,8 @@
 //! used (a cell with a V-finding is invisible here) and a missing or empty sheet feeds nothing
 //! (§7.7), so one problem gives one finding.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 use crate::config::Deadline;
@@ -112,6 +114,14 @@ impl Members {
         Some(Members { names })
     }
 
+    /// The normalised form of `name`, taken from the list when it is written as a member is.
+    fn key(&self, name: &str) -> Cow<'_, str> {
+        match self.names.iter().find(|(_, written)| written == name) {
+            Some((k, _)) => Cow::Borrowed(k),
+            None => Cow::Owned(norm(name)),
+        }
+    }
+
     fn contains(&self, name: &str) -> bool {
         // Most names are written exactly as in Structures: no need to normalise those.
         if self.names.iter().any(|(_, written)| written == name) {
@@ -125,6 +135,18 @@ impl Members {
         match suggest(name, self.names.iter().map(|(_, n)| n.as_str())) {
             Some(s) => msg!(" ; vouliez-vous dire « {s} » ?", "; did you mean “{s}”?"),
             None => msg!(".", "."),
+        }
+    }
+}
+
+/// An action's identifier as messages cite it: ` 2025-014`, or nothing when it has none.
+struct Id<'a>(Option<&'a str>);
+
+impl std::fmt::Display for Id<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(id) => write!(f, " {id}"),
+            None => Ok(()),
         }
     }
 }
@@ -357,9 +379,7 @@ fn action_rows(
     findings: &mut Vec<Finding>,
 ) {
     for row in v.rows() {
-        let id = v
-            .text(row, "id")
-            .map_or_else(String::new, |i| format!(" {i}"));
+        let id = Id(v.text(row, "id"));
         // C005: a tool was made without both logos.
         if v.bool(row, "outil_cree") == Some(true) {
             for (key, logo, logo_en) in [
@@ -471,11 +491,12 @@ fn action_rows(
         }
         // C010: co-construction.
         if v.has("partenaires") && !v.invalid(row, "partenaires") {
-            let porteuse = v.text(row, "porteuse").map(norm);
-            let others = partners
-                .iter()
-                .filter(|p| Some(norm(p)) != porteuse)
-                .count();
+            let key = |name: &str| match members {
+                Some(m) => m.key(name),
+                None => Cow::Owned(norm(name)),
+            };
+            let porteuse = v.text(row, "porteuse").map(key);
+            let others = partners.iter().filter(|p| Some(key(p)) != porteuse).count();
             if others == 0 {
                 findings.extend(v.finding(
                     "C010",

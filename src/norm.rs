@@ -60,18 +60,11 @@ pub fn norm(s: &str) -> String {
 /// Cleans text as it is read (spec §3.1): trimmed, inner runs of any white space collapsed to
 /// one space. Unlike [`norm`], case and accents are kept: this is what the user typed.
 pub fn clean_text(s: &str) -> String {
-    // Fast path: already clean (no space at the ends, single plain spaces inside).
-    let bytes = s.as_bytes();
-    if s.is_ascii()
-        && bytes.first().is_some_and(|b| !b.is_ascii_whitespace())
-        && bytes.last().is_some_and(|b| !b.is_ascii_whitespace())
-        && !bytes.windows(2).any(|w| w[0] == b' ' && w[1] == b' ')
-        && !bytes.iter().any(|b| b.is_ascii_whitespace() && *b != b' ')
-    {
+    if is_clean(s) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
-    for word in s.split(|c: char| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}') {
+    for word in s.split(is_space) {
         if word.is_empty() {
             continue;
         }
@@ -81,6 +74,39 @@ pub fn clean_text(s: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// White space as [`clean_text`] sees it (zero-width space and BOM included).
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}'
+}
+
+/// Whether [`clean_text`] would give `s` back unchanged: one pass over the bytes, no
+/// allocation (most cells are already clean).
+pub fn is_clean(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let mut previous_space = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            // The ASCII white space of `char::is_whitespace`: tab to carriage return, space.
+            let space = matches!(b, b'\t'..=b'\r' | b' ');
+            if space && (previous_space || b != b' ') {
+                return false;
+            }
+            previous_space = space;
+            i += 1;
+        } else {
+            let c = s[i..].chars().next().unwrap_or_default();
+            if is_space(c) {
+                return false;
+            }
+            previous_space = false;
+            i += c.len_utf8();
+        }
+    }
+    !previous_space || s.is_empty()
 }
 
 /// The closest candidate to `value`, by Levenshtein distance on normalised forms, when it is
@@ -128,6 +154,36 @@ mod tests {
             "Mission Locale"
         );
         assert_eq!(clean_text("\u{2009} "), "");
+    }
+
+    #[test]
+    fn is_clean_agrees_with_clean_text() {
+        for s in [
+            "",
+            " ",
+            "a",
+            "a b",
+            "a  b",
+            " a",
+            "a ",
+            "a\tb",
+            "a\u{a0}b",
+            "Conférence",
+            "Étudiants; Salariés",
+            "x\u{200B}",
+            "\u{FEFF}x",
+            "a\nb",
+            "é é",
+            "é  é",
+            "a\u{0B}b",
+            "a\u{0C}",
+            "a\u{1C}b",
+            "é\u{2009}é",
+            "\u{85}",
+            "日本 語",
+        ] {
+            assert_eq!(is_clean(s), clean_text(s) == s, "{s:?}");
+        }
     }
 
     #[test]

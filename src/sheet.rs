@@ -187,7 +187,8 @@ fn is_total(value: &CellValue) -> bool {
 fn is_blank(value: &CellValue) -> bool {
     match value {
         CellValue::Empty => true,
-        CellValue::Text(t) => t.chars().all(char::is_whitespace),
+        // Stops at the first character that is not white space (most cells: the first one).
+        CellValue::Text(t) => t.trim_start().is_empty(),
         _ => false,
     }
 }
@@ -304,11 +305,12 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
         }
         for &(row, cells) in &nonblank_rows[hi + 1..] {
             // Only cells under a header count: a far-away value outside the table is ignored.
-            let in_table: Vec<&RawCell> = cells
-                .iter()
-                .filter(|c| headed.get(c.col as usize).copied().unwrap_or(false))
-                .collect();
-            let Some(first) = in_table.iter().find(|c| !is_blank(&c.value)) else {
+            let in_table = || {
+                cells
+                    .iter()
+                    .filter(|c| headed.get(c.col as usize).copied().unwrap_or(false))
+            };
+            let Some(first) = in_table().find(|c| !is_blank(&c.value)) else {
                 continue;
             };
             if is_total(&first.value) {
@@ -334,7 +336,7 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
                 row,
                 cells: vec![None; schema.columns.len()],
             };
-            for c in in_table {
+            for c in in_table() {
                 if let Some(&Some(i)) = by_col.get(c.col as usize) {
                     if !is_blank(&c.value) || matches!(c.value, CellValue::Empty) {
                         data.cells[i] = Some(Cell {

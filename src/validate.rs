@@ -5,15 +5,18 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use jsonschema::error::ValidationErrorKind;
 use serde_json::{Map, Value};
 
 use crate::finding::Finding;
 use crate::i18n::Msg;
 use crate::norm::{norm, suggest};
-use crate::schema::{Column, PropertyCheck, Schemas, SheetKind, SheetSchema};
+use crate::schema::{Column, ColumnKind, PropertyCheck, Schemas, SheetKind, SheetSchema};
 use crate::sheet::{Bilan, Row, Sheet};
-use crate::values;
+use crate::values::{self, Typed};
+use crate::workbook::CellValue;
 
 /// Runs the value rules on every sheet of `bilan`.
 pub fn check_values(bilan: &mut Bilan, schemas: &Schemas, findings: &mut Vec<Finding>) {
@@ -24,12 +27,50 @@ pub fn check_values(bilan: &mut Bilan, schemas: &Schemas, findings: &mut Vec<Fin
             continue;
         };
         let mut rows = std::mem::take(&mut sheet.rows);
+        let mut memo = Memo::default();
         for row in &mut rows {
-            check_row(sheet, schema, row, is_1904, findings);
+            check_row(sheet, schema, row, is_1904, &mut memo, findings);
         }
         sheet.rows = rows;
         duplicates(sheet, schema, findings);
     }
+}
+
+/// What one cell gave: its reading, and whether the value read satisfies its own property.
+type Reading = (Result<Option<Typed>, values::ReadProblem>, bool);
+
+/// Readings of the texts of one sheet, by column and shared string. A workbook repeats the
+/// same few texts (enum values, Oui/Non, lists of publics) in thousands of rows, and its reader
+/// shares each distinct text (`Arc<str>`): each is read and validated once per column. The key
+/// is the string's address, which stays unique while the sheet's cells hold it.
+#[derive(Default)]
+struct Memo(FxHashMap<(usize, usize), Reading>);
+
+/// Whether the column's texts repeat enough to be remembered (free text such as a title or an
+/// identifier is usually unique: it is read directly, without copy).
+fn memoised(column: &Column, check: Option<&PropertyCheck>) -> bool {
+    column.kind != ColumnKind::Text || matches!(check, Some(PropertyCheck::Validator(_)))
+}
+
+/// Reads `raw` for `column` and checks the value against its own property (`check`).
+fn reading(
+    column: &Column,
+    check: Option<&PropertyCheck>,
+    raw: &CellValue,
+    is_1904: bool,
+) -> Reading {
+    let read = values::read(column, raw, is_1904);
+    let holds = match (&read, check) {
+        (Ok(Some(v)), Some(check)) => match check {
+            PropertyCheck::Type => true,
+            PropertyCheck::Enum => v
+                .as_text()
+                .is_some_and(|t| column.values.iter().any(|x| x == t)),
+            PropertyCheck::Validator(val) => val.is_valid(&v.to_json()),
+        },
+        _ => false,
+    };
+    (read, holds)
 }
 
 fn check_row(
@@ -37,21 +78,35 @@ fn check_row(
     schema: &SheetSchema,
     row: &mut Row,
     is_1904: bool,
+    memo: &mut Memo,
     findings: &mut Vec<Finding>,
 ) {
     let kind = schema.kind;
-    let mut read_failed = vec![false; schema.columns.len()];
+    let checks = schema.property_validators.as_deref();
+    // Fast path: each value against its own property, the required ones present. A row that
+    // passes is valid; any other goes through the row schema for its findings.
+    let mut valid = checks.is_some();
     for (i, column) in schema.columns.iter().enumerate() {
+        let check = checks.map(|c| &c[i]);
         let Some(cell) = row.cells[i].as_mut() else {
+            valid &= !column.required || !sheet.has_column(i);
             continue;
         };
-        match values::read(column, &cell.raw, is_1904) {
+        let (read, holds) = match &cell.raw {
+            CellValue::Text(t) if memoised(column, check) => memo
+                .0
+                .entry((i, t.as_ptr() as usize))
+                .or_insert_with(|| reading(column, check, &cell.raw, is_1904))
+                .clone(),
+            raw => reading(column, check, raw, is_1904),
+        };
+        match read {
             Ok(Some(v)) => {
+                valid &= holds;
                 cell.value = Some(v);
             }
-            Ok(None) => {}
+            Ok(None) => valid &= !column.required,
             Err(problem) => {
-                read_failed[i] = true;
                 cell.valid = false;
                 findings.push(
                     Finding::new(problem.code, problem.message)
@@ -62,25 +117,15 @@ fn check_row(
             }
         }
     }
-    if let Some(validators) = &schema.property_validators {
-        // Fast path: each value against its own property, the required ones present. A row
-        // that passes is valid; any other goes through the row schema for its findings.
-        let valid = schema.columns.iter().enumerate().all(|(i, column)| {
-            match row.cells[i].as_ref().and_then(|c| c.value.as_ref()) {
-                Some(v) => match &validators[i] {
-                    PropertyCheck::Type => true,
-                    PropertyCheck::Enum => v
-                        .as_text()
-                        .is_some_and(|t| column.values.iter().any(|x| x == t)),
-                    PropertyCheck::Validator(val) => val.is_valid(&v.to_json()),
-                },
-                None => !column.required || read_failed[i] || !sheet.has_column(i),
-            }
-        });
-        if valid {
-            return;
-        }
+    if valid {
+        return;
     }
+    // The cells whose reading failed (marked so above): their finding is made.
+    let read_failed: Vec<bool> = row
+        .cells
+        .iter()
+        .map(|c| c.as_ref().is_some_and(|c| !c.valid))
+        .collect();
     let mut instance = Map::new();
     for (i, column) in schema.columns.iter().enumerate() {
         if let Some(v) = row.cells[i].as_ref().and_then(|c| c.value.as_ref()) {
@@ -289,13 +334,30 @@ fn duplicates(sheet: &mut Sheet, schema: &SheetSchema, findings: &mut Vec<Findin
     };
     let indices: Vec<usize> = keys.iter().map(|k| schema.index(k)).collect();
     let at_index = schema.index(at);
-    let mut first_seen: HashMap<Vec<String>, u32> = HashMap::new();
+    // Key: the normalised value; for a pair, each part prefixed with its length, so that no
+    // two pairs give the same key.
+    let mut first_seen: HashMap<String, u32> = HashMap::with_capacity(sheet.rows.len());
     for row in &mut sheet.rows {
-        let parts: Option<Vec<String>> = indices
-            .iter()
-            .map(|&i| row.get(i).map(|v| norm(&text_of(v))))
-            .collect();
-        let Some(parts) = parts else { continue };
+        let mut parts = String::new();
+        let mut complete = true;
+        for &i in &indices {
+            let Some(v) = row.get(i) else {
+                complete = false;
+                break;
+            };
+            let part = match v {
+                values::Typed::Text(s) => norm(s),
+                other => norm(&text_of(other)),
+            };
+            if indices.len() == 1 {
+                parts = part;
+            } else {
+                parts.push_str(&format!("{}:{part}", part.len()));
+            }
+        }
+        if !complete {
+            continue;
+        }
         match first_seen.get(&parts) {
             Some(&first) => {
                 let shown: Vec<String> = indices
@@ -330,7 +392,7 @@ fn duplicates(sheet: &mut Sheet, schema: &SheetSchema, findings: &mut Vec<Findin
 
 fn text_of(v: &values::Typed) -> String {
     match v {
-        values::Typed::Text(s) => s.clone(),
+        values::Typed::Text(s) => s.to_string(),
         other => other.to_json().to_string(),
     }
 }

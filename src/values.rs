@@ -3,6 +3,8 @@
 //! It never guesses: a two-digit year, `12,5` in an integer column or `peut-être` in a Oui/Non
 //! column are type errors. The JSON Schema only ever sees what this module produced.
 
+use std::sync::Arc;
+
 use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 
@@ -11,20 +13,21 @@ use crate::norm::{clean_text, norm};
 use crate::schema::{Column, ColumnKind};
 use crate::workbook::{shortest, CellValue};
 
-/// A value of the type its column asks for.
+/// A value of the type its column asks for. Texts and lists are shared: a text cell that
+/// needs no cleaning keeps the workbook's own string, and a repeated cell its first reading.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Typed {
-    Text(String),
+    Text(Arc<str>),
     Int(i64),
     Date(NaiveDate),
     Bool(bool),
-    List(Vec<String>),
+    List(Arc<[String]>),
 }
 
 impl Typed {
     pub fn to_json(&self) -> Value {
         match self {
-            Typed::Text(s) => Value::String(s.clone()),
+            Typed::Text(s) => Value::String(s.to_string()),
             Typed::Int(i) => Value::from(*i),
             Typed::Date(d) => {
                 Value::String(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
@@ -125,18 +128,24 @@ pub fn read(
 }
 
 /// The canonical spelling of `s` among the column's values, or `s` itself when none matches.
-pub fn canonical(s: String, column: &Column) -> String {
-    if column.values.contains(&s) {
+pub fn canonical<S: AsRef<str> + From<String>>(s: S, column: &Column) -> S {
+    if column.values.iter().any(|v| v == s.as_ref()) {
         return s;
     }
-    let n = norm(&s);
+    let n = norm(s.as_ref());
     match column.values_norm.iter().position(|v| *v == n) {
-        Some(i) => column.values[i].clone(),
+        Some(i) => S::from(column.values[i].clone()),
         None => s,
     }
 }
 
 fn read_text(column: &Column, value: &CellValue) -> Result<Typed, ReadProblem> {
+    if let CellValue::Text(t) = value {
+        // Most cells: already clean, nothing to strip; the workbook's string is kept as is.
+        if column.ignored.is_empty() && crate::norm::is_clean(t) {
+            return Ok(Typed::Text(t.clone()));
+        }
+    }
     let mut text = match value {
         CellValue::Text(t) => clean_text(t),
         CellValue::Int(i) => i.to_string(),
@@ -165,7 +174,7 @@ fn read_text(column: &Column, value: &CellValue) -> Result<Typed, ReadProblem> {
         let strip_spaces = column.ignored.contains(&' ');
         text.retain(|c| !(column.ignored.contains(&c) || strip_spaces && c.is_whitespace()));
     }
-    Ok(Typed::Text(text))
+    Ok(Typed::Text(text.into()))
 }
 
 fn read_list(column: &Column, value: &CellValue) -> Result<Typed, ReadProblem> {
@@ -205,7 +214,7 @@ fn read_list(column: &Column, value: &CellValue) -> Result<Typed, ReadProblem> {
             new
         });
     }
-    Ok(Typed::List(items))
+    Ok(Typed::List(items.into()))
 }
 
 fn read_integer(label: &str, value: &CellValue) -> Result<Typed, ReadProblem> {
@@ -594,10 +603,9 @@ mod tests {
         let publics = col(SheetKind::Actions, "publics");
         assert_eq!(
             read(&publics, &text("scolaires, Etudiants;\nscolaires;;"), false),
-            Ok(Some(Typed::List(vec![
-                "Scolaires".into(),
-                "Étudiants".into()
-            ])))
+            Ok(Some(Typed::List(
+                vec!["Scolaires".into(), "Étudiants".into()].into()
+            )))
         );
         let partners = col(SheetKind::Actions, "partenaires");
         assert_eq!(
@@ -606,10 +614,13 @@ mod tests {
                 &text("CIO de Châteauroux ; Ohé Prométhée Indre, Cap emploi"),
                 false
             ),
-            Ok(Some(Typed::List(vec![
-                "CIO de Châteauroux".into(),
-                "Ohé Prométhée Indre, Cap emploi".into()
-            ])))
+            Ok(Some(Typed::List(
+                vec![
+                    "CIO de Châteauroux".into(),
+                    "Ohé Prométhée Indre, Cap emploi".into()
+                ]
+                .into()
+            )))
         );
     }
 
