@@ -136,22 +136,34 @@ impl Checker {
             })
             .collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));
-        let mut batch = Vec::new();
-        duplicate_networks(&mut files);
-        if b002 {
-            if let Some(year) = self.year() {
-                batch = missing_networks(&files, &self.referential, year);
-            }
-        }
+        let duplicates = Duplicates::of(&files);
         for f in &mut files {
-            self.settle(&mut f.findings);
-            f.status = status_of(&f.findings);
+            duplicates.add_findings(f);
+            self.finish(f);
         }
-        self.settle(&mut batch);
+        let batch = self.batch_findings(&files, b002);
         Report { files, batch }
     }
 
-    fn check_input(&self, input: &Input) -> FileReport {
+    /// The last step for a file whose batch findings (B001) are in: configuration overrides,
+    /// order, status.
+    pub fn finish(&self, file: &mut FileReport) {
+        self.settle(&mut file.findings);
+        file.status = status_of(&file.findings);
+    }
+
+    /// The findings of the batch itself (B002, when `b002`), settled, from the files finished.
+    pub fn batch_findings(&self, files: &[FileReport], b002: bool) -> Vec<Finding> {
+        let mut batch = match self.year() {
+            Some(year) if b002 => missing_networks(files, &self.referential, year),
+            _ => Vec::new(),
+        };
+        self.settle(&mut batch);
+        batch
+    }
+
+    /// Checks one input (file, rules of the file; no batch rule): never panics, never fails.
+    pub fn check_input(&self, input: &Input) -> FileReport {
         match input {
             Input::File { path, format } => {
                 let result =
@@ -286,41 +298,54 @@ pub fn status_of(findings: &[Finding]) -> Status {
     }
 }
 
-/// B001: two files with the same network and year; a finding on each, at its Code réseau.
-fn duplicate_networks(files: &mut [FileReport]) {
-    let mut groups: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
-    for (i, f) in files.iter().enumerate() {
-        if let (Some(r), Some(a)) = (&f.reseau, f.annee) {
-            groups.entry((r.to_uppercase(), a)).or_default().push(i);
-        }
-    }
-    for ((code, year), members) in groups {
-        if members.len() < 2 {
-            continue;
-        }
-        for &i in &members {
-            let others: Vec<String> = members
-                .iter()
-                .filter(|&&j| j != i)
-                .map(|&j| format!("« {} »", files[j].path.display()))
-                .collect();
-            let mut finding = Finding::new(
-                "B001",
-                {
-                    let others = others.join(", ");
-                    msg!(
-                        "le bilan {year} du réseau {code} figure aussi dans {others} : gardez la version définitive et retirez l'autre du lot",
-                        "the {year} bilan of network {code} is also in {others}: keep the final version and remove the other from the batch"
-                    )
-                },
-            )
-            .sheet(SheetKind::Identification)
-            .value(files[i].reseau.clone());
-            if let Some((r, c)) = files[i].code_cell {
-                finding = finding.at(r, c);
+/// B001: the files that hold the same network and year, by (code in capitals, year), in
+/// path order; only groups of two or more.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Duplicates(BTreeMap<(String, i32), Vec<PathBuf>>);
+
+impl Duplicates {
+    pub fn of<'a>(files: impl IntoIterator<Item = &'a FileReport>) -> Duplicates {
+        let mut groups: BTreeMap<(String, i32), Vec<PathBuf>> = BTreeMap::new();
+        for f in files {
+            if let (Some(r), Some(a)) = (&f.reseau, f.annee) {
+                groups
+                    .entry((r.to_uppercase(), a))
+                    .or_default()
+                    .push(f.path.clone());
             }
-            files[i].findings.push(finding);
         }
+        groups.retain(|_, members| members.len() > 1);
+        Duplicates(groups)
+    }
+
+    /// B001 on `file` when another file of the batch holds its network and year, at its Code
+    /// réseau, naming the others.
+    pub fn add_findings(&self, file: &mut FileReport) {
+        let (Some(r), Some(year)) = (&file.reseau, file.annee) else {
+            return;
+        };
+        let code = r.to_uppercase();
+        let Some(members) = self.0.get(&(code.clone(), year)) else {
+            return;
+        };
+        let others: Vec<String> = members
+            .iter()
+            .filter(|p| **p != file.path)
+            .map(|p| format!("« {} »", p.display()))
+            .collect();
+        let mut finding = Finding::new("B001", {
+            let others = others.join(", ");
+            msg!(
+                "le bilan {year} du réseau {code} figure aussi dans {others} : gardez la version définitive et retirez l'autre du lot",
+                "the {year} bilan of network {code} is also in {others}: keep the final version and remove the other from the batch"
+            )
+        })
+        .sheet(SheetKind::Identification)
+        .value(file.reseau.clone());
+        if let Some((r, c)) = file.code_cell {
+            finding = finding.at(r, c);
+        }
+        file.findings.push(finding);
     }
 }
 
