@@ -417,13 +417,6 @@ fn consolidate(args: ConsolidateArgs) -> Result<Exit, CliError> {
     crate::output::refuse_overwriting_input(&output, inputs.iter().map(|i| i.path()))
         .map_err(err)?;
     let pool = pool(args.common.jobs)?;
-    let paths: Vec<PathBuf> = inputs.iter().map(|i| i.path().to_path_buf()).collect();
-    let (report, provenance) = pool.install(|| {
-        (
-            checker.check_inputs(&inputs, true),
-            crate::consolidate::provenance(&paths),
-        )
-    });
     let mut options_text = vec![format!("--annee {year}")];
     if args.sans_donnees_personnelles {
         options_text.push("--sans-donnees-personnelles".into());
@@ -446,7 +439,8 @@ fn consolidate(args: ConsolidateArgs) -> Result<Exit, CliError> {
         include_invalid: args.inclure_non_conformes,
         options_text: options_text.join(" "),
     };
-    pool.install(|| crate::consolidate::write(&report, &checker, &provenance, &options, &output))
+    let report = pool
+        .install(|| crate::consolidate::run(&inputs, &checker, &options, &output))
         .map_err(err)?;
     eprintln!(
         "spro : classeur régional écrit dans « {} » ({} fichier(s), {} erreur(s), {} avertissement(s))",

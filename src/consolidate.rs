@@ -12,11 +12,13 @@ use rayon::prelude::*;
 use rust_xlsxwriter::{Chart, ChartType, Color, Format, Workbook, Worksheet, XlsxError};
 use sha2::{Digest, Sha256};
 
-use crate::check::{file_names_code, Checker, FileReport, Report, Status};
+use crate::check::{file_names_code, Checker, Duplicates, FileReport, Report, Status};
 use crate::config::Override;
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
+use crate::inputs::Input;
 use crate::rules::RULES;
-use crate::schema::{SheetKind, TEMPLATE_VERSION};
+use crate::schema::{Schemas, SheetKind, TEMPLATE_VERSION};
+use crate::sheet::Bilan;
 use crate::values::Typed;
 use crate::xlsx::{self, Styles, Widths};
 
@@ -110,80 +112,305 @@ fn departement(f: &FileReport, checker: &Checker) -> Option<String> {
     })
 }
 
-/// Writes the consolidated workbook of `report` to `path` (atomically).
-pub fn write(
-    report: &Report,
+/// The data sheets, in order, after Synthèse and Anomalies.
+const DATA: [SheetKind; 5] = [
+    SheetKind::Structures,
+    SheetKind::Coordination,
+    SheetKind::Actions,
+    SheetKind::Accueil,
+    SheetKind::Professionnalisation,
+];
+
+/// Files checked ahead of the one being written, per thread: enough to keep every core busy,
+/// few enough that memory holds only a handful of workbooks' data.
+const LOOK_AHEAD_PER_THREAD: usize = 2;
+
+/// Checks `inputs` on the current rayon pool and writes the regional workbook to `path`
+/// (atomically); returns the report of the check (without the files' data).
+///
+/// The workbook is streamed: files are checked in parallel and written in path order as they
+/// come, each file's data dropped once its rows are written (the writer's constant-memory
+/// mode puts the rows on disk), so memory is bounded by the few workbooks in flight, not by
+/// the batch. A file's status depends on the other files only through B001 (the same network
+/// twice): the writing assumes the duplicates known so far (none at first) and, when the batch
+/// shows others, is done again knowing them. A batch with duplicates, an error to correct, is
+/// therefore checked twice; any other once.
+pub fn run(
+    inputs: &[Input],
     checker: &Checker,
-    provenance: &[Provenance],
     options: &Options,
     path: &Path,
-) -> Result<(), crate::output::OutputError> {
+) -> Result<Report, crate::output::OutputError> {
+    let mut inputs: Vec<&Input> = inputs.iter().collect();
+    inputs.sort_by(|a, b| a.path().cmp(b.path()));
+    let paths: Vec<PathBuf> = inputs.iter().map(|i| i.path().to_path_buf()).collect();
+    let provenance = provenance(&paths);
+    let mut report = Report::default();
     crate::output::write_with(path, |tmp| -> Result<(), XlsxError> {
-        let mut wb = build(report, checker, provenance, options)?;
-        wb.save(tmp)
-    })
+        let mut known = Duplicates::default();
+        loop {
+            let mut writer = Writer::new(checker, options, &known)?;
+            let window = LOOK_AHEAD_PER_THREAD * rayon::current_num_threads();
+            crate::ordered::map_in_order(
+                &inputs,
+                window,
+                |input| checker.check_input(input),
+                |file| writer.add(file),
+            )?;
+            let found = Duplicates::of(&writer.files);
+            if found == known {
+                let (mut wb, done) = writer.finish(&provenance)?;
+                report = done;
+                return wb.save(tmp);
+            }
+            known = found;
+        }
+    })?;
+    Ok(report)
 }
 
-/// Builds the workbook in memory-bounded mode (data sheets are streamed row by row).
-pub fn build(
-    report: &Report,
-    checker: &Checker,
-    provenance: &[Provenance],
-    options: &Options,
-) -> Result<Workbook, XlsxError> {
-    let mut wb = xlsx::new_workbook(options.year + 1)?;
-    // Deflate level 3: on the benchmark the workbook is 27 % larger than at the default level 6
-    // (42 MB instead of 33 MB) and written 20 % faster; compression led the profile.
-    wb.set_zip_compression_level(3);
-    let styles = Styles::new();
-    let files: Vec<&FileReport> = report
-        .files
-        .iter()
-        .filter(|f| of_the_year(f, options.year))
-        .collect();
-    synthese(
-        wb.add_worksheet_with_constant_memory()?,
-        &files,
-        checker,
-        &styles,
-    )?;
-    anomalies(wb.add_worksheet_with_constant_memory()?, report, &styles)?;
-    for kind in [
-        SheetKind::Structures,
-        SheetKind::Coordination,
-        SheetKind::Actions,
-        SheetKind::Accueil,
-        SheetKind::Professionnalisation,
-    ] {
-        data_sheet(
-            wb.add_worksheet_with_constant_memory()?,
-            kind,
-            &files,
+/// The regional workbook being written, and what is kept of each file once its rows are.
+struct Writer<'a> {
+    wb: Workbook,
+    checker: &'a Checker,
+    options: &'a Options,
+    duplicates: &'a Duplicates,
+    styles: Styles,
+    /// The files so far, without their data.
+    files: Vec<FileReport>,
+    synthese: Vec<SyntheseRow>,
+    /// Rows written and widths seen: Anomalies, then the data sheets.
+    anomalies: (u32, Widths),
+    data: Vec<DataSheet>,
+    tally: Tally,
+    /// Files counted in the indicators.
+    counted: usize,
+}
+
+/// One data sheet being written: the schema columns it shows, rows so far, widths seen.
+struct DataSheet {
+    kind: SheetKind,
+    columns: Vec<usize>,
+    headers: usize,
+    rows: u32,
+    widths: Widths,
+}
+
+const ANOMALIES_HEADERS: [&str; 9] = [
+    "Fichier",
+    "Code réseau",
+    "Code",
+    "Règle",
+    "Sévérité",
+    "Feuille",
+    "Cellule",
+    "Message",
+    "Valeur",
+];
+
+impl<'a> Writer<'a> {
+    /// A workbook with its ten sheets, the headers of the streamed ones written.
+    fn new(
+        checker: &'a Checker,
+        options: &'a Options,
+        duplicates: &'a Duplicates,
+    ) -> Result<Writer<'a>, XlsxError> {
+        let mut wb = xlsx::new_workbook(options.year + 1)?;
+        // Deflate level 3: on the benchmark the workbook is 27 % larger than at the default
+        // level 6 (42 MB instead of 33 MB) and written 20 % faster; compression led the profile.
+        wb.set_zip_compression_level(3);
+        let styles = Styles::new();
+        for (i, name) in SHEETS.iter().enumerate() {
+            if i < 2 + DATA.len() {
+                wb.add_worksheet_with_constant_memory()?.set_name(*name)?;
+            } else {
+                wb.add_worksheet().set_name(*name)?;
+            }
+        }
+        xlsx::header(wb.worksheet_from_index(1)?, 0, &ANOMALIES_HEADERS, &styles)?;
+        let mut data = Vec::new();
+        for (k, kind) in DATA.into_iter().enumerate() {
+            let schema = checker.schemas.sheet(kind);
+            let columns: Vec<usize> = (0..schema.columns.len())
+                .filter(|&i| {
+                    !(kind == SheetKind::Coordination
+                        && options.without_personal_data
+                        && PERSONAL.contains(&schema.columns[i].key.as_str()))
+                })
+                .collect();
+            let mut headers = vec!["Code réseau", "Département", "Statut du fichier"];
+            headers.extend(columns.iter().map(|&i| schema.columns[i].label.as_str()));
+            let ws = wb.worksheet_from_index(2 + k)?;
+            xlsx::header(ws, 0, &headers, &styles)?;
+            // Numbers and dates take their column's format: one format per column rather
+            // than one lookup per cell (the writer hashes a cell's format each time).
+            for (out_col, &i) in columns.iter().enumerate() {
+                let format = match schema.columns[i].kind {
+                    crate::schema::ColumnKind::Integer => &styles.integer,
+                    crate::schema::ColumnKind::Date => &styles.date,
+                    _ => continue,
+                };
+                ws.set_column_format(3 + out_col as u16, format)?;
+            }
+            data.push(DataSheet {
+                kind,
+                headers: headers.len(),
+                widths: Widths::of(&headers),
+                columns,
+                rows: 0,
+            });
+        }
+        Ok(Writer {
+            wb,
             checker,
             options,
-            &styles,
-        )?;
-    }
-    let counted: Vec<&FileReport> = files
-        .iter()
-        .copied()
-        .filter(|f| match f.status {
-            Status::Valid | Status::ValidWithWarnings => true,
-            Status::Invalid => options.include_invalid,
-            Status::Unreadable => false,
+            duplicates,
+            anomalies: (0, Widths::of(&ANOMALIES_HEADERS)),
+            styles,
+            files: Vec::new(),
+            synthese: Vec::new(),
+            data,
+            tally: Tally::default(),
+            counted: 0,
         })
-        .collect();
-    indicateurs(wb.add_worksheet(), &counted, checker, options, &styles)?;
-    regles(wb.add_worksheet(), checker, &styles)?;
-    a_propos(
-        wb.add_worksheet(),
-        report,
-        provenance,
-        checker,
-        options,
-        &styles,
-    )?;
-    Ok(wb)
+    }
+
+    /// Takes the next file in path order: batch findings, status, then its findings, rows,
+    /// Synthèse line and figures; keeps the file without its data.
+    fn add(&mut self, mut file: FileReport) -> Result<(), XlsxError> {
+        self.duplicates.add_findings(&mut file);
+        self.checker.finish(&mut file);
+        let path = file.path.display().to_string();
+        for finding in &file.findings {
+            self.anomaly(&path, file.reseau.as_deref(), finding)?;
+        }
+        if of_the_year(&file, self.options.year) {
+            let dep = departement(&file, self.checker);
+            self.rows(&file, dep.as_deref().unwrap_or_default())?;
+            self.synthese
+                .push(synthese_row(&file, dep.clone(), self.checker));
+            let counted = match file.status {
+                Status::Valid | Status::ValidWithWarnings => true,
+                Status::Invalid => self.options.include_invalid,
+                Status::Unreadable => false,
+            };
+            if counted {
+                self.counted += 1;
+                if let (Some(b), Some(dep)) = (&file.bilan, dep) {
+                    self.tally.add(b, &dep, &self.checker.schemas);
+                }
+            }
+        }
+        file.bilan = None;
+        self.files.push(file);
+        Ok(())
+    }
+
+    /// One line of Anomalies.
+    fn anomaly(&mut self, file: &str, code: Option<&str>, f: &Finding) -> Result<(), XlsxError> {
+        let ws = self.wb.worksheet_from_index(1)?;
+        let (rows, widths) = &mut self.anomalies;
+        *rows += 1;
+        let cell = f.cell_a1();
+        let values = [
+            file,
+            code.unwrap_or_default(),
+            f.code,
+            crate::rules::rule(f.code).map_or("", |r| r.name),
+            f.severity.label_fr(),
+            f.sheet_name().unwrap_or_default(),
+            cell.as_deref().unwrap_or_default(),
+            &f.message.fr,
+            f.value.as_deref().unwrap_or_default(),
+        ];
+        for (c, v) in values.iter().enumerate() {
+            if !v.is_empty() {
+                xlsx::text(ws, *rows, c as u16, v, &self.styles.text)?;
+            }
+            widths.see(c, v);
+        }
+        Ok(())
+    }
+
+    /// A file's rows in the five data sheets, each preceded by its network, département and
+    /// status.
+    fn rows(&mut self, file: &FileReport, dep: &str) -> Result<(), XlsxError> {
+        let Some(bilan) = &file.bilan else {
+            return Ok(());
+        };
+        let code = file.reseau.as_deref().unwrap_or_default();
+        let status = file.status.label_fr();
+        for (k, out) in self.data.iter_mut().enumerate() {
+            let Some(sheet) = bilan.sheet(out.kind) else {
+                continue;
+            };
+            let ws = self.wb.worksheet_from_index(2 + k)?;
+            for data in &sheet.rows {
+                out.rows += 1;
+                let row = out.rows;
+                xlsx::plain(ws, row, 0, code)?;
+                xlsx::plain(ws, row, 1, dep)?;
+                xlsx::plain(ws, row, 2, status)?;
+                for (out_col, &i) in out.columns.iter().enumerate() {
+                    if let Some(c) = data.cell(i) {
+                        xlsx::cell(ws, row, 3 + out_col as u16, c)?;
+                        if let Some(s) = c.raw.display() {
+                            out.widths.see(3 + out_col, &s);
+                        }
+                    }
+                }
+            }
+            if !sheet.rows.is_empty() {
+                out.widths.see(0, code);
+                out.widths.see(2, status);
+            }
+        }
+        Ok(())
+    }
+
+    /// The batch findings, the autofilters and widths of the streamed sheets, and the sheets
+    /// made of the whole batch: Synthèse, Indicateurs, Règles, À propos.
+    fn finish(mut self, provenance: &[Provenance]) -> Result<(Workbook, Report), XlsxError> {
+        let batch = self.checker.batch_findings(&self.files, true);
+        for finding in &batch {
+            self.anomaly("", finding.reseau.as_deref(), finding)?;
+        }
+        let ws = self.wb.worksheet_from_index(1)?;
+        xlsx::filter(ws, 0, ANOMALIES_HEADERS.len(), self.anomalies.0)?;
+        xlsx::widths(ws, &self.anomalies.1 .0)?;
+        for (k, out) in self.data.iter().enumerate() {
+            let ws = self.wb.worksheet_from_index(2 + k)?;
+            xlsx::filter(ws, 0, out.headers, out.rows)?;
+            xlsx::widths(ws, &out.widths.0)?;
+        }
+        synthese(
+            self.wb.worksheet_from_index(0)?,
+            self.synthese,
+            self.checker,
+            &self.styles,
+        )?;
+        indicateurs(
+            self.wb.worksheet_from_index(7)?,
+            self.tally.indicators(&self.checker.schemas),
+            self.counted,
+            self.options,
+            &self.styles,
+        )?;
+        regles(self.wb.worksheet_from_index(8)?, self.checker, &self.styles)?;
+        let report = Report {
+            files: self.files,
+            batch,
+        };
+        a_propos(
+            self.wb.worksheet_from_index(9)?,
+            &report,
+            provenance,
+            self.checker,
+            self.options,
+            &self.styles,
+        )?;
+        Ok((self.wb, report))
+    }
 }
 
 struct SyntheseRow {
@@ -232,13 +459,56 @@ fn figures(f: &FileReport, checker: &Checker) -> [f64; 8] {
     out
 }
 
+/// The Synthèse line of a file of the year.
+fn synthese_row(f: &FileReport, dep: Option<String>, checker: &Checker) -> SyntheseRow {
+    let referential = &checker.referential;
+    let code = f.reseau.clone().or_else(|| {
+        (f.status == Status::Unreadable)
+            .then(|| {
+                referential
+                    .networks
+                    .iter()
+                    .find(|n| file_names_code(&f.path, &n.code))
+                    .map(|n| n.code.clone())
+            })
+            .flatten()
+    });
+    let network = code.as_deref().and_then(|c| referential.get(c));
+    let name_in_file = f
+        .bilan
+        .as_ref()
+        .and_then(|b| b.identification())
+        .and_then(|r| {
+            r.get(
+                checker
+                    .schemas
+                    .sheet(SheetKind::Identification)
+                    .index("nom_reseau"),
+            )
+            .and_then(Typed::as_text)
+            .map(str::to_string)
+        });
+    SyntheseRow {
+        code: code.clone().unwrap_or_default(),
+        reseau: network
+            .map(|n| n.nom.clone())
+            .or(name_in_file)
+            .unwrap_or_default(),
+        departement: dep
+            .or_else(|| network.map(|n| n.departement.clone()))
+            .unwrap_or_default(),
+        fichier: f.path.display().to_string(),
+        statut: f.status.label_fr(),
+        figures: (f.status != Status::Unreadable).then(|| figures(f, checker)),
+    }
+}
+
 fn synthese(
     ws: &mut Worksheet,
-    files: &[&FileReport],
+    mut rows: Vec<SyntheseRow>,
     checker: &Checker,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    ws.set_name(SHEETS[0])?;
     let headers = [
         "Code réseau",
         "Réseau",
@@ -254,50 +524,7 @@ fn synthese(
         "Premiers accueils",
         "Professionnels formés",
     ];
-    let referential = &checker.referential;
-    let mut rows: Vec<SyntheseRow> = Vec::new();
-    for f in files {
-        let code = f.reseau.clone().or_else(|| {
-            (f.status == Status::Unreadable)
-                .then(|| {
-                    referential
-                        .networks
-                        .iter()
-                        .find(|n| file_names_code(&f.path, &n.code))
-                        .map(|n| n.code.clone())
-                })
-                .flatten()
-        });
-        let network = code.as_deref().and_then(|c| referential.get(c));
-        let name_in_file = f
-            .bilan
-            .as_ref()
-            .and_then(|b| b.identification())
-            .and_then(|r| {
-                r.get(
-                    checker
-                        .schemas
-                        .sheet(SheetKind::Identification)
-                        .index("nom_reseau"),
-                )
-                .and_then(Typed::as_text)
-                .map(str::to_string)
-            });
-        rows.push(SyntheseRow {
-            code: code.clone().unwrap_or_default(),
-            reseau: network
-                .map(|n| n.nom.clone())
-                .or(name_in_file)
-                .unwrap_or_default(),
-            departement: departement(f, checker)
-                .or_else(|| network.map(|n| n.departement.clone()))
-                .unwrap_or_default(),
-            fichier: f.path.display().to_string(),
-            statut: f.status.label_fr(),
-            figures: (f.status != Status::Unreadable).then(|| figures(f, checker)),
-        });
-    }
-    for n in &referential.networks {
+    for n in &checker.referential.networks {
         if !rows.iter().any(|r| r.code.eq_ignore_ascii_case(&n.code)) {
             rows.push(SyntheseRow {
                 code: n.code.clone(),
@@ -334,125 +561,6 @@ fn synthese(
     xlsx::widths(ws, &widths.0)
 }
 
-fn anomalies(ws: &mut Worksheet, report: &Report, styles: &Styles) -> Result<(), XlsxError> {
-    ws.set_name(SHEETS[1])?;
-    let headers = [
-        "Fichier",
-        "Code réseau",
-        "Code",
-        "Règle",
-        "Sévérité",
-        "Feuille",
-        "Cellule",
-        "Message",
-        "Valeur",
-    ];
-    let total = report.files.iter().map(|f| f.findings.len()).sum::<usize>() + report.batch.len();
-    xlsx::table_header(ws, 0, &headers, total as u32, styles)?;
-    let mut widths = Widths::of(&headers);
-    let lines = report
-        .files
-        .iter()
-        .flat_map(|f| {
-            f.findings
-                .iter()
-                .map(move |x| (f.path.display().to_string(), f.reseau.clone(), x))
-        })
-        .chain(
-            report
-                .batch
-                .iter()
-                .map(|x| (String::new(), x.reseau.clone(), x)),
-        );
-    for (row, (file, code, f)) in (1u32..).zip(lines) {
-        let values = [
-            file,
-            code.unwrap_or_default(),
-            f.code.to_string(),
-            crate::rules::rule(f.code)
-                .map_or("", |r| r.name)
-                .to_string(),
-            f.severity.label_fr().to_string(),
-            f.sheet_name().unwrap_or_default().to_string(),
-            f.cell_a1().unwrap_or_default(),
-            f.message.fr.clone(),
-            f.value.clone().unwrap_or_default(),
-        ];
-        for (c, v) in values.iter().enumerate() {
-            if !v.is_empty() {
-                xlsx::text(ws, row, c as u16, v, &styles.text)?;
-            }
-            widths.see(c, v);
-        }
-    }
-    xlsx::widths(ws, &widths.0)
-}
-
-fn data_sheet(
-    ws: &mut Worksheet,
-    kind: SheetKind,
-    files: &[&FileReport],
-    checker: &Checker,
-    options: &Options,
-    styles: &Styles,
-) -> Result<(), XlsxError> {
-    ws.set_name(kind.name())?;
-    let schema = checker.schemas.sheet(kind);
-    let columns: Vec<usize> = (0..schema.columns.len())
-        .filter(|&i| {
-            !(kind == SheetKind::Coordination
-                && options.without_personal_data
-                && PERSONAL.contains(&schema.columns[i].key.as_str()))
-        })
-        .collect();
-    let mut headers = vec!["Code réseau", "Département", "Statut du fichier"];
-    headers.extend(columns.iter().map(|&i| schema.columns[i].label.as_str()));
-    let total: usize = files
-        .iter()
-        .filter_map(|f| f.bilan.as_ref())
-        .filter_map(|b| b.sheet(kind))
-        .map(|s| s.rows.len())
-        .sum();
-    xlsx::table_header(ws, 0, &headers, total as u32, styles)?;
-    // Numbers and dates take their column's format: one format per column rather than one
-    // lookup per cell (the writer hashes a cell's format each time; it showed in profiles).
-    for (out_col, &i) in columns.iter().enumerate() {
-        let format = match schema.columns[i].kind {
-            crate::schema::ColumnKind::Integer => &styles.integer,
-            crate::schema::ColumnKind::Date => &styles.date,
-            _ => continue,
-        };
-        ws.set_column_format(3 + out_col as u16, format)?;
-    }
-    let mut widths = Widths::of(&headers);
-    let mut row = 1u32;
-    for f in files {
-        let Some(sheet) = f.bilan.as_ref().and_then(|b| b.sheet(kind)) else {
-            continue;
-        };
-        let code = f.reseau.clone().unwrap_or_default();
-        let dep = departement(f, checker).unwrap_or_default();
-        let status = f.status.label_fr();
-        for data in &sheet.rows {
-            xlsx::plain(ws, row, 0, &code)?;
-            xlsx::plain(ws, row, 1, &dep)?;
-            xlsx::plain(ws, row, 2, status)?;
-            for (out_col, &i) in columns.iter().enumerate() {
-                if let Some(c) = data.cell(i) {
-                    xlsx::cell(ws, row, 3 + out_col as u16, c)?;
-                    if let Some(s) = c.raw.display() {
-                        widths.see(3 + out_col, &s);
-                    }
-                }
-            }
-            row += 1;
-        }
-        widths.see(0, &code);
-        widths.see(2, status);
-    }
-    xlsx::widths(ws, &widths.0)
-}
-
 /// (row label, département or `Total`) → value.
 pub type Figures = BTreeMap<(String, String), f64>;
 
@@ -463,32 +571,32 @@ pub struct Indicators {
     pub blocks: Vec<(String, Vec<String>, Figures)>,
 }
 
-/// Computes the indicators of the files counted. Blocks: actions by département, by type and
-/// by axis; participants; first receptions by public; reception; professionalisation.
-pub fn compute(files: &[&FileReport], checker: &Checker) -> Indicators {
-    let schemas = &checker.schemas;
-    let values_of = |kind: SheetKind, key: &str| -> Vec<String> {
-        schemas
-            .sheet(kind)
-            .column(key)
-            .map(|(_, c)| c.values.clone())
-            .unwrap_or_default()
-    };
-    let mut by_type = BTreeMap::new();
-    let mut by_axis = BTreeMap::new();
-    let mut actions = BTreeMap::new();
-    let mut participants = BTreeMap::new();
-    let mut by_public = BTreeMap::new();
-    let mut reception = BTreeMap::new();
-    let mut training = BTreeMap::new();
-    let add = |m: &mut Figures, label: &str, dep: &str, v: f64| {
-        *m.entry((label.to_string(), dep.to_string())).or_insert(0.0) += v;
-        *m.entry((label.to_string(), "Total".to_string()))
-            .or_insert(0.0) += v;
-    };
-    for f in files {
-        let (Some(b), Some(dep)) = (&f.bilan, departement(f, checker)) else {
-            continue;
+/// The figures of the files counted so far, file by file: per block, (label, département) →
+/// value. Each file's rows are summed under borrowed labels first, then added once per label.
+#[derive(Debug, Default)]
+struct Tally {
+    actions: Figures,
+    by_type: Figures,
+    by_axis: Figures,
+    participants: Figures,
+    by_public: Figures,
+    reception: Figures,
+    training: Figures,
+}
+
+impl Tally {
+    /// Adds a counted file of département `dep`.
+    fn add(&mut self, b: &Bilan, dep: &str, schemas: &Schemas) {
+        type Sums<'b> = BTreeMap<&'b str, f64>;
+        let merge = |into: &mut Figures, sums: Sums<'_>| {
+            for (label, v) in sums {
+                *into
+                    .entry((label.to_string(), dep.to_string()))
+                    .or_insert(0.0) += v;
+                *into
+                    .entry((label.to_string(), "Total".to_string()))
+                    .or_insert(0.0) += v;
+            }
         };
         let get = |kind: SheetKind| b.sheet(kind).map(|s| (s, schemas.sheet(kind)));
         if let Some((s, sc)) = get(SheetKind::Actions) {
@@ -499,20 +607,30 @@ pub fn compute(files: &[&FileReport], checker: &Checker) -> Indicators {
                 sc.index("femmes"),
                 sc.index("hommes"),
             );
+            let (mut by_type, mut by_axis, mut participants) =
+                (Sums::new(), Sums::new(), Sums::new());
             for r in &s.rows {
-                add(&mut actions, "Actions", &dep, 1.0);
                 if let Some(v) = r.get(t).and_then(Typed::as_text) {
-                    add(&mut by_type, v, &dep, 1.0);
+                    *by_type.entry(v).or_insert(0.0) += 1.0;
                 }
                 if let Some(v) = r.get(a).and_then(Typed::as_text) {
-                    add(&mut by_axis, v, &dep, 1.0);
+                    *by_axis.entry(v).or_insert(0.0) += 1.0;
                 }
                 for (label, i) in [("Participants", p), ("dont femmes", w), ("dont hommes", m)] {
                     if let Some(v) = r.get(i).and_then(Typed::as_int) {
-                        add(&mut participants, label, &dep, v as f64);
+                        *participants.entry(label).or_insert(0.0) += v as f64;
                     }
                 }
             }
+            if !s.rows.is_empty() {
+                merge(
+                    &mut self.actions,
+                    Sums::from([("Actions", s.rows.len() as f64)]),
+                );
+            }
+            merge(&mut self.by_type, by_type);
+            merge(&mut self.by_axis, by_axis);
+            merge(&mut self.participants, participants);
         }
         if let Some((s, sc)) = get(SheetKind::Accueil) {
             let (p, n, w, o, c) = (
@@ -522,10 +640,11 @@ pub fn compute(files: &[&FileReport], checker: &Checker) -> Indicators {
                 sc.index("orientations"),
                 sc.index("conseils"),
             );
+            let (mut by_public, mut reception) = (Sums::new(), Sums::new());
             for r in &s.rows {
                 let accueils = r.get(n).and_then(Typed::as_int);
                 if let (Some(public), Some(v)) = (r.get(p).and_then(Typed::as_text), accueils) {
-                    add(&mut by_public, public, &dep, v as f64);
+                    *by_public.entry(public).or_insert(0.0) += v as f64;
                 }
                 for (label, i) in [
                     ("Premiers accueils", n),
@@ -534,75 +653,88 @@ pub fn compute(files: &[&FileReport], checker: &Checker) -> Indicators {
                     ("Conseils approfondis", c),
                 ] {
                     if let Some(v) = r.get(i).and_then(Typed::as_int) {
-                        add(&mut reception, label, &dep, v as f64);
+                        *reception.entry(label).or_insert(0.0) += v as f64;
                     }
                 }
             }
+            merge(&mut self.by_public, by_public);
+            merge(&mut self.reception, reception);
         }
         if let Some((s, sc)) = get(SheetKind::Professionnalisation) {
             let n = sc.index("professionnels");
+            let mut training = Sums::new();
             for r in &s.rows {
-                add(&mut training, "Actions d'appui suivies", &dep, 1.0);
+                *training.entry("Actions d'appui suivies").or_insert(0.0) += 1.0;
                 if let Some(v) = r.get(n).and_then(Typed::as_int) {
-                    add(&mut training, "Professionnels formés", &dep, v as f64);
+                    *training.entry("Professionnels formés").or_insert(0.0) += v as f64;
                 }
             }
+            merge(&mut self.training, training);
         }
     }
-    let publics: Vec<String> = values_of(SheetKind::Accueil, "public");
-    Indicators {
-        blocks: vec![
-            (
-                "Actions par département".into(),
-                vec!["Actions".into()],
-                actions,
-            ),
-            (
-                "Actions par type".into(),
-                values_of(SheetKind::Actions, "type"),
-                by_type,
-            ),
-            (
-                "Actions par axe".into(),
-                values_of(SheetKind::Actions, "axe"),
-                by_axis,
-            ),
-            (
-                "Participants aux actions".into(),
-                vec![
-                    "Participants".into(),
-                    "dont femmes".into(),
-                    "dont hommes".into(),
-                ],
-                participants,
-            ),
-            ("Premiers accueils par public".into(), publics, by_public),
-            (
-                "Premiers accueils et orientations".into(),
-                vec![
-                    "Premiers accueils".into(),
-                    "dont femmes".into(),
-                    "Orientations vers un partenaire".into(),
-                    "Conseils approfondis".into(),
-                ],
-                reception,
-            ),
-            (
-                "Professionnalisation".into(),
-                vec![
-                    "Actions d'appui suivies".into(),
-                    "Professionnels formés".into(),
-                ],
-                training,
-            ),
-        ],
+
+    /// The blocks of Indicateurs: actions by département, by type and by axis; participants;
+    /// first receptions by public; reception; professionalisation.
+    fn indicators(self, schemas: &Schemas) -> Indicators {
+        let values_of = |kind: SheetKind, key: &str| -> Vec<String> {
+            schemas
+                .sheet(kind)
+                .column(key)
+                .map(|(_, c)| c.values.clone())
+                .unwrap_or_default()
+        };
+        let labels = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        Indicators {
+            blocks: vec![
+                (
+                    "Actions par département".into(),
+                    labels(&["Actions"]),
+                    self.actions,
+                ),
+                (
+                    "Actions par type".into(),
+                    values_of(SheetKind::Actions, "type"),
+                    self.by_type,
+                ),
+                (
+                    "Actions par axe".into(),
+                    values_of(SheetKind::Actions, "axe"),
+                    self.by_axis,
+                ),
+                (
+                    "Participants aux actions".into(),
+                    labels(&["Participants", "dont femmes", "dont hommes"]),
+                    self.participants,
+                ),
+                (
+                    "Premiers accueils par public".into(),
+                    values_of(SheetKind::Accueil, "public"),
+                    self.by_public,
+                ),
+                (
+                    "Premiers accueils et orientations".into(),
+                    labels(&[
+                        "Premiers accueils",
+                        "dont femmes",
+                        "Orientations vers un partenaire",
+                        "Conseils approfondis",
+                    ]),
+                    self.reception,
+                ),
+                (
+                    "Professionnalisation".into(),
+                    labels(&["Actions d'appui suivies", "Professionnels formés"]),
+                    self.training,
+                ),
+            ],
+        }
     }
 }
 
 fn indicateurs(
     ws: &mut Worksheet,
-    files: &[&FileReport],
-    checker: &Checker,
+    indicators: Indicators,
+    counted: usize,
     options: &Options,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
@@ -618,12 +750,10 @@ fn indicateurs(
         0,
         &format!(
             "Indicateurs régionaux {} — {} fichier(s) comptés ({scope})",
-            options.year,
-            files.len()
+            options.year, counted
         ),
         &styles.title,
     )?;
-    let indicators = compute(files, checker);
     let mut row = 2u32;
     let mut anchors = Vec::new();
     for (title, labels, values) in &indicators.blocks {

@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod fixture;
 pub mod inputs;
 pub mod norm;
+pub mod ordered;
 pub mod output;
 pub mod prescan;
 pub mod referential;

@@ -116,12 +116,33 @@ pub fn table_header(
     data_rows: u32,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
+    header(ws, row, headers, styles)?;
+    filter(ws, row, headers.len(), data_rows)
+}
+
+/// A header row, frozen (for a streamed table: its filter comes once its rows are counted).
+pub fn header(
+    ws: &mut Worksheet,
+    row: u32,
+    headers: &[&str],
+    styles: &Styles,
+) -> Result<(), XlsxError> {
     for (c, h) in headers.iter().enumerate() {
         text(ws, row, c as u16, h, &styles.header)?;
     }
     ws.set_freeze_panes(row + 1, 0)?;
-    if !headers.is_empty() {
-        ws.autofilter(row, 0, row + data_rows.max(1), headers.len() as u16 - 1)?;
+    Ok(())
+}
+
+/// An autofilter over the `columns` of a header row and the `data_rows` below it.
+pub fn filter(
+    ws: &mut Worksheet,
+    row: u32,
+    columns: usize,
+    data_rows: u32,
+) -> Result<(), XlsxError> {
+    if columns > 0 {
+        ws.autofilter(row, 0, row + data_rows.max(1), columns as u16 - 1)?;
     }
     Ok(())
 }
