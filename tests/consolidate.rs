@@ -179,6 +179,58 @@ fn sheets_headers_and_figures() {
     assert_eq!(line("Promotion du CEP", "Actions par axe")[7], "5");
 }
 
+/// The same network twice (B001): both files are "Non conforme" everywhere, though the
+/// workbook is streamed and the second copy comes after the first was written.
+#[test]
+fn duplicate_networks_are_non_conformes_in_every_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    for (from, to) in [
+        ("36-CHX.xlsx", "36-CHX.xlsx"),
+        ("37-TOU.xlsx", "37-TOU.xlsx"),
+        ("36-CHX.xlsx", "zz-36-CHX-copie.xlsx"),
+    ] {
+        std::fs::copy(
+            root().join("fixtures/bilans/2025").join(from),
+            dir.path().join(to),
+        )
+        .unwrap();
+    }
+    for jobs in ["1", "2"] {
+        let out = consolidate(dir.path(), &["-j", jobs]);
+        let synthese = sheet(&out, "Synthèse");
+        let statuses = |code: &str| -> Vec<String> {
+            synthese
+                .iter()
+                .filter(|r| s(&r[0]) == code)
+                .map(|r| s(&r[4]))
+                .collect()
+        };
+        assert_eq!(statuses("36-CHX"), ["Non conforme", "Non conforme"]);
+        assert_eq!(statuses("37-TOU"), ["Conforme"]);
+        let anomalies = sheet(&out, "Anomalies");
+        let b001: Vec<String> = anomalies
+            .iter()
+            .filter(|r| s(&r[2]) == "B001")
+            .map(|r| format!("{} {}", s(&r[0]), s(&r[6])))
+            .collect();
+        assert_eq!(b001, ["./36-CHX.xlsx B2", "./zz-36-CHX-copie.xlsx B2"]);
+        for name in ["Structures", "Actions", "Accueil"] {
+            for row in &sheet(&out, name)[1..] {
+                let expected = if s(&row[0]) == "36-CHX" {
+                    "Non conforme"
+                } else {
+                    "Conforme"
+                };
+                assert_eq!(s(&row[2]), expected, "{name}: {row:?}");
+            }
+        }
+        // Indicators count files without errors only: Tours alone.
+        let ind = sheet(&out, "Indicateurs");
+        let actions = ind.iter().find(|r| s(&r[0]) == "Actions").unwrap();
+        assert_eq!(s(&actions[7]), "4");
+    }
+}
+
 #[test]
 fn indicators_count_only_files_without_errors_unless_asked() {
     let dir = tempfile::tempdir().unwrap();
