@@ -165,10 +165,45 @@ impl Widths {
     }
 
     pub fn see(&mut self, col: usize, s: &str) {
+        // A text no longer in bytes than the widest seen is no wider in characters: most
+        // cells of a long table stop here.
+        if self.0.get(col).is_some_and(|w| s.len() <= *w) {
+            return;
+        }
         let len = s.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        self.see_chars(col, len);
+    }
+
+    fn see_chars(&mut self, col: usize, len: usize) {
         if self.0.len() <= col {
             self.0.resize(col + 1, 8);
         }
         self.0[col] = self.0[col].max(len);
+    }
+
+    /// Sees a checked cell as [`cell`] writes it, without formatting it.
+    pub fn see_cell(&mut self, col: usize, c: &Cell) {
+        match (&c.value, c.valid) {
+            (Some(Typed::Int(i)), true) => {
+                // Digits, thousands separators, sign.
+                let digits = i
+                    .unsigned_abs()
+                    .checked_ilog10()
+                    .map_or(1, |l| l as usize + 1);
+                self.see_chars(col, digits + (digits - 1) / 3 + usize::from(*i < 0));
+            }
+            (Some(Typed::Date(_)), true) => self.see_chars(col, 10),
+            (Some(Typed::Text(s)), true) => self.see(col, s),
+            (Some(Typed::Bool(_)), true) => self.see_chars(col, 3),
+            (Some(Typed::List(items)), true) => {
+                let len = items.iter().map(|s| s.chars().count()).sum::<usize>();
+                self.see_chars(col, len + 3 * items.len().saturating_sub(1));
+            }
+            _ => {
+                if let Some(s) = c.raw.display() {
+                    self.see(col, &s);
+                }
+            }
+        }
     }
 }
