@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of spro against the floor (calamine alone reading every cell of every sheet), on
 # one generated batch, with 1 thread and with all cores; peak memory (RSS) of each; memory of
-# `check` on 200 vs 800 files. Run by hand: ./benches/run.sh [N=200] [ACTIONS=2000]
+# `check` and `consolidate` on N vs 4×N files. Run by hand: ./benches/run.sh [N=200] [ACTIONS=2000]
 # Needs GNU time (/usr/bin/time; apt-get install -y time). Results: benches/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +37,17 @@ run check_jN "$BIN/spro" check "$WORK/$N" --referentiel "$REF" --annee 2025 --fo
 run consolidate_j1 "$BIN/spro" consolidate "$WORK/$N" --referentiel "$REF" --annee 2025 -o "$WORK/out/regional.xlsx" -j 1
 run consolidate_jN "$BIN/spro" consolidate "$WORK/$N" --referentiel "$REF" --annee 2025 -o "$WORK/out/regional.xlsx" -j "$CORES"
 run check_4x_files_jN "$BIN/spro" check "$WORK/$((N * 4))" --referentiel "$WORK/$((N * 4))/reseaux.json" --annee 2025 --format json -j "$CORES"
-ls -l "$WORK/out/regional.xlsx" | awk '{printf "classeur régional : %.1f Mo\n", $5/1048576}'
+# What consolidate writes: the workbook, and the sheet XML inside it (what the writer streams).
+python3 - "$WORK/out/regional.xlsx" <<'PY'
+import os, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+xml = sum(i.file_size for i in z.infolist())
+print(f"classeur régional : {os.path.getsize(sys.argv[1]) / 2**20:.1f} Mio ({xml / 2**20:.0f} Mio de XML)")
+PY
+# consolidate on more files: as many of the 4×N batch as one sheet holds (1,048,575 rows).
+MANY=$(( 1048575 / M < N * 4 ? 1048575 / M : N * 4 ))
+mapfile -t MANY_FILES < <(find "$WORK/$((N * 4))" -name '*.xlsx' | sort | head -n "$MANY")
+run consolidate_${MANY}_files_jN "$BIN/spro" consolidate "${MANY_FILES[@]}" --referentiel "$WORK/$((N * 4))/reseaux.json" --annee 2025 -o "$WORK/out/regional-many.xlsx" -j "$CORES"
 
 ratio() { awk "BEGIN{printf \"%.2f\", $1 / $2}"; }
 echo "== ratios"

@@ -146,7 +146,7 @@ pub fn run(
     let paths: Vec<PathBuf> = inputs.iter().map(|i| i.path().to_path_buf()).collect();
     let provenance = provenance(&paths);
     let mut report = Report::default();
-    crate::output::write_with(path, |tmp| -> Result<(), XlsxError> {
+    crate::output::write_with(path, |tmp| -> Result<(), Failed> {
         let mut known = Duplicates::default();
         loop {
             let mut writer = Writer::new(checker, options, &known)?;
@@ -161,7 +161,7 @@ pub fn run(
             if found == known {
                 let (mut wb, done) = writer.finish(&provenance)?;
                 report = done;
-                return wb.save(tmp);
+                return Ok(wb.save(tmp)?);
             }
             known = found;
         }
@@ -185,6 +185,45 @@ struct Writer<'a> {
     tally: Tally,
     /// Files counted in the indicators.
     counted: usize,
+    /// The last row a sheet can have (0-based; row 0 is the header).
+    max_rows: u32,
+}
+
+/// The last row of a worksheet (0-based): 1,048,576 rows in Excel and LibreOffice.
+const LAST_ROW: u32 = 1_048_575;
+
+/// Why the regional workbook could not be written.
+#[derive(Debug)]
+enum Failed {
+    Xlsx(XlsxError),
+    /// A sheet would need more rows than a spreadsheet has.
+    TooManyRows(String),
+}
+
+impl From<XlsxError> for Failed {
+    fn from(e: XlsxError) -> Failed {
+        Failed::Xlsx(e)
+    }
+}
+
+impl crate::output::Failure for Failed {
+    fn message(&self) -> crate::i18n::Msg {
+        match self {
+            Failed::Xlsx(e) => e.message(),
+            Failed::TooManyRows(sheet) => crate::msg!(
+                "la feuille « {sheet} » du classeur régional dépasserait 1 048 576 lignes, le maximum d'un tableur : consolidez les fichiers en plusieurs lots (par exemple par département ou par année)",
+                "the sheet “{sheet}” of the regional workbook would exceed 1,048,576 rows, the most a spreadsheet holds: consolidate the files in several batches (for example by département or by year)"
+            ),
+        }
+    }
+}
+
+/// The row after `row` in `sheet`, when the sheet has one.
+fn next_row(row: u32, max_rows: u32, sheet: &str) -> Result<u32, Failed> {
+    if row >= max_rows {
+        return Err(Failed::TooManyRows(sheet.to_string()));
+    }
+    Ok(row + 1)
 }
 
 /// One data sheet being written: the schema columns it shows, rows so far, widths seen.
@@ -273,12 +312,13 @@ impl<'a> Writer<'a> {
             data,
             tally: Tally::default(),
             counted: 0,
+            max_rows: LAST_ROW,
         })
     }
 
     /// Takes the next file in path order: batch findings, status, then its findings, rows,
     /// Synthèse line and figures; keeps the file without its data.
-    fn add(&mut self, mut file: FileReport) -> Result<(), XlsxError> {
+    fn add(&mut self, mut file: FileReport) -> Result<(), Failed> {
         self.duplicates.add_findings(&mut file);
         self.checker.finish(&mut file);
         let path = file.path.display().to_string();
@@ -308,10 +348,10 @@ impl<'a> Writer<'a> {
     }
 
     /// One line of Anomalies.
-    fn anomaly(&mut self, file: &str, code: Option<&str>, f: &Finding) -> Result<(), XlsxError> {
+    fn anomaly(&mut self, file: &str, code: Option<&str>, f: &Finding) -> Result<(), Failed> {
         let ws = self.wb.worksheet_from_index(1)?;
         let (rows, widths) = &mut self.anomalies;
-        *rows += 1;
+        *rows = next_row(*rows, self.max_rows, SHEETS[1])?;
         let cell = f.cell_a1();
         let values = [
             file,
@@ -335,7 +375,7 @@ impl<'a> Writer<'a> {
 
     /// A file's rows in the five data sheets, each preceded by its network, département and
     /// status.
-    fn rows(&mut self, file: &FileReport, dep: &str) -> Result<(), XlsxError> {
+    fn rows(&mut self, file: &FileReport, dep: &str) -> Result<(), Failed> {
         let Some(bilan) = &file.bilan else {
             return Ok(());
         };
@@ -347,7 +387,7 @@ impl<'a> Writer<'a> {
             };
             let ws = self.wb.worksheet_from_index(2 + k)?;
             for data in &sheet.rows {
-                out.rows += 1;
+                out.rows = next_row(out.rows, self.max_rows, out.kind.name())?;
                 let row = out.rows;
                 xlsx::plain(ws, row, 0, code)?;
                 xlsx::plain(ws, row, 1, dep)?;
@@ -369,7 +409,7 @@ impl<'a> Writer<'a> {
 
     /// The batch findings, the autofilters and widths of the streamed sheets, and the sheets
     /// made of the whole batch: Synthèse, Indicateurs, Règles, À propos.
-    fn finish(mut self, provenance: &[Provenance]) -> Result<(Workbook, Report), XlsxError> {
+    fn finish(mut self, provenance: &[Provenance]) -> Result<(Workbook, Report), Failed> {
         let batch = self.checker.batch_findings(&self.files, true);
         for finding in &batch {
             self.anomaly("", finding.reseau.as_deref(), finding)?;
@@ -936,4 +976,50 @@ fn a_propos(
     ws.set_column_width(2, 66)?;
     ws.set_column_width(3, 28)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::referential::Referential;
+
+    fn chateauroux(checker: &Checker) -> FileReport {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bilans/2025/36-CHX.xlsx");
+        checker.check_file(&path, crate::workbook::Format::Xlsx)
+    }
+
+    /// A sheet that would pass the last row of a spreadsheet stops the writing with a
+    /// message naming it (the limit is lowered here; it is 1,048,576 rows for real).
+    #[test]
+    fn a_sheet_beyond_the_last_row_is_refused_by_name() {
+        let config = Config {
+            annee: Some(2025),
+            ..Config::default()
+        };
+        let mut checker = Checker::new(config, Referential::embedded(), Schemas::embedded());
+        checker.keep_data = true;
+        let options = Options {
+            year: 2025,
+            without_personal_data: false,
+            include_invalid: false,
+            options_text: String::new(),
+        };
+        let duplicates = Duplicates::default();
+        let mut writer = Writer::new(&checker, &options, &duplicates).unwrap();
+        writer.add(chateauroux(&checker)).unwrap();
+        // Room for half of Châteauroux's 10 structures more: its second copy does not fit.
+        assert_eq!(writer.data[0].rows, 10);
+        writer.max_rows = 15;
+        let failed = writer.add(chateauroux(&checker)).unwrap_err();
+        let message = crate::output::Failure::message(&failed);
+        assert!(
+            message
+                .fr
+                .starts_with("la feuille « Structures » du classeur régional dépasserait"),
+            "{}",
+            message.fr
+        );
+        assert!(message.en.contains("“Structures”"), "{}", message.en);
+    }
 }

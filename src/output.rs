@@ -41,9 +41,39 @@ pub fn refuse_overwriting_input<'a>(
     Ok(())
 }
 
-fn error(path: &Path, e: impl std::fmt::Display) -> OutputError {
-    let text = e.to_string();
-    let message = if text.contains("No space left") {
+/// Something that went wrong while an output was being filled, as the user reads it.
+pub trait Failure {
+    fn message(&self) -> crate::i18n::Msg;
+}
+
+impl Failure for std::io::Error {
+    fn message(&self) -> crate::i18n::Msg {
+        described(self.to_string())
+    }
+}
+
+impl Failure for rust_xlsxwriter::XlsxError {
+    fn message(&self) -> crate::i18n::Msg {
+        described(self.to_string())
+    }
+}
+
+impl Failure for crate::i18n::Msg {
+    fn message(&self) -> crate::i18n::Msg {
+        self.clone()
+    }
+}
+
+fn error(path: &Path, e: impl Failure) -> OutputError {
+    OutputError::Write {
+        path: path.display().to_string(),
+        message: e.message(),
+    }
+}
+
+/// A system or library error said in French when it is a common one.
+fn described(text: String) -> crate::i18n::Msg {
+    if text.contains("No space left") {
         crate::i18n::Msg::new("le disque est plein", "the disk is full")
     } else if text.contains("Permission denied") || text.contains("ermission") {
         crate::i18n::Msg::new(
@@ -52,10 +82,6 @@ fn error(path: &Path, e: impl std::fmt::Display) -> OutputError {
         )
     } else {
         crate::i18n::Msg::new(text.clone(), text)
-    };
-    OutputError::Write {
-        path: path.display().to_string(),
-        message,
     }
 }
 
@@ -63,7 +89,7 @@ fn error(path: &Path, e: impl std::fmt::Display) -> OutputError {
 pub fn write_with<F, E>(path: &Path, fill: F) -> Result<(), OutputError>
 where
     F: FnOnce(&Path) -> Result<(), E>,
-    E: std::fmt::Display,
+    E: Failure,
 {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
