@@ -149,13 +149,13 @@ pub fn run(
     crate::output::write_with(path, |tmp| -> Result<(), Failed> {
         let mut known = Duplicates::default();
         loop {
-            let mut writer = Writer::new(checker, options, &known)?;
+            let mut writer = Writer::new(checker, options)?;
             let window = LOOK_AHEAD_PER_THREAD * rayon::current_num_threads();
             crate::ordered::map_in_order(
                 &inputs,
                 window,
-                |input| checker.check_input(input),
-                |file| writer.add(file),
+                |input| Checked::new(checker.check_input(input), checker, options, &known),
+                |checked| writer.add(checked),
             )?;
             let found = Duplicates::of(&writer.files);
             if found == known {
@@ -169,12 +169,63 @@ pub fn run(
     Ok(report)
 }
 
+/// A file checked and settled, with what the writer needs besides its rows, made on the
+/// checking thread so that the writer (the one step that cannot be shared) only writes.
+struct Checked {
+    /// Batch findings (B001, from the duplicates known) in, status settled.
+    file: FileReport,
+    dep: Option<String>,
+    /// Its Synthèse line, for a file of the year.
+    synthese: Option<SyntheseRow>,
+    /// Its figures, for a file counted in the indicators.
+    tally: Option<Tally>,
+}
+
+impl Checked {
+    fn new(
+        mut file: FileReport,
+        checker: &Checker,
+        options: &Options,
+        duplicates: &Duplicates,
+    ) -> Checked {
+        duplicates.add_findings(&mut file);
+        checker.finish(&mut file);
+        if !of_the_year(&file, options.year) {
+            return Checked {
+                file,
+                dep: None,
+                synthese: None,
+                tally: None,
+            };
+        }
+        let dep = departement(&file, checker);
+        let synthese = Some(synthese_row(&file, dep.clone(), checker));
+        let counted = match file.status {
+            Status::Valid | Status::ValidWithWarnings => true,
+            Status::Invalid => options.include_invalid,
+            Status::Unreadable => false,
+        };
+        let tally = counted.then(|| {
+            let mut tally = Tally::default();
+            if let (Some(b), Some(dep)) = (&file.bilan, &dep) {
+                tally.add(b, dep, &checker.schemas);
+            }
+            tally
+        });
+        Checked {
+            file,
+            dep,
+            synthese,
+            tally,
+        }
+    }
+}
+
 /// The regional workbook being written, and what is kept of each file once its rows are.
 struct Writer<'a> {
     wb: Workbook,
     checker: &'a Checker,
     options: &'a Options,
-    duplicates: &'a Duplicates,
     styles: Styles,
     /// The files so far, without their data.
     files: Vec<FileReport>,
@@ -249,11 +300,7 @@ const ANOMALIES_HEADERS: [&str; 9] = [
 
 impl<'a> Writer<'a> {
     /// A workbook with its ten sheets, the headers of the streamed ones written.
-    fn new(
-        checker: &'a Checker,
-        options: &'a Options,
-        duplicates: &'a Duplicates,
-    ) -> Result<Writer<'a>, XlsxError> {
+    fn new(checker: &'a Checker, options: &'a Options) -> Result<Writer<'a>, XlsxError> {
         let mut wb = xlsx::new_workbook(options.year + 1)?;
         // Deflate level 2: on the benchmark (420 MB of sheet XML) the workbook is 43 MB against
         // 35 MB at the default level 6, and saved in 1.2 s instead of 2.5 s (level 1: 0.95 s
@@ -304,7 +351,6 @@ impl<'a> Writer<'a> {
             wb,
             checker,
             options,
-            duplicates,
             anomalies: (0, Widths::of(&ANOMALIES_HEADERS)),
             styles,
             files: Vec::new(),
@@ -316,31 +362,26 @@ impl<'a> Writer<'a> {
         })
     }
 
-    /// Takes the next file in path order: batch findings, status, then its findings, rows,
-    /// Synthèse line and figures; keeps the file without its data.
-    fn add(&mut self, mut file: FileReport) -> Result<(), Failed> {
-        self.duplicates.add_findings(&mut file);
-        self.checker.finish(&mut file);
+    /// Takes the next file in path order: its findings, rows, Synthèse line and figures;
+    /// keeps the file without its data.
+    fn add(&mut self, checked: Checked) -> Result<(), Failed> {
+        let Checked {
+            mut file,
+            dep,
+            synthese,
+            tally,
+        } = checked;
         let path = file.path.display().to_string();
         for finding in &file.findings {
             self.anomaly(&path, file.reseau.as_deref(), finding)?;
         }
-        if of_the_year(&file, self.options.year) {
-            let dep = departement(&file, self.checker);
+        if let Some(row) = synthese {
             self.rows(&file, dep.as_deref().unwrap_or_default())?;
-            self.synthese
-                .push(synthese_row(&file, dep.clone(), self.checker));
-            let counted = match file.status {
-                Status::Valid | Status::ValidWithWarnings => true,
-                Status::Invalid => self.options.include_invalid,
-                Status::Unreadable => false,
-            };
-            if counted {
-                self.counted += 1;
-                if let (Some(b), Some(dep)) = (&file.bilan, dep) {
-                    self.tally.add(b, &dep, &self.checker.schemas);
-                }
-            }
+            self.synthese.push(row);
+        }
+        if let Some(tally) = tally {
+            self.counted += 1;
+            self.tally.merge(tally);
         }
         file.bilan = None;
         self.files.push(file);
@@ -712,6 +753,23 @@ impl Tally {
         }
     }
 
+    /// Adds the figures of `other`.
+    fn merge(&mut self, other: Tally) {
+        for (into, from) in [
+            (&mut self.actions, other.actions),
+            (&mut self.by_type, other.by_type),
+            (&mut self.by_axis, other.by_axis),
+            (&mut self.participants, other.participants),
+            (&mut self.by_public, other.by_public),
+            (&mut self.reception, other.reception),
+            (&mut self.training, other.training),
+        ] {
+            for (key, v) in from {
+                *into.entry(key).or_insert(0.0) += v;
+            }
+        }
+    }
+
     /// The blocks of Indicateurs: actions by département, by type and by axis; participants;
     /// first receptions by public; reception; professionalisation.
     fn indicators(self, schemas: &Schemas) -> Indicators {
@@ -1006,12 +1064,13 @@ mod tests {
             options_text: String::new(),
         };
         let duplicates = Duplicates::default();
-        let mut writer = Writer::new(&checker, &options, &duplicates).unwrap();
-        writer.add(chateauroux(&checker)).unwrap();
+        let checked = || Checked::new(chateauroux(&checker), &checker, &options, &duplicates);
+        let mut writer = Writer::new(&checker, &options).unwrap();
+        writer.add(checked()).unwrap();
         // Room for half of Châteauroux's 10 structures more: its second copy does not fit.
         assert_eq!(writer.data[0].rows, 10);
         writer.max_rows = 15;
-        let failed = writer.add(chateauroux(&checker)).unwrap_err();
+        let failed = writer.add(checked()).unwrap_err();
         let message = crate::output::Failure::message(&failed);
         assert!(
             message
