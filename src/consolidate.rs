@@ -148,6 +148,7 @@ pub fn run(
     let mut report = Report::default();
     crate::output::write_with(path, |tmp| -> Result<(), Failed> {
         let mut known = Duplicates::default();
+        let mut first = true;
         loop {
             let mut writer = Writer::new(checker, options)?;
             let window = LOOK_AHEAD_PER_THREAD * rayon::current_num_threads();
@@ -163,6 +164,12 @@ pub fn run(
                 report = done;
                 return Ok(wb.save(tmp)?);
             }
+            // The duplicates depend on the files alone: a second pass finds those it assumed,
+            // unless the files changed meanwhile.
+            if !first {
+                return Err(Failed::Changing);
+            }
+            first = false;
             known = found;
         }
     })?;
@@ -249,6 +256,8 @@ enum Failed {
     Xlsx(XlsxError),
     /// A sheet would need more rows than a spreadsheet has.
     TooManyRows(String),
+    /// The files changed while they were being consolidated.
+    Changing,
 }
 
 impl From<XlsxError> for Failed {
@@ -264,6 +273,10 @@ impl crate::output::Failure for Failed {
             Failed::TooManyRows(sheet) => crate::msg!(
                 "la feuille « {sheet} » du classeur régional dépasserait 1 048 576 lignes, le maximum d'un tableur : consolidez les fichiers en plusieurs lots (par exemple par département ou par année)",
                 "the sheet “{sheet}” of the regional workbook would exceed 1,048,576 rows, the most a spreadsheet holds: consolidate the files in several batches (for example by département or by year)"
+            ),
+            Failed::Changing => crate::i18n::Msg::new(
+                "les fichiers ont changé pendant la consolidation : relancez-la une fois les dépôts terminés",
+                "the files changed while they were being consolidated: run it again once the uploads are over",
             ),
         }
     }
