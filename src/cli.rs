@@ -145,6 +145,9 @@ pub struct ConsolidateArgs {
     pub strict: bool,
     #[command(flatten)]
     pub common: CommonArgs,
+    /// N'affiche pas la barre de progression.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -309,17 +312,20 @@ pub fn checker(config: Config, schemas: Option<&Path>) -> Result<Checker, CliErr
 
 /// A progress bar on stderr, hidden when stderr is not a terminal, with --quiet, or for a
 /// single file. Reports go to stdout only, so `--format json > r.json` stays clean.
-fn progress_bar(files: usize, quiet: bool) -> indicatif::ProgressBar {
+fn progress_bar(files: usize, quiet: bool, done: &str) -> indicatif::ProgressBar {
     if quiet || files < 2 || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(files as u64);
-    let style = indicatif::ProgressStyle::with_template(
-        "{spinner} {pos}/{len} classeurs vérifiés [{bar:30}] {eta}",
-    )
+    let style = indicatif::ProgressStyle::with_template(&format!(
+        "{{spinner}} {{pos}}/{{len}} classeurs {done} [{{bar:30}}] {{eta}} {{msg}}"
+    ))
     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
     .progress_chars("=> ");
     bar.set_style(style);
+    // Redrawn by a ticker: the last updates are shown even while a long step (saving the
+    // regional workbook) keeps the thread busy.
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
 }
 
@@ -350,7 +356,7 @@ fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
             .map_err(err)?;
     }
     let pool = pool(args.common.jobs)?;
-    let progress = progress_bar(inputs.len(), args.quiet);
+    let progress = progress_bar(inputs.len(), args.quiet, "vérifiés");
     let report =
         pool.install(|| checker.check_inputs_with(&inputs, any_folder, &|| progress.inc(1)));
     progress.finish_and_clear();
@@ -439,9 +445,23 @@ fn consolidate(args: ConsolidateArgs) -> Result<Exit, CliError> {
         include_invalid: args.inclure_non_conformes,
         options_text: options_text.join(" "),
     };
+    let progress = progress_bar(inputs.len(), args.quiet, "écrits");
     let report = pool
-        .install(|| crate::consolidate::run(&inputs, &checker, &options, &output))
+        .install(|| {
+            crate::consolidate::run(&inputs, &checker, &options, &output, &|p| match p {
+                crate::consolidate::Progress::Written { pass, files } => {
+                    if pass > 1 && files == 0 {
+                        progress.set_message("(seconde passe : réseaux en double)");
+                    }
+                    progress.set_position(files as u64);
+                }
+                crate::consolidate::Progress::Saving => {
+                    progress.set_message("enregistrement du classeur…");
+                }
+            })
+        })
         .map_err(err)?;
+    progress.finish_and_clear();
     eprintln!(
         "spro : classeur régional écrit dans « {} » ({} fichier(s), {} erreur(s), {} avertissement(s))",
         output.display(),

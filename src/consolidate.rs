@@ -126,7 +126,8 @@ const DATA: [SheetKind; 5] = [
 const LOOK_AHEAD_PER_THREAD: usize = 2;
 
 /// Checks `inputs` on the current rayon pool and writes the regional workbook to `path`
-/// (atomically); returns the report of the check (without the files' data).
+/// (atomically); returns the report of the check (without the files' data). `progress` is
+/// told how the writing goes.
 ///
 /// The workbook is streamed: files are checked in parallel and written in path order as they
 /// come, each file's data dropped once its rows are written (the writer's constant-memory
@@ -140,6 +141,7 @@ pub fn run(
     checker: &Checker,
     options: &Options,
     path: &Path,
+    progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Report, crate::output::OutputError> {
     let mut inputs: Vec<&Input> = inputs.iter().collect();
     inputs.sort_by(|a, b| a.path().cmp(b.path()));
@@ -148,32 +150,45 @@ pub fn run(
     let mut report = Report::default();
     crate::output::write_with(path, |tmp| -> Result<(), Failed> {
         let mut known = Duplicates::default();
-        let mut first = true;
-        loop {
+        for pass in 1..=2 {
+            progress(Progress::Written { pass, files: 0 });
             let mut writer = Writer::new(checker, options)?;
             let window = LOOK_AHEAD_PER_THREAD * rayon::current_num_threads();
             crate::ordered::map_in_order(
                 &inputs,
                 window,
                 |input| Checked::new(checker.check_input(input), checker, options, &known),
-                |checked| writer.add(checked),
+                |checked| {
+                    writer.add(checked)?;
+                    progress(Progress::Written {
+                        pass,
+                        files: writer.files.len(),
+                    });
+                    Ok::<(), Failed>(())
+                },
             )?;
             let found = Duplicates::of(&writer.files);
             if found == known {
                 let (mut wb, done) = writer.finish(&provenance)?;
                 report = done;
+                progress(Progress::Saving);
                 return Ok(wb.save(tmp)?);
             }
-            // The duplicates depend on the files alone: a second pass finds those it assumed,
-            // unless the files changed meanwhile.
-            if !first {
-                return Err(Failed::Changing);
-            }
-            first = false;
             known = found;
         }
+        Err(Failed::Changing)
     })?;
     Ok(report)
+}
+
+/// How a consolidation goes, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// `files` files written in pass `pass` (a second pass when networks come twice).
+    Written { pass: usize, files: usize },
+    /// All written; the workbook is being saved (compressed), the last and longest step
+    /// that no other core can share.
+    Saving,
 }
 
 /// A file checked and settled, with what the writer needs besides its rows, made on the
@@ -256,7 +271,8 @@ enum Failed {
     Xlsx(XlsxError),
     /// A sheet would need more rows than a spreadsheet has.
     TooManyRows(String),
-    /// The files changed while they were being consolidated.
+    /// The duplicates depend on the files alone: a second pass finds those it assumed,
+    /// unless the files changed while they were being consolidated.
     Changing,
 }
 
@@ -1058,6 +1074,77 @@ mod tests {
     fn chateauroux(checker: &Checker) -> FileReport {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bilans/2025/36-CHX.xlsx");
         checker.check_file(&path, crate::workbook::Format::Xlsx)
+    }
+
+    /// Progress comes file by file; a batch with the same network twice is written twice,
+    /// the second pass knowing the duplicates.
+    #[test]
+    fn progress_and_the_second_pass_of_duplicates() {
+        let config = Config {
+            annee: Some(2025),
+            ..Config::default()
+        };
+        let mut checker = Checker::new(config, Referential::embedded(), Schemas::embedded());
+        checker.keep_data = true;
+        let options = Options {
+            year: 2025,
+            without_personal_data: false,
+            include_invalid: false,
+            options_text: String::new(),
+        };
+        let bilans = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bilans/2025");
+        let input = |name: &str| Input::File {
+            path: bilans.join(name),
+            format: crate::workbook::Format::Xlsx,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let run_with = |inputs: &[Input]| {
+            let seen = std::sync::Mutex::new(Vec::new());
+            let report = run(
+                inputs,
+                &checker,
+                &options,
+                &dir.path().join("r.xlsx"),
+                &|p| seen.lock().unwrap().push(p),
+            )
+            .unwrap();
+            (report, seen.into_inner().unwrap())
+        };
+        let (report, seen) = run_with(&[input("37-TOU.xlsx"), input("36-CHX.xlsx")]);
+        let written = |pass, files| Progress::Written { pass, files };
+        assert_eq!(
+            seen,
+            [
+                written(1, 0),
+                written(1, 1),
+                written(1, 2),
+                Progress::Saving
+            ]
+        );
+        assert_eq!(report.files.len(), 2);
+        let copy = dir.path().join("36-CHX-copie.xlsx");
+        std::fs::copy(bilans.join("36-CHX.xlsx"), &copy).unwrap();
+        let copy = Input::File {
+            path: copy,
+            format: crate::workbook::Format::Xlsx,
+        };
+        let (report, seen) = run_with(&[input("36-CHX.xlsx"), copy]);
+        assert_eq!(
+            seen,
+            [
+                written(1, 0),
+                written(1, 1),
+                written(1, 2),
+                written(2, 0),
+                written(2, 1),
+                written(2, 2),
+                Progress::Saving
+            ]
+        );
+        assert!(report
+            .files
+            .iter()
+            .all(|f| f.status == Status::Invalid && f.findings.iter().any(|x| x.code == "B001")));
     }
 
     /// A sheet that would pass the last row of a spreadsheet stops the writing with a
