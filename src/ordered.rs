@@ -4,6 +4,7 @@
 //! results, whatever the number of items.
 
 use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Condvar, Mutex, MutexGuard};
 
@@ -60,7 +61,14 @@ where
                     if i >= items.len() || !progress.wait_for_room(i, window) {
                         break;
                     }
-                    if tx.send((i, map(&items[i]))).is_err() {
+                    // A panic here would leave the consumer waiting for item i, and the other
+                    // mappers for room: stop them all, then let the panic go on.
+                    let result = std::panic::catch_unwind(AssertUnwindSafe(|| map(&items[i])));
+                    let result = result.unwrap_or_else(|panic| {
+                        drop(StopOnDrop(progress));
+                        std::panic::resume_unwind(panic)
+                    });
+                    if tx.send((i, result)).is_err() {
                         break;
                     }
                 });
@@ -165,6 +173,25 @@ mod tests {
             .unwrap();
         // Item i is mapped only once the consumer took i - 5 or more.
         assert!(ahead.load(Ordering::SeqCst) < 5, "{ahead:?}");
+    }
+
+    #[test]
+    fn a_panic_in_the_work_is_a_panic_not_a_hang() {
+        let items: Vec<usize> = (0..1000).collect();
+        let result = std::panic::catch_unwind(|| {
+            pool(2).install(|| {
+                map_in_order(
+                    &items,
+                    2,
+                    |&i| {
+                        assert!(i != 3, "item 3");
+                        i
+                    },
+                    |_| Ok::<(), ()>(()),
+                )
+            })
+        });
+        assert!(result.is_err());
     }
 
     #[test]
