@@ -1071,15 +1071,8 @@ mod tests {
     use crate::config::Config;
     use crate::referential::Referential;
 
-    fn chateauroux(checker: &Checker) -> FileReport {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bilans/2025/36-CHX.xlsx");
-        checker.check_file(&path, crate::workbook::Format::Xlsx)
-    }
-
-    /// Progress comes file by file; a batch with the same network twice is written twice,
-    /// the second pass knowing the duplicates.
-    #[test]
-    fn progress_and_the_second_pass_of_duplicates() {
+    /// A checker keeping the data, and the options of `consolidate --annee 2025`.
+    fn consolidation_2025() -> (Checker, Options) {
         let config = Config {
             annee: Some(2025),
             ..Config::default()
@@ -1092,6 +1085,19 @@ mod tests {
             include_invalid: false,
             options_text: String::new(),
         };
+        (checker, options)
+    }
+
+    fn chateauroux(checker: &Checker) -> FileReport {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bilans/2025/36-CHX.xlsx");
+        checker.check_file(&path, crate::workbook::Format::Xlsx)
+    }
+
+    /// Progress comes file by file; a batch with the same network twice is written twice,
+    /// the second pass knowing the duplicates.
+    #[test]
+    fn progress_and_the_second_pass_of_duplicates() {
+        let (checker, options) = consolidation_2025();
         let bilans = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bilans/2025");
         let input = |name: &str| Input::File {
             path: bilans.join(name),
@@ -1151,18 +1157,7 @@ mod tests {
     /// message naming it (the limit is lowered here; it is 1,048,576 rows for real).
     #[test]
     fn a_sheet_beyond_the_last_row_is_refused_by_name() {
-        let config = Config {
-            annee: Some(2025),
-            ..Config::default()
-        };
-        let mut checker = Checker::new(config, Referential::embedded(), Schemas::embedded());
-        checker.keep_data = true;
-        let options = Options {
-            year: 2025,
-            without_personal_data: false,
-            include_invalid: false,
-            options_text: String::new(),
-        };
+        let (checker, options) = consolidation_2025();
         let duplicates = Duplicates::default();
         let checked = || Checked::new(chateauroux(&checker), &checker, &options, &duplicates);
         let mut writer = Writer::new(&checker, &options).unwrap();
