@@ -1,0 +1,160 @@
+//! The sheets that describe the consolidation itself: `Règles` (the catalogue as applied) and
+//! `À propos` (year, versions, options, and each input with its size and SHA-256).
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use rust_xlsxwriter::{Worksheet, XlsxError};
+use sha2::{Digest, Sha256};
+
+use super::{Options, SHEETS};
+use crate::check::{Checker, Report};
+use crate::config::Override;
+use crate::rules::RULES;
+use crate::schema::TEMPLATE_VERSION;
+use crate::xlsx::{self, Styles, Widths};
+
+/// One input file as the analyst can prove it.
+#[derive(Debug, Clone)]
+pub struct Provenance {
+    pub path: PathBuf,
+    pub size: Option<u64>,
+    pub sha256: Option<String>,
+}
+
+/// Size and SHA-256 of each input, computed in parallel.
+pub fn provenance(paths: &[PathBuf]) -> Vec<Provenance> {
+    paths
+        .par_iter()
+        .map(|p| {
+            let bytes = std::fs::read(p).ok();
+            Provenance {
+                path: p.clone(),
+                size: bytes.as_ref().map(|b| b.len() as u64),
+                sha256: bytes.map(|b| {
+                    Sha256::digest(&b)
+                        .iter()
+                        .map(|x| format!("{x:02x}"))
+                        .collect::<String>()
+                }),
+            }
+        })
+        .collect()
+}
+
+pub(super) fn regles(
+    ws: &mut Worksheet,
+    checker: &Checker,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(SHEETS[8])?;
+    let headers = [
+        "Code",
+        "Règle",
+        "Famille",
+        "Sévérité appliquée",
+        "Sévérité par défaut",
+        "Source",
+        "Ce qui est vérifié",
+    ];
+    xlsx::table_header(ws, 0, &headers, RULES.len() as u32, styles)?;
+    let mut widths = Widths::of(&headers);
+    for (i, r) in RULES.iter().enumerate() {
+        let applied = match checker.config.overrides.get(r.code) {
+            Some(Override::Off) => "désactivée".to_string(),
+            Some(Override::Severity(s)) => s.label_fr().to_string(),
+            None => r.severity.label_fr().to_string(),
+        };
+        let values = [
+            r.code,
+            r.name,
+            r.family.label_fr(),
+            &applied,
+            r.severity.label_fr(),
+            r.source,
+            r.what,
+        ];
+        for (c, v) in values.iter().enumerate() {
+            xlsx::text(ws, i as u32 + 1, c as u16, v, &styles.text)?;
+            widths.see(c, v);
+        }
+    }
+    xlsx::widths(ws, &widths.0)
+}
+
+pub(super) fn a_propos(
+    ws: &mut Worksheet,
+    report: &Report,
+    provenance: &[Provenance],
+    checker: &Checker,
+    options: &Options,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(SHEETS[9])?;
+    xlsx::text(
+        ws,
+        0,
+        0,
+        "Bilan régional SPRO-EP — consolidation des tableaux de bord",
+        &styles.title,
+    )?;
+    let referential = match &checker.config.referentiel {
+        Some(p) => p.display().to_string(),
+        None => "référentiel intégré (échantillon de 22 réseaux)".to_string(),
+    };
+    let facts = [
+        ("Année du bilan", options.year.to_string()),
+        ("Outil", format!("spro {}", env!("CARGO_PKG_VERSION"))),
+        ("Version du modèle", TEMPLATE_VERSION.to_string()),
+        ("Options", options.options_text.clone()),
+        ("Référentiel", referential),
+        (
+            "Indicateurs",
+            if options.include_invalid {
+                "fichiers lisibles, y compris non conformes"
+            } else {
+                "fichiers sans erreur uniquement"
+            }
+            .to_string(),
+        ),
+        (
+            "Données personnelles",
+            if options.without_personal_data {
+                "exclues"
+            } else {
+                "incluses"
+            }
+            .to_string(),
+        ),
+        ("Fichiers reçus", report.files.len().to_string()),
+    ];
+    for (i, (k, v)) in facts.iter().enumerate() {
+        xlsx::text(ws, 2 + i as u32, 0, k, &styles.header)?;
+        xlsx::text(ws, 2 + i as u32, 1, v, &styles.text)?;
+    }
+    let start = 3 + facts.len() as u32;
+    let headers = ["Fichier", "Taille (octets)", "SHA-256", "Statut"];
+    for (c, h) in headers.iter().enumerate() {
+        xlsx::text(ws, start, c as u16, h, &styles.header)?;
+    }
+    let mut sorted: Vec<&Provenance> = provenance.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    for (i, p) in sorted.iter().enumerate() {
+        let r = start + 1 + i as u32;
+        xlsx::text(ws, r, 0, &p.path.display().to_string(), &styles.text)?;
+        if let Some(size) = p.size {
+            ws.write_number_with_format(r, 1, size as f64, &styles.integer)?;
+        }
+        if let Some(h) = &p.sha256 {
+            xlsx::text(ws, r, 2, h, &styles.text)?;
+        }
+        if let Some(f) = report.files.iter().find(|f| f.path == p.path) {
+            xlsx::text(ws, r, 3, f.status.label_fr(), &styles.text)?;
+        }
+    }
+    ws.set_column_width(0, 48)?;
+    ws.set_column_width(1, 48)?;
+    ws.set_column_width(2, 66)?;
+    ws.set_column_width(3, 28)?;
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! The `Synthèse` sheet: one line per network of the referential (and per unknown code seen),
+//! with its file, status and figures; networks that sent nothing are `Non transmis`.
+
+use rust_xlsxwriter::{Color, Format, Worksheet, XlsxError};
+
+use crate::check::{file_names_code, Checker, FileReport, Status};
+use crate::finding::Severity;
+use crate::schema::SheetKind;
+use crate::values::Typed;
+use crate::xlsx::{self, Styles, Widths};
+
+pub(super) struct SyntheseRow {
+    code: String,
+    reseau: String,
+    departement: String,
+    fichier: String,
+    statut: &'static str,
+    figures: Option<[f64; 8]>,
+}
+
+fn status_format(label: &str) -> Format {
+    let color = match label {
+        "Conforme" => 0xC6EFCE,
+        "Conforme avec avertissements" => 0xFFEB9C,
+        "Non conforme" => 0xFFC7CE,
+        "Illisible" => 0xF4B084,
+        _ => 0xD9D9D9,
+    };
+    Format::new().set_background_color(Color::RGB(color))
+}
+
+/// Counts and sums of one file: errors, warnings, structures, coordinators, actions,
+/// participants, first receptions, professionals trained.
+fn figures(f: &FileReport, checker: &Checker) -> [f64; 8] {
+    let mut out = [0.0; 8];
+    out[0] = f.count(Severity::Error) as f64;
+    out[1] = f.count(Severity::Warning) as f64;
+    let Some(b) = &f.bilan else { return out };
+    let rows = |k: SheetKind| b.sheet(k).map_or(0, |s| s.rows.len()) as f64;
+    let sum = |k: SheetKind, key: &str| -> f64 {
+        let i = checker.schemas.sheet(k).index(key);
+        b.sheet(k).map_or(0, |s| {
+            s.rows
+                .iter()
+                .filter_map(|r| r.get(i).and_then(Typed::as_int))
+                .sum::<i64>()
+        }) as f64
+    };
+    out[2] = rows(SheetKind::Structures);
+    out[3] = rows(SheetKind::Coordination);
+    out[4] = rows(SheetKind::Actions);
+    out[5] = sum(SheetKind::Actions, "participants");
+    out[6] = sum(SheetKind::Accueil, "accueils");
+    out[7] = sum(SheetKind::Professionnalisation, "professionnels");
+    out
+}
+
+/// The Synthèse line of a file of the year.
+pub(super) fn synthese_row(f: &FileReport, dep: Option<String>, checker: &Checker) -> SyntheseRow {
+    let referential = &checker.referential;
+    let code = f.reseau.clone().or_else(|| {
+        (f.status == Status::Unreadable)
+            .then(|| {
+                referential
+                    .networks
+                    .iter()
+                    .find(|n| file_names_code(&f.path, &n.code))
+                    .map(|n| n.code.clone())
+            })
+            .flatten()
+    });
+    let network = code.as_deref().and_then(|c| referential.get(c));
+    let name_in_file = f
+        .bilan
+        .as_ref()
+        .and_then(|b| b.identification())
+        .and_then(|r| {
+            r.get(
+                checker
+                    .schemas
+                    .sheet(SheetKind::Identification)
+                    .index("nom_reseau"),
+            )
+            .and_then(Typed::as_text)
+            .map(str::to_string)
+        });
+    SyntheseRow {
+        code: code.clone().unwrap_or_default(),
+        reseau: network
+            .map(|n| n.nom.clone())
+            .or(name_in_file)
+            .unwrap_or_default(),
+        departement: dep
+            .or_else(|| network.map(|n| n.departement.clone()))
+            .unwrap_or_default(),
+        fichier: f.path.display().to_string(),
+        statut: f.status.label_fr(),
+        figures: (f.status != Status::Unreadable).then(|| figures(f, checker)),
+    }
+}
+
+pub(super) fn synthese(
+    ws: &mut Worksheet,
+    mut rows: Vec<SyntheseRow>,
+    checker: &Checker,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let headers = [
+        "Code réseau",
+        "Réseau",
+        "Département",
+        "Fichier",
+        "Statut",
+        "Erreurs",
+        "Avertissements",
+        "Structures",
+        "Coordinateurs",
+        "Actions",
+        "Participants",
+        "Premiers accueils",
+        "Professionnels formés",
+    ];
+    for n in &checker.referential.networks {
+        if !rows.iter().any(|r| r.code.eq_ignore_ascii_case(&n.code)) {
+            rows.push(SyntheseRow {
+                code: n.code.clone(),
+                reseau: n.nom.clone(),
+                departement: n.departement.clone(),
+                fichier: String::new(),
+                statut: "Non transmis",
+                figures: None,
+            });
+        }
+    }
+    rows.sort_by(|a, b| {
+        (a.code.is_empty(), &a.code, &a.fichier).cmp(&(b.code.is_empty(), &b.code, &b.fichier))
+    });
+    xlsx::table_header(ws, 0, &headers, rows.len() as u32, styles)?;
+    let mut widths = Widths::of(&headers);
+    for (i, r) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        for (c, s) in [&r.code, &r.reseau, &r.departement, &r.fichier]
+            .into_iter()
+            .enumerate()
+        {
+            xlsx::text(ws, row, c as u16, s, &styles.text)?;
+            widths.see(c, s);
+        }
+        xlsx::text(ws, row, 4, r.statut, &status_format(r.statut))?;
+        widths.see(4, r.statut);
+        if let Some(fig) = r.figures {
+            for (k, v) in fig.iter().enumerate() {
+                ws.write_number_with_format(row, 5 + k as u16, *v, &styles.integer)?;
+            }
+        }
+    }
+    xlsx::widths(ws, &widths.0)
+}
