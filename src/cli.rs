@@ -93,6 +93,9 @@ pub struct CommonArgs {
     /// Nombre de fils d'exécution (par défaut : tous les cœurs).
     #[arg(short = 'j', long = "jobs")]
     pub jobs: Option<usize>,
+    /// N'affiche pas la barre de progression.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -114,9 +117,6 @@ pub struct CheckArgs {
     pub strict: bool,
     #[command(flatten)]
     pub common: CommonArgs,
-    /// N'affiche pas la barre de progression.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
     /// Écrit dans ce dossier une copie annotée de chaque classeur (<nom>.annote.xlsx) : cellules
     /// en faute colorées avec une note, et une feuille Anomalies.
     #[arg(long, value_name = "DOSSIER")]
@@ -145,9 +145,6 @@ pub struct ConsolidateArgs {
     pub strict: bool,
     #[command(flatten)]
     pub common: CommonArgs,
-    /// N'affiche pas la barre de progression.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -356,7 +353,7 @@ fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
             .map_err(err)?;
     }
     let pool = pool(args.common.jobs)?;
-    let progress = progress_bar(inputs.len(), args.quiet, "vérifiés");
+    let progress = progress_bar(inputs.len(), args.common.quiet, "vérifiés");
     let report =
         pool.install(|| checker.check_inputs_with(&inputs, any_folder, &|| progress.inc(1)));
     progress.finish_and_clear();
@@ -445,7 +442,7 @@ fn consolidate(args: ConsolidateArgs) -> Result<Exit, CliError> {
         include_invalid: args.inclure_non_conformes,
         options_text: options_text.join(" "),
     };
-    let progress = progress_bar(inputs.len(), args.quiet, "écrits");
+    let progress = progress_bar(inputs.len(), args.common.quiet, "écrits");
     let report = pool
         .install(|| {
             crate::consolidate::run(&inputs, &checker, &options, &output, &|p| match p {
