@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use rust_xlsxwriter::{Color, Format, FormatUnderline, Note, Url, Workbook, Worksheet, XlsxError};
 
-use crate::check::{FileReport, Status};
+use crate::check::{Checker, FileReport, Report, Status};
 use crate::finding::{Finding, Severity};
+use crate::i18n::Msg;
+use crate::inputs::Input;
 use crate::rules;
-use crate::sheet::read_structure;
 use crate::workbook::{CellValue, RawWorkbook};
 use crate::xlsx::{self, Styles, Widths};
 
@@ -66,17 +67,54 @@ fn status_sentence(report: &FileReport) -> String {
     }
 }
 
-/// Writes the annotated copy of `report`'s file to `path` (atomically). `wb` is the workbook
-/// as read, `None` when it could not be read.
-pub fn write(
-    report: &FileReport,
-    wb: Option<&RawWorkbook>,
-    path: &Path,
-) -> Result<(), crate::output::OutputError> {
-    crate::output::write_with(path, |tmp| -> Result<(), XlsxError> {
-        let mut book = build(report, wb)?;
-        book.save(tmp)
-    })
+/// The annotated copy of `report`'s file, as the bytes of an `.xlsx`, from `wb`, the workbook
+/// as the check read it (`None` when it could not be read). Nothing touches the disk.
+pub fn copy_bytes(report: &FileReport, wb: Option<&RawWorkbook>) -> Result<Vec<u8>, Msg> {
+    build(report, wb)
+        .and_then(|mut book| book.save_to_buffer())
+        .map_err(|e| crate::output::Failure::message(&e))
+}
+
+/// A file checked with its annotated copy, before the batch step.
+#[derive(Debug)]
+pub struct Annotated {
+    /// Its report, the configuration applied, without batch findings.
+    pub report: FileReport,
+    /// Its copy, made from the workbook the check read (never a second read).
+    pub copy: Result<Vec<u8>, Msg>,
+}
+
+/// Checks one input and makes its annotated copy from what the check read: the one path of
+/// `check --annote` and `spro serve`.
+pub fn check(checker: &Checker, input: &Input) -> Annotated {
+    let (mut report, wb) = checker.check_input_read(input);
+    checker.finish(&mut report);
+    let copy = copy_bytes(&report, wb.as_ref());
+    Annotated { report, copy }
+}
+
+/// The batch step ([`Checker::conclude`]) over files checked with [`check`]. Also says, for
+/// each file of the report (in its order), whether its copy is stale: the batch gave it
+/// findings (B001, the same network twice) after its copy was made. Such a copy is made
+/// again with [`recopy`]: the one case, rare and an error to correct, that reads a file twice.
+pub fn conclude(checker: &Checker, files: Vec<FileReport>, b002: bool) -> (Report, Vec<bool>) {
+    let before: BTreeMap<PathBuf, usize> = files
+        .iter()
+        .map(|f| (f.path.clone(), f.findings.len()))
+        .collect();
+    let report = checker.conclude(files, b002);
+    let stale = report
+        .files
+        .iter()
+        .map(|f| before.get(&f.path) != Some(&f.findings.len()))
+        .collect();
+    (report, stale)
+}
+
+/// The annotated copy of `report` (final, batch findings in), reading `input` again.
+pub fn recopy(checker: &Checker, report: &FileReport, input: &Input) -> Result<Vec<u8>, Msg> {
+    let (_, wb) = checker.check_input_read(input);
+    copy_bytes(report, wb.as_ref())
 }
 
 /// The sheet names of the copy: the original names, except one that would clash with
@@ -108,7 +146,6 @@ pub fn build(report: &FileReport, wb: Option<&RawWorkbook>) -> Result<Workbook, 
         .unwrap_or_default();
     anomalies(book.add_worksheet(), report, &actual_names, &styles)?;
     if let Some(wb) = wb {
-        let header_rows = header_rows(wb);
         for sheet in &wb.sheets {
             let name = copy_name(&sheet.name);
             let ws = book.add_worksheet();
@@ -125,25 +162,13 @@ pub fn build(report: &FileReport, wb: Option<&RawWorkbook>) -> Result<Workbook, 
                 ws,
                 sheet,
                 &here,
-                header_rows.get(&sheet.name).copied(),
+                report.header_rows.get(&sheet.name).copied(),
                 &styles,
             )?;
         }
     }
     book.worksheet_from_index(0)?.set_active(true);
     Ok(book)
-}
-
-/// The header row of each known table sheet (to freeze it in the copy).
-fn header_rows(wb: &RawWorkbook) -> BTreeMap<String, u32> {
-    let mut ignored = Vec::new();
-    let bilan = read_structure(wb, &crate::schema::Schemas::embedded(), &mut ignored);
-    bilan
-        .sheets
-        .iter()
-        .flatten()
-        .filter_map(|s| s.header_row.map(|r| (s.actual_name.clone(), r)))
-        .collect()
 }
 
 fn anomalies(
@@ -342,33 +367,52 @@ fn copy_sheet(
     Ok(())
 }
 
-/// Writes the annotated copies of every file of `files` into `dir`, re-reading each readable
-/// file. Returns the paths written.
-pub fn write_all(
-    files: &[&FileReport],
-    limits: &crate::config::Limits,
+/// `check --annote DIR`: checks `inputs` (in parallel on the current rayon pool) and writes
+/// each file's annotated copy into `dir` as soon as it is checked (atomically), then the batch
+/// step; copies made stale by it are written again. Returns the report and the paths written.
+pub fn check_and_write(
+    checker: &Checker,
+    inputs: &[Input],
+    b002: bool,
     dir: &Path,
-) -> Result<Vec<PathBuf>, crate::output::OutputError> {
-    let paths: Vec<&Path> = files.iter().map(|f| f.path.as_path()).collect();
-    let outputs: Vec<PathBuf> = output_names(&paths)
+    done: &(dyn Fn() + Sync),
+) -> Result<(Report, Vec<PathBuf>), crate::output::OutputError> {
+    let mut inputs: Vec<&Input> = inputs.iter().collect();
+    inputs.sort_by(|a, b| a.path().cmp(b.path()));
+    let paths: Vec<&Path> = inputs.iter().map(|i| i.path()).collect();
+    let outputs: BTreeMap<PathBuf, PathBuf> = output_names(&paths)
         .into_iter()
-        .map(|n| dir.join(n))
+        .zip(&paths)
+        .map(|(n, p)| (p.to_path_buf(), dir.join(n)))
         .collect();
-    for out in &outputs {
+    for out in outputs.values() {
         crate::output::refuse_overwriting_input(out, paths.iter().copied())?;
     }
-    files
+    let write = |report: &FileReport, copy: Result<Vec<u8>, Msg>| {
+        let out = &outputs[&report.path];
+        match copy {
+            Ok(bytes) => crate::output::write_bytes(out, &bytes),
+            Err(m) => Err(crate::output::OutputError::Write {
+                path: out.display().to_string(),
+                message: m,
+            }),
+        }
+    };
+    let files = inputs
         .par_iter()
-        .zip(outputs.par_iter())
-        .map(|(f, out)| {
-            let wb = if f.status == Status::Unreadable {
-                None
-            } else {
-                crate::workbook::Format::from_path(&f.path)
-                    .and_then(|format| crate::workbook::read_file(&f.path, format, limits).ok())
-            };
-            write(f, wb.as_ref(), out)
+        .map(|input| {
+            let Annotated { report, copy } = check(checker, input);
+            write(&report, copy)?;
+            done();
+            Ok(report)
         })
-        .collect::<Result<Vec<()>, _>>()?;
-    Ok(outputs)
+        .collect::<Result<Vec<FileReport>, crate::output::OutputError>>()?;
+    let (report, stale) = conclude(checker, files, b002);
+    for (file, _) in report.files.iter().zip(&stale).filter(|(_, s)| **s) {
+        if let Some(input) = inputs.iter().find(|i| i.path() == file.path) {
+            write(file, recopy(checker, file, input))?;
+        }
+    }
+    let written = outputs.into_values().collect();
+    Ok((report, written))
 }

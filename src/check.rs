@@ -18,7 +18,7 @@ use crate::msg;
 use crate::referential::Referential;
 use crate::schema::{Schemas, SheetKind};
 use crate::sheet::Bilan;
-use crate::workbook::{self, ReadError};
+use crate::workbook::{self, RawWorkbook, ReadError};
 
 /// The status of a file (spec §7.9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -71,6 +71,9 @@ pub struct FileReport {
     pub bilan: Option<Bilan>,
     /// Where `Code réseau` is (for B001).
     code_cell: Option<(u32, u32)>,
+    /// The header row of each table sheet, by its name in the file (the annotated copy
+    /// freezes it).
+    pub header_rows: BTreeMap<String, u32>,
 }
 
 impl FileReport {
@@ -127,7 +130,7 @@ impl Checker {
         b002: bool,
         done: &(dyn Fn() + Sync),
     ) -> Report {
-        let mut files: Vec<FileReport> = inputs
+        let files: Vec<FileReport> = inputs
             .par_iter()
             .map(|input| {
                 let report = self.check_input(input);
@@ -135,6 +138,12 @@ impl Checker {
                 report
             })
             .collect();
+        self.conclude(files, b002)
+    }
+
+    /// The batch step over files checked one by one: path order, B001, the configuration
+    /// applied, the batch findings (B002 when `b002`).
+    pub fn conclude(&self, mut files: Vec<FileReport>, b002: bool) -> Report {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         let duplicates = Duplicates::of(&files);
         for f in &mut files {
@@ -164,60 +173,67 @@ impl Checker {
 
     /// Checks one input (file, rules of the file; no batch rule): never panics, never fails.
     pub fn check_input(&self, input: &Input) -> FileReport {
+        self.check_input_read(input).0
+    }
+
+    /// Same as [`Checker::check_input`], with the workbook as read when it could be read
+    /// (for the annotated copy).
+    pub fn check_input_read(&self, input: &Input) -> (FileReport, Option<RawWorkbook>) {
         match input {
-            Input::File { path, format } => {
-                let result =
-                    std::panic::catch_unwind(AssertUnwindSafe(|| self.check_file(path, *format)));
-                result.unwrap_or_else(|_| {
-                    unreadable(
-                        path,
-                        Finding::new(
-                            "F001",
-                            Msg::new(
-                                "le fichier n'a pas pu être vérifié à cause d'une erreur interne de l'outil : signalez-le à la Région en joignant le fichier",
-                                "the file could not be checked because of an internal error of the tool: report it to the Région with the file attached",
-                            ),
-                        ),
-                    )
-                })
-            }
-            Input::Unsupported { path } => {
-                let ext = path
-                    .extension()
-                    .map(|e| e.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let (what, what_en) = if ext.is_empty() {
-                    (
-                        "sans extension".to_string(),
-                        "without extension".to_string(),
-                    )
-                } else {
-                    (format!("« .{ext} »"), format!("“.{ext}”"))
-                };
-                unreadable(
-                    path,
-                    Finding::new(
-                        "F002",
-                        msg!(
-                            "le format {what} n'est pas pris en charge : transmettez le tableau de bord au format .xlsx, .xlsm, .xlsb, .xls ou .ods",
-                            "the format {what_en} is not supported: send the tableau de bord as .xlsx, .xlsm, .xlsb, .xls or .ods"
-                        ),
-                    ),
-                )
-            }
+            Input::File { path, format } => match workbook::load(path, &self.config.limits) {
+                Ok(bytes) => self.check_bytes(path, *format, bytes),
+                Err(e) => (read_error(path, e), None),
+            },
+            Input::Memory {
+                path,
+                format,
+                bytes,
+            } => self.check_bytes(path, *format, bytes.to_vec()),
+            Input::Unsupported { path } => (unsupported(path), None),
             Input::Unreadable { path, reason } => {
-                unreadable(path, Finding::new("F001", reason.clone()))
+                (unreadable(path, Finding::new("F001", reason.clone())), None)
             }
         }
     }
 
+    /// Checks one file from its bytes, held in memory (`path` names it in the findings; the
+    /// file system is never touched): the one entry point of `check`, `check --annote`,
+    /// `consolidate` and `serve`. Returns the report (rules of the file; no batch rule) and
+    /// the workbook as read, when it could be read. Never panics: a panic while reading or
+    /// checking becomes F001 for this file.
+    pub fn check_bytes(
+        &self,
+        path: &Path,
+        format: workbook::Format,
+        bytes: Vec<u8>,
+    ) -> (FileReport, Option<RawWorkbook>) {
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            match workbook::read_bytes(bytes, format, &self.config.limits) {
+                Ok(wb) => {
+                    let report = self.check_workbook(path, &wb);
+                    (report, Some(wb))
+                }
+                Err(e) => (read_error(path, e), None),
+            }
+        }));
+        result.unwrap_or_else(|_| {
+            let f = Finding::new(
+                "F001",
+                Msg::new(
+                    "le fichier n'a pas pu être vérifié à cause d'une erreur interne de l'outil : signalez-le à la Région en joignant le fichier",
+                    "the file could not be checked because of an internal error of the tool: report it to the Région with the file attached",
+                ),
+            );
+            (unreadable(path, f), None)
+        })
+    }
+
     /// Checks one file whose extension promises `format`.
     pub fn check_file(&self, path: &Path, format: workbook::Format) -> FileReport {
-        match workbook::read_file(path, format, &self.config.limits) {
-            Ok(wb) => self.check_workbook(path, &wb),
-            Err(ReadError::Unreadable(m)) => unreadable(path, Finding::new("F001", m)),
-            Err(ReadError::Limit(m)) => unreadable(path, Finding::new("F003", m)),
-        }
+        self.check_input(&Input::File {
+            path: path.to_path_buf(),
+            format,
+        })
     }
 
     /// Checks a workbook already read (file, sheet, value and charter rules; no batch rule).
@@ -248,6 +264,12 @@ impl Checker {
             .sheet(SheetKind::Identification)
             .zip(form)
             .and_then(|(s, f)| s.cell_position(f, ident.index("code_reseau")));
+        let header_rows = bilan
+            .sheets
+            .iter()
+            .flatten()
+            .filter_map(|s| s.header_row.map(|r| (s.actual_name.clone(), r)))
+            .collect();
         FileReport {
             path: path.to_path_buf(),
             reseau,
@@ -256,6 +278,7 @@ impl Checker {
             findings,
             bilan: self.keep_data.then_some(bilan),
             code_cell,
+            header_rows,
         }
     }
 
@@ -282,7 +305,41 @@ fn unreadable(path: &Path, finding: Finding) -> FileReport {
         findings: vec![finding],
         bilan: None,
         code_cell: None,
+        header_rows: BTreeMap::new(),
     }
+}
+
+fn read_error(path: &Path, e: ReadError) -> FileReport {
+    match e {
+        ReadError::Unreadable(m) => unreadable(path, Finding::new("F001", m)),
+        ReadError::Limit(m) => unreadable(path, Finding::new("F003", m)),
+    }
+}
+
+/// F002: a file whose extension is not one of a workbook.
+fn unsupported(path: &Path) -> FileReport {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (what, what_en) = if ext.is_empty() {
+        (
+            "sans extension".to_string(),
+            "without extension".to_string(),
+        )
+    } else {
+        (format!("« .{ext} »"), format!("“.{ext}”"))
+    };
+    unreadable(
+        path,
+        Finding::new(
+            "F002",
+            msg!(
+                "le format {what} n'est pas pris en charge : transmettez le tableau de bord au format .xlsx, .xlsm, .xlsb, .xls ou .ods",
+                "the format {what_en} is not supported: send the tableau de bord as .xlsx, .xlsm, .xlsb, .xls or .ods"
+            ),
+        ),
+    )
 }
 
 /// Status of a file from its findings (after overrides).

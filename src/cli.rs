@@ -354,20 +354,26 @@ fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
     }
     let pool = pool(args.common.jobs)?;
     let progress = progress_bar(inputs.len(), args.common.quiet, "vérifiés");
-    let report =
-        pool.install(|| checker.check_inputs_with(&inputs, any_folder, &|| progress.inc(1)));
+    let report = match &args.annote {
+        None => pool.install(|| checker.check_inputs_with(&inputs, any_folder, &|| progress.inc(1))),
+        Some(dir) => {
+            let (report, written) = pool
+                .install(|| {
+                    crate::annotate::check_and_write(&checker, &inputs, any_folder, dir, &|| {
+                        progress.inc(1)
+                    })
+                })
+                .map_err(err)?;
+            progress.finish_and_clear();
+            eprintln!(
+                "spro : {} copie(s) annotée(s) dans « {} »",
+                written.len(),
+                dir.display()
+            );
+            report
+        }
+    };
     progress.finish_and_clear();
-    if let Some(dir) = &args.annote {
-        let files: Vec<&crate::check::FileReport> = report.files.iter().collect();
-        let written = pool
-            .install(|| crate::annotate::write_all(&files, &checker.config.limits, dir))
-            .map_err(err)?;
-        eprintln!(
-            "spro : {} copie(s) annotée(s) dans « {} »",
-            written.len(),
-            dir.display()
-        );
-    }
     let text = match args.format {
         OutputFormat::Human => {
             let color = args.output.is_none()

@@ -12,6 +12,12 @@ use crate::workbook::Format;
 pub enum Input {
     /// A file to read, with the format its extension promises.
     File { path: PathBuf, format: Format },
+    /// A file already in memory (an upload to `spro serve`), named by `path`.
+    Memory {
+        path: PathBuf,
+        format: Format,
+        bytes: std::sync::Arc<[u8]>,
+    },
     /// A file given explicitly with an extension we do not accept (F002).
     Unsupported { path: PathBuf },
     /// A file or folder that cannot be read (F001).
@@ -22,9 +28,23 @@ pub enum Input {
 }
 
 impl Input {
+    /// An uploaded file, by its name: a workbook when its extension is one, else F002.
+    pub fn upload(name: &str, bytes: std::sync::Arc<[u8]>) -> Input {
+        let path = PathBuf::from(name);
+        match Format::from_path(&path) {
+            Some(format) => Input::Memory {
+                path,
+                format,
+                bytes,
+            },
+            None => Input::Unsupported { path },
+        }
+    }
+
     pub fn path(&self) -> &Path {
         match self {
             Input::File { path, .. }
+            | Input::Memory { path, .. }
             | Input::Unsupported { path }
             | Input::Unreadable { path, .. } => path,
         }

@@ -128,6 +128,11 @@ const MAX_COLUMN: usize = 16_383;
 
 /// Reads the file at `path`, whose extension promises `format`, within `limits`.
 pub fn read_file(path: &Path, format: Format, limits: &Limits) -> Result<RawWorkbook, ReadError> {
+    read_bytes(load(path, limits)?, format, limits)
+}
+
+/// The bytes of the file at `path`, refused before reading when larger than `limits` allow.
+pub fn load(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
     let size = std::fs::metadata(path)
         .map_err(|e| {
             ReadError::Unreadable(Msg::new(
@@ -146,13 +151,12 @@ pub fn read_file(path: &Path, format: Format, limits: &Limits) -> Result<RawWork
             limits.taille_fichier_mo
         ))));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
+    std::fs::read(path).map_err(|e| {
         ReadError::Unreadable(Msg::new(
             format!("le fichier ne peut pas être lu ({})", io_fr(&e)),
             format!("the file cannot be read ({})", io_en(&e)),
         ))
-    })?;
-    read_bytes(bytes, format, limits)
+    })
 }
 
 fn io_en(e: &std::io::Error) -> String {

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use super::{Options, SHEETS};
 use crate::check::{Checker, Report};
 use crate::config::Override;
+use crate::inputs::Input;
 use crate::rules::RULES;
 use crate::schema::TEMPLATE_VERSION;
 use crate::xlsx::{self, Styles, Widths};
@@ -22,14 +23,17 @@ pub struct Provenance {
     pub sha256: Option<String>,
 }
 
-/// Size and SHA-256 of each input, computed in parallel.
-pub fn provenance(paths: &[PathBuf]) -> Vec<Provenance> {
-    paths
+/// Size and SHA-256 of each input, computed in parallel (an upload's from its bytes in memory).
+pub fn provenance(inputs: &[&Input]) -> Vec<Provenance> {
+    inputs
         .par_iter()
-        .map(|p| {
-            let bytes = std::fs::read(p).ok();
+        .map(|input| {
+            let bytes: Option<std::borrow::Cow<[u8]>> = match input {
+                Input::Memory { bytes, .. } => Some(std::borrow::Cow::Borrowed(bytes)),
+                _ => std::fs::read(input.path()).ok().map(std::borrow::Cow::Owned),
+            };
             Provenance {
-                path: p.clone(),
+                path: input.path().to_path_buf(),
                 size: bytes.as_ref().map(|b| b.len() as u64),
                 sha256: bytes.map(|b| {
                     Sha256::digest(&b)

@@ -14,7 +14,7 @@ mod synthese;
 
 pub use about::{provenance, Provenance};
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rust_xlsxwriter::{Workbook, XlsxError};
 
@@ -122,42 +122,68 @@ pub fn run(
     path: &Path,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Report, crate::output::OutputError> {
-    let mut inputs: Vec<&Input> = inputs.iter().collect();
-    inputs.sort_by(|a, b| a.path().cmp(b.path()));
-    let paths: Vec<PathBuf> = inputs.iter().map(|i| i.path().to_path_buf()).collect();
-    let provenance = provenance(&paths);
     let mut report = Report::default();
     crate::output::write_with(path, |tmp| -> Result<(), Failed> {
-        let mut known = Duplicates::default();
-        for pass in 1..=2 {
-            progress(Progress::Written { pass, files: 0 });
-            let mut writer = Writer::new(checker, options)?;
-            let window = LOOK_AHEAD_PER_THREAD * rayon::current_num_threads();
-            crate::ordered::map_in_order(
-                &inputs,
-                window,
-                |input| Checked::new(checker.check_input(input), checker, options, &known),
-                |checked| {
-                    writer.add(checked)?;
-                    progress(Progress::Written {
-                        pass,
-                        files: writer.files.len(),
-                    });
-                    Ok::<(), Failed>(())
-                },
-            )?;
-            let found = Duplicates::of(&writer.files);
-            if found == known {
-                let (mut wb, done) = writer.finish(&provenance)?;
-                report = done;
-                progress(Progress::Saving);
-                return Ok(wb.save(tmp)?);
-            }
-            known = found;
-        }
-        Err(Failed::Changing)
+        let (mut wb, done) = build(inputs, checker, options, true, progress)?;
+        report = done;
+        progress(Progress::Saving);
+        Ok(wb.save(tmp)?)
     })?;
     Ok(report)
+}
+
+/// The regional workbook of `inputs` as the bytes of an `.xlsx`, built in memory without any
+/// temporary file (`spro serve`'s `/consolider`: at most 30 uploads, which fit in memory).
+/// The same sheets and cells as [`run`] writes for the same files and options.
+pub fn to_bytes(
+    inputs: &[Input],
+    checker: &Checker,
+    options: &Options,
+) -> Result<(Vec<u8>, Report), crate::i18n::Msg> {
+    use crate::output::Failure;
+    let (mut wb, report) =
+        build(inputs, checker, options, false, &|_| {}).map_err(|e| e.message())?;
+    let bytes = wb.save_to_buffer().map_err(|e| e.message())?;
+    Ok((bytes, report))
+}
+
+/// Checks `inputs` and builds the regional workbook (see [`run`]); `constant_memory` streams
+/// the data sheets through temporary files.
+fn build(
+    inputs: &[Input],
+    checker: &Checker,
+    options: &Options,
+    constant_memory: bool,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<(Workbook, Report), Failed> {
+    let mut inputs: Vec<&Input> = inputs.iter().collect();
+    inputs.sort_by(|a, b| a.path().cmp(b.path()));
+    let provenance = provenance(&inputs);
+    let mut known = Duplicates::default();
+    for pass in 1..=2 {
+        progress(Progress::Written { pass, files: 0 });
+        let mut writer = Writer::new(checker, options, constant_memory)?;
+        let window = LOOK_AHEAD_PER_THREAD * rayon::current_num_threads();
+        crate::ordered::map_in_order(
+            &inputs,
+            window,
+            |input| Checked::new(checker.check_input(input), checker, options, &known),
+            |checked| {
+                writer.add(checked)?;
+                progress(Progress::Written {
+                    pass,
+                    files: writer.files.len(),
+                });
+                Ok::<(), Failed>(())
+            },
+        )?;
+        let found = Duplicates::of(&writer.files);
+        if found == known {
+            return writer.finish(&provenance);
+        }
+        known = found;
+    }
+    Err(Failed::Changing)
 }
 
 /// How a consolidation goes, for a progress bar.
@@ -308,7 +334,11 @@ const ANOMALIES_HEADERS: [&str; 9] = [
 
 impl<'a> Writer<'a> {
     /// A workbook with its ten sheets, the headers of the streamed ones written.
-    fn new(checker: &'a Checker, options: &'a Options) -> Result<Writer<'a>, XlsxError> {
+    fn new(
+        checker: &'a Checker,
+        options: &'a Options,
+        constant_memory: bool,
+    ) -> Result<Writer<'a>, XlsxError> {
         let mut wb = xlsx::new_workbook(options.year + 1)?;
         // Deflate level 2: on the benchmark (420 MB of sheet XML) the workbook is 43 MB against
         // 35 MB at the default level 6, and saved in 1.2 s instead of 2.5 s (level 1: 0.95 s
@@ -316,7 +346,7 @@ impl<'a> Writer<'a> {
         wb.set_zip_compression_level(2);
         let styles = Styles::new();
         for (i, name) in SHEETS.iter().enumerate() {
-            if i < 2 + DATA.len() {
+            if constant_memory && i < 2 + DATA.len() {
                 wb.add_worksheet_with_constant_memory()?.set_name(*name)?;
             } else {
                 wb.add_worksheet().set_name(*name)?;
@@ -597,7 +627,7 @@ mod tests {
         let (checker, options) = consolidation_2025();
         let duplicates = Duplicates::default();
         let checked = || Checked::new(chateauroux(&checker), &checker, &options, &duplicates);
-        let mut writer = Writer::new(&checker, &options).unwrap();
+        let mut writer = Writer::new(&checker, &options, true).unwrap();
         writer.add(checked()).unwrap();
         // Room for half of Châteauroux's 10 structures more: its second copy does not fit.
         assert_eq!(writer.data[0].rows, 10);
