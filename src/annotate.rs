@@ -87,7 +87,12 @@ pub struct Annotated {
 /// Checks one input and makes its annotated copy from what the check read: the one path of
 /// `check --annote` and `spro serve`.
 pub fn check(checker: &Checker, input: &Input) -> Annotated {
-    let (mut report, wb) = checker.check_input_read(input);
+    annotated(checker, checker.check_input_read(input))
+}
+
+/// The annotated copy of a file just checked, from the workbook its check read.
+pub fn annotated(checker: &Checker, checked: (FileReport, Option<RawWorkbook>)) -> Annotated {
+    let (mut report, wb) = checked;
     checker.finish(&mut report);
     let copy = copy_bytes(&report, wb.as_ref());
     Annotated { report, copy }

@@ -228,6 +228,15 @@ impl Checker {
         })
     }
 
+    /// Checks a file held in memory, named `path` (an upload): as a workbook when its
+    /// extension is one, else F002.
+    pub fn check_owned(&self, path: &Path, bytes: Vec<u8>) -> (FileReport, Option<RawWorkbook>) {
+        match workbook::Format::from_path(path) {
+            Some(format) => self.check_bytes(path, format, bytes),
+            None => (unsupported(path), None),
+        }
+    }
+
     /// Checks one file whose extension promises `format`.
     pub fn check_file(&self, path: &Path, format: workbook::Format) -> FileReport {
         self.check_input(&Input::File {

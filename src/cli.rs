@@ -51,6 +51,8 @@ pub enum Command {
     },
     /// Écrit la page de manuel (format roff) de spro.
     Man,
+    /// Met en ligne la page de vérification pour les coordinateurs (navigateur, sans terminal).
+    Serve(ServeArgs),
     /// Affiche le catalogue des règles (code, nom, sévérité, source).
     Rules {
         /// Produit le catalogue complet en Markdown (le contenu de docs/rules.md).
@@ -104,7 +106,7 @@ pub struct CheckArgs {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Année du bilan attendue (active R003 et, pour un dossier, B002).
-    #[arg(long, value_parser = clap::value_parser!(i32).range(2015..=2100))]
+    #[arg(long, value_parser = clap::value_parser!(i32).range(crate::config::FIRST_YEAR as i64..=crate::config::LAST_YEAR as i64))]
     pub annee: Option<i32>,
     /// Format du rapport.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
@@ -129,7 +131,7 @@ pub struct ConsolidateArgs {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Année du bilan consolidé (sinon celle de spro.toml).
-    #[arg(long, value_parser = clap::value_parser!(i32).range(2015..=2100))]
+    #[arg(long, value_parser = clap::value_parser!(i32).range(crate::config::FIRST_YEAR as i64..=crate::config::LAST_YEAR as i64))]
     pub annee: Option<i32>,
     /// Classeur à écrire (par défaut reports/bilan-regional-<annee>.xlsx).
     #[arg(long, short = 'o')]
@@ -148,9 +150,41 @@ pub struct ConsolidateArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Adresse et port d'écoute (derrière le mandataire inverse de la Région).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Année attendue des bilans (active R003) et du modèle proposé (sinon celle de spro.toml,
+    /// sinon l'année écoulée).
+    #[arg(long, value_parser = clap::value_parser!(i32).range(crate::config::FIRST_YEAR as i64..=crate::config::LAST_YEAR as i64))]
+    pub annee: Option<i32>,
+    /// Fichier de configuration (par défaut : spro.toml du dossier courant, s'il existe).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Référentiel des réseaux (JSON) à utiliser à la place de celui fourni.
+    #[arg(long)]
+    pub referentiel: Option<PathBuf>,
+    /// Dossier de schémas JSON à utiliser à la place de ceux intégrés.
+    #[arg(long)]
+    pub schemas: Option<PathBuf>,
+    /// Vérifications menées en même temps (par défaut : tous les cœurs).
+    #[arg(short = 'j', long = "jobs")]
+    pub jobs: Option<usize>,
+    /// Attente maximale d'une requête avant la réponse 503, en secondes.
+    #[arg(long, default_value_t = 10, hide = true)]
+    pub attente_s: u64,
+    /// Durée maximale de l'envoi d'un formulaire avant la réponse 408, en secondes.
+    #[arg(long, default_value_t = 60, hide = true)]
+    pub envoi_s: u64,
+    /// Durée de conservation des copies annotées, en secondes.
+    #[arg(long, default_value_t = 900, hide = true)]
+    pub conservation_s: u64,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct TemplateArgs {
     /// Année du bilan pré-remplie (sinon celle de spro.toml).
-    #[arg(long, value_parser = clap::value_parser!(i32).range(2015..=2100))]
+    #[arg(long, value_parser = clap::value_parser!(i32).range(crate::config::FIRST_YEAR as i64..=crate::config::LAST_YEAR as i64))]
     pub annee: Option<i32>,
     /// Classeur à écrire (par défaut reports/tableau-de-bord-<annee>.xlsx).
     #[arg(long, short = 'o')]
@@ -199,6 +233,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Check(args) => check(args, lang),
         Command::Consolidate(args) => consolidate(args),
         Command::Template(args) => template(args),
+        Command::Serve(args) => serve(args),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(
@@ -426,13 +461,11 @@ fn consolidate(args: ConsolidateArgs) -> Result<Exit, CliError> {
     crate::output::refuse_overwriting_input(&output, inputs.iter().map(|i| i.path()))
         .map_err(err)?;
     let pool = pool(args.common.jobs)?;
-    let mut options_text = vec![format!("--annee {year}")];
-    if args.sans_donnees_personnelles {
-        options_text.push("--sans-donnees-personnelles".into());
-    }
-    if args.inclure_non_conformes {
-        options_text.push("--inclure-non-conformes".into());
-    }
+    let mut options_text = vec![crate::consolidate::options_text(
+        year,
+        args.sans_donnees_personnelles,
+        args.inclure_non_conformes,
+    )];
     if args.strict {
         options_text.push("--strict".into());
     }
@@ -497,4 +530,39 @@ fn template(args: TemplateArgs) -> Result<Exit, CliError> {
     crate::template::write(&schemas, &options, &output).map_err(err)?;
     eprintln!("spro : modèle {year} écrit dans « {} »", output.display());
     Ok(Exit::Success)
+}
+
+fn serve(args: ServeArgs) -> Result<Exit, CliError> {
+    let config = load_config(
+        args.config.as_deref(),
+        args.annee,
+        args.referentiel.as_deref(),
+    )?;
+    let jobs = match args.jobs {
+        Some(0) => {
+            return Err(CliError(Msg::new(
+                "-j attend un nombre de fils supérieur à 0",
+                "-j expects a number of threads greater than 0",
+            )))
+        }
+        Some(j) => j,
+        None => std::thread::available_parallelism().map_or(2, |n| n.get()),
+    };
+    let template_year = config.annee.unwrap_or_else(last_year);
+    let checker = checker(config, args.schemas.as_deref())?;
+    let mut options = crate::serve::Options::new(args.listen, jobs, template_year);
+    options.queue_timeout = std::time::Duration::from_secs(args.attente_s);
+    options.upload_timeout = std::time::Duration::from_secs(args.envoi_s);
+    options.download_ttl = std::time::Duration::from_secs(args.conservation_s);
+    crate::serve::run(checker, options).map_err(CliError)?;
+    Ok(Exit::Success)
+}
+
+/// The year before the current one: the bilan being written.
+fn last_year() -> i32 {
+    use chrono::Datelike;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    chrono::DateTime::from_timestamp(now, 0).map_or(2025, |d| d.year() - 1)
 }

@@ -12,6 +12,10 @@ use crate::finding::Severity;
 use crate::i18n::Msg;
 use crate::msg;
 
+/// The years a bilan can be of: the first SPRO-EP bilans, and far enough ahead.
+pub const FIRST_YEAR: i32 = 2015;
+pub const LAST_YEAR: i32 = 2100;
+
 /// Safety limits (spec §4.1, F003).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -146,7 +150,7 @@ impl Config {
             ..Config::default()
         };
         if let Some(year) = file.annee {
-            if !(2015..=2100).contains(&year) {
+            if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
                 return Err(invalid(Msg::new(
                     format!("clé « annee » : {year} n'est pas une année entre 2015 et 2100"),
                     format!("key “annee”: {year} is not a year between 2015 and 2100"),

@@ -27,6 +27,7 @@ pub mod report;
 pub mod rules;
 pub mod rules_en;
 pub mod schema;
+pub mod serve;
 pub mod sheet;
 pub mod siret;
 pub mod template;

@@ -41,6 +41,18 @@ pub struct Options {
     pub options_text: String,
 }
 
+/// The options as `À propos` lists them, the same from the command line and the web page.
+pub fn options_text(year: i32, without_personal_data: bool, include_invalid: bool) -> String {
+    let mut text = vec![format!("--annee {year}")];
+    if without_personal_data {
+        text.push("--sans-donnees-personnelles".into());
+    }
+    if include_invalid {
+        text.push("--inclure-non-conformes".into());
+    }
+    text.join(" ")
+}
+
 /// The départements of the Région, in order, with their names.
 pub const DEPARTEMENTS: [(&str, &str); 6] = [
     ("18", "Cher"),

@@ -1,0 +1,305 @@
+//! The pages, from the escaped templates of `templates/` (askama: every value is escaped
+//! unless a template says otherwise, and none does). Views are plain data made here from
+//! the report and the catalogue; the templates only lay them out.
+
+use std::ops::Deref;
+
+use askama::Template;
+
+use super::error::ServeError;
+use super::texts::Texts;
+use crate::check::{FileReport, Report, Status};
+use crate::finding::{Finding, Severity};
+use crate::i18n::Lang;
+use crate::rules::{self, Rule};
+
+/// What every page shows around its content.
+pub struct Frame {
+    pub t: &'static Texts,
+    /// `?lang=xx` when the language was chosen in the address, kept on every link.
+    pub q: &'static str,
+    /// The same after a `?` already there.
+    pub amp: &'static str,
+    /// The link to the page in the other language.
+    pub switch: String,
+    pub template_year: i32,
+    pub version: &'static str,
+}
+
+impl Frame {
+    /// `path` is the page's own address (for the language switch), `None` for the pages
+    /// answering a form (their switch goes to the home page).
+    pub fn new(lang: Lang, explicit: bool, path: Option<&str>, template_year: i32) -> Frame {
+        let t = Texts::of(lang);
+        let (q, amp) = match (explicit, lang) {
+            (false, _) => ("", ""),
+            (true, Lang::Fr) => ("?lang=fr", "&lang=fr"),
+            (true, Lang::En) => ("?lang=en", "&lang=en"),
+        };
+        Frame {
+            t,
+            q,
+            amp,
+            switch: format!("{}?lang={}", path.unwrap_or("/"), t.other_lang_code),
+            template_year,
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+macro_rules! framed {
+    ($($page:ident),*) => {$(
+        impl Deref for $page {
+            type Target = Frame;
+            fn deref(&self) -> &Frame {
+                &self.frame
+            }
+        }
+    )*};
+}
+framed!(IndexPage, ResultsPage, RulesPage, RulePage, ErrorPage);
+
+#[derive(Template)]
+#[template(path = "index.html")]
+pub struct IndexPage {
+    pub frame: Frame,
+    pub file_limit_bytes: u64,
+    pub file_limit_mo: u64,
+    pub max_files: usize,
+    pub rows: String,
+    pub columns: String,
+}
+
+#[derive(Template)]
+#[template(path = "results.html")]
+pub struct ResultsPage {
+    pub frame: Frame,
+    pub files: Vec<FileView>,
+    pub batch: Vec<BatchView>,
+    /// Token of the JSON report.
+    pub json: Option<String>,
+}
+
+/// One file of the results.
+pub struct FileView {
+    pub name: String,
+    pub verdict: &'static str,
+    pub verdict_class: &'static str,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub reseau: Option<String>,
+    pub annee: Option<i32>,
+    pub groups: Vec<Group>,
+    /// Token of the annotated copy.
+    pub copy: Option<String>,
+    /// The copy could not be kept.
+    pub copy_missing: bool,
+}
+
+/// The findings of one sheet (or of the file as a whole).
+pub struct Group {
+    pub sheet: String,
+    pub rows: Vec<Row>,
+}
+
+pub struct Row {
+    /// `Actions!P3`, or the sheet alone, or the file.
+    pub cell: String,
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: &'static str,
+    pub severity_class: &'static str,
+    pub message: String,
+    pub value: Option<String>,
+    pub fix: &'static str,
+}
+
+pub struct BatchView {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl FileView {
+    pub fn new(file: &FileReport, lang: Lang, copy: Option<String>, copy_missing: bool) -> Self {
+        let t = Texts::of(lang);
+        let (verdict, verdict_class) = match file.status {
+            Status::Valid => (t.verdict_ok, "pret"),
+            Status::ValidWithWarnings => (t.verdict_warnings, "points"),
+            Status::Invalid => (t.verdict_errors, "corriger"),
+            Status::Unreadable => (t.verdict_unreadable, "illisible"),
+        };
+        let mut groups: Vec<Group> = Vec::new();
+        // Findings come sorted by sheet order, then row and column: consecutive runs of one
+        // sheet make its group.
+        for f in &file.findings {
+            let sheet = f.sheet_name().unwrap_or(t.whole_file).to_string();
+            let row = row(f, lang, t);
+            match groups.last_mut() {
+                Some(g) if g.sheet == sheet => g.rows.push(row),
+                _ => groups.push(Group {
+                    sheet,
+                    rows: vec![row],
+                }),
+            }
+        }
+        FileView {
+            name: file.path.display().to_string(),
+            verdict,
+            verdict_class,
+            errors: file.count(Severity::Error),
+            warnings: file.count(Severity::Warning),
+            infos: file.count(Severity::Info),
+            reseau: file.reseau.clone(),
+            annee: file.annee,
+            groups,
+            copy,
+            copy_missing,
+        }
+    }
+}
+
+fn row(f: &Finding, lang: Lang, t: &Texts) -> Row {
+    let rule = rules::rule(f.code);
+    let cell = match (f.sheet_name(), f.cell_a1()) {
+        (Some(sheet), Some(cell)) => format!("{sheet}!{cell}"),
+        (Some(sheet), None) => sheet.to_string(),
+        (None, _) => t.whole_file.to_string(),
+    };
+    Row {
+        cell,
+        code: f.code,
+        name: rule.map_or("", |r| r.name),
+        severity: severity_label(f.severity, lang),
+        severity_class: f.severity.as_str(),
+        message: capitalised(f.message.get(lang)),
+        value: f.value.clone(),
+        fix: rule.map_or("", |r| texts_of(r, lang).2),
+    }
+}
+
+fn severity_label(s: Severity, lang: Lang) -> &'static str {
+    match (s, lang) {
+        (Severity::Error, Lang::Fr) => "Erreur",
+        (Severity::Warning, Lang::Fr) => "Avertissement",
+        (Severity::Info, Lang::Fr) => "Information",
+        (Severity::Error, Lang::En) => "Error",
+        (Severity::Warning, Lang::En) => "Warning",
+        (Severity::Info, Lang::En) => "Information",
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// (what, why, fix, example) of `rule` in `lang`.
+fn texts_of(rule: &Rule, lang: Lang) -> (&'static str, &'static str, &'static str, &'static str) {
+    match lang {
+        Lang::Fr => (rule.what, rule.why, rule.fix, rule.example),
+        Lang::En => crate::rules_en::english(rule.code).unwrap_or((
+            rule.what,
+            rule.why,
+            rule.fix,
+            rule.example,
+        )),
+    }
+}
+
+impl ResultsPage {
+    pub fn new(frame: Frame, report: &Report, lang: Lang, copies: Vec<(Option<String>, bool)>, json: Option<String>) -> Self {
+        let files = report
+            .files
+            .iter()
+            .zip(copies)
+            .map(|(f, (copy, missing))| FileView::new(f, lang, copy, missing))
+            .collect();
+        let batch = report
+            .batch
+            .iter()
+            .map(|b| BatchView {
+                code: b.code,
+                message: capitalised(b.message.get(lang)),
+            })
+            .collect();
+        ResultsPage {
+            frame,
+            files,
+            batch,
+            json,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "rules.html")]
+pub struct RulesPage {
+    pub frame: Frame,
+    pub rules: Vec<RuleView>,
+}
+
+#[derive(Template)]
+#[template(path = "rule.html")]
+pub struct RulePage {
+    pub frame: Frame,
+    pub rule: RuleView,
+}
+
+pub struct RuleView {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: &'static str,
+    pub source: &'static str,
+    pub what: &'static str,
+    pub why: &'static str,
+    pub fix: &'static str,
+    pub example: &'static str,
+}
+
+impl RuleView {
+    pub fn new(rule: &'static Rule, lang: Lang) -> RuleView {
+        let (what, why, fix, example) = texts_of(rule, lang);
+        RuleView {
+            code: rule.code,
+            name: rule.name,
+            severity: severity_label(rule.severity, lang),
+            source: rule.source,
+            what,
+            why,
+            fix,
+            example,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub frame: Frame,
+    pub status: u16,
+    pub title: String,
+    pub message: String,
+}
+
+/// The page of `error`.
+pub fn error_page(error: &ServeError, lang: Lang, frame: Frame) -> String {
+    let page = ErrorPage {
+        frame,
+        status: error.status().as_u16(),
+        title: error.title().get(lang).to_string(),
+        message: error.message().get(lang).to_string(),
+    };
+    render(&page)
+}
+
+/// A page as HTML; a template that cannot render (a bug) gives a plain sentence rather
+/// than nothing.
+pub fn render(page: &impl Template) -> String {
+    page.render().unwrap_or_else(|_| {
+        "<!DOCTYPE html><html lang=\"fr\"><title>Erreur</title><p>Erreur interne du service.</p></html>".to_string()
+    })
+}

@@ -1,0 +1,294 @@
+//! Reading the multipart form of `/verifier`, `/api/verifier` and `/consolider` within the
+//! limits: at most 30 files, each within `taille_fichier_mo`, the whole body within its
+//! deadline. A file is read whole into memory (never to disk) and handed over part by part,
+//! so that the caller checks one file while holding no other.
+
+use std::time::Duration;
+
+use axum::extract::multipart::{Field, Multipart};
+use tokio::time::Instant;
+
+use super::error::ServeError;
+use crate::i18n::Msg;
+
+
+/// The most files one request may carry.
+pub const MAX_FILES: usize = 30;
+
+/// What the multipart framing adds to the files (boundaries, part headers, other fields).
+const FORM_OVERHEAD: u64 = 1024 * 1024;
+
+/// One part of the form.
+#[derive(Debug)]
+pub enum Part {
+    /// A file of `fichiers`, with its name as the user's computer gave it, reduced to its
+    /// last component.
+    File { name: String, bytes: Vec<u8> },
+    /// `annee`: blank, or a year.
+    Year(Option<i32>),
+    /// A checkbox that is ticked.
+    Flag(String),
+}
+
+/// The form being read.
+pub struct Form {
+    multipart: Multipart,
+    bounds: Bounds,
+    files: usize,
+}
+
+/// What a form must keep to.
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    deadline: Instant,
+    timeout: Duration,
+    file_limit: u64,
+}
+
+/// The largest body the limits allow: 30 files and the form around them.
+pub fn body_limit(file_limit: u64) -> u64 {
+    file_limit
+        .saturating_mul(MAX_FILES as u64)
+        .saturating_add(FORM_OVERHEAD)
+}
+
+fn too_large_body(file_limit: u64) -> ServeError {
+    let mo = file_limit / (1024 * 1024);
+    let max = MAX_FILES;
+    ServeError::TooLarge(msg!(
+        "L'envoi dépasse la taille permise : au plus {max} fichiers de {mo} Mio chacun. Envoyez moins de fichiers à la fois.",
+        "The upload is over the size allowed: at most {max} files of {mo} MiB each. Send fewer files at a time."
+    ))
+}
+
+fn too_large_file(name: &str, file_limit: u64) -> ServeError {
+    let mo = file_limit / (1024 * 1024);
+    ServeError::TooLarge(msg!(
+        "Le fichier « {name} » dépasse la taille permise de {mo} Mio par fichier : retirez les images ou les données superflues, puis enregistrez-le à nouveau.",
+        "The file “{name}” is over the size allowed of {mo} MiB per file: remove superfluous images or data, then save it again."
+    ))
+}
+
+/// Refuses a body that announces more than the limits allow, before reading any of it.
+pub fn check_length(headers: &axum::http::HeaderMap, file_limit: u64) -> Result<(), ServeError> {
+    let length = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match length {
+        Some(n) if n > body_limit(file_limit) => Err(too_large_body(file_limit)),
+        _ => Ok(()),
+    }
+}
+
+/// The request is not a multipart form.
+pub fn not_a_form() -> ServeError {
+    broken()
+}
+
+/// The form holds no file.
+pub fn no_file() -> ServeError {
+    ServeError::BadRequest(Msg::new(
+        "Aucun fichier n'a été reçu : choisissez au moins un tableau de bord (.xlsx, .xlsm, .xlsb, .xls ou .ods) avant de valider.",
+        "No file was received: choose at least one tableau de bord (.xlsx, .xlsm, .xlsb, .xls or .ods) before submitting.",
+    ))
+}
+
+/// `annee` came after files already checked.
+pub fn year_after_files() -> ServeError {
+    ServeError::BadRequest(Msg::new(
+        "Le champ « annee » doit précéder les fichiers dans le formulaire (les fichiers sont vérifiés à mesure qu'ils arrivent).",
+        "The field “annee” must come before the files in the form (files are checked as they arrive).",
+    ))
+}
+
+/// `/consolider` without its year.
+pub fn year_needed() -> ServeError {
+    ServeError::BadRequest(Msg::new(
+        "L'année du bilan est nécessaire pour consolider : indiquez-la dans le champ « Année du bilan ».",
+        "The year of the bilan is needed to consolidate: give it in the field “Year of the bilan”.",
+    ))
+}
+
+fn broken() -> ServeError {
+    ServeError::BadRequest(Msg::new(
+        "L'envoi est incomplet ou mal formé : il doit venir du formulaire de la page d'accueil (multipart/form-data, champ « fichiers »). Réessayez.",
+        "The upload is incomplete or malformed: it must come from the form of the home page (multipart/form-data, field “fichiers”). Try again.",
+    ))
+}
+
+/// The last component of a name sent by a browser (`C:\…\bilan.xlsx`, `../../x`), without
+/// control characters, at most 200 characters.
+pub fn clean_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let name: String = last
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    let name = name.trim().trim_start_matches('.').to_string();
+    if name.is_empty() {
+        "fichier".to_string()
+    } else {
+        name
+    }
+}
+
+impl Form {
+    /// Reads `multipart`, whose body must arrive within `timeout` from now.
+    pub fn new(multipart: Multipart, timeout: Duration, file_limit: u64) -> Form {
+        Form {
+            multipart,
+            bounds: Bounds {
+                deadline: Instant::now() + timeout,
+                timeout,
+                file_limit,
+            },
+            files: 0,
+        }
+    }
+
+    /// The next part, `None` at the end of the form.
+    pub async fn next(&mut self) -> Result<Option<Part>, ServeError> {
+        let b = self.bounds;
+        loop {
+            let field = tokio::time::timeout_at(b.deadline, self.multipart.next_field())
+                .await
+                .map_err(|_| b.late())?
+                .map_err(|e| b.failed(e))?;
+            let Some(field) = field else {
+                return Ok(None);
+            };
+            let name = field.name().unwrap_or_default().to_string();
+            match name.as_str() {
+                "fichiers" => {
+                    let raw = field.file_name().unwrap_or_default().to_string();
+                    let file_name = clean_name(&raw);
+                    let bytes = b.read(field, &file_name).await?;
+                    // A file input left empty sends one part without name or content.
+                    if raw.is_empty() && bytes.is_empty() {
+                        continue;
+                    }
+                    self.files += 1;
+                    if self.files > MAX_FILES {
+                        let max = MAX_FILES;
+                        return Err(ServeError::TooLarge(msg!(
+                            "L'envoi compte plus de {max} fichiers : envoyez-les en plusieurs fois.",
+                            "The upload holds more than {max} files: send them in several goes."
+                        )));
+                    }
+                    return Ok(Some(Part::File {
+                        name: file_name,
+                        bytes,
+                    }));
+                }
+                "annee" => {
+                    let text = b.text(field).await?;
+                    return Ok(Some(Part::Year(parse_year(&text)?)));
+                }
+                "sans_donnees_personnelles" | "inclure_non_conformes" => {
+                    let text = b.text(field).await?;
+                    if !text.trim().is_empty() {
+                        return Ok(Some(Part::Flag(name)));
+                    }
+                }
+                // Other fields (a submit button's name…) are read and ignored.
+                _ => {
+                    b.text(field).await?;
+                }
+            }
+        }
+    }
+}
+
+impl Bounds {
+    fn late(&self) -> ServeError {
+        ServeError::Timeout {
+            seconds: self.timeout.as_secs(),
+        }
+    }
+
+    /// The bytes of a file, refused as soon as they pass the limit.
+    async fn read(&self, mut field: Field<'_>, name: &str) -> Result<Vec<u8>, ServeError> {
+        let mut bytes = Vec::new();
+        loop {
+            let chunk = tokio::time::timeout_at(self.deadline, field.chunk())
+                .await
+                .map_err(|_| self.late())?
+                .map_err(|e| self.failed(e))?;
+            let Some(chunk) = chunk else {
+                return Ok(bytes);
+            };
+            if (bytes.len() + chunk.len()) as u64 > self.file_limit {
+                return Err(too_large_file(name, self.file_limit));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+    }
+
+    /// A text field (a year, a checkbox), at most 1 KiB.
+    async fn text(&self, field: Field<'_>) -> Result<String, ServeError> {
+        let bytes = self.read_small(field).await?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    async fn read_small(&self, mut field: Field<'_>) -> Result<Vec<u8>, ServeError> {
+        let mut bytes = Vec::new();
+        while let Some(chunk) = tokio::time::timeout_at(self.deadline, field.chunk())
+            .await
+            .map_err(|_| self.late())?
+            .map_err(|e| self.failed(e))?
+        {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() > 1024 {
+                return Err(broken());
+            }
+        }
+        Ok(bytes)
+    }
+
+    fn failed(&self, e: axum::extract::multipart::MultipartError) -> ServeError {
+        // The body limit of the router ends the stream with this status.
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            too_large_body(self.file_limit)
+        } else {
+            broken()
+        }
+    }
+}
+
+/// `annee`: blank, or a year from 2015 to 2100.
+pub fn parse_year(text: &str) -> Result<Option<i32>, ServeError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<i32>() {
+        Ok(y) if (crate::config::FIRST_YEAR..=crate::config::LAST_YEAR).contains(&y) => Ok(Some(y)),
+        _ => Err(ServeError::BadRequest(msg!(
+            "« {text} » n'est pas une année de bilan : indiquez une année sur quatre chiffres, de 2015 à 2100.",
+            "“{text}” is not a bilan year: give a four-digit year, from 2015 to 2100."
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_keep_their_last_component() {
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_name("C:\\Users\\a\\36-CHX.xlsx"), "36-CHX.xlsx");
+        assert_eq!(clean_name("..\u{0}"), "fichier");
+        assert_eq!(clean_name("<script>.xlsx"), "<script>.xlsx");
+    }
+
+    #[test]
+    fn years() {
+        assert_eq!(parse_year(" 2025 ").unwrap(), Some(2025));
+        assert_eq!(parse_year("").unwrap(), None);
+        assert!(parse_year("25").is_err());
+        assert!(parse_year("deux mille").is_err());
+    }
+}
