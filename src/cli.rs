@@ -390,7 +390,9 @@ fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
     let pool = pool(args.common.jobs)?;
     let progress = progress_bar(inputs.len(), args.common.quiet, "vérifiés");
     let report = match &args.annote {
-        None => pool.install(|| checker.check_inputs_with(&inputs, any_folder, &|| progress.inc(1))),
+        None => {
+            pool.install(|| checker.check_inputs_with(&inputs, any_folder, &|| progress.inc(1)))
+        }
         Some(dir) => {
             let (report, written) = pool
                 .install(|| {

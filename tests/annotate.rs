@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -30,58 +29,6 @@ fn annote(inputs: &[&Path], dir: &Path) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-fn part(path: &Path, name: &str) -> String {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut s = String::new();
-    z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
-    s
-}
-
-/// The worksheet part of a sheet name.
-fn sheet_part(path: &Path, sheet: &str) -> String {
-    let wb: Xlsx<_> = open_workbook(path).unwrap();
-    let index = wb.sheet_names().iter().position(|n| n == sheet).unwrap();
-    part(path, &format!("xl/worksheets/sheet{}.xml", index + 1))
-}
-
-/// The fill colour (RGB) of a cell, from the cell's style in styles.xml.
-fn fill_of(path: &Path, sheet: &str, cell: &str) -> Option<String> {
-    let xml = sheet_part(path, sheet);
-    let at = xml.find(&format!("<c r=\"{cell}\""))?;
-    let tag = &xml[at..at + xml[at..].find('>')?];
-    let style: usize = tag.split("s=\"").nth(1)?.split('"').next()?.parse().ok()?;
-    let styles = part(path, "xl/styles.xml");
-    let xfs = styles.split("<cellXfs").nth(1)?;
-    let xf = xfs.split("<xf ").nth(style + 1)?;
-    let fill_id: usize = xf
-        .split("fillId=\"")
-        .nth(1)?
-        .split('"')
-        .next()?
-        .parse()
-        .ok()?;
-    let fill = styles
-        .split("<fills")
-        .nth(1)?
-        .split("<fill>")
-        .nth(fill_id + 1)?;
-    Some(fill.split("rgb=\"").nth(1)?.split('"').next()?.to_string())
-}
-
-fn notes(path: &Path) -> String {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let names: Vec<String> = z
-        .file_names()
-        .filter_map(|n| n.ok().map(|n| n.to_string()))
-        .filter(|n| n.starts_with("xl/comments"))
-        .collect();
-    let mut all = String::new();
-    for n in names {
-        z.by_name(&n).unwrap().read_to_string(&mut all).unwrap();
-    }
-    all
 }
 
 #[test]

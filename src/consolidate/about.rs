@@ -30,7 +30,9 @@ pub fn provenance(inputs: &[&Input]) -> Vec<Provenance> {
         .map(|input| {
             let bytes: Option<std::borrow::Cow<[u8]>> = match input {
                 Input::Memory { bytes, .. } => Some(std::borrow::Cow::Borrowed(bytes)),
-                _ => std::fs::read(input.path()).ok().map(std::borrow::Cow::Owned),
+                _ => std::fs::read(input.path())
+                    .ok()
+                    .map(std::borrow::Cow::Owned),
             };
             Provenance {
                 path: input.path().to_path_buf(),

@@ -6,7 +6,6 @@ use axum::response::{IntoResponse, Response};
 
 use crate::i18n::{Lang, Msg};
 
-
 /// Why a request gets no result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ServeError {
@@ -19,7 +18,9 @@ pub enum ServeError {
     GoneDownload,
     MethodNotAllowed,
     /// The body did not arrive in time (408).
-    Timeout { seconds: u64 },
+    Timeout {
+        seconds: u64,
+    },
     /// More than the limits allow (413), before the body is read whole.
     TooLarge(Msg),
     /// No check could start in time (503).
@@ -48,9 +49,10 @@ impl ServeError {
             StatusCode::NOT_FOUND => ServeError::NotFound,
             StatusCode::METHOD_NOT_ALLOWED => ServeError::MethodNotAllowed,
             StatusCode::REQUEST_TIMEOUT => ServeError::Timeout { seconds: 60 },
-            StatusCode::PAYLOAD_TOO_LARGE => {
-                ServeError::TooLarge(Msg::new("la requête est trop volumineuse", "the request is too large"))
-            }
+            StatusCode::PAYLOAD_TOO_LARGE => ServeError::TooLarge(Msg::new(
+                "la requête est trop volumineuse",
+                "the request is too large",
+            )),
             StatusCode::SERVICE_UNAVAILABLE => ServeError::Busy,
             StatusCode::FORBIDDEN => ServeError::CrossSite,
             s if s.is_client_error() => ServeError::BadRequest(Msg::new(

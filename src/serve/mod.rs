@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Multipart, Query, Request, State};
+use axum::extract::{
+    DefaultBodyLimit, FromRequest, FromRequestParts, Multipart, Query, Request, State,
+};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
 use axum::middleware::{from_fn, from_fn_with_state, Next};
@@ -116,7 +118,12 @@ impl Service {
     }
 
     fn frame(&self, tongue: Tongue, path: Option<&str>) -> Frame {
-        Frame::new(tongue.lang, tongue.explicit, path, self.options.template_year)
+        Frame::new(
+            tongue.lang,
+            tongue.explicit,
+            path,
+            self.options.template_year,
+        )
     }
 
     /// Waits for the turn of a request, at most `queue_timeout`.
@@ -246,11 +253,15 @@ pub struct Tongue {
 
 impl Tongue {
     fn of(uri: &Uri, headers: &HeaderMap) -> Tongue {
-        let chosen = uri.query().unwrap_or_default().split('&').find_map(|kv| match kv {
-            "lang=en" => Some(Lang::En),
-            "lang=fr" => Some(Lang::Fr),
-            _ => None,
-        });
+        let chosen = uri
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .find_map(|kv| match kv {
+                "lang=en" => Some(Lang::En),
+                "lang=fr" => Some(Lang::Fr),
+                _ => None,
+            });
         if let Some(lang) = chosen {
             return Tongue {
                 lang,
@@ -273,7 +284,11 @@ fn preferred(accept: &str) -> Lang {
     let mut best: Option<(f32, Lang)> = None;
     for item in accept.split(',') {
         let mut pieces = item.trim().split(';');
-        let tag = pieces.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let tag = pieces
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
         let q = pieces
             .find_map(|p| p.trim().strip_prefix("q="))
             .and_then(|q| q.parse::<f32>().ok())
@@ -305,10 +320,13 @@ async fn errors(State(service): State<Shared>, request: Request, next: Next) -> 
     let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     let status = response.status();
-    let error = response.extensions_mut().remove::<ServeError>().or_else(|| {
-        let bare = !response.headers().contains_key(header::CONTENT_TYPE);
-        (status.as_u16() >= 400 && bare).then(|| ServeError::of_status(status))
-    });
+    let error = response
+        .extensions_mut()
+        .remove::<ServeError>()
+        .or_else(|| {
+            let bare = !response.headers().contains_key(header::CONTENT_TYPE);
+            (status.as_u16() >= 400 && bare).then(|| ServeError::of_status(status))
+        });
     let Some(error) = error else {
         return response;
     };
@@ -489,7 +507,10 @@ fn attachment(download: Download) -> Response {
 }
 
 async fn style() -> impl IntoResponse {
-    asset("text/css; charset=utf-8", include_str!("../../assets/style.css"))
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../assets/style.css"),
+    )
 }
 
 async fn script() -> impl IntoResponse {
@@ -770,7 +791,7 @@ async fn consolidate(
     })
     .await
     .map_err(|_| ServeError::Internal)?
-    .map_err(|m| ServeError::BadRequest(m))?;
+    .map_err(ServeError::BadRequest)?;
     Ok(attachment(Download {
         file_name: format!("bilan-regional-{year}.xlsx"),
         content_type: XLSX,

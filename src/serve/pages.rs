@@ -85,9 +85,8 @@ pub struct FileView {
     pub name: String,
     pub verdict: &'static str,
     pub verdict_class: &'static str,
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
+    /// « 3 erreur(s), 0 avertissement(s), 0 information(s) ».
+    pub counts: String,
     pub reseau: Option<String>,
     pub annee: Option<i32>,
     pub groups: Vec<Group>,
@@ -147,15 +146,25 @@ impl FileView {
             name: file.path.display().to_string(),
             verdict,
             verdict_class,
-            errors: file.count(Severity::Error),
-            warnings: file.count(Severity::Warning),
-            infos: file.count(Severity::Info),
+            counts: counts(file, lang),
             reseau: file.reseau.clone(),
             annee: file.annee,
             groups,
             copy,
             copy_missing,
         }
+    }
+}
+
+fn counts(file: &FileReport, lang: Lang) -> String {
+    let (e, w, i) = (
+        file.count(Severity::Error),
+        file.count(Severity::Warning),
+        file.count(Severity::Info),
+    );
+    match lang {
+        Lang::Fr => format!("{e} erreur(s), {w} avertissement(s), {i} information(s)"),
+        Lang::En => format!("{e} error(s), {w} warning(s), {i} information(s)"),
     }
 }
 
@@ -211,7 +220,13 @@ fn texts_of(rule: &Rule, lang: Lang) -> (&'static str, &'static str, &'static st
 }
 
 impl ResultsPage {
-    pub fn new(frame: Frame, report: &Report, lang: Lang, copies: Vec<(Option<String>, bool)>, json: Option<String>) -> Self {
+    pub fn new(
+        frame: Frame,
+        report: &Report,
+        lang: Lang,
+        copies: Vec<(Option<String>, bool)>,
+        json: Option<String>,
+    ) -> Self {
         let files = report
             .files
             .iter()

@@ -166,6 +166,8 @@ mod tests {
         let a = store.put(download(1), now).unwrap();
         let b = store.put(download(1), now).unwrap();
         assert_ne!(a, b);
-        assert!(store.take("00000000000000000000000000000000", now).is_none());
+        assert!(store
+            .take("00000000000000000000000000000000", now)
+            .is_none());
     }
 }

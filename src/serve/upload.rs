@@ -11,7 +11,6 @@ use tokio::time::Instant;
 use super::error::ServeError;
 use crate::i18n::Msg;
 
-
 /// The most files one request may carry.
 pub const MAX_FILES: usize = 30;
 
@@ -121,11 +120,7 @@ fn broken() -> ServeError {
 /// control characters, at most 200 characters.
 pub fn clean_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    let name: String = last
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
+    let name: String = last.chars().filter(|c| !c.is_control()).take(200).collect();
     let name = name.trim().trim_start_matches('.').to_string();
     if name.is_empty() {
         "fichier".to_string()

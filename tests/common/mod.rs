@@ -2,6 +2,7 @@
 //! workbooks, and checking them the way `spro check` does.
 #![allow(dead_code)]
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -102,4 +103,61 @@ pub fn soffice_convert(file: &Path, format: &str, outdir: &Path) -> PathBuf {
         String::from_utf8_lossy(&status.stderr)
     );
     out
+}
+
+// Reading an annotated copy: its parts, a cell's fill, its notes.
+
+pub fn part(path: &Path, name: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut s = String::new();
+    z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+/// The worksheet part of a sheet name.
+pub fn sheet_part(path: &Path, sheet: &str) -> String {
+    let wb: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let index = calamine::Reader::sheet_names(&wb)
+        .iter()
+        .position(|n| n == sheet)
+        .unwrap();
+    part(path, &format!("xl/worksheets/sheet{}.xml", index + 1))
+}
+
+/// The fill colour (RGB) of a cell, from the cell's style in styles.xml.
+pub fn fill_of(path: &Path, sheet: &str, cell: &str) -> Option<String> {
+    let xml = sheet_part(path, sheet);
+    let at = xml.find(&format!("<c r=\"{cell}\""))?;
+    let tag = &xml[at..at + xml[at..].find('>')?];
+    let style: usize = tag.split("s=\"").nth(1)?.split('"').next()?.parse().ok()?;
+    let styles = part(path, "xl/styles.xml");
+    let xfs = styles.split("<cellXfs").nth(1)?;
+    let xf = xfs.split("<xf ").nth(style + 1)?;
+    let fill_id: usize = xf
+        .split("fillId=\"")
+        .nth(1)?
+        .split('"')
+        .next()?
+        .parse()
+        .ok()?;
+    let fill = styles
+        .split("<fills")
+        .nth(1)?
+        .split("<fill>")
+        .nth(fill_id + 1)?;
+    Some(fill.split("rgb=\"").nth(1)?.split('"').next()?.to_string())
+}
+
+pub fn notes(path: &Path) -> String {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let names: Vec<String> = z
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.to_string()))
+        .filter(|n| n.starts_with("xl/comments"))
+        .collect();
+    let mut all = String::new();
+    for n in names {
+        z.by_name(&n).unwrap().read_to_string(&mut all).unwrap();
+    }
+    all
 }

@@ -1,0 +1,873 @@
+//! `spro serve` from the outside, without a browser: the real binary on a free port of
+//! 127.0.0.1, driven over HTTP (reqwest, and raw TCP where a client must misbehave: a body
+//! that trickles, a body larger than announced limits). Every route, every error page, hostile
+//! uploads, escaping, download tokens, headers on every response, the request log, graceful
+//! shutdown, and nothing written to disk.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use calamine::{Data, Reader};
+use common::*;
+use reqwest::blocking::{multipart, Client, Response};
+use serde_json::Value;
+
+/// A `spro serve` child process, killed when dropped (and by the kernel if the test dies:
+/// PR_SET_PDEATHSIG), with its own empty temporary folder and working folder.
+struct Server {
+    child: Child,
+    base: String,
+    address: String,
+    log: Arc<Mutex<Vec<String>>>,
+    tmp: tempfile::TempDir,
+    cwd: tempfile::TempDir,
+}
+
+impl Server {
+    fn start(args: &[&str]) -> Server {
+        Server::start_with(args, None)
+    }
+
+    /// `config`: the text of a `spro.toml` put in the server's working folder.
+    fn start_with(args: &[&str], config: Option<&str>) -> Server {
+        let tmp = tempfile::tempdir().unwrap();
+        let cwd = tempfile::tempdir().unwrap();
+        let mut all = vec!["serve", "--listen", "127.0.0.1:0"];
+        all.extend_from_slice(args);
+        if let Some(text) = config {
+            let path = tmp.path().join("spro.toml");
+            std::fs::write(&path, text).unwrap();
+            // The configuration lives outside the folders watched for writes.
+            let kept = std::env::temp_dir().join(format!(
+                "spro-serve-test-{}-{}.toml",
+                std::process::id(),
+                cwd.path().file_name().unwrap().to_string_lossy()
+            ));
+            std::fs::rename(&path, &kept).unwrap();
+            all.push("--config");
+            all.push(Box::leak(kept.display().to_string().into_boxed_str()));
+        }
+        let mut command = Command::new(env!("CARGO_BIN_EXE_spro"));
+        command
+            .args(&all)
+            .env("TMPDIR", tmp.path())
+            .env_remove("SPRO_LANG")
+            .current_dir(cwd.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        #[cfg(target_os = "linux")]
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        let mut child = command.spawn().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let lines = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if let Some(rest) = line.split("http://").nth(1) {
+                    let _ = tx.send(rest.split('/').next().unwrap_or_default().to_string());
+                }
+                lines.lock().unwrap().push(line);
+            }
+        });
+        let address = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("spro serve did not say where it listens");
+        Server {
+            child,
+            base: format!("http://{address}"),
+            address,
+            log,
+            tmp,
+            cwd,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+
+    /// Files written in the server's temporary and working folders.
+    fn written(&self) -> Vec<PathBuf> {
+        let mut all = Vec::new();
+        for dir in [self.tmp.path(), self.cwd.path()] {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                all.push(entry.unwrap().path());
+            }
+        }
+        all
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn client() -> Client {
+    Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap()
+}
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(root().join(path)).unwrap()
+}
+
+fn file_part(name: &str, bytes: Vec<u8>) -> multipart::Part {
+    multipart::Part::bytes(bytes).file_name(name.to_string())
+}
+
+fn form(files: &[(&str, Vec<u8>)]) -> multipart::Form {
+    files
+        .iter()
+        .fold(multipart::Form::new(), |f, (name, bytes)| {
+            f.part("fichiers", file_part(name, bytes.clone()))
+        })
+}
+
+/// The three headers every response carries.
+fn assert_headers(r: &Response) {
+    let h = r.headers();
+    assert_eq!(
+        h["content-security-policy"],
+        "default-src 'self'; frame-ancestors 'none'",
+        "{}",
+        r.url()
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "no-referrer");
+}
+
+fn text_of(r: Response) -> String {
+    assert_headers(&r);
+    r.text().unwrap()
+}
+
+/// The token of the first download link of `page` whose text is `label`.
+fn token(page: &str, label: &str) -> String {
+    let at = page
+        .find(label)
+        .unwrap_or_else(|| panic!("no « {label} » in {page}"));
+    let before = &page[..at];
+    let href = before.rfind("/telechargements/").unwrap();
+    before[href + "/telechargements/".len()..]
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// A raw HTTP/1.1 request: headers, then `body` (maybe only the start of what
+/// `Content-Length` announces).
+fn raw(address: &str, path: &str, length: usize, body: &[u8]) -> TcpStream {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: {length}\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let _ = stream.write_all(body);
+    stream
+}
+
+/// The start of a multipart body with one file part named `name`.
+fn part_head(name: &str) -> Vec<u8> {
+    format!("--XyZ\r\nContent-Disposition: form-data; name=\"fichiers\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes()
+}
+
+/// Status line and the rest of a raw response.
+fn response_of(stream: &mut TcpStream) -> (u16, String) {
+    let mut text = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                text.extend_from_slice(&buf[..n]);
+                if text.windows(7).any(|w| w == b"</html>") {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    let text = String::from_utf8_lossy(&text).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+#[test]
+fn pages_rules_template_health_and_assets() {
+    let server = Server::start(&["--annee", "2025"]);
+    let c = client();
+    let home = text_of(c.get(server.url("/")).send().unwrap());
+    for needle in [
+        "<html lang=\"fr\">",
+        "<input type=\"file\" id=\"fichiers\" name=\"fichiers\" multiple",
+        "accept=\".xlsx,.xlsm,.xlsb,.xls,.ods\"",
+        "name=\"annee\"",
+        "action=\"/verifier\"",
+        "Consolider les bilans de l&#39;année",
+        "action=\"/consolider\"",
+        "Confidentialité",
+        "50 Mio",
+        "href=\"/regles\"",
+        "href=\"/modele?annee=2025\"",
+    ] {
+        assert!(home.contains(needle), "{needle} missing from the home page");
+    }
+    assert_eq!(home.matches("<h1").count(), 1);
+    // Nothing from another origin, nothing inline.
+    assert!(!home.contains("http://") && !home.contains("https://"));
+    assert!(!home.contains("<style") && !home.contains(" style=") && !home.contains("<script>"));
+
+    let health = c.get(server.url("/sante")).send().unwrap();
+    assert_eq!(health.status(), 200);
+    assert_eq!(text_of(health), "ok");
+
+    let rules = text_of(c.get(server.url("/regles")).send().unwrap());
+    for r in spro_bilans::rules::RULES {
+        assert!(
+            rules.contains(&format!("href=\"/regles/{}\"", r.code)),
+            "{}",
+            r.code
+        );
+    }
+    let c005 = c.get(server.url("/regles/C005")).send().unwrap();
+    assert_eq!(c005.status(), 200);
+    let c005 = text_of(c005);
+    let rule = spro_bilans::rules::rule("C005").unwrap();
+    assert!(c005.contains("<h1>C005 — logo-manquant</h1>"));
+    assert!(c005.contains(&rule.fix.replace('\'', "&#39;")));
+    let lower = c.get(server.url("/regles/c005")).send().unwrap();
+    assert_eq!(lower.status(), 200);
+    let unknown = c.get(server.url("/regles/Z999")).send().unwrap();
+    assert_eq!(unknown.status(), 404);
+    assert!(text_of(unknown).contains("Page introuvable"));
+
+    let template = c.get(server.url("/modele?annee=2025")).send().unwrap();
+    assert_eq!(template.status(), 200);
+    assert_headers(&template);
+    assert!(template.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("filename=\"tableau-de-bord-2025.xlsx\""));
+    let bytes = template.bytes().unwrap();
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    assert!(wb.sheet_names().contains(&"Identification".to_string()));
+    let ident = wb.worksheet_range("Identification").unwrap();
+    assert!(ident.rows().any(|r| r
+        .iter()
+        .any(|c| *c == Data::Float(2025.0) || *c == Data::Int(2025))));
+    let bad_year = c.get(server.url("/modele?annee=1999")).send().unwrap();
+    assert_eq!(bad_year.status(), 400);
+    assert!(text_of(bad_year).contains("n&#39;est pas une année de bilan"));
+
+    for (path, kind) in [
+        ("/static/style.css", "text/css"),
+        ("/static/app.js", "text/javascript"),
+        ("/static/favicon.svg", "image/svg+xml"),
+    ] {
+        let r = c.get(server.url(path)).send().unwrap();
+        assert_eq!(r.status(), 200);
+        assert_headers(&r);
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with(kind));
+    }
+}
+
+#[test]
+fn english_on_request_or_by_preference() {
+    let server = Server::start(&[]);
+    let c = client();
+    let page = text_of(c.get(server.url("/?lang=en")).send().unwrap());
+    assert!(page.contains("<html lang=\"en\">"));
+    assert!(page.contains("Check your tableau de bord before sending it"));
+    assert!(page.contains("action=\"/verifier?lang=en\""));
+    let preferred = text_of(
+        c.get(server.url("/"))
+            .header("Accept-Language", "en-GB,en;q=0.9,fr;q=0.5")
+            .send()
+            .unwrap(),
+    );
+    assert!(preferred.contains("<html lang=\"en\">"));
+    let french = text_of(
+        c.get(server.url("/?lang=fr"))
+            .header("Accept-Language", "en")
+            .send()
+            .unwrap(),
+    );
+    assert!(french.contains("<html lang=\"fr\">"));
+    let results = text_of(
+        c.post(server.url("/verifier?lang=en"))
+            .multipart(form(&[(
+                "C005.xlsx",
+                fixture("fixtures/cas/C005-logo-manquant.xlsx"),
+            )]))
+            .send()
+            .unwrap(),
+    );
+    assert!(results.contains("To correct before sending"));
+    assert!(
+        results.contains("created a tool or material without the logo of the SPRO"),
+        "{results}"
+    );
+    let json: Value = c
+        .post(server.url("/api/verifier?lang=en"))
+        .multipart(form(&[(
+            "C005.xlsx",
+            fixture("fixtures/cas/C005-logo-manquant.xlsx"),
+        )]))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let message = json["files"][0]["findings"][0]["message"].as_str().unwrap();
+    assert!(message.contains("logo of the SPRO"), "{message}");
+    let missing = c.get(server.url("/nulle-part?lang=en")).send().unwrap();
+    assert!(text_of(missing).contains("Page not found"));
+}
+
+/// The results page of a file with C005: the finding at Actions!P3 with its rule link, the
+/// annotated copy downloaded once with the cell marked, the JSON report, and the log.
+#[test]
+fn a_check_shows_each_finding_at_its_cell_and_gives_the_annotated_copy_once() {
+    let server = Server::start(&[]);
+    let c = client();
+    let page = text_of(
+        c.post(server.url("/verifier"))
+            .multipart(multipart::Form::new().text("annee", "2025").part(
+                "fichiers",
+                file_part(
+                    "C005-logo-manquant.xlsx",
+                    fixture("fixtures/cas/C005-logo-manquant.xlsx"),
+                ),
+            ))
+            .send()
+            .unwrap(),
+    );
+    assert!(page.contains("À corriger avant envoi"));
+    assert!(page.contains("<td data-label=\"Cellule\" class=\"cellule\">Actions!P3</td>"));
+    assert!(page.contains("<a href=\"/regles/C005\">C005</a>"));
+    assert!(
+        page.contains("3 erreur(s), 0 avertissement(s), 0 information(s)"),
+        "{page}"
+    );
+    assert!(page.contains("<h3>Actions</h3>"));
+
+    let copy_token = token(&page, "Télécharger le classeur annoté");
+    let copy = c
+        .get(server.url(&format!("/telechargements/{copy_token}")))
+        .send()
+        .unwrap();
+    assert_eq!(copy.status(), 200);
+    assert_headers(&copy);
+    let disposition = copy.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.starts_with("attachment; filename=\"C005-logo-manquant.annote.xlsx\""),
+        "{disposition}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("copie.xlsx");
+    std::fs::write(&path, copy.bytes().unwrap()).unwrap();
+    assert_eq!(fill_of(&path, "Actions", "P3").as_deref(), Some("FFFF9999"));
+    assert!(notes(&path).contains("C005"));
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    assert_eq!(wb.sheet_names()[0], "Anomalies");
+    let anomalies = wb.worksheet_range("Anomalies").unwrap();
+    assert!(anomalies
+        .rows()
+        .any(|r| r.iter().any(|c| c.to_string() == "P3")));
+
+    // Once only, and a guessed token is no better.
+    for t in [copy_token.as_str(), "0123456789abcdef0123456789abcdef", "x"] {
+        let again = c
+            .get(server.url(&format!("/telechargements/{t}")))
+            .send()
+            .unwrap();
+        assert_eq!(again.status(), 404);
+        assert!(text_of(again).contains("Téléchargement indisponible"));
+    }
+
+    let json_token = token(&page, "Télécharger le rapport (JSON)");
+    let report: Value = c
+        .get(server.url(&format!("/telechargements/{json_token}")))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(report["files"][0]["findings"][0]["cell"], "P3");
+
+    let log = server.log();
+    assert!(log.contains("POST /verifier 200"), "{log}");
+    assert!(log.contains("GET /telechargements/… 200"), "{log}");
+    assert!(
+        !log.contains(&copy_token) && !log.contains("C005-logo"),
+        "{log}"
+    );
+    assert!(server.written().is_empty(), "{:?}", server.written());
+}
+
+#[test]
+fn downloads_expire() {
+    let server = Server::start(&["--conservation-s", "1"]);
+    let c = client();
+    let page = text_of(
+        c.post(server.url("/verifier"))
+            .multipart(form(&[(
+                "36-CHX.xlsx",
+                fixture("fixtures/bilans/2025/36-CHX.xlsx"),
+            )]))
+            .send()
+            .unwrap(),
+    );
+    assert!(page.contains("Prêt à envoyer"));
+    assert!(page.contains("Aucune anomalie"));
+    let t = token(&page, "Télécharger le classeur annoté");
+    std::thread::sleep(Duration::from_millis(1500));
+    let late = c
+        .get(server.url(&format!("/telechargements/{t}")))
+        .send()
+        .unwrap();
+    assert_eq!(late.status(), 404);
+}
+
+/// `/api/verifier` gives what `spro check --format json` gives for the same file.
+#[test]
+fn the_api_is_the_json_report_of_check() {
+    let server = Server::start(&["--annee", "2025"]);
+    let name = "C005-logo-manquant.xlsx";
+    let api: Value = client()
+        .post(server.url("/api/verifier"))
+        .multipart(form(&[(name, fixture(&format!("fixtures/cas/{name}")))]))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let cli = Command::new(env!("CARGO_BIN_EXE_spro"))
+        .args(["check", name, "--annee", "2025", "--format", "json"])
+        .current_dir(root().join("fixtures/cas"))
+        .env_remove("SPRO_LANG")
+        .output()
+        .unwrap();
+    let cli: Value = serde_json::from_slice(&cli.stdout).unwrap();
+    assert_eq!(api, cli);
+}
+
+/// Hostile uploads in one request: each bad file gets its finding, the good one is checked,
+/// names and values are escaped, nothing is written.
+#[test]
+fn hostile_uploads_are_findings_and_the_rest_is_checked() {
+    let server = Server::start_with(&[], Some("[limites]\ntaille_decompressee_mo = 20\n"));
+    let chx = fixture("fixtures/bilans/2025/36-CHX.xlsx");
+    // A zip bomb: 40 MB of spaces in a sheet, a few kilobytes compressed.
+    let bomb = {
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        out.start_file("[Content_Types].xml", options).unwrap();
+        out.write_all(b"<Types/>").unwrap();
+        out.start_file("xl/workbook.xml", options).unwrap();
+        out.write_all(b"<workbook/>").unwrap();
+        out.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+        let spaces = vec![b' '; 1024 * 1024];
+        for _ in 0..40 {
+            out.write_all(&spaces).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    };
+    assert!(bomb.len() < 200_000);
+    let encrypted = {
+        let mut comp = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+        comp.create_stream("/EncryptionInfo")
+            .unwrap()
+            .write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0])
+            .unwrap();
+        comp.create_stream("/EncryptedPackage")
+            .unwrap()
+            .write_all(&[0u8; 4096])
+            .unwrap();
+        comp.flush().unwrap();
+        comp.into_inner().into_inner()
+    };
+    let files = [
+        ("36-CHX.xlsx", chx.clone()),
+        ("bombe.xlsx", bomb),
+        ("chiffre.xlsx", encrypted),
+        ("tronque.xlsx", chx[..chx.len() / 2].to_vec()),
+        ("rapport.xlsx", b"%PDF-1.7\n1 0 obj\n".to_vec()),
+        ("../../etc/passwd", chx.clone()),
+        ("<img src=x onerror=alert(1)>.xlsx", chx.clone()),
+    ];
+    let c = client();
+    let report: Value = c
+        .post(server.url("/api/verifier"))
+        .multipart(form(&files))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let by_name = |name: &str| {
+        report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == name)
+            .unwrap_or_else(|| panic!("{name} not in {report}"))
+            .clone()
+    };
+    let codes = |f: &Value| -> Vec<String> {
+        f["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(codes(&by_name("bombe.xlsx")), ["F003"]);
+    let encrypted = by_name("chiffre.xlsx");
+    assert_eq!(codes(&encrypted), ["F001"]);
+    assert!(encrypted["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("mot de passe"));
+    assert_eq!(codes(&by_name("tronque.xlsx")), ["F001"]);
+    assert_eq!(codes(&by_name("rapport.xlsx")), ["F001"]);
+    assert_eq!(codes(&by_name("passwd")), ["F002"]);
+    // Two uploads of the same network: B001 on both, and both otherwise clean.
+    assert_eq!(codes(&by_name("36-CHX.xlsx")), ["B001"]);
+    assert_eq!(
+        codes(&by_name("<img src=x onerror=alert(1)>.xlsx")),
+        ["B001"]
+    );
+
+    let page = text_of(
+        c.post(server.url("/verifier"))
+            .multipart(form(&files))
+            .send()
+            .unwrap(),
+    );
+    assert_eq!(page.matches("Fichier illisible").count(), 5);
+    assert!(page.contains("&#60;img src=x onerror=alert(1)&#62;.xlsx"));
+    assert!(!page.contains("<img"));
+    // The copies of the two duplicates were made again with B001 in them.
+    let t = token(&page, "Télécharger le classeur annoté");
+    let copy = c
+        .get(server.url(&format!("/telechargements/{t}")))
+        .send()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("copie.xlsx");
+    std::fs::write(&path, copy.bytes().unwrap()).unwrap();
+    assert!(notes(&path).contains("B001"));
+    assert!(server.written().is_empty(), "{:?}", server.written());
+    assert!(!server.log().contains("passwd") && !server.log().contains("CHX"));
+}
+
+/// Cell values are text on the page: `<script>` and a formula-looking text are shown, never
+/// run or evaluated.
+#[test]
+fn cell_values_are_escaped() {
+    let server = Server::start(&[]);
+    let description = edited(
+        "36-CHX-2025",
+        &serde_json::json!([
+            {"feuille": "Actions", "cellule": "C2", "valeur": "<script>alert('x')</script>"},
+            {"feuille": "Actions", "cellule": "C3", "valeur": "=HYPERLINK(\"http://exemple.invalid\",\"clic\")"}
+        ]),
+    );
+    let bytes = spro_bilans::fixture::build_xlsx(&description).unwrap();
+    let page = text_of(
+        client()
+            .post(server.url("/verifier"))
+            .multipart(form(&[("bilan.xlsx", bytes)]))
+            .send()
+            .unwrap(),
+    );
+    assert!(page.contains("Actions!C2"), "{page}");
+    assert!(
+        page.contains("<code>&#60;script&#62;alert(&#39;x&#39;)&#60;/script&#62;</code>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<code>=HYPERLINK(&#34;http://exemple.invalid&#34;,&#34;clic&#34;)</code>")
+    );
+    assert!(!page.contains("<script>alert"));
+    assert!(!page.contains("<a href=\"http://exemple.invalid"));
+}
+
+#[test]
+fn error_pages_400_403_404_405() {
+    let server = Server::start(&[]);
+    let c = client();
+    let chx = fixture("fixtures/bilans/2025/36-CHX.xlsx");
+
+    let empty = c
+        .post(server.url("/verifier"))
+        .multipart(multipart::Form::new().text("annee", "2025"))
+        .send()
+        .unwrap();
+    assert_eq!(empty.status(), 400);
+    assert!(text_of(empty).contains("Aucun fichier n&#39;a été reçu"));
+    let nothing = c.post(server.url("/verifier")).send().unwrap();
+    assert_eq!(nothing.status(), 400);
+    assert!(text_of(nothing).contains("multipart/form-data"));
+    let api = c.post(server.url("/api/verifier")).send().unwrap();
+    assert_eq!(api.status(), 400);
+    assert_headers(&api);
+    let json: Value = api.json().unwrap();
+    assert_eq!(json["error"]["status"], 400);
+    let late_year = c
+        .post(server.url("/verifier"))
+        .multipart(form(&[("a.xlsx", chx.clone())]).text("annee", "2025"))
+        .send()
+        .unwrap();
+    assert_eq!(late_year.status(), 400);
+    let bad_year = c
+        .post(server.url("/verifier"))
+        .multipart(multipart::Form::new().text("annee", "25"))
+        .send()
+        .unwrap();
+    assert_eq!(bad_year.status(), 400);
+
+    for (name, value) in [
+        ("Sec-Fetch-Site", "cross-site"),
+        ("Origin", "https://ailleurs.example"),
+    ] {
+        let refused = c
+            .post(server.url("/verifier"))
+            .header(name, value)
+            .multipart(form(&[("a.xlsx", chx.clone())]))
+            .send()
+            .unwrap();
+        assert_eq!(refused.status(), 403, "{name}");
+        assert!(text_of(refused).contains("Envoi refusé"));
+    }
+    let same_origin = c
+        .post(server.url("/verifier"))
+        .header("Sec-Fetch-Site", "same-origin")
+        .header("Origin", server.base.clone())
+        .multipart(form(&[("a.xlsx", chx.clone())]))
+        .send()
+        .unwrap();
+    assert_eq!(same_origin.status(), 200);
+
+    let missing = c.get(server.url("/telechargement")).send().unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(text_of(missing).contains("Page introuvable"));
+    let get_verify = c.get(server.url("/verifier")).send().unwrap();
+    assert_eq!(get_verify.status(), 405);
+    assert!(get_verify.headers().contains_key("allow"));
+    assert!(text_of(get_verify).contains("Action non permise"));
+    let delete = c.delete(server.url("/")).send().unwrap();
+    assert_eq!(delete.status(), 405);
+    assert_headers(&delete);
+}
+
+#[test]
+fn too_large_is_413_before_the_body_is_read_whole() {
+    let server = Server::start_with(&[], Some("[limites]\ntaille_fichier_mo = 1\n"));
+    // Announced larger than 30 files allow: refused on the headers alone.
+    let mut stream = raw(&server.address, "/verifier", 500 * 1024 * 1024, b"");
+    let (status, text) = response_of(&mut stream);
+    assert_eq!(status, 413, "{text}");
+    assert!(text.contains("Envoi trop volumineux"));
+    assert!(text.contains("30 fichiers de 1 Mio"));
+    // One file over the limit: refused once its first 1 MiB has passed, the rest unsent.
+    let mut body = part_head("gros.xlsx");
+    body.extend(vec![b'x'; 1024 * 1024 + 100_000]);
+    let mut stream = raw(&server.address, "/verifier", 3 * 1024 * 1024, &body);
+    let (status, text) = response_of(&mut stream);
+    assert_eq!(status, 413, "{text}");
+    assert!(text.contains("« gros.xlsx » dépasse la taille permise de 1 Mio"));
+    // The API says it in JSON.
+    let mut stream = raw(&server.address, "/api/verifier", 500 * 1024 * 1024, b"");
+    let (status, text) = response_of(&mut stream);
+    assert_eq!(status, 413);
+    assert!(text.contains("\"status\":413"), "{text}");
+    // 31 files.
+    let files: Vec<(String, Vec<u8>)> = (0..31)
+        .map(|i| (format!("f{i}.xlsx"), b"PK".to_vec()))
+        .collect();
+    let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let r = client()
+        .post(server.url("/verifier"))
+        .multipart(form(&files))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert!(text_of(r).contains("plus de 30 fichiers"));
+}
+
+#[test]
+fn a_trickling_body_is_408_and_a_saturated_server_503() {
+    let server = Server::start(&["-j", "1", "--envoi-s", "2", "--attente-s", "1"]);
+    let start = Instant::now();
+    let mut slow = raw(
+        &server.address,
+        "/verifier",
+        100_000,
+        &part_head("lent.xlsx"),
+    );
+    let (status, text) = response_of(&mut slow);
+    assert_eq!(status, 408, "{text}");
+    assert!(text.contains("Envoi trop lent"));
+    assert!(start.elapsed() < Duration::from_secs(10));
+
+    // -j 1: two requests in progress at most; both taken by slow uploads, a third waits 1 s
+    // and gets 503 with Retry-After.
+    let _a = raw(&server.address, "/verifier", 100_000, &part_head("a.xlsx"));
+    let _b = raw(&server.address, "/verifier", 100_000, &part_head("b.xlsx"));
+    std::thread::sleep(Duration::from_millis(300));
+    let busy = client()
+        .post(server.url("/verifier"))
+        .multipart(form(&[(
+            "c.xlsx",
+            fixture("fixtures/bilans/2025/36-CHX.xlsx"),
+        )]))
+        .send()
+        .unwrap();
+    assert_eq!(busy.status(), 503);
+    assert_eq!(busy.headers()["retry-after"], "60");
+    assert!(text_of(busy).contains("Le service est très sollicité, réessayez dans une minute"));
+}
+
+/// `/consolider` gives the workbook `spro consolidate` writes for the same files and options.
+#[test]
+fn consolidation_in_memory_matches_the_command() {
+    let server = Server::start(&[]);
+    let dir = root().join("fixtures/bilans/2025");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let files: Vec<(&str, Vec<u8>)> = names
+        .iter()
+        .map(|n| (n.as_str(), std::fs::read(dir.join(n)).unwrap()))
+        .collect();
+    let r = client()
+        .post(server.url("/consolider"))
+        .multipart(
+            form(&files)
+                .text("annee", "2025")
+                .text("sans_donnees_personnelles", "1"),
+        )
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_headers(&r);
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("bilan-regional-2025.xlsx"));
+    let out = tempfile::tempdir().unwrap();
+    let web = out.path().join("web.xlsx");
+    std::fs::write(&web, r.bytes().unwrap()).unwrap();
+    let cli = out.path().join("cli.xlsx");
+    let status = Command::new(env!("CARGO_BIN_EXE_spro"))
+        .args([
+            "consolidate",
+            "--annee",
+            "2025",
+            "--sans-donnees-personnelles",
+            "-q",
+            "-o",
+        ])
+        .arg(&cli)
+        .args(&names)
+        .current_dir(&dir)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let values = |path: &Path| {
+        let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+        wb.sheet_names()
+            .into_iter()
+            .map(|s| {
+                let range = wb.worksheet_range(&s).unwrap();
+                let cells: Vec<Vec<String>> = range
+                    .rows()
+                    .map(|r| r.iter().map(|c| c.to_string()).collect())
+                    .collect();
+                (s, cells)
+            })
+            .collect::<Vec<_>>()
+    };
+    let (web, cli) = (values(&web), values(&cli));
+    assert_eq!(web.len(), 10);
+    assert_eq!(web, cli);
+    let missing = client()
+        .post(server.url("/consolider"))
+        .multipart(form(&files))
+        .send()
+        .unwrap();
+    assert_eq!(missing.status(), 400);
+    assert!(text_of(missing).contains("L&#39;année du bilan est nécessaire"));
+    assert!(server.written().is_empty(), "{:?}", server.written());
+}
+
+/// SIGTERM: the request in flight finishes, then the server exits 0.
+#[test]
+fn sigterm_lets_the_request_in_flight_finish() {
+    let mut server = Server::start(&[]);
+    let chx = fixture("fixtures/bilans/2025/36-CHX.xlsx");
+    let mut body = part_head("36-CHX.xlsx");
+    body.extend_from_slice(&chx);
+    body.extend_from_slice(b"\r\n--XyZ--\r\n");
+    let (first, rest) = body.split_at(body.len() / 2);
+    let mut stream = raw(&server.address, "/api/verifier", body.len(), first);
+    std::thread::sleep(Duration::from_millis(300));
+    unsafe {
+        libc::kill(server.child.id() as i32, libc::SIGTERM);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    stream.write_all(rest).unwrap();
+    let (status, text) = response_of(&mut stream);
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("\"status\":\"valid\""), "{text}");
+    drop(stream);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(s) = server.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "spro serve did not stop");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(exit.success(), "{exit:?}");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(server.log().contains("arrêté"), "{}", server.log());
+}
