@@ -598,7 +598,9 @@ async fn check_upload(
                 year = y;
                 continue;
             }
-            Part::Year(_) => return Err(upload::year_after_files()),
+            // A blank year after the files changes nothing.
+            Part::Year(None) => continue,
+            Part::Year(Some(_)) => return Err(upload::year_after_files()),
             Part::Flag(_) => continue,
             Part::File { name, bytes } => (name, bytes),
         };

@@ -2,6 +2,8 @@
 //! workbooks, and checking them the way `spro check` does.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test of spro-bilans. First installs what the tests need when it is missing:
+#   - LibreOffice (Debian package libreoffice-calc-nogui): proves real spreadsheet software
+#     opens what we write, and converts the .ods/.xls fixtures;
+#   - Chromium (Debian package chromium) and Node.js packages playwright-core + axe-core
+#     (tests/browser, exact versions, never a browser download): the browser test of spro serve;
+#   - openpyxl (pip): fills the template the way another program would.
+# Debian packages are installed with apt-get, as root (or through sudo when available).
+# Extra arguments go to cargo test (e.g. ./test.sh --test serve).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+apt_packages=()
+command -v soffice >/dev/null 2>&1 || apt_packages+=(libreoffice-calc-nogui)
+[ -x /usr/bin/chromium ] || apt_packages+=(chromium)
+command -v node >/dev/null 2>&1 || apt_packages+=(nodejs npm)
+if [ ${#apt_packages[@]} -gt 0 ]; then
+  echo "test.sh: installing ${apt_packages[*]} (apt-get)" >&2
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "test.sh: ${apt_packages[*]} missing and not root: install them with apt-get, then run again" >&2
+    exit 2
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+fi
+
+python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install -q openpyxl
+
+if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ]; then
+  echo "test.sh: installing playwright-core and axe-core (npm, tests/browser)" >&2
+  (cd tests/browser && npm ci --no-audit --no-fund --silent)
+fi
+
+exec cargo test --no-fail-fast "$@"

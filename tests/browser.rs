@@ -1,0 +1,115 @@
+//! `spro serve` in a real browser: Debian's Chromium driven by playwright-core
+//! (`tests/browser/check.mjs`), with and without JavaScript. A coordinator's path: open the
+//! page, upload a workbook with C005, see `Actions!P3` in the results, follow the rule link,
+//! download the annotated copy (checked here: the cell is filled and carries its note), and
+//! axe-core on every page with no serious or critical violation. Screenshots are saved in
+//! `target/serve-screens/` for review.
+//!
+//! Needs `/usr/bin/chromium` and `tests/browser/node_modules` (`./test.sh` installs both);
+//! without them the test fails and says so, it never skips.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::server::Server;
+use common::*;
+use serde_json::Value;
+
+fn screens() -> PathBuf {
+    root().join("target/serve-screens")
+}
+
+#[test]
+fn a_coordinator_checks_a_file_in_chromium_with_and_without_javascript() {
+    let browser_dir = root().join("tests/browser");
+    assert!(
+        browser_dir.join("node_modules/playwright-core").is_dir()
+            && Path::new("/usr/bin/chromium").exists(),
+        "the browser test needs Debian's chromium and tests/browser/node_modules: run ./test.sh, which installs them"
+    );
+    let server = Server::start(&["--annee", "2025"]);
+    let _ = std::fs::remove_dir_all(screens());
+    let fixture = root().join("fixtures/cas/C005-logo-manquant.xlsx");
+    let output = Command::new("node")
+        .arg("check.mjs")
+        .arg(&server.base)
+        .arg(&fixture)
+        .arg(screens())
+        .arg("Actions!P3")
+        .current_dir(&browser_dir)
+        .output()
+        .expect("node must be installed");
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: Value = serde_json::from_slice(&output.stdout).unwrap();
+    for run in [&result["js"], &result["sansJs"]] {
+        let label = format!("javaScriptEnabled = {}", run["javaScriptEnabled"]);
+        assert_eq!(
+            run["problems"],
+            serde_json::json!([]),
+            "{label}: console errors"
+        );
+        assert_eq!(run["homeH1"], 1, "{label}");
+        assert_eq!(
+            run["firstFocus"], "skip",
+            "{label}: the skip link comes first"
+        );
+        assert_eq!(run["resultsH1"], "Résultat de la vérification", "{label}");
+        assert_eq!(run["verdict"], "À corriger avant envoi", "{label}");
+        assert_eq!(run["cellShown"], 1, "{label}: Actions!P3 shown");
+        assert_eq!(
+            run["ruleUrl"],
+            format!("{}/regles/C005", server.base),
+            "{label}"
+        );
+        assert_eq!(run["ruleH1"], "C005 — logo-manquant", "{label}");
+        for page in ["axeHome", "axeResults", "axeRule"] {
+            let axe = &run[page];
+            assert!(
+                axe["passes"].as_u64().unwrap() > 10,
+                "{label} {page}: axe ran"
+            );
+            let serious: Vec<&Value> = axe["violations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+                .collect();
+            assert!(serious.is_empty(), "{label} {page}: {serious:?}");
+        }
+        let copy = PathBuf::from(run["download"].as_str().unwrap());
+        assert!(copy.ends_with(format!(
+            "{}C005-logo-manquant.annote.xlsx",
+            if run["javaScriptEnabled"] == true {
+                "js-"
+            } else {
+                "sans-js-"
+            }
+        )));
+        assert_eq!(
+            fill_of(&copy, "Actions", "P3").as_deref(),
+            Some("FFFF9999"),
+            "{label}"
+        );
+        assert!(notes(&copy).contains("C005"), "{label}");
+    }
+    for shot in ["accueil", "resultats", "resultats-telephone", "regle"] {
+        for tag in ["js", "sans-js"] {
+            let png = screens().join(format!("{tag}-{shot}.png"));
+            assert!(
+                std::fs::metadata(&png)
+                    .map(|m| m.len() > 10_000)
+                    .unwrap_or(false),
+                "{}",
+                png.display()
+            );
+        }
+    }
+    assert!(server.written().is_empty(), "{:?}", server.written());
+}

@@ -1,0 +1,97 @@
+// Drives `spro serve` in Debian's Chromium (playwright-core, executablePath /usr/bin/chromium;
+// no browser is ever downloaded), as a coordinator would: open the page, pick a workbook,
+// send it, read the finding at its cell, follow the rule link, download the annotated copy.
+// Runs axe-core on every page. Does it all twice: with JavaScript, and without.
+//
+// Usage: node check.mjs BASE_URL FIXTURE OUT_DIR CELL
+// Prints one JSON object on stdout; tests/browser.rs checks it and the downloaded copies.
+import { chromium } from "playwright-core";
+import { readFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+const [base, fixture, outDir, cell] = process.argv.slice(2);
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+mkdirSync(outDir, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+
+// axe-core in a page of its own with JavaScript on, fed the HTML of the page under test:
+// the same markup and stylesheet, whatever the JavaScript setting of the run.
+async function axe(context, html) {
+  const page = await context.browser().newPage({ javaScriptEnabled: true, bypassCSP: true });
+  await page.setContent(html.replace("<head>", `<head><base href="${base}/">`), { waitUntil: "load" });
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document);
+    return {
+      passes: r.passes.length,
+      violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length })),
+    };
+  });
+  await page.close();
+  return result;
+}
+
+async function run(javaScriptEnabled) {
+  const tag = javaScriptEnabled ? "js" : "sans-js";
+  const context = await browser.newContext({ javaScriptEnabled, acceptDownloads: true, locale: "fr-FR" });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
+  page.on("pageerror", (e) => problems.push(String(e)));
+  const out = { javaScriptEnabled, problems };
+
+  await page.goto(base + "/");
+  out.homeTitle = await page.title();
+  out.homeH1 = await page.locator("h1").count();
+  // Keyboard: the first Tab reaches the skip link, visibly.
+  await page.keyboard.press("Tab");
+  out.firstFocus = await page.evaluate(() => document.activeElement && document.activeElement.className);
+  await page.screenshot({ path: join(outDir, `${tag}-accueil.png`), fullPage: true });
+  out.axeHome = await axe(context, await page.content());
+
+  await page.setInputFiles("#fichiers", fixture);
+  await Promise.all([
+    page.waitForURL("**/verifier"),
+    page.locator("form.depot").first().locator('button[type="submit"]').click(),
+  ]);
+  out.resultsH1 = await page.locator("h1").innerText();
+  out.verdict = await page.locator(".verdict").first().innerText();
+  out.cellShown = await page.locator("td.cellule", { hasText: cell }).count();
+  await page.screenshot({ path: join(outDir, `${tag}-resultats.png`), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(outDir, `${tag}-resultats-telephone.png`), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 720 });
+  out.axeResults = await axe(context, await page.content());
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByText("Télécharger le classeur annoté").first().click(),
+  ]);
+  out.download = join(outDir, `${tag}-${download.suggestedFilename()}`);
+  await download.saveAs(out.download);
+
+  // The rule link of the finding, after the download (the results page is still there).
+  const link = page.locator("td.cellule", { hasText: cell }).locator("xpath=..").locator("a").first();
+  const href = await link.getAttribute("href");
+  await Promise.all([page.waitForURL("**" + href), link.click()]);
+  out.ruleUrl = page.url();
+  out.ruleH1 = await page.locator("h1").innerText();
+  await page.screenshot({ path: join(outDir, `${tag}-regle.png`), fullPage: true });
+  out.axeRule = await axe(context, await page.content());
+  await context.close();
+  return out;
+}
+
+const result = { js: await run(true), sansJs: await run(false) };
+await browser.close();
+console.log(JSON.stringify(result));
