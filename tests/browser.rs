@@ -83,6 +83,7 @@ fn a_coordinator_checks_a_file_in_chromium_with_and_without_javascript() {
                 .collect();
             assert!(serious.is_empty(), "{label} {page}: {serious:?}");
         }
+        assert_eq!(run["printHidesNav"], true, "{label}");
         let copy = PathBuf::from(run["download"].as_str().unwrap());
         assert!(copy.ends_with(format!(
             "{}C005-logo-manquant.annote.xlsx",
@@ -99,7 +100,21 @@ fn a_coordinator_checks_a_file_in_chromium_with_and_without_javascript() {
         );
         assert!(notes(&copy).contains("C005"), "{label}");
     }
-    for shot in ["accueil", "resultats", "resultats-telephone", "regle"] {
+    let js = &result["js"];
+    assert_eq!(js["droppedFiles"], 1, "a file dropped on the box is picked");
+    assert!(
+        js["tooManySaid"].as_str().unwrap().contains("30 au plus"),
+        "{}",
+        js["tooManySaid"]
+    );
+    assert_eq!(js["stayedHome"], true, "too many files: nothing sent");
+    for shot in [
+        "accueil",
+        "resultats",
+        "resultats-telephone",
+        "resultats-impression",
+        "regle",
+    ] {
         for tag in ["js", "sans-js"] {
             let png = screens().join(format!("{tag}-{shot}.png"));
             assert!(

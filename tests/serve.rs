@@ -423,6 +423,10 @@ fn hostile_uploads_are_findings_and_the_rest_is_checked() {
         ("rapport.xlsx", b"%PDF-1.7\n1 0 obj\n".to_vec()),
         ("../../etc/passwd", chx.clone()),
         ("<img src=x onerror=alert(1)>.xlsx", chx.clone()),
+        (
+            "<script>alert(1).xlsx",
+            b"<script>alert(1)</script>".to_vec(),
+        ),
     ];
     let c = client();
     let report: Value = c
@@ -459,6 +463,7 @@ fn hostile_uploads_are_findings_and_the_rest_is_checked() {
     assert_eq!(codes(&by_name("tronque.xlsx")), ["F001"]);
     assert_eq!(codes(&by_name("rapport.xlsx")), ["F001"]);
     assert_eq!(codes(&by_name("passwd")), ["F002"]);
+    assert_eq!(codes(&by_name("<script>alert(1).xlsx")), ["F001"]);
     // Two uploads of the same network: B001 on both, and both otherwise clean.
     assert_eq!(codes(&by_name("36-CHX.xlsx")), ["B001"]);
     assert_eq!(
@@ -472,7 +477,9 @@ fn hostile_uploads_are_findings_and_the_rest_is_checked() {
             .send()
             .unwrap(),
     );
-    assert_eq!(page.matches("Fichier illisible").count(), 5);
+    assert_eq!(page.matches("Fichier illisible").count(), 6);
+    assert!(page.contains("&#60;script&#62;alert(1).xlsx"));
+    assert!(!page.contains("<script>alert"));
     assert!(page.contains("&#60;img src=x onerror=alert(1)&#62;.xlsx"));
     assert!(!page.contains("<img"));
     // The copies of the two duplicates were made again with B001 in them.

@@ -475,11 +475,14 @@ async fn index(State(service): State<Shared>, tongue: Tongue) -> Html<String> {
     let limits = &service.checker.config.limits;
     let (rows, columns) = match tongue.lang {
         Lang::Fr => (
-            format!("{} lignes par feuille", limits.lignes_par_feuille),
+            format!(
+                "{} lignes par feuille",
+                grouped(limits.lignes_par_feuille, ' ')
+            ),
             format!("{} colonnes", limits.colonnes_par_feuille),
         ),
         Lang::En => (
-            format!("{} rows per sheet", limits.lignes_par_feuille),
+            format!("{} rows per sheet", grouped(limits.lignes_par_feuille, ',')),
             format!("{} columns", limits.colonnes_par_feuille),
         ),
     };
@@ -491,6 +494,19 @@ async fn index(State(service): State<Shared>, tongue: Tongue) -> Html<String> {
         rows,
         columns,
     }))
+}
+
+/// `100000` as `100 000` (French, a no-break space) or `100,000`.
+fn grouped(n: u32, separator: char) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
 }
 
 async fn rules(State(service): State<Shared>, tongue: Tongue) -> Html<String> {
@@ -923,6 +939,13 @@ mod tests {
         assert_eq!(unique("a.xlsx".into(), &mut taken), "a.xlsx");
         assert_eq!(unique("A.xlsx".into(), &mut taken), "A (2).xlsx");
         assert_eq!(unique("a.xlsx".into(), &mut taken), "a (3).xlsx");
+    }
+
+    #[test]
+    fn grouped_digits() {
+        assert_eq!(grouped(100_000, ','), "100,000");
+        assert_eq!(grouped(200, ','), "200");
+        assert_eq!(grouped(1_048_576, ' '), "1 048 576");
     }
 
     #[test]

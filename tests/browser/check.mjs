@@ -59,6 +59,24 @@ async function run(javaScriptEnabled) {
   await page.screenshot({ path: join(outDir, `${tag}-accueil.png`), fullPage: true });
   out.axeHome = await axe(context, await page.content());
 
+  if (javaScriptEnabled) {
+    // Drag and drop fills the file picker.
+    const dropped = await page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(["PK"], "depose.xlsx"));
+      return dt;
+    });
+    await page.dispatchEvent("form.depot .zone", "drop", { dataTransfer: dropped });
+    out.droppedFiles = await page.evaluate(() => document.querySelector("#fichiers").files.length);
+    // Too many files: said before sending, and nothing is sent.
+    const many = Array.from({ length: 31 }, (_, i) => ({
+      name: `f${i}.xlsx`, mimeType: "application/octet-stream", buffer: Buffer.from("PK"),
+    }));
+    await page.setInputFiles("#fichiers", many);
+    await page.locator("form.depot").first().locator('button[type="submit"]').click();
+    out.tooManySaid = await page.locator("form.depot .etat").first().innerText();
+    out.stayedHome = page.url() === base + "/";
+  }
   await page.setInputFiles("#fichiers", fixture);
   await Promise.all([
     page.waitForURL("**/verifier"),
@@ -72,6 +90,11 @@ async function run(javaScriptEnabled) {
   await page.screenshot({ path: join(outDir, `${tag}-resultats-telephone.png`), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 720 });
   out.axeResults = await axe(context, await page.content());
+  // What the printer gets: the findings in full, no navigation and no form.
+  await page.emulateMedia({ media: "print" });
+  out.printHidesNav = await page.evaluate(() => getComputedStyle(document.querySelector("nav")).display === "none");
+  await page.screenshot({ path: join(outDir, `${tag}-resultats-impression.png`), fullPage: true });
+  await page.emulateMedia({ media: "screen" });
 
   const [download] = await Promise.all([
     page.waitForEvent("download"),
