@@ -21,6 +21,7 @@ pub mod inputs;
 pub mod norm;
 pub mod ordered;
 pub mod output;
+pub mod package;
 pub mod prescan;
 pub mod referential;
 pub mod report;

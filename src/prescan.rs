@@ -16,6 +16,14 @@ use crate::workbook::ReadError;
 /// The largest dense rectangle (cells) we let calamine build for one sheet: about 100 MB.
 pub const MAX_DENSE_CELLS: u64 = 3_000_000;
 
+/// The most cells an `.xls` sheet may declare (DIMENSIONS). calamine reserves room for them
+/// (`Vec::reserve`, never written: address space, not memory) before reading a cell; only a
+/// reservation the system cannot grant would stop the process. 256 MiB of address space:
+/// about 6.7 million cells, the DIMENSIONS of 32,771 rows × 131 columns (4.3 million)
+/// included.
+pub const MAX_DECLARED_CELLS: u64 =
+    256 * 1024 * 1024 / std::mem::size_of::<calamine::Cell<calamine::Data>>() as u64;
+
 fn too_large(what: &Msg, rows: u64, cols: u64) -> ReadError {
     let (what, what_en) = (&what.fr, &what.en);
     ReadError::Limit(msg!(
@@ -109,6 +117,9 @@ pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
     let mut positions = Vec::new();
     for (typ, data) in records(&stream, 0) {
         match typ {
+            // FILEPASS: the records after it are encrypted (RC4, or XOR obfuscation, the
+            // default « VelvetSweatshop » write protection included); none can be trusted.
+            0x002F => return Err(crate::workbook::password()),
             0x0085 => positions.extend(u32_at(data, 0)),
             0x000A => break,
             _ => {}
@@ -133,17 +144,11 @@ pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
                 0x0809 if seen_bof => depth += 1,
                 0x0809 => seen_bof = true,
                 0x000A => break,
-                // DIMENSIONS (BIFF8): calamine reserves rows × columns cells from it.
+                // DIMENSIONS (BIFF8): calamine reserves rows × columns cells from it (see
+                // MAX_DECLARED_CELLS; what it fills is the bounding box below).
                 0x0200 => {
-                    if let (Some(r0), Some(r1), Some(c0), Some(c1)) = (
-                        u32_at(data, 0),
-                        u32_at(data, 4),
-                        u16_at(data, 8),
-                        u16_at(data, 10),
-                    ) {
-                        let rows = r1.saturating_sub(r0) + 1;
-                        let cols = c1.saturating_sub(c0) + 1;
-                        if rows.saturating_mul(cols) > MAX_DENSE_CELLS {
+                    if let Some((rows, cols)) = declared(data) {
+                        if rows.saturating_mul(cols) > MAX_DECLARED_CELLS {
                             return Err(too_large(
                                 &Msg::new(
                                     format!("{} (dimension déclarée)", what.fr),
@@ -179,6 +184,39 @@ pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
         }
     }
     Ok(())
+}
+
+/// The rows and columns calamine reserves room for from a DIMENSIONS record: its own reading
+/// of the record (`parse_dimensions` of calamine 0.38), both the 10-byte (BIFF5) and the
+/// 14/16-byte (BIFF8) forms; `None` when calamine would refuse the record.
+fn declared(data: &[u8]) -> Option<(u64, u64)> {
+    let (first_row, rows_end, mut first_col, cols_end) = match data.len() {
+        10 => (
+            u16_at(data, 0)?,
+            u16_at(data, 2)?,
+            u16_at(data, 4)?,
+            u16_at(data, 6)?,
+        ),
+        14 | 16 => (
+            u32_at(data, 0)?,
+            u32_at(data, 4)?,
+            u16_at(data, 8)?,
+            u16_at(data, 10)?,
+        ),
+        _ => return None,
+    };
+    if first_col > 0xFF || cols_end < first_col {
+        first_col = 0;
+    }
+    if rows_end >= 1 && cols_end >= 1 {
+        // calamine: end = (rows_end - 1, cols_end - 1), then end - start + 1 (wrapping in
+        // u32 when the start is past the end: the worst case is kept).
+        let rows = (rows_end - 1).wrapping_sub(first_row).wrapping_add(1) & 0xFFFF_FFFF;
+        let cols = (cols_end - 1).wrapping_sub(first_col).wrapping_add(1) & 0xFFFF_FFFF;
+        Some((rows, cols))
+    } else {
+        Some((1, 1))
+    }
 }
 
 /// BIFF records (type, data) from `start`, as calamine walks them (CONTINUE records are part
@@ -308,5 +346,36 @@ pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
                 bbox.cols(),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn biff8(r0: u32, r1: u32, c0: u16, c1: u16) -> Vec<u8> {
+        let mut d = Vec::new();
+        d.extend(r0.to_le_bytes());
+        d.extend(r1.to_le_bytes());
+        d.extend(c0.to_le_bytes());
+        d.extend(c1.to_le_bytes());
+        d.extend([0, 0]);
+        d
+    }
+
+    #[test]
+    fn declared_dimensions_as_calamine_reads_them() {
+        assert_eq!(declared(&biff8(0, 32771, 0, 131)), Some((32771, 131)));
+        // A first column past 0xFF counts from 0, as in calamine.
+        assert_eq!(declared(&biff8(0, 10, 60000, 65535)), Some((10, 65535)));
+        let mut biff5 = Vec::new();
+        for v in [0u16, 65535, 0, 65535] {
+            biff5.extend(v.to_le_bytes());
+        }
+        biff5.extend([0, 0]);
+        assert_eq!(declared(&biff5), Some((65535, 65535)));
+        assert_eq!(declared(&[0; 12]), None);
+        const { assert!(32771 * 131 <= MAX_DECLARED_CELLS) };
+        const { assert!(65535 * 256 > MAX_DECLARED_CELLS) };
     }
 }

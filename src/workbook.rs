@@ -217,11 +217,14 @@ pub fn read_bytes(
         )));
     }
     let container = sniff(&bytes);
+    let mut bytes = bytes;
     match (format, container) {
         (Format::Xlsx | Format::Xlsb | Format::Ods, Container::Zip) => {
-            let kind = zip_kind(&bytes, limits)?;
+            let (kind, rename) = zip_kind(&bytes, limits)?;
             match (format, kind) {
                 (Format::Ods, ZipKind::Ods) | (Format::Xlsx, ZipKind::Xlsx) | (Format::Xlsb, ZipKind::Xlsb) => {}
+                (_, ZipKind::EncryptedOds) => return Err(password()),
+                (_, ZipKind::MacroSheet(part)) => return Err(macro_sheet(&part)),
                 (_, ZipKind::Ods) => return Err(mislabelled("un classeur OpenDocument (.ods)", ".ods")),
                 (_, ZipKind::Xlsx) => return Err(mislabelled("un classeur Excel (.xlsx)", ".xlsx")),
                 (_, ZipKind::Xlsb) => return Err(mislabelled("un classeur Excel binaire (.xlsb)", ".xlsb")),
@@ -230,6 +233,14 @@ pub fn read_bytes(
                         Msg::new("le fichier est une archive zip qui ne contient pas de classeur : transmettez le tableau de bord lui-même", "the file is a zip archive that holds no workbook: send the tableau de bord itself"),
                     ))
                 }
+            }
+            if rename {
+                bytes = crate::package::normalised(&bytes).map_err(|e| {
+                    ReadError::Unreadable(Msg::new(
+                        format!("le fichier est endommagé (archive illisible : {e}) ; enregistrez-le à nouveau depuis votre tableur"),
+                        format!("the file is damaged (unreadable archive: {e}); save it again from your spreadsheet application"),
+                    ))
+                })?;
             }
         }
         (Format::Xls, Container::Cfb) => {}
@@ -243,9 +254,11 @@ pub fn read_bytes(
             return Err(mislabelled("un classeur Excel 97-2003 (.xls)", ".xls"))
         }
         (Format::Xls, Container::Zip) => {
-            let kind = zip_kind(&bytes, limits)?;
+            let (kind, _) = zip_kind(&bytes, limits)?;
             return Err(match kind {
-                ZipKind::Ods => mislabelled("un classeur OpenDocument (.ods)", ".ods"),
+                ZipKind::Ods | ZipKind::EncryptedOds => {
+                    mislabelled("un classeur OpenDocument (.ods)", ".ods")
+                }
                 ZipKind::Xlsb => mislabelled("un classeur Excel binaire (.xlsb)", ".xlsb"),
                 _ => mislabelled("un classeur Excel (.xlsx)", ".xlsx"),
             });
@@ -311,7 +324,7 @@ fn mislabelled(what: &str, ext: &str) -> ReadError {
     ))
 }
 
-fn password() -> ReadError {
+pub(crate) fn password() -> ReadError {
     ReadError::Unreadable(
         Msg::new("le classeur est protégé par un mot de passe : retirez la protection (Fichier > Informations > Protéger le classeur) puis enregistrez-le à nouveau", "the workbook is password-protected: remove the protection (File > Info > Protect Workbook) then save it again"),
     )
@@ -325,42 +338,19 @@ fn has_encrypted_package(bytes: &[u8]) -> bool {
     bytes.windows(needle.len()).any(|w| w == needle.as_slice())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ZipKind {
-    Xlsx,
-    Xlsb,
-    Ods,
-    Unknown,
-}
+use crate::package::Kind as ZipKind;
 
 /// Reads the zip central directory only: the uncompressed sizes it declares are checked
-/// against the limit before calamine inflates anything, and the entries tell the real format.
-fn zip_kind(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
-    let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+/// against the limit before calamine inflates anything, and the parts tell the real format
+/// ([`crate::package`]). Also says whether the part names must be made canonical first.
+fn zip_kind(bytes: &[u8], limits: &Limits) -> Result<(ZipKind, bool), ReadError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         ReadError::Unreadable(Msg::new(format!(
             "le fichier est endommagé ou tronqué (archive illisible : {e}) ; enregistrez-le à nouveau depuis votre tableur"
         ), format!("the file is damaged or truncated (unreadable archive: {e}); save it again from your spreadsheet application"
         )))
     })?;
     let mut total: u64 = 0;
-    let mut kind = ZipKind::Unknown;
-    let mut ods_mimetype = false;
-    for i in 0..archive.len() {
-        let Some(Ok(entry)) = archive.name_for_index(i) else {
-            continue;
-        };
-        match entry.as_ref() {
-            "xl/workbook.xml" => kind = ZipKind::Xlsx,
-            "xl/workbook.bin" => kind = ZipKind::Xlsb,
-            "content.xml" if kind == ZipKind::Unknown => kind = ZipKind::Ods,
-            "mimetype" => ods_mimetype = true,
-            _ => {}
-        }
-    }
-    if kind == ZipKind::Unknown && ods_mimetype {
-        kind = ZipKind::Ods;
-    }
-    let mut archive = archive;
     for i in 0..archive.len() {
         let size = archive.by_index_raw(i).map(|f| f.size()).map_err(|e| {
             ReadError::Unreadable(Msg::new(
@@ -381,8 +371,16 @@ fn zip_kind(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
     // These sizes are what the archive declares; an archive can lie (a "zip bomb" declaring a
     // few bytes that inflates to gigabytes). The zip reader holds every entry to its declared
     // size while inflating ("File is larger than its declared uncompressed size", mapped to
-    // F003 by `calamine_error`), so the checked total bounds what calamine can inflate.
-    Ok(kind)
+    // F003 by `calamine_error`), so the checked total bounds what calamine can inflate. The
+    // parts read here to tell the format (`_rels/.rels`, the manifest) are read 1 MiB at most.
+    Ok(crate::package::kind(&mut archive))
+}
+
+fn macro_sheet(part: &str) -> ReadError {
+    ReadError::Unreadable(msg!(
+        "le classeur contient une feuille de macros Excel 4 (« {part} »), que l'outil ne sait pas lire : enregistrez-le au format « Classeur Excel (.xlsx) », sans macros, puis envoyez cette copie",
+        "the workbook holds an Excel 4 macro sheet (“{part}”), which the tool cannot read: save it as “Excel Workbook (.xlsx)”, without macros, then send that copy"
+    ))
 }
 
 fn calamine_error(e: impl std::fmt::Display) -> ReadError {
