@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of spro-bilans. First installs what the tests need when it is missing:
 #   - LibreOffice (Debian package libreoffice-calc-nogui): proves real spreadsheet software
-#     opens what we write, and converts the .ods/.xls fixtures;
+#     opens what we write, and converts the .ods/.xls fixtures; pdftotext (poppler-utils)
+#     reads back its PDF export of the regional workbook, page by page;
 #   - Chromium (Debian package chromium) and Node.js packages playwright-core + axe-core
 #     (tests/browser, exact versions, never a browser download): the browser test of spro serve;
 #   - openpyxl (pip): fills the template the way another program would.
@@ -12,6 +13,7 @@ cd "$(dirname "$0")"
 
 apt_packages=()
 command -v soffice >/dev/null 2>&1 || apt_packages+=(libreoffice-calc-nogui)
+command -v pdftotext >/dev/null 2>&1 || apt_packages+=(poppler-utils)
 [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
 command -v node >/dev/null 2>&1 || apt_packages+=(nodejs npm)
 if [ ${#apt_packages[@]} -gt 0 ]; then

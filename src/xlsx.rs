@@ -59,6 +59,21 @@ pub fn new_workbook(year: i32) -> Result<Workbook, XlsxError> {
 }
 
 /// Writes text as text: a leading `=`, `+`, `-` or `@` stays literal.
+/// How a sheet of the regional workbook prints: A4 landscape, one page wide (no column cut
+/// off, as many pages tall as needed), `header` row repeated at the top of every page, and a
+/// footer with the sheet name, the page number and the year of the bilan.
+pub fn print_layout(ws: &mut Worksheet, year: i32, header: Option<u32>) -> Result<(), XlsxError> {
+    ws.set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0)
+        .set_margins(0.4, 0.4, 0.55, 0.6, 0.3, 0.3)
+        .set_footer(format!("&C&A — page &P / &N — bilan {year}"));
+    if let Some(row) = header {
+        ws.set_repeat_rows(row, row)?;
+    }
+    Ok(())
+}
+
 pub fn text(
     ws: &mut Worksheet,
     row: u32,

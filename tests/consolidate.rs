@@ -420,3 +420,81 @@ fn libreoffice_opens_the_regional_workbook() {
     let pdf = soffice_convert(&out, "pdf", dir.path());
     assert!(std::fs::metadata(&pdf).unwrap().len() > 10_000);
 }
+
+/// What the analysts print: every sheet landscape and one page wide (no column cut off), its
+/// header row on every page, a footer naming the sheet with the page number and the year, the
+/// charts of Indicateurs on a page of their own. Read back from LibreOffice's PDF export
+/// (`pdftotext`, one text per page).
+#[test]
+fn the_regional_workbook_prints_one_page_wide_with_headers_and_footers() {
+    let dir = tempfile::tempdir().unwrap();
+    batch(dir.path());
+    let out = consolidate(dir.path(), &[]);
+    let pdf = soffice_convert(&out, "pdf", dir.path());
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed: ./test.sh installs it");
+    let text = String::from_utf8(text.stdout).unwrap();
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    let total = pages.len();
+    assert!(total <= 14, "{total} pages");
+    let mut seen = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        // The footer: « <sheet> — page <n> / <total> — bilan 2025 », one line.
+        let tail = format!(" — page {} / {total} — bilan 2025", i + 1);
+        let sheet = page
+            .lines()
+            .find_map(|l| l.trim().strip_suffix(tail.as_str()))
+            .unwrap_or_else(|| panic!("page {}: no footer « …{tail} »\n{page}", i + 1))
+            .to_string();
+        let sheet = sheet.as_str();
+        seen.push(sheet.to_string());
+        if matches!(sheet, "Indicateurs" | "À propos") {
+            continue;
+        }
+        // One page wide, header repeated: the first and the last header on every page.
+        let headers: Vec<String> = sheet_headers(&out, sheet);
+        for h in [headers.first().unwrap(), headers.last().unwrap()] {
+            assert!(
+                page.contains(h.as_str()),
+                "page {} ({sheet}): header « {h} » missing",
+                i + 1
+            );
+        }
+    }
+    assert_eq!(seen.iter().filter(|s| *s == "Synthèse").count(), 1);
+    let mut sheets = seen.clone();
+    sheets.dedup();
+    assert_eq!(sheets.len(), 10, "{sheets:?}");
+    // The charts on a page of their own, after the tables of Indicateurs. (LibreOffice's PDF
+    // also carries chart text, clipped, on the page before: the charts' page is told by what it
+    // lacks, the tables.)
+    let indicateurs: Vec<&str> = pages
+        .iter()
+        .zip(&seen)
+        .filter(|(_, s)| *s == "Indicateurs")
+        .map(|(p, _)| *p)
+        .collect();
+    assert!(indicateurs.len() >= 2, "{} page(s)", indicateurs.len());
+    let charts = indicateurs.last().unwrap();
+    assert!(charts.contains("Actions par département"), "{charts}");
+    assert!(
+        charts.contains("Premiers accueils par public (Région)"),
+        "{charts}"
+    );
+    assert!(!charts.contains("Participants aux actions"), "{charts}");
+}
+
+/// The header row of a sheet of the regional workbook.
+fn sheet_headers(path: &Path, name: &str) -> Vec<String> {
+    sheet(path, name)[0]
+        .iter()
+        .map(s)
+        .filter(|h| !h.is_empty())
+        .collect()
+}

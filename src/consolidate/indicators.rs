@@ -258,8 +258,11 @@ pub(super) fn indicateurs(
     for c in 1..=7u16 {
         ws.set_column_width(c, 16)?;
     }
-    // Charts: actions by département, first receptions by public.
+    // Charts: actions by département, first receptions by public, side by side below the
+    // tables, on a page of their own when printed.
     let sheet = SHEETS[7];
+    let charts_row = row + 1;
+    ws.set_page_breaks(&[charts_row])?;
     if let Some((_, header_row, first, _)) =
         anchors.iter().find(|a| a.0 == "Actions par département")
     {
@@ -271,7 +274,8 @@ pub(super) fn indicateurs(
             .set_categories((sheet, *header_row, 1, *header_row, 6))
             .set_values((sheet, *first, 1, *first, 6));
         chart.legend().set_hidden();
-        ws.insert_chart(2, 9, &chart)?;
+        chart.set_width(560).set_height(360);
+        ws.insert_chart(charts_row, 0, &chart)?;
     }
     if let Some((_, _, first, last)) = anchors
         .iter()
@@ -287,7 +291,8 @@ pub(super) fn indicateurs(
             .set_categories((sheet, *first, 0, *last, 0))
             .set_values((sheet, *first, 7, *last, 7));
         chart.legend().set_hidden();
-        ws.insert_chart(20, 9, &chart)?;
+        chart.set_width(560).set_height(360);
+        ws.insert_chart(charts_row, 4, &chart)?;
     }
     ws.set_freeze_panes(1, 0)?;
     Ok(())

@@ -358,11 +358,15 @@ impl<'a> Writer<'a> {
         wb.set_zip_compression_level(2);
         let styles = Styles::new();
         for (i, name) in SHEETS.iter().enumerate() {
-            if constant_memory && i < 2 + DATA.len() {
-                wb.add_worksheet_with_constant_memory()?.set_name(*name)?;
+            let ws = if constant_memory && i < 2 + DATA.len() {
+                wb.add_worksheet_with_constant_memory()?
             } else {
-                wb.add_worksheet().set_name(*name)?;
-            }
+                wb.add_worksheet()
+            };
+            ws.set_name(*name)?;
+            // Indicateurs and À propos have no table header row to repeat.
+            let header = (!matches!(*name, "Indicateurs" | "À propos")).then_some(0);
+            xlsx::print_layout(ws, options.year, header)?;
         }
         xlsx::header(wb.worksheet_from_index(1)?, 0, &ANOMALIES_HEADERS, &styles)?;
         let mut data = Vec::new();
