@@ -138,7 +138,13 @@ fn sheets_headers_and_figures() {
             .iter()
             .filter(|r| s(&r[4]) == "Non transmis")
             .count(),
-        16
+        14
+    );
+    // Drouais has errors to correct, Vendôme sent late.
+    assert_eq!(row("28-DRE")[4..7], ["Non conforme", "2", "0"]);
+    assert_eq!(
+        row("41-VEN")[4..7],
+        ["Conforme avec avertissements", "0", "1"]
     );
     // The 2024 file of Bourges is in Anomalies only (R003), not in Synthèse.
     assert_eq!(synthese.iter().filter(|r| s(&r[0]) == "18-BOU").count(), 1);
@@ -151,7 +157,10 @@ fn sheets_headers_and_figures() {
         .any(|r| s(&r[2]) == "B002" && s(&r[1]) == "28-CHA"));
 
     let actions = sheet(&out, "Actions");
-    assert_eq!(actions.len(), 1 + 7 + 4 + 4 + 4 + 4);
+    // Every readable file's rows, Drouais's included (with its status beside them).
+    assert_eq!(actions.len(), 1 + 7 + 4 + 4 + 4 + 4 + 4 + 7);
+    let dre = actions.iter().find(|r| s(&r[3]) == "DRE-1").unwrap();
+    assert_eq!(s(&dre[2]), "Non conforme");
     assert_eq!(s(&actions[0][2]), "Statut du fichier");
     let chx01 = actions.iter().find(|r| s(&r[3]) == "CHX-01").unwrap();
     assert!(matches!(chx01[7], Data::DateTime(_)), "{:?}", chx01[7]);
@@ -174,9 +183,9 @@ fn sheets_headers_and_figures() {
     };
     assert_eq!(
         line("Actions", "Actions par département"),
-        ["Actions", "4", "0", "7", "4", "4", "4", "23"]
+        ["Actions", "4", "0", "7", "4", "11", "4", "30"]
     );
-    assert_eq!(line("Promotion du CEP", "Actions par axe")[7], "5");
+    assert_eq!(line("Promotion du CEP", "Actions par axe")[7], "6");
 }
 
 /// The same network twice (B001): both files are "Non conforme" everywhere, though the

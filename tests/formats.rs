@@ -52,9 +52,23 @@ fn github_annotations() {
         "--format",
         "github",
     ]);
-    assert!(String::from_utf8(infos.stdout)
-        .unwrap()
+    let infos = String::from_utf8(infos.stdout).unwrap();
+    let kinds: Vec<&str> = infos
         .lines()
+        .map(|l| l.split(' ').next().unwrap())
+        .collect();
+    assert_eq!(
+        (
+            kinds.iter().filter(|k| **k == "::error").count(),
+            kinds.iter().filter(|k| **k == "::warning").count(),
+            kinds.iter().filter(|k| **k == "::notice").count()
+        ),
+        (2, 1, 15),
+        "{infos}"
+    );
+    assert!(infos
+        .lines()
+        .filter(|l| l.starts_with("::notice"))
         .all(|l| l.starts_with("::notice title=B002 reseau-non-transmis::")));
 }
 
