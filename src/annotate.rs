@@ -14,7 +14,7 @@ use crate::check::{Checker, FileReport, Report, Status};
 use crate::finding::{Finding, Severity};
 use crate::i18n::Msg;
 use crate::inputs::Input;
-use crate::rules;
+
 use crate::workbook::{CellValue, RawWorkbook};
 use crate::xlsx::{self, Styles, Widths};
 
@@ -218,11 +218,11 @@ fn anomalies(
     let mut widths = Widths::of(&headers);
     for (i, f) in report.findings.iter().enumerate() {
         let row = 4 + i as u32;
-        let rule = rules::rule(f.code);
+        let rule = f.code.rule();
         let severity = Format::new().set_background_color(fill(f.severity));
         xlsx::text(ws, row, 0, f.severity.label_fr(), &severity)?;
-        xlsx::text(ws, row, 1, f.code, &styles.text)?;
-        xlsx::text(ws, row, 2, rule.map_or("", |r| r.name), &styles.text)?;
+        xlsx::text(ws, row, 1, f.code.as_str(), &styles.text)?;
+        xlsx::text(ws, row, 2, rule.name, &styles.text)?;
         let sheet = f.sheet_name().unwrap_or_default();
         xlsx::text(ws, row, 3, sheet, &styles.text)?;
         match (f.cell_a1(), names.get(sheet)) {
@@ -234,15 +234,10 @@ fn anomalies(
             (None, _) => {}
         }
         xlsx::text(ws, row, 5, &f.message.fr, &styles.wrap)?;
-        xlsx::text(ws, row, 6, rule.map_or("", |r| r.fix), &styles.wrap)?;
-        for (c, v) in [
-            f.severity.label_fr(),
-            f.code,
-            rule.map_or("", |r| r.name),
-            sheet,
-        ]
-        .iter()
-        .enumerate()
+        xlsx::text(ws, row, 6, rule.fix.0, &styles.wrap)?;
+        for (c, v) in [f.severity.label_fr(), f.code.as_str(), rule.name, sheet]
+            .iter()
+            .enumerate()
         {
             widths.see(c, v);
         }
@@ -258,14 +253,14 @@ fn note_text(findings: &[&&Finding]) -> String {
     findings
         .iter()
         .map(|f| {
-            let rule = rules::rule(f.code);
+            let rule = f.code.rule();
             format!(
                 "{} {} ({}) : {}\nComment corriger : {}",
                 f.code,
-                rule.map_or("", |r| r.name),
+                rule.name,
                 f.severity.label_fr(),
                 f.message.fr,
-                rule.map_or("", |r| r.fix)
+                rule.fix.0
             )
         })
         .collect::<Vec<_>>()

@@ -3,6 +3,7 @@
 //! used (a cell with a V-finding is invisible here) and a missing or empty sheet feeds nothing
 //! (§7.7), so one problem gives one finding.
 
+use crate::rules::Code;
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
@@ -77,7 +78,7 @@ impl<'a> View<'a> {
         row.cell(self.schema.index(key)).is_some_and(|c| !c.valid)
     }
 
-    fn finding(&self, code: &'static str, row: &Row, key: &str, message: Msg) -> Option<Finding> {
+    fn finding(&self, code: Code, row: &Row, key: &str, message: Msg) -> Option<Finding> {
         let i = self.schema.index(key);
         let (r, c) = self.sheet.cell_position(row, i)?;
         Some(
@@ -88,7 +89,7 @@ impl<'a> View<'a> {
         )
     }
 
-    fn sheet_finding(&self, code: &'static str, message: Msg) -> Finding {
+    fn sheet_finding(&self, code: Code, message: Msg) -> Finding {
         Finding::new(code, message).sheet(self.schema.kind)
     }
 }
@@ -176,7 +177,7 @@ pub fn check(bilan: &Bilan, schemas: &Schemas, deadline: Deadline, findings: &mu
     if let Some(v) = &coordination {
         if v.rows().is_empty() {
             findings.push(v.sheet_finding(
-                "C001",
+                Code::C001,
                 Msg::new("aucun coordinateur n'est désigné : la convention (art. 3) demande que l'animation du réseau soit confiée à un ou des professionnels nommés ; ajoutez une ligne par coordinateur", "no coordinator is designated: the convention (art. 3) asks for the network to be led by one or more named professionals; add one row per coordinator"),
             ));
         }
@@ -185,7 +186,7 @@ pub fn check(bilan: &Bilan, schemas: &Schemas, deadline: Deadline, findings: &mu
                 if let Some(s) = v.text(row, "structure") {
                     if !m.contains(s) {
                         findings.extend(v.finding(
-                            "C002",
+                            Code::C002,
                             row,
                             "structure",
                             Msg::new(format!(
@@ -211,7 +212,7 @@ pub fn check(bilan: &Bilan, schemas: &Schemas, deadline: Deadline, findings: &mu
             if let (Some(f), Some(a)) = (v.int(row, "femmes"), accueils) {
                 if f > a {
                     findings.extend(v.finding(
-                        "C008",
+                        Code::C008,
                         row,
                         "femmes",
                         Msg::new(format!("{f} femmes pour {a} premiers accueils : « dont femmes » ne peut pas dépasser « Premiers accueils » ; corrigez l'un des deux"), format!("{f} women for {a} first receptions: “dont femmes” (of whom women) cannot exceed “Premiers accueils”; correct one of them")),
@@ -221,7 +222,7 @@ pub fn check(bilan: &Bilan, schemas: &Schemas, deadline: Deadline, findings: &mu
             if let (Some(o), Some(a)) = (v.int(row, "orientations"), accueils) {
                 if o > a {
                     findings.extend(v.finding(
-                        "C009",
+                        Code::C009,
                         row,
                         "orientations",
                         Msg::new(format!("{o} orientations vers un partenaire pour {a} premiers accueils : vérifiez que les deux colonnes ne sont pas inversées"), format!("{o} referrals to a partner for {a} first receptions: check that the two columns are not swapped")),
@@ -233,7 +234,7 @@ pub fn check(bilan: &Bilan, schemas: &Schemas, deadline: Deadline, findings: &mu
     if let Some(v) = &pro {
         if v.rows().is_empty() {
             findings.push(v.sheet_finding(
-                "C016",
+                Code::C016,
                 Msg::new("aucune participation au programme régional d'appui aux acteurs n'est déclarée : indiquez les actions d'appui suivies par les professionnels du réseau (charte §6)", "no participation in the regional support programme for practitioners is declared: list the support actions followed by the network's professionals (charter §6)"),
             ));
         }
@@ -248,7 +249,7 @@ pub fn check(bilan: &Bilan, schemas: &Schemas, deadline: Deadline, findings: &mu
         });
         if !any_cep {
             findings.push(v.sheet_finding(
-                "C013",
+                Code::C013,
                 Msg::new("aucune structure membre n'est opérateur du Conseil en évolution professionnelle (France Travail, Cap emploi, APEC, Mission Locale, Avenir Actifs) : vérifiez les types et la colonne « Opérateur CEP »", "no member structure is an operator of the Conseil en évolution professionnelle (France Travail, Cap emploi, APEC, Mission Locale, Avenir Actifs): check the types and the “Opérateur CEP” column"),
             ));
         }
@@ -289,13 +290,13 @@ fn identification(
             _ => None,
         };
         if let Some(m) = message {
-            findings.extend(v.finding("C003", form, "date_signature_convention", m));
+            findings.extend(v.finding(Code::C003, form, "date_signature_convention", m));
         }
     }
     if let (Some(t), Some(limit)) = (transmission, year.and_then(|y| deadline.for_year(y))) {
         if t > limit {
             findings.extend(v.finding(
-                "C017",
+                Code::C017,
                 form,
                 "date_transmission",
                 Msg::new(format!("le bilan est transmis le {}, après la date limite du {} : transmettez-le dans les délais, ou corrigez la date si elle est fausse", fr(t), fr(limit)), format!("the bilan was sent on {}, after the deadline of {}: send it in time, or correct the date if it is wrong", fr(t), fr(limit))),
@@ -309,7 +310,7 @@ fn structure_rows(v: &View<'_>, findings: &mut Vec<Finding>) {
         let name = v.text(row, "nom").unwrap_or("(sans nom)");
         if v.bool(row, "signataire") == Some(true) && v.blank(row, "date_signature") {
             findings.extend(v.finding(
-                "C004",
+                Code::C004,
                 row,
                 "date_signature",
                 Msg::new(format!("la structure « {name} » est signataire de la convention mais sa date de signature est vide : renseignez-la, ou indiquez « Non » dans « Signataire de la convention »"), format!("the structure “{name}” signed the convention but its signature date is empty: fill it in, or put “Non” in “Signataire de la convention”")),
@@ -319,14 +320,14 @@ fn structure_rows(v: &View<'_>, findings: &mut Vec<Finding>) {
             let is_cep_type = CEP_TYPES.contains(&t);
             if is_cep_type && !cep {
                 findings.extend(v.finding(
-                    "C014",
+                    Code::C014,
                     row,
                     "operateur_cep",
                     Msg::new(format!("« {name} » est de type « {t} », opérateur du CEP, mais « Opérateur CEP » vaut Non : indiquez « Oui » ou corrigez le type"), format!("“{name}” is of type “{t}”, a CEP operator, but “Opérateur CEP” is Non: put “Oui” or correct the type")),
                 ));
             } else if !is_cep_type && cep {
                 findings.extend(v.finding(
-                    "C014",
+                    Code::C014,
                     row,
                     "operateur_cep",
                     Msg::new(format!("« {name} » est de type « {t} », qui n'est pas opérateur du CEP, mais « Opérateur CEP » vaut Oui : indiquez « Non » ou corrigez le type"), format!("“{name}” is of type “{t}”, which is not a CEP operator, but “Opérateur CEP” is Oui: put “Non” or correct the type")),
@@ -337,7 +338,7 @@ fn structure_rows(v: &View<'_>, findings: &mut Vec<Finding>) {
             && v.bool(row, "accueil_dematerialise") == Some(false)
         {
             findings.extend(v.finding(
-                "C015",
+                Code::C015,
                 row,
                 "accueil_physique",
                 Msg::new(format!("« {name} » n'offre ni premier accueil physique ni premier accueil dématérialisé : chaque membre s'engage à offrir l'un ou l'autre (charte §1) ; indiquez « Oui » pour au moins l'un des deux"), format!("“{name}” offers neither an in-person nor a remote first reception: every member commits to offer one of them (charter §1); put “Oui” for at least one of the two")),
@@ -359,7 +360,7 @@ fn non_member(
     };
     if !m.contains(name) {
         findings.extend(v.finding(
-            "C006",
+            Code::C006,
             row,
             key,
             Msg::new(format!(
@@ -392,7 +393,7 @@ fn action_rows(
             ] {
                 if v.has(key) && !v.invalid(row, key) && v.bool(row, key) != Some(true) {
                     findings.extend(v.finding(
-                        "C005",
+                        Code::C005,
                         row,
                         key,
                         Msg::new(format!("l'action{id} a créé un outil ou un support sans le logo {logo} : apposez le logo et indiquez « Oui » (charte §7), ou « Non » dans « Outil ou support créé » si aucun outil n'a été créé"), format!("action{id} created a tool or material without the logo {logo_en}: put the logo on it and answer “Oui” (charter §7), or “Non” in “Outil ou support créé” if no tool was created")),
@@ -429,7 +430,7 @@ fn action_rows(
                     )
                 };
                 findings.extend(v.finding(
-                    "C006",
+                    Code::C006,
                     row,
                     "partenaires",
                     Msg::new(format!(
@@ -447,7 +448,7 @@ fn action_rows(
                 let end = v.date(row, "date_fin");
                 match end {
                     Some(end) if end < start => findings.extend(v.finding(
-                        "C007",
+                        Code::C007,
                         row,
                         "date_fin",
                         Msg::new(format!("l'action{id} se termine le {}, avant son début le {} : corrigez l'une des deux dates", fr(end), fr(start)), format!("action{id} ends on {}, before it starts on {}: correct one of the two dates", fr(end), fr(start))),
@@ -457,7 +458,7 @@ fn action_rows(
                         if let Some(y) = year {
                             if end < NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(end) || start > NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(start) {
                                 findings.extend(v.finding(
-                                    "C007",
+                                    Code::C007,
                                     row,
                                     "date_debut",
                                     Msg::new(format!("l'action{id} ({} – {}) se déroule en dehors de l'année du bilan {y} : corrigez les dates, ou retirez l'action si elle relève d'une autre année", fr(start), fr(end)), format!("action{id} ({} – {}) takes place outside the bilan year {y}: correct the dates, or remove the action if it belongs to another year", fr(start), fr(end))),
@@ -481,7 +482,7 @@ fn action_rows(
                 if f + h > total {
                     let key = if fb { "hommes" } else { "femmes" };
                     findings.extend(v.finding(
-                        "C008",
+                        Code::C008,
                         row,
                         key,
                         Msg::new(format!("l'action{id} compte {f} femmes et {h} hommes, soit {}, plus que ses {total} participants : corrigez la répartition ou le total", f + h), format!("action{id} counts {f} women and {h} men, {} in all, more than its {total} participants: correct the split or the total", f + h)),
@@ -499,7 +500,7 @@ fn action_rows(
             let others = partners.iter().filter(|p| Some(key(p)) != porteuse).count();
             if others == 0 {
                 findings.extend(v.finding(
-                    "C010",
+                    Code::C010,
                     row,
                     "partenaires",
                     Msg::new(format!("l'action{id} n'a aucune structure partenaire en dehors de sa structure porteuse : la charte attend des actions co-construites ; indiquez les partenaires, séparés par « ; »"), format!("action{id} has no partner structure besides its lead structure: the charter expects co-built actions; list the partners, separated by “;”")),
@@ -517,25 +518,25 @@ fn programme(v: &View<'_>, findings: &mut Vec<Finding>) {
     let covered = |axis: &str| v.rows().iter().any(|r| v.text(r, "axe") == Some(axis));
     for (code, axis, why, why_en) in [
         (
-            "C011",
+            Code::C011,
             "Informer sur les métiers et les formations",
             "le programme local doit informer sur les métiers et les formations (charte §5)",
             "the local programme must inform about jobs and training (charter §5)",
         ),
         (
-            "C011",
+            Code::C011,
             "Accompagner les parcours professionnels",
             "le programme local doit accompagner les parcours professionnels (charte §5)",
             "the local programme must support career paths (charter §5)",
         ),
         (
-            "C012",
+            Code::C012,
             "Promotion du CEP",
             "la charte fait de la promotion du Conseil en évolution professionnelle un engagement du réseau (§2)",
             "the charter makes promoting the Conseil en évolution professionnelle a commitment of the network (§2)",
         ),
         (
-            "C018",
+            Code::C018,
             "Mixité et stéréotypes de genre",
             "le service public de l'orientation concourt à la mixité professionnelle (charte §1, art. L6111-3)",
             "the public guidance service contributes to gender balance in jobs (charter §1, art. L6111-3)",

@@ -3,6 +3,7 @@
 //! batch rules across files, then the sink: severity overrides of the configuration applied
 //! in one place, findings sorted, statuses settled. Nothing here prints.
 
+use crate::rules::Code;
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -36,16 +37,6 @@ impl Status {
             Status::ValidWithWarnings => "valid-with-warnings",
             Status::Invalid => "invalid",
             Status::Unreadable => "unreadable",
-        }
-    }
-
-    /// The French label of the consolidated workbook.
-    pub fn label_fr(self) -> &'static str {
-        match self {
-            Status::Valid => "Conforme",
-            Status::ValidWithWarnings => "Conforme avec avertissements",
-            Status::Invalid => "Non conforme",
-            Status::Unreadable => "Illisible",
         }
     }
 }
@@ -190,9 +181,10 @@ impl Checker {
                 bytes,
             } => self.check_bytes(path, *format, bytes.to_vec()),
             Input::Unsupported { path } => (unsupported(path), None),
-            Input::Unreadable { path, reason } => {
-                (unreadable(path, Finding::new("F001", reason.clone())), None)
-            }
+            Input::Unreadable { path, reason } => (
+                unreadable(path, Finding::new(Code::F001, reason.clone())),
+                None,
+            ),
         }
     }
 
@@ -218,7 +210,7 @@ impl Checker {
         }));
         result.unwrap_or_else(|_| {
             let f = Finding::new(
-                "F001",
+                Code::F001,
                 Msg::new(
                     "le fichier n'a pas pu être vérifié à cause d'une erreur interne de l'outil : signalez-le à la Région en joignant le fichier",
                     "the file could not be checked because of an internal error of the tool: report it to the Région with the file attached",
@@ -293,7 +285,7 @@ impl Checker {
 
     /// The sink: configuration overrides, then the order of spec §7.12.
     fn settle(&self, findings: &mut Vec<Finding>) {
-        findings.retain_mut(|f| match self.config.overrides.get(f.code) {
+        findings.retain_mut(|f| match self.config.overrides.get(&f.code) {
             Some(Override::Off) => false,
             Some(Override::Severity(s)) => {
                 f.severity = *s;
@@ -320,8 +312,8 @@ fn unreadable(path: &Path, finding: Finding) -> FileReport {
 
 fn read_error(path: &Path, e: ReadError) -> FileReport {
     match e {
-        ReadError::Unreadable(m) => unreadable(path, Finding::new("F001", m)),
-        ReadError::Limit(m) => unreadable(path, Finding::new("F003", m)),
+        ReadError::Unreadable(m) => unreadable(path, Finding::new(Code::F001, m)),
+        ReadError::Limit(m) => unreadable(path, Finding::new(Code::F003, m)),
     }
 }
 
@@ -342,7 +334,7 @@ fn unsupported(path: &Path) -> FileReport {
     unreadable(
         path,
         Finding::new(
-            "F002",
+            Code::F002,
             msg!(
                 "le format {what} n'est pas pris en charge : transmettez le tableau de bord au format .xlsx, .xlsm, .xlsb, .xls ou .ods",
                 "the format {what_en} is not supported: send the tableau de bord as .xlsx, .xlsm, .xlsb, .xls or .ods"
@@ -353,7 +345,10 @@ fn unsupported(path: &Path) -> FileReport {
 
 /// Status of a file from its findings (after overrides).
 pub fn status_of(findings: &[Finding]) -> Status {
-    if findings.iter().any(|f| f.code.starts_with('F')) {
+    if findings
+        .iter()
+        .any(|f| f.code.rule().family == crate::rules::Family::File)
+    {
         Status::Unreadable
     } else if findings.iter().any(|f| f.severity == Severity::Error) {
         Status::Invalid
@@ -399,7 +394,7 @@ impl Duplicates {
             .filter(|p| **p != file.path)
             .map(|p| format!("« {} »", p.display()))
             .collect();
-        let mut finding = Finding::new("B001", {
+        let mut finding = Finding::new(Code::B001, {
             let others = others.join(", ");
             msg!(
                 "le bilan {year} du réseau {code} figure aussi dans {others} : gardez la version définitive et retirez l'autre du lot",
@@ -429,7 +424,7 @@ fn missing_networks(files: &[FileReport], referential: &Referential, year: i32) 
         })
         .map(|n| {
             let mut f = Finding::new(
-                "B002",
+                Code::B002,
                 {
                     let (code, nom) = (&n.code, &n.nom);
                     msg!(

@@ -287,7 +287,7 @@ fn rules_table() -> String {
             r.code,
             r.name,
             r.severity.as_str(),
-            r.source
+            r.source.0
         ));
     }
     s

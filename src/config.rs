@@ -2,6 +2,7 @@
 //! overrides and the safety limits (tool spec, "Configuration"; spec §7.13). Unknown keys and
 //! bad values are errors that name the key, so a typo never silently changes a check.
 
+use crate::rules::Code;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -97,7 +98,7 @@ pub struct Config {
     pub annee: Option<i32>,
     pub referentiel: Option<PathBuf>,
     pub deadline: Deadline,
-    pub overrides: BTreeMap<String, Override>,
+    pub overrides: BTreeMap<Code, Override>,
     pub limits: Limits,
     /// Where the configuration came from, for messages and the consolidated workbook.
     pub source: Option<PathBuf>,
@@ -171,7 +172,7 @@ impl Config {
             })?;
         }
         for (code, value) in file.regles {
-            let rule = crate::rules::rule(&code).ok_or_else(|| {
+            let rule = Code::parse(&code).ok_or_else(|| {
                 invalid(Msg::new(
                     format!("clé « regles.{code} » : {code} n'est pas un code de règle connu"),
                     format!("key “regles.{code}”: {code} is not a known rule code"),
@@ -189,7 +190,7 @@ impl Config {
                     ))))
                 }
             };
-            config.overrides.insert(rule.code.to_string(), o);
+            config.overrides.insert(rule, o);
         }
         let l = &config.limits;
         for (key, v) in [
@@ -251,8 +252,11 @@ mod tests {
             c.deadline.for_year(2025),
             NaiveDate::from_ymd_opt(2026, 4, 15)
         );
-        assert_eq!(c.overrides["C010"], Override::Off);
-        assert_eq!(c.overrides["C017"], Override::Severity(Severity::Error));
+        assert_eq!(c.overrides[&Code::C010], Override::Off);
+        assert_eq!(
+            c.overrides[&Code::C017],
+            Override::Severity(Severity::Error)
+        );
         assert_eq!(c.limits.lignes_par_feuille, 10);
         assert_eq!(c.limits.colonnes_par_feuille, 200);
     }

@@ -5,7 +5,8 @@
 
 use serde::Serialize;
 
-use crate::i18n::{Lang, Msg};
+use crate::i18n::Msg;
+use crate::rules::Code;
 use crate::schema::SheetKind;
 
 /// How serious a finding is. Ordered from the least to the most serious.
@@ -23,23 +24,6 @@ impl Severity {
             Severity::Info => "info",
             Severity::Warning => "warning",
             Severity::Error => "error",
-        }
-    }
-
-    /// The French word a coordinator reads.
-    pub fn label_fr(self) -> &'static str {
-        self.label(Lang::Fr)
-    }
-
-    /// The word a reader of `lang` reads.
-    pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Severity::Info, Lang::Fr) => "information",
-            (Severity::Warning, Lang::Fr) => "avertissement",
-            (Severity::Error, Lang::Fr) => "erreur",
-            (Severity::Info, Lang::En) => "information",
-            (Severity::Warning, Lang::En) => "warning",
-            (Severity::Error, Lang::En) => "error",
         }
     }
 }
@@ -78,7 +62,7 @@ impl SheetRef {
 /// One problem found in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    pub code: &'static str,
+    pub code: Code,
     /// Severity set by the rule for this case (some rules have two); the sink may override it.
     pub severity: Severity,
     pub location: Location,
@@ -91,10 +75,10 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(code: &'static str, message: Msg) -> Self {
+    pub fn new(code: Code, message: Msg) -> Self {
         Finding {
             code,
-            severity: crate::rules::rule(code).map_or(Severity::Error, |r| r.severity),
+            severity: code.rule().severity,
             location: Location {
                 sheet: None,
                 cell: None,
@@ -154,7 +138,7 @@ impl Finding {
             Some(s) => (s.order() + 1, s.name().to_string()),
         };
         let (r, c) = self.location.cell.unwrap_or((0, 0));
-        (order, other, r, c, self.code)
+        (order, other, r, c, self.code.as_str())
     }
 }
 

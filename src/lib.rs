@@ -18,6 +18,7 @@ pub mod finding;
 pub mod i18n;
 pub mod fixture;
 pub mod inputs;
+pub mod labels;
 pub mod norm;
 pub mod ordered;
 pub mod output;
@@ -26,7 +27,7 @@ pub mod prescan;
 pub mod referential;
 pub mod report;
 pub mod rules;
-pub mod rules_en;
+
 pub mod schema;
 pub mod serve;
 pub mod sheet;

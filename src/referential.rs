@@ -1,6 +1,7 @@
 //! The referential of networks (spec §2) and the rules that use it with the Identification
 //! form: R001 unknown network, R002 département, R003 year, and S006 template version.
 
+use crate::rules::Code;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -102,7 +103,7 @@ pub fn check(
                 let (hint, hint_en) = (hint.fr, hint.en);
                 findings.push(
                     Finding::new(
-                        "R001",
+                        Code::R001,
                         msg!(
                             "le code réseau « {code} » ne figure pas dans le référentiel des réseaux de la Région{hint} Saisissez le code que la Région vous a communiqué.",
                             "the network code “{code}” is not in the Région's referential of networks{hint_en} Type the code the Région gave you."
@@ -142,7 +143,7 @@ pub fn check(
                 if let Some((r, c)) = at("departement") {
                     findings.push(
                         Finding::new(
-                            "R002",
+                            Code::R002,
                             Msg::new(format!("le département {dep} ne correspond pas au réseau : {why} ; corrigez le département ou le code réseau"), format!("the département {dep} does not match the network: {why_en}; correct the département or the network code")),
                         )
                         .sheet(id)
@@ -161,7 +162,7 @@ pub fn check(
             if let Some((r, c)) = at("annee") {
                 findings.push(
                     Finding::new(
-                        "R003",
+                        Code::R003,
                         Msg::new(format!("ce tableau de bord est celui de l'année {annee}, alors que le bilan attendu est celui de {wanted} : vérifiez que vous transmettez le bon fichier, ou corrigez l'année"), format!("this tableau de bord is the one of year {annee}, while the bilan expected is the one of {wanted}: check that you send the right file, or correct the year")),
                     )
                     .sheet(id)
@@ -179,7 +180,7 @@ pub fn check(
             if let Some((r, c)) = at("version_modele") {
                 findings.push(
                     Finding::new(
-                        "S006",
+                        Code::S006,
                         Msg::new(format!(
                             "le classeur suit le modèle « {version} », alors que l'outil vérifie le modèle {TEMPLATE_VERSION} : reportez vos données dans le modèle {TEMPLATE_VERSION} fourni par la Région"
                         ), format!("the workbook follows the template “{version}”, while the tool checks template {TEMPLATE_VERSION}: copy your data into the {TEMPLATE_VERSION} template provided by the Région"

@@ -5,6 +5,7 @@
 use crate::finding::{Finding, Severity};
 use crate::i18n::Msg;
 use crate::norm::{norm, suggest};
+use crate::rules::Code;
 use crate::schema::{Schemas, SheetKind, SheetSchema};
 use crate::values::Typed;
 use crate::workbook::{CellValue, RawCell, RawSheet, RawWorkbook};
@@ -128,7 +129,7 @@ pub fn read_structure(wb: &RawWorkbook, schemas: &Schemas, findings: &mut Vec<Fi
             _ if TEMPLATE_SHEETS.contains(&norm(&raw.name).as_str()) => {}
             _ => findings.push(
                 Finding::new(
-                    "S007",
+                    Code::S007,
                     Msg::new(format!(
                         "la feuille « {} » ne fait pas partie du modèle et n'est pas lue : reportez ce qu'elle contient dans les feuilles du modèle si la Région en a besoin",
                         raw.name
@@ -144,7 +145,7 @@ pub fn read_structure(wb: &RawWorkbook, schemas: &Schemas, findings: &mut Vec<Fi
         if bilan.sheet(kind).is_none() {
             findings.push(
                 Finding::new(
-                    "S001",
+                    Code::S001,
                     Msg::new(format!(
                         "la feuille « {} » est absente du classeur : ajoutez-la avec ce nom exact (ou repartez du modèle de la Région)",
                         kind.name()
@@ -258,7 +259,7 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
             match match_header(schema, &n) {
                 Some(i) if sheet.columns[i].is_some() => findings.push(
                     Finding::new(
-                        "S004",
+                        Code::S004,
                         Msg::new(format!(
                             "la colonne « {} » apparaît deux fois (aussi en {}) : supprimez ou renommez l'une des deux",
                             schema.columns[i].label,
@@ -275,7 +276,7 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
                 Some(i) => sheet.columns[i] = Some(cell.col),
                 None => findings.push(
                     Finding::new(
-                        "S003",
+                        Code::S003,
                         Msg::new(format!(
                             "l'en-tête « {shown} » ne correspond à aucune colonne de la feuille « {} » et la colonne est ignorée{}",
                             kind.name(),
@@ -316,7 +317,7 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
             if is_total(&first.value) {
                 findings.push(
                     Finding::new(
-                        "S008",
+                        Code::S008,
                         Msg::new(format!(
                             "la ligne {} (« {} ») est une ligne de total : elle est ignorée ; supprimez-la, la Région calcule les totaux",
                             row + 1,
@@ -373,7 +374,7 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
         if let Some(severity) = severity {
             findings.push(
                 Finding::new(
-                    "S005",
+                    Code::S005,
                     Msg::new(format!(
                         "la feuille « {} » ne contient aucune ligne de données : remplissez-la sous la ligne d'en-tête",
                         kind.name()
@@ -411,7 +412,7 @@ fn missing_columns(
             let nature_en = if col.required { "required" } else { "optional" };
             findings.push(
                 Finding::new(
-                    "S002",
+                    Code::S002,
                     Msg::new(format!(
                         "{what} {nature} « {} » est {found} dans la feuille « {} » : ajoutez-{pronoun} {where_} avec ce libellé",
                         col.label,
@@ -481,7 +482,7 @@ fn read_form(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) 
         match match_header(schema, &n) {
             Some(i) if sheet.columns[i].is_some() => findings.push(
                 Finding::new(
-                    "S004",
+                    Code::S004,
                     Msg::new(format!(
                         "le libellé « {} » apparaît deux fois (aussi ligne {}) : gardez une seule ligne",
                         schema.columns[i].label,
@@ -511,7 +512,7 @@ fn read_form(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) 
             }
             None => findings.push(
                 Finding::new(
-                    "S003",
+                    Code::S003,
                     Msg::new(format!(
                         "le libellé « {shown} » ne correspond à aucun champ de la feuille « Identification » et il est ignoré{}",
                         labels_suggestion(schema, &shown).fr

@@ -362,7 +362,13 @@ fn instructions(
     }
     row += 1;
     for r in RULES {
-        let values = [r.code, r.name, r.severity.label_fr(), r.source, r.what];
+        let values = [
+            r.code.as_str(),
+            r.name,
+            r.severity.label_fr(),
+            r.source.0,
+            r.what.0,
+        ];
         for (c, v) in values.iter().enumerate() {
             xlsx::text(
                 ws,

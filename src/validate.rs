@@ -3,6 +3,7 @@
 //! the failing keyword, at the cell recovered from the instance path. Duplicates (V006) are
 //! found across rows. Cells with a V-finding are marked invalid so that no later rule uses them.
 
+use crate::rules::Code;
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
@@ -195,19 +196,19 @@ fn describe(
     column: &Column,
     value: &Value,
     item: Option<&str>,
-) -> Option<(&'static str, Msg)> {
+) -> Option<(Code, Msg)> {
     let label = &column.label;
     let text = item.or(value.as_str()).unwrap_or_default().to_string();
     Some(match kind {
         ValidationErrorKind::Required { .. } => (
-            "V001",
+            Code::V001,
             msg!(
                 "« {label} » est obligatoire et la cellule est vide : renseignez-la",
                 "“{label}” is required and the cell is empty: fill it in"
             ),
         ),
         ValidationErrorKind::MinItems { .. } | ValidationErrorKind::MinLength { .. } => (
-            "V001",
+            Code::V001,
             msg!(
                 "« {label} » est obligatoire : indiquez au moins une valeur",
                 "“{label}” is required: give at least one value"
@@ -227,7 +228,7 @@ fn describe(
                     "“{text}” is not {what_en}. Choose one of the allowed values: {allowed_en}."
                 ),
             };
-            ("V003", message)
+            (Code::V003, message)
         }
         ValidationErrorKind::Format { format } if format == "siret" => {
             let digits = text.chars().filter(char::is_ascii_digit).count();
@@ -237,30 +238,30 @@ fn describe(
                 ("sa clé de contrôle est fausse".to_string(), "its check digits are wrong".to_string())
             };
             (
-                "V007",
+                Code::V007,
                 msg!(
                     "« {text} » n'est pas un SIRET valide ({why}) : recopiez-le depuis l'annuaire des entreprises",
                     "“{text}” is not a valid SIRET ({why_en}): copy it again from the French business directory (annuaire des entreprises)"
                 ),
             )
         }
-        ValidationErrorKind::Format { .. } | ValidationErrorKind::Pattern { .. } => ("V004", format_message(column, &text)),
+        ValidationErrorKind::Format { .. } | ValidationErrorKind::Pattern { .. } => (Code::V004, format_message(column, &text)),
         ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => (
-            "V005",
+            Code::V005,
             msg!(
                 "{value} est inférieur au minimum permis ({limit}) pour « {label} » : corrigez la valeur",
                 "{value} is below the allowed minimum ({limit}) for “{label}”: correct the value"
             ),
         ),
         ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => (
-            "V005",
+            Code::V005,
             msg!(
                 "{value} est supérieur au maximum permis ({limit}) pour « {label} » : corrigez la valeur",
                 "{value} is above the allowed maximum ({limit}) for “{label}”: correct the value"
             ),
         ),
         ValidationErrorKind::Type { .. } => (
-            "V002",
+            Code::V002,
             msg!("« {label} » n'a pas le type attendu", "“{label}” does not have the expected type"),
         ),
         _ => return None,
@@ -368,7 +369,7 @@ fn duplicates(sheet: &mut Sheet, schema: &SheetSchema, findings: &mut Vec<Findin
                     cell.valid = false;
                     findings.push(
                         Finding::new(
-                            "V006",
+                            Code::V006,
                             {
                                 let (shown, row) = (shown.join(" / "), first + 1);
                                 msg!(

@@ -3,6 +3,7 @@
 //! It never guesses: a two-digit year, `12,5` in an integer column or `peut-être` in a Oui/Non
 //! column are type errors. The JSON Schema only ever sees what this module produced.
 
+use crate::rules::Code;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
@@ -76,13 +77,13 @@ impl Typed {
 /// Why a cell cannot be read as its column asks: the rule code and the French message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadProblem {
-    pub code: &'static str,
+    pub code: Code,
     pub message: Msg,
 }
 
 fn v002(message: Msg) -> ReadProblem {
     ReadProblem {
-        code: "V002",
+        code: Code::V002,
         message,
     }
 }
@@ -296,7 +297,7 @@ const DATE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
 fn read_date(label: &str, value: &CellValue, is_1904: bool) -> Result<Typed, ReadProblem> {
     let out_of_range = |d: NaiveDate| {
         ReadProblem {
-        code: "V005",
+        code: Code::V005,
         message: Msg::new(format!(
             "la date {} de « {label} » est hors de la période permise (2000 à 2099) : vérifiez l'année",
             d.format("%d/%m/%Y")
@@ -460,7 +461,11 @@ mod tests {
             CellValue::Int(2024),
             CellValue::Bool(true),
         ] {
-            assert_eq!(read(&c, &bad, false).unwrap_err().code, "V002", "{bad:?}");
+            assert_eq!(
+                read(&c, &bad, false).unwrap_err().code,
+                Code::V002,
+                "{bad:?}"
+            );
         }
         let msg = read(&c, &CellValue::Int(2024), false).unwrap_err().message;
         assert!(msg.fr.starts_with("2024 n'est pas une date"), "{msg}");
@@ -470,7 +475,7 @@ mod tests {
             read(&c, &CellValue::Date(Some(old), 0.0), false)
                 .unwrap_err()
                 .code,
-            "V005"
+            Code::V005
         );
     }
 
@@ -498,7 +503,11 @@ mod tests {
             CellValue::Bool(true),
             text("douze"),
         ] {
-            assert_eq!(read(&c, &bad, false).unwrap_err().code, "V002", "{bad:?}");
+            assert_eq!(
+                read(&c, &bad, false).unwrap_err().code,
+                Code::V002,
+                "{bad:?}"
+            );
         }
     }
 
@@ -533,7 +542,7 @@ mod tests {
         }
         assert_eq!(
             read(&c, &text("peut-être"), false).unwrap_err().code,
-            "V002"
+            Code::V002
         );
     }
 
@@ -594,7 +603,7 @@ mod tests {
             read(&nom, &CellValue::Date(Some(d), 1.0), false)
                 .unwrap_err()
                 .code,
-            "V002"
+            Code::V002
         );
     }
 

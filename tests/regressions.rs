@@ -18,7 +18,7 @@ fn fuzzer_crashes_are_f001() {
             report.findings
         );
         assert!(
-            ["F001", "F003"].contains(&report.findings[0].code),
+            ["F001", "F003"].contains(&report.findings[0].code.as_str()),
             "{}",
             path.display()
         );

@@ -160,7 +160,7 @@ fn pages_rules_template_health_and_assets() {
     let c005 = text_of(c005);
     let rule = spro_bilans::rules::rule("C005").unwrap();
     assert!(c005.contains("<h1>C005 — logo-manquant</h1>"));
-    assert!(c005.contains(&rule.fix.replace('\'', "&#39;")));
+    assert!(c005.contains(&rule.fix.0.replace('\'', "&#39;")));
     let lower = c.get(server.url("/regles/c005")).send().unwrap();
     assert_eq!(lower.status(), 200);
     let unknown = c.get(server.url("/regles/Z999")).send().unwrap();

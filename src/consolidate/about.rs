@@ -66,19 +66,19 @@ pub(super) fn regles(
     xlsx::table_header(ws, 0, &headers, RULES.len() as u32, styles)?;
     let mut widths = Widths::of(&headers);
     for (i, r) in RULES.iter().enumerate() {
-        let applied = match checker.config.overrides.get(r.code) {
+        let applied = match checker.config.overrides.get(&r.code) {
             Some(Override::Off) => "désactivée".to_string(),
             Some(Override::Severity(s)) => s.label_fr().to_string(),
             None => r.severity.label_fr().to_string(),
         };
         let values = [
-            r.code,
+            r.code.as_str(),
             r.name,
             r.family.label_fr(),
             &applied,
             r.severity.label_fr(),
-            r.source,
-            r.what,
+            r.source.0,
+            r.what.0,
         ];
         for (c, v) in values.iter().enumerate() {
             xlsx::text(ws, i as u32 + 1, c as u16, v, &styles.text)?;

@@ -451,8 +451,8 @@ impl<'a> Writer<'a> {
         let values = [
             file,
             code.unwrap_or_default(),
-            f.code,
-            crate::rules::rule(f.code).map_or("", |r| r.name),
+            f.code.as_str(),
+            f.code.rule().name,
             f.severity.label_fr(),
             f.sheet_name().unwrap_or_default(),
             cell.as_deref().unwrap_or_default(),
@@ -630,10 +630,10 @@ mod tests {
                 Progress::Saving
             ]
         );
-        assert!(report
-            .files
-            .iter()
-            .all(|f| f.status == Status::Invalid && f.findings.iter().any(|x| x.code == "B001")));
+        assert!(report.files.iter().all(|f| f.status == Status::Invalid
+            && f.findings
+                .iter()
+                .any(|x| x.code == crate::rules::Code::B001)));
     }
 
     /// A sheet that would pass the last row of a spreadsheet stops the writing with a

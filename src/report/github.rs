@@ -5,7 +5,6 @@
 use crate::check::Report;
 use crate::finding::{Finding, Severity};
 use crate::i18n::{pick, Lang};
-use crate::rules;
 
 /// Escapes the message part of a workflow command.
 fn data(s: &str) -> String {
@@ -25,7 +24,7 @@ fn line(out: &mut String, file: Option<&str>, f: &Finding, lang: Lang) {
         Severity::Warning => "warning",
         Severity::Info => "notice",
     };
-    let title = format!("{} {}", f.code, rules::rule(f.code).map_or("", |r| r.name));
+    let title = format!("{} {}", f.code, f.code.rule().name);
     let place = match (f.sheet_name(), f.cell_a1()) {
         (Some(s), Some(c)) => format!("{s}!{c} : "),
         (Some(s), None) => format!("{} {s} : ", pick(lang, "feuille", "sheet")),

@@ -2,6 +2,7 @@
 //! miette (severity, code and rule name, sheet!cell, message, value, how to fix), one summary
 //! line per file and a total.
 
+use crate::rules::Code;
 use std::fmt::Write as _;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
@@ -9,7 +10,6 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 use crate::check::{Report, Status};
 use crate::finding::{Finding, Severity};
 use crate::i18n::{pick, Lang};
-use crate::rules;
 
 /// A finding as miette sees it.
 #[derive(Debug)]
@@ -90,7 +90,7 @@ pub fn render(report: &Report, color: bool, lang: Lang) -> String {
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
     let render_one = |out: &mut String, f: &Finding| {
-        let name = rules::rule(f.code).map_or("", |r| r.name);
+        let name = f.code.rule().name;
         let place = match (f.sheet_name(), f.cell_a1()) {
             (Some(s), Some(c)) => format!(" — {s}!{c}"),
             (Some(s), None) => format!(" — {} {s}", pick(lang, "feuille", "sheet")),
@@ -133,13 +133,13 @@ pub fn render(report: &Report, color: bool, lang: Lang) -> String {
     }
     if !report.batch.is_empty() {
         out.push_str(pick(lang, "Lot de fichiers\n", "Batch\n"));
-        for f in report.batch.iter().filter(|f| f.code != "B002") {
+        for f in report.batch.iter().filter(|f| f.code != Code::B002) {
             render_one(&mut out, f);
         }
         let missing: Vec<&str> = report
             .batch
             .iter()
-            .filter(|f| f.code == "B002")
+            .filter(|f| f.code == Code::B002)
             .filter_map(|f| f.reseau.as_deref())
             .collect();
         if !missing.is_empty() {

@@ -5,13 +5,13 @@ use serde_json::{json, Value};
 use crate::check::{Report, Status};
 use crate::finding::{Finding, Severity};
 use crate::i18n::Lang;
-use crate::rules;
+
 use crate::schema::TEMPLATE_VERSION;
 
 fn finding(f: &Finding, lang: Lang) -> Value {
     json!({
         "code": f.code,
-        "name": rules::rule(f.code).map_or("", |r| r.name),
+        "name": f.code.rule().name,
         "severity": f.severity.as_str(),
         "sheet": f.sheet_name(),
         "cell": f.cell_a1(),

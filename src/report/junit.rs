@@ -9,15 +9,15 @@ use std::fmt::Write as _;
 use crate::check::Report;
 use crate::finding::{Finding, Severity};
 use crate::i18n::{pick, Lang};
-use crate::rules::{self, Family};
+use crate::rules::Family;
 
-const FAMILIES: [(Family, char); 6] = [
-    (Family::File, 'F'),
-    (Family::Structure, 'S'),
-    (Family::Value, 'V'),
-    (Family::Referential, 'R'),
-    (Family::Charter, 'C'),
-    (Family::Batch, 'B'),
+const FAMILIES: [Family; 6] = [
+    Family::File,
+    Family::Structure,
+    Family::Value,
+    Family::Referential,
+    Family::Charter,
+    Family::Batch,
 ];
 
 fn escape(s: &str) -> String {
@@ -46,7 +46,7 @@ fn describe(f: &Finding, lang: Lang) -> String {
     format!(
         "{} {} [{}] {place} : {}",
         f.code,
-        rules::rule(f.code).map_or("", |r| r.name),
+        f.code.rule().name,
         f.severity.as_str(),
         f.message.get(lang)
     )
@@ -55,10 +55,10 @@ fn describe(f: &Finding, lang: Lang) -> String {
 fn suite(out: &mut String, name: &str, findings: &[Finding], lang: Lang) {
     let failures = FAMILIES
         .iter()
-        .filter(|(_, letter)| {
+        .filter(|family| {
             findings
                 .iter()
-                .any(|f| f.code.starts_with(*letter) && f.severity == Severity::Error)
+                .any(|f| f.code.rule().family == **family && f.severity == Severity::Error)
         })
         .count();
     let _ = writeln!(
@@ -67,10 +67,10 @@ fn suite(out: &mut String, name: &str, findings: &[Finding], lang: Lang) {
         escape(name),
         FAMILIES.len()
     );
-    for (family, letter) in FAMILIES {
+    for family in FAMILIES {
         let mine: Vec<&Finding> = findings
             .iter()
-            .filter(|f| f.code.starts_with(letter))
+            .filter(|f| f.code.rule().family == family)
             .collect();
         let _ = write!(
             out,

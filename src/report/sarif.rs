@@ -18,7 +18,8 @@ fn level(s: Severity) -> &'static str {
 }
 
 fn result(f: &Finding, file: Option<&str>, lang: Lang) -> Value {
-    let index = RULES.iter().position(|r| r.code == f.code).unwrap_or(0);
+    // The catalogue's order is the code's: the index cannot point at another rule.
+    let index = f.code as usize;
     let place = match (f.sheet_name(), f.cell_a1()) {
         (Some(s), Some(c)) => format!("{s}!{c} : "),
         (Some(s), None) => format!("{} {s} : ", pick(lang, "feuille", "sheet")),
@@ -64,10 +65,7 @@ pub fn render(report: &Report, lang: Lang) -> Value {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
-            let (what, why) = match (lang, crate::rules_en::english(r.code)) {
-                (Lang::En, Some((what, why, _, _))) => (what, why),
-                _ => (r.what, r.why),
-            };
+            let (what, why) = (r.what(lang), r.why(lang));
             json!({
                 "id": r.code,
                 "name": r.name,
@@ -75,7 +73,7 @@ pub fn render(report: &Report, lang: Lang) -> Value {
                 "fullDescription": {"text": why},
                 "help": {"text": rules::explain_in(r, lang)},
                 "defaultConfiguration": {"level": level(r.severity)},
-                "properties": {"family": r.family.label_fr(), "source": r.source},
+                "properties": {"family": r.family.label_fr(), "source": r.source.0},
             })
         })
         .collect();

@@ -11,7 +11,7 @@ use super::texts::Texts;
 use crate::check::{FileReport, Report, Status};
 use crate::finding::{Finding, Severity};
 use crate::i18n::Lang;
-use crate::rules::{self, Rule};
+use crate::rules::Rule;
 
 /// What every page shows around its content.
 pub struct Frame {
@@ -169,7 +169,7 @@ fn counts(file: &FileReport, lang: Lang) -> String {
 }
 
 fn row(f: &Finding, lang: Lang, t: &Texts) -> Row {
-    let rule = rules::rule(f.code);
+    let rule = f.code.rule();
     let cell = match (f.sheet_name(), f.cell_a1()) {
         (Some(sheet), Some(cell)) => format!("{sheet}!{cell}"),
         (Some(sheet), None) => sheet.to_string(),
@@ -177,13 +177,13 @@ fn row(f: &Finding, lang: Lang, t: &Texts) -> Row {
     };
     Row {
         cell,
-        code: f.code,
-        name: rule.map_or("", |r| r.name),
+        code: f.code.as_str(),
+        name: rule.name,
         severity: severity_label(f.severity, lang),
         severity_class: f.severity.as_str(),
         message: capitalised(f.message.get(lang)),
         value: f.value.clone(),
-        fix: rule.map_or("", |r| texts_of(r, lang).2),
+        fix: rule.fix(lang),
     }
 }
 
@@ -206,19 +206,6 @@ fn capitalised(s: &str) -> String {
     }
 }
 
-/// (what, why, fix, example) of `rule` in `lang`.
-fn texts_of(rule: &Rule, lang: Lang) -> (&'static str, &'static str, &'static str, &'static str) {
-    match lang {
-        Lang::Fr => (rule.what, rule.why, rule.fix, rule.example),
-        Lang::En => crate::rules_en::english(rule.code).unwrap_or((
-            rule.what,
-            rule.why,
-            rule.fix,
-            rule.example,
-        )),
-    }
-}
-
 impl ResultsPage {
     pub fn new(
         frame: Frame,
@@ -237,7 +224,7 @@ impl ResultsPage {
             .batch
             .iter()
             .map(|b| BatchView {
-                code: b.code,
+                code: b.code.as_str(),
                 message: capitalised(b.message.get(lang)),
             })
             .collect();
@@ -277,16 +264,15 @@ pub struct RuleView {
 
 impl RuleView {
     pub fn new(rule: &'static Rule, lang: Lang) -> RuleView {
-        let (what, why, fix, example) = texts_of(rule, lang);
         RuleView {
-            code: rule.code,
+            code: rule.code.as_str(),
             name: rule.name,
             severity: severity_label(rule.severity, lang),
-            source: rule.source,
-            what,
-            why,
-            fix,
-            example,
+            source: rule.source(lang),
+            what: rule.what(lang),
+            why: rule.why(lang),
+            fix: rule.fix(lang),
+            example: rule.example(lang),
         }
     }
 }
