@@ -1,0 +1,150 @@
+//! What the charter rules read a workbook through: a sheet with its schema ([`View`], values
+//! by column key, findings at a row's cell), the member structures ([`Members`]), and the
+//! small formats their messages share.
+
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+
+use crate::finding::Finding;
+use crate::i18n::Msg;
+use crate::msg;
+use crate::norm::{norm, suggest};
+use crate::rules::Code;
+use crate::schema::{Schemas, SheetKind, SheetSchema};
+use crate::sheet::{Bilan, Row, Sheet};
+use crate::values::Typed;
+
+/// One sheet with its schema, for reading values by key.
+pub struct View<'a> {
+    sheet: &'a Sheet,
+    schema: &'a SheetSchema,
+}
+
+impl<'a> View<'a> {
+    pub fn new(bilan: &'a Bilan, schemas: &'a Schemas, kind: SheetKind) -> Option<View<'a>> {
+        Some(View {
+            sheet: bilan.sheet(kind)?,
+            schema: schemas.sheet(kind),
+        })
+    }
+
+    pub fn rows(&self) -> &'a [Row] {
+        &self.sheet.rows
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.sheet.has_column(self.schema.index(key))
+    }
+
+    pub fn get(&self, row: &'a Row, key: &str) -> Option<&'a Typed> {
+        row.get(self.schema.index(key))
+    }
+
+    pub fn text(&self, row: &'a Row, key: &str) -> Option<&'a str> {
+        self.get(row, key).and_then(Typed::as_text)
+    }
+
+    pub fn int(&self, row: &'a Row, key: &str) -> Option<i64> {
+        self.get(row, key).and_then(Typed::as_int)
+    }
+
+    pub fn date(&self, row: &'a Row, key: &str) -> Option<NaiveDate> {
+        self.get(row, key).and_then(Typed::as_date)
+    }
+
+    pub fn bool(&self, row: &'a Row, key: &str) -> Option<bool> {
+        self.get(row, key).and_then(Typed::as_bool)
+    }
+
+    /// The cell is empty (and the column exists).
+    pub fn blank(&self, row: &Row, key: &str) -> bool {
+        self.has(key) && row.is_blank(self.schema.index(key))
+    }
+
+    /// The cell has a value the reader or the schema rejected.
+    pub fn invalid(&self, row: &Row, key: &str) -> bool {
+        row.cell(self.schema.index(key)).is_some_and(|c| !c.valid)
+    }
+
+    /// A finding at the cell of `key` in `row`, showing the value there.
+    pub fn finding(&self, code: Code, row: &Row, key: &str, message: Msg) -> Option<Finding> {
+        let i = self.schema.index(key);
+        let (r, c) = self.sheet.cell_position(row, i)?;
+        Some(
+            Finding::new(code, message)
+                .sheet(self.schema.kind)
+                .at(r, c)
+                .value(row.cell(i).and_then(|c| c.raw.display())),
+        )
+    }
+
+    /// A finding on the sheet as a whole.
+    pub fn sheet_finding(&self, code: Code, message: Msg) -> Finding {
+        Finding::new(code, message).sheet(self.schema.kind)
+    }
+}
+
+/// The member structures, when the Structures sheet is usable (present, not empty, with its
+/// names): normalised name → name as written, in sheet order.
+pub struct Members {
+    names: Vec<(String, String)>,
+}
+
+impl Members {
+    pub fn read(structures: Option<&View<'_>>) -> Option<Members> {
+        let v = structures?;
+        if v.rows().is_empty() || !v.has("nom") {
+            return None;
+        }
+        let names = v
+            .rows()
+            .iter()
+            .filter_map(|r| v.text(r, "nom"))
+            .map(|n| (norm(n), n.to_string()))
+            .collect();
+        Some(Members { names })
+    }
+
+    /// The normalised form of `name`, taken from the list when it is written as a member is.
+    pub fn key(&self, name: &str) -> Cow<'_, str> {
+        match self.names.iter().find(|(_, written)| written == name) {
+            Some((k, _)) => Cow::Borrowed(k),
+            None => Cow::Owned(norm(name)),
+        }
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        // Most names are written exactly as in Structures: no need to normalise those.
+        if self.names.iter().any(|(_, written)| written == name) {
+            return true;
+        }
+        let n = norm(name);
+        self.names.iter().any(|(k, _)| *k == n)
+    }
+
+    /// « ; vouliez-vous dire « … » ? » when a member is close, else a full stop.
+    pub fn hint(&self, name: &str) -> Msg {
+        match suggest(name, self.names.iter().map(|(_, n)| n.as_str())) {
+            Some(s) => msg!(" ; vouliez-vous dire « {s} » ?", "; did you mean “{s}”?"),
+            None => msg!(".", "."),
+        }
+    }
+}
+
+/// An action's identifier as messages cite it: ` 2025-014`, or nothing when it has none.
+pub struct Id<'a>(pub Option<&'a str>);
+
+impl std::fmt::Display for Id<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(id) => write!(f, " {id}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A date as the messages write it: 31/03/2026.
+pub fn fr(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
