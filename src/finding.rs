@@ -1,32 +1,14 @@
 //! Findings: what a rule returns. A finding names its rule, where the problem is (sheet and
 //! cell), what the user sees there, and a French message that says what to do. Rules only
-//! build findings; severities are settled once, by [`crate::check::Sink`], from the catalogue
+//! build findings; severities are settled once, by `Checker::settle`, from the catalogue
 //! and the configuration.
-
-use serde::Serialize;
 
 use crate::i18n::Msg;
 use crate::rules::Code;
 use crate::schema::SheetKind;
 
-/// How serious a finding is. Ordered from the least to the most serious.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
+/// Severities live with the catalogue's other plain types; findings and rules both use them.
+pub use crate::severity::Severity;
 
 /// Where a finding is: a sheet (canonical name, or the actual name of an unknown sheet) and,
 /// when there is one, a cell (0-based row and column, shown A1-style).

@@ -30,6 +30,7 @@ pub mod rules;
 
 pub mod schema;
 pub mod serve;
+pub mod severity;
 pub mod sheet;
 pub mod siret;
 pub mod template;

@@ -130,13 +130,101 @@ pub struct SheetSchema {
 }
 
 impl SheetSchema {
+    /// The column of `key`, whatever it is (a key named by a schema error, by a test).
     pub fn column(&self, key: &str) -> Option<(usize, &Column)> {
         self.columns.iter().enumerate().find(|(_, c)| c.key == key)
     }
 
-    pub fn index(&self, key: &str) -> usize {
-        self.column(key).map_or(usize::MAX, |(i, _)| i)
+    /// The column of a key the code reads by name: one of [`KEYS_USED`], which every schema
+    /// loaded has (a misspelt key fails the tests, in debug builds).
+    pub fn used(&self, key: &str) -> Option<(usize, &Column)> {
+        debug_assert!(
+            is_used(self.kind, key),
+            "the key « {key} » of {:?} is read by the code but not declared in KEYS_USED",
+            self.kind
+        );
+        self.column(key)
     }
+
+    /// The index of a key the code reads by name (see [`SheetSchema::used`]).
+    pub fn index(&self, key: &str) -> usize {
+        self.used(key).map_or(usize::MAX, |(i, _)| i)
+    }
+}
+
+/// The column keys the code reads, per sheet. A schema folder must have each of them (checked
+/// when it is loaded: a `--schemas` folder that lacks or renames one is refused, naming it,
+/// rather than switching a rule off in silence); the code reads no other (checked on every
+/// read in debug builds, so a misspelt key fails the tests).
+pub const KEYS_USED: [(SheetKind, &[&str]); 6] = [
+    (
+        SheetKind::Identification,
+        &[
+            "code_reseau",
+            "nom_reseau",
+            "departement",
+            "annee",
+            "date_signature_convention",
+            "date_transmission",
+            "version_modele",
+        ],
+    ),
+    (
+        SheetKind::Structures,
+        &[
+            "nom",
+            "type",
+            "signataire",
+            "date_signature",
+            "operateur_cep",
+            "accueil_physique",
+            "accueil_dematerialise",
+        ],
+    ),
+    (
+        SheetKind::Coordination,
+        &["nom", "prenom", "structure", "courriel", "telephone"],
+    ),
+    (
+        SheetKind::Actions,
+        &[
+            "id",
+            "type",
+            "axe",
+            "date_debut",
+            "date_fin",
+            "porteuse",
+            "partenaires",
+            "participants",
+            "femmes",
+            "hommes",
+            "outil_cree",
+            "logo_region",
+            "logo_spro",
+        ],
+    ),
+    (
+        SheetKind::Accueil,
+        &[
+            "structure",
+            "public",
+            "accueils",
+            "femmes",
+            "orientations",
+            "conseils",
+        ],
+    ),
+    (
+        SheetKind::Professionnalisation,
+        &["structure", "professionnels"],
+    ),
+];
+
+/// Whether the code declares that it reads `key` of `kind`.
+pub fn is_used(kind: SheetKind, key: &str) -> bool {
+    KEYS_USED
+        .iter()
+        .any(|(k, keys)| *k == kind && keys.contains(&key))
 }
 
 /// How the fast path checks one property of a row (see [`SheetSchema::property_validators`]).
@@ -176,6 +264,8 @@ pub enum SchemaError {
     },
     #[error("le schéma {name} est invalide : {message}")]
     Invalid { name: String, message: String },
+    #[error("le schéma {name} n'a pas la colonne « {key} », que l'outil lit : rétablissez-la (même clé) ou repartez des schémas fournis")]
+    MissingKey { name: String, key: String },
 }
 
 impl crate::i18n::English for SchemaError {
@@ -188,6 +278,9 @@ impl crate::i18n::English for SchemaError {
             SchemaError::Invalid { name, message } => {
                 format!("the schema {name} is invalid: {message}")
             }
+            SchemaError::MissingKey { name, key } => format!(
+                "the schema {name} has no column “{key}”, which the tool reads: put it back (same key) or start again from the schemas provided"
+            ),
         }
     }
 }
@@ -228,7 +321,18 @@ impl Schemas {
                 name: name.clone(),
                 source,
             })?;
-            sheets.push(parse_sheet(kind, &name, &json)?);
+            let sheet = parse_sheet(kind, &name, &json)?;
+            let (_, used) = KEYS_USED[kind as usize];
+            if let Some(key) = used
+                .iter()
+                .find(|k| !sheet.columns.iter().any(|c| c.key == **k))
+            {
+                return Err(SchemaError::MissingKey {
+                    name,
+                    key: key.to_string(),
+                });
+            }
+            sheets.push(sheet);
         }
         Ok(Schemas { sheets })
     }

@@ -454,3 +454,33 @@ fn json_report_snapshot() {
     );
     insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
 }
+
+/// A `--schemas` folder that renames a column the code reads is refused, naming it, instead
+/// of switching a rule off in silence.
+#[test]
+fn a_schemas_folder_without_a_key_the_tool_reads_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let schemas = dir.path().join("schemas");
+    std::fs::create_dir_all(&schemas).unwrap();
+    for e in std::fs::read_dir(root().join("schemas")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "json") {
+            let mut text = std::fs::read_to_string(&p).unwrap();
+            if p.ends_with("actions.json") {
+                text = text.replace("\"logo_spro\"", "\"logo_du_spro\"");
+            }
+            std::fs::write(schemas.join(p.file_name().unwrap()), text).unwrap();
+        }
+    }
+    let case = root().join("fixtures/cas/C005-logo-manquant.xlsx");
+    let out = spro(
+        &["check", case.to_str().unwrap(), "--schemas", "schemas"],
+        dir.path(),
+    );
+    assert_eq!(code(&out), 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("actions.json") && err.contains("« logo_spro »"),
+        "{err}"
+    );
+}

@@ -146,7 +146,7 @@ impl Tally {
         let values_of = |kind: SheetKind, key: &str| -> Vec<String> {
             schemas
                 .sheet(kind)
-                .column(key)
+                .used(key)
                 .map(|(_, c)| c.values.clone())
                 .unwrap_or_default()
         };

@@ -636,6 +636,17 @@ mod tests {
                 .any(|x| x.code == crate::rules::Code::B001)));
     }
 
+    /// The personal data left out are columns the schemas must have.
+    #[test]
+    fn personal_data_are_keys_the_schemas_have() {
+        for key in PERSONAL {
+            assert!(
+                crate::schema::is_used(SheetKind::Coordination, key),
+                "{key}"
+            );
+        }
+    }
+
     /// A sheet that would pass the last row of a spreadsheet stops the writing with a
     /// message naming it (the limit is lowered here; it is 1,048,576 rows for real).
     #[test]

@@ -4,7 +4,7 @@
 //! [`Code`](super::Code) comes with it), then its check, then its case in `fixtures/cas/cas.json`.
 
 use super::{define_catalogue, Other};
-use crate::finding::Severity::Warning;
+use crate::severity::Severity::Warning;
 
 define_catalogue! {
     F001 {

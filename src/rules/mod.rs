@@ -9,8 +9,8 @@ mod catalogue;
 
 pub use catalogue::{Code, RULES};
 
-use crate::finding::Severity;
 use crate::i18n::Lang;
+use crate::severity::Severity;
 
 /// Generates [`Code`] and [`RULES`] from the entries of `catalogue.rs`, in their order, so
 /// that `RULES[code as usize]` is the code's own entry.
@@ -52,7 +52,7 @@ macro_rules! define_catalogue {
                 code: Code::$code,
                 name: $name,
                 family: $crate::rules::Family::$family,
-                severity: $crate::finding::Severity::$severity,
+                severity: $crate::severity::Severity::$severity,
                 other: $other,
                 source: $source,
                 what: $what,
