@@ -7,13 +7,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use rust_xlsxwriter::{Color, Format, FormatUnderline, Note, Url, Workbook, Worksheet, XlsxError};
 
 use crate::check::{Checker, FileReport, Report, Status};
 use crate::finding::{Finding, Severity};
 use crate::i18n::Msg;
 use crate::inputs::Input;
+use crate::rules::Code;
 
 use crate::workbook::{CellValue, RawWorkbook};
 use crate::xlsx::{self, Styles, Widths};
@@ -100,20 +100,18 @@ pub fn annotated(checker: &Checker, checked: (FileReport, Option<RawWorkbook>)) 
 
 /// The batch step ([`Checker::conclude`]) over files checked with [`check`]. Also says, for
 /// each file of the report (in its order), whether its copy is stale: the batch gave it
-/// findings (B001, the same network twice) after its copy was made. Such a copy is made
-/// again with [`recopy`]: the one case, rare and an error to correct, that reads a file twice.
+/// B001 (the same network twice), the one finding a copy made file by file cannot hold.
+/// Such a copy is made again with [`recopy`]: the one case, rare and an error to correct,
+/// that reads a file twice.
 pub fn conclude(checker: &Checker, files: Vec<FileReport>, b002: bool) -> (Report, Vec<bool>) {
-    let before: BTreeMap<PathBuf, usize> = files
-        .iter()
-        .map(|f| (f.path.clone(), f.findings.len()))
-        .collect();
     let report = checker.conclude(files, b002);
-    let stale = report
-        .files
-        .iter()
-        .map(|f| before.get(&f.path) != Some(&f.findings.len()))
-        .collect();
+    let stale = report.files.iter().map(stale).collect();
     (report, stale)
+}
+
+/// Whether the copy of `file`, made before the batch step, misses a batch finding.
+pub fn stale(file: &FileReport) -> bool {
+    file.findings.iter().any(|f| f.code == Code::B001)
 }
 
 /// The annotated copy of `report` (final, batch findings in), reading `input` again.
@@ -377,9 +375,9 @@ pub fn check_and_write(
     dir: &Path,
     done: &(dyn Fn() + Sync),
 ) -> Result<(Report, Vec<PathBuf>), crate::output::OutputError> {
-    let mut inputs: Vec<&Input> = inputs.iter().collect();
-    inputs.sort_by(|a, b| a.path().cmp(b.path()));
-    let paths: Vec<&Path> = inputs.iter().map(|i| i.path()).collect();
+    // Names given in path order, so that `-2`, `-3`… go to the same files whatever the order.
+    let mut paths: Vec<&Path> = inputs.iter().map(|i| i.path()).collect();
+    paths.sort();
     let outputs: BTreeMap<PathBuf, PathBuf> = output_names(&paths)
         .into_iter()
         .zip(&paths)
@@ -398,17 +396,13 @@ pub fn check_and_write(
             }),
         }
     };
-    let files = inputs
-        .par_iter()
-        .map(|input| {
-            let Annotated { report, copy } = check(checker, input);
-            write(&report, copy)?;
-            done();
-            Ok(report)
-        })
-        .collect::<Result<Vec<FileReport>, crate::output::OutputError>>()?;
-    let (report, stale) = conclude(checker, files, b002);
-    for (file, _) in report.files.iter().zip(&stale).filter(|(_, s)| **s) {
+    let each = |report: &FileReport, wb: Option<RawWorkbook>| {
+        write(report, copy_bytes(report, wb.as_ref()))?;
+        done();
+        Ok(())
+    };
+    let report = checker.check_batch(&inputs, b002, &each)?;
+    for file in report.files.iter().filter(|f| stale(f)) {
         if let Some(input) = inputs.iter().find(|i| i.path() == file.path) {
             write(file, recopy(checker, file, input))?;
         }

@@ -121,15 +121,39 @@ impl Checker {
         b002: bool,
         done: &(dyn Fn() + Sync),
     ) -> Report {
-        let files: Vec<FileReport> = inputs
+        let each = |_: &FileReport, _: Option<RawWorkbook>| {
+            done();
+            Ok::<(), std::convert::Infallible>(())
+        };
+        match self.check_batch(inputs, b002, &each) {
+            Ok(report) => report,
+            Err(never) => match never {},
+        }
+    }
+
+    /// The batch driver of `check`, with or without `--annote`: every input checked in
+    /// parallel on the current rayon pool and the configuration applied to it, then handed,
+    /// with the workbook as read, to `each` (which may make its annotated copy, count it…),
+    /// then the batch step ([`Checker::conclude`]). `consolidate` streams the same steps
+    /// ([`Checker::check_input_read`], [`Checker::finish`], [`Duplicates`],
+    /// [`Checker::batch_findings`]) through its ordered writer instead, so that its memory is
+    /// that of the files in flight.
+    pub fn check_batch<E: Send>(
+        &self,
+        inputs: &[Input],
+        b002: bool,
+        each: &(dyn Fn(&FileReport, Option<RawWorkbook>) -> Result<(), E> + Sync),
+    ) -> Result<Report, E> {
+        let files = inputs
             .par_iter()
             .map(|input| {
-                let report = self.check_input(input);
-                done();
-                report
+                let (mut report, wb) = self.check_input_read(input);
+                self.finish(&mut report);
+                each(&report, wb)?;
+                Ok(report)
             })
-            .collect();
-        self.conclude(files, b002)
+            .collect::<Result<Vec<FileReport>, E>>()?;
+        Ok(self.conclude(files, b002))
     }
 
     /// The batch step over files checked one by one: path order, B001, the configuration

@@ -5,7 +5,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use crate::check::Checker;
 use crate::config::Config;
@@ -66,19 +66,7 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// Rapport en français, groupé par fichier.
-    Human,
-    /// Document JSON (clés stables).
-    Json,
-    /// Annotations GitHub Actions (::error, ::warning, ::notice).
-    Github,
-    /// JUnit XML : une suite par fichier, un cas par famille de règles.
-    Junit,
-    /// SARIF 2.1.0.
-    Sarif,
-}
+pub use crate::report::Format as OutputFormat;
 
 /// Options shared by `check` and `consolidate`.
 #[derive(Debug, clap::Args)]
@@ -411,28 +399,11 @@ fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
         }
     };
     progress.finish_and_clear();
-    let text = match args.format {
-        OutputFormat::Human => {
-            let color = args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none();
-            crate::report::human::render(&report, color, lang)
-        }
-        OutputFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&crate::report::json::render(&report, lang))
-                .map_err(tech)?;
-            s.push('\n');
-            s
-        }
-        OutputFormat::Github => crate::report::github::render(&report, lang),
-        OutputFormat::Junit => crate::report::junit::render(&report, lang),
-        OutputFormat::Sarif => {
-            let mut s = serde_json::to_string_pretty(&crate::report::sarif::render(&report, lang))
-                .map_err(tech)?;
-            s.push('\n');
-            s
-        }
-    };
+    let color = args.format == OutputFormat::Human
+        && args.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let text = crate::report::for_format(args.format, color).render(&report, lang);
     match &args.output {
         Some(path) => crate::output::write_bytes(path, text.as_bytes()).map_err(err)?,
         None => print_stdout(&text)?,

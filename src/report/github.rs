@@ -43,6 +43,15 @@ fn line(out: &mut String, file: Option<&str>, f: &Finding, lang: Lang) {
 }
 
 /// The workflow commands of `report`.
+/// `--format github`.
+pub struct Github;
+
+impl super::Reporter for Github {
+    fn render(&self, report: &Report, lang: Lang) -> String {
+        render(report, lang)
+    }
+}
+
 pub fn render(report: &Report, lang: Lang) -> String {
     let mut out = String::new();
     for file in &report.files {

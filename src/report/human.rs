@@ -80,6 +80,18 @@ fn status_label(s: Status, lang: Lang) -> &'static str {
     }
 }
 
+/// The report for a person: findings grouped by file, drawn by miette.
+pub struct Human {
+    /// ANSI colours (a terminal, no `NO_COLOR`).
+    pub color: bool,
+}
+
+impl super::Reporter for Human {
+    fn render(&self, report: &Report, lang: Lang) -> String {
+        render(report, self.color, lang)
+    }
+}
+
 /// The human report in `lang`; `color` turns ANSI colours on.
 pub fn render(report: &Report, color: bool, lang: Lang) -> String {
     let theme = if color {

@@ -22,6 +22,15 @@ fn finding(f: &Finding, lang: Lang) -> Value {
     })
 }
 
+/// `--format json`.
+pub struct Json;
+
+impl super::Reporter for Json {
+    fn render(&self, report: &Report, lang: Lang) -> String {
+        super::pretty(&render(report, lang))
+    }
+}
+
 /// The JSON document for `report`.
 pub fn render(report: &Report, lang: Lang) -> Value {
     let files: Vec<Value> = report

@@ -112,6 +112,15 @@ fn suite(out: &mut String, name: &str, findings: &[Finding], lang: Lang) {
 }
 
 /// The JUnit document of `report`.
+/// `--format junit`.
+pub struct Junit;
+
+impl super::Reporter for Junit {
+    fn render(&self, report: &Report, lang: Lang) -> String {
+        render(report, lang)
+    }
+}
+
 pub fn render(report: &Report, lang: Lang) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"spro check\">\n",

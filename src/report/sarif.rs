@@ -60,6 +60,15 @@ fn result(f: &Finding, file: Option<&str>, lang: Lang) -> Value {
     out
 }
 
+/// `--format sarif`.
+pub struct Sarif;
+
+impl super::Reporter for Sarif {
+    fn render(&self, report: &Report, lang: Lang) -> String {
+        super::pretty(&render(report, lang))
+    }
+}
+
 /// The SARIF log of `report`.
 pub fn render(report: &Report, lang: Lang) -> Value {
     let rules: Vec<Value> = RULES
