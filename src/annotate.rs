@@ -401,7 +401,7 @@ pub fn check_and_write(
         done();
         Ok(())
     };
-    let report = checker.check_batch(&inputs, b002, &each)?;
+    let report = checker.check_batch(inputs, b002, &each)?;
     for file in report.files.iter().filter(|f| stale(f)) {
         if let Some(input) = inputs.iter().find(|i| i.path() == file.path) {
             write(file, recopy(checker, file, input))?;

@@ -21,6 +21,10 @@ use crate::schema::{Schemas, SheetKind};
 use crate::sheet::Bilan;
 use crate::workbook::{self, RawWorkbook, ReadError};
 
+/// What [`Checker::check_batch`] does with each file checked: its report (configuration
+/// applied) and the workbook as read.
+pub type Each<'a, E> = dyn Fn(&FileReport, Option<RawWorkbook>) -> Result<(), E> + Sync + 'a;
+
 /// The status of a file (spec §7.9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
@@ -142,7 +146,7 @@ impl Checker {
         &self,
         inputs: &[Input],
         b002: bool,
-        each: &(dyn Fn(&FileReport, Option<RawWorkbook>) -> Result<(), E> + Sync),
+        each: &Each<'_, E>,
     ) -> Result<Report, E> {
         let files = inputs
             .par_iter()
