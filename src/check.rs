@@ -21,6 +21,18 @@ use crate::schema::{Schemas, SheetKind};
 use crate::sheet::Bilan;
 use crate::workbook::{self, RawWorkbook, ReadError};
 
+thread_local! {
+    /// Set while this thread checks one file under `catch_unwind`: a panic there becomes F001
+    /// for that file (see [`panic_is_a_finding`]).
+    static CHECKING_A_FILE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a panic happening now on this thread is one the per-file check turns into an F001
+/// finding (the panic hook then stays quiet); any other panic is a crash to report.
+pub fn panic_is_a_finding() -> bool {
+    CHECKING_A_FILE.with(std::cell::Cell::get)
+}
+
 /// What [`Checker::check_batch`] does with each file checked: its report (configuration
 /// applied) and the workbook as read.
 pub type Each<'a, E> = dyn Fn(&FileReport, Option<RawWorkbook>) -> Result<(), E> + Sync + 'a;
@@ -227,6 +239,7 @@ impl Checker {
         format: workbook::Format,
         bytes: Vec<u8>,
     ) -> (FileReport, Option<RawWorkbook>) {
+        let before = CHECKING_A_FILE.with(|c| c.replace(true));
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
             match workbook::read_bytes(bytes, format, &self.config.limits) {
                 Ok(wb) => {
@@ -236,6 +249,7 @@ impl Checker {
                 Err(e) => (read_error(path, e), None),
             }
         }));
+        CHECKING_A_FILE.with(|c| c.set(before));
         result.unwrap_or_else(|_| {
             let f = Finding::new(
                 Code::F001,

@@ -130,7 +130,8 @@ pub struct ConsolidateArgs {
     /// Compte aussi les fichiers non conformes dans les indicateurs.
     #[arg(long)]
     pub inclure_non_conformes: bool,
-    /// Code de sortie 1 s'il y a des erreurs (sinon 0 dès que le classeur est écrit).
+    /// Code de sortie 1 s'il y a des erreurs ou des avertissements, comme pour check (le
+    /// classeur est écrit dans tous les cas ; sans --strict, 0 dès qu'il est écrit).
     #[arg(long)]
     pub strict: bool,
     #[command(flatten)]
@@ -219,8 +220,8 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
     let lang = cli.lang;
     match cli.command {
         Command::Check(args) => check(args, lang),
-        Command::Consolidate(args) => consolidate(args),
-        Command::Template(args) => template(args),
+        Command::Consolidate(args) => consolidate(args, lang),
+        Command::Template(args) => template(args, lang),
         Command::Serve(args) => serve(args),
         Command::Completions { shell } => {
             let mut out = Vec::new();
@@ -281,6 +282,14 @@ fn rules_table() -> String {
     s
 }
 
+/// A line for the person at the terminal, on stderr, in their language.
+fn say(lang: Lang, message: Msg) {
+    match lang {
+        Lang::Fr => eprintln!("spro : {}", message.fr),
+        Lang::En => eprintln!("spro: {}", message.en),
+    }
+}
+
 fn print_stdout(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
@@ -332,13 +341,17 @@ pub fn checker(config: Config, schemas: Option<&Path>) -> Result<Checker, CliErr
 
 /// A progress bar on stderr, hidden when stderr is not a terminal, with --quiet, or for a
 /// single file. Reports go to stdout only, so `--format json > r.json` stays clean.
-fn progress_bar(files: usize, quiet: bool, done: &str) -> indicatif::ProgressBar {
+fn progress_bar(files: usize, quiet: bool, done: Msg, lang: Lang) -> indicatif::ProgressBar {
+    let (workbooks, done) = match lang {
+        Lang::Fr => ("classeurs", done.fr),
+        Lang::En => ("workbooks", done.en),
+    };
     if quiet || files < 2 || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(files as u64);
     let style = indicatif::ProgressStyle::with_template(&format!(
-        "{{spinner}} {{pos}}/{{len}} classeurs {done} [{{bar:30}}] {{eta}} {{msg}}"
+        "{{spinner}} {{pos}}/{{len}} {workbooks} {done} [{{bar:30}}] {{eta}} {{msg}}"
     ))
     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
     .progress_chars("=> ");
@@ -376,7 +389,8 @@ fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
             .map_err(err)?;
     }
     let pool = pool(args.common.jobs)?;
-    let progress = progress_bar(inputs.len(), args.common.quiet, "vérifiés");
+    let done = Msg::new("vérifiés", "checked");
+    let progress = progress_bar(inputs.len(), args.common.quiet, done, lang);
     let report = match &args.annote {
         None => {
             pool.install(|| checker.check_inputs_with(&inputs, any_folder, &|| progress.inc(1)))
@@ -390,15 +404,23 @@ fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
                 })
                 .map_err(err)?;
             progress.finish_and_clear();
-            eprintln!(
-                "spro : {} copie(s) annotée(s) dans « {} »",
-                written.len(),
-                dir.display()
+            let (n, shown) = (written.len(), dir.display());
+            say(
+                lang,
+                crate::msg!(
+                    "{n} copie(s) annotée(s) dans « {shown} »",
+                    "{n} annotated copy(ies) in “{shown}”"
+                ),
             );
             report
         }
     };
     progress.finish_and_clear();
+    // A crash after the check, for the test that the panic hook still speaks (debug builds).
+    #[cfg(debug_assertions)]
+    if std::env::var_os("SPRO_TEST_PANIQUE_AU_RENDU").is_some() {
+        panic!("panne simulée au rendu du rapport");
+    }
     let color = args.format == OutputFormat::Human
         && args.output.is_none()
         && std::io::stdout().is_terminal()
@@ -417,7 +439,7 @@ fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
     })
 }
 
-fn consolidate(args: ConsolidateArgs) -> Result<Exit, CliError> {
+fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
     let config = load_config(
         args.common.config.as_deref(),
         args.annee,
@@ -448,44 +470,64 @@ fn consolidate(args: ConsolidateArgs) -> Result<Exit, CliError> {
     if let Some(r) = &args.common.referentiel {
         options_text.push(format!("--referentiel {}", r.display()));
     }
+    if let Some(s) = &args.common.schemas {
+        options_text.push(format!("--schemas {}", s.display()));
+    }
+    // Not -j: the thread count never changes the workbook, which is byte-identical whatever
+    // it is (tool spec, "Guarantees").
     let options = crate::consolidate::Options {
         year,
         without_personal_data: args.sans_donnees_personnelles,
         include_invalid: args.inclure_non_conformes,
         options_text: options_text.join(" "),
     };
-    let progress = progress_bar(inputs.len(), args.common.quiet, "écrits");
+    let done = Msg::new("écrits", "written");
+    let progress = progress_bar(inputs.len(), args.common.quiet, done, lang);
     let report = pool
         .install(|| {
             crate::consolidate::run(&inputs, &checker, &options, &output, &|p| match p {
                 crate::consolidate::Progress::Written { pass, files } => {
                     if pass > 1 && files == 0 {
-                        progress.set_message("(seconde passe : réseaux en double)");
+                        progress.set_message(crate::i18n::pick(
+                            lang,
+                            "(seconde passe : réseaux en double)",
+                            "(second pass: networks sent twice)",
+                        ));
                     }
                     progress.set_position(files as u64);
                 }
                 crate::consolidate::Progress::Saving => {
-                    progress.set_message("enregistrement du classeur…");
+                    progress.set_message(crate::i18n::pick(
+                        lang,
+                        "enregistrement du classeur…",
+                        "saving the workbook…",
+                    ));
                 }
             })
         })
         .map_err(err)?;
     progress.finish_and_clear();
-    eprintln!(
-        "spro : classeur régional écrit dans « {} » ({} fichier(s), {} erreur(s), {} avertissement(s))",
-        output.display(),
-        report.files.len(),
+    let (shown, files) = (output.display(), report.files.len());
+    let (errors, warnings) = (
         report.count(Severity::Error),
-        report.count(Severity::Warning)
+        report.count(Severity::Warning),
     );
-    Ok(if args.strict && report.count(Severity::Error) > 0 {
+    say(
+        lang,
+        crate::msg!(
+            "classeur régional écrit dans « {shown} » ({files} fichier(s), {errors} erreur(s), {warnings} avertissement(s))",
+            "regional workbook written to “{shown}” ({files} file(s), {errors} error(s), {warnings} warning(s))"
+        ),
+    );
+    // --strict as in check: errors or warnings fail (the workbook is written all the same).
+    Ok(if args.strict && errors + warnings > 0 {
         Exit::Findings
     } else {
         Exit::Success
     })
 }
 
-fn template(args: TemplateArgs) -> Result<Exit, CliError> {
+fn template(args: TemplateArgs, lang: Lang) -> Result<Exit, CliError> {
     let config = load_config(args.config.as_deref(), args.annee, None)?;
     let year = config.annee.ok_or_else(year_needed)?;
     let schemas = match &args.schemas {
@@ -501,7 +543,14 @@ fn template(args: TemplateArgs) -> Result<Exit, CliError> {
         logo_spro: args.logo_spro,
     };
     crate::template::write(&schemas, &options, &output).map_err(err)?;
-    eprintln!("spro : modèle {year} écrit dans « {} »", output.display());
+    let shown = output.display();
+    say(
+        lang,
+        crate::msg!(
+            "modèle {year} écrit dans « {shown} »",
+            "template {year} written to “{shown}”"
+        ),
+    );
     Ok(Exit::Success)
 }
 

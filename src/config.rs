@@ -153,8 +153,8 @@ impl Config {
         if let Some(year) = file.annee {
             if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
                 return Err(invalid(Msg::new(
-                    format!("clé « annee » : {year} n'est pas une année entre 2015 et 2100"),
-                    format!("key “annee”: {year} is not a year between 2015 and 2100"),
+                    format!("clé « annee » : {year} n'est pas une année entre {FIRST_YEAR} et {LAST_YEAR}"),
+                    format!("key “annee”: {year} is not a year between {FIRST_YEAR} and {LAST_YEAR}"),
                 )));
             }
             config.annee = Some(year);

@@ -10,6 +10,9 @@ use crate::schema::{Schemas, SheetKind, SheetSchema};
 use crate::values::Typed;
 use crate::workbook::{CellValue, RawCell, RawSheet, RawWorkbook};
 
+/// How many non-blank rows from the top may hold the header row (title rows may sit above it).
+pub const HEADER_SEARCH_ROWS: usize = 10;
+
 /// One cell of a data row, with the typed value once the value reader has run.
 #[derive(Debug, Clone)]
 pub struct Cell {
@@ -227,7 +230,7 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
     // sit above it); failing that, the first non-blank row.
     let header_index = nonblank_rows
         .iter()
-        .take(10)
+        .take(HEADER_SEARCH_ROWS)
         .position(|(_, cells)| {
             non_blank(cells)
                 .filter_map(header_text)
@@ -435,7 +438,7 @@ fn read_form(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) 
     let nonblank_rows = rows_of(raw);
     let header = nonblank_rows
         .iter()
-        .take(10)
+        .take(HEADER_SEARCH_ROWS)
         .enumerate()
         .find_map(|(i, (row, cells))| {
             let champ = non_blank(cells).find(|c| header_text(c).as_deref() == Some("champ"))?;

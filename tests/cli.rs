@@ -484,3 +484,21 @@ fn a_schemas_folder_without_a_key_the_tool_reads_is_refused() {
         "{err}"
     );
 }
+
+/// A crash outside the per-file check (here while rendering, simulated in debug builds) still
+/// says something and exits non-zero; a panic inside a file's check stays an F001 (tests in
+/// tests/regressions.rs).
+#[test]
+fn a_crash_while_rendering_is_said_and_fails() {
+    let out = Command::new(env!("CARGO_BIN_EXE_spro"))
+        .args(["check", "fixtures/bilans/2025/36-CHX.xlsx"])
+        .current_dir(root())
+        .env("SPRO_TEST_PANIQUE_AU_RENDU", "1")
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    assert_ne!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("erreur interne de l'outil"), "{err}");
+    assert!(err.contains("panne simulée"), "{err}");
+}

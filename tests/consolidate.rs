@@ -412,6 +412,20 @@ fn output_rules() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(dir.path().join("s.xlsx").is_file());
+    // As in check, warnings fail too with --strict (Vendôme sent late), and only with it.
+    std::fs::copy(
+        root().join("fixtures/bilans/2025/41-VEN.xlsx"),
+        dir.path().join("ven.xlsx"),
+    )
+    .unwrap();
+    let late = |strict: bool| {
+        let mut args = vec!["consolidate", "ven.xlsx", "--annee", "2025", "-o", "v.xlsx"];
+        if strict {
+            args.push("--strict");
+        }
+        spro(&args, dir.path()).status.code()
+    };
+    assert_eq!((late(false), late(true)), (Some(0), Some(1)));
     // No temporary file left behind.
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()

@@ -200,7 +200,8 @@ fn a_batch_of_hostile_files_is_checked_in_bounded_memory() {
 
     let report = check_dir(d);
     assert!(
-        children_peak_mib() < 600,
+        // README: a batch of hostile files is checked in under 128 MiB (32 MiB measured).
+        children_peak_mib() < 128,
         "peak RSS {} MiB",
         children_peak_mib()
     );

@@ -252,7 +252,7 @@ impl Bounds {
     }
 }
 
-/// `annee`: blank, or a year from 2015 to 2100.
+/// `annee`: blank, or a year from `FIRST_YEAR` to `LAST_YEAR`.
 pub fn parse_year(text: &str) -> Result<Option<i32>, ServeError> {
     let text = text.trim();
     if text.is_empty() {
@@ -260,10 +260,13 @@ pub fn parse_year(text: &str) -> Result<Option<i32>, ServeError> {
     }
     match text.parse::<i32>() {
         Ok(y) if (crate::config::FIRST_YEAR..=crate::config::LAST_YEAR).contains(&y) => Ok(Some(y)),
-        _ => Err(ServeError::BadRequest(msg!(
-            "« {text} » n'est pas une année de bilan : indiquez une année sur quatre chiffres, de 2015 à 2100.",
-            "“{text}” is not a bilan year: give a four-digit year, from 2015 to 2100."
-        ))),
+        _ => {
+            let (first, last) = (crate::config::FIRST_YEAR, crate::config::LAST_YEAR);
+            Err(ServeError::BadRequest(msg!(
+                "« {text} » n'est pas une année de bilan : indiquez une année sur quatre chiffres, de {first} à {last}.",
+                "“{text}” is not a bilan year: give a four-digit year, from {first} to {last}."
+            )))
+        }
     }
 }
 
