@@ -226,9 +226,74 @@ fn labels_suggestion(schema: &SheetSchema, shown: &str) -> Msg {
 fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) -> Sheet {
     let kind = schema.kind;
     let nonblank_rows = rows_of(raw);
-    // The header is the first non-blank row that names at least two columns (a title row may
-    // sit above it); failing that, the first non-blank row.
-    let header_index = nonblank_rows
+    let mut sheet = Sheet {
+        kind,
+        actual_name: raw.name.clone(),
+        columns: vec![None; schema.columns.len()],
+        header_row: None,
+        value_col: 0,
+        rows: Vec::new(),
+    };
+    if let Some(hi) = header_index(&nonblank_rows, schema) {
+        let (header_row, header_cells) = nonblank_rows[hi];
+        sheet.header_row = Some(header_row);
+        let headed_cols = read_headers(header_cells, header_row, schema, &mut sheet, findings);
+        read_rows(
+            &nonblank_rows[hi + 1..],
+            &headed_cols,
+            schema,
+            &mut sheet,
+            findings,
+        );
+    }
+    missing_columns(
+        schema,
+        &sheet.columns,
+        findings,
+        ("la colonne", true, "sur la ligne d'en-tête"),
+        ("column", "to the header row"),
+    );
+    if sheet.rows.is_empty() {
+        empty_sheet(kind, findings);
+    }
+    sheet
+}
+
+/// Where the form is: the index of its first data row among the non-blank rows, its header
+/// row (« Champ » | « Valeur »), the column of the labels and that of the values. Without a
+/// header, labels sit in the leftmost column that holds a known label, values to its right.
+fn form_layout(
+    nonblank_rows: &[(u32, &[RawCell])],
+    schema: &SheetSchema,
+) -> (usize, Option<u32>, u32, u32) {
+    let header = nonblank_rows
+        .iter()
+        .take(HEADER_SEARCH_ROWS)
+        .enumerate()
+        .find_map(|(i, (row, cells))| {
+            let champ = non_blank(cells).find(|c| header_text(c).as_deref() == Some("champ"))?;
+            let valeur = non_blank(cells).find(|c| header_text(c).as_deref() == Some("valeur"))?;
+            Some((i, *row, champ.col, valeur.col))
+        });
+    match header {
+        Some((i, row, l, v)) => (i + 1, Some(row), l, v),
+        None => {
+            let label_col = nonblank_rows
+                .iter()
+                .flat_map(|(_, cells)| non_blank(cells))
+                .filter(|c| header_text(c).is_some_and(|n| match_header(schema, &n).is_some()))
+                .map(|c| c.col)
+                .min()
+                .unwrap_or(0);
+            (0, None, label_col, label_col + 1)
+        }
+    }
+}
+
+/// The header is the first non-blank row that names at least two columns (a title row may
+/// sit above it); failing that, the first non-blank row.
+fn header_index(nonblank_rows: &[(u32, &[RawCell])], schema: &SheetSchema) -> Option<usize> {
+    nonblank_rows
         .iter()
         .take(HEADER_SEARCH_ROWS)
         .position(|(_, cells)| {
@@ -242,155 +307,153 @@ fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>)
             None
         } else {
             Some(0)
-        });
-    let mut sheet = Sheet {
-        kind,
-        actual_name: raw.name.clone(),
-        columns: vec![None; schema.columns.len()],
-        header_row: None,
-        value_col: 0,
-        rows: Vec::new(),
-    };
-    let mut headed_cols: Vec<u32> = Vec::new();
-    if let Some(hi) = header_index {
-        let (header_row, header_cells) = nonblank_rows[hi];
-        sheet.header_row = Some(header_row);
-        for cell in non_blank(header_cells) {
-            let Some(n) = header_text(cell) else { continue };
-            headed_cols.push(cell.col);
-            let shown = cell.value.display().unwrap_or_default();
-            match match_header(schema, &n) {
-                Some(i) if sheet.columns[i].is_some() => findings.push(
-                    Finding::new(
-                        Code::S004,
-                        Msg::new(format!(
-                            "la colonne « {} » apparaît deux fois (aussi en {}) : supprimez ou renommez l'une des deux",
-                            schema.columns[i].label,
-                            crate::finding::a1(header_row, sheet.columns[i].unwrap_or(0))
-                        ), format!("the column “{}” appears twice (also in {}): delete or rename one of them",
-                            schema.columns[i].label,
-                            crate::finding::a1(header_row, sheet.columns[i].unwrap_or(0))
-                        )),
-                    )
-                    .sheet(kind)
-                    .at(cell.row, cell.col)
-                    .value(Some(shown)),
-                ),
-                Some(i) => sheet.columns[i] = Some(cell.col),
-                None => findings.push(
-                    Finding::new(
-                        Code::S003,
-                        Msg::new(format!(
-                            "l'en-tête « {shown} » ne correspond à aucune colonne de la feuille « {} » et la colonne est ignorée{}",
-                            kind.name(),
-                            labels_suggestion(schema, &shown).fr
-                        ), format!("the header “{shown}” matches no column of the sheet “{}” and the column is ignored{}",
-                            kind.name(),
-                            labels_suggestion(schema, &shown).en
-                        )),
-                    )
-                    .sheet(kind)
-                    .at(cell.row, cell.col)
-                    .value(Some(shown)),
-                ),
-            }
-        }
-        // Column → schema column (or unknown header), for O(1) lookups per cell.
-        let width = headed_cols.iter().max().map_or(0, |m| *m as usize + 1);
-        let mut by_col: Vec<Option<usize>> = vec![None; width];
-        let mut headed = vec![false; width];
-        for &c in &headed_cols {
-            headed[c as usize] = true;
-        }
-        for (i, c) in sheet.columns.iter().enumerate() {
-            if let Some(c) = c {
-                by_col[*c as usize] = Some(i);
-            }
-        }
-        for &(row, cells) in &nonblank_rows[hi + 1..] {
-            // Only cells under a header count: a far-away value outside the table is ignored.
-            let in_table = || {
-                cells
-                    .iter()
-                    .filter(|c| headed.get(c.col as usize).copied().unwrap_or(false))
-            };
-            let Some(first) = in_table().find(|c| !is_blank(&c.value)) else {
-                continue;
-            };
-            if is_total(&first.value) {
-                findings.push(
-                    Finding::new(
-                        Code::S008,
-                        Msg::new(format!(
-                            "la ligne {} (« {} ») est une ligne de total : elle est ignorée ; supprimez-la, la Région calcule les totaux",
-                            row + 1,
-                            first.value.display().unwrap_or_default()
-                        ), format!("row {} (“{}”) is a total row: it is ignored; delete it, the Région computes the totals",
-                            row + 1,
-                            first.value.display().unwrap_or_default()
-                        )),
-                    )
-                    .sheet(kind)
-                    .at(first.row, first.col)
-                    .value(first.value.display()),
+        })
+}
+
+/// Maps each header to its schema column (S003 for an unknown one, S004 for a second one);
+/// returns the columns that have a header.
+fn read_headers(
+    header_cells: &[RawCell],
+    header_row: u32,
+    schema: &SheetSchema,
+    sheet: &mut Sheet,
+    findings: &mut Vec<Finding>,
+) -> Vec<u32> {
+    let kind = schema.kind;
+    let mut headed_cols = Vec::new();
+    for cell in non_blank(header_cells) {
+        let Some(n) = header_text(cell) else { continue };
+        headed_cols.push(cell.col);
+        let shown = cell.value.display().unwrap_or_default();
+        let message = match match_header(schema, &n) {
+            Some(i) if sheet.columns[i].is_some() => {
+                let (label, first) = (
+                    &schema.columns[i].label,
+                    crate::finding::a1(header_row, sheet.columns[i].unwrap_or(0)),
                 );
+                (Code::S004, crate::msg!(
+                    "la colonne « {label} » apparaît deux fois (aussi en {first}) : supprimez ou renommez l'une des deux",
+                    "the column “{label}” appears twice (also in {first}): delete or rename one of them"
+                ))
+            }
+            Some(i) => {
+                sheet.columns[i] = Some(cell.col);
                 continue;
             }
-            let mut data = Row {
-                row,
-                cells: vec![None; schema.columns.len()],
-            };
-            for c in in_table() {
-                if let Some(&Some(i)) = by_col.get(c.col as usize) {
-                    if !is_blank(&c.value) || matches!(c.value, CellValue::Empty) {
-                        data.cells[i] = Some(Cell {
-                            row: c.row,
-                            col: c.col,
-                            raw: c.value.clone(),
-                            value: None,
-                            valid: true,
-                        });
-                    }
+            None => {
+                let (name, hint) = (kind.name(), labels_suggestion(schema, &shown));
+                let (hint, hint_en) = (hint.fr, hint.en);
+                (Code::S003, crate::msg!(
+                    "l'en-tête « {shown} » ne correspond à aucune colonne de la feuille « {name} » et la colonne est ignorée{hint}",
+                    "the header “{shown}” matches no column of the sheet “{name}” and the column is ignored{hint_en}"
+                ))
+            }
+        };
+        findings.push(
+            Finding::new(message.0, message.1)
+                .sheet(kind)
+                .at(cell.row, cell.col)
+                .value(Some(shown)),
+        );
+    }
+    headed_cols
+}
+
+/// The data rows under the header: cells under a header only (a far-away value outside the
+/// table is ignored), total rows left out (S008), rows holding nothing left out.
+fn read_rows(
+    rows: &[(u32, &[RawCell])],
+    headed_cols: &[u32],
+    schema: &SheetSchema,
+    sheet: &mut Sheet,
+    findings: &mut Vec<Finding>,
+) {
+    // Column → schema column (or unknown header), for O(1) lookups per cell.
+    let width = headed_cols.iter().max().map_or(0, |m| *m as usize + 1);
+    let mut by_col: Vec<Option<usize>> = vec![None; width];
+    let mut headed = vec![false; width];
+    for &c in headed_cols {
+        headed[c as usize] = true;
+    }
+    for (i, c) in sheet.columns.iter().enumerate() {
+        if let Some(c) = c {
+            by_col[*c as usize] = Some(i);
+        }
+    }
+    for &(row, cells) in rows {
+        let in_table = || {
+            cells
+                .iter()
+                .filter(|c| headed.get(c.col as usize).copied().unwrap_or(false))
+        };
+        let Some(first) = in_table().find(|c| !is_blank(&c.value)) else {
+            continue;
+        };
+        if is_total(&first.value) {
+            findings.push(total_row(schema.kind, row, first));
+            continue;
+        }
+        let mut data = Row {
+            row,
+            cells: vec![None; schema.columns.len()],
+        };
+        for c in in_table() {
+            if let Some(&Some(i)) = by_col.get(c.col as usize) {
+                if !is_blank(&c.value) || matches!(c.value, CellValue::Empty) {
+                    data.cells[i] = Some(Cell {
+                        row: c.row,
+                        col: c.col,
+                        raw: c.value.clone(),
+                        value: None,
+                        valid: true,
+                    });
                 }
             }
-            if data.cells.iter().any(|c| {
-                c.as_ref()
-                    .is_some_and(|c| !matches!(c.raw, CellValue::Empty))
-            }) {
-                sheet.rows.push(data);
-            }
+        }
+        if data.cells.iter().any(|c| {
+            c.as_ref()
+                .is_some_and(|c| !matches!(c.raw, CellValue::Empty))
+        }) {
+            sheet.rows.push(data);
         }
     }
-    missing_columns(
-        schema,
-        &sheet.columns,
-        findings,
-        ("la colonne", true, "sur la ligne d'en-tête"),
-        ("column", "to the header row"),
+}
+
+/// S008: a « Total… » row inside the table, ignored.
+fn total_row(kind: SheetKind, row: u32, first: &RawCell) -> Finding {
+    let (n, shown) = (row + 1, first.value.display().unwrap_or_default());
+    Finding::new(
+        Code::S008,
+        crate::msg!(
+            "la ligne {n} (« {shown} ») est une ligne de total : elle est ignorée ; supprimez-la, la Région calcule les totaux",
+            "row {n} (“{shown}”) is a total row: it is ignored; delete it, the Région computes the totals"
+        ),
+    )
+    .sheet(kind)
+    .at(first.row, first.col)
+    .value(first.value.display())
+}
+
+/// S005: a sheet without data rows (an error for Structures and Actions, a warning for
+/// Accueil, nothing for the others).
+fn empty_sheet(kind: SheetKind, findings: &mut Vec<Finding>) {
+    let severity = match kind {
+        SheetKind::Structures | SheetKind::Actions => Severity::Error,
+        SheetKind::Accueil => Severity::Warning,
+        _ => return,
+    };
+    let name = kind.name();
+    findings.push(
+        Finding::new(
+            Code::S005,
+            crate::msg!(
+                "la feuille « {name} » ne contient aucune ligne de données : remplissez-la sous la ligne d'en-tête",
+                "the sheet “{name}” has no data row: fill it in below the header row"
+            ),
+        )
+        .sheet(kind)
+        .severity(severity),
     );
-    if sheet.rows.is_empty() {
-        let severity = match kind {
-            SheetKind::Structures | SheetKind::Actions => Some(Severity::Error),
-            SheetKind::Accueil => Some(Severity::Warning),
-            _ => None,
-        };
-        if let Some(severity) = severity {
-            findings.push(
-                Finding::new(
-                    Code::S005,
-                    Msg::new(format!(
-                        "la feuille « {} » ne contient aucune ligne de données : remplissez-la sous la ligne d'en-tête",
-                        kind.name()
-                    ), format!("the sheet “{}” has no data row: fill it in below the header row",
-                        kind.name()
-                    )),
-                )
-                .sheet(kind)
-                .severity(severity),
-            );
-        }
-    }
-    sheet
 }
 
 fn missing_columns(
@@ -436,29 +499,7 @@ fn missing_columns(
 fn read_form(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) -> Sheet {
     let kind = schema.kind;
     let nonblank_rows = rows_of(raw);
-    let header = nonblank_rows
-        .iter()
-        .take(HEADER_SEARCH_ROWS)
-        .enumerate()
-        .find_map(|(i, (row, cells))| {
-            let champ = non_blank(cells).find(|c| header_text(c).as_deref() == Some("champ"))?;
-            let valeur = non_blank(cells).find(|c| header_text(c).as_deref() == Some("valeur"))?;
-            Some((i, *row, champ.col, valeur.col))
-        });
-    let (first_data, header_row, label_col, value_col) = match header {
-        Some((i, row, l, v)) => (i + 1, Some(row), l, v),
-        None => {
-            // No header: labels sit in the leftmost column that holds a known label.
-            let label_col = nonblank_rows
-                .iter()
-                .flat_map(|(_, cells)| non_blank(cells))
-                .filter(|c| header_text(c).is_some_and(|n| match_header(schema, &n).is_some()))
-                .map(|c| c.col)
-                .min()
-                .unwrap_or(0);
-            (0, None, label_col, label_col + 1)
-        }
-    };
+    let (first_data, header_row, label_col, value_col) = form_layout(&nonblank_rows, schema);
     let mut sheet = Sheet {
         kind,
         actual_name: raw.name.clone(),
@@ -482,52 +523,48 @@ fn read_form(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) 
             continue;
         };
         let shown = label.value.display().unwrap_or_default();
-        match match_header(schema, &n) {
-            Some(i) if sheet.columns[i].is_some() => findings.push(
-                Finding::new(
-                    Code::S004,
-                    Msg::new(format!(
-                        "le libellé « {} » apparaît deux fois (aussi ligne {}) : gardez une seule ligne",
-                        schema.columns[i].label,
-                        sheet.columns[i].map_or(0, |r| r + 1)
-                    ), format!("the label “{}” appears twice (also on row {}): keep a single row",
-                        schema.columns[i].label,
-                        sheet.columns[i].map_or(0, |r| r + 1)
-                    )),
-                )
-                .sheet(kind)
-                .at(label.row, label.col)
-                .value(Some(shown)),
-            ),
+        let message = match match_header(schema, &n) {
+            Some(i) if sheet.columns[i].is_some() => {
+                let (label, first) = (
+                    &schema.columns[i].label,
+                    sheet.columns[i].map_or(0, |r| r + 1),
+                );
+                (Code::S004, crate::msg!(
+                    "le libellé « {label} » apparaît deux fois (aussi ligne {first}) : gardez une seule ligne",
+                    "the label “{label}” appears twice (also on row {first}): keep a single row"
+                ))
+            }
             Some(i) => {
                 sheet.columns[i] = Some(row);
-                if let Some(v) = cells.iter().find(|c| c.col == value_col) {
-                    if !is_blank(&v.value) || matches!(v.value, CellValue::Empty) {
-                        form.cells[i] = Some(Cell {
-                            row,
-                            col: value_col,
-                            raw: v.value.clone(),
-                            value: None,
-                            valid: true,
-                        });
-                    }
+                let value = cells.iter().find(|c| c.col == value_col);
+                if let Some(v) =
+                    value.filter(|v| !is_blank(&v.value) || matches!(v.value, CellValue::Empty))
+                {
+                    form.cells[i] = Some(Cell {
+                        row,
+                        col: value_col,
+                        raw: v.value.clone(),
+                        value: None,
+                        valid: true,
+                    });
                 }
+                continue;
             }
-            None => findings.push(
-                Finding::new(
-                    Code::S003,
-                    Msg::new(format!(
-                        "le libellé « {shown} » ne correspond à aucun champ de la feuille « Identification » et il est ignoré{}",
-                        labels_suggestion(schema, &shown).fr
-                    ), format!("the label “{shown}” matches no field of the “Identification” sheet and is ignored{}",
-                        labels_suggestion(schema, &shown).en
-                    )),
-                )
+            None => {
+                let hint = labels_suggestion(schema, &shown);
+                let (hint, hint_en) = (hint.fr, hint.en);
+                (Code::S003, crate::msg!(
+                    "le libellé « {shown} » ne correspond à aucun champ de la feuille « Identification » et il est ignoré{hint}",
+                    "the label “{shown}” matches no field of the “Identification” sheet and is ignored{hint_en}"
+                ))
+            }
+        };
+        findings.push(
+            Finding::new(message.0, message.1)
                 .sheet(kind)
                 .at(label.row, label.col)
                 .value(Some(shown)),
-            ),
-        }
+        );
     }
     missing_columns(
         schema,
