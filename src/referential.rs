@@ -9,8 +9,8 @@ use serde::Deserialize;
 use crate::finding::Finding;
 use crate::i18n::Msg;
 use crate::norm::suggest;
-use crate::schema::{Schemas, SheetKind, TEMPLATE_VERSION};
-use crate::sheet::Bilan;
+use crate::schema::{Schemas, SheetKind, SheetSchema, TEMPLATE_VERSION};
+use crate::sheet::{Bilan, Row, Sheet};
 
 /// One network the Région expects a tableau de bord from.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -80,119 +80,123 @@ pub fn check(
     ) else {
         return;
     };
-    let schema = schemas.sheet(SheetKind::Identification);
-    let at = |key: &str| sheet.cell_position(form, schema.index(key));
-    let shown = |key: &str| form.cell(schema.index(key)).and_then(|c| c.raw.display());
-    let id = SheetKind::Identification;
-
-    let code = form
-        .get(schema.index("code_reseau"))
-        .and_then(|v| v.as_text());
-    let dep = form
-        .get(schema.index("departement"))
-        .and_then(|v| v.as_text());
+    let form = Form {
+        sheet,
+        row: form,
+        schema: schemas.sheet(SheetKind::Identification),
+    };
+    let code = form.text("code_reseau");
     if let Some(code) = code {
         let network = referential.get(code);
         if network.is_none() {
-            if let Some((r, c)) = at("code_reseau") {
-                let hint = match suggest(code, referential.networks.iter().map(|n| n.code.as_str()))
-                {
-                    Some(s) => msg!(" ; vouliez-vous dire « {s} » ?", "; did you mean “{s}”?"),
-                    None => msg!(".", "."),
-                };
-                let (hint, hint_en) = (hint.fr, hint.en);
-                findings.push(
-                    Finding::new(
-                        Code::R001,
-                        msg!(
-                            "le code réseau « {code} » ne figure pas dans le référentiel des réseaux de la Région{hint} Saisissez le code que la Région vous a communiqué.",
-                            "the network code “{code}” is not in the Région's referential of networks{hint_en} Type the code the Région gave you."
-                        ),
-                    )
-                    .sheet(id)
-                    .at(r, c)
-                    .value(shown("code_reseau")),
-                );
-            }
+            findings.extend(unknown_network(&form, code, referential));
         }
-        if let Some(dep) = dep {
-            let (expected, why) = match network {
-                Some(n) => {
-                    let (c, nom, d) = (&n.code, &n.nom, &n.departement);
-                    (
-                        d.as_str(),
-                        msg!(
-                            "le réseau {c} ({nom}) est dans le département {d}",
-                            "the network {c} ({nom}) is in the département {d}"
-                        ),
-                    )
-                }
-                None => {
-                    let prefix = &code[..2];
-                    (
-                        prefix,
-                        msg!(
-                            "le code réseau {code} commence par {prefix}",
-                            "the network code {code} starts with {prefix}"
-                        ),
-                    )
-                }
-            };
-            let (why, why_en) = (why.fr, why.en);
-            if dep != expected {
-                if let Some((r, c)) = at("departement") {
-                    findings.push(
-                        Finding::new(
-                            Code::R002,
-                            Msg::new(format!("le département {dep} ne correspond pas au réseau : {why} ; corrigez le département ou le code réseau"), format!("the département {dep} does not match the network: {why_en}; correct the département or the network code")),
-                        )
-                        .sheet(id)
-                        .at(r, c)
-                        .value(shown("departement")),
-                    );
-                }
-            }
+        if let Some(dep) = form.text("departement") {
+            findings.extend(other_departement(&form, code, dep, network));
         }
     }
-    if let (Some(wanted), Some(annee)) = (
-        year,
-        form.get(schema.index("annee")).and_then(|v| v.as_int()),
-    ) {
+    if let (Some(wanted), Some(annee)) = (year, form.int("annee")) {
         if annee != i64::from(wanted) {
-            if let Some((r, c)) = at("annee") {
-                findings.push(
-                    Finding::new(
-                        Code::R003,
-                        Msg::new(format!("ce tableau de bord est celui de l'année {annee}, alors que le bilan attendu est celui de {wanted} : vérifiez que vous transmettez le bon fichier, ou corrigez l'année"), format!("this tableau de bord is the one of year {annee}, while the bilan expected is the one of {wanted}: check that you send the right file, or correct the year")),
-                    )
-                    .sheet(id)
-                    .at(r, c)
-                    .value(shown("annee")),
-                );
-            }
+            findings.extend(form.finding(Code::R003, "annee", msg!(
+                "ce tableau de bord est celui de l'année {annee}, alors que le bilan attendu est celui de {wanted} : vérifiez que vous transmettez le bon fichier, ou corrigez l'année",
+                "this tableau de bord is the one of year {annee}, while the bilan expected is the one of {wanted}: check that you send the right file, or correct the year"
+            )));
         }
     }
-    if let Some(version) = form
-        .get(schema.index("version_modele"))
-        .and_then(|v| v.as_text())
-    {
+    if let Some(version) = form.text("version_modele") {
         if version != TEMPLATE_VERSION {
-            if let Some((r, c)) = at("version_modele") {
-                findings.push(
-                    Finding::new(
-                        Code::S006,
-                        Msg::new(format!(
-                            "le classeur suit le modèle « {version} », alors que l'outil vérifie le modèle {TEMPLATE_VERSION} : reportez vos données dans le modèle {TEMPLATE_VERSION} fourni par la Région"
-                        ), format!("the workbook follows the template “{version}”, while the tool checks template {TEMPLATE_VERSION}: copy your data into the {TEMPLATE_VERSION} template provided by the Région"
-                        )),
-                    )
-                    .sheet(id)
-                    .at(r, c)
-                    .value(shown("version_modele")),
-                );
-            }
+            findings.extend(form.finding(Code::S006, "version_modele", msg!(
+                "le classeur suit le modèle « {version} », alors que l'outil vérifie le modèle {TEMPLATE_VERSION} : reportez vos données dans le modèle {TEMPLATE_VERSION} fourni par la Région",
+                "the workbook follows the template “{version}”, while the tool checks template {TEMPLATE_VERSION}: copy your data into the {TEMPLATE_VERSION} template provided by the Région"
+            )));
         }
     }
+}
+
+/// The Identification form, for reading a field and citing its cell.
+struct Form<'a> {
+    sheet: &'a Sheet,
+    row: &'a Row,
+    schema: &'a SheetSchema,
+}
+
+impl Form<'_> {
+    fn text(&self, key: &str) -> Option<&str> {
+        self.row
+            .get(self.schema.index(key))
+            .and_then(|v| v.as_text())
+    }
+
+    fn int(&self, key: &str) -> Option<i64> {
+        self.row
+            .get(self.schema.index(key))
+            .and_then(|v| v.as_int())
+    }
+
+    /// A finding at the value of `key`, showing it; none when the field has no cell.
+    fn finding(&self, code: Code, key: &str, message: Msg) -> Option<Finding> {
+        let i = self.schema.index(key);
+        let (r, c) = self.sheet.cell_position(self.row, i)?;
+        Some(
+            Finding::new(code, message)
+                .sheet(SheetKind::Identification)
+                .at(r, c)
+                .value(self.row.cell(i).and_then(|c| c.raw.display())),
+        )
+    }
+}
+
+/// R001: a network code the referential does not know, with the closest one.
+fn unknown_network(form: &Form<'_>, code: &str, referential: &Referential) -> Option<Finding> {
+    let hint = match suggest(code, referential.networks.iter().map(|n| n.code.as_str())) {
+        Some(s) => msg!(" ; vouliez-vous dire « {s} » ?", "; did you mean “{s}”?"),
+        None => msg!(".", "."),
+    };
+    let (hint, hint_en) = (hint.fr, hint.en);
+    form.finding(Code::R001, "code_reseau", msg!(
+        "le code réseau « {code} » ne figure pas dans le référentiel des réseaux de la Région{hint} Saisissez le code que la Région vous a communiqué.",
+        "the network code “{code}” is not in the Région's referential of networks{hint_en} Type the code the Région gave you."
+    ))
+}
+
+/// R002: a département other than the network's (from the referential, else from the
+/// prefix of its code).
+fn other_departement(
+    form: &Form<'_>,
+    code: &str,
+    dep: &str,
+    network: Option<&Network>,
+) -> Option<Finding> {
+    let (expected, why) = match network {
+        Some(n) => {
+            let (c, nom, d) = (&n.code, &n.nom, &n.departement);
+            (
+                d.as_str(),
+                msg!(
+                    "le réseau {c} ({nom}) est dans le département {d}",
+                    "the network {c} ({nom}) is in the département {d}"
+                ),
+            )
+        }
+        None => {
+            let prefix = code.get(..2).unwrap_or(code);
+            (
+                prefix,
+                msg!(
+                    "le code réseau {code} commence par {prefix}",
+                    "the network code {code} starts with {prefix}"
+                ),
+            )
+        }
+    };
+    if dep == expected {
+        return None;
+    }
+    let (why, why_en) = (why.fr, why.en);
+    form.finding(Code::R002, "departement", msg!(
+        "le département {dep} ne correspond pas au réseau : {why} ; corrigez le département ou le code réseau",
+        "the département {dep} does not match the network: {why_en}; correct the département or the network code"
+    ))
 }
 
 #[cfg(test)]
