@@ -369,6 +369,94 @@ pub fn is_french_phone(s: &str) -> bool {
     }
 }
 
+/// One column from its property: label, kind, values, reading hints (`x-…`) and bounds.
+fn column(key: &str, p: &Value, required: bool) -> Result<Column, String> {
+    let label = p["title"]
+        .as_str()
+        .ok_or_else(|| format!("la propriété {key} n'a pas de « title »"))?
+        .to_string();
+    let ty = p["type"].as_str().unwrap_or("string");
+    let format = p["format"].as_str().map(str::to_string);
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (kind, values) = match ty {
+        "integer" => (ColumnKind::Integer, vec![]),
+        "boolean" => (ColumnKind::OuiNon, vec![]),
+        "array" => (ColumnKind::List, strings(&p["items"]["enum"])),
+        _ if format.as_deref() == Some("date") => (ColumnKind::Date, vec![]),
+        _ if p.get("enum").is_some() => (ColumnKind::Enum, strings(&p["enum"])),
+        _ => (ColumnKind::Text, vec![]),
+    };
+    Ok(Column {
+        key: key.to_string(),
+        label_norm: norm(&label),
+        label,
+        description: p["description"].as_str().unwrap_or_default().to_string(),
+        kind,
+        required,
+        values_norm: values.iter().map(|v| norm(v)).collect(),
+        values,
+        separators: p["x-separateurs"].as_str().unwrap_or("").chars().collect(),
+        digits: p["x-chiffres"].as_u64().map(|d| d as usize),
+        ignored: p["x-ignorer"].as_str().unwrap_or("").chars().collect(),
+        format,
+        minimum: p["minimum"].as_i64(),
+        maximum: p["maximum"].as_i64(),
+    })
+}
+
+/// How the fast path checks each property of a schema whose keywords are all per property.
+fn property_checks(
+    json: &Value,
+    props: &serde_json::Map<String, Value>,
+) -> Result<Vec<PropertyCheck>, String> {
+    let mut out = Vec::new();
+    for (key, p) in props {
+        let keys_within = |allowed: &[&str]| {
+            p.as_object().is_some_and(|o| {
+                o.keys()
+                    .all(|k| k.starts_with("x-") || allowed.contains(&k.as_str()))
+            })
+        };
+        // The value reader only ever produces real dates and lists of strings, so
+        // `format: date` and `items: {type: string}` hold by construction.
+        let date = p["format"].as_str() == Some("date");
+        let text_items = p["items"].as_object().is_some_and(|o| {
+            o.len() == 1 && o.get("type").and_then(Value::as_str) == Some("string")
+        });
+        let mut base = vec!["title", "description", "type"];
+        if date {
+            base.push("format");
+        }
+        if text_items {
+            base.push("items");
+        }
+        if keys_within(&base) {
+            out.push(PropertyCheck::Type);
+            continue;
+        }
+        if p["type"].as_str() == Some("string")
+            && keys_within(&["title", "description", "type", "enum"])
+        {
+            out.push(PropertyCheck::Enum);
+            continue;
+        }
+        let mut sub = p.clone();
+        sub["$schema"] = json["$schema"].clone();
+        out.push(PropertyCheck::Validator(
+            compile(&sub).map_err(|m| format!("propriété {key} : {m}"))?,
+        ));
+    }
+    Ok(out)
+}
+
 fn parse_sheet(kind: SheetKind, name: &str, json: &Value) -> Result<SheetSchema, SchemaError> {
     let invalid = |message: String| SchemaError::Invalid {
         name: name.to_string(),
@@ -382,48 +470,10 @@ fn parse_sheet(kind: SheetKind, name: &str, json: &Value) -> Result<SheetSchema,
     let props = json["properties"]
         .as_object()
         .ok_or_else(|| invalid("« properties » manque".into()))?;
-    let mut columns = Vec::new();
-    for (key, p) in props {
-        let label = p["title"]
-            .as_str()
-            .ok_or_else(|| invalid(format!("la propriété {key} n'a pas de « title »")))?
-            .to_string();
-        let ty = p["type"].as_str().unwrap_or("string");
-        let format = p["format"].as_str().map(str::to_string);
-        let strings = |v: &Value| -> Vec<String> {
-            v.as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let (kind, values) = match ty {
-            "integer" => (ColumnKind::Integer, vec![]),
-            "boolean" => (ColumnKind::OuiNon, vec![]),
-            "array" => (ColumnKind::List, strings(&p["items"]["enum"])),
-            _ if format.as_deref() == Some("date") => (ColumnKind::Date, vec![]),
-            _ if p.get("enum").is_some() => (ColumnKind::Enum, strings(&p["enum"])),
-            _ => (ColumnKind::Text, vec![]),
-        };
-        columns.push(Column {
-            key: key.clone(),
-            label_norm: norm(&label),
-            label,
-            description: p["description"].as_str().unwrap_or_default().to_string(),
-            kind,
-            required: required.contains(&key.as_str()),
-            values_norm: values.iter().map(|v| norm(v)).collect(),
-            values,
-            separators: p["x-separateurs"].as_str().unwrap_or("").chars().collect(),
-            digits: p["x-chiffres"].as_u64().map(|d| d as usize),
-            ignored: p["x-ignorer"].as_str().unwrap_or("").chars().collect(),
-            format,
-            minimum: p["minimum"].as_i64(),
-            maximum: p["maximum"].as_i64(),
-        });
-    }
+    let columns = props
+        .iter()
+        .map(|(key, p)| column(key, p, required.contains(&key.as_str())).map_err(&invalid))
+        .collect::<Result<Vec<Column>, SchemaError>>()?;
     let only_properties = json.as_object().is_some_and(|root| {
         root.keys().all(|k| {
             k.starts_with("x-")
@@ -440,44 +490,7 @@ fn parse_sheet(kind: SheetKind, name: &str, json: &Value) -> Result<SheetSchema,
         })
     });
     let property_validators = if only_properties {
-        let mut out = Vec::new();
-        for (key, p) in props {
-            let keys_within = |allowed: &[&str]| {
-                p.as_object().is_some_and(|o| {
-                    o.keys()
-                        .all(|k| k.starts_with("x-") || allowed.contains(&k.as_str()))
-                })
-            };
-            // The value reader only ever produces real dates and lists of strings, so
-            // `format: date` and `items: {type: string}` hold by construction.
-            let date = p["format"].as_str() == Some("date");
-            let text_items = p["items"].as_object().is_some_and(|o| {
-                o.len() == 1 && o.get("type").and_then(Value::as_str) == Some("string")
-            });
-            let mut base = vec!["title", "description", "type"];
-            if date {
-                base.push("format");
-            }
-            if text_items {
-                base.push("items");
-            }
-            if keys_within(&base) {
-                out.push(PropertyCheck::Type);
-                continue;
-            }
-            if p["type"].as_str() == Some("string")
-                && keys_within(&["title", "description", "type", "enum"])
-            {
-                out.push(PropertyCheck::Enum);
-                continue;
-            }
-            let mut sub = p.clone();
-            sub["$schema"] = json["$schema"].clone();
-            out.push(PropertyCheck::Validator(
-                compile(&sub).map_err(|m| invalid(format!("propriété {key} : {m}")))?,
-            ));
-        }
-        Some(out)
+        Some(property_checks(json, props).map_err(invalid)?)
     } else {
         None
     };
