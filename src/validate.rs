@@ -82,10 +82,24 @@ fn check_row(
     memo: &mut Memo,
     findings: &mut Vec<Finding>,
 ) {
-    let kind = schema.kind;
+    if read_row(sheet, schema, row, is_1904, memo, findings) {
+        return;
+    }
+    schema_findings(sheet, schema, row, findings);
+}
+
+/// Reads every cell of `row` for its column (V002 where a value cannot be read) and, on the
+/// fast path, checks each value against its own property and the required ones present.
+/// Returns whether the row is valid that way; any other goes through the row schema.
+fn read_row(
+    sheet: &Sheet,
+    schema: &SheetSchema,
+    row: &mut Row,
+    is_1904: bool,
+    memo: &mut Memo,
+    findings: &mut Vec<Finding>,
+) -> bool {
     let checks = schema.property_validators.as_deref();
-    // Fast path: each value against its own property, the required ones present. A row that
-    // passes is valid; any other goes through the row schema for its findings.
     let mut valid = checks.is_some();
     for (i, column) in schema.columns.iter().enumerate() {
         let check = checks.map(|c| &c[i]);
@@ -111,17 +125,24 @@ fn check_row(
                 cell.valid = false;
                 findings.push(
                     Finding::new(problem.code, problem.message)
-                        .sheet(kind)
+                        .sheet(schema.kind)
                         .at(cell.row, cell.col)
                         .value(cell.raw.display()),
                 );
             }
         }
     }
-    if valid {
-        return;
-    }
-    // The cells whose reading failed (marked so above): their finding is made.
+    valid
+}
+
+/// The row's values through its sheet's JSON Schema: each error mapped to a V-code at the
+/// cell its instance path names (cells whose reading already failed are left alone).
+fn schema_findings(
+    sheet: &Sheet,
+    schema: &SheetSchema,
+    row: &mut Row,
+    findings: &mut Vec<Finding>,
+) {
     let read_failed: Vec<bool> = row
         .cells
         .iter()
@@ -138,22 +159,7 @@ fn check_row(
         return;
     }
     for error in schema.validator.iter_errors(&instance) {
-        let mut segments = error.instance_path().iter();
-        let (key, item) = match error.kind() {
-            ValidationErrorKind::Required { property } => {
-                (property.as_str().unwrap_or_default().to_string(), None)
-            }
-            _ => {
-                let key = segments
-                    .next()
-                    .map(|s| segment_text(&s))
-                    .unwrap_or_default();
-                let item = segments
-                    .next()
-                    .and_then(|s| segment_text(&s).parse::<usize>().ok());
-                (key, item)
-            }
-        };
+        let (key, item) = error_place(&error);
         let Some((i, column)) = schema.column(&key) else {
             continue;
         };
@@ -176,11 +182,27 @@ fn check_row(
         }
         findings.push(
             Finding::new(code, message)
-                .sheet(kind)
+                .sheet(schema.kind)
                 .at(r, c)
                 .value(shown),
         );
     }
+}
+
+/// The column key and, in a list, the item an error is about.
+fn error_place(error: &jsonschema::ValidationError<'_>) -> (String, Option<usize>) {
+    if let ValidationErrorKind::Required { property } = error.kind() {
+        return (property.as_str().unwrap_or_default().to_string(), None);
+    }
+    let mut segments = error.instance_path().iter();
+    let key = segments
+        .next()
+        .map(|s| segment_text(&s))
+        .unwrap_or_default();
+    let item = segments
+        .next()
+        .and_then(|s| segment_text(&s).parse::<usize>().ok());
+    (key, item)
 }
 
 fn segment_text(s: &jsonschema::paths::LocationSegment<'_>) -> String {
