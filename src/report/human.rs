@@ -70,16 +70,6 @@ fn counts(lang: Lang, errors: usize, warnings: usize, infos: usize) -> String {
     parts.join(", ")
 }
 
-fn status_label(s: Status, lang: Lang) -> &'static str {
-    match (s, lang) {
-        (_, Lang::Fr) => s.label_fr(),
-        (Status::Valid, Lang::En) => "Valid",
-        (Status::ValidWithWarnings, Lang::En) => "Valid with warnings",
-        (Status::Invalid, Lang::En) => "Invalid",
-        (Status::Unreadable, Lang::En) => "Unreadable",
-    }
-}
-
 /// The report for a person: findings grouped by file, drawn by miette.
 pub struct Human {
     /// ANSI colours (a terminal, no `NO_COLOR`).
@@ -101,35 +91,12 @@ pub fn render(report: &Report, color: bool, lang: Lang) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
-    let render_one = |out: &mut String, f: &Finding| {
-        let name = f.code.rule().name;
-        let place = match (f.sheet_name(), f.cell_a1()) {
-            (Some(s), Some(c)) => format!(" — {s}!{c}"),
-            (Some(s), None) => format!(" — {} {s}", pick(lang, "feuille", "sheet")),
-            _ => String::new(),
-        };
-        let message = f.message.get(lang);
-        let help = f
-            .value
-            .as_ref()
-            .filter(|v| !message.contains(v.as_str()))
-            .map(|v| match lang {
-                Lang::Fr => format!("valeur lue : « {v} »"),
-                Lang::En => format!("value read: “{v}”"),
-            });
-        let shown = Shown {
-            finding: f,
-            text: format!("{} {name}{place}\n{message}", f.code),
-            help,
-        };
-        let _ = handler.render_report(out, &shown);
-    };
     for file in &report.files {
         let _ = writeln!(
             out,
             "{} — {}{} {}",
             file.path.display(),
-            status_label(file.status, lang),
+            file.status.label(lang),
             pick(lang, " :", ":"),
             counts(
                 lang,
@@ -139,40 +106,77 @@ pub fn render(report: &Report, color: bool, lang: Lang) -> String {
             )
         );
         for f in &file.findings {
-            render_one(&mut out, f);
+            one(&handler, &mut out, f, lang);
         }
         out.push('\n');
     }
     if !report.batch.is_empty() {
-        out.push_str(pick(lang, "Lot de fichiers\n", "Batch\n"));
-        for f in report.batch.iter().filter(|f| f.code != Code::B002) {
-            render_one(&mut out, f);
-        }
-        let missing: Vec<&str> = report
-            .batch
-            .iter()
-            .filter(|f| f.code == Code::B002)
-            .filter_map(|f| f.reseau.as_deref())
-            .collect();
-        if !missing.is_empty() {
-            let n = missing.len();
-            let _ = match lang {
-                Lang::Fr => writeln!(
-                    out,
-                    "  B002 reseau-non-transmis — {} sans tableau de bord : {}",
-                    plural(n, "réseau", "réseaux"),
-                    missing.join(", ")
-                ),
-                Lang::En => writeln!(
-                    out,
-                    "  B002 reseau-non-transmis — {} without a tableau de bord: {}",
-                    plural(n, "network", "networks"),
-                    missing.join(", ")
-                ),
-            };
-        }
-        out.push('\n');
+        batch(&handler, &mut out, report, lang);
     }
+    totals(&mut out, report, lang);
+    out
+}
+
+/// One finding, drawn by miette: code, rule, place, message, and the value read when the
+/// message does not already quote it.
+fn one(handler: &GraphicalReportHandler, out: &mut String, f: &Finding, lang: Lang) {
+    let name = f.code.rule().name;
+    let place = match (f.sheet_name(), f.cell_a1()) {
+        (Some(s), Some(c)) => format!(" — {s}!{c}"),
+        (Some(s), None) => format!(" — {} {s}", pick(lang, "feuille", "sheet")),
+        _ => String::new(),
+    };
+    let message = f.message.get(lang);
+    let help = f
+        .value
+        .as_ref()
+        .filter(|v| !message.contains(v.as_str()))
+        .map(|v| match lang {
+            Lang::Fr => format!("valeur lue : « {v} »"),
+            Lang::En => format!("value read: “{v}”"),
+        });
+    let shown = Shown {
+        finding: f,
+        text: format!("{} {name}{place}\n{message}", f.code),
+        help,
+    };
+    let _ = handler.render_report(out, &shown);
+}
+
+/// The batch findings: each in full, but the networks that sent nothing (B002) on one line.
+fn batch(handler: &GraphicalReportHandler, out: &mut String, report: &Report, lang: Lang) {
+    out.push_str(pick(lang, "Lot de fichiers\n", "Batch\n"));
+    for f in report.batch.iter().filter(|f| f.code != Code::B002) {
+        one(handler, out, f, lang);
+    }
+    let missing: Vec<&str> = report
+        .batch
+        .iter()
+        .filter(|f| f.code == Code::B002)
+        .filter_map(|f| f.reseau.as_deref())
+        .collect();
+    if !missing.is_empty() {
+        let n = missing.len();
+        let _ = match lang {
+            Lang::Fr => writeln!(
+                out,
+                "  B002 reseau-non-transmis — {} sans tableau de bord : {}",
+                plural(n, "réseau", "réseaux"),
+                missing.join(", ")
+            ),
+            Lang::En => writeln!(
+                out,
+                "  B002 reseau-non-transmis — {} without a tableau de bord: {}",
+                plural(n, "network", "networks"),
+                missing.join(", ")
+            ),
+        };
+    }
+    out.push('\n');
+}
+
+/// The closing line: files by status, findings by severity.
+fn totals(out: &mut String, report: &Report, lang: Lang) {
     let n = report.files.len();
     let (valid, warned, invalid, unreadable) = (
         report.count_status(Status::Valid),
@@ -198,5 +202,4 @@ pub fn render(report: &Report, color: bool, lang: Lang) -> String {
             plural(n, "file checked", "files checked"),
         ),
     };
-    out
 }
