@@ -216,6 +216,34 @@ pub fn read_bytes(
             ),
         )));
     }
+    let bytes = admit(bytes, format, limits)?;
+    let cursor = Cursor::new(bytes);
+    // calamine panics on some corrupt files instead of returning an error (an out-of-range
+    // slice in its OLE reader, found by our fuzzer): at this boundary, and only here, a panic
+    // of the parser means "this file is damaged".
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
+        Format::Xlsx => read_xlsx(cursor, limits),
+        Format::Xlsb => read_xlsb(cursor, limits),
+        Format::Xls => {
+            crate::prescan::xls(cursor.get_ref())?;
+            read_ranges(calamine::Xls::new(cursor).map_err(calamine_error)?, limits)
+        }
+        Format::Ods => {
+            crate::prescan::ods(cursor.get_ref())?;
+            read_ranges(calamine::Ods::new(cursor).map_err(calamine_error)?, limits)
+        }
+    }));
+    parsed.unwrap_or_else(|_| {
+        Err(ReadError::Unreadable(
+            Msg::new("le classeur est endommagé et ne peut pas être lu (structure interne incohérente) ; ouvrez-le dans votre tableur et enregistrez-le à nouveau", "the workbook is damaged and cannot be read (inconsistent internal structure); open it in your spreadsheet application and save it again"),
+        ))
+    })
+}
+
+/// What the first bytes and the zip directory say the file really is, against what its
+/// extension promises: the bytes to parse (an archive's part names made canonical when they
+/// must be), or why the file is not opened (wrong format, password, zip bomb…).
+fn admit(bytes: Vec<u8>, format: Format, limits: &Limits) -> Result<Vec<u8>, ReadError> {
     let container = sniff(&bytes);
     let mut bytes = bytes;
     match (format, container) {
@@ -263,52 +291,33 @@ pub fn read_bytes(
                 _ => mislabelled("un classeur Excel (.xlsx)", ".xlsx"),
             });
         }
-        (_, Container::Other) => {
-            let (hint, hint_en) = if bytes.starts_with(b"%PDF") {
-                (
-                    "c'est un document PDF, pas un classeur",
-                    "it is a PDF document, not a workbook",
-                )
-            } else if bytes.iter().take(512).all(|b| b.is_ascii() || *b >= 0x80)
-                && !bytes.contains(&0)
-            {
-                (
-                    "c'est un fichier texte (CSV ou HTML ?), pas un classeur",
-                    "it is a text file (CSV or HTML?), not a workbook",
-                )
-            } else {
-                (
-                    "son contenu n'est pas celui d'un classeur (fichier corrompu ?)",
-                    "its content is not a workbook's (corrupt file?)",
-                )
-            };
-            return Err(ReadError::Unreadable(Msg::new(format!(
-                "le fichier ne peut pas être ouvert : {hint} ; enregistrez le tableau de bord au format .xlsx depuis votre tableur"
-            ), format!("the file cannot be opened: {hint_en}; save the tableau de bord as .xlsx from your spreadsheet application"
-            ))));
-        }
+        (_, Container::Other) => return Err(not_a_workbook(&bytes)),
     }
-    let cursor = Cursor::new(bytes);
-    // calamine panics on some corrupt files instead of returning an error (an out-of-range
-    // slice in its OLE reader, found by our fuzzer): at this boundary, and only here, a panic
-    // of the parser means "this file is damaged".
-    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
-        Format::Xlsx => read_xlsx(cursor, limits),
-        Format::Xlsb => read_xlsb(cursor, limits),
-        Format::Xls => {
-            crate::prescan::xls(cursor.get_ref())?;
-            read_ranges(calamine::Xls::new(cursor).map_err(calamine_error)?, limits)
-        }
-        Format::Ods => {
-            crate::prescan::ods(cursor.get_ref())?;
-            read_ranges(calamine::Ods::new(cursor).map_err(calamine_error)?, limits)
-        }
-    }));
-    parsed.unwrap_or_else(|_| {
-        Err(ReadError::Unreadable(
-            Msg::new("le classeur est endommagé et ne peut pas être lu (structure interne incohérente) ; ouvrez-le dans votre tableur et enregistrez-le à nouveau", "the workbook is damaged and cannot be read (inconsistent internal structure); open it in your spreadsheet application and save it again"),
-        ))
-    })
+    Ok(bytes)
+}
+
+/// F001 for a file that is neither a zip nor a compound file, saying what it looks like.
+fn not_a_workbook(bytes: &[u8]) -> ReadError {
+    let (hint, hint_en) = if bytes.starts_with(b"%PDF") {
+        (
+            "c'est un document PDF, pas un classeur",
+            "it is a PDF document, not a workbook",
+        )
+    } else if bytes.iter().take(512).all(|b| b.is_ascii() || *b >= 0x80) && !bytes.contains(&0) {
+        (
+            "c'est un fichier texte (CSV ou HTML ?), pas un classeur",
+            "it is a text file (CSV or HTML?), not a workbook",
+        )
+    } else {
+        (
+            "son contenu n'est pas celui d'un classeur (fichier corrompu ?)",
+            "its content is not a workbook's (corrupt file?)",
+        )
+    };
+    ReadError::Unreadable(Msg::new(format!(
+            "le fichier ne peut pas être ouvert : {hint} ; enregistrez le tableau de bord au format .xlsx depuis votre tableur"
+        ), format!("the file cannot be opened: {hint_en}; save the tableau de bord as .xlsx from your spreadsheet application"
+        )))
 }
 
 fn mislabelled(what: &str, ext: &str) -> ReadError {
