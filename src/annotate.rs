@@ -265,6 +265,59 @@ fn note_text(findings: &[&&Finding]) -> String {
         .join("\n\n")
 }
 
+/// One value of the workbook as read, in its cell of the copy, with `base` giving its
+/// format (filled when the cell has a finding): dates as dates, numbers as numbers, text as
+/// text (never a formula).
+fn write_value(
+    ws: &mut Worksheet,
+    (r, c16): (u32, u16),
+    value: &CellValue,
+    base: impl Fn(Format) -> Format,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    match value {
+        CellValue::Text(s) => xlsx::text(ws, r, c16, s, &base(Format::new()))?,
+        CellValue::Int(i) => {
+            ws.write_number_with_format(r, c16, *i as f64, &base(Format::new()))?;
+        }
+        CellValue::Float(f) => {
+            ws.write_number_with_format(r, c16, *f, &base(Format::new()))?;
+        }
+        CellValue::Bool(b) => {
+            ws.write_boolean_with_format(r, c16, *b, &base(Format::new()))?;
+        }
+        CellValue::Date(Some(d), _) => {
+            use chrono::Datelike;
+            match rust_xlsxwriter::ExcelDateTime::from_ymd(
+                d.year() as u16,
+                d.month() as u8,
+                d.day() as u8,
+            ) {
+                Ok(dt) => {
+                    ws.write_datetime_with_format(r, c16, &dt, &base(styles.date.clone()))?;
+                }
+                Err(_) => xlsx::text(
+                    ws,
+                    r,
+                    c16,
+                    &value.display().unwrap_or_default(),
+                    &base(Format::new()),
+                )?,
+            }
+        }
+        CellValue::Date(None, serial) => {
+            ws.write_number_with_format(r, c16, *serial, &base(Format::new()))?;
+        }
+        CellValue::Duration(s) | CellValue::Error(s) => {
+            xlsx::text(ws, r, c16, s, &base(Format::new()))?
+        }
+        CellValue::Empty => {
+            ws.write_blank(r, c16, &base(Format::new()))?;
+        }
+    }
+    Ok(())
+}
+
 fn copy_sheet(
     ws: &mut Worksheet,
     sheet: &crate::workbook::RawSheet,
@@ -293,46 +346,7 @@ fn copy_sheet(
             Some(sev) => f.set_background_color(fill(sev)),
             None => f,
         };
-        match &cell.value {
-            CellValue::Text(s) => xlsx::text(ws, r, c16, s, &base(Format::new()))?,
-            CellValue::Int(i) => {
-                ws.write_number_with_format(r, c16, *i as f64, &base(Format::new()))?;
-            }
-            CellValue::Float(f) => {
-                ws.write_number_with_format(r, c16, *f, &base(Format::new()))?;
-            }
-            CellValue::Bool(b) => {
-                ws.write_boolean_with_format(r, c16, *b, &base(Format::new()))?;
-            }
-            CellValue::Date(Some(d), _) => {
-                use chrono::Datelike;
-                match rust_xlsxwriter::ExcelDateTime::from_ymd(
-                    d.year() as u16,
-                    d.month() as u8,
-                    d.day() as u8,
-                ) {
-                    Ok(dt) => {
-                        ws.write_datetime_with_format(r, c16, &dt, &base(styles.date.clone()))?;
-                    }
-                    Err(_) => xlsx::text(
-                        ws,
-                        r,
-                        c16,
-                        &cell.value.display().unwrap_or_default(),
-                        &base(Format::new()),
-                    )?,
-                }
-            }
-            CellValue::Date(None, serial) => {
-                ws.write_number_with_format(r, c16, *serial, &base(Format::new()))?;
-            }
-            CellValue::Duration(s) | CellValue::Error(s) => {
-                xlsx::text(ws, r, c16, s, &base(Format::new()))?
-            }
-            CellValue::Empty => {
-                ws.write_blank(r, c16, &base(Format::new()))?;
-            }
-        }
+        write_value(ws, (r, c16), &cell.value, base, styles)?;
         if let Some(s) = cell.value.display() {
             widths.see(c as usize, &s);
         }
