@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
 
 use super::{Options, DEPARTEMENTS, SHEETS};
-use crate::schema::{Schemas, SheetKind};
-use crate::sheet::Bilan;
+use crate::schema::{Schemas, SheetKind, SheetSchema};
+use crate::sheet::{Bilan, Sheet};
 use crate::values::Typed;
 use crate::xlsx::{self, Styles};
 
@@ -34,81 +34,30 @@ pub(super) struct Tally {
     training: Figures,
 }
 
+/// Sums of one file, by label (borrowed from the file's data).
+type Sums<'b> = BTreeMap<&'b str, f64>;
+
+/// Adds one file's sums to `into`, under its département and in the total.
+fn merge(into: &mut Figures, sums: Sums<'_>, dep: &str) {
+    for (label, v) in sums {
+        *into
+            .entry((label.to_string(), dep.to_string()))
+            .or_insert(0.0) += v;
+        *into
+            .entry((label.to_string(), "Total".to_string()))
+            .or_insert(0.0) += v;
+    }
+}
+
 impl Tally {
     /// Adds a counted file of département `dep`.
     pub(super) fn add(&mut self, b: &Bilan, dep: &str, schemas: &Schemas) {
-        type Sums<'b> = BTreeMap<&'b str, f64>;
-        let merge = |into: &mut Figures, sums: Sums<'_>| {
-            for (label, v) in sums {
-                *into
-                    .entry((label.to_string(), dep.to_string()))
-                    .or_insert(0.0) += v;
-                *into
-                    .entry((label.to_string(), "Total".to_string()))
-                    .or_insert(0.0) += v;
-            }
-        };
         let get = |kind: SheetKind| b.sheet(kind).map(|s| (s, schemas.sheet(kind)));
         if let Some((s, sc)) = get(SheetKind::Actions) {
-            let (t, a, p, w, m) = (
-                sc.index("type"),
-                sc.index("axe"),
-                sc.index("participants"),
-                sc.index("femmes"),
-                sc.index("hommes"),
-            );
-            let (mut by_type, mut by_axis, mut participants) =
-                (Sums::new(), Sums::new(), Sums::new());
-            for r in &s.rows {
-                if let Some(v) = r.get(t).and_then(Typed::as_text) {
-                    *by_type.entry(v).or_insert(0.0) += 1.0;
-                }
-                if let Some(v) = r.get(a).and_then(Typed::as_text) {
-                    *by_axis.entry(v).or_insert(0.0) += 1.0;
-                }
-                for (label, i) in [("Participants", p), ("dont femmes", w), ("dont hommes", m)] {
-                    if let Some(v) = r.get(i).and_then(Typed::as_int) {
-                        *participants.entry(label).or_insert(0.0) += v as f64;
-                    }
-                }
-            }
-            if !s.rows.is_empty() {
-                merge(
-                    &mut self.actions,
-                    Sums::from([("Actions", s.rows.len() as f64)]),
-                );
-            }
-            merge(&mut self.by_type, by_type);
-            merge(&mut self.by_axis, by_axis);
-            merge(&mut self.participants, participants);
+            self.add_actions(s, sc, dep);
         }
         if let Some((s, sc)) = get(SheetKind::Accueil) {
-            let (p, n, w, o, c) = (
-                sc.index("public"),
-                sc.index("accueils"),
-                sc.index("femmes"),
-                sc.index("orientations"),
-                sc.index("conseils"),
-            );
-            let (mut by_public, mut reception) = (Sums::new(), Sums::new());
-            for r in &s.rows {
-                let accueils = r.get(n).and_then(Typed::as_int);
-                if let (Some(public), Some(v)) = (r.get(p).and_then(Typed::as_text), accueils) {
-                    *by_public.entry(public).or_insert(0.0) += v as f64;
-                }
-                for (label, i) in [
-                    ("Premiers accueils", n),
-                    ("dont femmes", w),
-                    ("Orientations vers un partenaire", o),
-                    ("Conseils approfondis", c),
-                ] {
-                    if let Some(v) = r.get(i).and_then(Typed::as_int) {
-                        *reception.entry(label).or_insert(0.0) += v as f64;
-                    }
-                }
-            }
-            merge(&mut self.by_public, by_public);
-            merge(&mut self.reception, reception);
+            self.add_accueil(s, sc, dep);
         }
         if let Some((s, sc)) = get(SheetKind::Professionnalisation) {
             let n = sc.index("professionnels");
@@ -119,8 +68,70 @@ impl Tally {
                     *training.entry("Professionnels formés").or_insert(0.0) += v as f64;
                 }
             }
-            merge(&mut self.training, training);
+            merge(&mut self.training, training, dep);
         }
+    }
+
+    /// Actions: their count, by type, by axis; participants, women and men.
+    fn add_actions(&mut self, s: &Sheet, sc: &SheetSchema, dep: &str) {
+        let (t, a, p, w, m) = (
+            sc.index("type"),
+            sc.index("axe"),
+            sc.index("participants"),
+            sc.index("femmes"),
+            sc.index("hommes"),
+        );
+        let (mut by_type, mut by_axis, mut participants) = (Sums::new(), Sums::new(), Sums::new());
+        for r in &s.rows {
+            if let Some(v) = r.get(t).and_then(Typed::as_text) {
+                *by_type.entry(v).or_insert(0.0) += 1.0;
+            }
+            if let Some(v) = r.get(a).and_then(Typed::as_text) {
+                *by_axis.entry(v).or_insert(0.0) += 1.0;
+            }
+            for (label, i) in [("Participants", p), ("dont femmes", w), ("dont hommes", m)] {
+                if let Some(v) = r.get(i).and_then(Typed::as_int) {
+                    *participants.entry(label).or_insert(0.0) += v as f64;
+                }
+            }
+        }
+        if !s.rows.is_empty() {
+            let count = Sums::from([("Actions", s.rows.len() as f64)]);
+            merge(&mut self.actions, count, dep);
+        }
+        merge(&mut self.by_type, by_type, dep);
+        merge(&mut self.by_axis, by_axis, dep);
+        merge(&mut self.participants, participants, dep);
+    }
+
+    /// First receptions by public; receptions, women, referrals and in-depth advice.
+    fn add_accueil(&mut self, s: &Sheet, sc: &SheetSchema, dep: &str) {
+        let (p, n, w, o, c) = (
+            sc.index("public"),
+            sc.index("accueils"),
+            sc.index("femmes"),
+            sc.index("orientations"),
+            sc.index("conseils"),
+        );
+        let (mut by_public, mut reception) = (Sums::new(), Sums::new());
+        for r in &s.rows {
+            let accueils = r.get(n).and_then(Typed::as_int);
+            if let (Some(public), Some(v)) = (r.get(p).and_then(Typed::as_text), accueils) {
+                *by_public.entry(public).or_insert(0.0) += v as f64;
+            }
+            for (label, i) in [
+                ("Premiers accueils", n),
+                ("dont femmes", w),
+                ("Orientations vers un partenaire", o),
+                ("Conseils approfondis", c),
+            ] {
+                if let Some(v) = r.get(i).and_then(Typed::as_int) {
+                    *reception.entry(label).or_insert(0.0) += v as f64;
+                }
+            }
+        }
+        merge(&mut self.by_public, by_public, dep);
+        merge(&mut self.reception, reception, dep);
     }
 
     /// Adds the figures of `other`.
@@ -258,10 +269,20 @@ pub(super) fn indicateurs(
     for c in 1..=7u16 {
         ws.set_column_width(c, 16)?;
     }
-    // Charts: actions by département, first receptions by public, side by side below the
-    // tables, on a page of their own when printed.
+    charts(ws, &anchors, row + 1)?;
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// The charts: actions by département, first receptions by public, side by side below the
+/// tables (from `charts_row`), on a page of their own when printed. `anchors` gives each
+/// table's title, header row, first and last rows.
+fn charts(
+    ws: &mut Worksheet,
+    anchors: &[(String, u32, u32, u32)],
+    charts_row: u32,
+) -> Result<(), XlsxError> {
     let sheet = SHEETS[7];
-    let charts_row = row + 1;
     ws.set_page_breaks(&[charts_row])?;
     if let Some((_, header_row, first, _)) =
         anchors.iter().find(|a| a.0 == "Actions par département")
@@ -294,6 +315,5 @@ pub(super) fn indicateurs(
         chart.set_width(560).set_height(360);
         ws.insert_chart(charts_row, 4, &chart)?;
     }
-    ws.set_freeze_panes(1, 0)?;
     Ok(())
 }
