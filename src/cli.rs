@@ -439,23 +439,10 @@ fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
     })
 }
 
-fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
-    let config = load_config(
-        args.common.config.as_deref(),
-        args.annee,
-        args.common.referentiel.as_deref(),
-    )?;
-    let year = config.annee.ok_or_else(year_needed)?;
-    let mut checker = checker(config, args.common.schemas.as_deref())?;
-    checker.keep_data = true;
-    let (inputs, _) = crate::inputs::collect(&args.paths).map_err(err)?;
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("reports/bilan-regional-{year}.xlsx")));
-    crate::output::refuse_overwriting_input(&output, inputs.iter().map(|i| i.path()))
-        .map_err(err)?;
-    let pool = pool(args.common.jobs)?;
+/// The options of a consolidation as `À propos` lists them: every one that shapes the
+/// workbook (not -j: the thread count never changes it, the workbook being byte-identical
+/// whatever it is).
+fn options_text(args: &ConsolidateArgs, year: i32) -> String {
     let mut options_text = vec![crate::consolidate::options_text(
         year,
         args.sans_donnees_personnelles,
@@ -473,13 +460,31 @@ fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
     if let Some(s) = &args.common.schemas {
         options_text.push(format!("--schemas {}", s.display()));
     }
-    // Not -j: the thread count never changes the workbook, which is byte-identical whatever
-    // it is (tool spec, "Guarantees").
+    options_text.join(" ")
+}
+
+fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
+    let config = load_config(
+        args.common.config.as_deref(),
+        args.annee,
+        args.common.referentiel.as_deref(),
+    )?;
+    let year = config.annee.ok_or_else(year_needed)?;
+    let mut checker = checker(config, args.common.schemas.as_deref())?;
+    checker.keep_data = true;
+    let (inputs, _) = crate::inputs::collect(&args.paths).map_err(err)?;
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("reports/bilan-regional-{year}.xlsx")));
+    crate::output::refuse_overwriting_input(&output, inputs.iter().map(|i| i.path()))
+        .map_err(err)?;
+    let pool = pool(args.common.jobs)?;
     let options = crate::consolidate::Options {
         year,
         without_personal_data: args.sans_donnees_personnelles,
         include_invalid: args.inclure_non_conformes,
-        options_text: options_text.join(" "),
+        options_text: options_text(&args, year),
     };
     let done = Msg::new("écrits", "written");
     let progress = progress_bar(inputs.len(), args.common.quiet, done, lang);

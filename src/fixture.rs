@@ -24,6 +24,10 @@ fn fail(e: impl std::fmt::Display) -> FixtureError {
 }
 
 /// Writes the workbook of `description` to bytes (deterministic: fixed document date).
+///
+/// Longer than our usual functions on purpose: it reads the description's format top to
+/// bottom (sheets, cell kinds, far-away cells, the 1904 flag), as `fixtures/cas/cas.json` is
+/// written.
 pub fn build_xlsx(description: &Value) -> Result<Vec<u8>, FixtureError> {
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(2026, 1, 15).map_err(fail)?;

@@ -92,6 +92,10 @@ fn u32_at(d: &[u8], i: usize) -> Option<u64> {
 }
 
 /// Scans the BIFF records of an `.xls` (its `Workbook` or `Book` stream).
+///
+/// Longer than our usual functions on purpose: it is one walk that mirrors calamine's own
+/// (globals, then each sheet from its BoundSheet offset up to its EOF, nested substreams
+/// skipped), and its state (depth, bounding box) reads best in one place, next to calamine's.
 pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
     // The container must be a well-formed compound file: calamine's own reader is more
     // lenient, and what it would find in a malformed one cannot be bounded beforehand.
@@ -237,6 +241,9 @@ fn records(stream: &[u8], start: usize) -> impl Iterator<Item = (u16, &[u8])> {
 
 /// Scans `content.xml` of an `.ods`: the rows and columns, repeats included, of cells that
 /// hold something.
+///
+/// Longer than our usual functions on purpose: one event loop over the XML stream, whose
+/// state (row, column, repeats, depth in a cell) is shared by every arm of its `match`.
 pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());

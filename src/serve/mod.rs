@@ -721,15 +721,7 @@ async fn check_upload(
         let turn = service.check_turn(bytes.len(), 1).await?;
         let checked = tokio::task::spawn_blocking(move || {
             let _turn = turn;
-            let checked = checker.check_owned(&path, bytes);
-            if annotate {
-                let Annotated { report, copy } = annotate::annotated(&checker, checked);
-                (report, copy.ok())
-            } else {
-                let (mut report, _) = checked;
-                checker.finish(&mut report);
-                (report, None)
-            }
+            check_one(&checker, &path, bytes, annotate)
         })
         .await
         .map_err(|_| ServeError::Internal)?;
@@ -739,44 +731,72 @@ async fn check_upload(
         return Err(upload::no_file());
     }
     let checker = checker.unwrap_or_else(|| Arc::new(service.checker.clone()));
-    let mut copies: std::collections::BTreeMap<PathBuf, Option<Vec<u8>>> = files
+    let copies: std::collections::BTreeMap<PathBuf, Option<Vec<u8>>> = files
         .iter_mut()
         .map(|(f, c)| (f.path.clone(), c.take()))
         .collect();
     let reports = files.into_iter().map(|(f, _)| f).collect();
-    let concluding = checker.clone();
-    let (report, copies) = tokio::task::spawn_blocking(move || {
-        let (report, stale) = annotate::conclude(&concluding, reports, false);
-        let copies = report
-            .files
-            .iter()
-            .zip(stale)
-            .map(|(file, stale)| {
-                let copy = copies.remove(&file.path).flatten();
-                match (annotate, stale, copy) {
-                    (false, _, _) => Copy::Missing,
-                    (true, false, Some(bytes)) => Copy::Made(bytes),
-                    (true, true, _) => retained
-                        .iter()
-                        .find(|(p, _)| *p == file.path)
-                        .and_then(|(p, bytes)| {
-                            let input = Input::Memory {
-                                path: p.clone(),
-                                format: crate::workbook::Format::from_path(p)?,
-                                bytes: bytes.clone(),
-                            };
-                            annotate::recopy(&concluding, file, &input).ok()
-                        })
-                        .map_or(Copy::Missing, Copy::Made),
-                    (true, false, None) => Copy::Missing,
-                }
-            })
-            .collect();
-        (report, copies)
+    let checked = tokio::task::spawn_blocking(move || {
+        conclude_upload(&checker, reports, copies, &retained, annotate)
     })
     .await
     .map_err(|_| ServeError::Internal)?;
-    Ok(Checked { report, copies })
+    Ok(checked)
+}
+
+/// One uploaded file checked, the configuration applied, with its annotated copy when asked.
+fn check_one(
+    checker: &Checker,
+    path: &Path,
+    bytes: Vec<u8>,
+    annotate: bool,
+) -> (FileReport, Option<Vec<u8>>) {
+    let checked = checker.check_owned(path, bytes);
+    if annotate {
+        let Annotated { report, copy } = annotate::annotated(checker, checked);
+        (report, copy.ok())
+    } else {
+        let (mut report, _) = checked;
+        checker.finish(&mut report);
+        (report, None)
+    }
+}
+
+/// The batch step of an upload, then each file's copy: the one made with the file, or made
+/// again from the bytes kept when the batch made it stale (B001), or none.
+fn conclude_upload(
+    checker: &Checker,
+    reports: Vec<FileReport>,
+    mut copies: std::collections::BTreeMap<PathBuf, Option<Vec<u8>>>,
+    retained: &[(PathBuf, Arc<[u8]>)],
+    annotate: bool,
+) -> Checked {
+    let (report, stale) = annotate::conclude(checker, reports, false);
+    let copies = report
+        .files
+        .iter()
+        .zip(stale)
+        .map(|(file, stale)| {
+            let copy = copies.remove(&file.path).flatten();
+            match (annotate, stale, copy) {
+                (false, _, _) | (true, false, None) => Copy::Missing,
+                (true, false, Some(bytes)) => Copy::Made(bytes),
+                (true, true, _) => retained
+                    .iter()
+                    .find(|(p, _)| *p == file.path)
+                    .and_then(|(p, bytes)| {
+                        let input = Input::Memory {
+                            path: p.clone(),
+                            format: crate::workbook::Format::from_path(p)?,
+                            bytes: bytes.clone(),
+                        };
+                        annotate::recopy(checker, file, &input).ok()
+                    })
+                    .map_or(Copy::Missing, Copy::Made),
+            }
+        })
+        .collect();
+    Checked { report, copies }
 }
 
 async fn verify_page(
