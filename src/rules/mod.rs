@@ -181,14 +181,13 @@ pub fn explain_in(rule: &Rule, lang: Lang) -> String {
         rule.name,
         rule.family.label(lang)
     );
-    s.push_str(&format!(
-        "{} : {}",
-        t("Sévérité par défaut", "Default severity"),
-        rule.severity.label(lang)
-    ));
-    if lang == Lang::En {
-        // English punctuation: no space before the colon.
-        s = s.replace("Default severity :", "Default severity:");
+    // French says the severity in words; English as the configuration writes it.
+    match lang {
+        Lang::Fr => s.push_str(&format!(
+            "Sévérité par défaut : {}",
+            rule.severity.label(lang)
+        )),
+        Lang::En => s.push_str(&format!("Default severity: {}", rule.severity.as_str())),
     }
     if let Some(other) = rule.other {
         match lang {
@@ -200,7 +199,7 @@ pub fn explain_in(rule: &Rule, lang: Lang) -> String {
             Lang::En => s.push_str(&format!(
                 " ({}: {})",
                 other.case.1,
-                other.severity.label(lang)
+                other.severity.as_str()
             )),
         }
     }
