@@ -196,11 +196,7 @@ pub fn explain_in(rule: &Rule, lang: Lang) -> String {
                 other.case.0,
                 other.severity.label(lang)
             )),
-            Lang::En => s.push_str(&format!(
-                " ({}: {})",
-                other.case.1,
-                other.severity.as_str()
-            )),
+            Lang::En => s.push_str(&format!(" ({}: {})", other.case.1, other.severity.as_str())),
         }
     }
     s.push('\n');
