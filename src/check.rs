@@ -65,6 +65,8 @@ pub struct Checker {
     pub referential: Referential,
     /// Keep each file's data after the check (consolidation needs it; checking does not).
     pub keep_data: bool,
+    /// The previous year (`--precedent`): the T rules run when it is given.
+    pub previous: Option<Arc<crate::evolution::Previous>>,
 }
 
 /// The outcome for one file.
@@ -117,6 +119,7 @@ impl Checker {
             config,
             referential,
             keep_data: false,
+            previous: None,
         }
     }
 
@@ -303,6 +306,16 @@ impl Checker {
             .and_then(|f| f.get(ident.index("annee")))
             .and_then(|v| v.as_int())
             .and_then(|y| i32::try_from(y).ok());
+        if let Some(previous) = &self.previous {
+            crate::evolution::rules::check(
+                &bilan,
+                schemas,
+                reseau.as_deref(),
+                previous,
+                &self.config.trends,
+                &mut findings,
+            );
+        }
         let code_cell = bilan
             .sheet(SheetKind::Identification)
             .zip(form)

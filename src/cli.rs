@@ -86,6 +86,11 @@ pub struct CommonArgs {
     /// N'affiche pas la barre de progression.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Tableaux de bord de l'année précédente (fichiers ou dossiers) : active les règles
+    /// d'évolution T000–T005 et, pour consolidate, la feuille Évolution (sinon « precedent »
+    /// de spro.toml).
+    #[arg(long, num_args = 1.., value_name = "CHEMIN")]
+    pub precedent: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -282,6 +287,29 @@ fn rules_table() -> String {
     s
 }
 
+/// Reads the previous year when `--precedent` (or `precedent` in spro.toml) gives it, with the
+/// checker of year N, on `pool`; refuses an output that is one of its files.
+fn with_previous(
+    checker: &mut Checker,
+    given: &[PathBuf],
+    pool: &rayon::ThreadPool,
+    output: Option<&Path>,
+) -> Result<(), CliError> {
+    let paths = crate::evolution::previous::paths(given, &checker.config);
+    if paths.is_empty() {
+        return Ok(());
+    }
+    let previous = pool
+        .install(|| crate::evolution::Previous::load(&paths, checker))
+        .map_err(err)?;
+    if let Some(out) = output {
+        crate::output::refuse_overwriting_input(out, previous.inputs.iter().map(|i| i.path()))
+            .map_err(err)?;
+    }
+    checker.previous = Some(std::sync::Arc::new(previous));
+    Ok(())
+}
+
 /// A line for the person at the terminal, on stderr, in their language.
 fn say(lang: Lang, message: Msg) {
     match lang {
@@ -382,13 +410,19 @@ fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
         args.annee,
         args.common.referentiel.as_deref(),
     )?;
-    let checker = checker(config, args.common.schemas.as_deref())?;
+    let mut checker = checker(config, args.common.schemas.as_deref())?;
     let (inputs, any_folder) = crate::inputs::collect(&args.paths).map_err(err)?;
     if let Some(out) = &args.output {
         crate::output::refuse_overwriting_input(out, inputs.iter().map(|i| i.path()))
             .map_err(err)?;
     }
     let pool = pool(args.common.jobs)?;
+    with_previous(
+        &mut checker,
+        &args.common.precedent,
+        &pool,
+        args.output.as_deref(),
+    )?;
     let done = Msg::new("vérifiés", "checked");
     let progress = progress_bar(inputs.len(), args.common.quiet, done, lang);
     let report = match &args.annote {
@@ -480,6 +514,7 @@ fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
     crate::output::refuse_overwriting_input(&output, inputs.iter().map(|i| i.path()))
         .map_err(err)?;
     let pool = pool(args.common.jobs)?;
+    with_previous(&mut checker, &args.common.precedent, &pool, Some(&output))?;
     let options = crate::consolidate::Options {
         year,
         without_personal_data: args.sans_donnees_personnelles,

@@ -48,6 +48,28 @@ impl Limits {
     }
 }
 
+/// The thresholds of the year-over-year rules (`[tendances]`, evolution spec).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Trends {
+    /// T001: a network figure this many times larger or smaller than the year before.
+    pub facteur_reseau: f64,
+    /// T002: an Accueil line this many times larger or smaller.
+    pub facteur_ligne: f64,
+    /// Neither rule speaks when the larger of the two values is under this floor.
+    pub plancher: i64,
+}
+
+impl Default for Trends {
+    fn default() -> Self {
+        Trends {
+            facteur_reseau: 3.0,
+            facteur_ligne: 5.0,
+            plancher: 30,
+        }
+    }
+}
+
 /// A severity override: a rule turned off or given another severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Override {
@@ -100,8 +122,30 @@ pub struct Config {
     pub deadline: Deadline,
     pub overrides: BTreeMap<Code, Override>,
     pub limits: Limits,
+    /// Thresholds of the year-over-year rules.
+    pub trends: Trends,
+    /// `precedent`: where the previous year's files are, `{annee}` and `{annee_precedente}`
+    /// not yet replaced (relative to the configuration file).
+    pub precedent: Option<String>,
     /// Where the configuration came from, for messages and the consolidated workbook.
     pub source: Option<PathBuf>,
+}
+
+impl Config {
+    /// The previous year's folder of `precedent`, for the bilan year `year`.
+    pub fn precedent_for(&self, year: i32) -> Option<PathBuf> {
+        let text = self
+            .precedent
+            .as_ref()?
+            .replace("{annee_precedente}", &(year - 1).to_string())
+            .replace("{annee}", &year.to_string());
+        let base = self
+            .source
+            .as_ref()
+            .and_then(|p| p.parent())
+            .unwrap_or(Path::new("."));
+        Some(base.join(text))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,6 +158,9 @@ struct File {
     regles: BTreeMap<String, String>,
     #[serde(default)]
     limites: Limits,
+    #[serde(default)]
+    tendances: Trends,
+    precedent: Option<String>,
 }
 
 /// Why the configuration cannot be used (exit 2).
@@ -148,6 +195,8 @@ impl Config {
         let mut config = Config {
             source: Some(path.to_path_buf()),
             limits: file.limites,
+            trends: file.tendances,
+            precedent: file.precedent,
             ..Config::default()
         };
         if let Some(year) = file.annee {
@@ -205,6 +254,22 @@ impl Config {
                     format!("key “limites.{key}”: the limit must be greater than 0"),
                 )));
             }
+        }
+        let t = &config.trends;
+        for (key, v) in [("facteur_reseau", t.facteur_reseau), ("facteur_ligne", t.facteur_ligne)] {
+            if !(v.is_finite() && v > 1.0) {
+                return Err(invalid(msg!(
+                    "clé « tendances.{key} » : {v} n'est pas un facteur supérieur à 1 (par exemple 3)",
+                    "key “tendances.{key}”: {v} is not a factor greater than 1 (for example 3)"
+                )));
+            }
+        }
+        if t.plancher < 0 {
+            let v = t.plancher;
+            return Err(invalid(msg!(
+                "clé « tendances.plancher » : {v} n'est pas un nombre positif ou nul (par exemple 30)",
+                "key “tendances.plancher”: {v} is not a number zero or more (for example 30)"
+            )));
         }
         Ok(config)
     }

@@ -33,12 +33,14 @@ impl Family {
             (Family::Value, Lang::Fr) => "Valeurs",
             (Family::Referential, Lang::Fr) => "Référentiel des réseaux",
             (Family::Charter, Lang::Fr) => "Charte régionale",
+            (Family::Trend, Lang::Fr) => "Évolution",
             (Family::Batch, Lang::Fr) => "Lot de fichiers",
             (Family::File, Lang::En) => "File",
             (Family::Structure, Lang::En) => "Workbook structure",
             (Family::Value, Lang::En) => "Values",
             (Family::Referential, Lang::En) => "Referential of networks",
             (Family::Charter, Lang::En) => "Regional charter",
+            (Family::Trend, Lang::En) => "Year over year",
             (Family::Batch, Lang::En) => "Batch of files",
         }
     }

@@ -13,6 +13,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod consolidate;
+pub mod evolution;
 pub mod finding;
 #[macro_use]
 pub mod i18n;

@@ -34,6 +34,22 @@ fn committed_fixtures_match_their_sources() {
             &mut stale,
         );
     }
+    // The year before (`--precedent`): fixtures/sources/2024/<network>-2024.json.
+    for entry in std::fs::read_dir(root().join("fixtures/sources/2024")).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let description: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let bytes = fixture::build_xlsx(&description).unwrap();
+        compare_or_write(
+            &root().join(format!(
+                "fixtures/bilans/2024/{}.xlsx",
+                stem.trim_end_matches("-2024")
+            )),
+            &bytes,
+            &mut stale,
+        );
+    }
     let cases: Value = serde_json::from_str(
         &std::fs::read_to_string(root().join("fixtures/cas/cas.json")).unwrap(),
     )

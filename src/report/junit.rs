@@ -11,12 +11,13 @@ use crate::finding::{Finding, Severity};
 use crate::i18n::{pick, Lang};
 use crate::rules::Family;
 
-const FAMILIES: [Family; 6] = [
+const FAMILIES: [Family; 7] = [
     Family::File,
     Family::Structure,
     Family::Value,
     Family::Referential,
     Family::Charter,
+    Family::Trend,
     Family::Batch,
 ];
 
@@ -53,7 +54,14 @@ fn describe(f: &Finding, lang: Lang) -> String {
 }
 
 fn suite(out: &mut String, name: &str, findings: &[Finding], lang: Lang) {
-    let failures = FAMILIES
+    // The year-over-year case only where the year before was compared (`--precedent`).
+    let families: Vec<Family> = FAMILIES
+        .into_iter()
+        .filter(|family| {
+            *family != Family::Trend || findings.iter().any(|f| f.code.rule().family == *family)
+        })
+        .collect();
+    let failures = families
         .iter()
         .filter(|family| {
             findings
@@ -65,9 +73,9 @@ fn suite(out: &mut String, name: &str, findings: &[Finding], lang: Lang) {
         out,
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
         escape(name),
-        FAMILIES.len()
+        families.len()
     );
-    for family in FAMILIES {
+    for family in families {
         let mine: Vec<&Finding> = findings
             .iter()
             .filter(|f| f.code.rule().family == family)

@@ -107,6 +107,8 @@ pub enum Family {
     Value,
     Referential,
     Charter,
+    /// Year over year (`--precedent`).
+    Trend,
     Batch,
 }
 
@@ -291,6 +293,7 @@ mod tests {
         expected.extend((1..=7).map(|n| format!("V{n:03}")));
         expected.extend((1..=3).map(|n| format!("R{n:03}")));
         expected.extend((1..=18).map(|n| format!("C{n:03}")));
+        expected.extend((0..=5).map(|n| format!("T{n:03}")));
         expected.extend((1..=2).map(|n| format!("B{n:03}")));
         let actual: Vec<String> = RULES.iter().map(|r| r.code.to_string()).collect();
         assert_eq!(actual, expected);
@@ -305,6 +308,7 @@ mod tests {
                 Family::Value => 'V',
                 Family::Referential => 'R',
                 Family::Charter => 'C',
+                Family::Trend => 'T',
                 Family::Batch => 'B',
             };
             assert!(r.code.as_str().starts_with(letter), "{}", r.code);
