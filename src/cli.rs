@@ -494,6 +494,9 @@ fn options_text(args: &ConsolidateArgs, year: i32) -> String {
     if let Some(s) = &args.common.schemas {
         options_text.push(format!("--schemas {}", s.display()));
     }
+    for p in &args.common.precedent {
+        options_text.push(format!("--precedent {}", p.display()));
+    }
     options_text.join(" ")
 }
 

@@ -256,7 +256,10 @@ impl Config {
             }
         }
         let t = &config.trends;
-        for (key, v) in [("facteur_reseau", t.facteur_reseau), ("facteur_ligne", t.facteur_ligne)] {
+        for (key, v) in [
+            ("facteur_reseau", t.facteur_reseau),
+            ("facteur_ligne", t.facteur_ligne),
+        ] {
             if !(v.is_finite() && v > 1.0) {
                 return Err(invalid(msg!(
                     "clé « tendances.{key} » : {v} n'est pas un facteur supérieur à 1 (par exemple 3)",

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 use sha2::{Digest, Sha256};
 
-use super::{Options, SHEETS};
+use super::Options;
 use crate::check::{Checker, Report};
 use crate::config::Override;
 use crate::inputs::Input;
@@ -53,7 +53,6 @@ pub(super) fn regles(
     checker: &Checker,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    ws.set_name(SHEETS[8])?;
     let headers = [
         "Code",
         "Règle",
@@ -91,12 +90,11 @@ pub(super) fn regles(
 pub(super) fn a_propos(
     ws: &mut Worksheet,
     report: &Report,
-    provenance: &[Provenance],
+    (provenance, previous): (&[Provenance], &[Provenance]),
     checker: &Checker,
     options: &Options,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    ws.set_name(SHEETS[9])?;
     xlsx::text(
         ws,
         0,
@@ -156,6 +154,32 @@ pub(super) fn a_propos(
         }
         if let Some(f) = report.files.iter().find(|f| f.path == p.path) {
             xlsx::text(ws, r, 3, f.status.label_fr(), &styles.text)?;
+        }
+    }
+    if !previous.is_empty() {
+        // The previous year's files (`--precedent`), proven the same way.
+        let top = start + 2 + sorted.len() as u32;
+        xlsx::text(
+            ws,
+            top,
+            0,
+            "Fichiers de l'année précédente (comparaison)",
+            &styles.title,
+        )?;
+        for (c, h) in headers[..3].iter().enumerate() {
+            xlsx::text(ws, top + 1, c as u16, h, &styles.header)?;
+        }
+        let mut sorted: Vec<&Provenance> = previous.iter().collect();
+        sorted.sort_by(|a, b| a.path.cmp(&b.path));
+        for (i, p) in sorted.iter().enumerate() {
+            let r = top + 2 + i as u32;
+            xlsx::text(ws, r, 0, &p.path.display().to_string(), &styles.text)?;
+            if let Some(size) = p.size {
+                ws.write_number_with_format(r, 1, size as f64, &styles.integer)?;
+            }
+            if let Some(h) = &p.sha256 {
+                xlsx::text(ws, r, 2, h, &styles.text)?;
+            }
         }
     }
     ws.set_column_width(0, 48)?;

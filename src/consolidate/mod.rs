@@ -9,10 +9,17 @@
 //! whatever their order or the thread count.
 
 mod about;
+mod evolution;
 mod indicators;
 mod synthese;
 
 pub use about::{provenance, Provenance};
+
+/// Size and SHA-256 of the previous year's files.
+fn provenance_of(inputs: &[Input]) -> Vec<Provenance> {
+    let inputs: Vec<&Input> = inputs.iter().collect();
+    provenance(&inputs)
+}
 
 use std::path::Path;
 
@@ -63,7 +70,18 @@ pub const DEPARTEMENTS: [(&str, &str); 6] = [
     ("45", "Loiret"),
 ];
 
-/// The sheets of the consolidated workbook, in order.
+/// The sheets of the workbook written: [`SHEETS`], with `Évolution` after `Indicateurs` when
+/// the previous year is compared.
+pub fn sheet_names(with_evolution: bool) -> Vec<&'static str> {
+    let mut names = SHEETS.to_vec();
+    if with_evolution {
+        names.insert(8, evolution::NAME);
+    }
+    names
+}
+
+/// The sheets of the consolidated workbook, in order (`Évolution` comes after `Indicateurs`
+/// with `--precedent`: [`sheet_names`]).
 pub const SHEETS: [&str; 10] = [
     "Synthèse",
     "Anomalies",
@@ -357,7 +375,7 @@ impl<'a> Writer<'a> {
         // but 61 MB). Saving is the one step no other core can share.
         wb.set_zip_compression_level(2);
         let styles = Styles::new();
-        for (i, name) in SHEETS.iter().enumerate() {
+        for (i, name) in sheet_names(checker.previous.is_some()).iter().enumerate() {
             let ws = if constant_memory && i < 2 + DATA.len() {
                 wb.add_worksheet_with_constant_memory()?
             } else {
@@ -517,6 +535,18 @@ impl<'a> Writer<'a> {
             xlsx::filter(ws, 0, out.headers, out.rows)?;
             xlsx::widths(ws, &out.widths.0)?;
         }
+        // Sheets after Indicateurs move one place along when Évolution is there.
+        let shift = usize::from(self.checker.previous.is_some());
+        if let Some(previous) = &self.checker.previous {
+            evolution::evolution(
+                self.wb.worksheet_from_index(8)?,
+                &self.synthese,
+                previous,
+                self.checker,
+                self.options,
+                &self.styles,
+            )?;
+        }
         synthese(
             self.wb.worksheet_from_index(0)?,
             self.synthese,
@@ -530,15 +560,25 @@ impl<'a> Writer<'a> {
             self.options,
             &self.styles,
         )?;
-        regles(self.wb.worksheet_from_index(8)?, self.checker, &self.styles)?;
+        regles(
+            self.wb.worksheet_from_index(8 + shift)?,
+            self.checker,
+            &self.styles,
+        )?;
         let report = Report {
             files: self.files,
             batch,
         };
+        let previous_files = self
+            .checker
+            .previous
+            .as_ref()
+            .map(|p| provenance_of(&p.inputs))
+            .unwrap_or_default();
         a_propos(
-            self.wb.worksheet_from_index(9)?,
+            self.wb.worksheet_from_index(9 + shift)?,
             &report,
-            provenance,
+            (provenance, &previous_files),
             self.checker,
             self.options,
             &self.styles,

@@ -10,12 +10,14 @@ use crate::values::Typed;
 use crate::xlsx::{self, Styles, Widths};
 
 pub(super) struct SyntheseRow {
-    code: String,
+    pub(super) code: String,
     reseau: String,
     departement: String,
-    fichier: String,
-    statut: &'static str,
-    figures: Option<[f64; 8]>,
+    pub(super) fichier: String,
+    pub(super) statut: &'static str,
+    /// Errors, warnings, structures, coordinators, actions, participants, first receptions,
+    /// professionals trained.
+    pub(super) figures: Option<[f64; 8]>,
 }
 
 fn status_format(label: &str) -> Format {

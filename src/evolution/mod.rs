@@ -16,7 +16,7 @@ use crate::schema::{Schemas, SheetKind};
 use crate::sheet::Bilan;
 use crate::values::Typed;
 
-pub use previous::{Prior, Previous, PreviousError};
+pub use previous::{Previous, PreviousError, Prior};
 
 /// One figure compared year over year: its name, the sheet it comes from, and the column
 /// summed (`None`: the sheet's rows are counted).

@@ -18,7 +18,10 @@ use crate::msg;
 /// What the previous year says of one network.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Prior {
-    Usable { path: PathBuf, summary: Summary },
+    Usable {
+        path: PathBuf,
+        summary: Summary,
+    },
     /// Unreadable, of another year, or duplicated: why, naming the file(s).
     Unusable(Msg),
 }
@@ -53,7 +56,10 @@ impl crate::i18n::English for PreviousError {
             PreviousError::Empty(p) => format!(
                 "“{p}” (previous year) holds no tableau de bord (.xlsx, .xlsm, .xlsb, .xls, .ods)"
             ),
-            PreviousError::NoYear => "--precedent needs the bilan year: give --annee YYYY (or “annee” in spro.toml)".into(),
+            PreviousError::NoYear => {
+                "--precedent needs the bilan year: give --annee YYYY (or “annee” in spro.toml)"
+                    .into()
+            }
         }
     }
 }

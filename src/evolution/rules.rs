@@ -3,8 +3,8 @@
 //! column summed, the Accueil line, the convention date) or on the sheet concerned.
 
 use super::{
-    accueil_key, figures, grouped, person, ratio_in_words, strong_change, Prior, Previous,
-    Summary, FIGURES,
+    accueil_key, figures, grouped, person, ratio_in_words, strong_change, Previous, Prior, Summary,
+    FIGURES,
 };
 use crate::config::Trends;
 use crate::finding::Finding;
@@ -137,7 +137,12 @@ fn t002(
         ) else {
             continue;
         };
-        let Some(b) = before.accueil.iter().find(|(k, _)| *k == key).map(|(_, v)| *v) else {
+        let Some(b) = before
+            .accueil
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
+        else {
             continue;
         };
         if !strong_change(b, n, trends.facteur_ligne, trends.plancher) {

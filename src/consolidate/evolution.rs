@@ -1,0 +1,241 @@
+//! The `Évolution` sheet (`--precedent`): one row per network of the referential, in its
+//! order, with each of the six figures of the year before and of the year, the gap and the
+//! change in percent (« +12 % », a colour scale), a status, the regional total of the networks
+//! compared in both years, and a chart of those totals.
+
+use rust_xlsxwriter::{
+    Chart, ChartType, ConditionalFormat3ColorScale, ConditionalFormatType, Format, Worksheet,
+    XlsxError,
+};
+
+use super::synthese::SyntheseRow;
+use super::Options;
+use crate::check::Checker;
+use crate::evolution::{Previous, Prior, FIGURES};
+use crate::xlsx::{self, Styles, Widths};
+
+/// The name of the sheet.
+pub const NAME: &str = "Évolution";
+
+/// How a network stands in the comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Standing {
+    Compared,
+    New,
+    NotSent,
+    PriorUnusable,
+    Invalid,
+}
+
+impl Standing {
+    fn label(self) -> &'static str {
+        match self {
+            Standing::Compared => "comparé",
+            Standing::New => "nouveau",
+            Standing::NotSent => "non transmis",
+            Standing::PriorUnusable => "précédent inutilisable",
+            Standing::Invalid => "non conforme",
+        }
+    }
+}
+
+/// One network's line: its standing and its six figures of each year.
+struct Line<'a> {
+    code: &'a str,
+    name: &'a str,
+    standing: Standing,
+    before: [Option<i64>; 6],
+    now: [Option<i64>; 6],
+}
+
+fn lines<'a>(rows: &'a [SyntheseRow], previous: &Previous, checker: &'a Checker) -> Vec<Line<'a>> {
+    checker
+        .referential
+        .networks
+        .iter()
+        .map(|n| {
+            let file = rows
+                .iter()
+                .find(|r| r.code.eq_ignore_ascii_case(&n.code) && !r.fichier.is_empty());
+            let prior = previous.get(&n.code);
+            let before = match prior {
+                Some(Prior::Usable { summary, .. }) => summary.figures,
+                _ => [None; 6],
+            };
+            let now = file
+                .and_then(|f| f.figures)
+                .map(|f| std::array::from_fn(|k| Some(f[2 + k] as i64)))
+                .unwrap_or([None; 6]);
+            let standing = match (file, prior) {
+                (None, _) => Standing::NotSent,
+                (Some(f), _) if matches!(f.statut, "Non conforme" | "Illisible") => {
+                    Standing::Invalid
+                }
+                (Some(_), None) => Standing::New,
+                (Some(_), Some(Prior::Unusable(_))) => Standing::PriorUnusable,
+                (Some(_), Some(Prior::Usable { .. })) => Standing::Compared,
+            };
+            Line {
+                code: &n.code,
+                name: &n.nom,
+                standing,
+                before,
+                now,
+            }
+        })
+        .collect()
+}
+
+/// Writes the sheet.
+pub(super) fn evolution(
+    ws: &mut Worksheet,
+    rows: &[SyntheseRow],
+    previous: &Previous,
+    checker: &Checker,
+    options: &Options,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(NAME)?;
+    let (yb, y) = (previous.year, options.year);
+    let mut headers: Vec<String> = vec!["Code réseau".into(), "Réseau".into(), "Statut".into()];
+    for f in FIGURES {
+        let t = f.title;
+        headers.extend([
+            format!("{t} {yb}"),
+            format!("{t} {y}"),
+            format!("{t} écart"),
+            format!("{t} évolution"),
+        ]);
+    }
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let lines = lines(rows, previous, checker);
+    // Long headers (« Premiers accueils évolution ») wrap in a taller header row.
+    let wrapped = styles.header.clone().set_text_wrap();
+    for (c, h) in header_refs.iter().enumerate() {
+        xlsx::text(ws, 0, c as u16, h, &wrapped)?;
+    }
+    ws.set_row_height(0, 45)?;
+    let percent = Format::new().set_num_format("+0 %;-0 %;0 %");
+    let mut widths = Widths::of(&header_refs);
+    let mut totals = [(0i64, 0i64); 6];
+    for (i, line) in lines.iter().enumerate() {
+        let r = 1 + i as u32;
+        for (c, v) in [line.code, line.name, line.standing.label()]
+            .iter()
+            .enumerate()
+        {
+            xlsx::text(ws, r, c as u16, v, &styles.text)?;
+            widths.see(c, v);
+        }
+        for k in 0..FIGURES.len() {
+            figure_cells(ws, r, k, line.before[k], line.now[k], styles, &percent)?;
+            if line.standing == Standing::Compared {
+                totals[k].0 += line.before[k].unwrap_or(0);
+                totals[k].1 += line.now[k].unwrap_or(0);
+            }
+        }
+    }
+    let total_row = 1 + lines.len() as u32;
+    xlsx::text(ws, total_row, 0, "Région", &styles.header)?;
+    xlsx::text(
+        ws,
+        total_row,
+        1,
+        "Total des réseaux comparés",
+        &styles.header,
+    )?;
+    for (k, (b, n)) in totals.iter().enumerate() {
+        figure_cells(ws, total_row, k, Some(*b), Some(*n), styles, &percent)?;
+    }
+    // Red for a fall, white for no change, green for a rise: −100 %, 0, +100 % and beyond.
+    for k in 0..FIGURES.len() {
+        let col = 3 + 4 * k as u16 + 3;
+        let scale = ConditionalFormat3ColorScale::new()
+            .set_minimum(ConditionalFormatType::Number, -1)
+            .set_midpoint(ConditionalFormatType::Number, 0)
+            .set_maximum(ConditionalFormatType::Number, 1)
+            .set_minimum_color("F8696B")
+            .set_midpoint_color("FFFFFF")
+            .set_maximum_color("63BE7B");
+        ws.add_conditional_format(1, col, total_row, col, &scale)?;
+    }
+    xlsx::filter(ws, 0, headers.len(), lines.len() as u32)?;
+    ws.set_freeze_panes(1, 3)?;
+    let mut w = widths.0.clone();
+    w.truncate(3);
+    w.resize(headers.len(), 14);
+    xlsx::widths(ws, &w)?;
+    chart(ws, total_row + 2, &totals, (yb, y), styles)
+}
+
+/// The four cells of one figure: N-1, N, gap, change (blank where N-1 is 0 or missing).
+fn figure_cells(
+    ws: &mut Worksheet,
+    r: u32,
+    k: usize,
+    before: Option<i64>,
+    now: Option<i64>,
+    styles: &Styles,
+    percent: &Format,
+) -> Result<(), XlsxError> {
+    let c = 3 + 4 * k as u16;
+    if let Some(b) = before {
+        ws.write_number_with_format(r, c, b as f64, &styles.integer)?;
+    }
+    if let Some(n) = now {
+        ws.write_number_with_format(r, c + 1, n as f64, &styles.integer)?;
+    }
+    if let (Some(b), Some(n)) = (before, now) {
+        ws.write_number_with_format(r, c + 2, (n - b) as f64, &styles.integer)?;
+        if b > 0 {
+            ws.write_number_with_format(r, c + 3, (n - b) as f64 / b as f64, percent)?;
+        }
+    }
+    Ok(())
+}
+
+/// The regional totals of the two years, as a table and a clustered column chart.
+fn chart(
+    ws: &mut Worksheet,
+    top: u32,
+    totals: &[(i64, i64); 6],
+    (yb, y): (i32, i32),
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    xlsx::text(
+        ws,
+        top,
+        0,
+        "Totaux régionaux des réseaux comparés",
+        &styles.title,
+    )?;
+    let head = top + 1;
+    for (c, h) in ["Indicateur", &yb.to_string(), &y.to_string()]
+        .iter()
+        .enumerate()
+    {
+        xlsx::text(ws, head, c as u16, h, &styles.header)?;
+    }
+    for (k, f) in FIGURES.iter().enumerate() {
+        let r = head + 1 + k as u32;
+        xlsx::text(ws, r, 0, f.title, &styles.text)?;
+        ws.write_number_with_format(r, 1, totals[k].0 as f64, &styles.integer)?;
+        ws.write_number_with_format(r, 2, totals[k].1 as f64, &styles.integer)?;
+    }
+    let (first, last) = (head + 1, head + FIGURES.len() as u32);
+    let mut chart = Chart::new(ChartType::Column);
+    chart
+        .title()
+        .set_name(&format!("Réseaux comparés : {yb} et {y}"));
+    for (c, year) in [(1u16, yb), (2u16, y)] {
+        chart
+            .add_series()
+            .set_name(&year.to_string())
+            .set_categories((NAME, first, 0, last, 0))
+            .set_values((NAME, first, c, last, c));
+    }
+    chart.set_width(720).set_height(360);
+    ws.insert_chart(last + 2, 0, &chart)?;
+    ws.set_page_breaks(&[top])?;
+    Ok(())
+}
