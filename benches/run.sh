@@ -42,6 +42,9 @@ run check_j1 "$BIN/spro" check "$WORK/$N" --referentiel "$REF" --annee 2025 --fo
 run check_jN "$BIN/spro" check "$WORK/$N" --referentiel "$REF" --annee 2025 --format json -j "$CORES"
 run consolidate_j1 "$BIN/spro" consolidate "$WORK/$N" --referentiel "$REF" --annee 2025 -o "$WORK/out/regional.xlsx" -j 1
 run consolidate_jN "$BIN/spro" consolidate "$WORK/$N" --referentiel "$REF" --annee 2025 -o "$WORK/out/regional.xlsx" -j "$CORES"
+# The same with the year before (--precedent): the same networks, generated for 2024.
+[ -f "$WORK/$N-2024/reseaux.json" ] || "$BIN/examples/generate" "$WORK/$N-2024" --classeurs "$N" --actions "$M" --annee 2024
+run consolidate_precedent_jN "$BIN/spro" consolidate "$WORK/$N" --referentiel "$REF" --annee 2025 --precedent "$WORK/$N-2024" -o "$WORK/out/regional-precedent.xlsx" -j "$CORES"
 run check_4x_files_jN "$BIN/spro" check "$WORK/$((N * 4))" --referentiel "$WORK/$((N * 4))/reseaux.json" --annee 2025 --format json -j "$CORES"
 # What consolidate writes: the workbook, and the sheet XML inside it (what the writer streams).
 python3 - "$WORK/out/regional.xlsx" <<'PY'
@@ -63,4 +66,5 @@ echo "consolidate / floor (1 fil)    $(ratio "$T_consolidate_j1" "$T_floor_j1")"
 echo "consolidate / floor ($CORES fils)    $(ratio "$T_consolidate_jN" "$T_floor_jN")"
 echo "check 1 fil / $CORES fils            $(ratio "$T_check_j1" "$T_check_jN")"
 echo "consolidate 1 fil / $CORES fils      $(ratio "$T_consolidate_j1" "$T_consolidate_jN")"
+echo "consolidate --precedent / sans ($CORES fils)    $(ratio "$T_consolidate_precedent_jN" "$T_consolidate_jN")"
 echo "floor 1 fil / $CORES fils            $(ratio "$T_floor_j1" "$T_floor_jN")"

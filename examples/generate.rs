@@ -1,5 +1,5 @@
 //! Writes N valid, realistic tableaux de bord with M action rows each, for the benchmark:
-//! `cargo run --release --example generate -- OUT --classeurs N --actions M`.
+//! `cargo run --release --example generate -- OUT --classeurs N --actions M [--annee 2024]`.
 //! Also writes `OUT/reseaux.json`, the referential of the generated networks (use it with
 //! `--referentiel`), so that every workbook is valid.
 
@@ -160,12 +160,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let n = arg(&args, "--classeurs", 25);
     let m = arg(&args, "--actions", 200);
+    // `--annee 2024`: the same networks the year before (for `--precedent`).
+    let year = arg(&args, "--annee", 2025);
     std::fs::create_dir_all(&out)?;
     (0..n)
         .into_par_iter()
         .try_for_each(|i| -> Result<(), String> {
+            let mut description = workbook(i, m);
+            if let Some(rows) = description["sheets"]["Identification"].as_array_mut() {
+                for row in rows.iter_mut().filter(|r| r[0] == "Année du bilan") {
+                    row[1] = json!(year);
+                }
+            }
             let bytes =
-                spro_bilans::fixture::build_xlsx(&workbook(i, m)).map_err(|e| e.to_string())?;
+                spro_bilans::fixture::build_xlsx(&description).map_err(|e| e.to_string())?;
             std::fs::write(out.join(format!("{}.xlsx", code(i).0)), bytes)
                 .map_err(|e| e.to_string())
         })?;

@@ -191,7 +191,7 @@ impl Config {
             path: path.display().to_string(),
             message,
         };
-        let file: File = toml::from_str(text).map_err(|e| invalid(toml_message(&e)))?;
+        let file: File = toml::from_str(text).map_err(|e| invalid(toml_message(&e, text)))?;
         let mut config = Config {
             source: Some(path.to_path_buf()),
             limits: file.limites,
@@ -278,13 +278,38 @@ impl Config {
     }
 }
 
-fn toml_message(e: &toml::de::Error) -> Msg {
+fn toml_message(e: &toml::de::Error, text: &str) -> Msg {
     let m = e.message();
     if let Some(rest) = m.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or(rest);
         return msg!("clé inconnue « {key} »", "unknown key “{key}”");
     }
+    // A value of the wrong type: name its key (and section) from where the parser stopped.
+    if let Some(key) = e.span().and_then(|span| key_at(text, span.start)) {
+        return msg!("clé « {key} » : {m}", "key “{key}”: {m}");
+    }
     Msg::new(m, m)
+}
+
+/// The key (`section.key`) of the line holding byte `at` of a TOML text.
+fn key_at(text: &str, at: usize) -> Option<String> {
+    let before = text.get(..at)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next()?;
+    let key = line.split('=').next()?.trim();
+    if key.is_empty() || key.starts_with('[') {
+        return None;
+    }
+    let section = before[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && l.ends_with(']'))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+    Some(match section {
+        Some(s) => format!("{s}.{key}"),
+        None => key.to_string(),
+    })
 }
 
 impl crate::i18n::English for ConfigError {

@@ -33,7 +33,7 @@ fn the_sample_batch_gives_the_json_of_the_spec() {
     let out = spro(
         &[
             "check",
-            "fixtures/bilans",
+            "fixtures/bilans/2025",
             "--annee",
             "2025",
             "--format",

@@ -46,7 +46,7 @@ fn github_annotations() {
     assert!(lines.iter().any(|l| l.starts_with("::warning file=fixtures/cas/C012-promotion-cep-absente.xlsx,title=C012 promotion-cep-absente::feuille Actions : ")));
     let infos = spro(&[
         "check",
-        "fixtures/bilans",
+        "fixtures/bilans/2025",
         "--annee",
         "2025",
         "--format",

@@ -127,11 +127,11 @@ pub(super) fn evolution(
             xlsx::text(ws, r, c as u16, v, &styles.text)?;
             widths.see(c, v);
         }
-        for k in 0..FIGURES.len() {
+        for (k, total) in totals.iter_mut().enumerate() {
             figure_cells(ws, r, k, line.before[k], line.now[k], styles, &percent)?;
             if line.standing == Standing::Compared {
-                totals[k].0 += line.before[k].unwrap_or(0);
-                totals[k].1 += line.now[k].unwrap_or(0);
+                total.0 += line.before[k].unwrap_or(0);
+                total.1 += line.now[k].unwrap_or(0);
             }
         }
     }
