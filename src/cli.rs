@@ -68,9 +68,10 @@ pub enum Command {
 
 pub use crate::report::Format as OutputFormat;
 
-/// Options shared by `check` and `consolidate`.
+/// Where the checker's configuration, referential and schemas come from: `check`,
+/// `consolidate` and `serve`.
 #[derive(Debug, clap::Args)]
-pub struct CommonArgs {
+pub struct SourceArgs {
     /// Fichier de configuration (par défaut : spro.toml du dossier courant, s'il existe).
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -83,6 +84,13 @@ pub struct CommonArgs {
     /// Nombre de fils d'exécution (par défaut : tous les cœurs).
     #[arg(short = 'j', long = "jobs")]
     pub jobs: Option<usize>,
+}
+
+/// Options shared by `check` and `consolidate`.
+#[derive(Debug, clap::Args)]
+pub struct CommonArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
     /// N'affiche pas la barre de progression.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -152,18 +160,8 @@ pub struct ServeArgs {
     /// sinon l'année écoulée).
     #[arg(long, value_parser = clap::value_parser!(i32).range(crate::config::FIRST_YEAR as i64..=crate::config::LAST_YEAR as i64))]
     pub annee: Option<i32>,
-    /// Fichier de configuration (par défaut : spro.toml du dossier courant, s'il existe).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Référentiel des réseaux (JSON) à utiliser à la place de celui fourni.
-    #[arg(long)]
-    pub referentiel: Option<PathBuf>,
-    /// Dossier de schémas JSON à utiliser à la place de ceux intégrés.
-    #[arg(long)]
-    pub schemas: Option<PathBuf>,
-    /// Vérifications menées en même temps (par défaut : tous les cœurs).
-    #[arg(short = 'j', long = "jobs")]
-    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub sources: SourceArgs,
     /// Attente maximale d'une requête avant la réponse 503, en secondes.
     #[arg(long, default_value_t = 10, hide = true)]
     pub attente_s: u64,
@@ -390,33 +388,41 @@ fn progress_bar(files: usize, quiet: bool, done: Msg, lang: Lang) -> indicatif::
     bar
 }
 
-fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
-    let mut b = rayon::ThreadPoolBuilder::new();
-    if let Some(j) = jobs {
-        if j == 0 {
-            return Err(CliError(Msg::new(
-                "-j attend un nombre de fils supérieur à 0",
-                "-j expects a number of threads greater than 0",
-            )));
-        }
-        b = b.num_threads(j);
+/// `-j`: the number of threads asked, or all the cores.
+fn jobs(asked: Option<usize>) -> Result<usize, CliError> {
+    match asked {
+        Some(0) => Err(CliError(Msg::new(
+            "-j attend un nombre de fils supérieur à 0",
+            "-j expects a number of threads greater than 0",
+        ))),
+        Some(j) => Ok(j),
+        None => Ok(std::thread::available_parallelism().map_or(2, |n| n.get())),
     }
-    b.build().map_err(tech)
+}
+
+fn pool(asked: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs(asked)?)
+        .build()
+        .map_err(tech)
+}
+
+impl SourceArgs {
+    /// The checker these options describe, for the year `annee` (else spro.toml's).
+    fn checker(&self, annee: Option<i32>) -> Result<Checker, CliError> {
+        let config = load_config(self.config.as_deref(), annee, self.referentiel.as_deref())?;
+        checker(config, self.schemas.as_deref())
+    }
 }
 
 fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
-    let config = load_config(
-        args.common.config.as_deref(),
-        args.annee,
-        args.common.referentiel.as_deref(),
-    )?;
-    let mut checker = checker(config, args.common.schemas.as_deref())?;
+    let mut checker = args.common.sources.checker(args.annee)?;
     let (inputs, any_folder) = crate::inputs::collect(&args.paths).map_err(err)?;
     if let Some(out) = &args.output {
         crate::output::refuse_overwriting_input(out, inputs.iter().map(|i| i.path()))
             .map_err(err)?;
     }
-    let pool = pool(args.common.jobs)?;
+    let pool = pool(args.common.sources.jobs)?;
     with_previous(
         &mut checker,
         &args.common.precedent,
@@ -485,13 +491,13 @@ fn options_text(args: &ConsolidateArgs, year: i32) -> String {
     if args.strict {
         options_text.push("--strict".into());
     }
-    if let Some(c) = &args.common.config {
+    if let Some(c) = &args.common.sources.config {
         options_text.push(format!("--config {}", c.display()));
     }
-    if let Some(r) = &args.common.referentiel {
+    if let Some(r) = &args.common.sources.referentiel {
         options_text.push(format!("--referentiel {}", r.display()));
     }
-    if let Some(s) = &args.common.schemas {
+    if let Some(s) = &args.common.sources.schemas {
         options_text.push(format!("--schemas {}", s.display()));
     }
     for p in &args.common.precedent {
@@ -501,13 +507,8 @@ fn options_text(args: &ConsolidateArgs, year: i32) -> String {
 }
 
 fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
-    let config = load_config(
-        args.common.config.as_deref(),
-        args.annee,
-        args.common.referentiel.as_deref(),
-    )?;
-    let year = config.annee.ok_or_else(year_needed)?;
-    let mut checker = checker(config, args.common.schemas.as_deref())?;
+    let mut checker = args.common.sources.checker(args.annee)?;
+    let year = checker.config.annee.ok_or_else(year_needed)?;
     checker.keep_data = true;
     let (inputs, _) = crate::inputs::collect(&args.paths).map_err(err)?;
     let output = args
@@ -516,7 +517,7 @@ fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
         .unwrap_or_else(|| PathBuf::from(format!("reports/bilan-regional-{year}.xlsx")));
     crate::output::refuse_overwriting_input(&output, inputs.iter().map(|i| i.path()))
         .map_err(err)?;
-    let pool = pool(args.common.jobs)?;
+    let pool = pool(args.common.sources.jobs)?;
     with_previous(&mut checker, &args.common.precedent, &pool, Some(&output))?;
     let options = crate::consolidate::Options {
         year,
@@ -598,23 +599,9 @@ fn template(args: TemplateArgs, lang: Lang) -> Result<Exit, CliError> {
 }
 
 fn serve(args: ServeArgs) -> Result<Exit, CliError> {
-    let config = load_config(
-        args.config.as_deref(),
-        args.annee,
-        args.referentiel.as_deref(),
-    )?;
-    let jobs = match args.jobs {
-        Some(0) => {
-            return Err(CliError(Msg::new(
-                "-j attend un nombre de fils supérieur à 0",
-                "-j expects a number of threads greater than 0",
-            )))
-        }
-        Some(j) => j,
-        None => std::thread::available_parallelism().map_or(2, |n| n.get()),
-    };
-    let template_year = config.annee.unwrap_or_else(last_year);
-    let checker = checker(config, args.schemas.as_deref())?;
+    let checker = args.sources.checker(args.annee)?;
+    let jobs = jobs(args.sources.jobs)?;
+    let template_year = checker.config.annee.unwrap_or_else(last_year);
     let mut options = crate::serve::Options::new(args.listen, jobs, template_year);
     options.queue_timeout = std::time::Duration::from_secs(args.attente_s);
     options.upload_timeout = std::time::Duration::from_secs(args.envoi_s);

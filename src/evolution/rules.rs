@@ -58,6 +58,31 @@ struct Years {
     now: i32,
 }
 
+/// Two values of a figure as the messages show them: now and before, in French and in
+/// English, and how they compare in words.
+struct Shown {
+    nf: String,
+    bf: String,
+    ne: String,
+    be: String,
+    ratio: String,
+    ratio_en: String,
+}
+
+impl Shown {
+    fn of(before: i64, now: i64) -> Shown {
+        let ratio = ratio_in_words(before, now);
+        Shown {
+            nf: grouped(now, Lang::Fr),
+            bf: grouped(before, Lang::Fr),
+            ne: grouped(now, Lang::En),
+            be: grouped(before, Lang::En),
+            ratio: ratio.fr,
+            ratio_en: ratio.en,
+        }
+    }
+}
+
 fn t000(why: &crate::i18n::Msg, year: i32) -> Finding {
     let (why, why_en) = (&why.fr, &why.en);
     Finding::new(
@@ -87,14 +112,14 @@ fn t001(
             continue;
         }
         let (name, name_en) = figure.name;
-        let (nf, bf, ne, be) = (
-            grouped(n, Lang::Fr),
-            grouped(b, Lang::Fr),
-            grouped(n, Lang::En),
-            grouped(b, Lang::En),
-        );
-        let ratio = ratio_in_words(b, n);
-        let (ratio, ratio_en) = (ratio.fr, ratio.en);
+        let Shown {
+            nf,
+            bf,
+            ne,
+            be,
+            ratio,
+            ratio_en,
+        } = Shown::of(b, n);
         let (y, yb) = (years.now, years.before);
         let mut finding = Finding::new(
             Code::T001,
@@ -157,14 +182,14 @@ fn t002(
                 .unwrap_or_default()
         };
         let (structure, public) = (text("structure"), text("public"));
-        let (nf, bf, ne, be) = (
-            grouped(n, Lang::Fr),
-            grouped(b, Lang::Fr),
-            grouped(n, Lang::En),
-            grouped(b, Lang::En),
-        );
-        let ratio = ratio_in_words(b, n);
-        let (ratio, ratio_en) = (ratio.fr, ratio.en);
+        let Shown {
+            nf,
+            bf,
+            ne,
+            be,
+            ratio,
+            ratio_en,
+        } = Shown::of(b, n);
         let (y, yb) = (years.now, years.before);
         findings.push(
             Finding::new(

@@ -132,6 +132,21 @@ impl Service {
         )
     }
 
+    /// A form posted: its announced length within the limits, its turn, then its parts as
+    /// they arrive.
+    async fn open_form(
+        &self,
+        request: Request,
+    ) -> Result<(tokio::sync::SemaphorePermit<'_>, Form), ServeError> {
+        upload::check_length(request.headers(), self.file_limit())?;
+        let (turn, request) = self.turn_for(request).await?;
+        let multipart = Multipart::from_request(request, &())
+            .await
+            .map_err(|_| upload::not_a_form())?;
+        let form = Form::new(multipart, self.options.upload_timeout, self.file_limit());
+        Ok((turn, form))
+    }
+
     /// Waits for the turn of `request`, at most `queue_timeout`; else 503, once its body is
     /// read and dropped (within the limits and the upload deadline): a client still sending
     /// when the connection closes would see it reset, not the page asking it to come back.
@@ -676,16 +691,7 @@ async fn check_upload(
     request: Request,
     annotate: bool,
 ) -> Result<Checked, ServeError> {
-    upload::check_length(request.headers(), service.file_limit())?;
-    let (_turn, request) = service.turn_for(request).await?;
-    let multipart = Multipart::from_request(request, &())
-        .await
-        .map_err(|_| upload::not_a_form())?;
-    let mut form = Form::new(
-        multipart,
-        service.options.upload_timeout,
-        service.file_limit(),
-    );
+    let (_turn, mut form) = service.open_form(request).await?;
     let mut year = None;
     let mut checker: Option<Arc<Checker>> = None;
     let mut taken = BTreeSet::new();
@@ -851,16 +857,7 @@ async fn consolidate(
     State(service): State<Shared>,
     request: Request,
 ) -> Result<Response, ServeError> {
-    upload::check_length(request.headers(), service.file_limit())?;
-    let (_turn, request) = service.turn_for(request).await?;
-    let multipart = Multipart::from_request(request, &())
-        .await
-        .map_err(|_| upload::not_a_form())?;
-    let mut form = Form::new(
-        multipart,
-        service.options.upload_timeout,
-        service.file_limit(),
-    );
+    let (_turn, mut form) = service.open_form(request).await?;
     let mut year = None;
     let mut flags = BTreeSet::new();
     let mut inputs = Vec::new();
