@@ -141,24 +141,17 @@ pub(super) fn a_propos(
     for (c, h) in headers.iter().enumerate() {
         xlsx::text(ws, start, c as u16, h, &styles.header)?;
     }
-    let mut sorted: Vec<&Provenance> = provenance.iter().collect();
-    sorted.sort_by(|a, b| a.path.cmp(&b.path));
-    for (i, p) in sorted.iter().enumerate() {
-        let r = start + 1 + i as u32;
-        xlsx::text(ws, r, 0, &p.path.display().to_string(), &styles.text)?;
-        if let Some(size) = p.size {
-            ws.write_number_with_format(r, 1, size as f64, &styles.integer)?;
-        }
-        if let Some(h) = &p.sha256 {
-            xlsx::text(ws, r, 2, h, &styles.text)?;
-        }
-        if let Some(f) = report.files.iter().find(|f| f.path == p.path) {
-            xlsx::text(ws, r, 3, f.status.label_fr(), &styles.text)?;
-        }
-    }
+    let status = |path: &std::path::Path| {
+        report
+            .files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.status.label_fr())
+    };
+    let written = files(ws, start + 1, provenance, &status, styles)?;
     if !previous.is_empty() {
         // The previous year's files (`--precedent`), proven the same way.
-        let top = start + 2 + sorted.len() as u32;
+        let top = start + 2 + written;
         xlsx::text(
             ws,
             top,
@@ -169,22 +162,38 @@ pub(super) fn a_propos(
         for (c, h) in headers[..3].iter().enumerate() {
             xlsx::text(ws, top + 1, c as u16, h, &styles.header)?;
         }
-        let mut sorted: Vec<&Provenance> = previous.iter().collect();
-        sorted.sort_by(|a, b| a.path.cmp(&b.path));
-        for (i, p) in sorted.iter().enumerate() {
-            let r = top + 2 + i as u32;
-            xlsx::text(ws, r, 0, &p.path.display().to_string(), &styles.text)?;
-            if let Some(size) = p.size {
-                ws.write_number_with_format(r, 1, size as f64, &styles.integer)?;
-            }
-            if let Some(h) = &p.sha256 {
-                xlsx::text(ws, r, 2, h, &styles.text)?;
-            }
-        }
+        files(ws, top + 2, previous, &|_| None, styles)?;
     }
     ws.set_column_width(0, 48)?;
     ws.set_column_width(1, 48)?;
     ws.set_column_width(2, 66)?;
     ws.set_column_width(3, 28)?;
     Ok(())
+}
+
+/// Each file of `list` from row `first` on, in path order: path, size, SHA-256 and, when
+/// `status` knows it, its status. Returns the number of rows written.
+fn files(
+    ws: &mut Worksheet,
+    first: u32,
+    list: &[Provenance],
+    status: &dyn Fn(&std::path::Path) -> Option<&'static str>,
+    styles: &Styles,
+) -> Result<u32, XlsxError> {
+    let mut sorted: Vec<&Provenance> = list.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    for (i, p) in sorted.iter().enumerate() {
+        let r = first + i as u32;
+        xlsx::text(ws, r, 0, &p.path.display().to_string(), &styles.text)?;
+        if let Some(size) = p.size {
+            ws.write_number_with_format(r, 1, size as f64, &styles.integer)?;
+        }
+        if let Some(h) = &p.sha256 {
+            xlsx::text(ws, r, 2, h, &styles.text)?;
+        }
+        if let Some(label) = status(&p.path) {
+            xlsx::text(ws, r, 3, label, &styles.text)?;
+        }
+    }
+    Ok(sorted.len() as u32)
 }
