@@ -9,8 +9,6 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use crate::config::{Config, Override};
 use crate::finding::{Finding, Severity};
 use crate::i18n::Msg;
@@ -32,6 +30,10 @@ thread_local! {
 pub fn panic_is_a_finding() -> bool {
     CHECKING_A_FILE.with(std::cell::Cell::get)
 }
+
+/// Files checked ahead of the one being consumed, per thread: enough to keep every core
+/// busy, few enough that memory holds only a handful of workbooks.
+const LOOK_AHEAD_PER_THREAD: usize = 2;
 
 /// What [`Checker::check_batch`] does with each file checked: its report (configuration
 /// applied) and the workbook as read.
@@ -150,29 +152,54 @@ impl Checker {
         }
     }
 
-    /// The batch driver of `check`, with or without `--annote`: every input checked in
-    /// parallel on the current rayon pool and the configuration applied to it, then handed,
-    /// with the workbook as read, to `each` (which may make its annotated copy, count it…),
-    /// then the batch step ([`Checker::conclude`]). `consolidate` streams the same steps
-    /// ([`Checker::check_input_read`], [`Checker::finish`], [`Duplicates`],
-    /// [`Checker::batch_findings`]) through its ordered writer instead, so that its memory is
-    /// that of the files in flight.
+    /// `check`, with or without `--annote`: the batch driver ([`Checker::stream`]) with
+    /// `each` called on every file and its workbook as read (to make its annotated copy,
+    /// count it…), then the batch step ([`Checker::conclude`]).
     pub fn check_batch<E: Send>(
         &self,
         inputs: &[Input],
         b002: bool,
         each: &Each<'_, E>,
     ) -> Result<Report, E> {
-        let files = inputs
-            .par_iter()
-            .map(|input| {
-                let (mut report, wb) = self.check_input_read(input);
-                self.finish(&mut report);
-                each(&report, wb)?;
-                Ok(report)
-            })
-            .collect::<Result<Vec<FileReport>, E>>()?;
+        let mut sorted: Vec<&Input> = inputs.iter().collect();
+        sorted.sort_by(|a, b| a.path().cmp(b.path()));
+        let mut files = Vec::with_capacity(sorted.len());
+        self.stream(
+            &sorted,
+            &Duplicates::default(),
+            |report, wb| each(&report, wb).map(|()| report),
+            |checked| {
+                files.push(checked?);
+                Ok(())
+            },
+        )?;
         Ok(self.conclude(files, b002))
+    }
+
+    /// The one batch driver of `check` and `consolidate`: every input checked in parallel on
+    /// the current rayon pool, B001 added from the duplicates `known` so far and the
+    /// configuration applied, then `map`ped on the checking thread (with the workbook as
+    /// read) and handed to `consume` in the order of `inputs`, at most a few files per thread
+    /// ahead: memory is that of the files in flight, whatever the batch.
+    pub fn stream<T: Send, E: Send>(
+        &self,
+        inputs: &[&Input],
+        known: &Duplicates,
+        map: impl Fn(FileReport, Option<RawWorkbook>) -> T + Sync,
+        consume: impl FnMut(T) -> Result<(), E> + Send,
+    ) -> Result<(), E> {
+        let window = LOOK_AHEAD_PER_THREAD * rayon::current_num_threads();
+        crate::ordered::map_in_order(
+            inputs,
+            window,
+            |input| {
+                let (mut report, wb) = self.check_input_read(input);
+                known.add_findings(&mut report);
+                self.finish(&mut report);
+                map(report, wb)
+            },
+            consume,
+        )
     }
 
     /// The batch step over files checked one by one: path order, B001, the configuration

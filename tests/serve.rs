@@ -323,7 +323,7 @@ fn a_check_shows_each_finding_at_its_cell_and_gives_the_annotated_copy_once() {
         .unwrap();
     assert_eq!(report["files"][0]["findings"][0]["cell"], "P3");
 
-    let log = server.log();
+    let log = server.log_with("GET /telechargements/… 200");
     assert!(log.contains("POST /verifier 200"), "{log}");
     assert!(log.contains("GET /telechargements/… 200"), "{log}");
     assert!(
@@ -769,5 +769,6 @@ fn sigterm_lets_the_request_in_flight_finish() {
     };
     assert!(exit.success(), "{exit:?}");
     std::thread::sleep(Duration::from_millis(200));
-    assert!(server.log().contains("arrêté"), "{}", server.log());
+    let log = server.log_with("arrêté");
+    assert!(log.contains("arrêté"), "{log}");
 }

@@ -130,10 +130,6 @@ const DATA: [SheetKind; 5] = [
     SheetKind::Professionnalisation,
 ];
 
-/// Files checked ahead of the one being written, per thread: enough to keep every core busy,
-/// few enough that memory holds only a handful of workbooks' data.
-const LOOK_AHEAD_PER_THREAD: usize = 2;
-
 /// Checks `inputs` on the current rayon pool and writes the regional workbook to `path`
 /// (atomically); returns the report of the check (without the files' data). `progress` is
 /// told how the writing goes.
@@ -193,11 +189,10 @@ fn build(
     for pass in 1..=2 {
         progress(Progress::Written { pass, files: 0 });
         let mut writer = Writer::new(checker, options, constant_memory)?;
-        let window = LOOK_AHEAD_PER_THREAD * rayon::current_num_threads();
-        crate::ordered::map_in_order(
+        checker.stream(
             &inputs,
-            window,
-            |input| Checked::new(checker.check_input(input), checker, options, &known),
+            &known,
+            |file, _| Checked::new(file, checker, options),
             |checked| {
                 writer.add(checked)?;
                 progress(Progress::Written {
@@ -239,14 +234,8 @@ struct Checked {
 }
 
 impl Checked {
-    fn new(
-        mut file: FileReport,
-        checker: &Checker,
-        options: &Options,
-        duplicates: &Duplicates,
-    ) -> Checked {
-        duplicates.add_findings(&mut file);
-        checker.finish(&mut file);
+    /// A file of the batch driver (B001 of the duplicates known and the configuration in).
+    fn new(file: FileReport, checker: &Checker, options: &Options) -> Checked {
         if !of_the_year(&file, options.year) {
             return Checked {
                 file,
@@ -692,8 +681,11 @@ mod tests {
     #[test]
     fn a_sheet_beyond_the_last_row_is_refused_by_name() {
         let (checker, options) = consolidation_2025();
-        let duplicates = Duplicates::default();
-        let checked = || Checked::new(chateauroux(&checker), &checker, &options, &duplicates);
+        let checked = || {
+            let mut file = chateauroux(&checker);
+            checker.finish(&mut file);
+            Checked::new(file, &checker, &options)
+        };
         let mut writer = Writer::new(&checker, &options, true).unwrap();
         writer.add(checked()).unwrap();
         // Room for half of Châteauroux's 10 structures more: its second copy does not fit.

@@ -94,6 +94,19 @@ impl Server {
         self.log.lock().unwrap().join("\n")
     }
 
+    /// The log once it holds `line` (the server writes it as it answers; the reading thread
+    /// may lag a little), or as it is after 5 s.
+    pub fn log_with(&self, line: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let log = self.log();
+            if log.contains(line) || std::time::Instant::now() > deadline {
+                return log;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Files written in the server's temporary and working folders.
     pub fn written(&self) -> Vec<PathBuf> {
         let mut all = Vec::new();
