@@ -39,6 +39,24 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// Every limit above 0, or the key that is not.
+    fn validate(&self) -> Result<(), Msg> {
+        for (key, v) in [
+            ("taille_fichier_mo", self.taille_fichier_mo),
+            ("taille_decompressee_mo", self.taille_decompressee_mo),
+            ("lignes_par_feuille", u64::from(self.lignes_par_feuille)),
+            ("colonnes_par_feuille", u64::from(self.colonnes_par_feuille)),
+        ] {
+            if v == 0 {
+                return Err(Msg::new(
+                    format!("clé « limites.{key} » : la limite doit être supérieure à 0"),
+                    format!("key “limites.{key}”: the limit must be greater than 0"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     pub fn file_bytes(&self) -> u64 {
         self.taille_fichier_mo.saturating_mul(1024 * 1024)
     }
@@ -58,6 +76,31 @@ pub struct Trends {
     pub facteur_ligne: f64,
     /// Neither rule speaks when the larger of the two values is under this floor.
     pub plancher: i64,
+}
+
+impl Trends {
+    /// Factors above 1 and a floor of 0 or more, or the key that is not.
+    fn validate(&self) -> Result<(), Msg> {
+        for (key, v) in [
+            ("facteur_reseau", self.facteur_reseau),
+            ("facteur_ligne", self.facteur_ligne),
+        ] {
+            if !(v.is_finite() && v > 1.0) {
+                return Err(msg!(
+                    "clé « tendances.{key} » : {v} n'est pas un facteur supérieur à 1 (par exemple 3)",
+                    "key “tendances.{key}”: {v} is not a factor greater than 1 (for example 3)"
+                ));
+            }
+        }
+        if self.plancher < 0 {
+            let v = self.plancher;
+            return Err(msg!(
+                "clé « tendances.plancher » : {v} n'est pas un nombre positif ou nul (par exemple 30)",
+                "key “tendances.plancher”: {v} is not a number zero or more (for example 30)"
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Default for Trends {
@@ -241,39 +284,8 @@ impl Config {
             };
             config.overrides.insert(rule, o);
         }
-        let l = &config.limits;
-        for (key, v) in [
-            ("taille_fichier_mo", l.taille_fichier_mo),
-            ("taille_decompressee_mo", l.taille_decompressee_mo),
-            ("lignes_par_feuille", u64::from(l.lignes_par_feuille)),
-            ("colonnes_par_feuille", u64::from(l.colonnes_par_feuille)),
-        ] {
-            if v == 0 {
-                return Err(invalid(Msg::new(
-                    format!("clé « limites.{key} » : la limite doit être supérieure à 0"),
-                    format!("key “limites.{key}”: the limit must be greater than 0"),
-                )));
-            }
-        }
-        let t = &config.trends;
-        for (key, v) in [
-            ("facteur_reseau", t.facteur_reseau),
-            ("facteur_ligne", t.facteur_ligne),
-        ] {
-            if !(v.is_finite() && v > 1.0) {
-                return Err(invalid(msg!(
-                    "clé « tendances.{key} » : {v} n'est pas un facteur supérieur à 1 (par exemple 3)",
-                    "key “tendances.{key}”: {v} is not a factor greater than 1 (for example 3)"
-                )));
-            }
-        }
-        if t.plancher < 0 {
-            let v = t.plancher;
-            return Err(invalid(msg!(
-                "clé « tendances.plancher » : {v} n'est pas un nombre positif ou nul (par exemple 30)",
-                "key “tendances.plancher”: {v} is not a number zero or more (for example 30)"
-            )));
-        }
+        config.limits.validate().map_err(&invalid)?;
+        config.trends.validate().map_err(&invalid)?;
         Ok(config)
     }
 }

@@ -102,36 +102,7 @@ pub(super) fn a_propos(
         "Bilan régional SPRO-EP — consolidation des tableaux de bord",
         &styles.title,
     )?;
-    let referential = match &checker.config.referentiel {
-        Some(p) => p.display().to_string(),
-        None => "référentiel intégré (échantillon de 22 réseaux)".to_string(),
-    };
-    let facts = [
-        ("Année du bilan", options.year.to_string()),
-        ("Outil", format!("spro {}", env!("CARGO_PKG_VERSION"))),
-        ("Version du modèle", TEMPLATE_VERSION.to_string()),
-        ("Options", options.options_text.clone()),
-        ("Référentiel", referential),
-        (
-            "Indicateurs",
-            if options.include_invalid {
-                "fichiers lisibles, y compris non conformes"
-            } else {
-                "fichiers sans erreur uniquement"
-            }
-            .to_string(),
-        ),
-        (
-            "Données personnelles",
-            if options.without_personal_data {
-                "exclues"
-            } else {
-                "incluses"
-            }
-            .to_string(),
-        ),
-        ("Fichiers reçus", report.files.len().to_string()),
-    ];
+    let facts = facts(report, checker, options);
     for (i, (k, v)) in facts.iter().enumerate() {
         xlsx::text(ws, 2 + i as u32, 0, k, &styles.header)?;
         xlsx::text(ws, 2 + i as u32, 1, v, &styles.text)?;
@@ -196,4 +167,38 @@ fn files(
         }
     }
     Ok(sorted.len() as u32)
+}
+
+/// The facts of the consolidation, label and value.
+fn facts(report: &Report, checker: &Checker, options: &Options) -> [(&'static str, String); 8] {
+    let referential = match &checker.config.referentiel {
+        Some(p) => p.display().to_string(),
+        None => "référentiel intégré (échantillon de 22 réseaux)".to_string(),
+    };
+    [
+        ("Année du bilan", options.year.to_string()),
+        ("Outil", format!("spro {}", env!("CARGO_PKG_VERSION"))),
+        ("Version du modèle", TEMPLATE_VERSION.to_string()),
+        ("Options", options.options_text.clone()),
+        ("Référentiel", referential),
+        (
+            "Indicateurs",
+            if options.include_invalid {
+                "fichiers lisibles, y compris non conformes"
+            } else {
+                "fichiers sans erreur uniquement"
+            }
+            .to_string(),
+        ),
+        (
+            "Données personnelles",
+            if options.without_personal_data {
+                "exclues"
+            } else {
+                "incluses"
+            }
+            .to_string(),
+        ),
+        ("Fichiers reçus", report.files.len().to_string()),
+    ]
 }
