@@ -306,18 +306,12 @@ fn docs_rules_md_is_generated_from_the_catalogue() {
 fn schemas_folder_and_deadline_from_the_configuration() {
     let dir = tempfile::tempdir().unwrap();
     // A copy of the schemas where the type « CIO » is spelt out: the override is used.
-    let schemas = dir.path().join("schemas");
-    std::fs::create_dir_all(&schemas).unwrap();
-    for e in std::fs::read_dir(root().join("schemas")).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "json") {
-            let mut text = std::fs::read_to_string(&p).unwrap();
-            if p.ends_with("structures.json") {
-                text = text.replacen("\"CIO\",", "\"Centre d'information et d'orientation\",", 1);
-            }
-            std::fs::write(schemas.join(p.file_name().unwrap()), text).unwrap();
+    let schemas = schemas_copy(dir.path(), |name, text| match name {
+        "structures.json" => {
+            text.replacen("\"CIO\",", "\"Centre d'information et d'orientation\",", 1)
         }
-    }
+        _ => text,
+    });
     let case = root().join("fixtures/cas/C004-signataire-sans-date.xlsx");
     std::fs::write(
         dir.path().join("spro.toml"),
@@ -460,18 +454,10 @@ fn json_report_snapshot() {
 #[test]
 fn a_schemas_folder_without_a_key_the_tool_reads_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let schemas = dir.path().join("schemas");
-    std::fs::create_dir_all(&schemas).unwrap();
-    for e in std::fs::read_dir(root().join("schemas")).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "json") {
-            let mut text = std::fs::read_to_string(&p).unwrap();
-            if p.ends_with("actions.json") {
-                text = text.replace("\"logo_spro\"", "\"logo_du_spro\"");
-            }
-            std::fs::write(schemas.join(p.file_name().unwrap()), text).unwrap();
-        }
-    }
+    schemas_copy(dir.path(), |name, text| match name {
+        "actions.json" => text.replace("\"logo_spro\"", "\"logo_du_spro\""),
+        _ => text,
+    });
     let case = root().join("fixtures/cas/C005-logo-manquant.xlsx");
     let out = spro(
         &["check", case.to_str().unwrap(), "--schemas", "schemas"],

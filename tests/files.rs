@@ -31,22 +31,6 @@ fn only(path: &Path) -> (String, String) {
     )
 }
 
-fn encrypted_workbook() -> Vec<u8> {
-    // An encrypted OOXML file is an OLE compound file holding EncryptionInfo and
-    // EncryptedPackage streams, whatever its extension says.
-    let mut comp = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
-    comp.create_stream("/EncryptionInfo")
-        .unwrap()
-        .write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0])
-        .unwrap();
-    comp.create_stream("/EncryptedPackage")
-        .unwrap()
-        .write_all(&[0u8; 4096])
-        .unwrap();
-    comp.flush().unwrap();
-    comp.into_inner().into_inner()
-}
-
 #[test]
 fn broken_files_are_f001_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();

@@ -402,19 +402,7 @@ fn hostile_uploads_are_findings_and_the_rest_is_checked() {
         out.finish().unwrap().into_inner()
     };
     assert!(bomb.len() < 200_000);
-    let encrypted = {
-        let mut comp = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
-        comp.create_stream("/EncryptionInfo")
-            .unwrap()
-            .write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0])
-            .unwrap();
-        comp.create_stream("/EncryptedPackage")
-            .unwrap()
-            .write_all(&[0u8; 4096])
-            .unwrap();
-        comp.flush().unwrap();
-        comp.into_inner().into_inner()
-    };
+    let encrypted = encrypted_workbook();
     let files = [
         ("36-CHX.xlsx", chx.clone()),
         ("bombe.xlsx", bomb),

@@ -163,3 +163,35 @@ pub fn notes(path: &Path) -> String {
     }
     all
 }
+
+/// An encrypted OOXML workbook, as Excel writes one with a password: an OLE compound file
+/// holding EncryptionInfo and EncryptedPackage streams, whatever its extension says.
+pub fn encrypted_workbook() -> Vec<u8> {
+    use std::io::Write;
+    let mut comp = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    comp.create_stream("/EncryptionInfo")
+        .unwrap()
+        .write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0])
+        .unwrap();
+    comp.create_stream("/EncryptedPackage")
+        .unwrap()
+        .write_all(&[0u8; 4096])
+        .unwrap();
+    comp.flush().unwrap();
+    comp.into_inner().into_inner()
+}
+
+/// A copy of `schemas/` in `dir/schemas`, each file's text passed through `edit(name, text)`.
+pub fn schemas_copy(dir: &Path, edit: impl Fn(&str, String) -> String) -> PathBuf {
+    let schemas = dir.join("schemas");
+    std::fs::create_dir_all(&schemas).unwrap();
+    for e in std::fs::read_dir(root().join("schemas")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "json") {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let text = edit(&name, std::fs::read_to_string(&p).unwrap());
+            std::fs::write(schemas.join(&name), text).unwrap();
+        }
+    }
+    schemas
+}
