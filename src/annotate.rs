@@ -15,7 +15,7 @@ use crate::i18n::Msg;
 use crate::inputs::Input;
 use crate::rules::Code;
 
-use crate::workbook::{CellValue, RawWorkbook};
+use crate::workbook::{Admitted, CellValue, RawWorkbook};
 use crate::xlsx::{self, Styles, Widths};
 
 /// The name of the sheet listing the findings.
@@ -75,12 +75,24 @@ pub fn copy_bytes(report: &FileReport, wb: Option<&RawWorkbook>) -> Result<Vec<u
         .map_err(|e| crate::output::Failure::message(&e))
 }
 
+/// The annotated copy of `report`'s file from the bytes its check read (`None` when it could
+/// not be read): a second pass over them, in memory.
+pub fn copy_of(
+    checker: &Checker,
+    report: &FileReport,
+    admitted: Option<&Admitted>,
+) -> Result<Vec<u8>, Msg> {
+    // The check read these bytes already: a failure now would be one of the check's.
+    let wb = admitted.and_then(|a| crate::workbook::read_admitted(a, &checker.config.limits).ok());
+    copy_bytes(report, wb.as_ref())
+}
+
 /// A file checked with its annotated copy, before the batch step.
 #[derive(Debug)]
 pub struct Annotated {
     /// Its report, the configuration applied, without batch findings.
     pub report: FileReport,
-    /// Its copy, made from the workbook the check read (never a second read).
+    /// Its copy, made from the bytes the check read (never read from the file again).
     pub copy: Result<Vec<u8>, Msg>,
 }
 
@@ -90,11 +102,11 @@ pub fn check(checker: &Checker, input: &Input) -> Annotated {
     annotated(checker, checker.check_input_read(input))
 }
 
-/// The annotated copy of a file just checked, from the workbook its check read.
-pub fn annotated(checker: &Checker, checked: (FileReport, Option<RawWorkbook>)) -> Annotated {
-    let (mut report, wb) = checked;
+/// The annotated copy of a file just checked, from the bytes its check read.
+pub fn annotated(checker: &Checker, checked: (FileReport, Option<Admitted>)) -> Annotated {
+    let (mut report, admitted) = checked;
     checker.finish(&mut report);
-    let copy = copy_bytes(&report, wb.as_ref());
+    let copy = copy_of(checker, &report, admitted.as_ref());
     Annotated { report, copy }
 }
 
@@ -116,8 +128,8 @@ pub fn stale(file: &FileReport) -> bool {
 
 /// The annotated copy of `report` (final, batch findings in), reading `input` again.
 pub fn recopy(checker: &Checker, report: &FileReport, input: &Input) -> Result<Vec<u8>, Msg> {
-    let (_, wb) = checker.check_input_read(input);
-    copy_bytes(report, wb.as_ref())
+    let (_, admitted) = checker.check_input_read(input);
+    copy_of(checker, report, admitted.as_ref())
 }
 
 /// The sheet names of the copy: the original names, except one that would clash with
@@ -410,8 +422,8 @@ pub fn check_and_write(
             }),
         }
     };
-    let each = |report: &FileReport, wb: Option<RawWorkbook>| {
-        write(report, copy_bytes(report, wb.as_ref()))?;
+    let each = |report: &FileReport, admitted: Option<Admitted>| {
+        write(report, copy_of(checker, report, admitted.as_ref()))?;
         done();
         Ok(())
     };

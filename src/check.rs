@@ -17,7 +17,7 @@ use crate::msg;
 use crate::referential::Referential;
 use crate::schema::{Schemas, SheetKind};
 use crate::sheet::Bilan;
-use crate::workbook::{self, RawWorkbook, ReadError};
+use crate::workbook::{self, Admitted, ReadError};
 
 thread_local! {
     /// Set while this thread checks one file under `catch_unwind`: a panic there becomes F001
@@ -36,8 +36,8 @@ pub fn panic_is_a_finding() -> bool {
 const LOOK_AHEAD_PER_THREAD: usize = 2;
 
 /// What [`Checker::check_batch`] does with each file checked: its report (configuration
-/// applied) and the workbook as read.
-pub type Each<'a, E> = dyn Fn(&FileReport, Option<RawWorkbook>) -> Result<(), E> + Sync + 'a;
+/// applied) and the bytes it read, when it could read them (for a second pass).
+pub type Each<'a, E> = dyn Fn(&FileReport, Option<Admitted>) -> Result<(), E> + Sync + 'a;
 
 /// The status of a file (spec §7.9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -142,7 +142,7 @@ impl Checker {
         b002: bool,
         done: &(dyn Fn() + Sync),
     ) -> Report {
-        let each = |_: &FileReport, _: Option<RawWorkbook>| {
+        let each = |_: &FileReport, _: Option<Admitted>| {
             done();
             Ok::<(), std::convert::Infallible>(())
         };
@@ -153,7 +153,7 @@ impl Checker {
     }
 
     /// `check`, with or without `--annote`: the batch driver ([`Checker::stream`]) with
-    /// `each` called on every file and its workbook as read (to make its annotated copy,
+    /// `each` called on every file and the bytes it read (to make its annotated copy,
     /// count it…), then the batch step ([`Checker::conclude`]).
     pub fn check_batch<E: Send>(
         &self,
@@ -178,14 +178,14 @@ impl Checker {
 
     /// The one batch driver of `check` and `consolidate`: every input checked in parallel on
     /// the current rayon pool, B001 added from the duplicates `known` so far and the
-    /// configuration applied, then `map`ped on the checking thread (with the workbook as
-    /// read) and handed to `consume` in the order of `inputs`, at most a few files per thread
+    /// configuration applied, then `map`ped on the checking thread (with the bytes it read)
+    /// and handed to `consume` in the order of `inputs`, at most a few files per thread
     /// ahead: memory is that of the files in flight, whatever the batch.
     pub fn stream<T: Send, E: Send>(
         &self,
         inputs: &[&Input],
         known: &Duplicates,
-        map: impl Fn(FileReport, Option<RawWorkbook>) -> T + Sync,
+        map: impl Fn(FileReport, Option<Admitted>) -> T + Sync,
         consume: impl FnMut(T) -> Result<(), E> + Send,
     ) -> Result<(), E> {
         let window = LOOK_AHEAD_PER_THREAD * rayon::current_num_threads();
@@ -237,9 +237,9 @@ impl Checker {
         self.check_input_read(input).0
     }
 
-    /// Same as [`Checker::check_input`], with the workbook as read when it could be read
-    /// (for the annotated copy).
-    pub fn check_input_read(&self, input: &Input) -> (FileReport, Option<RawWorkbook>) {
+    /// Same as [`Checker::check_input`], with the bytes read when the file could be read
+    /// (for the annotated copy, a second pass over them).
+    pub fn check_input_read(&self, input: &Input) -> (FileReport, Option<Admitted>) {
         match input {
             Input::File { path, format } => match workbook::load(path, &self.config.limits) {
                 Ok(bytes) => self.check_bytes(path, *format, bytes),
@@ -261,21 +261,22 @@ impl Checker {
     /// Checks one file from its bytes, held in memory (`path` names it in the findings; the
     /// file system is never touched): the one entry point of `check`, `check --annote`,
     /// `consolidate` and `serve`. Returns the report (rules of the file; no batch rule) and
-    /// the workbook as read, when it could be read. Never panics: a panic while reading or
-    /// checking becomes F001 for this file.
+    /// the bytes admitted, when the file could be read. Never panics: a panic while reading
+    /// or checking becomes F001 for this file.
     pub fn check_bytes(
         &self,
         path: &Path,
         format: workbook::Format,
         bytes: Vec<u8>,
-    ) -> (FileReport, Option<RawWorkbook>) {
+    ) -> (FileReport, Option<Admitted>) {
         let before = CHECKING_A_FILE.with(|c| c.replace(true));
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            match workbook::read_bytes(bytes, format, &self.config.limits) {
-                Ok(wb) => {
-                    let report = self.check_workbook(path, &wb);
-                    (report, Some(wb))
-                }
+            let admitted = match workbook::admit(bytes, format, &self.config.limits) {
+                Ok(admitted) => admitted,
+                Err(e) => return (read_error(path, e), None),
+            };
+            match self.check_admitted(path, &admitted) {
+                Ok(report) => (report, Some(admitted)),
                 Err(e) => (read_error(path, e), None),
             }
         }));
@@ -294,7 +295,7 @@ impl Checker {
 
     /// Checks a file held in memory, named `path` (an upload): as a workbook when its
     /// extension is one, else F002.
-    pub fn check_owned(&self, path: &Path, bytes: Vec<u8>) -> (FileReport, Option<RawWorkbook>) {
+    pub fn check_owned(&self, path: &Path, bytes: Vec<u8>) -> (FileReport, Option<Admitted>) {
         match workbook::Format::from_path(path) {
             Some(format) => self.check_bytes(path, format, bytes),
             None => (unsupported(path), None),
@@ -309,12 +310,25 @@ impl Checker {
         })
     }
 
-    /// Checks a workbook already read (file, sheet, value and charter rules; no batch rule).
-    pub fn check_workbook(&self, path: &Path, wb: &workbook::RawWorkbook) -> FileReport {
+    /// Checks admitted bytes (file, sheet, value and charter rules; no batch rule), reading
+    /// them sheet by sheet and row by row. Public so the fuzzer can drive it; a file that
+    /// cannot be read gives its [`ReadError`].
+    pub fn check_admitted(
+        &self,
+        path: &Path,
+        admitted: &Admitted,
+    ) -> Result<FileReport, ReadError> {
         let schemas = &self.schemas;
         let mut findings = Vec::new();
-        let mut bilan = crate::sheet::read_structure(wb, schemas, &mut findings);
-        crate::validate::check_values(&mut bilan, schemas, &mut findings);
+        let mut opened = workbook::Opened::open(admitted, &self.config.limits)?;
+        let bilan = crate::sheet::read_bilan(&mut opened, schemas, &mut findings)?;
+        drop(opened);
+        Ok(self.check_bilan(path, bilan, findings))
+    }
+
+    /// The rules across sheets of a workbook read (referential, charter, year before).
+    fn check_bilan(&self, path: &Path, bilan: Bilan, mut findings: Vec<Finding>) -> FileReport {
+        let schemas = &self.schemas;
         crate::referential::check(
             &bilan,
             schemas,

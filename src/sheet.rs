@@ -7,8 +7,9 @@ use crate::i18n::Msg;
 use crate::norm::{norm, suggest};
 use crate::rules::Code;
 use crate::schema::{Schemas, SheetKind, SheetSchema};
+use crate::validate::Values;
 use crate::values::Typed;
-use crate::workbook::{CellValue, RawCell, RawSheet, RawWorkbook};
+use crate::workbook::{CellValue, Opened, RawCell, ReadError};
 
 /// How many non-blank rows from the top may hold the header row (title rows may sit above it).
 pub const HEADER_SEARCH_ROWS: usize = 10;
@@ -113,34 +114,64 @@ impl Bilan {
 /// Sheets the template adds itself; never reported as unknown.
 const TEMPLATE_SHEETS: [&str; 2] = ["instructions", "listes"];
 
-/// Reads the structure of `wb` into a [`Bilan`], with the structure findings.
-pub fn read_structure(wb: &RawWorkbook, schemas: &Schemas, findings: &mut Vec<Finding>) -> Bilan {
+/// Reads `wb` into a [`Bilan`], sheet by sheet and row by row, with the structure findings
+/// and the value rules ([`crate::validate`]) run on each row as it arrives: a sheet's cells
+/// are never all in memory, only its data rows, typed, in the schema's columns.
+pub fn read_bilan(
+    wb: &mut Opened<'_>,
+    schemas: &Schemas,
+    findings: &mut Vec<Finding>,
+) -> Result<Bilan, ReadError> {
     let mut bilan = Bilan {
         is_1904: wb.is_1904,
         ..Bilan::default()
     };
-    for raw in &wb.sheets {
-        match SheetKind::from_name(&raw.name) {
+    for meta in wb.sheets.clone() {
+        match SheetKind::from_name(&meta.name) {
             Some(kind) if bilan.sheets[kind as usize].is_none() => {
                 let schema = schemas.sheet(kind);
                 let sheet = match kind {
-                    SheetKind::Identification => read_form(raw, schema, findings),
-                    _ => read_table(raw, schema, findings),
+                    SheetKind::Identification => {
+                        let mut rows: Vec<(u32, Vec<RawCell>)> = Vec::new();
+                        wb.rows(&meta, &mut |r, cells| {
+                            if non_blank(cells).next().is_some() {
+                                rows.push((r, cells.to_vec()));
+                            }
+                            Ok(())
+                        })?;
+                        let mut sheet = read_form(&meta.name, &rows, schema, findings);
+                        let mut values = Values::new(schema, wb.is_1904);
+                        let mut form = std::mem::take(&mut sheet.rows);
+                        for row in &mut form {
+                            values.check_row(&sheet, row, findings);
+                        }
+                        sheet.rows = form;
+                        values.finish(&mut sheet, findings);
+                        sheet
+                    }
+                    _ => {
+                        let mut table = Table::new(&meta.name, schema, wb.is_1904);
+                        wb.rows(&meta, &mut |r, cells| {
+                            table.push(r, cells, findings);
+                            Ok(())
+                        })?;
+                        table.finish(findings)
+                    }
                 };
                 bilan.sheets[kind as usize] = Some(sheet);
             }
-            _ if TEMPLATE_SHEETS.contains(&norm(&raw.name).as_str()) => {}
+            _ if TEMPLATE_SHEETS.contains(&norm(&meta.name).as_str()) => {}
             _ => findings.push(
                 Finding::new(
                     Code::S007,
                     Msg::new(format!(
                         "la feuille « {} » ne fait pas partie du modèle et n'est pas lue : reportez ce qu'elle contient dans les feuilles du modèle si la Région en a besoin",
-                        raw.name
+                        meta.name
                     ), format!("the sheet “{}” is not part of the template and is not read: move what it holds into the template's sheets if the Région needs it",
-                        raw.name
+                        meta.name
                     )),
                 )
-                .other_sheet(&raw.name),
+                .other_sheet(&meta.name),
             ),
         }
     }
@@ -160,7 +191,7 @@ pub fn read_structure(wb: &RawWorkbook, schemas: &Schemas, findings: &mut Vec<Fi
             );
         }
     }
-    bilan
+    Ok(bilan)
 }
 
 /// The text of a cell as a header or label, normalised; `None` when not text-like.
@@ -197,16 +228,6 @@ fn is_blank(value: &CellValue) -> bool {
     }
 }
 
-/// The non-blank rows of a sheet: runs of cells sharing a row, with at least one cell that
-/// holds something.
-fn rows_of(raw: &RawSheet) -> Vec<(u32, &[RawCell])> {
-    raw.cells
-        .chunk_by(|a, b| a.row == b.row)
-        .filter(|cells| non_blank(cells).next().is_some())
-        .map(|cells| (cells[0].row, cells))
-        .collect()
-}
-
 fn non_blank(cells: &[RawCell]) -> impl Iterator<Item = &RawCell> {
     cells.iter().filter(|c| !is_blank(&c.value))
 }
@@ -223,47 +244,159 @@ fn labels_suggestion(schema: &SheetSchema, shown: &str) -> Msg {
     }
 }
 
-fn read_table(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) -> Sheet {
-    let kind = schema.kind;
-    let nonblank_rows = rows_of(raw);
-    let mut sheet = Sheet {
-        kind,
-        actual_name: raw.name.clone(),
-        columns: vec![None; schema.columns.len()],
-        header_row: None,
-        value_col: 0,
-        rows: Vec::new(),
-    };
-    if let Some(hi) = header_index(&nonblank_rows, schema) {
-        let (header_row, header_cells) = nonblank_rows[hi];
-        sheet.header_row = Some(header_row);
-        let headed_cols = read_headers(header_cells, header_row, schema, &mut sheet, findings);
-        read_rows(
-            &nonblank_rows[hi + 1..],
-            &headed_cols,
+/// A table sheet read as its rows arrive: the header is looked for among the first
+/// [`HEADER_SEARCH_ROWS`] non-blank rows (kept until it is found), then each row under it
+/// becomes a data row, read and validated at once; only the data rows, typed, stay.
+struct Table<'s> {
+    schema: &'s SheetSchema,
+    sheet: Sheet,
+    values: Values<'s>,
+    /// Non-blank rows seen while the header is not found yet.
+    pending: Vec<(u32, Vec<RawCell>)>,
+    /// Once the header is found: column → schema column, and whether a column has a header.
+    columns: Option<TableColumns>,
+}
+
+struct TableColumns {
+    by_col: Vec<Option<usize>>,
+    headed: Vec<bool>,
+}
+
+impl<'s> Table<'s> {
+    fn new(name: &str, schema: &'s SheetSchema, is_1904: bool) -> Table<'s> {
+        Table {
             schema,
-            &mut sheet,
+            sheet: Sheet {
+                kind: schema.kind,
+                actual_name: name.to_string(),
+                columns: vec![None; schema.columns.len()],
+                header_row: None,
+                value_col: 0,
+                rows: Vec::new(),
+            },
+            values: Values::new(schema, is_1904),
+            pending: Vec::new(),
+            columns: None,
+        }
+    }
+
+    fn push(&mut self, row: u32, cells: &[RawCell], findings: &mut Vec<Finding>) {
+        if self.columns.is_some() {
+            self.data_row(row, cells, findings);
+            return;
+        }
+        if non_blank(cells).next().is_none() {
+            return;
+        }
+        if names_columns(cells, self.schema) {
+            self.header(row, cells, findings);
+            self.pending.clear();
+            return;
+        }
+        self.pending.push((row, cells.to_vec()));
+        if self.pending.len() == HEADER_SEARCH_ROWS {
+            self.header_from_pending(findings);
+        }
+    }
+
+    /// No row among the first ones names two columns: the first non-blank row is the header,
+    /// and the rows kept after it are data.
+    fn header_from_pending(&mut self, findings: &mut Vec<Finding>) {
+        let pending = std::mem::take(&mut self.pending);
+        let Some(((row, cells), rest)) = pending.split_first() else {
+            return;
+        };
+        self.header(*row, cells, findings);
+        for (row, cells) in rest {
+            self.data_row(*row, cells, findings);
+        }
+    }
+
+    fn header(&mut self, row: u32, cells: &[RawCell], findings: &mut Vec<Finding>) {
+        self.sheet.header_row = Some(row);
+        let headed_cols = read_headers(cells, row, self.schema, &mut self.sheet, findings);
+        // Column → schema column (or unknown header), for O(1) lookups per cell.
+        let width = headed_cols.iter().max().map_or(0, |m| *m as usize + 1);
+        let mut by_col: Vec<Option<usize>> = vec![None; width];
+        let mut headed = vec![false; width];
+        for &c in &headed_cols {
+            headed[c as usize] = true;
+        }
+        for (i, c) in self.sheet.columns.iter().enumerate() {
+            if let Some(c) = c {
+                by_col[*c as usize] = Some(i);
+            }
+        }
+        self.columns = Some(TableColumns { by_col, headed });
+    }
+
+    /// A row under the header: cells under a header only (a far-away value outside the table
+    /// is ignored), a total row left out (S008), a row holding nothing left out.
+    fn data_row(&mut self, row: u32, cells: &[RawCell], findings: &mut Vec<Finding>) {
+        let Some(columns) = &self.columns else { return };
+        let in_table = || {
+            cells
+                .iter()
+                .filter(|c| columns.headed.get(c.col as usize).copied().unwrap_or(false))
+        };
+        let Some(first) = in_table().find(|c| !is_blank(&c.value)) else {
+            return;
+        };
+        if is_total(&first.value) {
+            findings.push(total_row(self.schema.kind, row, first));
+            return;
+        }
+        let mut data = Row {
+            row,
+            cells: vec![None; self.schema.columns.len()],
+        };
+        for c in in_table() {
+            if let Some(&Some(i)) = columns.by_col.get(c.col as usize) {
+                if !is_blank(&c.value) || matches!(c.value, CellValue::Empty) {
+                    data.cells[i] = Some(Cell {
+                        row: c.row,
+                        col: c.col,
+                        raw: c.value.clone(),
+                        value: None,
+                        valid: true,
+                    });
+                }
+            }
+        }
+        if data.cells.iter().any(|c| {
+            c.as_ref()
+                .is_some_and(|c| !matches!(c.raw, CellValue::Empty))
+        }) {
+            self.values.check_row(&self.sheet, &mut data, findings);
+            self.sheet.rows.push(data);
+        }
+    }
+
+    fn finish(mut self, findings: &mut Vec<Finding>) -> Sheet {
+        if self.columns.is_none() {
+            self.header_from_pending(findings);
+        }
+        missing_columns(
+            self.schema,
+            &self.sheet.columns,
             findings,
+            ("la colonne", true, "sur la ligne d'en-tête"),
+            ("column", "to the header row"),
         );
+        if self.sheet.rows.is_empty() {
+            empty_sheet(self.schema.kind, findings);
+        }
+        let mut sheet = self.sheet;
+        self.values.finish(&mut sheet, findings);
+        sheet
     }
-    missing_columns(
-        schema,
-        &sheet.columns,
-        findings,
-        ("la colonne", true, "sur la ligne d'en-tête"),
-        ("column", "to the header row"),
-    );
-    if sheet.rows.is_empty() {
-        empty_sheet(kind, findings);
-    }
-    sheet
 }
 
 /// Where the form is: the index of its first data row among the non-blank rows, its header
 /// row (« Champ » | « Valeur »), the column of the labels and that of the values. Without a
 /// header, labels sit in the leftmost column that holds a known label, values to its right.
 fn form_layout(
-    nonblank_rows: &[(u32, &[RawCell])],
+    nonblank_rows: &[(u32, Vec<RawCell>)],
     schema: &SheetSchema,
 ) -> (usize, Option<u32>, u32, u32) {
     let header = nonblank_rows
@@ -292,22 +425,12 @@ fn form_layout(
 
 /// The header is the first non-blank row that names at least two columns (a title row may
 /// sit above it); failing that, the first non-blank row.
-fn header_index(nonblank_rows: &[(u32, &[RawCell])], schema: &SheetSchema) -> Option<usize> {
-    nonblank_rows
-        .iter()
-        .take(HEADER_SEARCH_ROWS)
-        .position(|(_, cells)| {
-            non_blank(cells)
-                .filter_map(header_text)
-                .filter(|n| match_header(schema, n).is_some())
-                .count()
-                >= 2
-        })
-        .or(if nonblank_rows.is_empty() {
-            None
-        } else {
-            Some(0)
-        })
+fn names_columns(cells: &[RawCell], schema: &SheetSchema) -> bool {
+    non_blank(cells)
+        .filter_map(header_text)
+        .filter(|n| match_header(schema, n).is_some())
+        .count()
+        >= 2
 }
 
 /// Maps each header to its schema column (S003 for an unknown one, S004 for a second one);
@@ -357,66 +480,6 @@ fn read_headers(
         );
     }
     headed_cols
-}
-
-/// The data rows under the header: cells under a header only (a far-away value outside the
-/// table is ignored), total rows left out (S008), rows holding nothing left out.
-fn read_rows(
-    rows: &[(u32, &[RawCell])],
-    headed_cols: &[u32],
-    schema: &SheetSchema,
-    sheet: &mut Sheet,
-    findings: &mut Vec<Finding>,
-) {
-    // Column → schema column (or unknown header), for O(1) lookups per cell.
-    let width = headed_cols.iter().max().map_or(0, |m| *m as usize + 1);
-    let mut by_col: Vec<Option<usize>> = vec![None; width];
-    let mut headed = vec![false; width];
-    for &c in headed_cols {
-        headed[c as usize] = true;
-    }
-    for (i, c) in sheet.columns.iter().enumerate() {
-        if let Some(c) = c {
-            by_col[*c as usize] = Some(i);
-        }
-    }
-    for &(row, cells) in rows {
-        let in_table = || {
-            cells
-                .iter()
-                .filter(|c| headed.get(c.col as usize).copied().unwrap_or(false))
-        };
-        let Some(first) = in_table().find(|c| !is_blank(&c.value)) else {
-            continue;
-        };
-        if is_total(&first.value) {
-            findings.push(total_row(schema.kind, row, first));
-            continue;
-        }
-        let mut data = Row {
-            row,
-            cells: vec![None; schema.columns.len()],
-        };
-        for c in in_table() {
-            if let Some(&Some(i)) = by_col.get(c.col as usize) {
-                if !is_blank(&c.value) || matches!(c.value, CellValue::Empty) {
-                    data.cells[i] = Some(Cell {
-                        row: c.row,
-                        col: c.col,
-                        raw: c.value.clone(),
-                        value: None,
-                        valid: true,
-                    });
-                }
-            }
-        }
-        if data.cells.iter().any(|c| {
-            c.as_ref()
-                .is_some_and(|c| !matches!(c.raw, CellValue::Empty))
-        }) {
-            sheet.rows.push(data);
-        }
-    }
 }
 
 /// S008: a « Total… » row inside the table, ignored.
@@ -496,13 +559,17 @@ fn missing_columns(
 }
 
 /// The Identification form: a `Champ | Valeur` header, then one label per row.
-fn read_form(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) -> Sheet {
+fn read_form(
+    name: &str,
+    nonblank_rows: &[(u32, Vec<RawCell>)],
+    schema: &SheetSchema,
+    findings: &mut Vec<Finding>,
+) -> Sheet {
     let kind = schema.kind;
-    let nonblank_rows = rows_of(raw);
-    let (first_data, header_row, label_col, value_col) = form_layout(&nonblank_rows, schema);
+    let (first_data, header_row, label_col, value_col) = form_layout(nonblank_rows, schema);
     let mut sheet = Sheet {
         kind,
-        actual_name: raw.name.clone(),
+        actual_name: name.to_string(),
         columns: vec![None; schema.columns.len()],
         header_row,
         value_col,
@@ -512,7 +579,8 @@ fn read_form(raw: &RawSheet, schema: &SheetSchema, findings: &mut Vec<Finding>) 
         row: header_row.unwrap_or(0),
         cells: vec![None; schema.columns.len()],
     };
-    for &(row, cells) in nonblank_rows.iter().skip(first_data) {
+    for (row, cells) in nonblank_rows.iter().skip(first_data) {
+        let row = *row;
         let Some(label) = cells
             .iter()
             .find(|c| c.col == label_col && !is_blank(&c.value))

@@ -5,6 +5,7 @@
 
 use crate::rules::Code;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -14,26 +15,43 @@ use serde_json::{Map, Value};
 use crate::finding::Finding;
 use crate::i18n::Msg;
 use crate::norm::{norm, suggest};
-use crate::schema::{Column, ColumnKind, PropertyCheck, Schemas, SheetKind, SheetSchema};
-use crate::sheet::{Bilan, Row, Sheet};
+use crate::schema::{Column, ColumnKind, PropertyCheck, SheetKind, SheetSchema};
+use crate::sheet::{Row, Sheet};
 use crate::values::{self, Typed};
 use crate::workbook::CellValue;
 
-/// Runs the value rules on every sheet of `bilan`.
-pub fn check_values(bilan: &mut Bilan, schemas: &Schemas, findings: &mut Vec<Finding>) {
-    let is_1904 = bilan.is_1904;
-    for kind in SheetKind::ALL {
-        let schema = schemas.sheet(kind);
-        let Some(sheet) = bilan.sheet_mut(kind) else {
-            continue;
-        };
-        let mut rows = std::mem::take(&mut sheet.rows);
-        let mut memo = Memo::default();
-        for row in &mut rows {
-            check_row(sheet, schema, row, is_1904, &mut memo, findings);
+/// The value rules of one sheet, run on each row as the sheet reader hands it over
+/// ([`Values::check_row`]), then across rows once the sheet is read ([`Values::finish`]).
+pub struct Values<'s> {
+    schema: &'s SheetSchema,
+    is_1904: bool,
+    memo: Memo,
+}
+
+impl<'s> Values<'s> {
+    pub fn new(schema: &'s SheetSchema, is_1904: bool) -> Values<'s> {
+        Values {
+            schema,
+            is_1904,
+            memo: Memo::default(),
         }
-        sheet.rows = rows;
-        duplicates(sheet, schema, findings);
+    }
+
+    /// Reads and validates one data row of `sheet` (whose columns are known).
+    pub fn check_row(&mut self, sheet: &Sheet, row: &mut Row, findings: &mut Vec<Finding>) {
+        check_row(
+            sheet,
+            self.schema,
+            row,
+            self.is_1904,
+            &mut self.memo,
+            findings,
+        );
+    }
+
+    /// The rules across the rows of a sheet read whole (V006).
+    pub fn finish(self, sheet: &mut Sheet, findings: &mut Vec<Finding>) {
+        duplicates(sheet, self.schema, findings);
     }
 }
 
@@ -43,9 +61,13 @@ type Reading = (Result<Option<Typed>, values::ReadProblem>, bool);
 /// Readings of the texts of one sheet, by column and shared string. A workbook repeats the
 /// same few texts (enum values, Oui/Non, lists of publics) in thousands of rows, and its reader
 /// shares each distinct text (`Arc<str>`): each is read and validated once per column. The key
-/// is the string's address, which stays unique while the sheet's cells hold it.
+/// is the string's address, which stays unique while the memo holds the string (rows are
+/// dropped as they are checked: a freed address could be given to another text). Bounded:
+/// emptied when it holds [`MEMO_ENTRIES`] texts (a file whose every cell is another text).
 #[derive(Default)]
-struct Memo(FxHashMap<(usize, usize), Reading>);
+struct Memo(FxHashMap<(usize, usize), (Arc<str>, Reading)>);
+
+const MEMO_ENTRIES: usize = 16_384;
 
 /// Whether the column's texts repeat enough to be remembered (free text such as a title or an
 /// identifier is usually unique: it is read directly, without copy).
@@ -108,11 +130,16 @@ fn read_row(
             continue;
         };
         let (read, holds) = match &cell.raw {
-            CellValue::Text(t) if memoised(column, check) => memo
-                .0
-                .entry((i, t.as_ptr() as usize))
-                .or_insert_with(|| reading(column, check, &cell.raw, is_1904))
-                .clone(),
+            CellValue::Text(t) if memoised(column, check) => {
+                if memo.0.len() >= MEMO_ENTRIES {
+                    memo.0.clear();
+                }
+                memo.0
+                    .entry((i, t.as_ptr() as usize))
+                    .or_insert_with(|| (t.clone(), reading(column, check, &cell.raw, is_1904)))
+                    .1
+                    .clone()
+            }
             raw => reading(column, check, raw, is_1904),
         };
         match read {

@@ -126,7 +126,7 @@ const MIB: u64 = 1024 * 1024;
 /// The last column of a worksheet (XFD), 0-based.
 const MAX_COLUMN: usize = 16_383;
 
-/// Reads the file at `path`, whose extension promises `format`, within `limits`.
+/// Reads the file at `path`, whose extension promises `format`, within `limits`, whole.
 pub fn read_file(path: &Path, format: Format, limits: &Limits) -> Result<RawWorkbook, ReadError> {
     read_bytes(load(path, limits)?, format, limits)
 }
@@ -193,12 +193,52 @@ fn sniff(bytes: &[u8]) -> Container {
     }
 }
 
-/// Reads a workbook from its bytes. Public so the fuzzer can drive it.
+/// A file's bytes once admitted ([`admit`]): what the check read, kept for a second pass
+/// (the annotated copy) without touching the file system again.
+#[derive(Debug, Clone)]
+pub struct Admitted {
+    pub format: Format,
+    pub bytes: Vec<u8>,
+}
+
+/// Reads a workbook from its bytes, every cell kept: for the annotated copy, a second pass
+/// over bytes the check has read row by row.
 pub fn read_bytes(
     bytes: Vec<u8>,
     format: Format,
     limits: &Limits,
 ) -> Result<RawWorkbook, ReadError> {
+    let admitted = admit(bytes, format, limits)?;
+    read_admitted(&admitted, limits)
+}
+
+/// Every cell of every sheet of `admitted`.
+pub fn read_admitted(admitted: &Admitted, limits: &Limits) -> Result<RawWorkbook, ReadError> {
+    let mut opened = Opened::open(admitted, limits)?;
+    let mut sheets = Vec::with_capacity(opened.sheets.len());
+    for sheet in opened.sheets.clone() {
+        let mut cells = Vec::new();
+        opened.rows(&sheet, &mut |_, row| {
+            cells.extend_from_slice(row);
+            Ok(())
+        })?;
+        sort_cells(&mut cells);
+        sheets.push(RawSheet {
+            name: sheet.name,
+            cells,
+        });
+    }
+    Ok(RawWorkbook {
+        sheets,
+        is_1904: opened.is_1904,
+    })
+}
+
+/// What the first bytes and the zip directory say the file is, against what its extension
+/// promises: the bytes to parse (an archive's part names made canonical when they must be),
+/// or why the file is not opened (empty, too large, wrong format, password, zip bomb…).
+/// Nothing is parsed yet. Public so the fuzzer can drive it.
+pub fn admit(bytes: Vec<u8>, format: Format, limits: &Limits) -> Result<Admitted, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Unreadable(
             Msg::new("le fichier est vide (0 octet) : enregistrez à nouveau le tableau de bord depuis votre tableur", "the file is empty (0 bytes): save the tableau de bord again from your spreadsheet application"),
@@ -216,34 +256,159 @@ pub fn read_bytes(
             ),
         )));
     }
-    let bytes = admit(bytes, format, limits)?;
-    let cursor = Cursor::new(bytes);
-    // calamine panics on some corrupt files instead of returning an error (an out-of-range
-    // slice in its OLE reader, found by our fuzzer): at this boundary, and only here, a panic
-    // of the parser means "this file is damaged".
-    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
-        Format::Xlsx => read_xlsx(cursor, limits),
-        Format::Xlsb => read_xlsb(cursor, limits),
-        Format::Xls => {
-            crate::prescan::xls(cursor.get_ref())?;
-            read_ranges(calamine::Xls::new(cursor).map_err(calamine_error)?, limits)
+    let bytes = admit_container(bytes, format, limits)?;
+    Ok(Admitted { format, bytes })
+}
+
+/// A sheet of an opened workbook: its name, and whether it is a worksheet (a chart sheet or
+/// a macro sheet has no cells to read).
+#[derive(Debug, Clone)]
+pub struct SheetMeta {
+    pub name: String,
+    pub is_worksheet: bool,
+}
+
+/// A workbook opened for reading: its sheets, read one at a time and row by row
+/// ([`Opened::rows`]), never kept whole (`.xlsx`, `.xlsm`, `.xlsb` stream their cells;
+/// `.xls` and `.ods`, which calamine parses whole when opened, are bounded by the prescan).
+pub struct Opened<'b> {
+    source: Box<dyn CellSource + 'b>,
+    pub sheets: Vec<SheetMeta>,
+    pub is_1904: bool,
+    limits: Limits,
+}
+
+/// Runs `f`, a call into calamine: calamine panics on some corrupt files instead of returning
+/// an error (an out-of-range slice in its OLE reader, found by our fuzzer), so at this
+/// boundary, and only here, a panic of the parser means "this file is damaged".
+fn parsing<T>(f: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    match result {
+        Ok(r) => r,
+        // A panic of ours, in a row's check, unwinding through calamine: still ours.
+        Err(panic) => match panic.downcast::<OursPanicked>() {
+            Ok(ours) => std::panic::resume_unwind(ours.0),
+            Err(_) => Err(damaged()),
+        },
+    }
+}
+
+/// A panic in our own code while calamine was giving cells, on its way out (see [`flush`]).
+struct OursPanicked(Box<dyn std::any::Any + Send>);
+
+fn damaged() -> ReadError {
+    ReadError::Unreadable(
+        Msg::new("le classeur est endommagé et ne peut pas être lu (structure interne incohérente) ; ouvrez-le dans votre tableur et enregistrez-le à nouveau", "the workbook is damaged and cannot be read (inconsistent internal structure); open it in your spreadsheet application and save it again"),
+    )
+}
+
+impl<'b> Opened<'b> {
+    /// Opens the admitted bytes: the workbook part and the sheet list (and, for `.xls` and
+    /// `.ods`, after the prescan, every sheet).
+    pub fn open(admitted: &'b Admitted, limits: &Limits) -> Result<Opened<'b>, ReadError> {
+        let bytes = admitted.bytes.as_slice();
+        parsing(|| {
+            let (source, metas, is_1904): (Box<dyn CellSource + 'b>, _, _) = match admitted.format {
+                Format::Xlsx => {
+                    let wb = calamine::Xlsx::new(Cursor::new(bytes)).map_err(calamine_error)?;
+                    let (is_1904, metas) = (wb.has_1904_epoch(), wb.sheets_metadata().to_vec());
+                    (Box::new(wb), metas, is_1904)
+                }
+                Format::Xlsb => {
+                    let wb = calamine::Xlsb::new(Cursor::new(bytes)).map_err(calamine_error)?;
+                    let (is_1904, metas) = (wb.has_1904_epoch(), wb.sheets_metadata().to_vec());
+                    (Box::new(wb), metas, is_1904)
+                }
+                Format::Xls => {
+                    crate::prescan::xls(bytes)?;
+                    let wb = calamine::Xls::new(Cursor::new(bytes)).map_err(calamine_error)?;
+                    let (is_1904, metas) = (wb.has_1904_epoch(), wb.sheets_metadata().to_vec());
+                    (
+                        Box::new(Ranges(wb, std::marker::PhantomData)),
+                        metas,
+                        is_1904,
+                    )
+                }
+                Format::Ods => {
+                    crate::prescan::ods(bytes)?;
+                    let wb = calamine::Ods::new(Cursor::new(bytes)).map_err(calamine_error)?;
+                    let metas = wb.sheets_metadata().to_vec();
+                    (Box::new(Ranges(wb, std::marker::PhantomData)), metas, false)
+                }
+            };
+            let sheets = metas
+                .into_iter()
+                .map(|m| SheetMeta {
+                    is_worksheet: is_worksheet(&m.typ),
+                    name: m.name,
+                })
+                .collect();
+            Ok(Opened {
+                source,
+                sheets,
+                is_1904,
+                limits: limits.clone(),
+            })
+        })
+    }
+
+    /// Calls `each` with every row of `sheet` that holds a cell: its 0-based row and its
+    /// cells, sorted by column, in the order of the file; one row at a time in a buffer used
+    /// again for the next, so that memory does not grow with the sheet. Rows and columns are
+    /// counted against the limits as they come. A sheet that is not a worksheet has no row.
+    pub fn rows(
+        &mut self,
+        sheet: &SheetMeta,
+        each: &mut dyn FnMut(u32, &[RawCell]) -> Result<(), ReadError>,
+    ) -> Result<(), ReadError> {
+        if !sheet.is_worksheet {
+            return Ok(());
         }
-        Format::Ods => {
-            crate::prescan::ods(cursor.get_ref())?;
-            read_ranges(calamine::Ods::new(cursor).map_err(calamine_error)?, limits)
-        }
-    }));
-    parsed.unwrap_or_else(|_| {
-        Err(ReadError::Unreadable(
-            Msg::new("le classeur est endommagé et ne peut pas être lu (structure interne incohérente) ; ouvrez-le dans votre tableur et enregistrez-le à nouveau", "the workbook is damaged and cannot be read (inconsistent internal structure); open it in your spreadsheet application and save it again"),
-        ))
-    })
+        let mut counter = Counter::new(&sheet.name, &self.limits);
+        // Keyed by address in calamine's strings: valid while this sheet is read.
+        let mut interned = Interned::default();
+        let mut row: Vec<RawCell> = Vec::new();
+        let source = &mut self.source;
+        parsing(|| {
+            source.for_each_cell(&sheet.name, &mut |r, col, value, formula| {
+                let Some(value) = convert(value, formula, &mut interned) else {
+                    return Ok(());
+                };
+                counter.count(r, col)?;
+                if row.first().is_some_and(|c| c.row != r) {
+                    flush(&mut row, each)?;
+                }
+                row.push(RawCell { row: r, col, value });
+                Ok(())
+            })?;
+            flush(&mut row, each)
+        })
+    }
+}
+
+/// Hands one row's cells to `each` (sorted by column) and empties the buffer. Called out of
+/// [`parsing`]'s reach: a panic there is ours, not the file's.
+fn flush(
+    row: &mut Vec<RawCell>,
+    each: &mut dyn FnMut(u32, &[RawCell]) -> Result<(), ReadError>,
+) -> Result<(), ReadError> {
+    let Some(first) = row.first() else {
+        return Ok(());
+    };
+    let r = first.row;
+    sort_cells(row);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| each(r, row)));
+    row.clear();
+    match result {
+        Ok(r) => r,
+        Err(panic) => std::panic::resume_unwind(Box::new(OursPanicked(panic))),
+    }
 }
 
 /// What the first bytes and the zip directory say the file really is, against what its
 /// extension promises: the bytes to parse (an archive's part names made canonical when they
 /// must be), or why the file is not opened (wrong format, password, zip bomb…).
-fn admit(bytes: Vec<u8>, format: Format, limits: &Limits) -> Result<Vec<u8>, ReadError> {
+fn admit_container(bytes: Vec<u8>, format: Format, limits: &Limits) -> Result<Vec<u8>, ReadError> {
     let container = sniff(&bytes);
     let mut bytes = bytes;
     match (format, container) {
@@ -580,81 +745,6 @@ where
             each(r0 + r as u32, c0 + c as u32, &data_ref(data), false)?;
         }
         Ok(())
-    }
-}
-
-/// Reads every worksheet of `source` into raw cells, counting rows and columns as they come.
-fn read_sheets(
-    source: &mut dyn CellSource,
-    metas: Vec<calamine::Sheet>,
-    is_1904: bool,
-    limits: &Limits,
-) -> Result<RawWorkbook, ReadError> {
-    let mut sheets = Vec::with_capacity(metas.len());
-    for meta in metas {
-        let mut cells = Vec::new();
-        if is_worksheet(&meta.typ) {
-            let mut counter = Counter::new(&meta.name, limits);
-            // Keyed by address in calamine's strings: valid while this sheet is read.
-            let mut interned = Interned::default();
-            source.for_each_cell(&meta.name, &mut |row, col, value, formula| {
-                if let Some(value) = convert(value, formula, &mut interned) {
-                    counter.count(row, col)?;
-                    cells.push(RawCell { row, col, value });
-                }
-                Ok(())
-            })?;
-        }
-        sort_cells(&mut cells);
-        sheets.push(RawSheet {
-            name: meta.name,
-            cells,
-        });
-    }
-    Ok(RawWorkbook { sheets, is_1904 })
-}
-
-fn read_xlsx<RS: Read + Seek>(cursor: RS, limits: &Limits) -> Result<RawWorkbook, ReadError> {
-    let mut wb = calamine::Xlsx::new(cursor).map_err(calamine_error)?;
-    let (is_1904, metas) = (wb.has_1904_epoch(), wb.sheets_metadata().to_vec());
-    read_sheets(&mut wb, metas, is_1904, limits)
-}
-
-fn read_xlsb<RS: Read + Seek>(cursor: RS, limits: &Limits) -> Result<RawWorkbook, ReadError> {
-    let mut wb = calamine::Xlsb::new(cursor).map_err(calamine_error)?;
-    let (is_1904, metas) = (wb.has_1904_epoch(), wb.sheets_metadata().to_vec());
-    read_sheets(&mut wb, metas, is_1904, limits)
-}
-
-fn read_ranges<RS, R>(wb: R, limits: &Limits) -> Result<RawWorkbook, ReadError>
-where
-    RS: Read + Seek,
-    R: Reader<RS> + Is1904,
-    R::Error: std::fmt::Display,
-{
-    let (is_1904, metas) = (wb.is_1904(), wb.sheets_metadata().to_vec());
-    read_sheets(
-        &mut Ranges(wb, std::marker::PhantomData),
-        metas,
-        is_1904,
-        limits,
-    )
-}
-
-/// The date system of a format calamine reads whole.
-pub trait Is1904 {
-    fn is_1904(&self) -> bool;
-}
-
-impl<RS: Read + Seek> Is1904 for calamine::Xls<RS> {
-    fn is_1904(&self) -> bool {
-        self.has_1904_epoch()
-    }
-}
-
-impl<RS: Read + Seek> Is1904 for calamine::Ods<RS> {
-    fn is_1904(&self) -> bool {
-        false
     }
 }
 

@@ -7,7 +7,7 @@ use spro_bilans::check::Checker;
 use spro_bilans::config::{Config, Limits};
 use spro_bilans::referential::Referential;
 use spro_bilans::schema::Schemas;
-use spro_bilans::workbook::{read_bytes, Format};
+use spro_bilans::workbook::{admit, Format};
 
 static QUIET: std::sync::Once = std::sync::Once::new();
 
@@ -25,9 +25,9 @@ fuzz_target!(|data: &[u8]| {
         _ => Format::Xlsb,
     };
     let limits = Limits::default();
-    if let Ok(wb) = read_bytes(bytes.to_vec(), format, &limits) {
+    if let Ok(admitted) = admit(bytes.to_vec(), format, &limits) {
         let config = Config { annee: Some(2025), ..Config::default() };
         let checker = Checker::new(config, Referential::embedded(), Schemas::embedded());
-        let _ = checker.check_workbook(std::path::Path::new("fuzz.xlsx"), &wb);
+        let _ = checker.check_admitted(std::path::Path::new("fuzz.xlsx"), &admitted);
     }
 });

@@ -128,12 +128,12 @@ pub(crate) fn findings_of(edits: serde_json::Value) -> Vec<(crate::rules::Code, 
     }
     let bytes = crate::fixture::build_xlsx(&description).expect("the workbook");
     let limits = crate::config::Limits::default();
-    let wb = crate::workbook::read_bytes(bytes, crate::workbook::Format::Xlsx, &limits)
-        .expect("readable");
+    let admitted =
+        crate::workbook::admit(bytes, crate::workbook::Format::Xlsx, &limits).expect("admitted");
+    let mut opened = crate::workbook::Opened::open(&admitted, &limits).expect("readable");
     let schemas = Schemas::embedded();
     let mut ignored = Vec::new();
-    let mut bilan = crate::sheet::read_structure(&wb, &schemas, &mut ignored);
-    crate::validate::check_values(&mut bilan, &schemas, &mut ignored);
+    let bilan = crate::sheet::read_bilan(&mut opened, &schemas, &mut ignored).expect("read");
     let mut found = Vec::new();
     check(&bilan, &schemas, Deadline::default(), &mut found);
     found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -1,0 +1,90 @@
+//! Writes the memory benchmark's single workbooks (`benches/memory.sh`):
+//! `cargo run --release --example bench_cases -- OUT`.
+//!
+//! - `OUT/limites/36-CHX-2025.xlsx`: the sample tableau de bord of Châteauroux whose Accueil
+//!   sheet is as large as the default limits let in: 89,998 data rows × 199 columns (the six
+//!   of the schema and 193 that are not), every row wrong (a structure that is not a member, a
+//!   public outside the list, more women and more orientations than first receptions), about
+//!   45 MB;
+//! - `OUT/actions/36-CHX-2025.xlsx`: the same sample with 99,000 valid actions.
+//!
+//! Both are valid against the embedded referential (network 36-CHX), so that only the rows
+//! named above give findings.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+const ACCUEIL_ROWS: usize = 89_998;
+const ACCUEIL_COLUMNS: usize = 199;
+const ACTIONS: usize = 99_000;
+
+fn sample() -> Result<Value, Box<dyn std::error::Error>> {
+    Ok(serde_json::from_str(include_str!(
+        "../fixtures/sources/36-CHX-2025.json"
+    ))?)
+}
+
+fn write(dir: &Path, description: &Value) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join("36-CHX-2025.xlsx");
+    std::fs::write(&path, spro_bilans::fixture::build_xlsx(description)?)?;
+    let size = std::fs::metadata(&path)?.len();
+    eprintln!("{} : {:.1} Mo", path.display(), size as f64 / 1e6);
+    Ok(path)
+}
+
+/// The Accueil sheet at the limits: every row gives four findings (C006, V003, C008, C009).
+fn limits_sized(mut description: Value) -> Value {
+    let sheets = &mut description["sheets"];
+    let header = sheets["Accueil"][0].as_array().cloned().unwrap_or_default();
+    let mut head: Vec<Value> = header;
+    for c in head.len()..ACCUEIL_COLUMNS {
+        head.push(json!(format!("Mesure {c}")));
+    }
+    let mut rows = Vec::with_capacity(ACCUEIL_ROWS + 1);
+    rows.push(Value::from(head));
+    for r in 0..ACCUEIL_ROWS {
+        let mut row = Vec::with_capacity(ACCUEIL_COLUMNS);
+        row.push(json!(format!("Structure inconnue {}", r % 50)));
+        row.push(json!("Tout public"));
+        row.push(json!(10));
+        row.push(json!(20));
+        row.push(json!(50));
+        row.push(json!(3));
+        for c in 6..ACCUEIL_COLUMNS {
+            row.push(json!((r * 7 + c) % 1000));
+        }
+        rows.push(Value::from(row));
+    }
+    sheets["Accueil"] = Value::from(rows);
+    description
+}
+
+/// The Actions sheet with 99,000 copies of the sample's first action (identifiers made unique).
+fn many_actions(mut description: Value) -> Value {
+    let sheets = &mut description["sheets"];
+    let header = sheets["Actions"][0].clone();
+    let first = sheets["Actions"][1].as_array().cloned().unwrap_or_default();
+    let mut rows = Vec::with_capacity(ACTIONS + 1);
+    rows.push(header);
+    for n in 0..ACTIONS {
+        let mut row = first.clone();
+        row[0] = json!(format!("2025-{n:05}"));
+        row[1] = json!(format!("Action {n}"));
+        rows.push(Value::from(row));
+    }
+    sheets["Actions"] = Value::from(rows);
+    description
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let out = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .ok_or("usage : bench_cases SORTIE")?,
+    );
+    write(&out.join("limites"), &limits_sized(sample()?))?;
+    write(&out.join("actions"), &many_actions(sample()?))?;
+    Ok(())
+}
