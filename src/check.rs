@@ -321,7 +321,30 @@ impl Checker {
         let schemas = &self.schemas;
         let mut findings = Vec::new();
         let mut opened = workbook::Opened::open(admitted, &self.config.limits)?;
-        let bilan = crate::sheet::read_bilan(&mut opened, schemas, &mut findings)?;
+        let mut row_rules = |bilan: &Bilan,
+                             sheet: &crate::sheet::Sheet,
+                             rows: &[crate::sheet::Row],
+                             findings: &mut Vec<Finding>| {
+            crate::charter::check_rows(bilan, sheet, rows, schemas, self.config.deadline, findings);
+            if let Some(previous) = &self.previous {
+                crate::evolution::rules::check_rows(
+                    sheet,
+                    rows,
+                    schemas,
+                    network_code(bilan, schemas).as_deref(),
+                    previous,
+                    &self.config.trends,
+                    findings,
+                );
+            }
+        };
+        let bilan = crate::sheet::read_bilan(
+            &mut opened,
+            schemas,
+            self.keep_data,
+            &mut row_rules,
+            &mut findings,
+        )?;
         drop(opened);
         Ok(self.check_bilan(path, bilan, findings))
     }
@@ -336,13 +359,10 @@ impl Checker {
             self.year(),
             &mut findings,
         );
-        crate::charter::check(&bilan, schemas, self.config.deadline, &mut findings);
+        crate::charter::check_sheets(&bilan, schemas, self.config.deadline, &mut findings);
         let ident = schemas.sheet(SheetKind::Identification);
         let form = bilan.identification();
-        let reseau = form
-            .and_then(|f| f.get(ident.index("code_reseau")))
-            .and_then(|v| v.as_text())
-            .map(str::to_string);
+        let reseau = network_code(&bilan, schemas);
         let annee = form
             .and_then(|f| f.get(ident.index("annee")))
             .and_then(|v| v.as_int())
@@ -391,6 +411,16 @@ impl Checker {
         });
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
+}
+
+/// The network code of the Identification form, as written.
+fn network_code(bilan: &Bilan, schemas: &Schemas) -> Option<String> {
+    let ident = schemas.sheet(SheetKind::Identification);
+    bilan
+        .identification()
+        .and_then(|f| f.get(ident.index("code_reseau")))
+        .and_then(|v| v.as_text())
+        .map(str::to_string)
 }
 
 fn unreadable(path: &Path, finding: Finding) -> FileReport {

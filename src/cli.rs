@@ -317,8 +317,13 @@ fn say(lang: Lang, message: Msg) {
 }
 
 fn print_stdout(text: &str) -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+    write_stdout(|out| out.write_all(text.as_bytes()))
+}
+
+/// Writes to the standard output through `fill`, buffered.
+fn write_stdout(fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), CliError> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match fill(&mut out).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         // A closed pipe (`spro rules | head`) is not a failure of the tool.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -465,10 +470,15 @@ fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
         && args.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    let text = crate::report::for_format(args.format, color).render(&report, lang);
+    let reporter = crate::report::for_format(args.format, color);
     match &args.output {
-        Some(path) => crate::output::write_bytes(path, text.as_bytes()).map_err(err)?,
-        None => print_stdout(&text)?,
+        Some(path) => crate::output::write_with(path, |tmp| {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(tmp)?);
+            reporter.write(&report, lang, &mut out)?;
+            out.flush()
+        })
+        .map_err(err)?,
+        None => write_stdout(|out| reporter.write(&report, lang, out))?,
     }
     let failing =
         report.count(Severity::Error) > 0 || (args.strict && report.count(Severity::Warning) > 0);

@@ -9,7 +9,7 @@ use crate::rules::Code;
 use crate::schema::{Schemas, SheetKind, SheetSchema};
 use crate::validate::Values;
 use crate::values::Typed;
-use crate::workbook::{CellValue, Opened, RawCell, ReadError};
+use crate::workbook::{CellValue, Opened, RawCell, ReadError, SheetMeta};
 
 /// How many non-blank rows from the top may hold the header row (title rows may sit above it).
 pub const HEADER_SEARCH_ROWS: usize = 10;
@@ -68,7 +68,73 @@ pub struct Sheet {
     pub header_row: Option<u32>,
     /// For the form: the column values are read from.
     pub value_col: u32,
+    /// The data rows kept: every row of the small sheets (Identification, Structures,
+    /// Coordination); of the others, only when the caller keeps them (consolidation).
     pub rows: Vec<Row>,
+    /// What stays of every data row, kept or not.
+    pub tally: Tally,
+}
+
+/// What stays of a sheet's data rows once they have streamed through the rules: how many
+/// there were and, per column, the sum of its valid whole numbers and which of its allowed
+/// values appear. The rules across a sheet and the year-over-year figures read this, never
+/// the rows.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub rows: usize,
+    sums: Vec<i64>,
+    /// Per column, per allowed value (the schema's enum), whether a valid cell holds it.
+    seen: Vec<Vec<bool>>,
+}
+
+impl Tally {
+    fn new(schema: &SheetSchema) -> Tally {
+        Tally {
+            rows: 0,
+            sums: vec![0; schema.columns.len()],
+            seen: schema
+                .columns
+                .iter()
+                .map(|c| vec![false; c.values.len()])
+                .collect(),
+        }
+    }
+
+    fn add(&mut self, schema: &SheetSchema, row: &Row) {
+        self.rows += 1;
+        for (i, column) in schema.columns.iter().enumerate() {
+            let mut see = |t: &str| {
+                if let Some(k) = column.values.iter().position(|v| v == t) {
+                    self.seen[i][k] = true;
+                }
+            };
+            match row.get(i) {
+                Some(Typed::Int(n)) => self.sums[i] = self.sums[i].saturating_add(*n),
+                Some(Typed::Text(t)) if !column.values.is_empty() => see(t),
+                Some(Typed::List(items)) if !column.values.is_empty() => {
+                    items.iter().for_each(|t| see(t))
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The sum of the valid whole numbers of column `index`.
+    pub fn sum(&self, index: usize) -> i64 {
+        self.sums.get(index).copied().unwrap_or(0)
+    }
+
+    /// Whether a valid cell of column `index` holds `value`, one of its allowed values.
+    pub fn seen(&self, schema: &SheetSchema, index: usize, value: &str) -> bool {
+        let Some(k) = schema
+            .columns
+            .get(index)
+            .and_then(|c| c.values.iter().position(|v| v == value))
+        else {
+            return false;
+        };
+        self.seen.get(index).is_some_and(|s| s[k])
+    }
 }
 
 impl Sheet {
@@ -114,65 +180,75 @@ impl Bilan {
 /// Sheets the template adds itself; never reported as unknown.
 const TEMPLATE_SHEETS: [&str; 2] = ["instructions", "listes"];
 
+/// How many data rows of a large sheet go through the row rules at once.
+const CHUNK_ROWS: usize = 1024;
+
+/// What the caller does with the data rows of Actions, Accueil and Professionnalisation as
+/// they stream (the row rules): the workbook's small sheets, already read, the sheet being
+/// read (its columns known) and a few of its rows, read and validated.
+pub type OnRows<'a> = dyn FnMut(&Bilan, &Sheet, &[Row], &mut Vec<Finding>) + 'a;
+
+/// The small sheets, read first and kept whole: the others are checked against them.
+const SMALL: [SheetKind; 3] = [
+    SheetKind::Identification,
+    SheetKind::Structures,
+    SheetKind::Coordination,
+];
+
 /// Reads `wb` into a [`Bilan`], sheet by sheet and row by row, with the structure findings
-/// and the value rules ([`crate::validate`]) run on each row as it arrives: a sheet's cells
-/// are never all in memory, only its data rows, typed, in the schema's columns.
+/// and the value rules ([`crate::validate`]) run on each row as it arrives. The small sheets
+/// are read first and kept; the rows of the others go to `on_rows` a few at a time and are
+/// dropped (kept too when `keep_rows`), leaving their [`Tally`]. A sheet's cells are never
+/// all in memory.
 pub fn read_bilan(
     wb: &mut Opened<'_>,
     schemas: &Schemas,
+    keep_rows: bool,
+    on_rows: &mut OnRows<'_>,
     findings: &mut Vec<Finding>,
 ) -> Result<Bilan, ReadError> {
     let mut bilan = Bilan {
         is_1904: wb.is_1904,
         ..Bilan::default()
     };
-    for meta in wb.sheets.clone() {
+    let mut metas: [Option<SheetMeta>; 6] = Default::default();
+    for meta in &wb.sheets {
         match SheetKind::from_name(&meta.name) {
-            Some(kind) if bilan.sheets[kind as usize].is_none() => {
-                let schema = schemas.sheet(kind);
-                let sheet = match kind {
-                    SheetKind::Identification => {
-                        let mut rows: Vec<(u32, Vec<RawCell>)> = Vec::new();
-                        wb.rows(&meta, &mut |r, cells| {
-                            if non_blank(cells).next().is_some() {
-                                rows.push((r, cells.to_vec()));
-                            }
-                            Ok(())
-                        })?;
-                        let mut sheet = read_form(&meta.name, &rows, schema, findings);
-                        let mut values = Values::new(schema, wb.is_1904);
-                        let mut form = std::mem::take(&mut sheet.rows);
-                        for row in &mut form {
-                            values.check_row(&sheet, row, findings);
-                        }
-                        sheet.rows = form;
-                        values.finish(&mut sheet, findings);
-                        sheet
-                    }
-                    _ => {
-                        let mut table = Table::new(&meta.name, schema, wb.is_1904);
-                        wb.rows(&meta, &mut |r, cells| {
-                            table.push(r, cells, findings);
-                            Ok(())
-                        })?;
-                        table.finish(findings)
-                    }
-                };
-                bilan.sheets[kind as usize] = Some(sheet);
+            Some(kind) if metas[kind as usize].is_none() => {
+                metas[kind as usize] = Some(meta.clone());
             }
             _ if TEMPLATE_SHEETS.contains(&norm(&meta.name).as_str()) => {}
-            _ => findings.push(
-                Finding::new(
-                    Code::S007,
-                    Msg::new(format!(
-                        "la feuille « {} » ne fait pas partie du modèle et n'est pas lue : reportez ce qu'elle contient dans les feuilles du modèle si la Région en a besoin",
-                        meta.name
-                    ), format!("the sheet “{}” is not part of the template and is not read: move what it holds into the template's sheets if the Région needs it",
-                        meta.name
-                    )),
-                )
-                .other_sheet(&meta.name),
-            ),
+            _ => findings.push(unknown_sheet(&meta.name)),
+        }
+    }
+    for kind in SMALL {
+        if let Some(meta) = &metas[kind as usize] {
+            let sheet = read_sheet(wb, meta, schemas.sheet(kind), None, findings)?;
+            bilan.sheets[kind as usize] = Some(sheet);
+        }
+    }
+    let mut large: [Option<Sheet>; 6] = Default::default();
+    for kind in SheetKind::ALL.into_iter().filter(|k| !SMALL.contains(k)) {
+        if let Some(meta) = &metas[kind as usize] {
+            let mut stream = |sheet: &Sheet, rows: &[Row], findings: &mut Vec<Finding>| {
+                on_rows(&bilan, sheet, rows, findings)
+            };
+            let streaming = Streaming {
+                on_rows: &mut stream,
+                keep_rows,
+            };
+            large[kind as usize] = Some(read_sheet(
+                wb,
+                meta,
+                schemas.sheet(kind),
+                Some(streaming),
+                findings,
+            )?);
+        }
+    }
+    for (i, sheet) in large.into_iter().enumerate() {
+        if sheet.is_some() {
+            bilan.sheets[i] = sheet;
         }
     }
     for kind in SheetKind::ALL {
@@ -192,6 +268,58 @@ pub fn read_bilan(
         }
     }
     Ok(bilan)
+}
+
+/// Where a large sheet's rows go: the row rules, and whether they are kept after.
+struct Streaming<'a> {
+    on_rows: &'a mut dyn FnMut(&Sheet, &[Row], &mut Vec<Finding>),
+    keep_rows: bool,
+}
+
+/// One sheet of the tableau de bord, read: the form, or a table (streamed when `streaming`).
+fn read_sheet(
+    wb: &mut Opened<'_>,
+    meta: &SheetMeta,
+    schema: &SheetSchema,
+    streaming: Option<Streaming<'_>>,
+    findings: &mut Vec<Finding>,
+) -> Result<Sheet, ReadError> {
+    if schema.kind == SheetKind::Identification {
+        let mut rows: Vec<(u32, Vec<RawCell>)> = Vec::new();
+        wb.rows(meta, &mut |r, cells| {
+            if non_blank(cells).next().is_some() {
+                rows.push((r, cells.to_vec()));
+            }
+            Ok(())
+        })?;
+        let mut sheet = read_form(&meta.name, &rows, schema, findings);
+        let mut values = Values::new(schema, wb.is_1904);
+        let mut form = std::mem::take(&mut sheet.rows);
+        for row in &mut form {
+            values.check_row(&sheet, row, findings);
+            sheet.tally.add(schema, row);
+        }
+        sheet.rows = form;
+        return Ok(sheet);
+    }
+    let mut table = Table::new(&meta.name, schema, wb.is_1904, streaming);
+    wb.rows(meta, &mut |r, cells| {
+        table.push(r, cells, findings);
+        Ok(())
+    })?;
+    Ok(table.finish(findings))
+}
+
+/// S007: a sheet that is not one of the template's.
+fn unknown_sheet(name: &str) -> Finding {
+    Finding::new(
+        Code::S007,
+        Msg::new(format!(
+            "la feuille « {name} » ne fait pas partie du modèle et n'est pas lue : reportez ce qu'elle contient dans les feuilles du modèle si la Région en a besoin"
+        ), format!("the sheet “{name}” is not part of the template and is not read: move what it holds into the template's sheets if the Région needs it"
+        )),
+    )
+    .other_sheet(name)
 }
 
 /// The text of a cell as a header or label, normalised; `None` when not text-like.
@@ -246,11 +374,15 @@ fn labels_suggestion(schema: &SheetSchema, shown: &str) -> Msg {
 
 /// A table sheet read as its rows arrive: the header is looked for among the first
 /// [`HEADER_SEARCH_ROWS`] non-blank rows (kept until it is found), then each row under it
-/// becomes a data row, read and validated at once; only the data rows, typed, stay.
-struct Table<'s> {
+/// becomes a data row, read and validated at once; when streaming, every [`CHUNK_ROWS`] data
+/// rows go through the row rules and are dropped (or kept).
+struct Table<'s, 'a> {
     schema: &'s SheetSchema,
     sheet: Sheet,
     values: Values<'s>,
+    streaming: Option<Streaming<'a>>,
+    /// Rows already through the row rules, when they are kept.
+    kept: Vec<Row>,
     /// Non-blank rows seen while the header is not found yet.
     pending: Vec<(u32, Vec<RawCell>)>,
     /// Once the header is found: column → schema column, and whether a column has a header.
@@ -262,8 +394,13 @@ struct TableColumns {
     headed: Vec<bool>,
 }
 
-impl<'s> Table<'s> {
-    fn new(name: &str, schema: &'s SheetSchema, is_1904: bool) -> Table<'s> {
+impl<'s, 'a> Table<'s, 'a> {
+    fn new(
+        name: &str,
+        schema: &'s SheetSchema,
+        is_1904: bool,
+        streaming: Option<Streaming<'a>>,
+    ) -> Table<'s, 'a> {
         Table {
             schema,
             sheet: Sheet {
@@ -273,8 +410,11 @@ impl<'s> Table<'s> {
                 header_row: None,
                 value_col: 0,
                 rows: Vec::new(),
+                tally: Tally::new(schema),
             },
             values: Values::new(schema, is_1904),
+            streaming,
+            kept: Vec::new(),
             pending: Vec::new(),
             columns: None,
         }
@@ -368,13 +508,37 @@ impl<'s> Table<'s> {
                 .is_some_and(|c| !matches!(c.raw, CellValue::Empty))
         }) {
             self.values.check_row(&self.sheet, &mut data, findings);
+            self.sheet.tally.add(self.schema, &data);
             self.sheet.rows.push(data);
+            if self.sheet.rows.len() >= CHUNK_ROWS {
+                self.flush(findings);
+            }
+        }
+    }
+
+    /// The rows read since the last call through the row rules, then dropped or kept.
+    fn flush(&mut self, findings: &mut Vec<Finding>) {
+        let Some(streaming) = &mut self.streaming else {
+            return;
+        };
+        if self.sheet.rows.is_empty() {
+            return;
+        }
+        (streaming.on_rows)(&self.sheet, &self.sheet.rows, findings);
+        if streaming.keep_rows {
+            self.kept.append(&mut self.sheet.rows);
+        } else {
+            self.sheet.rows.clear();
         }
     }
 
     fn finish(mut self, findings: &mut Vec<Finding>) -> Sheet {
         if self.columns.is_none() {
             self.header_from_pending(findings);
+        }
+        self.flush(findings);
+        if !self.kept.is_empty() {
+            self.sheet.rows = std::mem::take(&mut self.kept);
         }
         missing_columns(
             self.schema,
@@ -383,12 +547,10 @@ impl<'s> Table<'s> {
             ("la colonne", true, "sur la ligne d'en-tête"),
             ("column", "to the header row"),
         );
-        if self.sheet.rows.is_empty() {
+        if self.sheet.tally.rows == 0 {
             empty_sheet(self.schema.kind, findings);
         }
-        let mut sheet = self.sheet;
-        self.values.finish(&mut sheet, findings);
-        sheet
+        self.sheet
     }
 }
 
@@ -574,6 +736,7 @@ fn read_form(
         header_row,
         value_col,
         rows: Vec::new(),
+        tally: Tally::new(schema),
     };
     let mut form = Row {
         row: header_row.unwrap_or(0),

@@ -21,11 +21,13 @@ use crate::values::{self, Typed};
 use crate::workbook::CellValue;
 
 /// The value rules of one sheet, run on each row as the sheet reader hands it over
-/// ([`Values::check_row`]), then across rows once the sheet is read ([`Values::finish`]).
+/// ([`Values::check_row`]): the value reader and the schema, then the duplicates (V006)
+/// against the keys of the rows before (the one thing kept of them).
 pub struct Values<'s> {
     schema: &'s SheetSchema,
     is_1904: bool,
     memo: Memo,
+    keys: Keys,
 }
 
 impl<'s> Values<'s> {
@@ -34,6 +36,7 @@ impl<'s> Values<'s> {
             schema,
             is_1904,
             memo: Memo::default(),
+            keys: Keys::default(),
         }
     }
 
@@ -47,11 +50,7 @@ impl<'s> Values<'s> {
             &mut self.memo,
             findings,
         );
-    }
-
-    /// The rules across the rows of a sheet read whole (V006).
-    pub fn finish(self, sheet: &mut Sheet, findings: &mut Vec<Finding>) {
-        duplicates(sheet, self.schema, findings);
+        duplicate(&mut self.keys, self.schema, row, findings);
     }
 }
 
@@ -369,8 +368,16 @@ fn format_message(column: &Column, text: &str) -> Msg {
     }
 }
 
-/// V006: every repeat after the first, at its key cell, citing the first row.
-fn duplicates(sheet: &mut Sheet, schema: &SheetSchema, findings: &mut Vec<Finding>) {
+/// The keys of the rows seen so far (V006): normalised key → first row (0-based).
+type Keys = HashMap<String, u32>;
+
+/// V006: a row whose key a row before already had, at its key cell, citing the first row.
+fn duplicate(
+    first_seen: &mut Keys,
+    schema: &SheetSchema,
+    row: &mut Row,
+    findings: &mut Vec<Finding>,
+) {
     let (keys, at, what, what_en): (&[&str], &str, &str, &str) = match schema.kind {
         SheetKind::Structures => (&["nom"], "nom", "la structure", "the structure"),
         SheetKind::Actions => (&["id"], "id", "l'identifiant", "the identifier"),
@@ -382,61 +389,47 @@ fn duplicates(sheet: &mut Sheet, schema: &SheetSchema, findings: &mut Vec<Findin
         ),
         _ => return,
     };
-    let indices: Vec<usize> = keys.iter().map(|k| schema.index(k)).collect();
+    let indices = keys.iter().map(|k| schema.index(k));
     let at_index = schema.index(at);
     // Key: the normalised value; for a pair, each part prefixed with its length, so that no
     // two pairs give the same key.
-    let mut first_seen: HashMap<String, u32> = HashMap::with_capacity(sheet.rows.len());
-    for row in &mut sheet.rows {
-        let mut parts = String::new();
-        let mut complete = true;
-        for &i in &indices {
-            let Some(v) = row.get(i) else {
-                complete = false;
-                break;
-            };
-            let part = match v {
-                values::Typed::Text(s) => norm(s),
-                other => norm(&text_of(other)),
-            };
-            if indices.len() == 1 {
-                parts = part;
-            } else {
-                parts.push_str(&format!("{}:{part}", part.len()));
-            }
+    let mut parts = String::new();
+    for i in indices.clone() {
+        let Some(v) = row.get(i) else {
+            return;
+        };
+        let part = match v {
+            values::Typed::Text(s) => norm(s),
+            other => norm(&text_of(other)),
+        };
+        if keys.len() == 1 {
+            parts = part;
+        } else {
+            parts.push_str(&format!("{}:{part}", part.len()));
         }
-        if !complete {
-            continue;
-        }
-        match first_seen.get(&parts) {
-            Some(&first) => {
-                let shown: Vec<String> = indices
-                    .iter()
-                    .filter_map(|&i| row.get(i).map(text_of))
-                    .collect();
-                if let Some(cell) = row.cells[at_index].as_mut() {
-                    cell.valid = false;
-                    findings.push(
-                        Finding::new(
-                            Code::V006,
-                            {
-                                let (shown, row) = (shown.join(" / "), first + 1);
-                                msg!(
-                                    "{what} « {shown} » figure déjà ligne {row} : supprimez ce doublon ou fusionnez les deux lignes",
-                                    "{what_en} “{shown}” is already on row {row}: delete this duplicate or merge the two rows"
-                                )
-                            },
-                        )
-                        .sheet(schema.kind)
-                        .at(cell.row, cell.col)
-                        .value(cell.raw.display()),
-                    );
-                }
-            }
-            None => {
-                first_seen.insert(parts, row.row);
-            }
-        }
+    }
+    let Some(&first) = first_seen.get(&parts) else {
+        first_seen.insert(parts, row.row);
+        return;
+    };
+    let shown: Vec<String> = indices.filter_map(|i| row.get(i).map(text_of)).collect();
+    if let Some(cell) = row.cells[at_index].as_mut() {
+        cell.valid = false;
+        findings.push(
+            Finding::new(
+                Code::V006,
+                {
+                    let (shown, row) = (shown.join(" / "), first + 1);
+                    msg!(
+                        "{what} « {shown} » figure déjà ligne {row} : supprimez ce doublon ou fusionnez les deux lignes",
+                        "{what_en} “{shown}” is already on row {row}: delete this duplicate or merge the two rows"
+                    )
+                },
+            )
+            .sheet(schema.kind)
+            .at(cell.row, cell.col)
+            .value(cell.raw.display()),
+        );
     }
 }
 

@@ -7,7 +7,7 @@ use crate::rules::Code;
 
 pub fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
     let Some(v) = &cx.pro else { return };
-    if v.rows().is_empty() {
+    if v.count() == 0 {
         findings.push(v.sheet_finding(
             Code::C016,
             Msg::new("aucune participation au programme régional d'appui aux acteurs n'est déclarée : indiquez les actions d'appui suivies par les professionnels du réseau (charte §6)", "no participation in the regional support programme for practitioners is declared: list the support actions followed by the network's professionals (charter §6)"),

@@ -5,9 +5,11 @@
 //!
 //! One file per rule (or per small family sharing one walk: C011, C012 and C018 look at the
 //! axes of the programme together), each a function of the [`Context`] with its messages
-//! beside it and its unit tests on an in-memory workbook; [`RULES`] lists them. Adding a
-//! charter rule: its entry in `rules/catalogue.rs`, its file here, its line in [`RULES`], its
-//! case in `fixtures/cas/cas.json`.
+//! beside it and its unit tests on an in-memory workbook; [`ROW_RULES`] lists those that look
+//! at one row of a large sheet at a time (they run as its rows stream by), [`SHEET_RULES`]
+//! those that look at the small sheets or at a large sheet as a whole (through its tally).
+//! Adding a charter rule: its entry in `rules/catalogue.rs`, its file here, its line in one
+//! of the two lists, its case in `fixtures/cas/cas.json`.
 
 mod c001_coordination_absente;
 mod c002_coordinateur_hors_reseau;
@@ -30,7 +32,7 @@ mod view;
 use crate::config::Deadline;
 use crate::finding::Finding;
 use crate::schema::{Schemas, SheetKind};
-use crate::sheet::{Bilan, Row};
+use crate::sheet::{Bilan, Row, Sheet};
 
 use view::{Members, View};
 
@@ -44,7 +46,10 @@ pub const CEP_TYPES: [&str; 5] = [
 ];
 
 /// What every charter rule reads: the six sheets (each `None` when missing), the
-/// identification form, the member structures, the year of the bilan and the deadline.
+/// identification form, the member structures, the year of the bilan and the deadline. The
+/// small sheets (Identification, Structures, Coordination) are there whole; a large one
+/// (Actions, Accueil, Professionnalisation) with the rows streaming by, for the row rules,
+/// or without rows, for the sheet rules (its tally says what they need).
 pub struct Context<'a> {
     pub ident: Option<View<'a>>,
     pub structures: Option<View<'a>>,
@@ -59,7 +64,13 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(bilan: &'a Bilan, schemas: &'a Schemas, deadline: Deadline) -> Context<'a> {
+    /// The small sheets of `bilan`, and each large one with `rows_of(its kind)`.
+    fn new(
+        bilan: &'a Bilan,
+        schemas: &'a Schemas,
+        deadline: Deadline,
+        large: impl Fn(SheetKind) -> Option<View<'a>>,
+    ) -> Context<'a> {
         let view = |kind| View::new(bilan, schemas, kind);
         let ident = view(SheetKind::Identification);
         let structures = view(SheetKind::Structures);
@@ -72,9 +83,9 @@ impl<'a> Context<'a> {
         Context {
             members: Members::read(structures.as_ref()),
             coordination: view(SheetKind::Coordination),
-            actions: view(SheetKind::Actions),
-            accueil: view(SheetKind::Accueil),
-            pro: view(SheetKind::Professionnalisation),
+            actions: large(SheetKind::Actions),
+            accueil: large(SheetKind::Accueil),
+            pro: large(SheetKind::Professionnalisation),
             ident,
             structures,
             form,
@@ -87,18 +98,22 @@ impl<'a> Context<'a> {
 /// A charter rule: it reads the context and adds its findings.
 type Rule = fn(&Context<'_>, &mut Vec<Finding>);
 
-/// Every charter rule.
-const RULES: [Rule; 16] = [
-    c001_coordination_absente::check,
-    c002_coordinateur_hors_reseau::check,
-    c003_convention_hors_periode::check,
-    c004_signataire_sans_date::check,
+/// The rules of one row of a large sheet: they see its rows as they stream, a few at a time.
+const ROW_RULES: [Rule; 6] = [
     c005_logo_manquant::check,
     c006_structure_non_membre::check,
     c007_dates_action::check,
     c008_repartition::check,
     c009_orientations::check,
     c010_action_non_coconstruite::check,
+];
+
+/// The rules of the small sheets and of whole sheets (their tallies), once all is read.
+const SHEET_RULES: [Rule; 10] = [
+    c001_coordination_absente::check,
+    c002_coordinateur_hors_reseau::check,
+    c003_convention_hors_periode::check,
+    c004_signataire_sans_date::check,
     programme::check,
     c013_operateur_cep_absent::check,
     c014_operateur_cep_incoherent::check,
@@ -107,10 +122,35 @@ const RULES: [Rule; 16] = [
     c017_transmission_tardive::check,
 ];
 
-/// Runs every charter rule.
-pub fn check(bilan: &Bilan, schemas: &Schemas, deadline: Deadline, findings: &mut Vec<Finding>) {
-    let cx = Context::new(bilan, schemas, deadline);
-    for rule in RULES {
+/// Runs the row rules on `rows` of the large sheet `sheet`, against the small sheets of
+/// `bilan` (read first).
+pub fn check_rows(
+    bilan: &Bilan,
+    sheet: &Sheet,
+    rows: &[Row],
+    schemas: &Schemas,
+    deadline: Deadline,
+    findings: &mut Vec<Finding>,
+) {
+    let cx = Context::new(bilan, schemas, deadline, |kind| {
+        (kind == sheet.kind).then(|| View::of(sheet, rows, schemas))
+    });
+    for rule in ROW_RULES {
+        rule(&cx, findings);
+    }
+}
+
+/// Runs the sheet rules once the whole workbook is read.
+pub fn check_sheets(
+    bilan: &Bilan,
+    schemas: &Schemas,
+    deadline: Deadline,
+    findings: &mut Vec<Finding>,
+) {
+    let cx = Context::new(bilan, schemas, deadline, |kind| {
+        bilan.sheet(kind).map(|s| View::of(s, &[], schemas))
+    });
+    for rule in SHEET_RULES {
         rule(&cx, findings);
     }
 }
@@ -133,9 +173,20 @@ pub(crate) fn findings_of(edits: serde_json::Value) -> Vec<(crate::rules::Code, 
     let mut opened = crate::workbook::Opened::open(&admitted, &limits).expect("readable");
     let schemas = Schemas::embedded();
     let mut ignored = Vec::new();
-    let bilan = crate::sheet::read_bilan(&mut opened, &schemas, &mut ignored).expect("read");
     let mut found = Vec::new();
-    check(&bilan, &schemas, Deadline::default(), &mut found);
+    let mut rows = |bilan: &Bilan, sheet: &Sheet, rows: &[Row], _: &mut Vec<Finding>| {
+        check_rows(
+            bilan,
+            sheet,
+            rows,
+            &schemas,
+            Deadline::default(),
+            &mut found,
+        )
+    };
+    let bilan = crate::sheet::read_bilan(&mut opened, &schemas, false, &mut rows, &mut ignored)
+        .expect("read");
+    check_sheets(&bilan, &schemas, Deadline::default(), &mut found);
     found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     found
         .iter()

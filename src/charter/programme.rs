@@ -37,12 +37,11 @@ const AXES: [(Code, &str, &str, &str); 4] = [
 
 pub fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
     let Some(v) = &cx.actions else { return };
-    if v.rows().is_empty() || !v.has("axe") {
+    if v.count() == 0 || !v.has("axe") {
         return;
     }
-    let covered = |axis: &str| v.rows().iter().any(|r| v.text(r, "axe") == Some(axis));
     for (code, axis, why, why_en) in AXES {
-        if !covered(axis) {
+        if !v.seen("axe", axis) {
             findings.push(v.sheet_finding(
                 code,
                 Msg::new(format!("aucune action sur l'axe « {axis} » : {why} ; vérifiez l'axe de vos actions"), format!("no action on the axis “{axis}”: {why_en}; check the axis of your actions")),

@@ -15,22 +15,45 @@ use crate::schema::{Schemas, SheetKind, SheetSchema};
 use crate::sheet::{Bilan, Row, Sheet};
 use crate::values::Typed;
 
-/// One sheet with its schema, for reading values by key.
+/// One sheet with its schema, for reading values by key, and some of its rows: all of them
+/// for a small sheet, the rows streaming by for a large one (none once it is read: what stays
+/// of them is the sheet's [`crate::sheet::Tally`]).
 pub struct View<'a> {
     sheet: &'a Sheet,
+    rows: &'a [Row],
     schema: &'a SheetSchema,
 }
 
 impl<'a> View<'a> {
+    /// The sheet of `kind` with its rows kept.
     pub fn new(bilan: &'a Bilan, schemas: &'a Schemas, kind: SheetKind) -> Option<View<'a>> {
-        Some(View {
-            sheet: bilan.sheet(kind)?,
-            schema: schemas.sheet(kind),
-        })
+        let sheet = bilan.sheet(kind)?;
+        Some(View::of(sheet, &sheet.rows, schemas))
+    }
+
+    /// `sheet` with `rows`.
+    pub fn of(sheet: &'a Sheet, rows: &'a [Row], schemas: &'a Schemas) -> View<'a> {
+        View {
+            sheet,
+            rows,
+            schema: schemas.sheet(sheet.kind),
+        }
     }
 
     pub fn rows(&self) -> &'a [Row] {
-        &self.sheet.rows
+        self.rows
+    }
+
+    /// How many data rows the sheet has (all of them, whether they are in view or not).
+    pub fn count(&self) -> usize {
+        self.sheet.tally.rows
+    }
+
+    /// Whether a valid cell of the column `key` holds `value` (one of its allowed values).
+    pub fn seen(&self, key: &str, value: &str) -> bool {
+        self.sheet
+            .tally
+            .seen(self.schema, self.schema.index(key), value)
     }
 
     pub fn has(&self, key: &str) -> bool {

@@ -70,21 +70,14 @@ pub const FIGURES: [Figure; 6] = [
     },
 ];
 
-/// The six figures of a bilan (valid values only, as in `Synthèse`); `None` for a figure whose
-/// sheet is missing.
+/// The six figures of a bilan (valid values only, as in `Synthèse`), from the tallies of its
+/// sheets (their rows need not be kept); `None` for a figure whose sheet is missing.
 pub fn figures(bilan: &Bilan, schemas: &Schemas) -> [Option<i64>; 6] {
     FIGURES.map(|f| {
         let sheet = bilan.sheet(f.sheet)?;
         Some(match f.sum {
-            None => sheet.rows.len() as i64,
-            Some(key) => {
-                let i = schemas.sheet(f.sheet).index(key);
-                sheet
-                    .rows
-                    .iter()
-                    .filter_map(|r| r.get(i).and_then(Typed::as_int))
-                    .sum()
-            }
+            None => sheet.tally.rows as i64,
+            Some(key) => sheet.tally.sum(schemas.sheet(f.sheet).index(key)),
         })
     })
 }

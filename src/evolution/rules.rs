@@ -12,7 +12,7 @@ use crate::i18n::Lang;
 use crate::msg;
 use crate::rules::Code;
 use crate::schema::{Schemas, SheetKind};
-use crate::sheet::Bilan;
+use crate::sheet::{Bilan, Row, Sheet};
 use crate::values::Typed;
 
 /// The avenant the convention (art. 4) asks for whenever it changes.
@@ -40,15 +40,38 @@ pub fn check(
         }
         Prior::Usable { summary, .. } => summary,
     };
-    let now = Years {
-        before: previous.year,
-        now: previous.year + 1,
-    };
+    let now = Years::of(previous);
     t001(bilan, schemas, before, now, trends, findings);
-    t002(bilan, schemas, before, now, trends, findings);
     t003(bilan, schemas, before, now, findings);
     t004(bilan, schemas, before, now, findings);
     t005(bilan, schemas, before, now, findings);
+}
+
+/// Runs the T rules of one row (T002) on `rows` of `sheet` as they stream, for the file of
+/// network `code`.
+pub fn check_rows(
+    sheet: &Sheet,
+    rows: &[Row],
+    schemas: &Schemas,
+    code: Option<&str>,
+    previous: &Previous,
+    trends: &Trends,
+    findings: &mut Vec<Finding>,
+) {
+    if sheet.kind != SheetKind::Accueil {
+        return;
+    }
+    if let Some(Prior::Usable { summary, .. }) = code.and_then(|c| previous.get(c)) {
+        t002(
+            sheet,
+            rows,
+            schemas,
+            summary,
+            Years::of(previous),
+            trends,
+            findings,
+        );
+    }
 }
 
 /// The two years compared.
@@ -56,6 +79,15 @@ pub fn check(
 struct Years {
     before: i32,
     now: i32,
+}
+
+impl Years {
+    fn of(previous: &Previous) -> Years {
+        Years {
+            before: previous.year,
+            now: previous.year + 1,
+        }
+    }
 }
 
 /// Two values of a figure as the messages show them: now and before, in French and in
@@ -143,19 +175,17 @@ fn t001(
 
 /// T002: an Accueil line (same structure and public) far from the year before.
 fn t002(
-    bilan: &Bilan,
+    sheet: &Sheet,
+    rows: &[Row],
     schemas: &Schemas,
     before: &Summary,
     years: Years,
     trends: &Trends,
     findings: &mut Vec<Finding>,
 ) {
-    let Some(sheet) = bilan.sheet(SheetKind::Accueil) else {
-        return;
-    };
     let schema = schemas.sheet(SheetKind::Accueil);
     let i = schema.index("accueils");
-    for row in &sheet.rows {
+    for row in rows {
         let (Some(key), Some(n)) = (
             accueil_key(row, schemas),
             row.get(i).and_then(Typed::as_int),

@@ -2,6 +2,8 @@
 //! `::warning`, `::notice`), titled with the rule, the sheet and cell in the message.
 //! <https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions>
 
+use std::io::Write;
+
 use crate::check::Report;
 use crate::finding::{Finding, Severity};
 use crate::i18n::{pick, Lang};
@@ -18,7 +20,7 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-fn line(out: &mut String, file: Option<&str>, f: &Finding, lang: Lang) {
+fn line(out: &mut dyn Write, file: Option<&str>, f: &Finding, lang: Lang) -> std::io::Result<()> {
     let command = match f.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -35,33 +37,28 @@ fn line(out: &mut String, file: Option<&str>, f: &Finding, lang: Lang) {
         props.push(format!("file={}", property(file)));
     }
     props.push(format!("title={}", property(&title)));
-    out.push_str(&format!(
-        "::{command} {}::{}\n",
+    writeln!(
+        out,
+        "::{command} {}::{}",
         props.join(","),
         data(&format!("{place}{}", f.message.get(lang)))
-    ));
+    )
 }
 
-/// The workflow commands of `report`.
-/// `--format github`.
+/// `--format github`: the workflow commands of `report`.
 pub struct Github;
 
 impl super::Reporter for Github {
-    fn render(&self, report: &Report, lang: Lang) -> String {
-        render(report, lang)
-    }
-}
-
-pub fn render(report: &Report, lang: Lang) -> String {
-    let mut out = String::new();
-    for file in &report.files {
-        let path = file.path.display().to_string();
-        for f in &file.findings {
-            line(&mut out, Some(&path), f, lang);
+    fn write(&self, report: &Report, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
+        for file in &report.files {
+            let path = file.path.display().to_string();
+            for f in &file.findings {
+                line(out, Some(&path), f, lang)?;
+            }
         }
+        for f in &report.batch {
+            line(out, None, f, lang)?;
+        }
+        Ok(())
     }
-    for f in &report.batch {
-        line(&mut out, None, f, lang);
-    }
-    out
 }

@@ -4,6 +4,7 @@
 
 use crate::rules::Code;
 use std::fmt::Write as _;
+use std::io::Write;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
@@ -77,22 +78,23 @@ pub struct Human {
 }
 
 impl super::Reporter for Human {
-    fn render(&self, report: &Report, lang: Lang) -> String {
-        render(report, self.color, lang)
+    fn write(&self, report: &Report, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
+        write(report, self.color, lang, out)
     }
 }
 
 /// The human report in `lang`; `color` turns ANSI colours on.
-pub fn render(report: &Report, color: bool, lang: Lang) -> String {
+pub fn write(report: &Report, color: bool, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
-    let mut out = String::new();
+    // One finding at a time is drawn here, then written out.
+    let mut text = String::new();
     for file in &report.files {
-        let _ = writeln!(
+        writeln!(
             out,
             "{} — {}{} {}",
             file.path.display(),
@@ -104,17 +106,20 @@ pub fn render(report: &Report, color: bool, lang: Lang) -> String {
                 file.count(Severity::Warning),
                 file.count(Severity::Info)
             )
-        );
+        )?;
         for f in &file.findings {
-            one(&handler, &mut out, f, lang);
+            text.clear();
+            one(&handler, &mut text, f, lang);
+            out.write_all(text.as_bytes())?;
         }
-        out.push('\n');
+        out.write_all(b"\n")?;
     }
+    text.clear();
     if !report.batch.is_empty() {
-        batch(&handler, &mut out, report, lang);
+        batch(&handler, &mut text, report, lang);
     }
-    totals(&mut out, report, lang);
-    out
+    totals(&mut text, report, lang);
+    out.write_all(text.as_bytes())
 }
 
 /// One finding, drawn by miette: code, rule, place, message, and the value read when the

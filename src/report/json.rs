@@ -1,6 +1,11 @@
 //! `--format json`: the document of spec §5, keys stable.
 
+use std::io::Write;
+
+use serde::Serialize;
 use serde_json::{json, Value};
+
+use super::Seq;
 
 use crate::check::{Report, Status};
 use crate::finding::{Finding, Severity};
@@ -22,44 +27,42 @@ fn finding(f: &Finding, lang: Lang) -> Value {
     })
 }
 
+fn batch_finding(b: &Finding, lang: Lang) -> Value {
+    let mut v = finding(b, lang);
+    v["reseau"] = json!(b.reseau);
+    v
+}
+
 /// `--format json`.
 pub struct Json;
 
 impl super::Reporter for Json {
-    fn render(&self, report: &Report, lang: Lang) -> String {
-        super::pretty(&render(report, lang))
+    fn write(&self, report: &Report, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
+        super::pretty(&document(report, lang), out)
     }
 }
 
-/// The JSON document for `report`.
+/// The JSON document for `report`, as one value (the page's download, the API).
 pub fn render(report: &Report, lang: Lang) -> Value {
-    let files: Vec<Value> = report
-        .files
-        .iter()
-        .map(|f| {
-            json!({
-                "path": f.path.display().to_string(),
-                "reseau": f.reseau,
-                "annee": f.annee,
-                "status": f.status.as_str(),
-                "findings": f.findings.iter().map(|x| finding(x, lang)).collect::<Vec<_>>(),
-            })
+    serde_json::to_value(document(report, lang)).unwrap_or_default()
+}
+
+/// The JSON document for `report`, serialised finding by finding.
+pub fn document(report: &Report, lang: Lang) -> impl Serialize + '_ {
+    let files = Seq::new(move || {
+        report.files.iter().map(move |f| File {
+            path: f.path.display().to_string(),
+            reseau: f.reseau.as_deref(),
+            annee: f.annee,
+            status: f.status.as_str(),
+            findings: Seq::new(move || f.findings.iter().map(move |x| finding(x, lang))),
         })
-        .collect();
-    let batch: Vec<Value> = report
-        .batch
-        .iter()
-        .map(|b| {
-            let mut v = finding(b, lang);
-            v["reseau"] = json!(b.reseau);
-            v
-        })
-        .collect();
-    json!({
-        "tool": {"name": "spro", "version": env!("CARGO_PKG_VERSION"), "template": TEMPLATE_VERSION},
-        "files": files,
-        "batch": batch,
-        "summary": {
+    });
+    Document {
+        tool: json!({"name": "spro", "version": env!("CARGO_PKG_VERSION"), "template": TEMPLATE_VERSION}),
+        files,
+        batch: Seq::new(move || report.batch.iter().map(move |b| batch_finding(b, lang))),
+        summary: json!({
             "files": report.files.len(),
             "valid": report.count_status(Status::Valid),
             "valid_with_warnings": report.count_status(Status::ValidWithWarnings),
@@ -68,6 +71,24 @@ pub fn render(report: &Report, lang: Lang) -> Value {
             "errors": report.count(Severity::Error),
             "warnings": report.count(Severity::Warning),
             "infos": report.count(Severity::Info),
-        }
-    })
+        }),
+    }
+}
+
+/// The document's keys, in the order of spec §5.
+#[derive(Serialize)]
+struct Document<F, B> {
+    tool: Value,
+    files: F,
+    batch: B,
+    summary: Value,
+}
+
+#[derive(Serialize)]
+struct File<'a, F> {
+    path: String,
+    reseau: Option<&'a str>,
+    annee: Option<i32>,
+    status: &'static str,
+    findings: F,
 }

@@ -4,7 +4,7 @@
 //! informations are listed in the test case's `<system-out>`. Batch findings (B002) form a
 //! last suite, `lot`.
 
-use std::fmt::Write as _;
+use std::io::Write;
 
 use crate::check::Report;
 use crate::finding::{Finding, Severity};
@@ -53,7 +53,7 @@ fn describe(f: &Finding, lang: Lang) -> String {
     )
 }
 
-fn suite(out: &mut String, name: &str, findings: &[Finding], lang: Lang) {
+fn suite(out: &mut dyn Write, name: &str, findings: &[Finding], lang: Lang) -> std::io::Result<()> {
     // The year-over-year case only where the year before was compared (`--precedent`).
     let families: Vec<Family> = FAMILIES
         .into_iter()
@@ -69,81 +69,76 @@ fn suite(out: &mut String, name: &str, findings: &[Finding], lang: Lang) {
                 .any(|f| f.code.rule().family == **family && f.severity == Severity::Error)
         })
         .count();
-    let _ = writeln!(
+    writeln!(
         out,
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
         escape(name),
         families.len()
-    );
+    )?;
     for family in families {
         let mine: Vec<&Finding> = findings
             .iter()
             .filter(|f| f.code.rule().family == family)
             .collect();
-        let _ = write!(
+        write!(
             out,
             "    <testcase name=\"{}\" classname=\"{}\">",
             escape(family.label_fr()),
             escape(name)
-        );
-        let errors: Vec<&&Finding> = mine
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .collect();
-        if !errors.is_empty() {
-            let text: Vec<String> = errors.iter().map(|f| describe(f, lang)).collect();
-            let _ = write!(
+        )?;
+        let is_error = |f: &&&Finding| f.severity == Severity::Error;
+        let errors = mine.iter().filter(is_error).count();
+        if errors > 0 {
+            write!(
                 out,
-                "\n      <failure message=\"{} erreur(s)\" type=\"spro\">{}</failure>",
-                errors.len(),
-                escape(&text.join("\n"))
-            );
+                "\n      <failure message=\"{errors} erreur(s)\" type=\"spro\">"
+            )?;
+            lines(out, mine.iter().filter(is_error), lang)?;
+            out.write_all(b"</failure>")?;
         }
-        let others: Vec<String> = mine
-            .iter()
-            .filter(|f| f.severity != Severity::Error)
-            .map(|f| describe(f, lang))
-            .collect();
-        if !others.is_empty() {
-            let _ = write!(
-                out,
-                "\n      <system-out>{}</system-out>",
-                escape(&others.join("\n"))
-            );
+        let others = mine.len() - errors;
+        if others > 0 {
+            out.write_all(b"\n      <system-out>")?;
+            lines(out, mine.iter().filter(|f| !is_error(f)), lang)?;
+            out.write_all(b"</system-out>")?;
         }
-        if !errors.is_empty() || !others.is_empty() {
-            out.push_str("\n    ");
+        if !mine.is_empty() {
+            out.write_all(b"\n    ")?;
         }
-        out.push_str("</testcase>\n");
+        out.write_all(b"</testcase>\n")?;
     }
-    out.push_str("  </testsuite>\n");
+    out.write_all(b"  </testsuite>\n")
 }
 
-/// The JUnit document of `report`.
-/// `--format junit`.
+/// The findings described one per line, escaped, written as they are made.
+fn lines<'a>(
+    out: &mut dyn Write,
+    findings: impl Iterator<Item = &'a &'a Finding>,
+    lang: Lang,
+) -> std::io::Result<()> {
+    for (i, f) in findings.enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+        }
+        out.write_all(escape(&describe(f, lang)).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// `--format junit`: the JUnit document of `report`.
 pub struct Junit;
 
 impl super::Reporter for Junit {
-    fn render(&self, report: &Report, lang: Lang) -> String {
-        render(report, lang)
+    fn write(&self, report: &Report, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
+        out.write_all(
+            b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"spro check\">\n",
+        )?;
+        for file in &report.files {
+            suite(out, &file.path.display().to_string(), &file.findings, lang)?;
+        }
+        if !report.batch.is_empty() {
+            suite(out, "lot", &report.batch, lang)?;
+        }
+        out.write_all(b"</testsuites>\n")
     }
-}
-
-pub fn render(report: &Report, lang: Lang) -> String {
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"spro check\">\n",
-    );
-    for file in &report.files {
-        suite(
-            &mut out,
-            &file.path.display().to_string(),
-            &file.findings,
-            lang,
-        );
-    }
-    if !report.batch.is_empty() {
-        suite(&mut out, "lot", &report.batch, lang);
-    }
-    out.push_str("</testsuites>\n");
-    out
 }

@@ -1,6 +1,8 @@
 //! Reports: the same [`Report`](crate::check::Report) rendered for a person (human), for a
 //! machine (json, sarif), or for CI (github, junit). One module per format, each a
 //! [`Reporter`]; `--format` picks one ([`for_format`]). None of them decides the exit code.
+//! Each writes as it renders, finding by finding: a report of 300,000 findings is never held
+//! whole in memory.
 
 pub mod github;
 pub mod human;
@@ -8,12 +10,22 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 
+use std::io::Write;
+
 use crate::check::Report;
 use crate::i18n::Lang;
 
-/// One output format: a report in, the text to write out.
+/// One output format: a report in, its text written out as it is rendered.
 pub trait Reporter {
-    fn render(&self, report: &Report, lang: Lang) -> String;
+    fn write(&self, report: &Report, lang: Lang, out: &mut dyn Write) -> std::io::Result<()>;
+
+    /// The whole text (tests, small reports).
+    fn render(&self, report: &Report, lang: Lang) -> String {
+        let mut buffer = Vec::new();
+        // Writing to memory cannot fail.
+        let _ = self.write(report, lang, &mut buffer);
+        String::from_utf8_lossy(&buffer).into_owned()
+    }
 }
 
 /// The formats of `--format`.
@@ -43,9 +55,30 @@ pub fn for_format(format: Format, color: bool) -> Box<dyn Reporter> {
 }
 
 /// A JSON document as written out: indented, one final newline.
-fn pretty(value: &serde_json::Value) -> String {
-    // Serialising a `Value` cannot fail: its keys are strings.
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.push('\n');
-    text
+fn pretty(value: &impl serde::Serialize, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
+/// A sequence serialised as it is walked: `items` called once, when written.
+struct Seq<F>(std::cell::Cell<Option<F>>);
+
+impl<F> Seq<F> {
+    fn new(items: F) -> Seq<F> {
+        Seq(std::cell::Cell::new(Some(items)))
+    }
+}
+
+impl<F, I> serde::Serialize for Seq<F>
+where
+    F: FnOnce() -> I,
+    I: Iterator,
+    I::Item: serde::Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0.take() {
+            Some(items) => s.collect_seq(items()),
+            None => s.collect_seq(std::iter::empty::<()>()),
+        }
+    }
 }

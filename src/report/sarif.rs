@@ -2,7 +2,12 @@
 //! and full description, help from `explain`) and one result per finding, located in its file
 //! with the sheet and cell as a logical location (and in the message).
 
+use std::io::Write;
+
+use serde::Serialize;
 use serde_json::{json, Value};
+
+use super::Seq;
 
 use crate::check::Report;
 use crate::finding::{Finding, Severity};
@@ -64,13 +69,18 @@ fn result(f: &Finding, file: Option<&str>, lang: Lang) -> Value {
 pub struct Sarif;
 
 impl super::Reporter for Sarif {
-    fn render(&self, report: &Report, lang: Lang) -> String {
-        super::pretty(&render(report, lang))
+    fn write(&self, report: &Report, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
+        super::pretty(&log(report, lang), out)
     }
 }
 
-/// The SARIF log of `report`.
+/// The SARIF log of `report`, as one value.
 pub fn render(report: &Report, lang: Lang) -> Value {
+    serde_json::to_value(log(report, lang)).unwrap_or_default()
+}
+
+/// The SARIF log of `report`, serialised result by result.
+fn log(report: &Report, lang: Lang) -> impl Serialize + '_ {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
@@ -86,29 +96,50 @@ pub fn render(report: &Report, lang: Lang) -> Value {
             })
         })
         .collect();
-    let mut results = Vec::new();
-    for file in &report.files {
-        let path = file.path.display().to_string();
-        results.extend(file.findings.iter().map(|f| result(f, Some(&path), lang)));
-    }
-    results.extend(report.batch.iter().map(|f| result(f, None, lang)));
+    let results = Seq::new(move || {
+        report
+            .files
+            .iter()
+            .flat_map(move |file| {
+                let path = file.path.display().to_string();
+                file.findings
+                    .iter()
+                    .map(move |f| result(f, Some(&path), lang))
+            })
+            .chain(report.batch.iter().map(move |f| result(f, None, lang)))
+    });
     let artifacts: Vec<Value> = report
         .files
         .iter()
         .map(|f| json!({"location": {"uri": f.path.display().to_string()}}))
         .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
+    Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({"driver": {
                 "name": "spro",
                 "version": env!("CARGO_PKG_VERSION"),
                 "informationUri": "https://www.centre-valdeloire.fr",
                 "rules": rules,
-            }},
-            "artifacts": artifacts,
-            "results": results,
-        }]
-    })
+            }}),
+            artifacts,
+            results,
+        }],
+    }
+}
+
+#[derive(Serialize)]
+struct Log<R> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<R>; 1],
+}
+
+#[derive(Serialize)]
+struct Run<R> {
+    tool: Value,
+    artifacts: Vec<Value>,
+    results: R,
 }
