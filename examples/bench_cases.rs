@@ -6,6 +6,8 @@
 //!   of the schema and 193 that are not), every row wrong (a structure that is not a member, a
 //!   public outside the list, more women and more orientations than first receptions), about
 //!   45 MB;
+//! - `OUT/limites-distinctes/36-CHX-2025.xlsx`: the same, but no two rows alike (another
+//!   structure, other figures on every row), so that no two findings share a message;
 //! - `OUT/actions/36-CHX-2025.xlsx`: the same sample with 99,000 valid actions.
 //!
 //! Both are valid against the embedded referential (network 36-CHX), so that only the rows
@@ -34,8 +36,9 @@ fn write(dir: &Path, description: &Value) -> Result<PathBuf, Box<dyn std::error:
     Ok(path)
 }
 
-/// The Accueil sheet at the limits: every row gives four findings (C006, V003, C008, C009).
-fn limits_sized(mut description: Value) -> Value {
+/// The Accueil sheet at the limits: every row gives four findings (C006, V003, C008, C009),
+/// with the same messages row after row unless `distinct`.
+fn limits_sized(mut description: Value, distinct: bool) -> Value {
     let sheets = &mut description["sheets"];
     let header = sheets["Accueil"][0].as_array().cloned().unwrap_or_default();
     let mut head: Vec<Value> = header;
@@ -46,13 +49,17 @@ fn limits_sized(mut description: Value) -> Value {
     rows.push(Value::from(head));
     for r in 0..ACCUEIL_ROWS {
         let mut row = Vec::with_capacity(ACCUEIL_COLUMNS);
-        row.push(json!(format!("Structure inconnue {}", r % 50)));
+        let (n, name) = match distinct {
+            true => (r, format!("Structure inconnue {r}")),
+            false => (0, format!("Structure inconnue {}", r % 50)),
+        };
+        row.push(json!(name));
         row.push(json!("Tout public"));
-        row.push(json!(10));
-        row.push(json!(20));
-        row.push(json!(50));
+        row.push(json!(10 + n));
+        row.push(json!(20 + 2 * n));
+        row.push(json!(50 + 5 * n));
         row.push(json!(3));
-        for c in 6..ACCUEIL_COLUMNS {
+        for _ in 6..ACCUEIL_COLUMNS {
             row.push(json!(1));
         }
         rows.push(Value::from(row));
@@ -84,7 +91,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .nth(1)
             .ok_or("usage : bench_cases SORTIE")?,
     );
-    write(&out.join("limites"), &limits_sized(sample()?))?;
+    write(&out.join("limites"), &limits_sized(sample()?, false))?;
+    write(
+        &out.join("limites-distinctes"),
+        &limits_sized(sample()?, true),
+    )?;
     write(&out.join("actions"), &many_actions(sample()?))?;
     Ok(())
 }

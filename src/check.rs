@@ -275,7 +275,7 @@ impl Checker {
                 Ok(admitted) => admitted,
                 Err(e) => return (read_error(path, e), None),
             };
-            match self.check_admitted(path, &admitted) {
+            match crate::finding::sharing_messages(|| self.check_admitted(path, &admitted)) {
                 Ok(report) => (report, Some(admitted)),
                 Err(e) => (read_error(path, e), None),
             }

@@ -3,6 +3,11 @@
 //! build findings; severities are settled once, by `Checker::settle`, from the catalogue
 //! and the configuration.
 
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use rustc_hash::FxHashSet;
+
 use crate::i18n::Msg;
 use crate::rules::Code;
 use crate::schema::SheetKind;
@@ -56,6 +61,42 @@ pub struct Finding {
     pub reseau: Option<String>,
 }
 
+thread_local! {
+    /// The messages of the findings made on this thread while a file is checked
+    /// ([`sharing_messages`]): each distinct text once.
+    static SHARED: RefCell<Option<FxHashSet<Arc<str>>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` (the check of one file) with the messages of the findings it makes shared: a
+/// file whose 90,000 rows break one rule the same way holds that message once, not 90,000
+/// times.
+pub fn sharing_messages<T>(f: impl FnOnce() -> T) -> T {
+    /// Puts back what was there, even when `f` panics.
+    struct Restore(Option<FxHashSet<Arc<str>>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let before = self.0.take();
+            SHARED.with(|s| *s.borrow_mut() = before);
+        }
+    }
+    let _restore = Restore(SHARED.with(|s| s.replace(Some(FxHashSet::default()))));
+    f()
+}
+
+/// `text`, or the same text already held by a finding of this file.
+fn shared(text: Arc<str>) -> Arc<str> {
+    SHARED.with(|s| match s.borrow_mut().as_mut() {
+        Some(set) => match set.get(&text) {
+            Some(held) => held.clone(),
+            None => {
+                set.insert(text.clone());
+                text
+            }
+        },
+        None => text,
+    })
+}
+
 impl Finding {
     pub fn new(code: Code, message: Msg) -> Self {
         Finding {
@@ -65,7 +106,10 @@ impl Finding {
                 sheet: None,
                 cell: None,
             },
-            message,
+            message: Msg {
+                fr: shared(message.fr),
+                en: shared(message.en),
+            },
             value: None,
             reseau: None,
         }

@@ -2,6 +2,8 @@
 //! (`--lang en`, `SPRO_LANG=en`). A [`Msg`] always carries both, so no message can exist in one
 //! language only; reports pick one when they render.
 
+use std::sync::Arc;
+
 /// The language of the messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Lang {
@@ -10,15 +12,16 @@ pub enum Lang {
     En,
 }
 
-/// A message in both languages.
+/// A message in both languages. Shared text: the findings of one file hold each distinct
+/// message once ([`crate::finding`] interns them), however many cells repeat it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Msg {
-    pub fr: String,
-    pub en: String,
+    pub fr: Arc<str>,
+    pub en: Arc<str>,
 }
 
 impl Msg {
-    pub fn new(fr: impl Into<String>, en: impl Into<String>) -> Msg {
+    pub fn new(fr: impl Into<Arc<str>>, en: impl Into<Arc<str>>) -> Msg {
         Msg {
             fr: fr.into(),
             en: en.into(),
@@ -51,8 +54,8 @@ impl std::fmt::Display for Msg {
 macro_rules! msg {
     ($fr:literal, $en:literal $(,)?) => {
         $crate::i18n::Msg {
-            fr: format!($fr),
-            en: format!($en),
+            fr: format!($fr).into(),
+            en: format!($en).into(),
         }
     };
 }

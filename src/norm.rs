@@ -116,10 +116,17 @@ where
     I: IntoIterator<Item = &'a str>,
 {
     let wanted = norm(value);
-    let limit = std::cmp::max(2, wanted.chars().count() / 4);
+    let length = wanted.chars().count();
+    let limit = std::cmp::max(2, length / 4);
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
-        let d = strsim::levenshtein(&wanted, &norm(candidate));
+        let candidate_norm = norm(candidate);
+        // The distance is at least the difference of the lengths: no need to compute it
+        // when that alone is over the limit.
+        if candidate_norm.chars().count().abs_diff(length) > limit {
+            continue;
+        }
+        let d = strsim::levenshtein(&wanted, &candidate_norm);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, candidate));
         }

@@ -109,8 +109,8 @@ impl Shown {
             bf: grouped(before, Lang::Fr),
             ne: grouped(now, Lang::En),
             be: grouped(before, Lang::En),
-            ratio: ratio.fr,
-            ratio_en: ratio.en,
+            ratio: ratio.fr.to_string(),
+            ratio_en: ratio.en.to_string(),
         }
     }
 }
