@@ -27,7 +27,7 @@ fn only(path: &Path) -> (String, String) {
     assert_eq!(r.status, Status::Unreadable);
     (
         r.findings[0].code.to_string(),
-        r.findings[0].message.fr.clone(),
+        r.findings[0].message.fr.to_string(),
     )
 }
 
