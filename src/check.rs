@@ -85,6 +85,9 @@ pub struct FileReport {
     /// The header row of each table sheet, by its name in the file (the annotated copy
     /// freezes it).
     pub header_rows: BTreeMap<String, u32>,
+    /// The label of each column of a table sheet found in the file: (sheet, column) → label
+    /// (the results page names the column where it shortens a long list).
+    pub column_labels: BTreeMap<(SheetKind, u32), String>,
 }
 
 impl FileReport {
@@ -387,6 +390,18 @@ impl Checker {
             .flatten()
             .filter_map(|s| s.header_row.map(|r| (s.actual_name.clone(), r)))
             .collect();
+        let column_labels = bilan
+            .sheets
+            .iter()
+            .flatten()
+            .filter(|s| s.kind != SheetKind::Identification)
+            .flat_map(|s| {
+                let schema = schemas.sheet(s.kind);
+                s.columns.iter().enumerate().filter_map(move |(i, c)| {
+                    Some(((s.kind, (*c)?), schema.columns[i].label.clone()))
+                })
+            })
+            .collect();
         FileReport {
             path: path.to_path_buf(),
             reseau,
@@ -396,6 +411,7 @@ impl Checker {
             bilan: self.keep_data.then_some(bilan),
             code_cell,
             header_rows,
+            column_labels,
         }
     }
 
@@ -433,6 +449,7 @@ fn unreadable(path: &Path, finding: Finding) -> FileReport {
         bilan: None,
         code_cell: None,
         header_rows: BTreeMap::new(),
+        column_labels: BTreeMap::new(),
     }
 }
 

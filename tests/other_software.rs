@@ -23,7 +23,10 @@ fn first_message(name: &str, bytes: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).unwrap();
-    check_path(&path, Some(2025)).findings[0].message.fr.to_string()
+    check_path(&path, Some(2025)).findings[0]
+        .message
+        .fr
+        .to_string()
 }
 
 /// The archive `bytes` with each entry renamed by `rename` (`None` drops it) and its content

@@ -516,6 +516,78 @@ fn cell_values_are_escaped() {
     assert!(!page.contains("<a href=\"http://exemple.invalid"));
 }
 
+/// An Actions sheet of `n` copies of the sample's first action, every one without the SPRO
+/// logo (C005 at column P, rows 2 to n + 1).
+fn actions_without_logo(n: usize) -> Vec<u8> {
+    let mut description = source("36-CHX-2025");
+    let actions = description["sheets"]["Actions"].as_array_mut().unwrap();
+    let mut first = actions[1].clone();
+    first[15] = Value::from("Non");
+    actions.truncate(1);
+    for k in 0..n {
+        let mut row = first.clone();
+        row[0] = Value::from(format!("2025-{k:03}"));
+        actions.push(row);
+    }
+    spro_bilans::fixture::build_xlsx(&description).unwrap()
+}
+
+/// serve.md « A page a person can read »: beyond 20 cells of one rule in one column, ten and
+/// one line for the rest; 20 are all shown; the totals, the JSON and the copy hold them all.
+#[test]
+fn a_long_run_of_one_rule_shows_ten_cells_and_one_line_for_the_rest() {
+    let server = Server::start(&[]);
+    let c = client();
+    let page = text_of(
+        c.post(server.url("/verifier"))
+            .multipart(form(&[("long.xlsx", actions_without_logo(30))]))
+            .send()
+            .unwrap(),
+    );
+    assert!(page.contains("Actions!P11<"), "{page}");
+    assert!(!page.contains("Actions!P12<"), "{page}");
+    assert!(
+        page.contains("… et 20 autres cellules de la colonne Logo SPRO, jusqu&#39;à Actions!P31 — toutes sont marquées dans le classeur annoté"),
+        "{page}"
+    );
+    assert!(page.contains("30 erreur(s)"), "{page}");
+    let json: Value = c
+        .get(server.url(&format!(
+            "/telechargements/{}",
+            token(&page, "Télécharger le rapport (JSON)")
+        )))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let c005 = json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "C005")
+        .count();
+    assert_eq!(c005, 30);
+    let english = text_of(
+        c.post(server.url("/verifier?lang=en"))
+            .multipart(form(&[("long.xlsx", actions_without_logo(30))]))
+            .send()
+            .unwrap(),
+    );
+    assert!(
+        english.contains("… and 20 more cells of the column Logo SPRO, up to Actions!P31"),
+        "{english}"
+    );
+    // Twenty cells are not a long run: all of them are shown.
+    let twenty = text_of(
+        c.post(server.url("/verifier"))
+            .multipart(form(&[("vingt.xlsx", actions_without_logo(20))]))
+            .send()
+            .unwrap(),
+    );
+    assert!(twenty.contains("Actions!P21<"), "{twenty}");
+    assert!(!twenty.contains("autres cellules"), "{twenty}");
+}
+
 #[test]
 fn error_pages_400_403_404_405() {
     let server = Server::start(&[]);

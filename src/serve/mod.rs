@@ -169,9 +169,10 @@ impl Service {
         self.checker.config.limits.file_bytes()
     }
 
-    /// A turn to check `bytes` of workbooks: a check slot, and the memory they may take.
-    async fn check_turn(&self, bytes: usize, slots: u32) -> Result<CheckTurn, ServeError> {
-        let weight = weight(bytes).min(self.options.checks_memory_mib);
+    /// A turn for a check that may take `weight` MiB: check slots, and that much of the
+    /// memory budget (a check heavier than the whole budget is refused before this).
+    async fn check_turn(&self, weight: u32, slots: u32) -> Result<CheckTurn, ServeError> {
+        let weight = weight.clamp(1, self.options.checks_memory_mib);
         let slots = self
             .checks
             .clone()
@@ -211,13 +212,28 @@ struct CheckTurn {
     _memory: tokio::sync::OwnedSemaphorePermit,
 }
 
-/// What checking and annotating `bytes` of a workbook may take at its peak, in MiB: 80 times
-/// its size (measured: a 6.9 MB workbook of 99,000 actions peaks at 450 MiB, reading,
-/// checking and writing its copy), at least 1. Pictures inflate the estimate, never the
-/// reverse: a workbook full of photos waits more than it needs, never less.
-fn weight(bytes: usize) -> u32 {
-    let mib = (bytes as u64).saturating_mul(80) / (1024 * 1024);
-    u32::try_from(mib.max(1)).unwrap_or(u32::MAX)
+/// What checking a workbook may take at its peak, in MiB, from the bytes its parts take once
+/// inflated ([`crate::workbook::expanded_size`]): half of them (measured, `benches/`:
+/// the largest Accueil the limits let in, 493 MiB of sheet XML, every row wrong, peaks at
+/// 236 MiB; 99,000 valid actions, 58 MiB of XML, at 52 MiB), at least 1.
+fn check_weight(expanded: u64) -> u32 {
+    mib(expanded / 2)
+}
+
+/// What making a workbook's annotated copy adds, in MiB: it reads the workbook again whole
+/// and writes it (measured: 8 times the inflated size, 479 MiB for 99,000 actions).
+fn copy_weight(expanded: u64) -> u32 {
+    mib(expanded.saturating_mul(8))
+}
+
+/// What a consolidation holds per workbook until it is written: its typed rows (measured:
+/// about the inflated size of its sheets).
+fn consolidation_weight(expanded: u64) -> u32 {
+    mib(expanded)
+}
+
+fn mib(bytes: u64) -> u32 {
+    u32::try_from((bytes / (1024 * 1024)).max(1)).unwrap_or(u32::MAX)
 }
 
 /// The routes of `serve.md`, with their layers.
@@ -720,14 +736,21 @@ async fn check_upload(
             })
             .clone();
         let path = PathBuf::from(unique(name, &mut taken));
-        if annotate && retained_bytes + bytes.len() <= service.options.retained_per_request {
+        // The copy is made when it fits in the budget with the check; a larger workbook is
+        // checked all the same, and the page says why it has no copy.
+        let expanded = crate::workbook::expanded_size(&bytes);
+        let budget = service.options.checks_memory_mib;
+        let copy =
+            annotate && check_weight(expanded).saturating_add(copy_weight(expanded)) <= budget;
+        let weight = check_weight(expanded) + if copy { copy_weight(expanded) } else { 0 };
+        if copy && retained_bytes + bytes.len() <= service.options.retained_per_request {
             retained_bytes += bytes.len();
             retained.push((path.clone(), Arc::from(bytes.as_slice())));
         }
-        let turn = service.check_turn(bytes.len(), 1).await?;
+        let turn = service.check_turn(weight, 1).await?;
         let checked = tokio::task::spawn_blocking(move || {
             let _turn = turn;
-            check_one(&checker, &path, bytes, annotate)
+            check_one(&checker, &path, bytes, copy)
         })
         .await
         .map_err(|_| ServeError::Internal)?;
@@ -830,7 +853,9 @@ async fn verify_page(
             Copy::Missing => (None, true),
         })
         .collect();
-    let json = serde_json::to_vec_pretty(&crate::report::json::render(&report, lang))
+    // Serialised finding by finding: the report is never a tree of values in memory.
+    let mut json = Vec::new();
+    serde_json::to_writer_pretty(&mut json, &crate::report::json::document(&report, lang))
         .map_err(|_| ServeError::Internal)?;
     let json = service.hold(Download {
         file_name: "rapport-spro.json".into(),
@@ -847,8 +872,13 @@ async fn verify_api(
     request: Request,
 ) -> Result<Response, ServeError> {
     let Checked { report, .. } = check_upload(&service, request, false).await?;
-    let body = crate::report::json::render(&report, tongue.lang);
-    Ok(axum::Json(body).into_response())
+    let body = serde_json::to_vec(&crate::report::json::document(&report, tongue.lang))
+        .map_err(|_| ServeError::Internal)?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response())
 }
 
 /// `/consolider`: the year's workbooks (30 at most), read whole in memory, consolidated with
@@ -890,15 +920,24 @@ async fn consolidate(
     let mut checker = service.checker.clone();
     checker.config.annee = Some(year);
     checker.keep_data = true;
-    let size = inputs
+    let weight = inputs
         .iter()
         .map(|i| match i {
-            Input::Memory { bytes, .. } => bytes.len(),
+            Input::Memory { bytes, .. } => {
+                let expanded = crate::workbook::expanded_size(bytes);
+                consolidation_weight(expanded).saturating_add(check_weight(expanded))
+            }
             _ => 0,
         })
-        .sum();
+        .fold(0u32, u32::saturating_add);
+    if weight > service.options.checks_memory_mib {
+        return Err(upload::consolidation_too_large(
+            weight,
+            service.options.checks_memory_mib,
+        ));
+    }
     let turn = service
-        .check_turn(size, service.options.jobs as u32)
+        .check_turn(weight, service.options.jobs as u32)
         .await?;
     let worker = service.clone();
     let (bytes, _) = tokio::task::spawn_blocking(move || {
@@ -971,9 +1010,13 @@ mod tests {
 
     #[test]
     fn weights() {
-        assert_eq!(weight(0), 1);
-        assert_eq!(weight(30_000), 2);
-        assert_eq!(weight(6_862_835), 523);
+        assert_eq!(check_weight(0), 1);
+        assert_eq!(check_weight(60_706_624), 28);
+        assert_eq!(copy_weight(60_706_624), 463);
+        // The largest Accueil the limits let in: checked, never copied online.
+        assert_eq!(check_weight(516_694_589), 246);
+        assert!(copy_weight(516_694_589) > 512);
+        assert_eq!(consolidation_weight(60_706_624), 57);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! unless a template says otherwise, and none does). Views are plain data made here from
 //! the report and the catalogue; the templates only lay them out.
 
+use std::collections::HashMap;
 use std::ops::Deref;
 
 use askama::Template;
@@ -9,9 +10,10 @@ use askama::Template;
 use super::error::ServeError;
 use super::texts::Texts;
 use crate::check::{FileReport, Report, Status};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Severity, SheetRef};
 use crate::i18n::Lang;
-use crate::rules::Rule;
+use crate::rules::{Code, Rule};
+use crate::schema::SheetKind;
 
 /// What every page shows around its content.
 pub struct Frame {
@@ -103,6 +105,9 @@ pub struct Group {
 }
 
 pub struct Row {
+    /// Set on the line that stands for the cells not shown (« et 4 310 autres cellules… »):
+    /// then only this is shown.
+    pub rest: Option<String>,
     /// `Actions!P3`, or the sheet alone, or the file.
     pub cell: String,
     pub code: &'static str,
@@ -129,17 +134,30 @@ impl FileView {
             Status::Unreadable => (t.verdict_unreadable, "illisible"),
         };
         let mut groups: Vec<Group> = Vec::new();
+        let runs = Runs::of(file);
+        let mut shown: HashMap<RunKey, usize> = HashMap::new();
         // Findings come sorted by sheet order, then row and column: consecutive runs of one
         // sheet make its group.
         for f in &file.findings {
             let sheet = f.sheet_name().unwrap_or(t.whole_file).to_string();
-            let row = row(f, lang, t);
+            let mut rows = vec![];
+            match runs.long(f) {
+                Some((key, run)) => {
+                    let n = shown.entry(key).or_default();
+                    *n += 1;
+                    if *n <= RUN_SHOWN {
+                        rows.push(row(f, lang, t));
+                    }
+                    if *n == RUN_SHOWN {
+                        rows.push(rest_row(file, key, run, copy.is_some(), lang));
+                    }
+                }
+                None => rows.push(row(f, lang, t)),
+            }
             match groups.last_mut() {
-                Some(g) if g.sheet == sheet => g.rows.push(row),
-                _ => groups.push(Group {
-                    sheet,
-                    rows: vec![row],
-                }),
+                Some(g) if g.sheet == sheet => g.rows.extend(rows),
+                _ if rows.is_empty() => {}
+                _ => groups.push(Group { sheet, rows }),
             }
         }
         FileView {
@@ -153,6 +171,95 @@ impl FileView {
             copy,
             copy_missing,
         }
+    }
+}
+
+/// A page a person can read (serve.md): beyond [`RUN_LONG`] cells of one rule in one column
+/// of one sheet, the first [`RUN_SHOWN`] are listed and one line stands for the rest.
+const RUN_LONG: usize = 20;
+const RUN_SHOWN: usize = 10;
+
+/// One rule in one column of one sheet: (sheet, column, rule).
+type RunKey = (SheetKind, u32, Code);
+
+/// How many cells of each rule each column holds, and the last of them.
+struct Run {
+    count: usize,
+    last: (u32, u32),
+}
+
+struct Runs(HashMap<RunKey, Run>);
+
+impl Runs {
+    fn of(file: &FileReport) -> Runs {
+        let mut runs: HashMap<RunKey, Run> = HashMap::new();
+        for f in &file.findings {
+            if let Some(key) = run_key(f) {
+                let cell = f.location.cell.unwrap_or_default();
+                let run = runs.entry(key).or_insert(Run {
+                    count: 0,
+                    last: cell,
+                });
+                run.count += 1;
+                run.last = run.last.max(cell);
+            }
+        }
+        runs.retain(|_, run| run.count > RUN_LONG);
+        Runs(runs)
+    }
+
+    /// The long run `f` belongs to, if any.
+    fn long(&self, f: &Finding) -> Option<(RunKey, &Run)> {
+        let key = run_key(f)?;
+        self.0.get(&key).map(|run| (key, run))
+    }
+}
+
+fn run_key(f: &Finding) -> Option<RunKey> {
+    match (&f.location.sheet, f.location.cell) {
+        (Some(SheetRef::Known(kind)), Some((_, col))) => Some((*kind, col, f.code)),
+        _ => None,
+    }
+}
+
+/// « et 4 310 autres cellules de la colonne Date de début, jusqu'à Actions!E4320 — toutes
+/// sont marquées dans le classeur annoté » (when there is one).
+fn rest_row(
+    file: &FileReport,
+    (kind, col, code): RunKey,
+    run: &Run,
+    has_copy: bool,
+    lang: Lang,
+) -> Row {
+    let others = crate::evolution::grouped((run.count - RUN_SHOWN) as i64, lang);
+    let letters = crate::finding::column_letters(col);
+    let column = file
+        .column_labels
+        .get(&(kind, col))
+        .cloned()
+        .unwrap_or_else(|| letters.clone());
+    let last = format!(
+        "{}!{}",
+        kind.name(),
+        crate::finding::a1(run.last.0, run.last.1)
+    );
+    let text = match (lang, has_copy) {
+        (Lang::Fr, true) => format!("… et {others} autres cellules de la colonne {column}, jusqu'à {last} — toutes sont marquées dans le classeur annoté et figurent dans le rapport JSON."),
+        (Lang::Fr, false) => format!("… et {others} autres cellules de la colonne {column}, jusqu'à {last} — toutes figurent dans le rapport JSON."),
+        (Lang::En, true) => format!("… and {others} more cells of the column {column}, up to {last} — all are marked in the annotated workbook and listed in the JSON report."),
+        (Lang::En, false) => format!("… and {others} more cells of the column {column}, up to {last} — all are listed in the JSON report."),
+    };
+    let rule = code.rule();
+    Row {
+        rest: Some(text),
+        cell: String::new(),
+        code: code.as_str(),
+        name: rule.name,
+        severity: "",
+        severity_class: "reste",
+        message: String::new(),
+        value: None,
+        fix: "",
     }
 }
 
@@ -176,6 +283,7 @@ fn row(f: &Finding, lang: Lang, t: &Texts) -> Row {
         (None, _) => t.whole_file.to_string(),
     };
     Row {
+        rest: None,
         cell,
         code: f.code.as_str(),
         name: rule.name,

@@ -109,6 +109,14 @@ pub fn year_needed() -> ServeError {
     ))
 }
 
+/// `/consolider` with workbooks that would take the server past its memory budget (413).
+pub fn consolidation_too_large(needed_mib: u32, budget_mib: u32) -> ServeError {
+    ServeError::TooLarge(crate::msg!(
+        "Ces tableaux de bord sont trop volumineux pour être consolidés en ligne : il y faudrait environ {needed_mib} Mio de mémoire, le service en accorde {budget_mib}. Consolidez-les avec la commande « spro consolidate DOSSIER --annee AAAA », qui les lit un à un, ou envoyez-les en plusieurs fois.",
+        "These tableaux de bord are too large to consolidate online: it would take about {needed_mib} MiB of memory, the service allows {budget_mib}. Consolidate them with the command “spro consolidate FOLDER --annee YYYY”, which reads them one by one, or send them in several parts."
+    ))
+}
+
 fn broken() -> ServeError {
     ServeError::BadRequest(Msg::new(
         "L'envoi est incomplet ou mal formé : il doit venir du formulaire de la page d'accueil (multipart/form-data, champ « fichiers »). Réessayez.",
