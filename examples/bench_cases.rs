@@ -8,7 +8,10 @@
 //!   45 MB;
 //! - `OUT/limites-distinctes/36-CHX-2025.xlsx`: the same, but no two rows alike (another
 //!   structure, other figures on every row), so that no two findings share a message;
-//! - `OUT/actions/36-CHX-2025.xlsx`: the same sample with 99,000 valid actions.
+//! - `OUT/actions/36-CHX-2025.xlsx`: the same sample with 99,000 valid actions;
+//! - `OUT/prescan/36-CHX-2025.xlsx`: the first case cut to 15,000 rows (2,985,000 cells, just
+//!   under the 3,000,000 cells the prescan lets calamine build for one `.xls` or `.ods`
+//!   sheet), to be converted to those formats (`benches/memory.sh` does it with LibreOffice).
 //!
 //! Both are valid against the embedded referential (network 36-CHX), so that only the rows
 //! named above give findings.
@@ -20,6 +23,8 @@ use serde_json::{json, Value};
 const ACCUEIL_ROWS: usize = 89_998;
 const ACCUEIL_COLUMNS: usize = 199;
 const ACTIONS: usize = 99_000;
+/// 15,000 rows × 199 columns: the most cells one `.xls`/`.ods` sheet may hold (prescan).
+const PRESCAN_ROWS: usize = 15_000;
 
 fn sample() -> Result<Value, Box<dyn std::error::Error>> {
     Ok(serde_json::from_str(include_str!(
@@ -38,16 +43,16 @@ fn write(dir: &Path, description: &Value) -> Result<PathBuf, Box<dyn std::error:
 
 /// The Accueil sheet at the limits: every row gives four findings (C006, V003, C008, C009),
 /// with the same messages row after row unless `distinct`.
-fn limits_sized(mut description: Value, distinct: bool) -> Value {
+fn limits_sized(mut description: Value, rows_wanted: usize, distinct: bool) -> Value {
     let sheets = &mut description["sheets"];
     let header = sheets["Accueil"][0].as_array().cloned().unwrap_or_default();
     let mut head: Vec<Value> = header;
     for c in head.len()..ACCUEIL_COLUMNS {
         head.push(json!(format!("Mesure {c}")));
     }
-    let mut rows = Vec::with_capacity(ACCUEIL_ROWS + 1);
+    let mut rows = Vec::with_capacity(rows_wanted + 1);
     rows.push(Value::from(head));
-    for r in 0..ACCUEIL_ROWS {
+    for r in 0..rows_wanted {
         let mut row = Vec::with_capacity(ACCUEIL_COLUMNS);
         let (n, name) = match distinct {
             true => (r, format!("Structure inconnue {r}")),
@@ -91,10 +96,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .nth(1)
             .ok_or("usage : bench_cases SORTIE")?,
     );
-    write(&out.join("limites"), &limits_sized(sample()?, false))?;
+    write(
+        &out.join("limites"),
+        &limits_sized(sample()?, ACCUEIL_ROWS, false),
+    )?;
     write(
         &out.join("limites-distinctes"),
-        &limits_sized(sample()?, true),
+        &limits_sized(sample()?, ACCUEIL_ROWS, true),
+    )?;
+    write(
+        &out.join("prescan"),
+        &limits_sized(sample()?, PRESCAN_ROWS, false),
     )?;
     write(&out.join("actions"), &many_actions(sample()?))?;
     Ok(())

@@ -270,9 +270,12 @@ pub fn read_bilan(
     Ok(bilan)
 }
 
+/// What the rows of one large sheet go to (the caller's [`OnRows`], its small sheets bound).
+type SheetRows<'a> = dyn FnMut(&Sheet, &[Row], &mut Vec<Finding>) + 'a;
+
 /// Where a large sheet's rows go: the row rules, and whether they are kept after.
 struct Streaming<'a> {
-    on_rows: &'a mut dyn FnMut(&Sheet, &[Row], &mut Vec<Finding>),
+    on_rows: &'a mut SheetRows<'a>,
     keep_rows: bool,
 }
 

@@ -276,6 +276,9 @@ pub fn expanded_size(bytes: &[u8]) -> u64 {
         .fold(bytes.len() as u64, u64::saturating_add)
 }
 
+/// What [`Opened::rows`] calls for each row: its 0-based row and its cells.
+pub type EachRow<'a> = dyn FnMut(u32, &[RawCell]) -> Result<(), ReadError> + 'a;
+
 /// A sheet of an opened workbook: its name, and whether it is a worksheet (a chart sheet or
 /// a macro sheet has no cells to read).
 #[derive(Debug, Clone)]
@@ -372,11 +375,7 @@ impl<'b> Opened<'b> {
     /// cells, sorted by column, in the order of the file; one row at a time in a buffer used
     /// again for the next, so that memory does not grow with the sheet. Rows and columns are
     /// counted against the limits as they come. A sheet that is not a worksheet has no row.
-    pub fn rows(
-        &mut self,
-        sheet: &SheetMeta,
-        each: &mut dyn FnMut(u32, &[RawCell]) -> Result<(), ReadError>,
-    ) -> Result<(), ReadError> {
+    pub fn rows(&mut self, sheet: &SheetMeta, each: &mut EachRow<'_>) -> Result<(), ReadError> {
         if !sheet.is_worksheet {
             return Ok(());
         }
@@ -404,10 +403,7 @@ impl<'b> Opened<'b> {
 
 /// Hands one row's cells to `each` (sorted by column) and empties the buffer. Called out of
 /// [`parsing`]'s reach: a panic there is ours, not the file's.
-fn flush(
-    row: &mut Vec<RawCell>,
-    each: &mut dyn FnMut(u32, &[RawCell]) -> Result<(), ReadError>,
-) -> Result<(), ReadError> {
+fn flush(row: &mut Vec<RawCell>, each: &mut EachRow<'_>) -> Result<(), ReadError> {
     let Some(first) = row.first() else {
         return Ok(());
     };

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Memory and time of single large workbooks (issue #19, tool.md « Speed and scale »), against
+# the two floors: calamine streaming every cell (nothing kept: the physical limit for memory)
+# and calamine reading every sheet whole. Run by hand: ./benches/memory.sh
+# Cases (examples/bench_cases.rs, generated once in $SPRO_BENCH_DIR, default /tmp/spro-bench-memory):
+#   limites             Accueil of 89,998 rows × 199 columns (the default limits), every row wrong
+#   limites-distinctes  the same, no two rows alike (no two findings share a message)
+#   actions             99,000 valid actions
+#   prescan             15,000 × 199 cells, converted to .ods and .xls by LibreOffice when there
+# Then `spro serve` (-j 2): 8 uploads of the limits-sized workbook at once, its results page,
+# and /consolider with ten workbooks of 99,000 actions. Needs GNU time (apt-get install -y time).
+# Results: benches/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WORK=${SPRO_BENCH_DIR:-/tmp/spro-bench-memory}
+cargo build --release -q --bin spro --example bench_cases --example floor
+BIN=target/release
+[ -f "$WORK/actions/36-CHX-2025.xlsx" ] || "$BIN/examples/bench_cases" "$WORK"
+if command -v soffice >/dev/null && [ ! -f "$WORK/prescan/36-CHX-2025.ods" ]; then
+  for f in ods xls; do
+    soffice --headless --calc --convert-to "$f" --outdir "$WORK/prescan" "$WORK/prescan/36-CHX-2025.xlsx" >/dev/null 2>&1 || true
+  done
+fi
+
+# measure LABEL CMD... : wall-clock seconds and peak RSS (MiB) of one run.
+measure() {
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" > "$WORK/out.txt" 2>/dev/null || true
+  read -r t m < "$WORK/time.txt"
+  printf '%-44s %8.2f s %8d MiB\n' "$label" "$t" "$((m / 1024))"
+}
+
+for case in limites limites-distinctes actions; do
+  f="$WORK/$case/36-CHX-2025.xlsx"
+  echo "== $case ($(du -h "$f" | cut -f1))"
+  measure "floor: calamine streaming" "$BIN/examples/floor" "$f" --flux
+  measure "floor: calamine whole" "$BIN/examples/floor" "$f"
+  measure "spro check --format json" "$BIN/spro" check "$f" --format json
+  printf '%-44s %10s\n' "  report" "$(du -h "$WORK/out.txt" | cut -f1)"
+  measure "spro check (human)" "$BIN/spro" check "$f"
+  rm -rf "$WORK/annote"
+  measure "spro check --annote" "$BIN/spro" check "$f" --annote "$WORK/annote"
+  measure "spro consolidate" "$BIN/spro" consolidate "$f" --annee 2025 -o "$WORK/regional.xlsx"
+done
+for ext in ods xls; do
+  f="$WORK/prescan/36-CHX-2025.$ext"
+  [ -f "$f" ] || { echo "== prescan .$ext: absent (LibreOffice missing)"; continue; }
+  echo "== prescan .$ext ($(du -h "$f" | cut -f1), 2,985,000 cells in one sheet)"
+  measure "spro check --format json" "$BIN/spro" check "$f" --format json
+done
+
+# serve: peak RSS of the server (VmHWM) over a scenario.
+serve_peak() {
+  local port=$1
+  grep VmHWM "/proc/$(cat "$WORK/serve.pid")/status" | awk '{printf "%d MiB\n", $2 / 1024}'
+}
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$BIN/spro" serve --listen "127.0.0.1:$PORT" -j 2 2> "$WORK/serve.log" &
+echo $! > "$WORK/serve.pid"
+trap 'kill "$(cat "$WORK/serve.pid")" 2>/dev/null || true' EXIT
+sleep 1
+URL="http://127.0.0.1:$PORT"
+ORIGIN="Origin: $URL"
+echo "== serve -j 2"
+LIMITS="$WORK/limites/36-CHX-2025.xlsx"
+curl -s -o "$WORK/page.html" -w "results page of the limits-sized workbook: HTTP %{http_code}, %{size_download} bytes, %{time_total} s\n" \
+  -H "$ORIGIN" -F "fichiers=@$LIMITS" "$URL/verifier"
+echo "server peak after one upload: $(serve_peak)"
+for i in 1 2 3 4 5 6 7 8; do
+  curl -s -o /dev/null -w "upload $i: HTTP %{http_code} in %{time_total} s\n" -H "$ORIGIN" -F "fichiers=@$LIMITS" "$URL/api/verifier" &
+done
+wait $(jobs -p | grep -v "$(cat "$WORK/serve.pid")") 2>/dev/null || true
+echo "server peak after 8 uploads at once: $(serve_peak)"
+ACTIONS="$WORK/actions/36-CHX-2025.xlsx"
+mkdir -p "$WORK/dix"
+args=()
+for i in 0 1 2 3 4 5 6 7 8 9; do
+  cp "$ACTIONS" "$WORK/dix/36-CHX-2025-$i.xlsx"
+  args+=(-F "fichiers=@$WORK/dix/36-CHX-2025-$i.xlsx")
+done
+curl -s -o "$WORK/consolider.out" -w "/consolider, ten workbooks of 99,000 actions: HTTP %{http_code}, %{size_download} bytes, %{time_total} s\n" \
+  -H "$ORIGIN" -F annee=2025 "${args[@]}" "$URL/consolider"
+echo "server peak at the end: $(serve_peak)"
