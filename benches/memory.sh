@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 WORK=${SPRO_BENCH_DIR:-/tmp/spro-bench-memory}
 cargo build --release -q --bin spro --example bench_cases --example floor
 BIN=target/release
-[ -f "$WORK/actions/36-CHX-2025.xlsx" ] || "$BIN/examples/bench_cases" "$WORK"
+[ -f "$WORK/prescan/36-CHX-2025.xlsx" ] || "$BIN/examples/bench_cases" "$WORK"
 if command -v soffice >/dev/null && [ ! -f "$WORK/prescan/36-CHX-2025.ods" ]; then
   for f in ods xls; do
     soffice --headless --calc --convert-to "$f" --outdir "$WORK/prescan" "$WORK/prescan/36-CHX-2025.xlsx" >/dev/null 2>&1 || true
@@ -26,7 +26,7 @@ fi
 measure() {
   local label=$1; shift
   /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" > "$WORK/out.txt" 2>/dev/null || true
-  read -r t m < "$WORK/time.txt"
+  read -r t m < <(tail -n 1 "$WORK/time.txt")
   printf '%-44s %8.2f s %8d MiB\n' "$label" "$t" "$((m / 1024))"
 }
 
@@ -51,7 +51,6 @@ done
 
 # serve: peak RSS of the server (VmHWM) over a scenario.
 serve_peak() {
-  local port=$1
   grep VmHWM "/proc/$(cat "$WORK/serve.pid")/status" | awk '{printf "%d MiB\n", $2 / 1024}'
 }
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

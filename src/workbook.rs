@@ -1,5 +1,7 @@
-//! Reading a file into a [`RawWorkbook`]: every sheet as a sparse list of cells with their
-//! absolute position, as calamine gives them (cached values of formulas, never formulas).
+//! Reading a file: [`admit`] says what the bytes are (and refuses what cannot or must not be
+//! opened), [`Opened`] hands each sheet's rows one at a time, with their cells' absolute
+//! positions, as calamine gives them (cached values of formulas, never formulas). A whole
+//! [`RawWorkbook`] is read only for the annotated copy, a second pass over bytes checked.
 //!
 //! This is the only module that talks to calamine and to the zip container. It enforces the
 //! safety limits of spec §4.1 / §7.14 *before* anything is expanded: the file size from the
@@ -401,8 +403,8 @@ impl<'b> Opened<'b> {
     }
 }
 
-/// Hands one row's cells to `each` (sorted by column) and empties the buffer. Called out of
-/// [`parsing`]'s reach: a panic there is ours, not the file's.
+/// Hands one row's cells to `each` (sorted by column) and empties the buffer. A panic in
+/// `each` is ours, not the file's: it leaves [`parsing`] marked as such.
 fn flush(row: &mut Vec<RawCell>, each: &mut EachRow<'_>) -> Result<(), ReadError> {
     let Some(first) = row.first() else {
         return Ok(());
@@ -789,6 +791,22 @@ mod tests {
             Container::Cfb
         );
         assert_eq!(sniff(b"hello"), Container::Other);
+    }
+
+    #[test]
+    fn expanded_size_reads_the_zip_directory() {
+        let description: serde_json::Value =
+            serde_json::from_str(include_str!("../fixtures/sources/36-CHX-2025.json"))
+                .expect("the sample source");
+        let bytes = crate::fixture::build_xlsx(&description).expect("the workbook");
+        let mut archive = zip::ZipArchive::new(Cursor::new(&bytes[..])).expect("a zip");
+        let parts: u64 = (0..archive.len())
+            .map(|i| archive.by_index_raw(i).expect("a part").size())
+            .sum();
+        assert_eq!(expanded_size(&bytes), bytes.len() as u64 + parts);
+        assert!(parts > bytes.len() as u64);
+        // Not a zip: its own size.
+        assert_eq!(expanded_size(b"a;b;c"), 5);
     }
 
     #[test]
