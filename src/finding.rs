@@ -199,3 +199,15 @@ mod tests {
         assert_eq!(a1(1_048_575, 16_383), "XFD1048576");
     }
 }
+
+#[cfg(test)]
+mod size {
+    /// What one finding costs besides its messages (shared) and its value: measured here, and
+    /// kept from growing (a file inside the limits may hold 360,000 findings).
+    #[test]
+    fn a_finding_stays_small() {
+        let size = std::mem::size_of::<super::Finding>();
+        eprintln!("Finding: {size} bytes");
+        assert!(size <= 128, "{size}");
+    }
+}
