@@ -28,7 +28,7 @@ run() {
   local best="" rss=""
   for _ in 1 2 3; do
     /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" > /dev/null 2>&1 || true
-    read -r t m < "$WORK/time.txt"
+    read -r t m < <(tail -n 1 "$WORK/time.txt")
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; rss=$m; fi
   done
   printf '%-28s %8.2f s %10d KiB\n' "$label" "$best" "$rss"

@@ -538,12 +538,16 @@ fn actions_without_logo(n: usize) -> Vec<u8> {
 fn a_long_run_of_one_rule_shows_ten_cells_and_one_line_for_the_rest() {
     let server = Server::start(&[]);
     let c = client();
-    let page = text_of(
-        c.post(server.url("/verifier"))
-            .multipart(form(&[("long.xlsx", actions_without_logo(30))]))
-            .send()
-            .unwrap(),
-    );
+    // The results page of a workbook whose `n` actions lack the SPRO logo.
+    let results = |route: &str, n: usize| {
+        text_of(
+            c.post(server.url(route))
+                .multipart(form(&[("long.xlsx", actions_without_logo(n))]))
+                .send()
+                .unwrap(),
+        )
+    };
+    let page = results("/verifier", 30);
     assert!(page.contains("Actions!P11<"), "{page}");
     assert!(!page.contains("Actions!P12<"), "{page}");
     assert!(
@@ -567,23 +571,13 @@ fn a_long_run_of_one_rule_shows_ten_cells_and_one_line_for_the_rest() {
         .filter(|f| f["code"] == "C005")
         .count();
     assert_eq!(c005, 30);
-    let english = text_of(
-        c.post(server.url("/verifier?lang=en"))
-            .multipart(form(&[("long.xlsx", actions_without_logo(30))]))
-            .send()
-            .unwrap(),
-    );
+    let english = results("/verifier?lang=en", 30);
     assert!(
         english.contains("… and 20 more cells of the column Logo SPRO, up to Actions!P31"),
         "{english}"
     );
     // Twenty cells are not a long run: all of them are shown.
-    let twenty = text_of(
-        c.post(server.url("/verifier"))
-            .multipart(form(&[("vingt.xlsx", actions_without_logo(20))]))
-            .send()
-            .unwrap(),
-    );
+    let twenty = results("/verifier", 20);
     assert!(twenty.contains("Actions!P21<"), "{twenty}");
     assert!(!twenty.contains("autres cellules"), "{twenty}");
 }
