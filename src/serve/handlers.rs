@@ -1,0 +1,174 @@
+//! The pages that check nothing: home, rules, the blank template, downloads, static assets.
+
+use super::*;
+
+pub(super) async fn index(State(service): State<Shared>, tongue: Tongue) -> Html<String> {
+    let limits = &service.checker.config.limits;
+    let (rows, columns) = match tongue.lang {
+        Lang::Fr => (
+            format!(
+                "{} lignes par feuille",
+                grouped(limits.lignes_par_feuille, ' ')
+            ),
+            format!("{} colonnes", limits.colonnes_par_feuille),
+        ),
+        Lang::En => (
+            format!("{} rows per sheet", grouped(limits.lignes_par_feuille, ',')),
+            format!("{} columns", limits.colonnes_par_feuille),
+        ),
+    };
+    Html(pages::render(&IndexPage {
+        frame: service.frame(tongue, Some("/")),
+        file_limit_bytes: limits.file_bytes(),
+        file_limit_mo: limits.taille_fichier_mo,
+        max_files: upload::MAX_FILES,
+        rows,
+        columns,
+    }))
+}
+
+/// `100000` as `100 000` (French, a no-break space) or `100,000`.
+pub(super) fn grouped(n: u32, separator: char) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub(super) async fn rules(State(service): State<Shared>, tongue: Tongue) -> Html<String> {
+    Html(pages::render(&RulesPage {
+        frame: service.frame(tongue, Some("/regles")),
+        rules: crate::rules::RULES
+            .iter()
+            .map(|r| RuleView::new(r, tongue.lang))
+            .collect(),
+    }))
+}
+
+pub(super) async fn rule(
+    State(service): State<Shared>,
+    tongue: Tongue,
+    axum::extract::Path(code): axum::extract::Path<String>,
+) -> Result<Html<String>, ServeError> {
+    let rule = crate::rules::rule(&code).ok_or(ServeError::NotFound)?;
+    Ok(Html(pages::render(&RulePage {
+        frame: service.frame(tongue, Some(&format!("/regles/{}", rule.code))),
+        rule: RuleView::new(rule, tongue.lang),
+    })))
+}
+
+pub(super) async fn template(
+    State(service): State<Shared>,
+    Query(query): Query<std::collections::BTreeMap<String, String>>,
+) -> Result<Response, ServeError> {
+    let year = match query.get("annee") {
+        Some(text) => upload::parse_year(text)?.unwrap_or(service.options.template_year),
+        None => service.options.template_year,
+    };
+    let schemas = service.checker.schemas.clone();
+    let bytes = tokio::task::spawn_blocking(move || {
+        let options = crate::template::Options {
+            year,
+            logo_region: None,
+            logo_spro: None,
+        };
+        crate::template::build(&schemas, &options, &[]).and_then(|mut wb| wb.save_to_buffer())
+    })
+    .await
+    .map_err(|_| ServeError::Internal)?
+    .map_err(|_| ServeError::Internal)?;
+    Ok(attachment(Download {
+        file_name: format!("tableau-de-bord-{year}.xlsx"),
+        content_type: XLSX,
+        bytes,
+    }))
+}
+
+pub(super) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+pub(super) async fn download(
+    State(service): State<Shared>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Result<Response, ServeError> {
+    let download = service
+        .store()
+        .take(&token, std::time::Instant::now())
+        .ok_or(ServeError::GoneDownload)?;
+    Ok(attachment(download))
+}
+
+/// A download: `Content-Disposition: attachment`, the name in ASCII and in UTF-8.
+pub(super) fn attachment(download: Download) -> Response {
+    let ascii: String = download
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let utf8 = percent_encoding::utf8_percent_encode(
+        &download.file_name,
+        percent_encoding::NON_ALPHANUMERIC,
+    );
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{utf8}");
+    let mut response = download.bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(download.content_type),
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+pub(super) async fn style() -> impl IntoResponse {
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../assets/style.css"),
+    )
+}
+
+pub(super) async fn script() -> impl IntoResponse {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/app.js"),
+    )
+}
+
+pub(super) async fn favicon() -> impl IntoResponse {
+    asset("image/svg+xml", include_str!("../../assets/favicon.svg"))
+}
+
+pub(super) fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grouped_digits() {
+        assert_eq!(grouped(100_000, ','), "100,000");
+        assert_eq!(grouped(200, ','), "200");
+        assert_eq!(grouped(1_048_576, ' '), "1 048 576");
+    }
+}

@@ -1,0 +1,234 @@
+//! `/verifier` and `/api/verifier`: the uploaded files checked one by one as they arrive,
+//! each within the memory budget, with its annotated copy when it fits; then the batch step,
+//! the results page (or the JSON report).
+
+use super::*;
+
+/// A file's annotated copy, or why there is none.
+pub(super) enum Copy {
+    Made(Vec<u8>),
+    Missing,
+}
+
+/// What checking an upload gives: the report, and each file's copy when asked for.
+pub(super) struct Checked {
+    report: Report,
+    copies: Vec<Copy>,
+}
+
+/// A name not yet taken in the request: `bilan.xlsx`, then `bilan (2).xlsx`… (reports and
+/// B001 tell files apart by name).
+pub(super) fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
+    if taken.insert(name.to_lowercase()) {
+        return name;
+    }
+    let path = Path::new(&name);
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    (2..)
+        .map(|n| format!("{stem} ({n}){ext}"))
+        .find(|candidate| taken.insert(candidate.to_lowercase()))
+        .unwrap_or(name)
+}
+
+/// Reads the form of `/verifier` or `/api/verifier` and checks each file as it arrives, one
+/// at a time, then runs the batch step. With `annotate`, each file's copy is made from what
+/// its check read; the bytes of the request's first files (up to `retained_per_request`) are
+/// kept to make again a copy that the batch step makes stale.
+pub(super) async fn check_upload(
+    service: &Shared,
+    request: Request,
+    annotate: bool,
+) -> Result<Checked, ServeError> {
+    let (_turn, mut form) = service.open_form(request).await?;
+    let mut year = None;
+    let mut checker: Option<Arc<Checker>> = None;
+    let mut taken = BTreeSet::new();
+    let mut files: Vec<(FileReport, Option<Vec<u8>>)> = Vec::new();
+    let mut retained: Vec<(PathBuf, Arc<[u8]>)> = Vec::new();
+    let mut retained_bytes = 0;
+    while let Some(part) = form.next().await? {
+        let (name, bytes) = match part {
+            Part::Year(y) if files.is_empty() => {
+                year = y;
+                continue;
+            }
+            // A blank year after the files changes nothing.
+            Part::Year(None) => continue,
+            Part::Year(Some(_)) => return Err(upload::year_after_files()),
+            Part::Flag(_) => continue,
+            Part::File { name, bytes } => (name, bytes),
+        };
+        let checker = checker
+            .get_or_insert_with(|| {
+                let mut checker = service.checker.clone();
+                if year.is_some() {
+                    checker.config.annee = year;
+                }
+                Arc::new(checker)
+            })
+            .clone();
+        let path = PathBuf::from(unique(name, &mut taken));
+        // The copy is made when it fits in the budget with the check; a larger workbook is
+        // checked all the same, and the page says why it has no copy.
+        let expanded = crate::workbook::expanded_size(&bytes);
+        let budget = service.options.checks_memory_mib;
+        let copy =
+            annotate && check_weight(expanded).saturating_add(copy_weight(expanded)) <= budget;
+        let weight = check_weight(expanded) + if copy { copy_weight(expanded) } else { 0 };
+        if copy && retained_bytes + bytes.len() <= service.options.retained_per_request {
+            retained_bytes += bytes.len();
+            retained.push((path.clone(), Arc::from(bytes.as_slice())));
+        }
+        let turn = service.check_turn(weight, 1).await?;
+        let checked = tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            check_one(&checker, &path, bytes, copy)
+        })
+        .await
+        .map_err(|_| ServeError::Internal)?;
+        files.push(checked);
+    }
+    if files.is_empty() {
+        return Err(upload::no_file());
+    }
+    let checker = checker.unwrap_or_else(|| Arc::new(service.checker.clone()));
+    let copies: std::collections::BTreeMap<PathBuf, Option<Vec<u8>>> = files
+        .iter_mut()
+        .map(|(f, c)| (f.path.clone(), c.take()))
+        .collect();
+    let reports = files.into_iter().map(|(f, _)| f).collect();
+    let checked = tokio::task::spawn_blocking(move || {
+        conclude_upload(&checker, reports, copies, &retained, annotate)
+    })
+    .await
+    .map_err(|_| ServeError::Internal)?;
+    Ok(checked)
+}
+
+/// One uploaded file checked, the configuration applied, with its annotated copy when asked.
+pub(super) fn check_one(
+    checker: &Checker,
+    path: &Path,
+    bytes: Vec<u8>,
+    annotate: bool,
+) -> (FileReport, Option<Vec<u8>>) {
+    let checked = checker.check_owned(path, bytes);
+    if annotate {
+        let Annotated { report, copy } = annotate::annotated(checker, checked);
+        (report, copy.ok())
+    } else {
+        let (mut report, _) = checked;
+        checker.finish(&mut report);
+        (report, None)
+    }
+}
+
+/// The batch step of an upload, then each file's copy: the one made with the file, or made
+/// again from the bytes kept when the batch made it stale (B001), or none.
+pub(super) fn conclude_upload(
+    checker: &Checker,
+    reports: Vec<FileReport>,
+    mut copies: std::collections::BTreeMap<PathBuf, Option<Vec<u8>>>,
+    retained: &[(PathBuf, Arc<[u8]>)],
+    annotate: bool,
+) -> Checked {
+    let (report, stale) = annotate::conclude(checker, reports, false);
+    let copies = report
+        .files
+        .iter()
+        .zip(stale)
+        .map(|(file, stale)| {
+            let copy = copies.remove(&file.path).flatten();
+            match (annotate, stale, copy) {
+                (false, _, _) | (true, false, None) => Copy::Missing,
+                (true, false, Some(bytes)) => Copy::Made(bytes),
+                (true, true, _) => retained
+                    .iter()
+                    .find(|(p, _)| *p == file.path)
+                    .and_then(|(p, bytes)| {
+                        let input = Input::Memory {
+                            path: p.clone(),
+                            format: crate::workbook::Format::from_path(p)?,
+                            bytes: bytes.clone(),
+                        };
+                        annotate::recopy(checker, file, &input).ok()
+                    })
+                    .map_or(Copy::Missing, Copy::Made),
+            }
+        })
+        .collect();
+    Checked { report, copies }
+}
+
+pub(super) async fn verify_page(
+    State(service): State<Shared>,
+    tongue: Tongue,
+    request: Request,
+) -> Result<Html<String>, ServeError> {
+    let Checked { report, copies } = check_upload(&service, request, true).await?;
+    let lang = tongue.lang;
+    let tokens: Vec<(Option<String>, bool)> = report
+        .files
+        .iter()
+        .zip(copies)
+        .map(|(file, copy)| match copy {
+            Copy::Made(bytes) => {
+                let name = annotate::output_names(&[file.path.as_path()]).remove(0);
+                let token = service.hold(Download {
+                    file_name: name,
+                    content_type: XLSX,
+                    bytes,
+                });
+                let missing = token.is_none();
+                (token, missing)
+            }
+            Copy::Missing => (None, true),
+        })
+        .collect();
+    // Serialised finding by finding: the report is never a tree of values in memory.
+    let mut json = Vec::new();
+    serde_json::to_writer_pretty(&mut json, &crate::report::json::document(&report, lang))
+        .map_err(|_| ServeError::Internal)?;
+    let json = service.hold(Download {
+        file_name: "rapport-spro.json".into(),
+        content_type: "application/json",
+        bytes: json,
+    });
+    let page = ResultsPage::new(service.frame(tongue, None), &report, lang, tokens, json);
+    Ok(Html(pages::render(&page)))
+}
+
+pub(super) async fn verify_api(
+    State(service): State<Shared>,
+    tongue: Tongue,
+    request: Request,
+) -> Result<Response, ServeError> {
+    let Checked { report, .. } = check_upload(&service, request, false).await?;
+    let body = serde_json::to_vec(&crate::report::json::document(&report, tongue.lang))
+        .map_err(|_| ServeError::Internal)?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_made_unique() {
+        let mut taken = BTreeSet::new();
+        assert_eq!(unique("a.xlsx".into(), &mut taken), "a.xlsx");
+        assert_eq!(unique("A.xlsx".into(), &mut taken), "A (2).xlsx");
+        assert_eq!(unique("a.xlsx".into(), &mut taken), "a (3).xlsx");
+    }
+}
