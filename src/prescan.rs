@@ -13,8 +13,12 @@ use quick_xml::events::Event;
 use crate::i18n::Msg;
 use crate::workbook::ReadError;
 
-/// The largest dense rectangle (cells) we let calamine build for one sheet: about 100 MB.
-pub const MAX_DENSE_CELLS: u64 = 3_000_000;
+/// The most cells of dense rectangles we let calamine build for one workbook, its sheets
+/// together: calamine keeps every sheet of an `.xls` or `.ods` it opens, and what it builds
+/// costs 90 to 105 bytes a cell at its peak (`benches/memory.sh`: one sheet of 2,985,000
+/// cells checks in 265 MiB as `.ods`, 301 MiB as `.xls`). 2.4 million cells keep a check under
+/// 256 MiB (tool.md); a sheet of 99,000 actions is 1.6 million.
+pub const MAX_DENSE_CELLS: u64 = 2_400_000;
 
 /// The most cells an `.xls` sheet may declare (DIMENSIONS). calamine reserves room for them
 /// (`Vec::reserve`, never written: address space, not memory) before reading a cell; only a
@@ -23,6 +27,27 @@ pub const MAX_DENSE_CELLS: u64 = 3_000_000;
 /// included.
 pub const MAX_DECLARED_CELLS: u64 =
     256 * 1024 * 1024 / std::mem::size_of::<calamine::Cell<calamine::Data>>() as u64;
+
+/// F003: sheets each small enough whose rectangles together are too large.
+fn too_large_together(cells: u64) -> ReadError {
+    let max = MAX_DENSE_CELLS;
+    ReadError::Limit(msg!(
+        "les feuilles du classeur s'étendent ensemble sur {cells} cellules, au-delà des {max} que l'outil lit dans un fichier .xls ou .ods : supprimez les feuilles ou cellules superflues, ou enregistrez le classeur au format .xlsx, lu sans cette limite",
+        "the sheets of the workbook span {cells} cells together, over the {max} the tool reads in an .xls or .ods file: delete the superfluous sheets or cells, or save the workbook as .xlsx, read without this limit"
+    ))
+}
+
+/// The rectangle of one sheet, then the sheets together, against [`MAX_DENSE_CELLS`].
+fn within(bbox: &BBox, before: u64, what: impl FnOnce() -> Msg) -> Result<(), ReadError> {
+    if bbox.area() > MAX_DENSE_CELLS {
+        return Err(too_large(&what(), bbox.rows(), bbox.cols()));
+    }
+    let together = before.saturating_add(bbox.area());
+    if together > MAX_DENSE_CELLS {
+        return Err(too_large_together(together));
+    }
+    Ok(())
+}
 
 fn too_large(what: &Msg, rows: u64, cols: u64) -> ReadError {
     let (what, what_en) = (&what.fr, &what.en);
@@ -129,6 +154,8 @@ pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
             _ => {}
         }
     }
+    // The cells of the sheets already scanned.
+    let mut before: u64 = 0;
     for (sheet, pos) in positions.into_iter().enumerate() {
         let number = sheet + 1;
         let what = msg!("la feuille n° {number}", "sheet no. {number}");
@@ -182,10 +209,9 @@ pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
                 }
                 _ => {}
             }
-            if bbox.area() > MAX_DENSE_CELLS {
-                return Err(too_large(&what, bbox.rows(), bbox.cols()));
-            }
+            within(&bbox, before, || what.clone())?;
         }
+        before = before.saturating_add(bbox.area());
     }
     Ok(())
 }
@@ -258,6 +284,8 @@ pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
     let mut row_repeat: u64 = 1;
     let mut table_name = String::new();
     let mut bbox = BBox::default();
+    // The cells of the tables already scanned.
+    let mut before: u64 = 0;
     let mut depth_in_cell = 0u32;
     let mut cell_repeat: u64 = 1;
     let mut cell_has_content = false;
@@ -279,6 +307,7 @@ pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
             Event::Start(e) | Event::Empty(e)
                 if depth_in_cell == 0 && e.local_name().as_ref() == "table" =>
             {
+                before = before.saturating_add(bbox.area());
                 bbox = BBox::default();
                 row = 0;
                 table_name = e
@@ -346,13 +375,9 @@ pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
             Event::Eof => return Ok(()),
             _ => {}
         }
-        if bbox.area() > MAX_DENSE_CELLS {
-            return Err(too_large(
-                &msg!("la feuille « {table_name} »", "the sheet “{table_name}”"),
-                bbox.rows(),
-                bbox.cols(),
-            ));
-        }
+        within(&bbox, before, || {
+            msg!("la feuille « {table_name} »", "the sheet “{table_name}”")
+        })?;
     }
 }
 
@@ -384,5 +409,32 @@ mod tests {
         assert_eq!(declared(&[0; 12]), None);
         const { assert!(32771 * 131 <= MAX_DECLARED_CELLS) };
         const { assert!(65535 * 256 > MAX_DECLARED_CELLS) };
+    }
+
+    /// An `.ods` whose `tables` each hold 1,500 rows × 1,000 columns of one number, written as
+    /// LibreOffice does, with repeats (a few bytes for 1.5 million cells).
+    fn ods_of(tables: usize) -> Vec<u8> {
+        use std::io::Write;
+        let table = r#"<table:table table:name="T"><table:table-row table:number-rows-repeated="1500"><table:table-cell table:number-columns-repeated="1000" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row></table:table>"#;
+        let content = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>{}</office:spreadsheet></office:body></office:document-content>"#,
+            table.repeat(tables)
+        );
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        zip.start_file("content.xml", options).expect("a part");
+        zip.write_all(content.as_bytes()).expect("written");
+        zip.finish().expect("an archive").into_inner()
+    }
+
+    #[test]
+    fn the_sheets_of_a_workbook_are_bounded_together() {
+        assert!(ods(&ods_of(1)).is_ok());
+        match ods(&ods_of(2)) {
+            Err(ReadError::Limit(m)) => {
+                assert!(m.fr.contains("ensemble sur 3000000 cellules"), "{m}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }
