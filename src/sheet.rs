@@ -167,10 +167,6 @@ impl Bilan {
         self.sheets[kind as usize].as_ref()
     }
 
-    pub fn sheet_mut(&mut self, kind: SheetKind) -> Option<&mut Sheet> {
-        self.sheets[kind as usize].as_mut()
-    }
-
     /// The Identification form's single row.
     pub fn identification(&self) -> Option<&Row> {
         self.sheet(SheetKind::Identification)?.rows.first()
