@@ -158,10 +158,10 @@ impl Finding {
     }
 
     /// Sort key of spec §7.12: sheet order of §1, row, column, code (file-level first).
-    pub fn sort_key(&self) -> (usize, String, u32, u32, &'static str) {
+    pub fn sort_key(&self) -> (usize, &str, u32, u32, &'static str) {
         let (order, other) = match &self.location.sheet {
-            None => (0, String::new()),
-            Some(s) => (s.order() + 1, s.name().to_string()),
+            None => (0, ""),
+            Some(s) => (s.order() + 1, s.name()),
         };
         let (r, c) = self.location.cell.unwrap_or((0, 0));
         (order, other, r, c, self.code.as_str())

@@ -2,6 +2,11 @@
 //! suggestion (spec §7.5). Everything that matches a header, a label, a sheet name, an enum
 //! value, Oui/Non or a structure name goes through [`norm`]; nothing else compares text.
 
+use std::cell::RefCell;
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::FxHashMap;
+
 /// Normalises `s` for comparison: NFKD, accents dropped, lowercase, typographic apostrophes
 /// made straight, every run of white space (non-breaking and thin spaces, line breaks
 /// included) made one space, trimmed, and a trailing `:` or `*` dropped.
@@ -111,15 +116,58 @@ pub fn is_clean(s: &str) -> bool {
 
 /// The closest candidate to `value`, by Levenshtein distance on normalised forms, when it is
 /// close enough: distance ≤ max(2, length / 4). Ties go to the first candidate given.
+///
+/// Remembered, per thread, for the same value among the same candidates: a file that writes
+/// one wrong structure or public on 90,000 rows asks the same question 90,000 times.
 pub fn suggest<'a, I>(value: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    let mut hasher = rustc_hash::FxHasher::default();
+    candidates.hash(&mut hasher);
+    value.hash(&mut hasher);
+    let key = hasher.finish();
+    let known = SUGGESTED.with(|s| {
+        s.borrow()
+            .get(&key)
+            .filter(|(v, _)| &**v == value)
+            .map(|(_, i)| *i)
+    });
+    let best = match known {
+        Some(best) => best,
+        None => {
+            let best = closest(value, &candidates);
+            SUGGESTED.with(|s| {
+                let mut s = s.borrow_mut();
+                if s.len() >= SUGGESTED_ENTRIES {
+                    s.clear();
+                }
+                s.insert(key, (value.into(), best));
+            });
+            best
+        }
+    };
+    best.and_then(|i| candidates.get(i).copied())
+}
+
+/// Suggestions already made: hash of (candidates, value) → (value, index of the closest).
+type Suggested = FxHashMap<u64, (Box<str>, Option<usize>)>;
+
+thread_local! {
+    static SUGGESTED: RefCell<Suggested> = RefCell::new(FxHashMap::default());
+}
+
+/// Bounded: emptied when full (a file whose every row is wrong in another way).
+const SUGGESTED_ENTRIES: usize = 4_096;
+
+/// The index of the closest of `candidates` to `value`, close enough (see [`suggest`]).
+fn closest(value: &str, candidates: &[&str]) -> Option<usize> {
     let wanted = norm(value);
     let length = wanted.chars().count();
     let limit = std::cmp::max(2, length / 4);
-    let mut best: Option<(usize, &'a str)> = None;
-    for candidate in candidates {
+    let mut best: Option<(usize, usize)> = None;
+    for (i, candidate) in candidates.iter().enumerate() {
         let candidate_norm = norm(candidate);
         // The distance is at least the difference of the lengths: no need to compute it
         // when that alone is over the limit.
@@ -128,10 +176,10 @@ where
         }
         let d = strsim::levenshtein(&wanted, &candidate_norm);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, candidate));
+            best = Some((d, i));
         }
     }
-    best.map(|(_, c)| c)
+    best.map(|(_, i)| i)
 }
 
 #[cfg(test)]

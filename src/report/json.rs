@@ -13,24 +13,47 @@ use crate::i18n::Lang;
 
 use crate::schema::TEMPLATE_VERSION;
 
-fn finding(f: &Finding, lang: Lang) -> Value {
-    json!({
-        "code": f.code,
-        "name": f.code.rule().name,
-        "severity": f.severity.as_str(),
-        "sheet": f.sheet_name(),
-        "cell": f.cell_a1(),
-        "row": f.row_number(),
-        "column": f.column_letters(),
-        "message": f.message.get(lang),
-        "value": f.value,
-    })
+/// A finding as the document writes it (spec §5), serialised without an intermediate value.
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    code: crate::rules::Code,
+    name: &'static str,
+    severity: &'static str,
+    sheet: Option<&'a str>,
+    cell: Option<String>,
+    row: Option<u32>,
+    column: Option<String>,
+    message: &'a str,
+    value: Option<&'a str>,
 }
 
-fn batch_finding(b: &Finding, lang: Lang) -> Value {
-    let mut v = finding(b, lang);
-    v["reseau"] = json!(b.reseau);
-    v
+/// A batch finding: the same, and the network it is about.
+#[derive(Serialize)]
+struct BatchFindingJson<'a> {
+    #[serde(flatten)]
+    finding: FindingJson<'a>,
+    reseau: Option<&'a str>,
+}
+
+fn finding(f: &Finding, lang: Lang) -> FindingJson<'_> {
+    FindingJson {
+        code: f.code,
+        name: f.code.rule().name,
+        severity: f.severity.as_str(),
+        sheet: f.sheet_name(),
+        cell: f.cell_a1(),
+        row: f.row_number(),
+        column: f.column_letters(),
+        message: f.message.get(lang),
+        value: f.value.as_deref(),
+    }
+}
+
+fn batch_finding(b: &Finding, lang: Lang) -> BatchFindingJson<'_> {
+    BatchFindingJson {
+        finding: finding(b, lang),
+        reseau: b.reseau.as_deref(),
+    }
 }
 
 /// `--format json`.
