@@ -1,0 +1,166 @@
+//! `spro check --annote DIR` and the page's download: gives a coordinator back their own
+//! workbook with every problem shown where it is. Each cell with a finding is filled (red
+//! error, orange warning, blue info) and carries one note gathering its findings and how to
+//! fix them; a first sheet `Anomalies` lists every finding with a link to its cell.
+//!
+//! An `.xlsx` or `.xlsm` is marked in place ([`ooxml`]): the copy is the coordinator's file,
+//! drop-downs, formulas, widths and all. Other formats (`.xls`, `.xlsb`, `.ods`), and a
+//! package that cannot be marked, get a new `.xlsx` holding their values ([`rebuilt`]).
+
+mod marks;
+mod ooxml;
+mod rebuilt;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::check::{Checker, FileReport, Report};
+use crate::i18n::Msg;
+use crate::inputs::Input;
+use crate::rules::Code;
+use crate::workbook::{Admitted, Format};
+
+pub use marks::ANOMALIES;
+pub use rebuilt::VALUES_ONLY;
+
+/// Output names for `files` (in their sorted order): `<stem>.annote.xlsx`, then `-2`, `-3`…
+/// for stems already taken (spec §7.16). An `.xlsm` keeps its macros, so its copy is
+/// `<stem>.annote.xlsm` (Excel refuses a macro workbook named `.xlsx`).
+pub fn output_names(files: &[&Path]) -> Vec<String> {
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    files
+        .iter()
+        .map(|p| {
+            let stem = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "classeur".into());
+            let ext = match p.extension().map(|e| e.to_string_lossy().to_lowercase()) {
+                Some(e) if e == "xlsm" => "xlsm",
+                _ => "xlsx",
+            };
+            let mut name = format!("{stem}.annote.{ext}");
+            let mut n = 2;
+            while !taken.insert(name.to_lowercase()) {
+                name = format!("{stem}-{n}.annote.{ext}");
+                n += 1;
+            }
+            name
+        })
+        .collect()
+}
+
+/// The annotated copy of `report`'s file from the bytes its check read (`None` when it could
+/// not be read): a second pass over them, in memory. An `.xlsx`/`.xlsm` is patched; anything
+/// else, or a package the patch cannot mark, is rebuilt from its values.
+pub fn copy_of(
+    checker: &Checker,
+    report: &FileReport,
+    admitted: Option<&Admitted>,
+) -> Result<Vec<u8>, Msg> {
+    if let Some(a) = admitted.filter(|a| a.format == Format::Xlsx) {
+        if let Ok(bytes) = ooxml::patch(report, &a.bytes) {
+            return Ok(bytes);
+        }
+    }
+    // The check read these bytes already: a failure now would be one of the check's.
+    let wb = admitted.and_then(|a| crate::workbook::read_admitted(a, &checker.config.limits).ok());
+    rebuilt::copy_bytes(report, wb.as_ref())
+}
+
+/// Whether the copy of a file in `format` is the file itself, marked (else a new workbook of
+/// its values).
+pub fn patched_in_place(format: Format) -> bool {
+    format == Format::Xlsx
+}
+
+/// A file checked with its annotated copy, before the batch step.
+#[derive(Debug)]
+pub struct Annotated {
+    /// Its report, the configuration applied, without batch findings.
+    pub report: FileReport,
+    /// Its copy, made from the bytes the check read (never read from the file again).
+    pub copy: Result<Vec<u8>, Msg>,
+}
+
+/// Checks one input and makes its annotated copy from what the check read: the one path of
+/// `check --annote` and `spro serve`.
+pub fn check(checker: &Checker, input: &Input) -> Annotated {
+    annotated(checker, checker.check_input_read(input))
+}
+
+/// The annotated copy of a file just checked, from the bytes its check read.
+pub fn annotated(checker: &Checker, checked: (FileReport, Option<Admitted>)) -> Annotated {
+    let (mut report, admitted) = checked;
+    checker.finish(&mut report);
+    let copy = copy_of(checker, &report, admitted.as_ref());
+    Annotated { report, copy }
+}
+
+/// The batch step ([`Checker::conclude`]) over files checked with [`check`]. Also says, for
+/// each file of the report (in its order), whether its copy is stale: the batch gave it
+/// B001 (the same network twice), the one finding a copy made file by file cannot hold.
+/// Such a copy is made again with [`recopy`]: the one case, rare and an error to correct,
+/// that reads a file twice.
+pub fn conclude(checker: &Checker, files: Vec<FileReport>, b002: bool) -> (Report, Vec<bool>) {
+    let report = checker.conclude(files, b002);
+    let stale = report.files.iter().map(stale).collect();
+    (report, stale)
+}
+
+/// Whether the copy of `file`, made before the batch step, misses a batch finding.
+pub fn stale(file: &FileReport) -> bool {
+    file.findings.iter().any(|f| f.code == Code::B001)
+}
+
+/// The annotated copy of `report` (final, batch findings in), reading `input` again.
+pub fn recopy(checker: &Checker, report: &FileReport, input: &Input) -> Result<Vec<u8>, Msg> {
+    let (_, admitted) = checker.check_input_read(input);
+    copy_of(checker, report, admitted.as_ref())
+}
+
+/// `check --annote DIR`: checks `inputs` (in parallel on the current rayon pool) and writes
+/// each file's annotated copy into `dir` as soon as it is checked (atomically), then the batch
+/// step; copies made stale by it are written again. Returns the report and the paths written.
+pub fn check_and_write(
+    checker: &Checker,
+    inputs: &[Input],
+    b002: bool,
+    dir: &Path,
+    done: &(dyn Fn() + Sync),
+) -> Result<(Report, Vec<PathBuf>), crate::output::OutputError> {
+    // Names given in path order, so that `-2`, `-3`… go to the same files whatever the order.
+    let mut paths: Vec<&Path> = inputs.iter().map(|i| i.path()).collect();
+    paths.sort();
+    let outputs: BTreeMap<PathBuf, PathBuf> = output_names(&paths)
+        .into_iter()
+        .zip(&paths)
+        .map(|(n, p)| (p.to_path_buf(), dir.join(n)))
+        .collect();
+    for out in outputs.values() {
+        crate::output::refuse_overwriting_input(out, paths.iter().copied())?;
+    }
+    let write = |report: &FileReport, copy: Result<Vec<u8>, Msg>| {
+        let out = &outputs[&report.path];
+        match copy {
+            Ok(bytes) => crate::output::write_bytes(out, &bytes),
+            Err(m) => Err(crate::output::OutputError::Write {
+                path: out.display().to_string(),
+                message: m,
+            }),
+        }
+    };
+    let each = |report: &FileReport, admitted: Option<Admitted>| {
+        write(report, copy_of(checker, report, admitted.as_ref()))?;
+        done();
+        Ok(())
+    };
+    let report = checker.check_batch(inputs, b002, &each)?;
+    for file in report.files.iter().filter(|f| stale(f)) {
+        if let Some(input) = inputs.iter().find(|i| i.path() == file.path) {
+            write(file, recopy(checker, file, input))?;
+        }
+    }
+    let written = outputs.into_values().collect();
+    Ok((report, written))
+}

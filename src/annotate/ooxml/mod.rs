@@ -1,0 +1,374 @@
+//! The annotated copy of an `.xlsx` or `.xlsm` is the coordinator's own file, patched: every
+//! part of the package is copied as it was (its compressed bytes untouched), except what
+//! marking needs.
+//!
+//! - each marked worksheet streams through [`worksheet::rewrite`]: its marked cells get a
+//!   clone of their own format with the severity's fill, and a `legacyDrawing` when it had
+//!   none;
+//! - the stylesheet gets those clones, and the fonts, fills and formats of `Anomalies`,
+//!   after its own ([`styles`]);
+//! - each marked cell gets a note ([`notes`]): the sheet's comments and drawing parts are
+//!   extended, or created, with their relationships;
+//! - `Anomalies` ([`anomalies`]) comes first in `workbook.xml`, selected; sheet-local
+//!   defined names follow their sheet ([`book`]);
+//! - `[Content_Types].xml` and the relationships parts name the new parts.
+//!
+//! Drop-downs, conditional formats, formulas and their values, widths, panes, images,
+//! defined names, other sheets and macros are never read, so never changed. Memory stays that
+//! of the small parts (workbook, styles, relationships, notes) plus the copy being written.
+
+mod anomalies;
+mod book;
+mod notes;
+mod parts;
+mod styles;
+mod worksheet;
+mod xml;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufReader, Cursor, Write};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipWriter};
+
+use self::book::BookInfo;
+use self::parts::{fresh_id, key, rels, rels_of, resolve, Package, Rel};
+use self::styles::{Clones, Counts};
+use super::marks::{self, ANOMALIES};
+use crate::check::FileReport;
+use crate::finding::Severity;
+
+/// Why a package could not be patched (the copy is then made from its values).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatchError(pub String);
+
+const SHEET_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
+const COMMENTS_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml";
+const STYLES_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml";
+const VML_TYPE: &str = "application/vnd.openxmlformats-officedocument.vmlDrawing";
+
+/// The last row and column a worksheet can have (0-based).
+const LAST_ROW: u32 = 1_048_575;
+const LAST_COLUMN: u32 = 16_383;
+
+/// One worksheet the patch rewrites.
+struct Job {
+    /// Its part.
+    part: String,
+    /// Its marked cells, sorted, with their severity.
+    cells: Vec<(u32, u32, Severity)>,
+    /// For each marked cell, the indices of its findings in the report.
+    findings: Vec<Vec<u32>>,
+    unselect: bool,
+    /// Its relationships part, and the relationships it had.
+    rels_part: String,
+    rels: Vec<Rel>,
+    /// Its comments part, and whether it exists.
+    comments: (String, bool),
+    /// The relationship to add for new comments.
+    comments_id: Option<String>,
+    /// The drawing part to create when the sheet has none, and its relationship.
+    new_drawing: (String, String),
+    /// Its first block of shape ids.
+    first_block: u32,
+    /// What its rewrite found.
+    found: worksheet::Found,
+}
+
+/// The annotated copy of `report`'s file, from `bytes`, the package its check read.
+pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
+    let mut pkg = Package::open(bytes)?;
+    let workbook = main_part(&mut pkg)?;
+    let book_xml = pkg
+        .read_part(&workbook)?
+        .ok_or_else(|| PatchError(format!("partie « {workbook} » absente")))?;
+    let info = BookInfo::of(&book_xml)?;
+    let book_rels_part = rels_of(&workbook);
+    let book_rels_xml = pkg
+        .read_part(&book_rels_part)?
+        .ok_or_else(|| PatchError("relations du classeur absentes".into()))?;
+    let book_rels = rels(&book_rels_xml)?;
+    let dir = workbook.rsplit_once('/').map_or(String::new(), |(d, _)| format!("{d}/"));
+    let mut taken_parts = BTreeSet::new();
+    let mut taken_ids = BTreeSet::new();
+
+    // The sheets, their parts, and the name of ours.
+    let name = anomalies_name(&info);
+    let actual: BTreeMap<String, String> = info
+        .sheets
+        .iter()
+        .map(|s| (marks::finding_name(&s.name), s.name.clone()))
+        .collect();
+    let by_sheet = marks::by_sheet(report, &actual);
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut next_block = notes::FIRST_BLOCK;
+    for (position, sheet) in info.sheets.iter().enumerate() {
+        let Some(rel) = book_rels.iter().find(|r| r.id == sheet.rel && r.is("worksheet") && !r.external) else {
+            continue;
+        };
+        let part = resolve(&workbook, &rel.target);
+        if pkg.find(&part).is_none() {
+            continue;
+        }
+        let mut cells = Vec::new();
+        let mut findings = Vec::new();
+        if let Some(sheet_marks) = by_sheet.get(&sheet.name) {
+            for (r, c, group) in sheet_marks.cells() {
+                if r > LAST_ROW || c > LAST_COLUMN {
+                    continue;
+                }
+                cells.push((r, c, marks::severity(&report.findings, group)));
+                findings.push(group.iter().map(|g| g.2).collect());
+            }
+        }
+        let unselect = position == info.active;
+        if cells.is_empty() && !unselect {
+            continue;
+        }
+        let rels_part = rels_of(&part);
+        let rels_found = match pkg.read_part(&rels_part)? {
+            Some(x) => rels(&x)?,
+            None => Vec::new(),
+        };
+        let existing = rels_found
+            .iter()
+            .find(|r| r.is("comments") && !r.external)
+            .map(|r| resolve(&part, &r.target))
+            .filter(|p| pkg.find(p).is_some());
+        let (comments, comments_id) = match existing {
+            Some(p) => ((p, true), None),
+            None if !cells.is_empty() => (
+                (pkg.fresh(&format!("{dir}comments"), ".xml", &mut taken_parts), false),
+                Some(fresh_id(&rels_found, &mut taken_ids)),
+            ),
+            None => ((String::new(), false), None),
+        };
+        let new_drawing = if cells.is_empty() {
+            (String::new(), String::new())
+        } else {
+            (
+                pkg.fresh(&format!("{dir}drawings/vmlDrawing"), ".vml", &mut taken_parts),
+                fresh_id(&rels_found, &mut taken_ids),
+            )
+        };
+        let first_block = next_block;
+        next_block += notes::blocks_needed(cells.len());
+        jobs.push(Job {
+            part,
+            cells,
+            findings,
+            unselect,
+            rels_part,
+            rels: rels_found,
+            comments,
+            comments_id,
+            new_drawing,
+            first_block,
+            found: worksheet::Found::default(),
+        });
+    }
+
+    // The styles, the sheet of findings, and what names them.
+    let styles_part = book_rels
+        .iter()
+        .find(|r| r.is("styles") && !r.external)
+        .map(|r| resolve(&workbook, &r.target))
+        .filter(|p| pkg.find(p).is_some());
+    let styles_xml = match &styles_part {
+        Some(p) => pkg.read_part(p)?.unwrap_or_default(),
+        None => styles::EMPTY.as_bytes().to_vec(),
+    };
+    let mut clones = Clones::new(Counts::of(&styles_xml)?);
+    let sheet_part = pkg.fresh(&format!("{dir}worksheets/sheet"), ".xml", &mut taken_parts);
+    let sheet_rel = fresh_id(&book_rels, &mut taken_ids);
+    let mut book_items = vec![book::relationship(&sheet_rel, "worksheet", &sheet_part)];
+    let mut types = vec![book::content_override(&sheet_part, SHEET_TYPE)];
+    let new_styles = match &styles_part {
+        Some(_) => None,
+        None => {
+            let part = pkg.fresh(&format!("{dir}styles"), ".xml", &mut taken_parts);
+            book_items.push(book::relationship(&fresh_id(&book_rels, &mut taken_ids), "styles", &part));
+            types.push(book::content_override(&part, STYLES_TYPE));
+            Some(part)
+        }
+    };
+    for job in &jobs {
+        if !job.comments.1 && job.comments_id.is_some() {
+            types.push(book::content_override(&job.comments.0, COMMENTS_TYPE));
+        }
+    }
+    let content_types = pkg
+        .find("[Content_Types].xml")
+        .ok_or_else(|| PatchError("[Content_Types].xml absent".into()))?;
+    let types_xml = pkg.read(content_types)?;
+    if !book::has_default(&types_xml, "vml")? && jobs.iter().any(|j| !j.cells.is_empty()) {
+        types.push(format!("<Default Extension=\"vml\" ContentType=\"{VML_TYPE}\"/>"));
+    }
+
+    // Which parts are written after the worksheets (they depend on what their rewrite finds).
+    let mut deferred: BTreeSet<String> = BTreeSet::new();
+    if let Some(p) = &styles_part {
+        deferred.insert(key(p));
+    }
+    for job in jobs.iter().filter(|j| !j.cells.is_empty()) {
+        deferred.insert(key(&job.rels_part));
+        if job.comments.1 {
+            deferred.insert(key(&job.comments.0));
+        }
+        for rel in job.rels.iter().filter(|r| r.is("vmlDrawing") && !r.external) {
+            deferred.insert(key(&resolve(&job.part, &rel.target)));
+        }
+    }
+
+    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len() + bytes.len() / 4)));
+    let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    let new_entry = deflated.last_modified_time(zip::DateTime::default());
+    for index in 0..pkg.names.len() {
+        let entry_name = pkg.names[index].clone();
+        let k = key(&entry_name);
+        let time = pkg
+            .archive
+            .by_index_raw(index)?
+            .last_modified()
+            .unwrap_or_default();
+        let options = deflated.last_modified_time(time);
+        if pkg.find(&entry_name) != Some(index) {
+            // A second entry of the same part, which applications never read.
+            let entry = pkg.archive.by_index_raw(index)?;
+            zip.raw_copy_file(entry)?;
+        } else if deferred.contains(&k) {
+            // Written after the worksheets.
+        } else if k == key(&workbook) {
+            zip.start_file(entry_name, options)?;
+            book::rewrite_workbook(&book_xml, &mut zip, &name, info.max_sheet_id + 1, &sheet_rel)?;
+        } else if k == key(&book_rels_part) {
+            zip.start_file(entry_name, options)?;
+            zip.write_all(&book::append_to_root(Some(&book_rels_xml), book::EMPTY_RELS, &book_items)?)?;
+        } else if k == key("[Content_Types].xml") {
+            zip.start_file(entry_name, options)?;
+            zip.write_all(&book::append_to_root(Some(&types_xml), "", &types)?)?;
+        } else if let Some(job) = jobs.iter_mut().find(|j| key(&j.part) == k) {
+            zip.start_file(entry_name, options)?;
+            let marking = worksheet::Marking {
+                cells: &job.cells,
+                unselect: job.unselect,
+                drawing_id: &job.new_drawing.1,
+            };
+            let input = BufReader::with_capacity(64 * 1024, pkg.archive.by_index(index)?);
+            job.found = worksheet::rewrite(input, &mut zip, &marking, &mut clones)?;
+        } else {
+            let entry = pkg.archive.by_index_raw(index)?;
+            zip.raw_copy_file(entry)?;
+        }
+    }
+
+    // The sheet of findings, the styles, then each marked sheet's notes and relationships.
+    zip.start_file(sheet_part.clone(), new_entry)?;
+    anomalies::write(&mut zip, report, &actual, &clones)?;
+    let styles_name = match (&styles_part, &new_styles) {
+        (Some(p), _) => pkg.names[pkg.find(p).unwrap_or_default()].clone(),
+        (None, Some(p)) => p.clone(),
+        (None, None) => unreachable!("a stylesheet is found or created"),
+    };
+    zip.start_file(styles_name, new_entry)?;
+    styles::rewrite(&styles_xml, &mut zip, &clones)?;
+    for job in jobs.iter().filter(|j| !j.cells.is_empty()) {
+        write_notes(&mut pkg, &mut zip, job, report, new_entry)?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
+/// The notes of a marked sheet: its comments and drawing parts, new or extended, and its
+/// relationships.
+fn write_notes(
+    pkg: &mut Package<'_>,
+    zip: &mut ZipWriter<Cursor<Vec<u8>>>,
+    job: &Job,
+    report: &FileReport,
+    options: SimpleFileOptions,
+) -> Result<(), PatchError> {
+    let cells: Vec<(u32, u32)> = job.cells.iter().map(|&(r, c, _)| (r, c)).collect();
+    let text = |i: usize| marks::note_text(job.findings[i].iter().map(|&f| &report.findings[f as usize]));
+    let stored_name = |pkg: &Package<'_>, part: &str| {
+        pkg.find(part).map_or_else(|| part.to_string(), |i| pkg.names[i].clone())
+    };
+    let had = if job.comments.1 {
+        let xml = pkg.read_part(&job.comments.0)?.unwrap_or_default();
+        zip.start_file(stored_name(pkg, &job.comments.0), options)?;
+        notes::extend_comments(&xml, &mut *zip, &cells, &text)?
+    } else {
+        zip.start_file(job.comments.0.clone(), options)?;
+        notes::new_comments(&mut *zip, &cells, &text)?;
+        vec![false; cells.len()]
+    };
+    let shapes: Vec<(u32, u32)> = cells
+        .iter()
+        .zip(&had)
+        .filter(|(_, h)| !**h)
+        .map(|(c, _)| *c)
+        .collect();
+    let mut items = Vec::new();
+    if let Some(id) = &job.comments_id {
+        items.push(book::relationship(id, "comments", &job.comments.0));
+    }
+    // The sheet's own drawing (found by its `legacyDrawing`), or ours.
+    let existing = job.found.legacy_drawing.as_ref().and_then(|id| {
+        job.rels
+            .iter()
+            .find(|r| &r.id == id && !r.external)
+            .map(|r| resolve(&job.part, &r.target))
+            .filter(|p| pkg.find(p).is_some())
+    });
+    // Drawings of the sheet this patch does not extend are copied as they were.
+    for rel in job.rels.iter().filter(|r| r.is("vmlDrawing") && !r.external) {
+        let part = resolve(&job.part, &rel.target);
+        if Some(&part) == existing.as_ref() {
+            continue;
+        }
+        if let Some(i) = pkg.find(&part) {
+            let entry = pkg.archive.by_index_raw(i)?;
+            zip.raw_copy_file(entry)?;
+        }
+    }
+    match existing {
+        Some(part) => {
+            let vml = pkg.read_part(&part)?.unwrap_or_default();
+            zip.start_file(stored_name(pkg, &part), options)?;
+            zip.write_all(&notes::extend_drawing(&vml, &shapes, job.first_block))?;
+        }
+        None if job.found.drawing_added => {
+            zip.start_file(job.new_drawing.0.clone(), options)?;
+            notes::new_drawing(&mut *zip, &shapes, job.first_block)?;
+            items.push(book::relationship(&job.new_drawing.1, "vmlDrawing", &job.new_drawing.0));
+        }
+        None => {}
+    }
+    let rels_xml = pkg.read_part(&job.rels_part)?;
+    zip.start_file(stored_name(pkg, &job.rels_part), options)?;
+    zip.write_all(&book::append_to_root(rels_xml.as_deref(), book::EMPTY_RELS, &items)?)?;
+    Ok(())
+}
+
+/// The workbook part: where the package's relationships say, else `xl/workbook.xml`.
+fn main_part(pkg: &mut Package<'_>) -> Result<String, PatchError> {
+    let from_rels = match pkg.read_part("_rels/.rels")? {
+        Some(xml) => rels(&xml)?
+            .into_iter()
+            .find(|r| r.is("officeDocument") && !r.external)
+            .map(|r| resolve("", &r.target))
+            .filter(|p| pkg.find(p).is_some()),
+        None => None,
+    };
+    from_rels
+        .or_else(|| pkg.find("xl/workbook.xml").map(|_| "xl/workbook.xml".to_string()))
+        .ok_or_else(|| PatchError("classeur introuvable dans l'archive".into()))
+}
+
+/// `Anomalies`, or a name no sheet of the file has.
+fn anomalies_name(info: &BookInfo) -> String {
+    let taken = |n: &str| info.sheets.iter().any(|s| s.name.to_lowercase() == n.to_lowercase());
+    std::iter::once(ANOMALIES.to_string())
+        .chain((1..).map(|n| if n == 1 { format!("{ANOMALIES} (spro)") } else { format!("{ANOMALIES} (spro {n})") }))
+        .find(|n| !taken(n))
+        .expect("a free name")
+}

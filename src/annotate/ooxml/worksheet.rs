@@ -1,0 +1,353 @@
+//! A worksheet marked as it streams: every element passes through as it was written, except
+//! the marked cells, whose style becomes their clone with the severity's fill (a cell the
+//! file does not have is added, empty, where it belongs), the sheet view that loses its
+//! selection (the `Anomalies` sheet is the one selected), and the `legacyDrawing` that points
+//! at the notes' shapes when the sheet had none.
+
+use std::io::{BufRead, Write};
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Writer;
+
+use super::styles::Clones;
+use super::xml::{self, local, parse_cell, parse_number, prefix_of};
+use super::PatchError;
+use crate::finding::Severity;
+
+/// The elements of a worksheet that come after `legacyDrawing` (ECMA-376 §18.3.1.99).
+const AFTER_LEGACY_DRAWING: [&str; 9] = [
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+    "AlternateContent",
+];
+
+/// How to mark one worksheet.
+pub struct Marking<'a> {
+    /// The marked cells, sorted: (row, column, severity), 0-based.
+    pub cells: &'a [(u32, u32, Severity)],
+    /// Whether its sheet views lose `tabSelected`.
+    pub unselect: bool,
+    /// The relationship to the notes' shapes, written when the sheet has no `legacyDrawing`.
+    pub drawing_id: &'a str,
+}
+
+/// What the rewrite found.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// The relationship of the sheet's own `legacyDrawing`, when it has one.
+    pub legacy_drawing: Option<String>,
+    /// Whether the sheet now points at `drawing_id`.
+    pub drawing_added: bool,
+}
+
+struct State<'a, 'c, W: Write> {
+    writer: Writer<W>,
+    marking: &'a Marking<'a>,
+    clones: &'c mut Clones,
+    /// The next marked cell not yet written.
+    next: usize,
+    /// The spreadsheet prefix of the sheet's elements.
+    p: String,
+}
+
+impl<W: Write> State<'_, '_, W> {
+    fn pending(&self) -> Option<(u32, u32, Severity)> {
+        self.marking.cells.get(self.next).copied()
+    }
+
+    /// Writes, as empty cells of the open row `row`, the marks of that row before `col`.
+    fn cells_before(&mut self, row: u32, col: u32) -> Result<(), PatchError> {
+        while let Some((r, c, severity)) = self.pending() {
+            if r != row || c >= col {
+                break;
+            }
+            self.new_cell(r, c, severity)?;
+        }
+        Ok(())
+    }
+
+    fn new_cell(&mut self, r: u32, c: u32, severity: Severity) -> Result<(), PatchError> {
+        let s = self.clones.marked(0, severity);
+        let cell = format!(
+            "<{p}c r=\"{}\" s=\"{s}\"/>",
+            crate::finding::a1(r, c),
+            p = self.p
+        );
+        self.writer.get_mut().write_all(cell.as_bytes())?;
+        self.next += 1;
+        Ok(())
+    }
+
+    /// Writes, as new rows, the marks of the rows before `row`.
+    fn rows_before(&mut self, row: u32) -> Result<(), PatchError> {
+        while let Some((r, _, _)) = self.pending() {
+            if r >= row {
+                break;
+            }
+            let open = format!("<{}row r=\"{}\">", self.p, r + 1);
+            self.writer.get_mut().write_all(open.as_bytes())?;
+            self.cells_before(r, u32::MAX)?;
+            let close = format!("</{}row>", self.p);
+            self.writer.get_mut().write_all(close.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn row_has_marks(&self, row: u32) -> bool {
+        self.pending().is_some_and(|(r, _, _)| r == row)
+    }
+
+    /// A cell start, its style replaced when it is marked.
+    fn cell(&mut self, e: &BytesStart<'_>, row: u32, col: u32) -> Result<Option<BytesStart<'static>>, PatchError> {
+        self.cells_before(row, col)?;
+        match self.pending() {
+            Some((r, c, severity)) if (r, c) == (row, col) => {
+                self.next += 1;
+                let style = xml::attr(e, "s").and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+                let s = self.clones.marked(style, severity).to_string();
+                Ok(Some(xml::with_attrs(e, &["s"], &[("s", &s)])))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+/// Copies the worksheet `input` to `out`, marked as `marking` says; new styles are taken from
+/// `clones`.
+pub fn rewrite<R: BufRead, W: Write>(
+    input: R,
+    out: W,
+    marking: &Marking<'_>,
+    clones: &mut Clones,
+) -> Result<Found, PatchError> {
+    let mut reader = xml::reader(input);
+    let mut state = State {
+        writer: Writer::new(out),
+        marking,
+        clones,
+        next: 0,
+        p: String::new(),
+    };
+    let mut found = Found::default();
+    let mut buf = Vec::new();
+    let mut depth = 0usize;
+    let mut r_prefix: Option<String> = None;
+    let mut in_data = false;
+    let mut data_done = false;
+    // The open row and the last row and column seen (for cells and rows without `r`).
+    let mut row: Option<u32> = None;
+    let mut last_row: Option<u32> = None;
+    let mut last_col: Option<u32> = None;
+    let wants_drawing = !marking.cells.is_empty();
+    loop {
+        let event = reader.read_event_into(&mut buf)?;
+        // Where the new `legacyDrawing` goes: before the first element that follows it, or
+        // at the end of the sheet.
+        if wants_drawing && data_done && found.legacy_drawing.is_none() && !found.drawing_added {
+            let at = match &event {
+                Event::Start(e) | Event::Empty(e) if depth == 1 => {
+                    AFTER_LEGACY_DRAWING.contains(&local(e.name().0))
+                }
+                Event::End(_) => depth == 1,
+                _ => false,
+            };
+            if at {
+                let element = format!(
+                    "<{}legacyDrawing {}/>",
+                    state.p,
+                    xml::rel_id_attr(r_prefix.as_deref(), marking.drawing_id)
+                );
+                state.writer.get_mut().write_all(element.as_bytes())?;
+                found.drawing_added = true;
+            }
+        }
+        match event {
+            Event::Start(e) => {
+                let name = local(e.name().0).to_string();
+                let mut replaced: Option<BytesStart<'static>> = None;
+                match (depth, name.as_str()) {
+                    (0, _) => {
+                        state.p = prefix_of(e.name().0);
+                        r_prefix = xml::relationships_prefix(&e);
+                    }
+                    (1, "sheetData") => in_data = true,
+                    (2, "row") if in_data => {
+                        let r = xml::attr(&e, "r")
+                            .and_then(|v| parse_number(v.as_bytes()))
+                            .and_then(|n| n.checked_sub(1))
+                            .unwrap_or_else(|| last_row.map_or(0, |l| l + 1));
+                        state.rows_before(r)?;
+                        if state.row_has_marks(r) {
+                            replaced = Some(xml::with_attrs(&e, &["spans"], &[]));
+                        }
+                        row = Some(r);
+                        last_row = Some(r);
+                        last_col = None;
+                    }
+                    (3, "c") if row.is_some() => {
+                        let (r, c) = position(&e, row, last_col);
+                        last_col = Some(c);
+                        replaced = state.cell(&e, r, c)?;
+                    }
+                    (_, "sheetView") if marking.unselect => {
+                        replaced = Some(xml::with_attrs(&e, &["tabSelected"], &[]));
+                    }
+                    (1, "legacyDrawing") => found.legacy_drawing = xml::attr(&e, "id"),
+                    _ => {}
+                }
+                match replaced {
+                    Some(start) => state.writer.write_event(Event::Start(start))?,
+                    None => state.writer.write_event(Event::Start(e))?,
+                }
+                depth += 1;
+            }
+            Event::Empty(e) => {
+                let name = local(e.name().0).to_string();
+                match (depth, name.as_str()) {
+                    (1, "sheetData") if state.pending().is_some() => {
+                        let end = e.to_end().into_owned();
+                        state.writer.write_event(Event::Start(e.clone()))?;
+                        state.rows_before(u32::MAX)?;
+                        state.writer.write_event(Event::End(end))?;
+                        data_done = true;
+                    }
+                    (1, "sheetData") => {
+                        state.writer.write_event(Event::Empty(e))?;
+                        data_done = true;
+                    }
+                    (2, "row") if in_data => {
+                        let r = xml::attr(&e, "r")
+                            .and_then(|v| parse_number(v.as_bytes()))
+                            .and_then(|n| n.checked_sub(1))
+                            .unwrap_or_else(|| last_row.map_or(0, |l| l + 1));
+                        state.rows_before(r)?;
+                        last_row = Some(r);
+                        if state.row_has_marks(r) {
+                            let start = xml::with_attrs(&e, &["spans"], &[]);
+                            let end = start.to_end().into_owned();
+                            state.writer.write_event(Event::Start(start))?;
+                            state.cells_before(r, u32::MAX)?;
+                            state.writer.write_event(Event::End(end))?;
+                        } else {
+                            state.writer.write_event(Event::Empty(e))?;
+                        }
+                    }
+                    (3, "c") if row.is_some() => {
+                        let (r, c) = position(&e, row, last_col);
+                        last_col = Some(c);
+                        match state.cell(&e, r, c)? {
+                            Some(start) => state.writer.write_event(Event::Empty(start))?,
+                            None => state.writer.write_event(Event::Empty(e))?,
+                        }
+                    }
+                    (1, "legacyDrawing") => {
+                        found.legacy_drawing = xml::attr(&e, "id");
+                        state.writer.write_event(Event::Empty(e))?;
+                    }
+                    (_, "sheetView") if marking.unselect => {
+                        state.writer.write_event(Event::Empty(xml::with_attrs(&e, &["tabSelected"], &[])))?;
+                    }
+                    _ => state.writer.write_event(Event::Empty(e))?,
+                }
+            }
+            Event::End(e) => {
+                depth = depth.saturating_sub(1);
+                match (depth, local(e.name().0)) {
+                    (2, "row") if in_data => {
+                        if let Some(r) = row.take() {
+                            state.cells_before(r, u32::MAX)?;
+                        }
+                    }
+                    (1, "sheetData") => {
+                        state.rows_before(u32::MAX)?;
+                        in_data = false;
+                        data_done = true;
+                    }
+                    _ => {}
+                }
+                state.writer.write_event(Event::End(e))?;
+            }
+            Event::Eof => break,
+            other => state.writer.write_event(other)?,
+        }
+        buf.clear();
+    }
+    Ok(found)
+}
+
+/// A cell's position: its `r`, or the next column of the open row.
+fn position(e: &BytesStart<'_>, row: Option<u32>, last_col: Option<u32>) -> (u32, u32) {
+    let given = xml::attr(e, "r").and_then(|r| parse_cell(r.as_bytes()));
+    given.unwrap_or((row.unwrap_or(0), last_col.map_or(0, |c| c + 1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotate::ooxml::styles::Counts;
+
+    fn marked(xml: &str, cells: &[(u32, u32, Severity)], unselect: bool) -> (String, Found) {
+        let mut clones = Clones::new(Counts {
+            fonts: 1,
+            fills: 2,
+            xfs: 3,
+        });
+        let mut out = Vec::new();
+        let marking = Marking {
+            cells,
+            unselect,
+            drawing_id: "rIdSpro1",
+        };
+        let found = rewrite(xml.as_bytes(), &mut out, &marking, &mut clones).unwrap();
+        (String::from_utf8(out).unwrap(), found)
+    }
+
+    const SHEET: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews><sheetData><row r="1" spans="1:3"><c r="A1" s="2" t="s"><v>0</v></c><c r="C1"><f>1+1</f><v>2</v></c></row><row r="4"><c r="B4" t="inlineStr"><is><t>x &amp; y</t></is></c></row></sheetData><dataValidations count="1"><dataValidation type="list" sqref="A2:A9"><formula1>"a,b"</formula1></dataValidation></dataValidations><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/><tableParts count="0"/></worksheet>"#;
+
+    #[test]
+    fn marked_cells_existing_or_not_and_nothing_else_changes() {
+        let cells = [
+            (0, 0, Severity::Error),   // A1, style 2
+            (0, 1, Severity::Warning), // B1, absent, between A1 and C1
+            (1, 0, Severity::Error),   // A2, absent row
+            (3, 1, Severity::Info),    // B4, no style
+            (3, 4, Severity::Error),   // E4, after the last cell of its row
+            (9, 2, Severity::Error),   // C10, after the last row
+        ];
+        let (out, found) = marked(SHEET, &cells, true);
+        // Clones start after the 3 formats of the file and the 8 of Anomalies.
+        assert!(out.contains(r#"<row r="1"><c r="A1" t="s" s="11"><v>0</v></c><c r="B1" s="12"/><c r="C1"><f>1+1</f><v>2</v></c></row>"#), "{out}");
+        assert!(out.contains(r#"</row><row r="2"><c r="A2" s="13"/></row><row r="4"><c r="B4" t="inlineStr" s="14"><is><t>x &amp; y</t></is></c><c r="E4" s="13"/></row><row r="10"><c r="C10" s="13"/></row></sheetData>"#), "{out}");
+        assert!(out.contains(r#"<sheetView workbookViewId="0"/>"#), "{out}");
+        assert!(out.contains(r#"<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/><legacyDrawing r:id="rIdSpro1"/><tableParts count="0"/>"#), "{out}");
+        assert!(out.contains(r#"<formula1>"a,b"</formula1>"#));
+        assert!(found.drawing_added && found.legacy_drawing.is_none());
+    }
+
+    #[test]
+    fn unmarked_sheets_come_out_as_they_went_in() {
+        let (out, found) = marked(SHEET, &[], false);
+        assert_eq!(out, SHEET);
+        assert!(!found.drawing_added);
+    }
+
+    #[test]
+    fn prefixes_implicit_positions_and_an_existing_drawing() {
+        let xml = r#"<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row><x:c><x:v>1</x:v></x:c><x:c/></x:row><x:row/></x:sheetData><x:legacyDrawing xmlns:rr="http://schemas.openxmlformats.org/officeDocument/2006/relationships" rr:id="rId7"/></x:worksheet>"#;
+        let cells = [(0, 1, Severity::Error), (1, 0, Severity::Error)];
+        let (out, found) = marked(xml, &cells, false);
+        assert!(out.contains(r#"<x:row><x:c><x:v>1</x:v></x:c><x:c s="11"/></x:row><x:row><x:c r="A2" s="11"/></x:row></x:sheetData>"#), "{out}");
+        assert_eq!(found.legacy_drawing.as_deref(), Some("rId7"));
+        assert!(!found.drawing_added, "{out}");
+        let empty = r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>"#;
+        let (out, _) = marked(empty, &[(2, 2, Severity::Info)], false);
+        assert!(out.contains(r#"<sheetData><row r="3"><c r="C3" s="11"/></row></sheetData><legacyDrawing xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rIdSpro1"/></worksheet>"#), "{out}");
+    }
+}
