@@ -63,7 +63,9 @@ fn each_finding_is_marked_at_its_cell_with_a_note_and_a_link() {
         "{:?}",
         rows[1]
     );
-    let listed: Vec<(String, String)> = rows[4..]
+    assert!(rows[2][0].starts_with("Avant d'envoyer le fichier corrigé, supprimez cette feuille"));
+    assert_eq!(rows[4][..5], ["Sévérité", "Code", "Règle", "Feuille", "Cellule"]);
+    let listed: Vec<(String, String)> = rows[5..]
         .iter()
         .map(|r| (r[1].clone(), r[4].clone()))
         .collect();
@@ -89,7 +91,7 @@ fn each_finding_is_marked_at_its_cell_with_a_note_and_a_link() {
     let all_notes = notes(out);
     assert!(all_notes.contains("C005 logo-manquant (erreur)"));
     assert!(all_notes.contains("Comment corriger"));
-    // Values are copied with their types, never as formulas.
+    // The values are the file's own.
     let actions = wb.worksheet_range("Actions").unwrap();
     assert!(matches!(actions.get_value((1, 4)), Some(Data::DateTime(_))));
     assert_eq!(actions.get_value((1, 10)), Some(&Data::Float(1250.0)));
@@ -97,14 +99,6 @@ fn each_finding_is_marked_at_its_cell_with_a_note_and_a_link() {
         actions.get_value((1, 0)),
         Some(&Data::String("CHX-01".into()))
     );
-    assert!(wb
-        .worksheet_formula("Actions")
-        .unwrap()
-        .used_cells()
-        .next()
-        .is_none());
-    // The header row is frozen.
-    assert!(sheet_part(out, "Actions").contains("<pane ySplit=\"1\""));
 }
 
 #[test]
@@ -203,4 +197,283 @@ fn libreoffice_opens_an_annotated_copy() {
     );
     let pdf = soffice_convert(&files[0], "pdf", dir.path());
     assert!(std::fs::metadata(pdf).unwrap().len() > 5_000);
+}
+
+// The copy of an .xlsx is the coordinator's own file, marked (issue #22).
+
+/// Runs `tests/compare_copy.py`: what `copy` lost of `original` (through openpyxl), and the
+/// cells it marks.
+fn compare(original: &Path, copy: &Path, marks_only: bool) -> serde_json::Value {
+    let mut cmd = Command::new("python3");
+    cmd.arg(root().join("tests/compare_copy.py"))
+        .arg(original)
+        .arg(copy);
+    if marks_only {
+        cmd.arg("--marks");
+    }
+    let o = cmd
+        .output()
+        .expect("python3 with openpyxl (pip install openpyxl)");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// Every part of a package, by name.
+fn parts_of(path: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            (f.name().unwrap().to_string(), bytes)
+        })
+        .collect()
+}
+
+/// `spro template`, filled by openpyxl with `edits` on the 36-CHX description.
+fn filled_template(dir: &Path, edits: serde_json::Value) -> PathBuf {
+    let template = dir.join("modele.xlsx");
+    let o = Command::new(env!("CARGO_BIN_EXE_spro"))
+        .args(["template", "--annee", "2025", "-o"])
+        .arg(&template)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let description = dir.join("description.json");
+    std::fs::write(
+        &description,
+        serde_json::to_string(&edited("36-CHX-2025", &edits)).unwrap(),
+    )
+    .unwrap();
+    let filled = dir.join("36-CHX.xlsx");
+    let status = Command::new("python3")
+        .arg(root().join("tests/fill_template.py"))
+        .arg(&template)
+        .arg(&description)
+        .arg(&filled)
+        .status()
+        .expect("python3 with openpyxl (pip install openpyxl)");
+    assert!(status.success());
+    filled
+}
+
+/// The parts of `copy` that differ from `original`'s: every part of the original is there,
+/// and only the parts marking needs changed.
+fn changed_parts(original: &Path, copy: &Path) -> Vec<String> {
+    let before = parts_of(original);
+    let after = parts_of(copy);
+    let mut changed = Vec::new();
+    for (name, bytes) in &before {
+        let now = after
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} lost in the copy"));
+        if now != bytes {
+            changed.push(name.clone());
+        }
+    }
+    changed
+}
+
+#[test]
+fn a_template_filled_elsewhere_keeps_everything_and_gets_the_same_marks() {
+    let dir = tempfile::tempdir().unwrap();
+    let edits = serde_json::json!([
+        {"feuille": "Actions", "cellule": "P3", "valeur": "Non"},
+        {"feuille": "Actions", "cellule": "O5", "valeur": null},
+        {"feuille": "Actions", "cellule": "L2", "valeur": 700},
+        {"feuille": "Identification", "cellule": "B2", "valeur": "36-CHT"}
+    ]);
+    let by_openpyxl = filled_template(dir.path(), edits);
+    // The same file once LibreOffice has saved it, with a formula typed in (LibreOffice
+    // stores its value).
+    let with_formula = dir.path().join("formule.xlsx");
+    let script = r#"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["Actions"]
+headers = [c.value for c in ws[1]]
+ws.cell(row=3, column=headers.index("dont hommes") + 1).value = "=80+5"
+wb.save(sys.argv[2])
+"#;
+    let status = Command::new("python3")
+        .args(["-c", script])
+        .arg(&by_openpyxl)
+        .arg(&with_formula)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let lo_dir = dir.path().join("libreoffice");
+    std::fs::create_dir_all(&lo_dir).unwrap();
+    let by_libreoffice = soffice_convert(&with_formula, "xlsx", &lo_dir);
+
+    for original in [&by_openpyxl, &by_libreoffice] {
+        let out = dir.path().join("copies").join(
+            original
+                .parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .as_ref(),
+        );
+        let copy = annote(&[original], &out).remove(0);
+        // Part by part: only what marking needs changed.
+        let changed = changed_parts(original, &copy);
+        for name in &changed {
+            assert!(
+                [
+                    "[Content_Types].xml",
+                    "xl/workbook.xml",
+                    "xl/_rels/workbook.xml.rels",
+                    "xl/styles.xml",
+                ]
+                .contains(&name.as_str())
+                    || name.starts_with("xl/worksheets/")
+                    || name.starts_with("xl/comments")
+                    || name.starts_with("xl/drawings/"),
+                "{name} changed"
+            );
+        }
+        // Instructions (selected: Anomalies is now), Identification and Actions (marked);
+        // the other sheets are the file's bytes.
+        let sheets_changed = changed
+            .iter()
+            .filter(|n| n.starts_with("xl/worksheets/sheet"))
+            .count();
+        assert_eq!(sheets_changed, 3, "{changed:?}");
+        // Through openpyxl: every drop-down, note, number format, width, pane, value and
+        // formula of the original is in the copy.
+        let seen = compare(original, &copy, false);
+        assert_eq!(seen["lost"], serde_json::json!([]), "{}", original.display());
+        assert_eq!(seen["sheets"][0], "Anomalies");
+        let marks = seen["marks"].as_array().unwrap().clone();
+        let codes: Vec<String> = marks
+            .iter()
+            .map(|m| m[3].as_str().unwrap_or("").trim_start_matches("spro:\n").chars().take(4).collect())
+            .collect();
+        assert!(codes.contains(&"C005".to_string()), "{marks:?}");
+        assert!(codes.contains(&"C008".to_string()), "{marks:?}");
+        assert!(codes.contains(&"R001".to_string()), "{marks:?}");
+        // The same marks, cell for cell and note for note, as the copy made from the values
+        // (the same file as .ods).
+        let ods_dir = dir.path().join("ods").join(
+            original
+                .parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .as_ref(),
+        );
+        std::fs::create_dir_all(&ods_dir).unwrap();
+        let ods = soffice_convert(original, "ods", &ods_dir);
+        let rebuilt = annote(&[&ods], &ods_dir).remove(0);
+        assert_eq!(compare(&rebuilt, &rebuilt, true)["marks"], seen["marks"]);
+        // LibreOffice opens the copy and shows the fills: saved again by it, the same cells
+        // are filled with the same colours.
+        let again_dir = out.join("libreoffice");
+        std::fs::create_dir_all(&again_dir).unwrap();
+        let again = soffice_convert(&copy, "xlsx", &again_dir);
+        let cells = |v: &serde_json::Value| -> Vec<(String, String, String)> {
+            v["marks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| {
+                    (
+                        m[0].as_str().unwrap().into(),
+                        m[1].as_str().unwrap().into(),
+                        m[2].as_str().unwrap().into(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(cells(&compare(&again, &again, true)), cells(&seen));
+        assert!(std::fs::metadata(soffice_convert(&copy, "pdf", &again_dir)).unwrap().len() > 5_000);
+    }
+    // The formula LibreOffice saved is still a formula, with its value.
+    let copy = dir.path().join("copies/libreoffice/annotes/formule.annote.xlsx");
+    let actions = sheet_part(&copy, "Actions");
+    assert!(actions.contains(">80+5</f><v>85</v>"), "{actions}");
+}
+
+#[test]
+fn packages_written_otherwise_are_marked_without_breaking_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read(root().join("fixtures/cas/C005-logo-manquant.xlsx")).unwrap();
+    let backslashes = rezip(&original, |n| Some(n.replace('/', "\\")), |_, c| c);
+    let at_the_root = rezip(
+        &original,
+        |n| {
+            Some(match n {
+                "xl/_rels/workbook.xml.rels" => "_rels/workbook.xml.rels".to_string(),
+                n => n.strip_prefix("xl/").unwrap_or(n).to_string(),
+            })
+        },
+        |n, c| match n {
+            "_rels/.rels" => replace_in(c, "xl/workbook.xml", "workbook.xml"),
+            "[Content_Types].xml" => replace_in(c, "/xl/", "/"),
+            _ => c,
+        },
+    );
+    let other_case = rezip(
+        &original,
+        |n| {
+            if n.starts_with("docProps/") {
+                None
+            } else if n == "[Content_Types].xml" {
+                Some("[CONTENT_TYPES].XML".to_string())
+            } else {
+                Some(n.replace("xl/", "XL/"))
+            }
+        },
+        |_, c| c,
+    );
+    let expected = triples(&check_path(
+        &root().join("fixtures/cas/C005-logo-manquant.xlsx"),
+        Some(2025),
+    ));
+    for (name, bytes) in [
+        ("backslashes", backslashes),
+        ("racine", at_the_root),
+        ("casse", other_case),
+    ] {
+        let input = dir.path().join(format!("{name}.xlsx"));
+        std::fs::write(&input, bytes).unwrap();
+        let copy = annote(&[&input], &dir.path().join(name)).remove(0);
+        // Checked again, the copy gives the same findings, and one line for Anomalies.
+        let again = check_path(&copy, Some(2025));
+        let mut found = triples(&again);
+        let extra = found
+            .iter()
+            .position(|t| t.0 == "S007" && t.1 == "Anomalies")
+            .unwrap_or_else(|| panic!("{name}: {found:?}"));
+        found.remove(extra);
+        assert_eq!(found, expected, "{name}");
+        // Marked where the findings are; LibreOffice opens the copy whenever it opens the
+        // original (it opens neither a package whose names are in capitals, it opens the
+        // copy of one written with backslashes, whose names the check made canonical).
+        let z = zip::ZipArchive::new(std::fs::File::open(&copy).unwrap()).unwrap();
+        assert!(z.file_names().any(|n| n.unwrap().to_lowercase().contains("comments")), "{name}");
+        let opens = |path: &Path| {
+            let out = dir.path().join(name).join("pdf");
+            std::fs::create_dir_all(&out).unwrap();
+            let profile = tempfile::tempdir().unwrap();
+            let o = Command::new("soffice")
+                .arg(format!("-env:UserInstallation=file://{}", profile.path().display()))
+                .args(["--headless", "--convert-to", "pdf", "--outdir"])
+                .arg(&out)
+                .arg(path)
+                .output()
+                .expect("soffice (LibreOffice)");
+            o.status.success() && out.join(path.with_extension("pdf").file_name().unwrap()).is_file()
+        };
+        if name != "casse" {
+            assert!(opens(&copy), "{name}");
+        } else {
+            assert_eq!(opens(&copy), opens(&input), "{name}");
+        }
+    }
 }

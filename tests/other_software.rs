@@ -29,38 +29,6 @@ fn first_message(name: &str, bytes: &[u8]) -> String {
         .to_string()
 }
 
-/// The archive `bytes` with each entry renamed by `rename` (`None` drops it) and its content
-/// changed by `edit`.
-fn rewrite(
-    bytes: &[u8],
-    rename: impl Fn(&str) -> Option<String>,
-    edit: impl Fn(&str, Vec<u8>) -> Vec<u8>,
-) -> Vec<u8> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).unwrap();
-        let name = entry.name().unwrap().to_string();
-        let Some(new_name) = rename(&name) else {
-            continue;
-        };
-        let mut content = Vec::new();
-        entry.read_to_end(&mut content).unwrap();
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        out.start_file(new_name, options).unwrap();
-        out.write_all(&edit(&name, content)).unwrap();
-    }
-    out.finish().unwrap().into_inner()
-}
-
-fn replace(content: Vec<u8>, from: &str, to: &str) -> Vec<u8> {
-    String::from_utf8(content)
-        .unwrap()
-        .replace(from, to)
-        .into_bytes()
-}
-
 fn same(name: &str, original: &[u8], variants: &[(&str, Vec<u8>)]) {
     let expected = findings_of(name, original);
     assert!(!expected.is_empty(), "the original should have findings");
@@ -72,8 +40,8 @@ fn same(name: &str, original: &[u8], variants: &[(&str, Vec<u8>)]) {
 #[test]
 fn xlsx_packages_written_otherwise_check_like_the_original() {
     let original = std::fs::read(root().join("fixtures/cas/C005-logo-manquant.xlsx")).unwrap();
-    let backslashes = rewrite(&original, |n| Some(n.replace('/', "\\")), |_, c| c);
-    let at_the_root = rewrite(
+    let backslashes = rezip(&original, |n| Some(n.replace('/', "\\")), |_, c| c);
+    let at_the_root = rezip(
         &original,
         |n| {
             Some(match n {
@@ -82,12 +50,12 @@ fn xlsx_packages_written_otherwise_check_like_the_original() {
             })
         },
         |n, c| match n {
-            "_rels/.rels" => replace(c, "xl/workbook.xml", "workbook.xml"),
-            "[Content_Types].xml" => replace(c, "/xl/", "/"),
+            "_rels/.rels" => replace_in(c, "xl/workbook.xml", "workbook.xml"),
+            "[Content_Types].xml" => replace_in(c, "/xl/", "/"),
             _ => c,
         },
     );
-    let other_case = rewrite(
+    let other_case = rezip(
         &original,
         |n| {
             if n.starts_with("docProps/") {
@@ -126,8 +94,8 @@ fn xlsx_packages_written_otherwise_check_like_the_original() {
 fn ods_packages_written_otherwise_check_like_the_original() {
     let original =
         std::fs::read(root().join("fixtures/cas/libreoffice/C005-logo-manquant.ods")).unwrap();
-    let backslashes = rewrite(&original, |n| Some(n.replace('/', "\\")), |_, c| c);
-    let other_case = rewrite(
+    let backslashes = rezip(&original, |n| Some(n.replace('/', "\\")), |_, c| c);
+    let other_case = rezip(
         &original,
         |n| {
             Some(match n {
@@ -150,12 +118,12 @@ fn an_encrypted_ods_is_a_password_finding() {
     let original = std::fs::read(root().join("fixtures/bilans/2025/41-BLO.ods")).unwrap();
     // As LibreOffice writes a password-protected file: the manifest declares how each part is
     // encrypted, and content.xml is ciphertext.
-    let encrypted = rewrite(
+    let encrypted = rezip(
         &original,
         |n| Some(n.to_string()),
         |n, c| {
             match n {
-            "META-INF/manifest.xml" => replace(
+            "META-INF/manifest.xml" => replace_in(
                 c,
                 "manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>",
                 "manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\" manifest:size=\"40000\"><manifest:encryption-data manifest:checksum-type=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0#sha256-1k\" manifest:checksum=\"AAAA\"><manifest:algorithm manifest:algorithm-name=\"http://www.w3.org/2001/04/xmlenc#aes256-cbc\" manifest:initialisation-vector=\"AAAA\"/></manifest:encryption-data></manifest:file-entry>",
@@ -283,7 +251,7 @@ fn an_xls_is_judged_by_what_calamine_allocates() {
 #[test]
 fn an_excel_4_macro_sheet_is_named_with_its_fix() {
     let original = std::fs::read(root().join("fixtures/bilans/2025/36-CHX.xlsx")).unwrap();
-    let mut with_macro = rewrite(&original, |n| Some(n.to_string()), |_, c| c);
+    let mut with_macro = rezip(&original, |n| Some(n.to_string()), |_, c| c);
     {
         let mut archive =
             zip::ZipWriter::new_append(std::io::Cursor::new(&mut with_macro)).unwrap();

@@ -4,7 +4,7 @@
 
 pub mod server;
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -116,14 +116,25 @@ pub fn part(path: &Path, name: &str) -> String {
     s
 }
 
-/// The worksheet part of a sheet name.
+/// The worksheet part of a sheet name, found as applications find it: the sheet's
+/// relationship in `xl/_rels/workbook.xml.rels`.
 pub fn sheet_part(path: &Path, sheet: &str) -> String {
-    let wb: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
-    let index = calamine::Reader::sheet_names(&wb)
-        .iter()
-        .position(|n| n == sheet)
+    let workbook = part(path, "xl/workbook.xml");
+    let tag = format!("name=\"{sheet}\"");
+    let at = workbook.find(&tag).unwrap_or_else(|| panic!("no sheet {sheet}"));
+    let rest = &workbook[at..];
+    let id = rest.split("id=\"").nth(1).unwrap().split('"').next().unwrap();
+    let rels = part(path, "xl/_rels/workbook.xml.rels");
+    let rel = rels
+        .split("<Relationship ")
+        .find(|r| r.contains(&format!("Id=\"{id}\"")))
         .unwrap();
-    part(path, &format!("xl/worksheets/sheet{}.xml", index + 1))
+    let target = rel.split("Target=\"").nth(1).unwrap().split('"').next().unwrap();
+    let name = match target.strip_prefix('/') {
+        Some(absolute) => absolute.to_string(),
+        None => format!("xl/{target}"),
+    };
+    part(path, &name)
 }
 
 /// The fill colour (RGB) of a cell, from the cell's style in styles.xml.
@@ -167,7 +178,6 @@ pub fn notes(path: &Path) -> String {
 /// An encrypted OOXML workbook, as Excel writes one with a password: an OLE compound file
 /// holding EncryptionInfo and EncryptedPackage streams, whatever its extension says.
 pub fn encrypted_workbook() -> Vec<u8> {
-    use std::io::Write;
     let mut comp = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
     comp.create_stream("/EncryptionInfo")
         .unwrap()
@@ -194,4 +204,36 @@ pub fn schemas_copy(dir: &Path, edit: impl Fn(&str, String) -> String) -> PathBu
         }
     }
     schemas
+}
+
+/// The archive `bytes` with each entry renamed by `rename` (`None` drops it) and its content
+/// changed by `edit`.
+pub fn rezip(
+    bytes: &[u8],
+    rename: impl Fn(&str) -> Option<String>,
+    edit: impl Fn(&str, Vec<u8>) -> Vec<u8>,
+) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let Some(new_name) = rename(&name) else {
+            continue;
+        };
+        let mut content = Vec::new();
+        entry.read_to_end(&mut content).unwrap();
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        out.start_file(new_name, options).unwrap();
+        out.write_all(&edit(&name, content)).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+pub fn replace_in(content: Vec<u8>, from: &str, to: &str) -> Vec<u8> {
+    String::from_utf8(content)
+        .unwrap()
+        .replace(from, to)
+        .into_bytes()
 }

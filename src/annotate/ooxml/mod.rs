@@ -88,7 +88,9 @@ pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
         .read_part(&book_rels_part)?
         .ok_or_else(|| PatchError("relations du classeur absentes".into()))?;
     let book_rels = rels(&book_rels_xml)?;
-    let dir = workbook.rsplit_once('/').map_or(String::new(), |(d, _)| format!("{d}/"));
+    // New parts go beside the workbook, spelt as the package spells its folder.
+    let stored = pkg.find(&workbook).map_or(workbook.clone(), |i| parts::key_case(&pkg.names[i]));
+    let dir = stored.rsplit_once('/').map_or(String::new(), |(d, _)| format!("{d}/"));
     let mut taken_parts = BTreeSet::new();
     let mut taken_ids = BTreeSet::new();
 
@@ -186,7 +188,8 @@ pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
     let new_styles = match &styles_part {
         Some(_) => None,
         None => {
-            let part = pkg.fresh(&format!("{dir}styles"), ".xml", &mut taken_parts);
+            // Where other programs look for it first.
+            let part = pkg.fresh_plain(&format!("{dir}styles"), ".xml", &mut taken_parts);
             book_items.push(book::relationship(&fresh_id(&book_rels, &mut taken_ids), "styles", &part));
             types.push(book::content_override(&part, STYLES_TYPE));
             Some(part)

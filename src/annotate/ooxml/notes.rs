@@ -19,10 +19,16 @@ const AUTHOR: &str = "spro";
 /// sheet, from 1).
 pub const FIRST_BLOCK: u32 = 1000;
 
-/// The run of a note's text, in the formatting Excel gives notes.
-fn run(p: &str, text: &str) -> String {
+/// Our note's text as Excel writes a note: the author in bold, then the text, in its small
+/// Tahoma; `before` goes first (the blank line after a note the cell already had).
+fn runs(p: &str, before: &str, text: &str) -> String {
+    let props = |bold: &str| {
+        format!("<{p}rPr>{bold}<{p}sz val=\"8\"/><{p}color indexed=\"81\"/><{p}rFont val=\"Tahoma\"/><{p}family val=\"2\"/></{p}rPr>")
+    };
     format!(
-        "<{p}r><{p}rPr><{p}sz val=\"9\"/><{p}color indexed=\"81\"/><{p}rFont val=\"Tahoma\"/><{p}family val=\"2\"/></{p}rPr><{p}t xml:space=\"preserve\">{}</{p}t></{p}r>",
+        "<{p}r>{}<{p}t xml:space=\"preserve\">{before}{AUTHOR}:</{p}t></{p}r><{p}r>{}<{p}t xml:space=\"preserve\">\n{}</{p}t></{p}r>",
+        props(&format!("<{p}b/>")),
+        props(""),
         escape(text)
     )
 }
@@ -31,7 +37,7 @@ fn comment(p: &str, row: u32, col: u32, author: usize, text: &str) -> String {
     format!(
         "<{p}comment ref=\"{}\" authorId=\"{author}\"><{p}text>{}</{p}text></{p}comment>",
         a1(row, col),
-        run(p, text)
+        runs(p, "", text)
     )
 }
 
@@ -166,7 +172,7 @@ fn append<W: Write>(
     if let (Some(i), false) = (open, *appended) {
         writer
             .get_mut()
-            .write_all(run(p, &format!("\n\n{}", text(i))).as_bytes())?;
+            .write_all(runs(p, "\n\n", &text(i)).as_bytes())?;
         *appended = true;
     }
     Ok(())
@@ -282,7 +288,8 @@ mod tests {
         assert_eq!(had, [true, false]);
         assert!(out.contains("<authors><author>Région</author><author>spro</author></authors>"), "{out}");
         assert!(out.contains("<text><t>Saisir le code</t><r>"), "{out}");
-        assert!(out.contains("\n\nnote 0 &lt;&amp;&gt;</t></r></text></comment><comment ref=\"B1\" authorId=\"0\"><text><r><t>Autre</t></r></text></comment><comment ref=\"C5\" authorId=\"1\">"), "{out}");
+        assert!(out.contains("\n\nspro:</t></r>"), "{out}");
+        assert!(out.contains("\nnote 0 &lt;&amp;&gt;</t></r></text></comment><comment ref=\"B1\" authorId=\"0\"><text><r><t>Autre</t></r></text></comment><comment ref=\"C5\" authorId=\"1\">"), "{out}");
     }
 
     #[test]

@@ -29,6 +29,11 @@ pub fn key(name: &str) -> String {
         .to_lowercase()
 }
 
+/// A stored name with forward slashes and no leading slash, its case kept.
+pub fn key_case(name: &str) -> String {
+    name.replace('\\', "/").trim_start_matches('/').to_string()
+}
+
 impl<'b> Package<'b> {
     pub fn open(bytes: &'b [u8]) -> Result<Package<'b>, PatchError> {
         let archive = zip::ZipArchive::new(Cursor::new(bytes))?;
@@ -71,6 +76,16 @@ impl<'b> Package<'b> {
         match self.find(part) {
             Some(i) => self.read(i).map(Some),
             None => Ok(None),
+        }
+    }
+
+    /// `{stem}{ext}` when neither the package nor `taken` holds it, else [`Package::fresh`].
+    pub fn fresh_plain(&self, stem: &str, ext: &str, taken: &mut BTreeSet<String>) -> String {
+        let plain = format!("{stem}{ext}");
+        if !self.keys.contains_key(&key(&plain)) && taken.insert(key(&plain)) {
+            plain
+        } else {
+            self.fresh(stem, ext, taken)
         }
     }
 

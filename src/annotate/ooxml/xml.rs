@@ -83,7 +83,7 @@ pub fn rel_id_attr(r_prefix: Option<&str>, id: &str) -> String {
     }
 }
 
-/// Text for an element or an attribute: markup characters escaped, characters XML 1.0
+/// Text for an element or a double-quoted attribute: markup characters escaped, characters XML 1.0
 /// cannot hold dropped, and a literal `_xHHHH_` kept literal (spreadsheets read it as an
 /// escaped character).
 pub fn escape(text: &str) -> String {
@@ -95,7 +95,6 @@ pub fn escape(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
             '\t' | '\n' | '\r' => out.push(ch),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
             '_' if is_escape_sequence(&bytes[i..]) => out.push_str("_x005F_"),
