@@ -477,3 +477,114 @@ fn packages_written_otherwise_are_marked_without_breaking_them() {
         }
     }
 }
+
+/// A package written by hand the way no common program writes one: a prefixed namespace
+/// (`x:`), inline strings, a shared formula, a note already on a cell the check marks, no
+/// stylesheet, no docProps.
+fn hostile_package() -> Vec<u8> {
+    let parts: [(&str, &str); 8] = [
+        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="vml" ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/comments1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"/></Types>"#),
+        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><s:workbook xmlns:s="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:rel="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><s:sheets><s:sheet name="Identification" sheetId="1" rel:id="rId1"/></s:sheets><s:definedNames><s:definedName name="_xlnm.Print_Area" localSheetId="0">Identification!$A$1:$C$3</s:definedName></s:definedNames></s:workbook>"#),
+        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
+        ("xl/worksheets/sheet1.xml", r#"<?xml version="1.0" encoding="UTF-8"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:rel="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>Champ</x:t></x:is></x:c><x:c r="B1" t="inlineStr"><x:is><x:t>Valeur</x:t></x:is></x:c></x:row><x:row r="2"><x:c r="A2" t="inlineStr"><x:is><x:t>Code réseau</x:t></x:is></x:c><x:c r="B2" t="inlineStr"><x:is><x:t>99-ZZZ</x:t></x:is></x:c><x:c r="C2"><x:f t="shared" ref="C2:C3" si="0">1+1</x:f><x:v>2</x:v></x:c></x:row><x:row r="3"><x:c r="A3" t="inlineStr"><x:is><x:t>Année du bilan</x:t></x:is></x:c><x:c r="B3"><x:v>1999</x:v></x:c><x:c r="C3"><x:f t="shared" si="0"/><x:v>2</x:v></x:c></x:row></x:sheetData><x:legacyDrawing rel:id="rId2"/></x:worksheet>"#),
+        ("xl/worksheets/_rels/sheet1.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" Target="../comments1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing" Target="../drawings/vmlDrawing1.vml"/></Relationships>"#),
+        ("xl/comments1.xml", r#"<?xml version="1.0" encoding="UTF-8"?><comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors><author>Région</author></authors><commentList><comment ref="B2" authorId="0"><text><t>Le code du réseau, par exemple 36-CHX.</t></text></comment></commentList></comments>"#),
+        // As Excel writes it: not well-formed XML (`<br>`), single quotes.
+        ("xl/drawings/vmlDrawing1.vml", "<xml xmlns:v=\"urn:schemas-microsoft-com:vml\"\n xmlns:o=\"urn:schemas-microsoft-com:office:office\"\n xmlns:x=\"urn:schemas-microsoft-com:office:excel\">\n <o:shapelayout v:ext=\"edit\">\n  <o:idmap v:ext=\"edit\" data=\"1\"/>\n </o:shapelayout><v:shapetype id=\"_x0000_t202\" coordsize=\"21600,21600\" o:spt=\"202\"\n  path=\"m,l,21600r21600,l21600,xe\">\n  <v:stroke joinstyle=\"miter\"/>\n  <v:path gradientshapeok=\"t\" o:connecttype=\"rect\"/>\n </v:shapetype><v:shape id=\"_x0000_s1025\" type=\"#_x0000_t202\" style='position:absolute;\n  margin-left:107pt;margin-top:1pt;width:96pt;height:55pt;z-index:1;\n  visibility:hidden' fillcolor=\"#ffffe1\" o:insetmode=\"auto\">\n  <v:fill color2=\"#ffffe1\"/><br>\n  <v:textbox style='mso-direction-alt:auto'>\n   <div style='text-align:left'></div>\n  </v:textbox>\n  <x:ClientData ObjectType=\"Note\">\n   <x:MoveWithCells/>\n   <x:SizeWithCells/>\n   <x:Anchor>\n    2, 15, 0, 10, 4, 15, 4, 4</x:Anchor>\n   <x:AutoFill>False</x:AutoFill>\n   <x:Row>1</x:Row>\n   <x:Column>1</x:Column>\n  </x:ClientData>\n </v:shape></xml>"),
+    ];
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, content) in parts {
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, content.as_bytes()).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_hand_written_package_is_marked_and_stays_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("fait-main.xlsx");
+    std::fs::write(&input, hostile_package()).unwrap();
+    let copy = annote(&[&input], dir.path()).remove(0);
+    // The marks: B2 (V004) keeps the note it had, ours after it; B3 (V005) gets one.
+    let seen = compare(&input, &copy, false);
+    let marks = seen["marks"].as_array().unwrap();
+    assert_eq!(marks.len(), 2, "{marks:?}");
+    assert_eq!(marks[0][1], "B2");
+    let b2 = marks[0][3].as_str().unwrap();
+    assert!(b2.starts_with("Le code du réseau, par exemple 36-CHX.\n\nspro:\nV004"), "{b2}");
+    assert!(marks[1][3].as_str().unwrap().starts_with("spro:\nV005"));
+    // Values, inline strings and the shared formula kept; only the cells' fonts differ (the
+    // file had no stylesheet: the copy has the default one).
+    for lost in seen["lost"].as_array().unwrap() {
+        assert!(lost.as_str().unwrap().ends_with("font, border, alignment or protection"), "{lost}");
+    }
+    let sheet = sheet_part(&copy, "Identification");
+    assert!(sheet.contains(r#"<x:c r="C3"><x:f t="shared" si="0"/><x:v>2</x:v></x:c>"#), "{sheet}");
+    assert!(sheet.contains(r#"<x:c r="B2" t="inlineStr" s="9"><x:is><x:t>99-ZZZ</x:t></x:is></x:c>"#), "{sheet}");
+    // The print area follows its sheet, now second.
+    assert!(part(&copy, "xl/workbook.xml").contains(r#"localSheetId="1">Identification!$A$1:$C$3"#));
+    // The drawing keeps Excel's own markup and gains one box (the note B2 had keeps its own).
+    let vml = part(&copy, "xl/drawings/vmlDrawing1.vml");
+    assert!(vml.contains("<v:fill color2=\"#ffffe1\"/><br>"));
+    assert_eq!(vml.matches("<v:shape ").count(), 2, "{vml}");
+    // Checked again, the same findings plus the Anomalies sheet; LibreOffice opens it.
+    let mut again = triples(&check_path(&copy, Some(2025)));
+    again.retain(|t| !(t.0 == "S007" && t.1 == "Anomalies"));
+    assert_eq!(again, triples(&check_path(&input, Some(2025))));
+    let pdf = soffice_convert(&copy, "pdf", dir.path());
+    assert!(std::fs::metadata(pdf).unwrap().len() > 1_000);
+}
+
+#[test]
+fn sixty_thousand_marked_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut description = source("36-CHX-2025");
+    let actions = description["sheets"]["Actions"].as_array_mut().unwrap();
+    let headers: Vec<String> = actions[0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap().to_string())
+        .collect();
+    let col = |h: &str| headers.iter().position(|x| x == h).unwrap();
+    let model = actions[1].clone();
+    actions.truncate(1);
+    for i in 0..20_000 {
+        let mut row = model.clone();
+        row[0] = format!("X-{i:05}").into();
+        row[col("Type d'action")] = "Inconnu".into();
+        row[col("Modalité")] = "Ailleurs".into();
+        row[col("Logo Région")] = "Peut-être".into();
+        actions.push(row);
+    }
+    let input = write(dir.path(), "36-CHX", &description);
+    let report = check_path(&input, Some(2025));
+    let marked: std::collections::BTreeSet<(String, String)> = report
+        .findings
+        .iter()
+        .filter_map(|f| Some((f.sheet_name()?.to_string(), f.cell_a1()?)))
+        .collect();
+    assert!(marked.len() >= 60_000, "{}", marked.len());
+    let copy = annote(&[&input], dir.path()).remove(0);
+    let all = notes(&copy);
+    assert_eq!(all.matches("<comment ").count(), marked.len());
+    // One box per note, each with its own id.
+    let mut ids = std::collections::BTreeSet::new();
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&copy).unwrap()).unwrap();
+    let names: Vec<String> = z.file_names().map(|n| n.unwrap().to_string()).collect();
+    for name in names.iter().filter(|n| n.ends_with(".vml")) {
+        let mut vml = String::new();
+        std::io::Read::read_to_string(&mut z.by_name(name).unwrap(), &mut vml).unwrap();
+        for id in vml.split("<v:shape id=\"").skip(1) {
+            assert!(ids.insert(id.split('"').next().unwrap().to_string()));
+        }
+    }
+    assert_eq!(ids.len(), marked.len());
+    // Checked again: the same findings, and the copy's Anomalies sheet.
+    let mut again = triples(&check_path(&copy, Some(2025)));
+    again.retain(|t| !(t.0 == "S007" && t.1 == "Anomalies"));
+    assert_eq!(again, triples(&report));
+}
