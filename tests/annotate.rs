@@ -64,7 +64,10 @@ fn each_finding_is_marked_at_its_cell_with_a_note_and_a_link() {
         rows[1]
     );
     assert!(rows[2][0].starts_with("Avant d'envoyer le fichier corrigé, supprimez cette feuille"));
-    assert_eq!(rows[4][..5], ["Sévérité", "Code", "Règle", "Feuille", "Cellule"]);
+    assert_eq!(
+        rows[4][..5],
+        ["Sévérité", "Code", "Règle", "Feuille", "Cellule"]
+    );
     let listed: Vec<(String, String)> = rows[5..]
         .iter()
         .map(|r| (r[1].clone(), r[4].clone()))
@@ -346,12 +349,24 @@ wb.save(sys.argv[2])
         // Through openpyxl: every drop-down, note, number format, width, pane, value and
         // formula of the original is in the copy.
         let seen = compare(original, &copy, false);
-        assert_eq!(seen["lost"], serde_json::json!([]), "{}", original.display());
+        assert_eq!(
+            seen["lost"],
+            serde_json::json!([]),
+            "{}",
+            original.display()
+        );
         assert_eq!(seen["sheets"][0], "Anomalies");
         let marks = seen["marks"].as_array().unwrap().clone();
         let codes: Vec<String> = marks
             .iter()
-            .map(|m| m[3].as_str().unwrap_or("").trim_start_matches("spro:\n").chars().take(4).collect())
+            .map(|m| {
+                m[3].as_str()
+                    .unwrap_or("")
+                    .trim_start_matches("spro:\n")
+                    .chars()
+                    .take(4)
+                    .collect()
+            })
             .collect();
         assert!(codes.contains(&"C005".to_string()), "{marks:?}");
         assert!(codes.contains(&"C008".to_string()), "{marks:?}");
@@ -391,10 +406,17 @@ wb.save(sys.argv[2])
                 .collect()
         };
         assert_eq!(cells(&compare(&again, &again, true)), cells(&seen));
-        assert!(std::fs::metadata(soffice_convert(&copy, "pdf", &again_dir)).unwrap().len() > 5_000);
+        assert!(
+            std::fs::metadata(soffice_convert(&copy, "pdf", &again_dir))
+                .unwrap()
+                .len()
+                > 5_000
+        );
     }
     // The formula LibreOffice saved is still a formula, with its value.
-    let copy = dir.path().join("copies/libreoffice/annotes/formule.annote.xlsx");
+    let copy = dir
+        .path()
+        .join("copies/libreoffice/annotes/formule.annote.xlsx");
     let actions = sheet_part(&copy, "Actions");
     assert!(actions.contains(">80+5</f><v>85</v>"), "{actions}");
 }
@@ -456,19 +478,29 @@ fn packages_written_otherwise_are_marked_without_breaking_them() {
         // original (it opens neither a package whose names are in capitals, it opens the
         // copy of one written with backslashes, whose names the check made canonical).
         let z = zip::ZipArchive::new(std::fs::File::open(&copy).unwrap()).unwrap();
-        assert!(z.file_names().any(|n| n.unwrap().to_lowercase().contains("comments")), "{name}");
+        assert!(
+            z.file_names()
+                .any(|n| n.unwrap().to_lowercase().contains("comments")),
+            "{name}"
+        );
         let opens = |path: &Path| {
             let out = dir.path().join(name).join("pdf");
             std::fs::create_dir_all(&out).unwrap();
             let profile = tempfile::tempdir().unwrap();
             let o = Command::new("soffice")
-                .arg(format!("-env:UserInstallation=file://{}", profile.path().display()))
+                .arg(format!(
+                    "-env:UserInstallation=file://{}",
+                    profile.path().display()
+                ))
                 .args(["--headless", "--convert-to", "pdf", "--outdir"])
                 .arg(&out)
                 .arg(path)
                 .output()
                 .expect("soffice (LibreOffice)");
-            o.status.success() && out.join(path.with_extension("pdf").file_name().unwrap()).is_file()
+            o.status.success()
+                && out
+                    .join(path.with_extension("pdf").file_name().unwrap())
+                    .is_file()
         };
         if name != "casse" {
             assert!(opens(&copy), "{name}");
@@ -514,16 +546,30 @@ fn a_hand_written_package_is_marked_and_stays_valid() {
     assert_eq!(marks.len(), 2, "{marks:?}");
     assert_eq!(marks[0][1], "B2");
     let b2 = marks[0][3].as_str().unwrap();
-    assert!(b2.starts_with("Le code du réseau, par exemple 36-CHX.\n\nspro:\nV004"), "{b2}");
+    assert!(
+        b2.starts_with("Le code du réseau, par exemple 36-CHX.\n\nspro:\nV004"),
+        "{b2}"
+    );
     assert!(marks[1][3].as_str().unwrap().starts_with("spro:\nV005"));
     // Values, inline strings and the shared formula kept; only the cells' fonts differ (the
     // file had no stylesheet: the copy has the default one).
     for lost in seen["lost"].as_array().unwrap() {
-        assert!(lost.as_str().unwrap().ends_with("font, border, alignment or protection"), "{lost}");
+        assert!(
+            lost.as_str()
+                .unwrap()
+                .ends_with("font, border, alignment or protection"),
+            "{lost}"
+        );
     }
     let sheet = sheet_part(&copy, "Identification");
-    assert!(sheet.contains(r#"<x:c r="C3"><x:f t="shared" si="0"/><x:v>2</x:v></x:c>"#), "{sheet}");
-    assert!(sheet.contains(r#"<x:c r="B2" t="inlineStr" s="9"><x:is><x:t>99-ZZZ</x:t></x:is></x:c>"#), "{sheet}");
+    assert!(
+        sheet.contains(r#"<x:c r="C3"><x:f t="shared" si="0"/><x:v>2</x:v></x:c>"#),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains(r#"<x:c r="B2" t="inlineStr" s="9"><x:is><x:t>99-ZZZ</x:t></x:is></x:c>"#),
+        "{sheet}"
+    );
     // The print area follows its sheet, now second.
     assert!(part(&copy, "xl/workbook.xml").contains(r#"localSheetId="1">Identification!$A$1:$C$3"#));
     // The drawing keeps Excel's own markup and gains one box (the note B2 had keeps its own).
@@ -587,4 +633,23 @@ fn sixty_thousand_marked_cells() {
     let mut again = triples(&check_path(&copy, Some(2025)));
     again.retain(|t| !(t.0 == "S007" && t.1 == "Anomalies"));
     assert_eq!(again, triples(&report));
+}
+
+#[test]
+fn an_xlsm_keeps_its_macros_and_its_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read(root().join("fixtures/cas/C005-logo-manquant.xlsx")).unwrap();
+    let macros: Vec<u8> = (0..4096u32).map(|i| (i * 7 % 251) as u8).collect();
+    let input = dir.path().join("C005.xlsm");
+    std::fs::write(&input, xlsm_of(&original, &macros)).unwrap();
+    let copy = annote(&[&input], dir.path()).remove(0);
+    assert_eq!(copy.file_name().unwrap(), "C005.annote.xlsm");
+    let parts = parts_of(&copy);
+    assert_eq!(parts["xl/vbaProject.bin"], macros);
+    let types = String::from_utf8(parts["[Content_Types].xml"].clone()).unwrap();
+    assert!(types.contains("application/vnd.ms-excel.sheet.macroEnabled.main+xml"));
+    assert_eq!(fill_of(&copy, "Actions", "P3").as_deref(), Some("FFFF9999"));
+    assert!(changed_parts(&input, &copy)
+        .iter()
+        .all(|p| p != "xl/vbaProject.bin"));
 }

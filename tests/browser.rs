@@ -17,6 +17,9 @@ use common::server::Server;
 use common::*;
 use serde_json::Value;
 
+/// A drop-down list on the column « Logo SPRO » of Actions.
+const DROP_DOWN: &str = r#"<dataValidations count="1"><dataValidation type="list" allowBlank="1" showErrorMessage="1" sqref="P2:P1000"><formula1>"Oui,Non"</formula1></dataValidation></dataValidations>"#;
+
 fn screens() -> PathBuf {
     root().join("target/serve-screens")
 }
@@ -31,7 +34,25 @@ fn a_coordinator_checks_a_file_in_chromium_with_and_without_javascript() {
     );
     let server = Server::start(&["--annee", "2025"]);
     let _ = std::fs::remove_dir_all(screens());
-    let fixture = root().join("fixtures/cas/C005-logo-manquant.xlsx");
+    // The C005 case with a drop-down on « Logo SPRO », as the Région's template has: the
+    // annotated copy must keep it.
+    let upload_dir = tempfile::tempdir().unwrap();
+    let fixture = upload_dir.path().join("C005-logo-manquant.xlsx");
+    let original = std::fs::read(root().join("fixtures/cas/C005-logo-manquant.xlsx")).unwrap();
+    std::fs::write(
+        &fixture,
+        rezip(
+            &original,
+            |n| Some(n.to_string()),
+            |n, c| match n {
+                "xl/worksheets/sheet4.xml" => {
+                    replace_in(c, "</sheetData>", &format!("</sheetData>{DROP_DOWN}"))
+                }
+                _ => c,
+            },
+        ),
+    )
+    .unwrap();
     let output = Command::new("node")
         .arg("check.mjs")
         .arg(&server.base)
@@ -99,6 +120,10 @@ fn a_coordinator_checks_a_file_in_chromium_with_and_without_javascript() {
             "{label}"
         );
         assert!(notes(&copy).contains("C005"), "{label}");
+        assert!(
+            sheet_part(&copy, "Actions").contains(DROP_DOWN),
+            "{label}: the drop-down kept"
+        );
     }
     let js = &result["js"];
     assert_eq!(js["droppedFiles"], 1, "a file dropped on the box is picked");

@@ -304,6 +304,42 @@ fn a_check_shows_each_finding_at_its_cell_and_gives_the_annotated_copy_once() {
     let anomalies = wb.worksheet_range("Anomalies").unwrap();
     assert!(anomalies.rows().any(|r| r.iter().any(|c| *c == "P3")));
 
+    // An .xlsm comes back as .xlsm (macros kept); an .ods as an .xlsx of its values, which
+    // the page says.
+    let xlsm = xlsm_of(&fixture("fixtures/cas/C005-logo-manquant.xlsx"), b"macros");
+    let both = text_of(
+        c.post(server.url("/verifier"))
+            .multipart(form(&[
+                ("C005.xlsm", xlsm),
+                ("41-BLO.ods", fixture("fixtures/bilans/2025/41-BLO.ods")),
+            ]))
+            .send()
+            .unwrap(),
+    );
+    assert!(
+        both.contains("Votre fichier .ods : la copie annotée est un .xlsx qui reprend vos valeurs"),
+        "{both}"
+    );
+    assert_eq!(both.matches("la copie annotée est un .xlsx").count(), 1);
+    let macro_copy = c
+        .get(server.url(&format!(
+            "/telechargements/{}",
+            token(
+                &both[both.find(">C005.xlsm<").unwrap()..],
+                "Télécharger le classeur annoté"
+            )
+        )))
+        .send()
+        .unwrap();
+    assert_eq!(
+        macro_copy.headers()["content-type"],
+        "application/vnd.ms-excel.sheet.macroEnabled.12"
+    );
+    assert!(macro_copy.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment; filename=\"C005.annote.xlsm\""));
+
     // Once only, and a guessed token is no better.
     for t in [copy_token.as_str(), "0123456789abcdef0123456789abcdef", "x"] {
         let again = c

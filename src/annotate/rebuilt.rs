@@ -91,13 +91,7 @@ fn anomalies(
     }
     let headers = marks::HEADERS;
     if report.findings.is_empty() {
-        xlsx::text(
-            ws,
-            3,
-            0,
-            marks::NOTHING,
-            &styles.text,
-        )?;
+        xlsx::text(ws, 3, 0, marks::NOTHING, &styles.text)?;
         ws.set_column_width(0, 60)?;
         return Ok(());
     }
@@ -253,10 +247,12 @@ fn copy_sheet(
     Ok(())
 }
 
-
 /// The copy as the bytes of an `.xlsx`, from `wb`, the workbook as the check read it (`None`
 /// when it could not be read). Nothing touches the disk.
-pub fn copy_bytes(report: &FileReport, wb: Option<&RawWorkbook>) -> Result<Vec<u8>, crate::i18n::Msg> {
+pub fn copy_bytes(
+    report: &FileReport,
+    wb: Option<&RawWorkbook>,
+) -> Result<Vec<u8>, crate::i18n::Msg> {
     build(report, wb)
         .and_then(|mut book| book.save_to_buffer())
         .map_err(|e| crate::output::Failure::message(&e))

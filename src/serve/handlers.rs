@@ -90,6 +90,8 @@ pub(super) async fn template(
 }
 
 pub(super) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+/// An annotated `.xlsm`, macros kept.
+pub(super) const XLSM: &str = "application/vnd.ms-excel.sheet.macroEnabled.12";
 
 pub(super) async fn download(
     State(service): State<Shared>,

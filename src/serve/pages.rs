@@ -96,6 +96,8 @@ pub struct FileView {
     pub copy: Option<String>,
     /// The copy could not be kept.
     pub copy_missing: bool,
+    /// What the copy is, when it is not the file itself marked (an .ods, .xls, .xlsb).
+    pub copy_note: Option<String>,
 }
 
 /// The findings of one sheet (or of the file as a whole).
@@ -160,6 +162,12 @@ impl FileView {
                 _ => groups.push(Group { sheet, rows }),
             }
         }
+        let copy_note = copy.as_ref().and_then(|_| {
+            let format = crate::workbook::Format::from_path(&file.path)?;
+            let ext = file.path.extension()?.to_string_lossy().to_lowercase();
+            (!crate::annotate::patched_in_place(format))
+                .then(|| t.copy_values_only.replace("{ext}", &format!(".{ext}")))
+        });
         FileView {
             name: file.path.display().to_string(),
             verdict,
@@ -170,6 +178,7 @@ impl FileView {
             groups,
             copy,
             copy_missing,
+            copy_note,
         }
     }
 }

@@ -181,9 +181,10 @@ pub(super) async fn verify_page(
         .map(|(file, copy)| match copy {
             Copy::Made(bytes) => {
                 let name = annotate::output_names(&[file.path.as_path()]).remove(0);
+                let content_type = if name.ends_with(".xlsm") { XLSM } else { XLSX };
                 let token = service.hold(Download {
                     file_name: name,
-                    content_type: XLSX,
+                    content_type,
                     bytes,
                 });
                 let missing = token.is_none();

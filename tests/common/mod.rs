@@ -121,15 +121,29 @@ pub fn part(path: &Path, name: &str) -> String {
 pub fn sheet_part(path: &Path, sheet: &str) -> String {
     let workbook = part(path, "xl/workbook.xml");
     let tag = format!("name=\"{sheet}\"");
-    let at = workbook.find(&tag).unwrap_or_else(|| panic!("no sheet {sheet}"));
+    let at = workbook
+        .find(&tag)
+        .unwrap_or_else(|| panic!("no sheet {sheet}"));
     let rest = &workbook[at..];
-    let id = rest.split("id=\"").nth(1).unwrap().split('"').next().unwrap();
+    let id = rest
+        .split("id=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
     let rels = part(path, "xl/_rels/workbook.xml.rels");
     let rel = rels
         .split("<Relationship ")
         .find(|r| r.contains(&format!("Id=\"{id}\"")))
         .unwrap();
-    let target = rel.split("Target=\"").nth(1).unwrap().split('"').next().unwrap();
+    let target = rel
+        .split("Target=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
     let name = match target.strip_prefix('/') {
         Some(absolute) => absolute.to_string(),
         None => format!("xl/{target}"),
@@ -236,4 +250,43 @@ pub fn replace_in(content: Vec<u8>, from: &str, to: &str) -> Vec<u8> {
         .unwrap()
         .replace(from, to)
         .into_bytes()
+}
+
+/// The `.xlsx` `bytes` made a macro workbook (`.xlsm`): the macro-enabled content type and a
+/// `vbaProject.bin` part (the bytes `macros`).
+pub fn xlsm_of(bytes: &[u8], macros: &[u8]) -> Vec<u8> {
+    let edited = rezip(
+        bytes,
+        |n| Some(n.to_string()),
+        |n, c| {
+            match n {
+        "[Content_Types].xml" => {
+            let c = replace_in(
+                c,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+            );
+            replace_in(c, "</Types>", "<Default Extension=\"bin\" ContentType=\"application/vnd.ms-office.vbaProject\"/></Types>")
+        }
+        "xl/_rels/workbook.xml.rels" => replace_in(
+            c,
+            "</Relationships>",
+            "<Relationship Id=\"rIdVba\" Type=\"http://schemas.microsoft.com/office/2006/relationships/vbaProject\" Target=\"vbaProject.bin\"/></Relationships>",
+        ),
+        _ => c,
+    }
+        },
+    );
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(edited)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        out.raw_copy_file(archive.by_index_raw(i).unwrap()).unwrap();
+    }
+    out.start_file(
+        "xl/vbaProject.bin",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    out.write_all(macros).unwrap();
+    out.finish().unwrap().into_inner()
 }

@@ -25,9 +25,14 @@ pub fn write<W: Write>(
     let mut widths = Widths::of(&HEADERS);
     for f in &report.findings {
         let rule = f.code.rule();
-        for (c, v) in [f.severity.label_fr(), f.code.as_str(), rule.name, f.sheet_name().unwrap_or_default()]
-            .iter()
-            .enumerate()
+        for (c, v) in [
+            f.severity.label_fr(),
+            f.code.as_str(),
+            rule.name,
+            f.sheet_name().unwrap_or_default(),
+        ]
+        .iter()
+        .enumerate()
         {
             widths.see(c, v);
         }
@@ -40,16 +45,28 @@ pub fn write<W: Write>(
     out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">")?;
     write!(out, "<dimension ref=\"A1:G{}\"/>", last.max(header_row))?;
     if report.findings.is_empty() {
-        out.write_all(b"<sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\"/></sheetViews>")?;
+        out.write_all(
+            b"<sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\"/></sheetViews>",
+        )?;
     } else {
         write!(out, "<sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\"><pane ySplit=\"{header_row}\" topLeftCell=\"A{}\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>", header_row + 1)?;
     }
     out.write_all(b"<sheetFormatPr defaultRowHeight=\"15\"/><cols>")?;
     for (i, width) in w.iter().enumerate() {
-        write!(out, "<col min=\"{n}\" max=\"{n}\" width=\"{}\" customWidth=\"1\"/>", (*width).clamp(8, 80) + 2, n = i + 1)?;
+        write!(
+            out,
+            "<col min=\"{n}\" max=\"{n}\" width=\"{}\" customWidth=\"1\"/>",
+            (*width).clamp(8, 80) + 2,
+            n = i + 1
+        )?;
     }
     out.write_all(b"</cols><sheetData>")?;
-    let text = |out: &mut W, row: u32, col: u32, value: &str, style: u32| -> Result<(), PatchError> {
+    let text = |out: &mut W,
+                row: u32,
+                col: u32,
+                value: &str,
+                style: u32|
+     -> Result<(), PatchError> {
         write!(
             out,
             "<c r=\"{}\" s=\"{style}\" t=\"inlineStr\"><is><t xml:space=\"preserve\">{}</t></is></c>",
@@ -72,7 +89,13 @@ pub fn write<W: Write>(
     } else {
         write!(out, "<row r=\"{}\">", header_row)?;
         for (c, h) in HEADERS.iter().enumerate() {
-            text(&mut out, header_row - 1, c as u32, h, clones.own(Own::Header))?;
+            text(
+                &mut out,
+                header_row - 1,
+                c as u32,
+                h,
+                clones.own(Own::Header),
+            )?;
         }
         out.write_all(b"</row>")?;
         for (i, f) in report.findings.iter().enumerate() {
@@ -84,13 +107,23 @@ pub fn write<W: Write>(
                 Severity::Warning => Own::Warning,
                 Severity::Info => Own::Info,
             };
-            text(&mut out, row, 0, f.severity.label_fr(), clones.own(severity))?;
+            text(
+                &mut out,
+                row,
+                0,
+                f.severity.label_fr(),
+                clones.own(severity),
+            )?;
             text(&mut out, row, 1, f.code.as_str(), clones.own(Own::Text))?;
             text(&mut out, row, 2, rule.name, clones.own(Own::Text))?;
             let sheet = f.sheet_name().unwrap_or_default();
             text(&mut out, row, 3, sheet, clones.own(Own::Text))?;
             if let Some(cell) = f.cell_a1() {
-                let style = if names.contains_key(sheet) { Own::Link } else { Own::Text };
+                let style = if names.contains_key(sheet) {
+                    Own::Link
+                } else {
+                    Own::Text
+                };
                 text(&mut out, row, 4, &cell, clones.own(style))?;
             }
             text(&mut out, row, 5, &f.message.fr, clones.own(Own::Wrap))?;

@@ -100,16 +100,18 @@ pub fn rewrite_workbook<W: Write>(
                 }
                 depth += 1;
             }
-            Event::Empty(e) => {
-                match local(e.name().0) {
-                    "workbookView" => writer.write_event(Event::Empty(xml::with_attrs(&e, &["activeTab", "firstSheet"], &[])))?,
-                    "definedName" => match shifted(&e) {
-                        Some(s) => writer.write_event(Event::Empty(s))?,
-                        None => writer.write_event(Event::Empty(e))?,
-                    },
-                    _ => writer.write_event(Event::Empty(e))?,
-                }
-            }
+            Event::Empty(e) => match local(e.name().0) {
+                "workbookView" => writer.write_event(Event::Empty(xml::with_attrs(
+                    &e,
+                    &["activeTab", "firstSheet"],
+                    &[],
+                )))?,
+                "definedName" => match shifted(&e) {
+                    Some(s) => writer.write_event(Event::Empty(s))?,
+                    None => writer.write_event(Event::Empty(e))?,
+                },
+                _ => writer.write_event(Event::Empty(e))?,
+            },
             Event::End(e) => {
                 depth = depth.saturating_sub(1);
                 writer.write_event(Event::End(e))?;
@@ -123,16 +125,26 @@ pub fn rewrite_workbook<W: Write>(
 }
 
 /// A defined name local to a sheet, pointing at the same sheet once ours is first.
-fn shifted(e: &quick_xml::events::BytesStart<'_>) -> Option<quick_xml::events::BytesStart<'static>> {
+fn shifted(
+    e: &quick_xml::events::BytesStart<'_>,
+) -> Option<quick_xml::events::BytesStart<'static>> {
     let index: u32 = xml::attr(e, "localSheetId")?.trim().parse().ok()?;
     let next = (index + 1).to_string();
-    Some(xml::with_attrs(e, &["localSheetId"], &[("localSheetId", &next)]))
+    Some(xml::with_attrs(
+        e,
+        &["localSheetId"],
+        &[("localSheetId", &next)],
+    ))
 }
 
 /// `xml` (a part whose root lists items, or none yet) with `items` (markup in the root's
 /// namespace, written without prefix when the root has none) added before its end.
 /// `empty` is the part to start from when the package has none.
-pub fn append_to_root(xml_bytes: Option<&[u8]>, empty: &str, items: &[String]) -> Result<Vec<u8>, PatchError> {
+pub fn append_to_root(
+    xml_bytes: Option<&[u8]>,
+    empty: &str,
+    items: &[String],
+) -> Result<Vec<u8>, PatchError> {
     let xml_bytes = xml_bytes.unwrap_or(empty.as_bytes());
     let mut reader = xml::reader(xml_bytes);
     let mut out = Vec::with_capacity(xml_bytes.len() + items.len() * 200);
@@ -143,7 +155,13 @@ pub fn append_to_root(xml_bytes: Option<&[u8]>, empty: &str, items: &[String]) -
     let ours = |p: &str| -> String {
         items
             .iter()
-            .map(|i| if p.is_empty() { i.clone() } else { i.replacen('<', &format!("<{p}"), 1) })
+            .map(|i| {
+                if p.is_empty() {
+                    i.clone()
+                } else {
+                    i.replacen('<', &format!("<{p}"), 1)
+                }
+            })
             .collect()
     };
     loop {
@@ -204,10 +222,11 @@ pub fn has_default(types: &[u8], ext: &str) -> Result<bool, PatchError> {
     let mut buf = Vec::new();
     loop {
         match reader.read_event_into(&mut buf)? {
-            Event::Start(e) | Event::Empty(e) if local(e.name().0) == "Default" => {
-                if xml::attr(&e, "Extension").is_some_and(|x| x.eq_ignore_ascii_case(ext)) {
-                    return Ok(true);
-                }
+            Event::Start(e) | Event::Empty(e)
+                if local(e.name().0) == "Default"
+                    && xml::attr(&e, "Extension").is_some_and(|x| x.eq_ignore_ascii_case(ext)) =>
+            {
+                return Ok(true);
             }
             Event::Eof => return Ok(false),
             _ => {}
@@ -237,9 +256,19 @@ mod tests {
 
     #[test]
     fn items_appended_to_a_root() {
-        let out = append_to_root(Some(b"<x:Types xmlns:x=\"t\"><x:Default Extension=\"xml\"/></x:Types>"), EMPTY_RELS, &["<Override PartName=\"/a\"/>".into()]).unwrap();
+        let out = append_to_root(
+            Some(b"<x:Types xmlns:x=\"t\"><x:Default Extension=\"xml\"/></x:Types>"),
+            EMPTY_RELS,
+            &["<Override PartName=\"/a\"/>".into()],
+        )
+        .unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "<x:Types xmlns:x=\"t\"><x:Default Extension=\"xml\"/><x:Override PartName=\"/a\"/></x:Types>");
-        let out = append_to_root(None, EMPTY_RELS, &[relationship("rIdSpro1", "comments", "xl/comments1.xml")]).unwrap();
+        let out = append_to_root(
+            None,
+            EMPTY_RELS,
+            &[relationship("rIdSpro1", "comments", "xl/comments1.xml")],
+        )
+        .unwrap();
         assert!(String::from_utf8(out).unwrap().ends_with("<Relationship Id=\"rIdSpro1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments\" Target=\"/xl/comments1.xml\"/></Relationships>"));
     }
 }

@@ -42,8 +42,10 @@ use crate::finding::Severity;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatchError(pub String);
 
-const SHEET_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
-const COMMENTS_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml";
+const SHEET_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
+const COMMENTS_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml";
 const STYLES_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml";
 const VML_TYPE: &str = "application/vnd.openxmlformats-officedocument.vmlDrawing";
 
@@ -89,8 +91,12 @@ pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
         .ok_or_else(|| PatchError("relations du classeur absentes".into()))?;
     let book_rels = rels(&book_rels_xml)?;
     // New parts go beside the workbook, spelt as the package spells its folder.
-    let stored = pkg.find(&workbook).map_or(workbook.clone(), |i| parts::key_case(&pkg.names[i]));
-    let dir = stored.rsplit_once('/').map_or(String::new(), |(d, _)| format!("{d}/"));
+    let stored = pkg
+        .find(&workbook)
+        .map_or(workbook.clone(), |i| parts::key_case(&pkg.names[i]));
+    let dir = stored
+        .rsplit_once('/')
+        .map_or(String::new(), |(d, _)| format!("{d}/"));
     let mut taken_parts = BTreeSet::new();
     let mut taken_ids = BTreeSet::new();
 
@@ -105,7 +111,10 @@ pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
     let mut jobs: Vec<Job> = Vec::new();
     let mut next_block = notes::FIRST_BLOCK;
     for (position, sheet) in info.sheets.iter().enumerate() {
-        let Some(rel) = book_rels.iter().find(|r| r.id == sheet.rel && r.is("worksheet") && !r.external) else {
+        let Some(rel) = book_rels
+            .iter()
+            .find(|r| r.id == sheet.rel && r.is("worksheet") && !r.external)
+        else {
             continue;
         };
         let part = resolve(&workbook, &rel.target);
@@ -140,7 +149,10 @@ pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
         let (comments, comments_id) = match existing {
             Some(p) => ((p, true), None),
             None if !cells.is_empty() => (
-                (pkg.fresh(&format!("{dir}comments"), ".xml", &mut taken_parts), false),
+                (
+                    pkg.fresh(&format!("{dir}comments"), ".xml", &mut taken_parts),
+                    false,
+                ),
                 Some(fresh_id(&rels_found, &mut taken_ids)),
             ),
             None => ((String::new(), false), None),
@@ -149,7 +161,11 @@ pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
             (String::new(), String::new())
         } else {
             (
-                pkg.fresh(&format!("{dir}drawings/vmlDrawing"), ".vml", &mut taken_parts),
+                pkg.fresh(
+                    &format!("{dir}drawings/vmlDrawing"),
+                    ".vml",
+                    &mut taken_parts,
+                ),
                 fresh_id(&rels_found, &mut taken_ids),
             )
         };
@@ -190,7 +206,11 @@ pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
         None => {
             // Where other programs look for it first.
             let part = pkg.fresh_plain(&format!("{dir}styles"), ".xml", &mut taken_parts);
-            book_items.push(book::relationship(&fresh_id(&book_rels, &mut taken_ids), "styles", &part));
+            book_items.push(book::relationship(
+                &fresh_id(&book_rels, &mut taken_ids),
+                "styles",
+                &part,
+            ));
             types.push(book::content_override(&part, STYLES_TYPE));
             Some(part)
         }
@@ -205,7 +225,9 @@ pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
         .ok_or_else(|| PatchError("[Content_Types].xml absent".into()))?;
     let types_xml = pkg.read(content_types)?;
     if !book::has_default(&types_xml, "vml")? && jobs.iter().any(|j| !j.cells.is_empty()) {
-        types.push(format!("<Default Extension=\"vml\" ContentType=\"{VML_TYPE}\"/>"));
+        types.push(format!(
+            "<Default Extension=\"vml\" ContentType=\"{VML_TYPE}\"/>"
+        ));
     }
 
     // Which parts are written after the worksheets (they depend on what their rewrite finds).
@@ -218,12 +240,18 @@ pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
         if job.comments.1 {
             deferred.insert(key(&job.comments.0));
         }
-        for rel in job.rels.iter().filter(|r| r.is("vmlDrawing") && !r.external) {
+        for rel in job
+            .rels
+            .iter()
+            .filter(|r| r.is("vmlDrawing") && !r.external)
+        {
             deferred.insert(key(&resolve(&job.part, &rel.target)));
         }
     }
 
-    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len() + bytes.len() / 4)));
+    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(
+        bytes.len() + bytes.len() / 4,
+    )));
     let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
     let new_entry = deflated.last_modified_time(zip::DateTime::default());
     for index in 0..pkg.names.len() {
@@ -243,10 +271,20 @@ pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
             // Written after the worksheets.
         } else if k == key(&workbook) {
             zip.start_file(entry_name, options)?;
-            book::rewrite_workbook(&book_xml, &mut zip, &name, info.max_sheet_id + 1, &sheet_rel)?;
+            book::rewrite_workbook(
+                &book_xml,
+                &mut zip,
+                &name,
+                info.max_sheet_id + 1,
+                &sheet_rel,
+            )?;
         } else if k == key(&book_rels_part) {
             zip.start_file(entry_name, options)?;
-            zip.write_all(&book::append_to_root(Some(&book_rels_xml), book::EMPTY_RELS, &book_items)?)?;
+            zip.write_all(&book::append_to_root(
+                Some(&book_rels_xml),
+                book::EMPTY_RELS,
+                &book_items,
+            )?)?;
         } else if k == key("[Content_Types].xml") {
             zip.start_file(entry_name, options)?;
             zip.write_all(&book::append_to_root(Some(&types_xml), "", &types)?)?;
@@ -291,9 +329,16 @@ fn write_notes(
     options: SimpleFileOptions,
 ) -> Result<(), PatchError> {
     let cells: Vec<(u32, u32)> = job.cells.iter().map(|&(r, c, _)| (r, c)).collect();
-    let text = |i: usize| marks::note_text(job.findings[i].iter().map(|&f| &report.findings[f as usize]));
+    let text = |i: usize| {
+        marks::note_text(
+            job.findings[i]
+                .iter()
+                .map(|&f| &report.findings[f as usize]),
+        )
+    };
     let stored_name = |pkg: &Package<'_>, part: &str| {
-        pkg.find(part).map_or_else(|| part.to_string(), |i| pkg.names[i].clone())
+        pkg.find(part)
+            .map_or_else(|| part.to_string(), |i| pkg.names[i].clone())
     };
     let had = if job.comments.1 {
         let xml = pkg.read_part(&job.comments.0)?.unwrap_or_default();
@@ -323,7 +368,11 @@ fn write_notes(
             .filter(|p| pkg.find(p).is_some())
     });
     // Drawings of the sheet this patch does not extend are copied as they were.
-    for rel in job.rels.iter().filter(|r| r.is("vmlDrawing") && !r.external) {
+    for rel in job
+        .rels
+        .iter()
+        .filter(|r| r.is("vmlDrawing") && !r.external)
+    {
         let part = resolve(&job.part, &rel.target);
         if Some(&part) == existing.as_ref() {
             continue;
@@ -342,13 +391,21 @@ fn write_notes(
         None if job.found.drawing_added => {
             zip.start_file(job.new_drawing.0.clone(), options)?;
             notes::new_drawing(&mut *zip, &shapes, job.first_block)?;
-            items.push(book::relationship(&job.new_drawing.1, "vmlDrawing", &job.new_drawing.0));
+            items.push(book::relationship(
+                &job.new_drawing.1,
+                "vmlDrawing",
+                &job.new_drawing.0,
+            ));
         }
         None => {}
     }
     let rels_xml = pkg.read_part(&job.rels_part)?;
     zip.start_file(stored_name(pkg, &job.rels_part), options)?;
-    zip.write_all(&book::append_to_root(rels_xml.as_deref(), book::EMPTY_RELS, &items)?)?;
+    zip.write_all(&book::append_to_root(
+        rels_xml.as_deref(),
+        book::EMPTY_RELS,
+        &items,
+    )?)?;
     Ok(())
 }
 
@@ -363,15 +420,28 @@ fn main_part(pkg: &mut Package<'_>) -> Result<String, PatchError> {
         None => None,
     };
     from_rels
-        .or_else(|| pkg.find("xl/workbook.xml").map(|_| "xl/workbook.xml".to_string()))
+        .or_else(|| {
+            pkg.find("xl/workbook.xml")
+                .map(|_| "xl/workbook.xml".to_string())
+        })
         .ok_or_else(|| PatchError("classeur introuvable dans l'archive".into()))
 }
 
 /// `Anomalies`, or a name no sheet of the file has.
 fn anomalies_name(info: &BookInfo) -> String {
-    let taken = |n: &str| info.sheets.iter().any(|s| s.name.to_lowercase() == n.to_lowercase());
+    let taken = |n: &str| {
+        info.sheets
+            .iter()
+            .any(|s| s.name.to_lowercase() == n.to_lowercase())
+    };
     std::iter::once(ANOMALIES.to_string())
-        .chain((1..).map(|n| if n == 1 { format!("{ANOMALIES} (spro)") } else { format!("{ANOMALIES} (spro {n})") }))
+        .chain((1..).map(|n| {
+            if n == 1 {
+                format!("{ANOMALIES} (spro)")
+            } else {
+                format!("{ANOMALIES} (spro {n})")
+            }
+        }))
         .find(|n| !taken(n))
         .expect("a free name")
 }

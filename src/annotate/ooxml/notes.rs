@@ -101,7 +101,9 @@ pub fn extend_comments<W: Write>(
                         }
                         appended = false;
                     }
-                    (4, "rPh" | "phoneticPr") => append(&mut writer, &mut appended, open, &p, text)?,
+                    (4, "rPh" | "phoneticPr") => {
+                        append(&mut writer, &mut appended, open, &p, text)?
+                    }
                     _ => {}
                 }
                 writer.write_event(Event::Start(e))?;
@@ -138,15 +140,22 @@ pub fn extend_comments<W: Write>(
                 match (depth, local(e.name().0)) {
                     (2, "author") => authors += 1,
                     (1, "authors") => {
-                        writer.get_mut().write_all(format!("<{p}author>{AUTHOR}</{p}author>").as_bytes())?;
+                        writer
+                            .get_mut()
+                            .write_all(format!("<{p}author>{AUTHOR}</{p}author>").as_bytes())?;
                     }
                     (3, "text") => append(&mut writer, &mut appended, open, &p, text)?,
                     (1, "commentList") => {
-                        writer.get_mut().write_all(ours_for(&had, &p, authors).as_bytes())?;
+                        writer
+                            .get_mut()
+                            .write_all(ours_for(&had, &p, authors).as_bytes())?;
                         lists_done = true;
                     }
                     (0, _) if !lists_done => {
-                        let list = format!("<{p}commentList>{}</{p}commentList>", ours_for(&had, &p, authors));
+                        let list = format!(
+                            "<{p}commentList>{}</{p}commentList>",
+                            ours_for(&had, &p, authors)
+                        );
                         writer.get_mut().write_all(list.as_bytes())?;
                     }
                     _ => {}
@@ -184,7 +193,10 @@ const SHAPE_TYPE: &str = r#"<v:shapetype id="_x0000_t202" coordsize="21600,21600
 /// The shape ids of `count` notes from block `first`: the blocks they use, as VML lists them.
 fn blocks(first: u32, count: usize) -> String {
     let last = first + (count as u32).div_ceil(1024).max(1) - 1;
-    (first..=last).map(|b| b.to_string()).collect::<Vec<_>>().join(",")
+    (first..=last)
+        .map(|b| b.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The hidden box of the note of a cell: beside it, 420 × 160 pixels, as Excel places one.
@@ -212,7 +224,11 @@ fn shape(id: u32, z: usize, row: u32, col: u32) -> String {
 }
 
 /// A new drawing holding the boxes of the notes of `cells`, shape ids from block `first`.
-pub fn new_drawing<W: Write>(mut out: W, cells: &[(u32, u32)], first: u32) -> Result<(), PatchError> {
+pub fn new_drawing<W: Write>(
+    mut out: W,
+    cells: &[(u32, u32)],
+    first: u32,
+) -> Result<(), PatchError> {
     write!(
         out,
         "<xml xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\" xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><o:shapelayout v:ext=\"edit\"><o:idmap v:ext=\"edit\" data=\"{}\"/></o:shapelayout>{SHAPE_TYPE}",
@@ -233,9 +249,8 @@ pub fn extend_drawing(vml: &[u8], cells: &[(u32, u32)], first: u32) -> Vec<u8> {
     let end = find_last(&lower, b"</xml>").unwrap_or(vml.len());
     let mut out = Vec::with_capacity(vml.len() + cells.len() * 700);
     // Our blocks added to the drawing's list.
-    let idmap = find_first(&lower, b"o:idmap").and_then(|at| {
-        find_first(&lower[at..], b"data=\"").map(|d| at + d + 6)
-    });
+    let idmap = find_first(&lower, b"o:idmap")
+        .and_then(|at| find_first(&lower[at..], b"data=\"").map(|d| at + d + 6));
     match idmap {
         Some(at) if at < end => {
             out.extend_from_slice(&vml[..at]);
@@ -286,7 +301,10 @@ mod tests {
         let had = extend_comments(xml.as_bytes(), &mut out, &[(0, 0), (4, 2)], &text).unwrap();
         let out = String::from_utf8(out).unwrap();
         assert_eq!(had, [true, false]);
-        assert!(out.contains("<authors><author>Région</author><author>spro</author></authors>"), "{out}");
+        assert!(
+            out.contains("<authors><author>Région</author><author>spro</author></authors>"),
+            "{out}"
+        );
         assert!(out.contains("<text><t>Saisir le code</t><r>"), "{out}");
         assert!(out.contains("\n\nspro:</t></r>"), "{out}");
         assert!(out.contains("\nnote 0 &lt;&amp;&gt;</t></r></text></comment><comment ref=\"B1\" authorId=\"0\"><text><r><t>Autre</t></r></text></comment><comment ref=\"C5\" authorId=\"1\">"), "{out}");
@@ -305,6 +323,9 @@ mod tests {
         assert!(extended.contains("data=\"1001,1\""), "{extended}");
         assert!(extended.contains("_x0000_t202"));
         assert!(extended.ends_with("</v:shape></xml>\n"), "{extended}");
-        assert!(extended.contains("<br></v:shape><v:shapetype"), "{extended}");
+        assert!(
+            extended.contains("<br></v:shape><v:shapetype"),
+            "{extended}"
+        );
     }
 }

@@ -291,7 +291,11 @@ impl Clones {
 
 /// An `<xf>` start with the fill replaced.
 fn refilled(e: &BytesStart<'_>, fill: &str) -> BytesStart<'static> {
-    xml::with_attrs(e, &["fillId", "applyFill"], &[("fillId", fill), ("applyFill", "1")])
+    xml::with_attrs(
+        e,
+        &["fillId", "applyFill"],
+        &[("fillId", fill), ("applyFill", "1")],
+    )
 }
 
 /// Markup of the spreadsheet namespace written with the prefix `p` the file uses for it.
@@ -299,7 +303,10 @@ fn prefixed(markup: &str, p: &str) -> String {
     if p.is_empty() {
         return markup.to_string();
     }
-    markup.replace("</", "\u{0}").replace('<', &format!("<{p}")).replace('\u{0}', &format!("</{p}"))
+    markup
+        .replace("</", "\u{0}")
+        .replace('<', &format!("<{p}"))
+        .replace('\u{0}', &format!("</{p}"))
 }
 
 /// Writes `xml`, the file's stylesheet, with what `clones` adds.
@@ -329,12 +336,21 @@ pub fn rewrite<W: Write>(xml: &[u8], out: W, clones: &Clones) -> Result<(), Patc
         };
         if let Some(here) = here {
             for (i, list) in lists.iter().enumerate() {
-                if !done[i] && list.order() < here && List::of(local(event_name(&event))) != Some(*list) {
+                if !done[i]
+                    && list.order() < here
+                    && List::of(local(event_name(&event))) != Some(*list)
+                {
                     let count = clones.base(*list) + clones.added(*list);
                     let name = list.name();
-                    writer.get_mut().write_all(format!("<{p}{name} count=\"{count}\">").as_bytes())?;
-                    writer.get_mut().write_all(&clones.appended(*list, &p, &xfs))?;
-                    writer.get_mut().write_all(format!("</{p}{name}>").as_bytes())?;
+                    writer
+                        .get_mut()
+                        .write_all(format!("<{p}{name} count=\"{count}\">").as_bytes())?;
+                    writer
+                        .get_mut()
+                        .write_all(&clones.appended(*list, &p, &xfs))?;
+                    writer
+                        .get_mut()
+                        .write_all(format!("</{p}{name}>").as_bytes())?;
                     done[i] = true;
                 }
             }
@@ -347,7 +363,11 @@ pub fn rewrite<W: Write>(xml: &[u8], out: W, clones: &Clones) -> Result<(), Patc
                 let list = (depth == 1).then(|| List::of(local(e.name().0))).flatten();
                 if let Some(list) = list {
                     let count = (clones.base(list) + clones.added(list)).to_string();
-                    writer.write_event(Event::Start(xml::with_attrs(&e, &["count"], &[("count", &count)])))?;
+                    writer.write_event(Event::Start(xml::with_attrs(
+                        &e,
+                        &["count"],
+                        &[("count", &count)],
+                    )))?;
                     open = Some(list);
                 } else if depth == 2 && open == Some(List::CellXfs) && local(e.name().0) == "xf" {
                     xfs.push(vec![Event::Start(e.clone().into_owned())]);
@@ -373,7 +393,9 @@ pub fn rewrite<W: Write>(xml: &[u8], out: W, clones: &Clones) -> Result<(), Patc
                     let start = xml::with_attrs(&e, &["count"], &[("count", &count)]);
                     let end = start.to_end().into_owned();
                     writer.write_event(Event::Start(start))?;
-                    writer.get_mut().write_all(&clones.appended(list, &p, &xfs))?;
+                    writer
+                        .get_mut()
+                        .write_all(&clones.appended(list, &p, &xfs))?;
                     writer.write_event(Event::End(end))?;
                     done[lists.iter().position(|l| *l == list).unwrap_or(0)] = true;
                 } else {
@@ -391,7 +413,9 @@ pub fn rewrite<W: Write>(xml: &[u8], out: W, clones: &Clones) -> Result<(), Patc
                 depth = depth.saturating_sub(1);
                 if depth == 1 {
                     if let Some(list) = open.take() {
-                        writer.get_mut().write_all(&clones.appended(list, &p, &xfs))?;
+                        writer
+                            .get_mut()
+                            .write_all(&clones.appended(list, &p, &xfs))?;
                         done[lists.iter().position(|l| *l == list).unwrap_or(0)] = true;
                     }
                 }
@@ -434,7 +458,10 @@ mod tests {
 
     fn rewritten(xml: &str, marks: &[(u32, Severity)]) -> (String, Vec<u32>) {
         let mut clones = Clones::new(Counts::of(xml.as_bytes()).unwrap());
-        let indices = marks.iter().map(|&(s, sev)| clones.marked(s, sev)).collect();
+        let indices = marks
+            .iter()
+            .map(|&(s, sev)| clones.marked(s, sev))
+            .collect();
         let mut out = Vec::new();
         rewrite(xml.as_bytes(), &mut out, &clones).unwrap();
         (String::from_utf8(out).unwrap(), indices)
@@ -446,7 +473,14 @@ mod tests {
             "<cellXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/></cellXfs>",
             "<cellXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/><xf numFmtId=\"14\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"><protection locked=\"0\"/></xf></cellXfs>",
         );
-        let (out, indices) = rewritten(&xml, &[(1, Severity::Error), (1, Severity::Error), (0, Severity::Warning)]);
+        let (out, indices) = rewritten(
+            &xml,
+            &[
+                (1, Severity::Error),
+                (1, Severity::Error),
+                (0, Severity::Warning),
+            ],
+        );
         // Two formats of the file, eight of Anomalies, then the clones.
         assert_eq!(indices, [10, 10, 11]);
         assert!(out.contains("<cellXfs count=\"12\">"), "{out}");
@@ -464,9 +498,16 @@ mod tests {
         let (out, indices) = rewritten(xml, &[(0, Severity::Info)]);
         assert_eq!(indices, [9]);
         // The missing fills come before cellXfs, with the two reserved ones first.
-        let fills = out.find("<x:fills count=\"6\"><x:fill><x:patternFill patternType=\"none\"/>").unwrap();
+        let fills = out
+            .find("<x:fills count=\"6\"><x:fill><x:patternFill patternType=\"none\"/>")
+            .unwrap();
         assert!(fills < out.find("<x:cellXfs").unwrap(), "{out}");
-        assert!(out.contains("<x:xf numFmtId=\"0\" fontId=\"0\" borderId=\"0\" fillId=\"4\" applyFill=\"1\"/>"), "{out}");
+        assert!(
+            out.contains(
+                "<x:xf numFmtId=\"0\" fontId=\"0\" borderId=\"0\" fillId=\"4\" applyFill=\"1\"/>"
+            ),
+            "{out}"
+        );
         assert!(!out.contains("<fill>"), "{out}");
     }
 }

@@ -104,12 +104,19 @@ impl<W: Write> State<'_, '_, W> {
     }
 
     /// A cell start, its style replaced when it is marked.
-    fn cell(&mut self, e: &BytesStart<'_>, row: u32, col: u32) -> Result<Option<BytesStart<'static>>, PatchError> {
+    fn cell(
+        &mut self,
+        e: &BytesStart<'_>,
+        row: u32,
+        col: u32,
+    ) -> Result<Option<BytesStart<'static>>, PatchError> {
         self.cells_before(row, col)?;
         match self.pending() {
             Some((r, c, severity)) if (r, c) == (row, col) => {
                 self.next += 1;
-                let style = xml::attr(e, "s").and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+                let style = xml::attr(e, "s")
+                    .and_then(|s| s.trim().parse().ok())
+                    .unwrap_or(0);
                 let s = self.clones.marked(style, severity).to_string();
                 Ok(Some(xml::with_attrs(e, &["s"], &[("s", &s)])))
             }
@@ -251,7 +258,11 @@ pub fn rewrite<R: BufRead, W: Write>(
                         state.writer.write_event(Event::Empty(e))?;
                     }
                     (_, "sheetView") if marking.unselect => {
-                        state.writer.write_event(Event::Empty(xml::with_attrs(&e, &["tabSelected"], &[])))?;
+                        state.writer.write_event(Event::Empty(xml::with_attrs(
+                            &e,
+                            &["tabSelected"],
+                            &[],
+                        )))?;
                     }
                     _ => state.writer.write_event(Event::Empty(e))?,
                 }

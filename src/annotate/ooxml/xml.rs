@@ -67,11 +67,14 @@ pub fn with_attrs(e: &BytesStart<'_>, drop: &[&str], add: &[(&str, &str)]) -> By
 
 /// The prefix (with its colon) a root element binds to the relationships namespace, if any.
 pub fn relationships_prefix(root: &BytesStart<'_>) -> Option<String> {
-    root.attributes().with_checks(false).flatten().find_map(|a| {
-        let key = a.key.0;
-        (key.starts_with("xmlns:") && a.value.as_ref() == REL_NS)
-            .then(|| format!("{}:", &key[6..]))
-    })
+    root.attributes()
+        .with_checks(false)
+        .flatten()
+        .find_map(|a| {
+            let key = a.key.0;
+            (key.starts_with("xmlns:") && a.value.as_ref() == REL_NS)
+                .then(|| format!("{}:", &key[6..]))
+        })
 }
 
 /// `r:id="…"` for an element written inside a root that binds `r_prefix` to the
