@@ -79,9 +79,11 @@ pub(super) async fn check_upload(
         // checked all the same, and the page says why it has no copy.
         let expanded = crate::workbook::expanded_size(&bytes);
         let budget = service.options.checks_memory_mib;
-        let copy =
-            annotate && check_weight(expanded).saturating_add(copy_weight(expanded)) <= budget;
-        let weight = check_weight(expanded) + if copy { copy_weight(expanded) } else { 0 };
+        let patched = crate::workbook::Format::from_path(&path)
+            .is_some_and(crate::annotate::patched_in_place);
+        let copy_weight = copy_weight(expanded, patched);
+        let copy = annotate && check_weight(expanded).saturating_add(copy_weight) <= budget;
+        let weight = check_weight(expanded) + if copy { copy_weight } else { 0 };
         if copy && retained_bytes + bytes.len() <= service.options.retained_per_request {
             retained_bytes += bytes.len();
             retained.push((path.clone(), Arc::from(bytes.as_slice())));

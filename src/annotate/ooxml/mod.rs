@@ -26,7 +26,7 @@ mod worksheet;
 mod xml;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufReader, Cursor, Write};
+use std::io::{BufReader, BufWriter, Cursor, Write};
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
@@ -48,6 +48,9 @@ const COMMENTS_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml";
 const STYLES_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml";
 const VML_TYPE: &str = "application/vnd.openxmlformats-officedocument.vmlDrawing";
+
+/// The buffer between the XML writers and the deflater, which is slow on small writes.
+const BUFFER: usize = 256 * 1024;
 
 /// The last row and column a worksheet can have (0-based).
 const LAST_ROW: u32 = 1_048_575;
@@ -296,7 +299,9 @@ pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
                 drawing_id: &job.new_drawing.1,
             };
             let input = BufReader::with_capacity(64 * 1024, pkg.archive.by_index(index)?);
-            job.found = worksheet::rewrite(input, &mut zip, &marking, &mut clones)?;
+            let mut out = BufWriter::with_capacity(BUFFER, &mut zip);
+            job.found = worksheet::rewrite(input, &mut out, &marking, &mut clones)?;
+            out.flush()?;
         } else {
             let entry = pkg.archive.by_index_raw(index)?;
             zip.raw_copy_file(entry)?;
@@ -305,7 +310,10 @@ pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
 
     // The sheet of findings, the styles, then each marked sheet's notes and relationships.
     zip.start_file(sheet_part.clone(), new_entry)?;
-    anomalies::write(&mut zip, report, &actual, &clones)?;
+    let mut out = BufWriter::with_capacity(BUFFER, &mut zip);
+    anomalies::write(&mut out, report, &actual, &clones)?;
+    out.flush()?;
+    drop(out);
     let styles_name = match (&styles_part, &new_styles) {
         (Some(p), _) => pkg.names[pkg.find(p).unwrap_or_default()].clone(),
         (None, Some(p)) => p.clone(),
@@ -343,10 +351,15 @@ fn write_notes(
     let had = if job.comments.1 {
         let xml = pkg.read_part(&job.comments.0)?.unwrap_or_default();
         zip.start_file(stored_name(pkg, &job.comments.0), options)?;
-        notes::extend_comments(&xml, &mut *zip, &cells, &text)?
+        let mut out = BufWriter::with_capacity(BUFFER, &mut *zip);
+        let had = notes::extend_comments(&xml, &mut out, &cells, &text)?;
+        out.flush()?;
+        had
     } else {
         zip.start_file(job.comments.0.clone(), options)?;
-        notes::new_comments(&mut *zip, &cells, &text)?;
+        let mut out = BufWriter::with_capacity(BUFFER, &mut *zip);
+        notes::new_comments(&mut out, &cells, &text)?;
+        out.flush()?;
         vec![false; cells.len()]
     };
     let shapes: Vec<(u32, u32)> = cells
@@ -390,7 +403,9 @@ fn write_notes(
         }
         None if job.found.drawing_added => {
             zip.start_file(job.new_drawing.0.clone(), options)?;
-            notes::new_drawing(&mut *zip, &shapes, job.first_block)?;
+            let mut out = BufWriter::with_capacity(BUFFER, &mut *zip);
+            notes::new_drawing(&mut out, &shapes, job.first_block)?;
+            out.flush()?;
             items.push(book::relationship(
                 &job.new_drawing.1,
                 "vmlDrawing",
