@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Seeds the fuzzer's corpus with the fixtures: each file, prefixed by the byte that selects
-# its format (0 xlsx, 1 xls, 2 ods, 3 xlsb).
+# Seeds the fuzzers' corpora with the fixtures: for check_bytes each file prefixed by the byte
+# that selects its format (0 xlsx, 1 xls, 2 ods, 3 xlsb); for annotate_xlsx the .xlsx files.
 set -euo pipefail
 cd "$(dirname "$0")"
 mkdir -p corpus/check_bytes
@@ -10,4 +10,7 @@ for f in ../fixtures/bilans/2025/* ../fixtures/cas/*.xlsx ../fixtures/cas/libreo
   esac
   { printf "$sel"; cat "$f"; } > "corpus/check_bytes/$(basename "$f")"
 done
-ls corpus/check_bytes | wc -l
+# annotate_xlsx takes an .xlsx as it is.
+mkdir -p corpus/annotate_xlsx
+cp ../fixtures/cas/*.xlsx ../fixtures/bilans/2025/*.xlsx corpus/annotate_xlsx/
+ls corpus/check_bytes corpus/annotate_xlsx | wc -l

@@ -163,7 +163,9 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
 #[test]
 fn every_format_can_go_to_a_file() {
     let dir = tempfile::tempdir().unwrap();
-    for format in ["human", "json", "github", "junit", "sarif"] {
+    for format in [
+        "human", "json", "github", "junit", "sarif", "markdown", "gitlab",
+    ] {
         let path = dir.path().join(format!("rapport.{format}"));
         let out = spro(&args(format, &["--output", path.to_str().unwrap()]));
         assert_eq!(out.status.code(), Some(1), "{format}");
@@ -174,7 +176,7 @@ fn every_format_can_go_to_a_file() {
 
 #[test]
 fn strict_fails_on_warnings_in_every_format() {
-    for format in ["github", "junit", "sarif"] {
+    for format in ["github", "junit", "sarif", "markdown", "gitlab"] {
         let out = spro(&[
             "check",
             "fixtures/cas/C012-promotion-cep-absente.xlsx",
@@ -211,4 +213,157 @@ fn man_page_and_completions_come_from_the_clap_definition() {
             "{shell}"
         );
     }
+}
+
+/// A batch where cells hold what Markdown would read as markup: the porteuse of an action (C006
+/// quotes it) and a partner.
+fn hostile_batch(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let hostile = edited(
+        "36-CHX-2025",
+        &serde_json::json!([
+            {"feuille": "Actions", "cellule": "H2", "valeur": "| [lien](http://e.vil/x) ![i](https://e.vil/i.png) <img src=x onerror=alert(1)> **gras** `code` # titre $x$ ~~barré~~ www.e.vil a@e.vil\nligne"},
+            {"feuille": "Actions", "cellule": "H3", "valeur": "Structure | avec | colonnes"}
+        ]),
+    );
+    vec![
+        write(dir, "36-CHX", &hostile),
+        root().join("fixtures/cas/C005-logo-manquant.xlsx"),
+        root().join("fixtures/bilans/2025/37-TOU.xlsx"),
+    ]
+}
+
+fn run_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_spro"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn markdown_summary_with_hostile_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = hostile_batch(dir.path());
+    // Paths relative to the folder, so the snapshot does not depend on where it runs.
+    std::fs::copy(&files[1], dir.path().join("C005.xlsx")).unwrap();
+    std::fs::copy(&files[2], dir.path().join("37-TOU.xlsx")).unwrap();
+    let out = run_in(
+        dir.path(),
+        &[
+            "check",
+            "36-CHX.xlsx",
+            "C005.xlsx",
+            "37-TOU.xlsx",
+            "--annee",
+            "2025",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    // Every table row has its columns and no more: no value added one.
+    for line in text.lines().filter(|l| l.starts_with('|')) {
+        let columns = line.replace("\\|", "").matches('|').count();
+        assert!(columns == 4 || columns == 6, "{line}");
+    }
+    // No link, image, HTML or raw line break came from a value.
+    assert!(!text.replace("\\]", "").contains("]("), "{text}");
+    assert!(!text.contains("<img"), "{text}");
+    assert!(!text.contains("http://e.vil"), "{text}");
+    assert!(text.contains("\\[lien\\]"), "{text}");
+    insta::assert_snapshot!(text);
+    let en = run_in(
+        dir.path(),
+        &[
+            "check",
+            "36-CHX.xlsx",
+            "--annee",
+            "2025",
+            "--format",
+            "markdown",
+            "--lang",
+            "en",
+        ],
+    );
+    let en = String::from_utf8(en.stdout).unwrap();
+    assert!(en.starts_with("## spro — tableaux de bord checked"), "{en}");
+    assert!(
+        en.contains("| File | Network | Status | Errors | Warnings |"),
+        "{en}"
+    );
+}
+
+#[test]
+fn markdown_folds_a_long_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let edits: Vec<Value> = (2..=9)
+        .flat_map(|r| {
+            ["C", "D", "G"].map(|c| serde_json::json!({"feuille": "Actions", "cellule": format!("{c}{r}"), "valeur": "Inconnu"}))
+        })
+        .collect();
+    let input = write(
+        dir.path(),
+        "36-CHX",
+        &edited("36-CHX-2025", &Value::from(edits)),
+    );
+    let out = run_in(
+        dir.path(),
+        &["check", input.to_str().unwrap(), "--format", "markdown"],
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let details = text.find("<details><summary>… et ").expect("folded");
+    let shown = text[..details]
+        .lines()
+        .filter(|l| l.starts_with("| "))
+        .count();
+    // The status table (header, rule, 1 file), then the findings' (header, rule, 20).
+    assert_eq!(shown, 3 + 2 + 20, "{text}");
+    assert!(text.trim_end().ends_with("</details>"), "{text}");
+}
+
+#[test]
+fn gitlab_code_quality_fingerprints_are_stable_and_unique() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = hostile_batch(dir.path());
+    let paths: Vec<&str> = files.iter().map(|p| p.to_str().unwrap()).collect();
+    let run = |order: &[&str], threads: &str| -> Value {
+        let mut a = vec![
+            "check", "--annee", "2025", "--format", "gitlab", "-j", threads,
+        ];
+        a.extend_from_slice(order);
+        let out = spro(&a);
+        assert_eq!(out.status.code(), Some(1));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let one = run(&paths, "1");
+    let reversed: Vec<&str> = paths.iter().rev().copied().collect();
+    let two = run(&reversed, "2");
+    let issues = one.as_array().unwrap();
+    assert!(issues.len() >= 5);
+    let prints = |v: &Value| -> std::collections::BTreeSet<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["fingerprint"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(prints(&one).len(), issues.len(), "unique per finding");
+    assert_eq!(
+        prints(&one),
+        prints(&two),
+        "same across runs, orders and threads"
+    );
+    for issue in issues {
+        assert!(
+            ["blocker", "major", "minor", "info"].contains(&issue["severity"].as_str().unwrap())
+        );
+        assert!(issue["check_name"].as_str().unwrap().len() == 4);
+        assert!(issue["location"]["path"].as_str().unwrap().len() > 1);
+        assert!(issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+        assert!(!issue["description"].as_str().unwrap().is_empty());
+    }
+    let c005 = issues.iter().find(|i| i["check_name"] == "C005").unwrap();
+    assert_eq!(c005["severity"], "blocker");
+    assert_eq!(c005["location"]["lines"]["begin"], 3);
 }

@@ -1,13 +1,15 @@
 //! Reports: the same [`Report`](crate::check::Report) rendered for a person (human), for a
-//! machine (json, sarif), or for CI (github, junit). One module per format, each a
+//! machine (json, sarif), or for CI (github, junit, markdown, gitlab). One module per format, each a
 //! [`Reporter`]; `--format` picks one ([`for_format`]). None of them decides the exit code.
 //! Each writes as it renders, finding by finding: a report of 300,000 findings is never held
 //! whole in memory.
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 pub mod sarif;
 
 use std::io::Write;
@@ -41,6 +43,10 @@ pub enum Format {
     Junit,
     /// SARIF 2.1.0.
     Sarif,
+    /// Markdown : tableau des statuts puis anomalies (résumé de job, note de merge request).
+    Markdown,
+    /// Rapport Code Quality de GitLab (JSON).
+    Gitlab,
 }
 
 /// The reporter of `format`; `color` is for the human report only.
@@ -51,6 +57,8 @@ pub fn for_format(format: Format, color: bool) -> Box<dyn Reporter> {
         Format::Github => Box::new(github::Github),
         Format::Junit => Box::new(junit::Junit),
         Format::Sarif => Box::new(sarif::Sarif),
+        Format::Markdown => Box::new(markdown::Markdown),
+        Format::Gitlab => Box::new(gitlab::Gitlab),
     }
 }
 
