@@ -66,18 +66,18 @@ fn issue<'a>(
     path: &str,
     f: &'a Finding,
     lang: Lang,
-    ranks: &mut HashMap<(String, &'a str, Option<String>, Option<String>), usize>,
+    ranks: &mut HashMap<String, usize>,
 ) -> Issue<'a> {
     let place = match (f.sheet_name(), f.cell_a1()) {
         (Some(s), Some(c)) => format!("{s}!{c} : "),
         (Some(s), None) => format!("{s} : "),
         _ => String::new(),
     };
-    let key = (
-        path.to_string(),
-        f.code.as_str(),
-        f.sheet_name().map(str::to_string),
-        f.cell_a1(),
+    let key = format!(
+        "{path}\0{}\0{}\0{}",
+        f.code,
+        f.sheet_name().unwrap_or(""),
+        f.cell_a1().unwrap_or_default()
     );
     let rank = ranks.entry(key).or_default();
     let fingerprint = fingerprint(path, f, *rank);
