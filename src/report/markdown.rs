@@ -87,10 +87,9 @@ fn place(f: &Finding, lang: Lang) -> String {
 fn findings_table(out: &mut dyn Write, findings: &[Finding], lang: Lang) -> std::io::Result<()> {
     writeln!(
         out,
-        "| {} | {} | {} |\n| --- | --- | --- |",
+        "| {} | {} | Message |\n| --- | --- | --- |",
         pick(lang, "Cellule", "Cell"),
         pick(lang, "Règle", "Rule"),
-        "Message"
     )?;
     for f in findings {
         writeln!(
