@@ -221,6 +221,14 @@ fn compare(original: &Path, copy: &Path, marks_only: bool) -> serde_json::Value 
     serde_json::from_slice(&o.stdout).unwrap()
 }
 
+/// The name of the folder holding `path`.
+fn folder_of(path: &Path) -> String {
+    path.parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// Every part of a package, by name.
 fn parts_of(path: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     use std::io::Read;
@@ -312,15 +320,7 @@ wb.save(sys.argv[2])
     let by_libreoffice = soffice_convert(&with_formula, "xlsx", &lo_dir);
 
     for original in [&by_openpyxl, &by_libreoffice] {
-        let out = dir.path().join("copies").join(
-            original
-                .parent()
-                .unwrap()
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .as_ref(),
-        );
+        let out = dir.path().join("copies").join(folder_of(original));
         let copy = annote(&[original], &out).remove(0);
         // Part by part: only what marking needs changed.
         let changed = changed_parts(original, &copy);
@@ -373,15 +373,7 @@ wb.save(sys.argv[2])
         assert!(codes.contains(&"R001".to_string()), "{marks:?}");
         // The same marks, cell for cell and note for note, as the copy made from the values
         // (the same file as .ods).
-        let ods_dir = dir.path().join("ods").join(
-            original
-                .parent()
-                .unwrap()
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .as_ref(),
-        );
+        let ods_dir = dir.path().join("ods").join(folder_of(original));
         std::fs::create_dir_all(&ods_dir).unwrap();
         let ods = soffice_convert(original, "ods", &ods_dir);
         let rebuilt = annote(&[&ods], &ods_dir).remove(0);
@@ -425,43 +417,11 @@ wb.save(sys.argv[2])
 fn packages_written_otherwise_are_marked_without_breaking_them() {
     let dir = tempfile::tempdir().unwrap();
     let original = std::fs::read(root().join("fixtures/cas/C005-logo-manquant.xlsx")).unwrap();
-    let backslashes = rezip(&original, |n| Some(n.replace('/', "\\")), |_, c| c);
-    let at_the_root = rezip(
-        &original,
-        |n| {
-            Some(match n {
-                "xl/_rels/workbook.xml.rels" => "_rels/workbook.xml.rels".to_string(),
-                n => n.strip_prefix("xl/").unwrap_or(n).to_string(),
-            })
-        },
-        |n, c| match n {
-            "_rels/.rels" => replace_in(c, "xl/workbook.xml", "workbook.xml"),
-            "[Content_Types].xml" => replace_in(c, "/xl/", "/"),
-            _ => c,
-        },
-    );
-    let other_case = rezip(
-        &original,
-        |n| {
-            if n.starts_with("docProps/") {
-                None
-            } else if n == "[Content_Types].xml" {
-                Some("[CONTENT_TYPES].XML".to_string())
-            } else {
-                Some(n.replace("xl/", "XL/"))
-            }
-        },
-        |_, c| c,
-    );
     let expected = triples(&check_path(
         &root().join("fixtures/cas/C005-logo-manquant.xlsx"),
         Some(2025),
     ));
-    for (name, bytes) in [
-        ("backslashes", backslashes),
-        ("racine", at_the_root),
-        ("casse", other_case),
-    ] {
+    for (name, bytes) in package_variants(&original) {
         let input = dir.path().join(format!("{name}.xlsx"));
         std::fs::write(&input, bytes).unwrap();
         let copy = annote(&[&input], &dir.path().join(name)).remove(0);

@@ -40,34 +40,7 @@ fn same(name: &str, original: &[u8], variants: &[(&str, Vec<u8>)]) {
 #[test]
 fn xlsx_packages_written_otherwise_check_like_the_original() {
     let original = std::fs::read(root().join("fixtures/cas/C005-logo-manquant.xlsx")).unwrap();
-    let backslashes = rezip(&original, |n| Some(n.replace('/', "\\")), |_, c| c);
-    let at_the_root = rezip(
-        &original,
-        |n| {
-            Some(match n {
-                "xl/_rels/workbook.xml.rels" => "_rels/workbook.xml.rels".to_string(),
-                n => n.strip_prefix("xl/").unwrap_or(n).to_string(),
-            })
-        },
-        |n, c| match n {
-            "_rels/.rels" => replace_in(c, "xl/workbook.xml", "workbook.xml"),
-            "[Content_Types].xml" => replace_in(c, "/xl/", "/"),
-            _ => c,
-        },
-    );
-    let other_case = rezip(
-        &original,
-        |n| {
-            if n.starts_with("docProps/") {
-                None
-            } else if n == "[Content_Types].xml" {
-                Some("[CONTENT_TYPES].XML".to_string())
-            } else {
-                Some(n.replace("xl/", "XL/"))
-            }
-        },
-        |_, c| c,
-    );
+    let [(_, backslashes), (_, at_the_root), (_, other_case)] = package_variants(&original);
     // Each variant really is one: the names the test means to change changed.
     let names = |b: &[u8]| -> Vec<String> {
         zip::ZipArchive::new(std::io::Cursor::new(b))

@@ -290,3 +290,41 @@ pub fn xlsm_of(bytes: &[u8], macros: &[u8]) -> Vec<u8> {
     out.write_all(macros).unwrap();
     out.finish().unwrap().into_inner()
 }
+
+/// The package `original` written as other software writes packages: names with backslashes,
+/// the workbook at the root of the archive, names in capitals without docProps.
+pub fn package_variants(original: &[u8]) -> [(&'static str, Vec<u8>); 3] {
+    let backslashes = rezip(original, |n| Some(n.replace('/', "\\")), |_, c| c);
+    let at_the_root = rezip(
+        original,
+        |n| {
+            Some(match n {
+                "xl/_rels/workbook.xml.rels" => "_rels/workbook.xml.rels".to_string(),
+                n => n.strip_prefix("xl/").unwrap_or(n).to_string(),
+            })
+        },
+        |n, c| match n {
+            "_rels/.rels" => replace_in(c, "xl/workbook.xml", "workbook.xml"),
+            "[Content_Types].xml" => replace_in(c, "/xl/", "/"),
+            _ => c,
+        },
+    );
+    let other_case = rezip(
+        original,
+        |n| {
+            if n.starts_with("docProps/") {
+                None
+            } else if n == "[Content_Types].xml" {
+                Some("[CONTENT_TYPES].XML".to_string())
+            } else {
+                Some(n.replace("xl/", "XL/"))
+            }
+        },
+        |_, c| c,
+    );
+    [
+        ("backslashes", backslashes),
+        ("racine", at_the_root),
+        ("casse", other_case),
+    ]
+}

@@ -185,10 +185,7 @@ pub fn rewrite<R: BufRead, W: Write>(
                     }
                     (1, "sheetData") => in_data = true,
                     (2, "row") if in_data => {
-                        let r = xml::attr(&e, "r")
-                            .and_then(|v| parse_number(v.as_bytes()))
-                            .and_then(|n| n.checked_sub(1))
-                            .unwrap_or_else(|| last_row.map_or(0, |l| l + 1));
+                        let r = row_of(&e, last_row);
                         state.rows_before(r)?;
                         if state.row_has_marks(r) {
                             replaced = Some(xml::with_attrs(&e, &["spans"], &[]));
@@ -229,10 +226,7 @@ pub fn rewrite<R: BufRead, W: Write>(
                         data_done = true;
                     }
                     (2, "row") if in_data => {
-                        let r = xml::attr(&e, "r")
-                            .and_then(|v| parse_number(v.as_bytes()))
-                            .and_then(|n| n.checked_sub(1))
-                            .unwrap_or_else(|| last_row.map_or(0, |l| l + 1));
+                        let r = row_of(&e, last_row);
                         state.rows_before(r)?;
                         last_row = Some(r);
                         if state.row_has_marks(r) {
@@ -290,6 +284,14 @@ pub fn rewrite<R: BufRead, W: Write>(
         buf.clear();
     }
     Ok(found)
+}
+
+/// A row's 0-based number: its `r`, or the one after the last row.
+fn row_of(e: &BytesStart<'_>, last_row: Option<u32>) -> u32 {
+    xml::attr(e, "r")
+        .and_then(|v| parse_number(v.as_bytes()))
+        .and_then(|n| n.checked_sub(1))
+        .unwrap_or_else(|| last_row.map_or(0, |l| l + 1))
 }
 
 /// A cell's position: its `r`, or the next column of the open row.
