@@ -9,7 +9,9 @@
 #   4. the static binary: no dynamic dependency (ldd); check and serve inside an empty chroot
 #      holding only the binary, a fixture, /dev/null and /dev/urandom (what a FROM scratch
 #      container gets), then without /dev/urandom, give the findings of the normal build;
-#   5. the pre-commit hook (pre-commit try-repo, language: rust): a file with an error blocks
+#   5. the CI files (action, GitLab template, hooks, the example's) are valid YAML naming
+#      scripts and inputs that exist;
+#   6. the pre-commit hook (pre-commit try-repo, language: rust): a file with an error blocks
 #      the commit and shows the finding, a clean one passes.
 # Installs what it needs (apt-get: lintian, systemd, man-db, curl, git; pip: pre-commit;
 # cargo: cargo-deb). Prints one line per check; stops at the first failure.
@@ -111,7 +113,27 @@ without=$(findings < "$out/chroot-sans-urandom.json")
 rm -rf "$jail"
 ok "static binary: no dynamic dependency; check and serve in an empty chroot (and check without /dev/urandom) give the normal build's findings"
 
-# 5. The pre-commit hook, from this repository.
+# 5. The CI files are valid YAML and name what exists (PyYAML comes with pre-commit).
+python3 - <<'PY'
+import os, re, yaml
+files = ["action.yml", "ci/spro.gitlab-ci.yml", ".pre-commit-hooks.yaml",
+         "examples/depot-bilans/.github/workflows/bilans.yml", "examples/depot-bilans/.gitlab-ci.yml",
+         "examples/depot-bilans/.pre-commit-config.yaml"]
+docs = {f: yaml.safe_load(open(f, encoding="utf-8")) for f in files}
+action = docs["action.yml"]
+assert action["runs"]["using"] == "composite"
+for step in action["runs"]["steps"]:
+    script = re.search(r"ci/action/[a-z]+\.sh", step["run"]).group(0)
+    assert os.access(script, os.X_OK), script
+for name in ("chemins", "annee", "precedent", "config", "strict", "consolider"):
+    assert name in action["inputs"], name
+assert {"spro:verifier", "spro:consolider"} <= set(docs["ci/spro.gitlab-ci.yml"])
+assert docs[".pre-commit-hooks.yaml"][0]["id"] == "spro-check"
+assert docs[".pre-commit-hooks.yaml"][0]["language"] == "rust"
+PY
+ok "action.yml, the GitLab template, the pre-commit hooks and the example's CI files are valid YAML naming scripts and inputs that exist"
+
+# 6. The pre-commit hook, from this repository.
 repo=$(mktemp -d)
 git -C "$repo" init -q
 cp "$fixture" "$repo/36-CHX.xlsx"
