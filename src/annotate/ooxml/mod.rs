@@ -62,8 +62,9 @@ struct Job {
     part: String,
     /// Its marked cells, sorted, with their severity.
     cells: Vec<(u32, u32, Severity)>,
-    /// For each marked cell, the indices of its findings in the report.
-    findings: Vec<Vec<u32>>,
+    /// Its marks, and for each marked cell the range of its findings in them.
+    marks: marks::SheetMarks,
+    groups: Vec<std::ops::Range<usize>>,
     unselect: bool,
     /// Its relationships part, and the relationships it had.
     rels_part: String,
@@ -110,7 +111,7 @@ pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
         .iter()
         .map(|s| (marks::finding_name(&s.name), s.name.clone()))
         .collect();
-    let by_sheet = marks::by_sheet(report, &actual);
+    let mut by_sheet = marks::by_sheet(report, &actual);
     let mut jobs: Vec<Job> = Vec::new();
     let mut next_block = notes::FIRST_BLOCK;
     for (position, sheet) in info.sheets.iter().enumerate() {
@@ -125,15 +126,17 @@ pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
             continue;
         }
         let mut cells = Vec::new();
-        let mut findings = Vec::new();
-        if let Some(sheet_marks) = by_sheet.get(&sheet.name) {
-            for (r, c, group) in sheet_marks.cells() {
-                if r > LAST_ROW || c > LAST_COLUMN {
-                    continue;
-                }
-                cells.push((r, c, marks::severity(&report.findings, group)));
-                findings.push(group.iter().map(|g| g.2).collect());
+        let mut groups = Vec::new();
+        let sheet_marks = by_sheet.remove(&sheet.name).unwrap_or_default();
+        let mut start = 0;
+        for (r, c, group) in sheet_marks.cells() {
+            let range = start..start + group.len();
+            start = range.end;
+            if r > LAST_ROW || c > LAST_COLUMN {
+                continue;
             }
+            cells.push((r, c, marks::severity(&report.findings, group)));
+            groups.push(range);
         }
         let unselect = position == info.active;
         if cells.is_empty() && !unselect {
@@ -177,7 +180,8 @@ pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
         jobs.push(Job {
             part,
             cells,
-            findings,
+            marks: sheet_marks,
+            groups,
             unselect,
             rels_part,
             rels: rels_found,
@@ -339,9 +343,9 @@ fn write_notes(
     let cells: Vec<(u32, u32)> = job.cells.iter().map(|&(r, c, _)| (r, c)).collect();
     let text = |i: usize| {
         marks::note_text(
-            job.findings[i]
+            job.marks.0[job.groups[i].clone()]
                 .iter()
-                .map(|&f| &report.findings[f as usize]),
+                .map(|&(_, _, f)| &report.findings[f as usize]),
         )
     };
     let stored_name = |pkg: &Package<'_>, part: &str| {
