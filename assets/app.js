@@ -6,7 +6,7 @@ document.querySelectorAll("form.depot").forEach(function (form) {
   var input = form.querySelector('input[type="file"]');
   var zone = form.querySelector(".zone");
   var etat = form.querySelector(".etat");
-  var button = form.querySelector('button[type="submit"]');
+  var buttons = form.querySelectorAll('button[type="submit"]');
   var maxBytes = Number(form.dataset.maxBytes);
   var maxFiles = Number(form.dataset.maxFiles);
   form.querySelectorAll(".js-seul").forEach(function (el) { el.hidden = false; });
@@ -53,8 +53,13 @@ document.querySelectorAll("form.depot").forEach(function (form) {
     var bar = document.createElement("progress");
     bar.setAttribute("aria-label", form.dataset.checking);
     etat.appendChild(bar);
-    button.disabled = true;
-    // A download (consolidation) leaves the page in place: give the button back.
-    window.setTimeout(function () { button.disabled = false; }, 15000);
+    // Disabled once the submission has taken the button pressed (its formaction).
+    window.setTimeout(function () {
+      buttons.forEach(function (b) { b.disabled = true; });
+    }, 0);
+    // A download (consolidation, synthesis) leaves the page in place: give the buttons back.
+    window.setTimeout(function () {
+      buttons.forEach(function (b) { b.disabled = false; });
+    }, 15000);
   });
 });

@@ -14,13 +14,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 out=$(realpath -m "${1:-dist/out}")
-target=x86_64-unknown-linux-gnu
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
-cargo_home=${CARGO_HOME:-$HOME/.cargo}
-# Static, stripped, with the kernel's getrandom called directly (no C library, no
-# /dev/urandom needed), and no path of this machine left in the binary.
-export CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C target-feature=+crt-static -C strip=symbols --cfg getrandom_backend=\"linux_raw\" --remap-path-prefix=$root=/spro --remap-path-prefix=$cargo_home=/cargo"
+. dist/static-flags.sh
+target=$static_target
 cargo build --release --locked --target "$target" --bin spro
 bin="${CARGO_TARGET_DIR:-target}/$target/release/spro"
 

@@ -139,7 +139,11 @@ git -C "$repo" init -q
 cp "$fixture" "$repo/36-CHX.xlsx"
 cp fixtures/bilans/2025/37-TOU.xlsx "$repo/37-TOU.xlsx"
 git -C "$repo" add .
-export CARGO_TARGET_DIR=$root/target/pre-commit
+# pre-commit installs the hook with its own `cargo install` (language: rust); given
+# build.sh's target folder, target and flags, it reuses the dependencies built in step 1
+# (Typst's included) and compiles only spro itself.
+. dist/static-flags.sh
+export CARGO_TARGET_DIR=$root/target CARGO_BUILD_TARGET=$static_target
 if (cd "$repo" && pre-commit try-repo "$root" spro-check --files 36-CHX.xlsx >"$out/pre-commit-erreur.txt" 2>&1); then
   echo "pre-commit passed a file with errors"; cat "$out/pre-commit-erreur.txt"; exit 1
 fi

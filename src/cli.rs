@@ -42,6 +42,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Vérifie puis consolide les tableaux de bord dans le classeur régional.
     Consolidate(ConsolidateArgs),
+    /// Écrit la synthèse régionale (PDF) présentée au CREFOP, tirée des mêmes chiffres que le
+    /// classeur régional.
+    Synthese(SyntheseArgs),
     /// Écrit le tableau de bord vierge à envoyer aux réseaux, tiré des mêmes schémas.
     Template(TemplateArgs),
     /// Écrit le script de complétion de la commande pour un shell (bash, zsh, fish…).
@@ -147,6 +150,32 @@ pub struct ConsolidateArgs {
     /// classeur est écrit dans tous les cas ; sans --strict, 0 dès qu'il est écrit).
     #[arg(long)]
     pub strict: bool,
+    /// Écrit aussi la synthèse régionale (PDF) à côté du classeur
+    /// (synthese-regionale-<annee>.pdf), de la même lecture des fichiers.
+    #[arg(long)]
+    pub synthese: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SyntheseArgs {
+    /// Fichiers ou dossiers des tableaux de bord reçus.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Année du bilan (sinon celle de spro.toml).
+    #[arg(long, value_parser = clap::value_parser!(i32).range(crate::config::FIRST_YEAR as i64..=crate::config::LAST_YEAR as i64))]
+    pub annee: Option<i32>,
+    /// PDF à écrire (par défaut reports/synthese-regionale-<annee>.pdf).
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Compte aussi les fichiers non conformes dans les chiffres régionaux.
+    #[arg(long)]
+    pub inclure_non_conformes: bool,
+    /// Code de sortie 1 s'il y a des erreurs ou des avertissements (la synthèse est écrite
+    /// dans tous les cas).
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -224,6 +253,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
     match cli.command {
         Command::Check(args) => check(args, lang),
         Command::Consolidate(args) => consolidate(args, lang),
+        Command::Synthese(args) => synthese(args, lang),
         Command::Template(args) => template(args, lang),
         Command::Serve(args) => serve(args),
         Command::Completions { shell } => {
@@ -291,7 +321,7 @@ fn with_previous(
     checker: &mut Checker,
     given: &[PathBuf],
     pool: &rayon::ThreadPool,
-    output: Option<&Path>,
+    outputs: &[&Path],
 ) -> Result<(), CliError> {
     let paths = crate::evolution::previous::paths(given, &checker.config);
     if paths.is_empty() {
@@ -300,7 +330,7 @@ fn with_previous(
     let previous = pool
         .install(|| crate::evolution::Previous::load(&paths, checker))
         .map_err(err)?;
-    if let Some(out) = output {
+    for out in outputs {
         crate::output::refuse_overwriting_input(out, previous.inputs.iter().map(|i| i.path()))
             .map_err(err)?;
     }
@@ -432,7 +462,7 @@ fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
         &mut checker,
         &args.common.precedent,
         &pool,
-        args.output.as_deref(),
+        args.output.as_deref().as_slice(),
     )?;
     let done = Msg::new("vérifiés", "checked");
     let progress = progress_bar(inputs.len(), args.common.quiet, done, lang);
@@ -489,57 +519,169 @@ fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
     })
 }
 
-/// The options of a consolidation as `À propos` lists them: every one that shapes the
-/// workbook (not -j: the thread count never changes it, the workbook being byte-identical
-/// whatever it is).
-fn options_text(args: &ConsolidateArgs, year: i32) -> String {
+/// The options of a consolidation as `À propos` (and the synthesis's « Méthode ») list them:
+/// every one that shapes the figures (not -j: the thread count never changes them).
+fn options_text(
+    year: i32,
+    (without_personal_data, include_invalid, strict): (bool, bool, bool),
+    common: &CommonArgs,
+) -> String {
     let mut options_text = vec![crate::consolidate::options_text(
         year,
-        args.sans_donnees_personnelles,
-        args.inclure_non_conformes,
+        without_personal_data,
+        include_invalid,
     )];
-    if args.strict {
+    if strict {
         options_text.push("--strict".into());
     }
-    if let Some(c) = &args.common.sources.config {
+    let sources = &common.sources;
+    if let Some(c) = &sources.config {
         options_text.push(format!("--config {}", c.display()));
     }
-    if let Some(r) = &args.common.sources.referentiel {
+    if let Some(r) = &sources.referentiel {
         options_text.push(format!("--referentiel {}", r.display()));
     }
-    if let Some(s) = &args.common.sources.schemas {
+    if let Some(s) = &sources.schemas {
         options_text.push(format!("--schemas {}", s.display()));
     }
-    for p in &args.common.precedent {
+    for p in &common.precedent {
         options_text.push(format!("--precedent {}", p.display()));
     }
     options_text.join(" ")
 }
 
+/// What `consolidate` and `synthese` share before the figures: the checker keeping the data,
+/// the year, the inputs, the thread pool and the previous year read.
+struct Batch {
+    checker: Checker,
+    year: i32,
+    inputs: Vec<crate::inputs::Input>,
+    pool: rayon::ThreadPool,
+}
+
+impl Batch {
+    /// `outputs` are refused when they would overwrite an input.
+    fn new(
+        paths: &[PathBuf],
+        annee: Option<i32>,
+        common: &CommonArgs,
+        output: impl Fn(i32) -> Vec<PathBuf>,
+    ) -> Result<(Batch, Vec<PathBuf>), CliError> {
+        let mut checker = common.sources.checker(annee)?;
+        let year = checker.config.annee.ok_or_else(year_needed)?;
+        checker.keep_data = true;
+        let (inputs, _) = crate::inputs::collect(paths).map_err(err)?;
+        let outputs = output(year);
+        for out in &outputs {
+            crate::output::refuse_overwriting_input(out, inputs.iter().map(|i| i.path()))
+                .map_err(err)?;
+        }
+        let pool = pool(common.sources.jobs)?;
+        let written: Vec<&Path> = outputs.iter().map(PathBuf::as_path).collect();
+        with_previous(&mut checker, &common.precedent, &pool, &written)?;
+        Ok((
+            Batch {
+                checker,
+                year,
+                inputs,
+                pool,
+            },
+            outputs,
+        ))
+    }
+}
+
+/// Writes the synthesis of a consolidation's figures to `path` and says so.
+fn write_synthesis(
+    batch: &Batch,
+    figures: (&crate::check::Report, &crate::consolidate::Regional),
+    options: &crate::consolidate::Options,
+    path: &Path,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let (report, regional) = figures;
+    let document = crate::synthesis::document(regional, report, &batch.checker, options, lang);
+    crate::synthesis::write(&document, path).map_err(CliError)?;
+    let shown = path.display();
+    say(
+        lang,
+        crate::msg!(
+            "synthèse régionale écrite dans « {shown} »",
+            "regional synthesis written to “{shown}”"
+        ),
+    );
+    Ok(())
+}
+
+/// Exit status of a consolidation: with --strict, errors or warnings fail (what was asked is
+/// written all the same).
+fn consolidation_exit(report: &crate::check::Report, strict: bool) -> Exit {
+    if strict && report.count(Severity::Error) + report.count(Severity::Warning) > 0 {
+        Exit::Findings
+    } else {
+        Exit::Success
+    }
+}
+
+fn synthese(args: SyntheseArgs, lang: Lang) -> Result<Exit, CliError> {
+    let (batch, outputs) = Batch::new(&args.paths, args.annee, &args.common, |year| {
+        vec![args
+            .output
+            .clone()
+            .unwrap_or_else(|| crate::synthesis::default_path(year))]
+    })?;
+    let year = batch.year;
+    let options = crate::consolidate::Options {
+        year,
+        without_personal_data: true,
+        include_invalid: args.inclure_non_conformes,
+        options_text: options_text(
+            year,
+            (false, args.inclure_non_conformes, args.strict),
+            &args.common,
+        ),
+    };
+    let (report, regional) = batch
+        .pool
+        .install(|| crate::consolidate::figures(&batch.inputs, &batch.checker, &options))
+        .map_err(CliError)?;
+    write_synthesis(&batch, (&report, &regional), &options, &outputs[0], lang)?;
+    Ok(consolidation_exit(&report, args.strict))
+}
+
 fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
-    let mut checker = args.common.sources.checker(args.annee)?;
-    let year = checker.config.annee.ok_or_else(year_needed)?;
-    checker.keep_data = true;
-    let (inputs, _) = crate::inputs::collect(&args.paths).map_err(err)?;
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("reports/bilan-regional-{year}.xlsx")));
-    crate::output::refuse_overwriting_input(&output, inputs.iter().map(|i| i.path()))
-        .map_err(err)?;
-    let pool = pool(args.common.sources.jobs)?;
-    with_previous(&mut checker, &args.common.precedent, &pool, Some(&output))?;
+    let (batch, outputs) = Batch::new(&args.paths, args.annee, &args.common, |year| {
+        let workbook = args
+            .output
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("reports/bilan-regional-{year}.xlsx")));
+        let mut outputs = vec![workbook.clone()];
+        if args.synthese {
+            outputs.push(workbook.with_file_name(format!("synthese-regionale-{year}.pdf")));
+        }
+        outputs
+    })?;
+    let (year, inputs, checker, output) = (batch.year, &batch.inputs, &batch.checker, &outputs[0]);
     let options = crate::consolidate::Options {
         year,
         without_personal_data: args.sans_donnees_personnelles,
         include_invalid: args.inclure_non_conformes,
-        options_text: options_text(&args, year),
+        options_text: options_text(
+            year,
+            (
+                args.sans_donnees_personnelles,
+                args.inclure_non_conformes,
+                args.strict,
+            ),
+            &args.common,
+        ),
     };
     let done = Msg::new("écrits", "written");
     let progress = progress_bar(inputs.len(), args.common.quiet, done, lang);
-    let report = pool
+    let (report, regional) = batch
+        .pool
         .install(|| {
-            crate::consolidate::run(&inputs, &checker, &options, &output, &|p| match p {
+            crate::consolidate::run(inputs, checker, &options, output, &|p| match p {
                 crate::consolidate::Progress::Written { pass, files } => {
                     if pass > 1 && files == 0 {
                         progress.set_message(crate::i18n::pick(
@@ -573,12 +715,10 @@ fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
             "regional workbook written to “{shown}” ({files} file(s), {errors} error(s), {warnings} warning(s))"
         ),
     );
-    // --strict as in check: errors or warnings fail (the workbook is written all the same).
-    Ok(if args.strict && errors + warnings > 0 {
-        Exit::Findings
-    } else {
-        Exit::Success
-    })
+    if let Some(path) = outputs.get(1) {
+        write_synthesis(&batch, (&report, &regional), &options, path, lang)?;
+    }
+    Ok(consolidation_exit(&report, args.strict))
 }
 
 fn template(args: TemplateArgs, lang: Lang) -> Result<Exit, CliError> {

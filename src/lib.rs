@@ -34,6 +34,7 @@ pub mod serve;
 pub mod severity;
 pub mod sheet;
 pub mod siret;
+pub mod synthesis;
 pub mod template;
 pub mod validate;
 pub mod values;

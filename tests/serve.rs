@@ -829,6 +829,60 @@ fn consolidation_in_memory_matches_the_command() {
     assert!(server.written().is_empty(), "{:?}", server.written());
 }
 
+/// `/synthese` gives the PDF `spro synthese` writes for the same files, in the page's
+/// language; the home page offers it beside the workbook.
+#[test]
+fn synthesis_in_memory_matches_the_command() {
+    let server = Server::start(&[]);
+    let home = text_of(client().get(server.url("/")).send().unwrap());
+    assert!(home.contains("formaction=\"/synthese\""), "{home}");
+    assert!(home.contains("Synthèse régionale (PDF)"));
+    let dir = root().join("fixtures/bilans/2025");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let files: Vec<(&str, Vec<u8>)> = names
+        .iter()
+        .map(|n| (n.as_str(), std::fs::read(dir.join(n)).unwrap()))
+        .collect();
+    let post = |path: &str| {
+        client()
+            .post(server.url(path))
+            .multipart(form(&files).text("annee", "2025"))
+            .send()
+            .unwrap()
+    };
+    let r = post("/synthese");
+    assert_eq!(r.status(), 200);
+    assert_headers(&r);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("synthese-regionale-2025.pdf"));
+    let web = r.bytes().unwrap().to_vec();
+    let english = post("/synthese?lang=en").bytes().unwrap().to_vec();
+    assert!(web.starts_with(b"%PDF-") && english.starts_with(b"%PDF-"));
+    assert_ne!(web, english);
+    let out = tempfile::tempdir().unwrap();
+    let cli = out.path().join("cli.pdf");
+    let status = Command::new(env!("CARGO_BIN_EXE_spro"))
+        .args(["synthese", "--annee", "2025", "-q", "-o"])
+        .arg(&cli)
+        .args(&names)
+        .current_dir(&dir)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(
+        web == std::fs::read(&cli).unwrap(),
+        "the page's synthesis differs from the command's"
+    );
+    assert!(server.written().is_empty(), "{:?}", server.written());
+}
+
 /// SIGTERM: the request in flight finishes, then the server exits 0.
 #[test]
 fn sigterm_lets_the_request_in_flight_finish() {

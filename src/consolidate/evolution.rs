@@ -19,7 +19,7 @@ pub const NAME: &str = "Évolution";
 
 /// How a network stands in the comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Standing {
+pub enum Standing {
     Compared,
     New,
     NotSent,
@@ -28,7 +28,7 @@ enum Standing {
 }
 
 impl Standing {
-    fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             Standing::Compared => "comparé",
             Standing::New => "nouveau",
@@ -40,15 +40,51 @@ impl Standing {
 }
 
 /// One network's line: its standing and its six figures of each year.
-struct Line<'a> {
-    code: &'a str,
-    name: &'a str,
-    standing: Standing,
-    before: [Option<i64>; 6],
-    now: [Option<i64>; 6],
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub code: String,
+    pub name: String,
+    pub standing: Standing,
+    pub before: [Option<i64>; 6],
+    pub now: [Option<i64>; 6],
 }
 
-fn lines<'a>(rows: &'a [SyntheseRow], previous: &Previous, checker: &'a Checker) -> Vec<Line<'a>> {
+/// What the sheet shows: the year compared with, one line per network of the referential, and
+/// the regional totals (N-1, N) of the networks compared in both years.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub year_before: i32,
+    pub lines: Vec<Line>,
+    pub totals: [(i64, i64); 6],
+}
+
+impl Table {
+    pub(super) fn new(rows: &[SyntheseRow], previous: &Previous, checker: &Checker) -> Table {
+        let lines = lines(rows, previous, checker);
+        let mut totals = [(0i64, 0i64); 6];
+        for line in lines.iter().filter(|l| l.standing == Standing::Compared) {
+            for (k, total) in totals.iter_mut().enumerate() {
+                total.0 += line.before[k].unwrap_or(0);
+                total.1 += line.now[k].unwrap_or(0);
+            }
+        }
+        Table {
+            year_before: previous.year,
+            lines,
+            totals,
+        }
+    }
+
+    /// How many networks are compared in both years.
+    pub fn compared(&self) -> usize {
+        self.lines
+            .iter()
+            .filter(|l| l.standing == Standing::Compared)
+            .count()
+    }
+}
+
+fn lines(rows: &[SyntheseRow], previous: &Previous, checker: &Checker) -> Vec<Line> {
     checker
         .referential
         .networks
@@ -76,8 +112,8 @@ fn lines<'a>(rows: &'a [SyntheseRow], previous: &Previous, checker: &'a Checker)
                 (Some(_), Some(Prior::Usable { .. })) => Standing::Compared,
             };
             Line {
-                code: &n.code,
-                name: &n.nom,
+                code: n.code.clone(),
+                name: n.nom.clone(),
                 standing,
                 before,
                 now,
@@ -89,14 +125,12 @@ fn lines<'a>(rows: &'a [SyntheseRow], previous: &Previous, checker: &'a Checker)
 /// Writes the sheet.
 pub(super) fn evolution(
     ws: &mut Worksheet,
-    rows: &[SyntheseRow],
-    previous: &Previous,
-    checker: &Checker,
+    table: &Table,
     options: &Options,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     ws.set_name(NAME)?;
-    let (yb, y) = (previous.year, options.year);
+    let (yb, y) = (table.year_before, options.year);
     let mut headers: Vec<String> = vec!["Code réseau".into(), "Réseau".into(), "Statut".into()];
     for f in FIGURES {
         let t = f.title;
@@ -108,7 +142,7 @@ pub(super) fn evolution(
         ]);
     }
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-    let lines = lines(rows, previous, checker);
+    let lines = &table.lines;
     // Long headers (« Premiers accueils évolution ») wrap in a taller header row.
     let wrapped = styles.header.clone().set_text_wrap();
     for (c, h) in header_refs.iter().enumerate() {
@@ -117,22 +151,18 @@ pub(super) fn evolution(
     ws.set_row_height(0, 45)?;
     let percent = Format::new().set_num_format("+0 %;-0 %;0 %");
     let mut widths = Widths::of(&header_refs);
-    let mut totals = [(0i64, 0i64); 6];
+    let totals = table.totals;
     for (i, line) in lines.iter().enumerate() {
         let r = 1 + i as u32;
-        for (c, v) in [line.code, line.name, line.standing.label()]
+        for (c, v) in [line.code.as_str(), &line.name, line.standing.label()]
             .iter()
             .enumerate()
         {
             xlsx::text(ws, r, c as u16, v, &styles.text)?;
             widths.see(c, v);
         }
-        for (k, total) in totals.iter_mut().enumerate() {
+        for k in 0..FIGURES.len() {
             figure_cells(ws, r, k, line.before[k], line.now[k], styles, &percent)?;
-            if line.standing == Standing::Compared {
-                total.0 += line.before[k].unwrap_or(0);
-                total.1 += line.now[k].unwrap_or(0);
-            }
         }
     }
     let total_row = 1 + lines.len() as u32;

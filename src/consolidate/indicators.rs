@@ -12,14 +12,36 @@ use crate::values::Typed;
 use crate::xlsx::{self, Styles};
 
 /// (row label, département or `Total`) → value.
-pub(super) type Figures = BTreeMap<(String, String), f64>;
+pub type Figures = BTreeMap<(String, String), f64>;
 
 /// Figures by département (and total) from the files counted: per block, its title, its row
 /// labels in order, and its figures.
-#[derive(Debug, Default)]
-pub(super) struct Indicators {
-    pub(super) blocks: Vec<(String, Vec<String>, Figures)>,
+#[derive(Debug, Default, Clone)]
+pub struct Indicators {
+    pub blocks: Vec<(String, Vec<String>, Figures)>,
 }
+
+impl Indicators {
+    /// The block titled `title`: its row labels and figures.
+    pub fn block(&self, title: &str) -> Option<(&[String], &Figures)> {
+        self.blocks
+            .iter()
+            .find(|b| b.0 == title)
+            .map(|(_, labels, figures)| (labels.as_slice(), figures))
+    }
+
+    /// The value of row `label` of block `title` for `dep` (a département code, or `Total`
+    /// for the Région), 0 when nothing was counted: the cell of `Indicateurs`.
+    pub fn value(&self, title: &str, label: &str, dep: &str) -> f64 {
+        self.block(title)
+            .and_then(|(_, figures)| figures.get(&(label.to_string(), dep.to_string())))
+            .copied()
+            .unwrap_or(0.0)
+    }
+}
+
+/// The title of the last block of `Indicateurs`: member structures and coordinators.
+pub const NETWORKS: &str = "Structures et coordination";
 
 /// The figures of the files counted so far, file by file: per block, (label, département) →
 /// value. Each file's rows are summed under borrowed labels first, then added once per label.
@@ -32,6 +54,7 @@ pub(super) struct Tally {
     by_public: Figures,
     reception: Figures,
     training: Figures,
+    networks: Figures,
 }
 
 /// Sums of one file, by label (borrowed from the file's data).
@@ -53,6 +76,12 @@ impl Tally {
     /// Adds a counted file of département `dep`.
     pub(super) fn add(&mut self, b: &Bilan, dep: &str, schemas: &Schemas) {
         let get = |kind: SheetKind| b.sheet(kind).map(|s| (s, schemas.sheet(kind)));
+        let rows = |kind: SheetKind| b.sheet(kind).map_or(0, |s| s.rows.len()) as f64;
+        let networks = Sums::from([
+            ("Structures membres", rows(SheetKind::Structures)),
+            ("Coordinateurs", rows(SheetKind::Coordination)),
+        ]);
+        merge(&mut self.networks, networks, dep);
         if let Some((s, sc)) = get(SheetKind::Actions) {
             self.add_actions(s, sc, dep);
         }
@@ -144,6 +173,7 @@ impl Tally {
             (&mut self.by_public, other.by_public),
             (&mut self.reception, other.reception),
             (&mut self.training, other.training),
+            (&mut self.networks, other.networks),
         ] {
             for (key, v) in from {
                 *into.entry(key).or_insert(0.0) += v;
@@ -204,6 +234,11 @@ impl Tally {
                     labels(&["Actions d'appui suivies", "Professionnels formés"]),
                     self.training,
                 ),
+                (
+                    NETWORKS.into(),
+                    labels(&["Structures membres", "Coordinateurs"]),
+                    self.networks,
+                ),
             ],
         }
     }
@@ -211,7 +246,7 @@ impl Tally {
 
 pub(super) fn indicateurs(
     ws: &mut Worksheet,
-    indicators: Indicators,
+    indicators: &Indicators,
     counted: usize,
     options: &Options,
     styles: &Styles,

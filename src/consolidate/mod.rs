@@ -34,7 +34,28 @@ use crate::xlsx::{self, Styles, Widths};
 
 use about::{a_propos, regles};
 use indicators::{indicateurs, Tally};
-use synthese::{synthese, synthese_row, SyntheseRow};
+pub use indicators::{Indicators, NETWORKS};
+use synthese::{synthese, synthese_row};
+pub use synthese::{SyntheseRow, NOT_SENT};
+
+pub use evolution::{Line, Standing, Table};
+
+/// The figures of a consolidation as its sheets show them, computed once for both the
+/// workbook and the synthesis (`spro synthese`): every number of the synthesis is one of these.
+#[derive(Debug, Clone)]
+pub struct Regional {
+    pub year: i32,
+    /// The lines of `Synthèse`, in its order.
+    pub networks: Vec<SyntheseRow>,
+    /// The blocks of `Indicateurs`.
+    pub indicators: Indicators,
+    /// Files counted in the indicators.
+    pub counted: usize,
+    /// `Évolution`, with `--precedent`.
+    pub evolution: Option<Table>,
+    /// Size and SHA-256 of the files, the year's then the year before's (`À propos`).
+    pub provenance: (Vec<Provenance>, Vec<Provenance>),
+}
 
 /// What the analyst asked for.
 #[derive(Debug, Clone)]
@@ -147,15 +168,28 @@ pub fn run(
     options: &Options,
     path: &Path,
     progress: &(dyn Fn(Progress) + Sync),
-) -> Result<Report, crate::output::OutputError> {
-    let mut report = Report::default();
+) -> Result<(Report, Regional), crate::output::OutputError> {
+    let mut done = None;
     crate::output::write_with(path, |tmp| -> Result<(), Failed> {
-        let (mut wb, done) = build(inputs, checker, options, true, progress)?;
-        report = done;
+        let (mut wb, report, regional) = build(inputs, checker, options, Mode::Streamed, progress)?;
+        done = Some((report, regional));
         progress(Progress::Saving);
         Ok(wb.save(tmp)?)
     })?;
-    Ok(report)
+    Ok(done.expect("written once built"))
+}
+
+/// The check and the figures of a consolidation of `inputs`, without writing the workbook
+/// (`spro synthese`): the same reading, rules and figures as [`run`].
+pub fn figures(
+    inputs: &[Input],
+    checker: &Checker,
+    options: &Options,
+) -> Result<(Report, Regional), crate::i18n::Msg> {
+    use crate::output::Failure;
+    let (_, report, regional) =
+        build(inputs, checker, options, Mode::FiguresOnly, &|_| {}).map_err(|e| e.message())?;
+    Ok((report, regional))
 }
 
 /// The regional workbook of `inputs` as the bytes of an `.xlsx`, built in memory without any
@@ -165,30 +199,40 @@ pub fn to_bytes(
     inputs: &[Input],
     checker: &Checker,
     options: &Options,
-) -> Result<(Vec<u8>, Report), crate::i18n::Msg> {
+) -> Result<(Vec<u8>, Report, Regional), crate::i18n::Msg> {
     use crate::output::Failure;
-    let (mut wb, report) =
-        build(inputs, checker, options, false, &|_| {}).map_err(|e| e.message())?;
+    let (mut wb, report, regional) =
+        build(inputs, checker, options, Mode::InMemory, &|_| {}).map_err(|e| e.message())?;
     let bytes = wb.save_to_buffer().map_err(|e| e.message())?;
-    Ok((bytes, report))
+    Ok((bytes, report, regional))
 }
 
-/// Checks `inputs` and builds the regional workbook (see [`run`]); `constant_memory` streams
-/// the data sheets through temporary files.
+/// How the workbook is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The data sheets streamed through temporary files (the writer's constant memory).
+    Streamed,
+    /// Every sheet in memory (`spro serve`).
+    InMemory,
+    /// Only the sheets made of the whole batch: the figures are wanted, not the rows.
+    FiguresOnly,
+}
+
+/// Checks `inputs` and builds the regional workbook (see [`run`]) and its figures.
 fn build(
     inputs: &[Input],
     checker: &Checker,
     options: &Options,
-    constant_memory: bool,
+    mode: Mode,
     progress: &(dyn Fn(Progress) + Sync),
-) -> Result<(Workbook, Report), Failed> {
+) -> Result<(Workbook, Report, Regional), Failed> {
     let mut inputs: Vec<&Input> = inputs.iter().collect();
     inputs.sort_by(|a, b| a.path().cmp(b.path()));
     let provenance = provenance(&inputs);
     let mut known = Duplicates::default();
     for pass in 1..=2 {
         progress(Progress::Written { pass, files: 0 });
-        let mut writer = Writer::new(checker, options, constant_memory)?;
+        let mut writer = Writer::new(checker, options, mode)?;
         checker.stream(
             &inputs,
             &known,
@@ -284,6 +328,8 @@ struct Writer<'a> {
     counted: usize,
     /// The last row a sheet can have (0-based; row 0 is the header).
     max_rows: u32,
+    /// Whether Anomalies and the data sheets get their rows.
+    rows: bool,
 }
 
 /// The last row of a worksheet (0-based): 1,048,576 rows in Excel and LibreOffice.
@@ -356,8 +402,9 @@ impl<'a> Writer<'a> {
     fn new(
         checker: &'a Checker,
         options: &'a Options,
-        constant_memory: bool,
+        mode: Mode,
     ) -> Result<Writer<'a>, XlsxError> {
+        let constant_memory = mode == Mode::Streamed;
         let mut wb = xlsx::new_workbook(options.year + 1)?;
         // Deflate level 2: on the benchmark (420 MB of sheet XML) the workbook is 43 MB against
         // 35 MB at the default level 6, and saved in 1.2 s instead of 2.5 s (level 1: 0.95 s
@@ -420,6 +467,7 @@ impl<'a> Writer<'a> {
             tally: Tally::default(),
             counted: 0,
             max_rows: LAST_ROW,
+            rows: mode != Mode::FiguresOnly,
         })
     }
 
@@ -451,6 +499,9 @@ impl<'a> Writer<'a> {
 
     /// One line of Anomalies.
     fn anomaly(&mut self, file: &str, code: Option<&str>, f: &Finding) -> Result<(), Failed> {
+        if !self.rows {
+            return Ok(());
+        }
         let ws = self.wb.worksheet_from_index(1)?;
         let (rows, widths) = &mut self.anomalies;
         *rows = next_row(*rows, self.max_rows, SHEETS[1])?;
@@ -478,7 +529,7 @@ impl<'a> Writer<'a> {
     /// A file's rows in the five data sheets, each preceded by its network, département and
     /// status.
     fn rows(&mut self, file: &FileReport, dep: &str) -> Result<(), Failed> {
-        let Some(bilan) = &file.bilan else {
+        let Some(bilan) = file.bilan.as_ref().filter(|_| self.rows) else {
             return Ok(());
         };
         let code = file.reseau.as_deref().unwrap_or_default();
@@ -511,7 +562,7 @@ impl<'a> Writer<'a> {
 
     /// The batch findings, the autofilters and widths of the streamed sheets, and the sheets
     /// made of the whole batch: Synthèse, Indicateurs, Règles, À propos.
-    fn finish(mut self, provenance: &[Provenance]) -> Result<(Workbook, Report), Failed> {
+    fn finish(mut self, provenance: &[Provenance]) -> Result<(Workbook, Report, Regional), Failed> {
         let batch = self.checker.batch_findings(&self.files, true);
         for finding in &batch {
             self.anomaly("", finding.reseau.as_deref(), finding)?;
@@ -524,28 +575,44 @@ impl<'a> Writer<'a> {
             xlsx::filter(ws, 0, out.headers, out.rows)?;
             xlsx::widths(ws, &out.widths.0)?;
         }
+        let previous_files = self
+            .checker
+            .previous
+            .as_ref()
+            .map(|p| provenance_of(&p.inputs))
+            .unwrap_or_default();
+        let networks = synthese::complete(std::mem::take(&mut self.synthese), self.checker);
+        let regional = Regional {
+            year: self.options.year,
+            evolution: self
+                .checker
+                .previous
+                .as_ref()
+                .map(|previous| evolution::Table::new(&networks, previous, self.checker)),
+            networks,
+            indicators: std::mem::take(&mut self.tally).indicators(&self.checker.schemas),
+            counted: self.counted,
+            provenance: (provenance.to_vec(), previous_files),
+        };
         // Sheets after Indicateurs move one place along when Évolution is there.
-        let shift = usize::from(self.checker.previous.is_some());
-        if let Some(previous) = &self.checker.previous {
+        let shift = usize::from(regional.evolution.is_some());
+        if let Some(table) = &regional.evolution {
             evolution::evolution(
                 self.wb.worksheet_from_index(8)?,
-                &self.synthese,
-                previous,
-                self.checker,
+                table,
                 self.options,
                 &self.styles,
             )?;
         }
         synthese(
             self.wb.worksheet_from_index(0)?,
-            self.synthese,
-            self.checker,
+            &regional.networks,
             &self.styles,
         )?;
         indicateurs(
             self.wb.worksheet_from_index(7)?,
-            self.tally.indicators(&self.checker.schemas),
-            self.counted,
+            &regional.indicators,
+            regional.counted,
             self.options,
             &self.styles,
         )?;
@@ -558,21 +625,15 @@ impl<'a> Writer<'a> {
             files: self.files,
             batch,
         };
-        let previous_files = self
-            .checker
-            .previous
-            .as_ref()
-            .map(|p| provenance_of(&p.inputs))
-            .unwrap_or_default();
         a_propos(
             self.wb.worksheet_from_index(9 + shift)?,
             &report,
-            (provenance, &previous_files),
+            (&regional.provenance.0, &regional.provenance.1),
             self.checker,
             self.options,
             &self.styles,
         )?;
-        Ok((self.wb, report))
+        Ok((self.wb, report, regional))
     }
 }
 
@@ -618,7 +679,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let run_with = |inputs: &[Input]| {
             let seen = std::sync::Mutex::new(Vec::new());
-            let report = run(
+            let (report, _) = run(
                 inputs,
                 &checker,
                 &options,
@@ -686,7 +747,7 @@ mod tests {
             checker.finish(&mut file);
             Checked::new(file, &checker, &options)
         };
-        let mut writer = Writer::new(&checker, &options, true).unwrap();
+        let mut writer = Writer::new(&checker, &options, Mode::Streamed).unwrap();
         writer.add(checked()).unwrap();
         // Room for half of Châteauroux's 10 structures more: its second copy does not fit.
         assert_eq!(writer.data[0].rows, 10);

@@ -9,15 +9,20 @@ use crate::schema::SheetKind;
 use crate::values::Typed;
 use crate::xlsx::{self, Styles, Widths};
 
-pub(super) struct SyntheseRow {
-    pub(super) code: String,
-    reseau: String,
-    departement: String,
-    pub(super) fichier: String,
-    pub(super) statut: &'static str,
+/// One line of `Synthèse`: a file of the year, or a network of the referential that sent none.
+#[derive(Debug, Clone)]
+pub struct SyntheseRow {
+    pub code: String,
+    pub reseau: String,
+    pub departement: String,
+    pub fichier: String,
+    pub statut: &'static str,
     /// Errors, warnings, structures, coordinators, actions, participants, first receptions,
     /// professionals trained.
-    pub(super) figures: Option<[f64; 8]>,
+    pub figures: Option<[f64; 8]>,
+    /// `Date de transmission` of its file (not a column of the sheet: the synthesis dates its
+    /// data with the latest).
+    pub transmission: Option<chrono::NaiveDate>,
 }
 
 fn status_format(label: &str) -> Format {
@@ -98,13 +103,50 @@ pub(super) fn synthese_row(f: &FileReport, dep: Option<String>, checker: &Checke
         fichier: f.path.display().to_string(),
         statut: f.status.label_fr(),
         figures: (f.status != Status::Unreadable).then(|| figures(f, checker)),
+        transmission: f
+            .bilan
+            .as_ref()
+            .and_then(|b| b.identification())
+            .and_then(|r| {
+                r.get(
+                    checker
+                        .schemas
+                        .sheet(SheetKind::Identification)
+                        .index("date_transmission"),
+                )
+                .and_then(Typed::as_date)
+            }),
     }
 }
 
+/// The lines of `Synthèse`: the files' lines, one line `Non transmis` for each network of the
+/// referential without a file, sorted by code (unknown codes last) then file.
+pub(super) fn complete(mut rows: Vec<SyntheseRow>, checker: &Checker) -> Vec<SyntheseRow> {
+    for n in &checker.referential.networks {
+        if !rows.iter().any(|r| r.code.eq_ignore_ascii_case(&n.code)) {
+            rows.push(SyntheseRow {
+                code: n.code.clone(),
+                reseau: n.nom.clone(),
+                departement: n.departement.clone(),
+                fichier: String::new(),
+                statut: NOT_SENT,
+                figures: None,
+                transmission: None,
+            });
+        }
+    }
+    rows.sort_by(|a, b| {
+        (a.code.is_empty(), &a.code, &a.fichier).cmp(&(b.code.is_empty(), &b.code, &b.fichier))
+    });
+    rows
+}
+
+/// The status of a network that sent nothing.
+pub const NOT_SENT: &str = "Non transmis";
+
 pub(super) fn synthese(
     ws: &mut Worksheet,
-    mut rows: Vec<SyntheseRow>,
-    checker: &Checker,
+    rows: &[SyntheseRow],
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     let headers = [
@@ -122,21 +164,6 @@ pub(super) fn synthese(
         "Premiers accueils",
         "Professionnels formés",
     ];
-    for n in &checker.referential.networks {
-        if !rows.iter().any(|r| r.code.eq_ignore_ascii_case(&n.code)) {
-            rows.push(SyntheseRow {
-                code: n.code.clone(),
-                reseau: n.nom.clone(),
-                departement: n.departement.clone(),
-                fichier: String::new(),
-                statut: "Non transmis",
-                figures: None,
-            });
-        }
-    }
-    rows.sort_by(|a, b| {
-        (a.code.is_empty(), &a.code, &a.fichier).cmp(&(b.code.is_empty(), &b.code, &b.fichier))
-    });
     xlsx::table_header(ws, 0, &headers, rows.len() as u32, styles)?;
     let mut widths = Widths::of(&headers);
     for (i, r) in rows.iter().enumerate() {

@@ -30,6 +30,21 @@ pub struct Figure {
     pub sum: Option<&'static str>,
 }
 
+impl Figure {
+    /// « Premiers accueils », “First receptions”: the title in `lang`.
+    pub fn title_in(&self, lang: crate::i18n::Lang) -> String {
+        match lang {
+            crate::i18n::Lang::Fr => self.title.to_string(),
+            crate::i18n::Lang::En => {
+                let mut c = self.name.1.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            }
+        }
+    }
+}
+
 /// The six figures of the evolution spec, in its order.
 pub const FIGURES: [Figure; 6] = [
     Figure {

@@ -1,13 +1,39 @@
-//! `/consolider`: the regional workbook of the uploaded files, built in memory, or a 413
-//! pointing to `spro consolidate` when it would pass the memory budget.
+//! `/consolider` and `/synthese`: the regional workbook, or the regional synthesis (PDF), of
+//! the uploaded files, built in memory from one reading of them; or a 413 pointing to
+//! `spro consolidate` when it would pass the memory budget.
 
 use super::*;
+
+/// What the analyst asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wanted {
+    Workbook,
+    Synthesis,
+}
 
 /// `/consolider`: the year's workbooks (30 at most), read whole in memory, consolidated with
 /// every check slot (the machine is the analyst's for that time).
 pub(super) async fn consolidate(
     State(service): State<Shared>,
     request: Request,
+) -> Result<Response, ServeError> {
+    answer(service, Lang::Fr, request, Wanted::Workbook).await
+}
+
+/// `/synthese`: the same form as `/consolider`, the synthesis in the page's language.
+pub(super) async fn synthesis(
+    State(service): State<Shared>,
+    tongue: Tongue,
+    request: Request,
+) -> Result<Response, ServeError> {
+    answer(service, tongue.lang, request, Wanted::Synthesis).await
+}
+
+async fn answer(
+    service: Shared,
+    lang: Lang,
+    request: Request,
+    wanted: Wanted,
 ) -> Result<Response, ServeError> {
     let (_turn, mut form) = service.open_form(request).await?;
     let mut year = None;
@@ -29,15 +55,14 @@ pub(super) async fn consolidate(
     if inputs.is_empty() {
         return Err(upload::no_file());
     }
+    // The synthesis never holds personal data: the box is the workbook's option.
+    let asked = wanted == Wanted::Workbook && flags.contains("sans_donnees_personnelles");
+    let include_invalid = flags.contains("inclure_non_conformes");
     let options = crate::consolidate::Options {
         year,
-        without_personal_data: flags.contains("sans_donnees_personnelles"),
-        include_invalid: flags.contains("inclure_non_conformes"),
-        options_text: crate::consolidate::options_text(
-            year,
-            flags.contains("sans_donnees_personnelles"),
-            flags.contains("inclure_non_conformes"),
-        ),
+        without_personal_data: asked || wanted == Wanted::Synthesis,
+        include_invalid,
+        options_text: crate::consolidate::options_text(year, asked, include_invalid),
     };
     let mut checker = service.checker.clone();
     checker.config.annee = Some(year);
@@ -62,18 +87,32 @@ pub(super) async fn consolidate(
         .check_turn(weight, service.options.jobs as u32)
         .await?;
     let worker = service.clone();
-    let (bytes, _) = tokio::task::spawn_blocking(move || {
+    let download = tokio::task::spawn_blocking(move || {
         let _turn = turn;
-        worker
-            .pool
-            .install(|| crate::consolidate::to_bytes(&inputs, &checker, &options))
+        worker.pool.install(|| match wanted {
+            Wanted::Workbook => {
+                crate::consolidate::to_bytes(&inputs, &checker, &options).map(|(bytes, _, _)| {
+                    Download {
+                        file_name: format!("bilan-regional-{year}.xlsx"),
+                        content_type: XLSX,
+                        bytes,
+                    }
+                })
+            }
+            Wanted::Synthesis => {
+                let (report, regional) = crate::consolidate::figures(&inputs, &checker, &options)?;
+                let document =
+                    crate::synthesis::document(&regional, &report, &checker, &options, lang);
+                crate::synthesis::pdf(&document).map(|bytes| Download {
+                    file_name: format!("synthese-regionale-{year}.pdf"),
+                    content_type: "application/pdf",
+                    bytes,
+                })
+            }
+        })
     })
     .await
     .map_err(|_| ServeError::Internal)?
     .map_err(ServeError::BadRequest)?;
-    Ok(attachment(Download {
-        file_name: format!("bilan-regional-{year}.xlsx"),
-        content_type: XLSX,
-        bytes,
-    }))
+    Ok(attachment(download))
 }

@@ -230,6 +230,7 @@ pub fn router(service: Shared) -> Router {
         .route("/regles/{code}", get(rule))
         .route("/modele", get(template))
         .route("/consolider", post(consolidate))
+        .route("/synthese", post(synthesis))
         .route("/sante", get(|| async { "ok" }))
         .route("/static/style.css", get(style))
         .route("/static/app.js", get(script))

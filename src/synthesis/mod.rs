@@ -1,0 +1,59 @@
+//! The regional synthesis presented to the CREFOP (charter §5; `../shared/spec/synthese.md`):
+//! a PDF made from the figures of the consolidation ([`crate::consolidate::Regional`], the
+//! very numbers its workbook shows) and the check's report.
+//!
+//! [`document()`] decides what it says — every number and sentence — as data; `typeset` lays it
+//! out with Typst (`templates/synthese.typ`), in the binary. Built without the `synthese`
+//! feature, spro still builds the data but says it cannot typeset.
+
+mod document;
+mod essentiel;
+#[cfg(feature = "synthese")]
+mod typeset;
+mod words;
+
+pub use document::{commitment, departement_name, document, Document, FIGURE_CELLS};
+
+use std::path::{Path, PathBuf};
+
+use crate::i18n::Msg;
+
+/// Where `spro synthese` writes by default.
+pub fn default_path(year: i32) -> PathBuf {
+    PathBuf::from(format!("reports/synthese-regionale-{year}.pdf"))
+}
+
+/// The PDF of `document`.
+#[cfg(feature = "synthese")]
+pub fn pdf(document: &Document) -> Result<Vec<u8>, Msg> {
+    typeset::pdf(document)
+}
+
+/// The PDF of `document` typeset with another template (tests of the template's robustness).
+#[cfg(feature = "synthese")]
+pub fn pdf_with(document: &Document, template: &str) -> Result<Vec<u8>, Msg> {
+    typeset::pdf_with(document, template)
+}
+
+/// The template in the binary.
+#[cfg(feature = "synthese")]
+pub const TEMPLATE: &str = typeset::TEMPLATE;
+
+/// Without Typst, no PDF: say how to get one.
+#[cfg(not(feature = "synthese"))]
+pub fn pdf(_document: &Document) -> Result<Vec<u8>, Msg> {
+    Err(Msg::new(
+        "cette version de spro a été construite sans la synthèse (option --no-default-features) : utilisez le binaire publié ou reconstruisez-la avec « cargo install --path . »",
+        "this build of spro has no synthesis (built with --no-default-features): use the released binary or rebuild it with “cargo install --path .”",
+    ))
+}
+
+/// Writes the PDF of `document` to `path` atomically (never over an input: the caller
+/// checked).
+pub fn write(document: &Document, path: &Path) -> Result<(), Msg> {
+    let bytes = pdf(document)?;
+    crate::output::write_with(path, |tmp| std::fs::write(tmp, &bytes)).map_err(|e| {
+        use crate::i18n::English;
+        Msg::new(e.to_string(), e.english())
+    })
+}
