@@ -7,7 +7,8 @@
 #     (tests/browser, exact versions, never a browser download): the browser test of spro serve;
 #   - openpyxl (pip): fills the template the way another program would.
 # Debian packages are installed with apt-get, as root (or through sudo when available).
-# Extra arguments go to cargo test (e.g. ./test.sh --test serve).
+# Extra arguments go to cargo test (e.g. ./test.sh --test serve); ./test.sh --install-only
+# installs and stops (.ci/run does it while clippy builds).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -34,4 +35,5 @@ if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/n
   (cd tests/browser && npm ci --no-audit --no-fund --silent)
 fi
 
+if [ "${1:-}" = "--install-only" ]; then exit 0; fi
 exec cargo test --no-fail-fast "$@"

@@ -32,8 +32,10 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-command -v cargo-deb >/dev/null || cargo install --locked --quiet cargo-deb
 command -v pre-commit >/dev/null || python3 -m pip install -q pre-commit
+# --install-only: the downloads only (.ci/run, while clippy builds).
+if [ "${1:-}" = "--install-only" ]; then exit 0; fi
+command -v cargo-deb >/dev/null || cargo install --locked --quiet cargo-deb
 
 # 1. Build.
 start=$(date +%s)

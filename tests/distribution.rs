@@ -143,9 +143,18 @@ fn the_github_action_passes_a_clean_batch_and_gives_the_workbook() {
         "{}",
         runner.outputs()
     );
+    assert!(
+        runner
+            .outputs()
+            .contains("synthese=reports/synthese-regionale-2025.pdf"),
+        "{}",
+        runner.outputs()
+    );
     let workbook = repo.path().join("reports/bilan-regional-2025.xlsx");
     let wb: calamine::Xlsx<_> = calamine::open_workbook(&workbook).unwrap();
     assert!(calamine::Reader::sheet_names(&wb).contains(&"Évolution".to_string()));
+    let synthesis = std::fs::read(repo.path().join("reports/synthese-regionale-2025.pdf")).unwrap();
+    assert!(synthesis.starts_with(b"%PDF-"));
 }
 
 #[test]
@@ -250,5 +259,9 @@ fn the_gitlab_job_writes_junit_and_code_quality() {
     assert!(clean
         .path()
         .join("reports/bilan-regional-2025.xlsx")
+        .is_file());
+    assert!(clean
+        .path()
+        .join("reports/synthese-regionale-2025.pdf")
         .is_file());
 }

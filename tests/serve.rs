@@ -832,6 +832,7 @@ fn consolidation_in_memory_matches_the_command() {
 /// `/synthese` gives the PDF `spro synthese` writes for the same files, in the page's
 /// language; the home page offers it beside the workbook.
 #[test]
+#[cfg(feature = "synthese")]
 fn synthesis_in_memory_matches_the_command() {
     let server = Server::start(&[]);
     let home = text_of(client().get(server.url("/")).send().unwrap());

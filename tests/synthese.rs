@@ -3,6 +3,7 @@
 //! the PDF is read back as a reader would: pdftotext (every network named, no personal data,
 //! reading order, hostile names as written), pdffonts (fonts embedded), pdfinfo (title,
 //! pages); same bytes whatever the order of the inputs and the thread count.
+#![cfg(feature = "synthese")]
 
 mod common;
 
@@ -377,6 +378,12 @@ fn the_pdf_of_the_sample_batch() {
     );
     let pages: usize = field("Pages:").parse().unwrap();
     assert!(pages <= 4 + 22_usize.div_ceil(2) + 2, "{pages} pages");
+    // PDF/A-2a claimed (Typst checked it while writing).
+    let meta = tool("pdfinfo", &["-meta", pdf.to_str().unwrap()]);
+    assert!(
+        meta.contains("<pdfaid:part>2</pdfaid:part><pdfaid:conformance>A</pdfaid:conformance>"),
+        "{meta}"
+    );
     let lang = String::from_utf8_lossy(&bytes);
     assert!(
         lang.contains("/Lang (fr)") || lang.contains("/Lang(fr)"),
@@ -564,5 +571,68 @@ fn one_reading_gives_the_same_figures_in_every_mode() {
             format!("{:?}", streamed.networks)
         );
         assert_eq!(other.counted, streamed.counted);
+    }
+}
+
+/// All 22 networks of the referential sent a bilan (Tours's, renamed for each): every one
+/// conforming, none « non transmis », and the page budget still kept.
+#[test]
+fn all_the_networks_of_the_referential() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("recus");
+    std::fs::create_dir(&inputs).unwrap();
+    for n in &Referential::embedded().networks {
+        let description = edited(
+            "37-TOU-2025",
+            &serde_json::json!([
+                {"feuille": "Identification", "cellule": "B4", "valeur": n.code},
+                {"feuille": "Identification", "cellule": "B5", "valeur": n.nom},
+                {"feuille": "Identification", "cellule": "B6", "valeur": n.departement.parse::<i64>().unwrap()},
+            ]),
+        );
+        write(&inputs, &n.code, &description);
+    }
+    let pdf = dir.path().join("s.pdf");
+    let out = spro(
+        &[
+            "synthese",
+            "recus",
+            "--annee",
+            "2025",
+            "-o",
+            pdf.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let flat = raw_text_of(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains("22 réseau(x) sur 22 attendus ont transmis leur bilan 2025 : 22 conforme(s), 0 à corriger."),
+        "{flat}"
+    );
+    assert!(flat.contains("Tous les réseaux attendus ont transmis un bilan conforme."));
+    assert!(!flat.contains("non transmis :"));
+    for n in &Referential::embedded().networks {
+        assert!(flat.contains(&n.nom), "{}", n.nom);
+    }
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(pages <= 4 + 11 + 2, "{pages} pages");
+    if let Some(keep) = std::env::var_os("SPRO_GARDER_SYNTHESE") {
+        std::fs::copy(&pdf, keep).unwrap();
     }
 }

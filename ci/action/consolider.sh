@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The consolidation step: on a push to the default branch (consolider: auto), or always
-# (true), writes the regional workbook and gives its path as the output `classeur`.
+# (true), writes the regional workbook and the regional synthesis (PDF) beside it, from one
+# reading, and gives their paths as the outputs `classeur` and `synthese`.
 set -uo pipefail
 . "$(dirname "$0")/commun.sh"
 case "${SPRO_CONSOLIDER:-auto}" in
@@ -20,8 +21,13 @@ if [ -z "$annee" ]; then
 fi
 classeur="reports/bilan-regional${annee:+-$annee}.xlsx"
 mkdir -p reports
-spro consolidate "${spro_args[@]}" -o "$classeur" || exit $?
-echo "classeur=$classeur" >> "${GITHUB_OUTPUT:-/dev/null}"
+spro consolidate "${spro_args[@]}" -o "$classeur" --synthese || exit $?
+synthese=$(ls reports/synthese-regionale-*.pdf 2>/dev/null | head -n 1)
+[ -n "$annee" ] && synthese="reports/synthese-regionale-$annee.pdf"
+{
+  echo "classeur=$classeur"
+  echo "synthese=$synthese"
+} >> "${GITHUB_OUTPUT:-/dev/null}"
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-  printf '\nClasseur régional écrit : `%s`\n' "$classeur" >> "$GITHUB_STEP_SUMMARY"
+  printf '\nClasseur régional écrit : `%s` ; synthèse régionale : `%s`\n' "$classeur" "$synthese" >> "$GITHUB_STEP_SUMMARY"
 fi

@@ -304,7 +304,10 @@ pub(super) fn indicateurs(
     for c in 1..=7u16 {
         ws.set_column_width(c, 16)?;
     }
-    charts(ws, &anchors, row + 1)?;
+    // The charts start a page of their own, a few empty rows below the tables: LibreOffice
+    // also draws a chart clipped on the page before, where the rows after the tables are, and
+    // it must not reach that page's footer.
+    charts(ws, &anchors, row + 8)?;
     ws.set_freeze_panes(1, 0)?;
     Ok(())
 }

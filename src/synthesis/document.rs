@@ -918,3 +918,33 @@ fn method(
         how,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every rule of the charter is a commitment of « Conformité à la charte », named in both
+    /// languages (a rule added to the catalogue without its name fails here).
+    #[test]
+    fn every_charter_rule_has_a_commitment() {
+        for r in RULES.iter().filter(|r| r.family == Family::Charter) {
+            assert!(
+                !commitment(r.code, Lang::Fr).is_empty(),
+                "{}",
+                r.code.as_str()
+            );
+            assert!(
+                !commitment(r.code, Lang::En).is_empty(),
+                "{}",
+                r.code.as_str()
+            );
+            assert!(!r.source(Lang::Fr).is_empty(), "{}", r.code.as_str());
+        }
+    }
+
+    #[test]
+    fn departements_are_named() {
+        assert_eq!(departement_name("36"), "Indre (36)");
+        assert_eq!(departement_name("99"), "99");
+    }
+}

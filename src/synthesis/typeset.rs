@@ -115,8 +115,10 @@ fn failed(world: &Synthese, diagnostics: &[SourceDiagnostic]) -> Msg {
 }
 
 /// Typesets `document` with `template` (the one in the binary unless a test gives another)
-/// and writes the PDF: PDF/A-2b when the data give the document a date (PDF/A needs one),
-/// tagged in every case.
+/// and writes the PDF: PDF/A-2a (archival, and tagged for accessibility: Typst checks both
+/// while writing, and refuses a document that breaks them) when the data give the document a
+/// date (PDF/A needs one), tagged in every case. (Typst writes one of PDF/A and PDF/UA at a
+/// time; PDF/A-2a covers the structure PDF/UA asks for, and archiving.)
 pub fn pdf_with(document: &Document, template: &str) -> Result<Vec<u8>, Msg> {
     let data = serde_json::to_vec(document).map_err(|e| {
         let e = e.to_string();
@@ -132,7 +134,7 @@ pub fn pdf_with(document: &Document, template: &str) -> Result<Vec<u8>, Msg> {
         Datetime::from_ymd(d.year, d.month as u8, d.day as u8).map(Timestamp::new_utc)
     });
     let standards = if timestamp.is_some() {
-        PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| failed_text(&e))?
+        PdfStandards::new(&[PdfStandard::A_2a]).map_err(|e| failed_text(&e))?
     } else {
         PdfStandards::default()
     };
