@@ -57,6 +57,8 @@ pub struct Document {
     pub date: Option<Day>,
     /// `spro 0.1.0`.
     pub tool: String,
+    /// The template and its digest.
+    pub template: String,
     pub counts: Counts,
     /// Which files the figures count, in a sentence.
     pub scope: String,
@@ -266,6 +268,7 @@ pub fn document(
         year_before: table.map(|t| t.year_before),
         date,
         tool: format!("spro {}", env!("CARGO_PKG_VERSION")),
+        template: super::template_version(),
         counts,
         scope,
         figures,

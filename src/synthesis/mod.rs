@@ -35,9 +35,16 @@ pub fn pdf_with(document: &Document, template: &str) -> Result<Vec<u8>, Msg> {
     typeset::pdf_with(document, template)
 }
 
-/// The template in the binary.
-#[cfg(feature = "synthese")]
-pub const TEMPLATE: &str = typeset::TEMPLATE;
+/// The template, as written in the repository (in the binary).
+pub const TEMPLATE: &str = include_str!("../../templates/synthese.typ");
+
+/// « templates/synthese.typ (SHA-256 0123456789ab) »: which template made a document.
+pub fn template_version() -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(TEMPLATE.as_bytes());
+    let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    format!("templates/synthese.typ (SHA-256 {hex})")
+}
 
 /// Without Typst, no PDF: say how to get one.
 #[cfg(not(feature = "synthese"))]

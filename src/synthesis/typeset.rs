@@ -19,8 +19,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use super::document::Document;
 use crate::i18n::Msg;
 
-/// The template, as written in the repository.
-pub const TEMPLATE: &str = include_str!("../../templates/synthese.typ");
+pub use super::TEMPLATE;
 
 /// The fonts carried by the binary (licences in `fonts/`).
 static FONTS: LazyLock<(LazyHash<FontBook>, Vec<Font>)> = LazyLock::new(|| {
