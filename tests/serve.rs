@@ -8,7 +8,7 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -39,6 +39,21 @@ fn form(files: &[(&str, Vec<u8>)]) -> multipart::Form {
         .fold(multipart::Form::new(), |f, (name, bytes)| {
             f.part("fichiers", file_part(name, bytes.clone()))
         })
+}
+
+/// The sample batch of 2025: its folder, its file names in order, their contents.
+fn sample_batch() -> (PathBuf, Vec<String>, Vec<Vec<u8>>) {
+    let dir = root().join("fixtures/bilans/2025");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let contents = names
+        .iter()
+        .map(|n| std::fs::read(dir.join(n)).unwrap())
+        .collect();
+    (dir, names, contents)
 }
 
 /// The three headers every response carries.
@@ -758,16 +773,8 @@ fn a_trickling_body_is_408_and_a_saturated_server_503() {
 #[test]
 fn consolidation_in_memory_matches_the_command() {
     let server = Server::start(&[]);
-    let dir = root().join("fixtures/bilans/2025");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    let files: Vec<(&str, Vec<u8>)> = names
-        .iter()
-        .map(|n| (n.as_str(), std::fs::read(dir.join(n)).unwrap()))
-        .collect();
+    let (dir, names, contents) = sample_batch();
+    let files: Vec<(&str, Vec<u8>)> = names.iter().map(String::as_str).zip(contents).collect();
     let r = client()
         .post(server.url("/consolider"))
         .multipart(
@@ -838,16 +845,8 @@ fn synthesis_in_memory_matches_the_command() {
     let home = text_of(client().get(server.url("/")).send().unwrap());
     assert!(home.contains("formaction=\"/synthese\""), "{home}");
     assert!(home.contains("Synthèse régionale (PDF)"));
-    let dir = root().join("fixtures/bilans/2025");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    let files: Vec<(&str, Vec<u8>)> = names
-        .iter()
-        .map(|n| (n.as_str(), std::fs::read(dir.join(n)).unwrap()))
-        .collect();
+    let (dir, names, contents) = sample_batch();
+    let files: Vec<(&str, Vec<u8>)> = names.iter().map(String::as_str).zip(contents).collect();
     let post = |path: &str| {
         client()
             .post(server.url(path))

@@ -55,15 +55,28 @@ fn number(d: &Data) -> Option<i64> {
     }
 }
 
-/// The sample batch (2025, compared with 2024 when asked) consolidated in this process: the
-/// workbook written, and the document the synthesis is typeset from.
-fn consolidated(dir: &Path, precedent: bool, lang: Lang) -> (PathBuf, Regional, Document) {
+/// The checker of `consolidate --annee 2025` (data kept), its options, and the sample batch.
+fn consolidation_2025() -> (Checker, Options, Vec<spro_bilans::inputs::Input>) {
     let config = Config {
         annee: Some(2025),
         ..Config::default()
     };
     let mut checker = Checker::new(config, Referential::embedded(), Schemas::embedded());
     checker.keep_data = true;
+    let options = Options {
+        year: 2025,
+        without_personal_data: false,
+        include_invalid: false,
+        options_text: String::new(),
+    };
+    let (inputs, _) = spro_bilans::inputs::collect(&[root().join("fixtures/bilans/2025")]).unwrap();
+    (checker, options, inputs)
+}
+
+/// The sample batch (2025, compared with 2024 when asked) consolidated in this process: the
+/// workbook written, and the document the synthesis is typeset from.
+fn consolidated(dir: &Path, precedent: bool, lang: Lang) -> (PathBuf, Regional, Document) {
+    let (mut checker, options, inputs) = consolidation_2025();
     if precedent {
         let previous = Previous::load(&[root().join("fixtures/bilans/2024")], &checker).unwrap();
         checker.previous = Some(Arc::new(previous));
@@ -241,12 +254,48 @@ fn tool(name: &str, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The PDF's text, its whitespace collapsed (lines joined as a reader reads them).
+fn flat_text_of(pdf: &Path) -> String {
+    raw_text_of(pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `spro ARGS` in `dir`, expected to succeed.
+fn spro_ok(args: &[&str], dir: &Path) -> Output {
+    let out = spro(args, dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    out
+}
+
+/// The number of pages (pdfinfo).
+fn pages_of(pdf: &Path) -> usize {
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
 fn text_of(pdf: &Path) -> String {
     tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
 }
 
 fn raw_text_of(pdf: &Path) -> String {
     tool("pdftotext", &[pdf.to_str().unwrap(), "-"])
+}
+
+/// Whether `text` holds `word` as a whole word (« Marc » is not in « March »).
+fn has_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
 }
 
 /// Coordinators' and signatories' names, e-mails and phones in the sample files.
@@ -319,8 +368,7 @@ fn the_pdf_of_the_sample_batch() {
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
 
-    let text = raw_text_of(&pdf);
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = flat_text_of(&pdf);
     for n in &Referential::embedded().networks {
         assert!(flat.contains(&n.nom), "{} missing", n.nom);
         assert!(flat.contains(&n.code), "{} missing", n.code);
@@ -328,7 +376,7 @@ fn the_pdf_of_the_sample_batch() {
     let not_sent = flat.matches("Bilan non transmis : aucun fichier").count();
     assert_eq!(not_sent, 22 - 7, "{flat}");
     for p in personal_data() {
-        assert!(!flat.contains(&p), "personal data in the synthesis: {p}");
+        assert!(!has_word(&flat, &p), "personal data in the synthesis: {p}");
     }
     assert!(!flat.contains('@'), "an e-mail address in the synthesis");
     // Reading order: the sections as the document lists them.
@@ -455,7 +503,7 @@ fn hostile_names_and_a_batch_of_unreadable_files() {
     std::fs::write(inputs.join("36-H00.xlsx"), b"PK\x03\x04 tronque").unwrap();
     std::fs::write(inputs.join("36-H01.xlsx"), b"ceci n'est pas un classeur").unwrap();
     let pdf = dir.path().join("s.pdf");
-    let out = spro(
+    spro_ok(
         &[
             "synthese",
             "recus",
@@ -468,16 +516,7 @@ fn hostile_names_and_a_batch_of_unreadable_files() {
         ],
         dir.path(),
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let flat = raw_text_of(&pdf)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let flat = flat_text_of(&pdf);
     for name in &hostile[..3] {
         let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(flat.contains(&name), "{name} not as written in: {flat}");
@@ -519,10 +558,7 @@ fn english_and_beside_the_workbook() {
     let pdf = dir.path().join("sortie/synthese-regionale-2025.pdf");
     assert!(stderr.contains("regional synthesis written to"), "{stderr}");
     assert!(dir.path().join("sortie/regional.xlsx").exists());
-    let flat = raw_text_of(&pdf)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let flat = flat_text_of(&pdf);
     for heading in [
         "Key points",
         "The figures in charts",
@@ -593,7 +629,7 @@ fn all_the_networks_of_the_referential() {
         write(&inputs, &n.code, &description);
     }
     let pdf = dir.path().join("s.pdf");
-    let out = spro(
+    spro_ok(
         &[
             "synthese",
             "recus",
@@ -604,16 +640,7 @@ fn all_the_networks_of_the_referential() {
         ],
         dir.path(),
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let flat = raw_text_of(&pdf)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let flat = flat_text_of(&pdf);
     assert!(
         flat.contains("22 réseau(x) sur 22 attendus ont transmis leur bilan 2025 : 22 conforme(s), 0 à corriger."),
         "{flat}"
@@ -623,16 +650,64 @@ fn all_the_networks_of_the_referential() {
     for n in &Referential::embedded().networks {
         assert!(flat.contains(&n.nom), "{}", n.nom);
     }
-    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
-    let pages: usize = info
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let pages = pages_of(&pdf);
     assert!(pages <= 4 + 11 + 2, "{pages} pages");
     if let Some(keep) = std::env::var_os("SPRO_GARDER_SYNTHESE") {
         std::fs::copy(&pdf, keep).unwrap();
     }
+}
+
+/// No personal data whatever the options: with the files to correct counted too (Drouais's
+/// coordinators), in both languages, beside a workbook that keeps them.
+#[test]
+fn no_personal_data_whatever_the_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let bilans = root().join("fixtures/bilans/2025");
+    let precedent = root().join("fixtures/bilans/2024");
+    for (lang, extra) in [("fr", "--inclure-non-conformes"), ("en", "--strict")] {
+        let pdf = dir.path().join(format!("s-{lang}.pdf"));
+        spro(
+            &[
+                "--lang",
+                lang,
+                "synthese",
+                bilans.to_str().unwrap(),
+                "--annee",
+                "2025",
+                "--precedent",
+                precedent.to_str().unwrap(),
+                extra,
+                "-o",
+                pdf.to_str().unwrap(),
+            ],
+            dir.path(),
+        );
+        let flat = flat_text_of(&pdf);
+        for p in personal_data() {
+            assert!(!has_word(&flat, &p), "{lang} {extra}: {p}");
+        }
+        assert!(!flat.contains('@'));
+    }
+    // The workbook beside it keeps the coordinators (no --sans-donnees-personnelles): the
+    // synthesis does not.
+    spro_ok(
+        &[
+            "consolidate",
+            bilans.to_str().unwrap(),
+            "--annee",
+            "2025",
+            "--synthese",
+            "-o",
+            "r.xlsx",
+        ],
+        dir.path(),
+    );
+    let coordination = sheet(&dir.path().join("r.xlsx"), "Coordination");
+    let named: Vec<String> = coordination[1..].iter().map(|r| s(&r[3])).collect();
+    assert!(
+        named.iter().any(|n| personal_data().contains(n)),
+        "{named:?}"
+    );
+    let flat = flat_text_of(&dir.path().join("synthese-regionale-2025.pdf"));
+    assert!(named.iter().all(|n| !has_word(&flat, n)));
 }

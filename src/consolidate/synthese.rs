@@ -62,6 +62,12 @@ fn figures(f: &FileReport, checker: &Checker) -> [f64; 8] {
     out
 }
 
+/// The value of field `key` of a file's Identification sheet.
+fn identification<'f>(f: &'f FileReport, key: &str, checker: &Checker) -> Option<&'f Typed> {
+    let i = checker.schemas.sheet(SheetKind::Identification).index(key);
+    f.bilan.as_ref()?.identification()?.get(i)
+}
+
 /// The Synthèse line of a file of the year.
 pub(super) fn synthese_row(f: &FileReport, dep: Option<String>, checker: &Checker) -> SyntheseRow {
     let referential = &checker.referential;
@@ -77,20 +83,9 @@ pub(super) fn synthese_row(f: &FileReport, dep: Option<String>, checker: &Checke
             .flatten()
     });
     let network = code.as_deref().and_then(|c| referential.get(c));
-    let name_in_file = f
-        .bilan
-        .as_ref()
-        .and_then(|b| b.identification())
-        .and_then(|r| {
-            r.get(
-                checker
-                    .schemas
-                    .sheet(SheetKind::Identification)
-                    .index("nom_reseau"),
-            )
-            .and_then(Typed::as_text)
-            .map(str::to_string)
-        });
+    let name_in_file = identification(f, "nom_reseau", checker)
+        .and_then(Typed::as_text)
+        .map(str::to_string);
     SyntheseRow {
         code: code.clone().unwrap_or_default(),
         reseau: network
@@ -103,19 +98,7 @@ pub(super) fn synthese_row(f: &FileReport, dep: Option<String>, checker: &Checke
         fichier: f.path.display().to_string(),
         statut: f.status.label_fr(),
         figures: (f.status != Status::Unreadable).then(|| figures(f, checker)),
-        transmission: f
-            .bilan
-            .as_ref()
-            .and_then(|b| b.identification())
-            .and_then(|r| {
-                r.get(
-                    checker
-                        .schemas
-                        .sheet(SheetKind::Identification)
-                        .index("date_transmission"),
-                )
-                .and_then(Typed::as_date)
-            }),
+        transmission: identification(f, "date_transmission", checker).and_then(Typed::as_date),
     }
 }
 
