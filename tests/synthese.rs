@@ -81,13 +81,6 @@ fn consolidated(dir: &Path, precedent: bool, lang: Lang) -> (PathBuf, Regional, 
         let previous = Previous::load(&[root().join("fixtures/bilans/2024")], &checker).unwrap();
         checker.previous = Some(Arc::new(previous));
     }
-    let (inputs, _) = spro_bilans::inputs::collect(&[root().join("fixtures/bilans/2025")]).unwrap();
-    let options = Options {
-        year: 2025,
-        without_personal_data: false,
-        include_invalid: false,
-        options_text: String::new(),
-    };
     let out = dir.join("regional.xlsx");
     let (report, regional) = consolidate::run(&inputs, &checker, &options, &out, &|_| {}).unwrap();
     let document = synthesis::document(&regional, &report, &checker, &options, lang);
