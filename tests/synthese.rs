@@ -704,3 +704,20 @@ fn no_personal_data_whatever_the_options() {
     let flat = flat_text_of(&dir.path().join("synthese-regionale-2025.pdf"));
     assert!(named.iter().all(|n| !has_word(&flat, n)));
 }
+
+/// Never written over an input: the command stops (exit 2) naming the file, which is
+/// untouched.
+#[test]
+fn never_over_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("36-CHX.xlsx");
+    std::fs::copy(root().join("fixtures/bilans/2025/36-CHX.xlsx"), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let out = spro(
+        &["synthese", ".", "--annee", "2025", "-o", "36-CHX.xlsx"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("36-CHX.xlsx"));
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+}
