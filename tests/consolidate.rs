@@ -5,34 +5,10 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use common::*;
-
-fn spro(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spro"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
-}
-
-fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
-    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
-    let range = wb.worksheet_range(name).unwrap();
-    range.rows().map(|r| r.to_vec()).collect()
-}
-
-fn s(d: &Data) -> String {
-    match d {
-        Data::String(s) => s.clone(),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Empty => String::new(),
-        other => format!("{other:?}"),
-    }
-}
 
 /// A batch: the five samples, a broken file named after Vierzon, and a 2024 file of Bourges.
 fn batch(dir: &Path) -> Vec<PathBuf> {

@@ -23,30 +23,6 @@ use spro_bilans::referential::Referential;
 use spro_bilans::schema::Schemas;
 use spro_bilans::synthesis::{self, Document, FIGURE_CELLS};
 
-fn spro(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spro"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
-}
-
-fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
-    let mut wb = open_workbook_auto(path).unwrap();
-    let range = wb.worksheet_range(name).unwrap();
-    range.rows().map(|r| r.to_vec()).collect()
-}
-
-fn s(d: &Data) -> String {
-    match d {
-        Data::String(s) => s.clone(),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Empty => String::new(),
-        other => format!("{other:?}"),
-    }
-}
-
 fn number(d: &Data) -> Option<i64> {
     match d {
         Data::Float(f) => Some(f.round() as i64),

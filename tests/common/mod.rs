@@ -14,6 +14,36 @@ use spro_bilans::fixture;
 use spro_bilans::referential::Referential;
 use spro_bilans::schema::Schemas;
 
+/// `spro ARGS` run in `cwd` (French unless asked).
+pub fn spro(args: &[&str], cwd: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_spro"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("SPRO_LANG")
+        .output()
+        .unwrap()
+}
+
+/// The cells of sheet `name` of a workbook, read back with calamine.
+pub fn sheet(path: &Path, name: &str) -> Vec<Vec<calamine::Data>> {
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(path).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    range.rows().map(|r| r.to_vec()).collect()
+}
+
+/// A cell as text (numbers as Rust writes them, empty as "").
+pub fn s(d: &calamine::Data) -> String {
+    use calamine::Data;
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Empty => String::new(),
+        other => format!("{other:?}"),
+    }
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
