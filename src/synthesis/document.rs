@@ -224,7 +224,7 @@ fn file_name(path: &str) -> String {
 }
 
 /// The département « Indre (36) » of a code.
-pub fn departement_name(code: &str) -> String {
+fn departement_name(code: &str) -> String {
     DEPARTEMENTS
         .iter()
         .find(|(c, _)| *c == code)
@@ -545,7 +545,7 @@ fn charts(regional: &Regional, lang: Lang) -> Vec<Chart> {
 }
 
 /// Short names of the charter's commitments, for the rules of the charter family.
-pub fn commitment(code: Code, lang: Lang) -> &'static str {
+fn commitment(code: Code, lang: Lang) -> &'static str {
     let (fr, en) = match code {
         Code::C001 => ("Coordination désignée", "Coordination designated"),
         Code::C002 => (

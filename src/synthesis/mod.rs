@@ -12,7 +12,7 @@ mod essentiel;
 mod typeset;
 mod words;
 
-pub use document::{commitment, departement_name, document, Document, FIGURE_CELLS};
+pub use document::{document, Document, FIGURE_CELLS};
 
 use std::path::{Path, PathBuf};
 
@@ -27,12 +27,6 @@ pub fn default_path(year: i32) -> PathBuf {
 #[cfg(feature = "synthese")]
 pub fn pdf(document: &Document) -> Result<Vec<u8>, Msg> {
     typeset::pdf(document)
-}
-
-/// The PDF of `document` typeset with another template (tests of the template's robustness).
-#[cfg(feature = "synthese")]
-pub fn pdf_with(document: &Document, template: &str) -> Result<Vec<u8>, Msg> {
-    typeset::pdf_with(document, template)
 }
 
 /// The template, as written in the repository (in the binary).

@@ -113,12 +113,11 @@ fn failed(world: &Synthese, diagnostics: &[SourceDiagnostic]) -> Msg {
     )
 }
 
-/// Typesets `document` with `template` (the one in the binary unless a test gives another)
-/// and writes the PDF: PDF/A-2a (archival, and tagged for accessibility: Typst checks both
-/// while writing, and refuses a document that breaks them) when the data give the document a
-/// date (PDF/A needs one), tagged in every case. (Typst writes one of PDF/A and PDF/UA at a
+/// Typesets `document` with `template` and writes the PDF: PDF/A-2a (archival, and tagged for
+/// accessibility: Typst checks both while writing, and refuses a document that breaks them)
+/// when the data give the document a date (PDF/A needs one), tagged in every case. (Typst writes one of PDF/A and PDF/UA at a
 /// time; PDF/A-2a covers the structure PDF/UA asks for, and archiving.)
-pub fn pdf_with(document: &Document, template: &str) -> Result<Vec<u8>, Msg> {
+fn pdf_with(document: &Document, template: &str) -> Result<Vec<u8>, Msg> {
     let data = serde_json::to_vec(document).map_err(|e| {
         let e = e.to_string();
         crate::msg!("données de la synthèse : {e}", "synthesis data: {e}")
