@@ -99,6 +99,9 @@ pub struct Column {
     pub values: Vec<String>,
     /// The same, normalised ([`norm`]), for matching.
     pub values_norm: Vec<String>,
+    /// The same as a message lists them, in French and in English (« A », « B » / “A”, “B”):
+    /// built once, not for each finding.
+    pub values_listed: (String, String),
     /// List separators.
     pub separators: Vec<char>,
     /// For text columns that hold digits: how many, so a number cell gets its leading 0 back.
@@ -402,6 +405,10 @@ fn column(key: &str, p: &Value, required: bool) -> Result<Column, String> {
         kind,
         required,
         values_norm: values.iter().map(|v| norm(v)).collect(),
+        values_listed: (
+            values.iter().map(|v| format!("« {v} »")).collect::<Vec<_>>().join(", "),
+            values.iter().map(|v| format!("“{v}”")).collect::<Vec<_>>().join(", "),
+        ),
         values,
         separators: p["x-separateurs"].as_str().unwrap_or("").chars().collect(),
         digits: p["x-chiffres"].as_u64().map(|d| d as usize),

@@ -264,8 +264,7 @@ fn describe(
         ),
         ValidationErrorKind::Enum { .. } => {
             let (what, what_en) = enum_what(column);
-            let allowed = column.values.iter().map(|v| format!("« {v} »")).collect::<Vec<_>>().join(", ");
-            let allowed_en = column.values.iter().map(|v| format!("“{v}”")).collect::<Vec<_>>().join(", ");
+            let (allowed, allowed_en) = &column.values_listed;
             let message = match suggest(&text, column.values.iter().map(String::as_str)) {
                 Some(s) => msg!(
                     "« {text} » n'est pas {what} ; vouliez-vous dire « {s} » ? Valeurs permises : {allowed}.",

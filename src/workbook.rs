@@ -333,7 +333,7 @@ impl<'b> Opened<'b> {
                 Format::Xlsx => {
                     let wb = calamine::Xlsx::new(Cursor::new(bytes)).map_err(calamine_error)?;
                     let (is_1904, metas) = (wb.has_1904_epoch(), wb.sheets_metadata().to_vec());
-                    (Box::new(wb), metas, is_1904)
+                    (Box::new(XlsxSource { bytes, wb }), metas, is_1904)
                 }
                 Format::Xlsb => {
                     let wb = calamine::Xlsb::new(Cursor::new(bytes)).map_err(calamine_error)?;
@@ -718,17 +718,56 @@ trait CellSource {
     fn for_each_cell(&mut self, sheet: &str, each: &mut EachCell<'_>) -> Result<(), ReadError>;
 }
 
-impl<RS: Read + Seek> CellSource for calamine::Xlsx<RS> {
+/// An `.xlsx` or `.xlsm` workbook, and its bytes for a second reader when one is needed.
+struct XlsxSource<'b> {
+    bytes: &'b [u8],
+    wb: calamine::Xlsx<Cursor<&'b [u8]>>,
+}
+
+impl CellSource for XlsxSource<'_> {
+    /// Cells are read without their formulas (`next_cell`): reading the formulas too
+    /// (`next_cell_with_formula_metadata`) costs 8 % more of the whole check on a large sheet,
+    /// and only matters for a cell that comes without a value — a formula saved without its
+    /// result (V002), or an element that holds nothing (`<c …></c>`, an empty inline string).
+    /// At the first such cell, the rest of the sheet is read again with formulas
+    /// ([`with_formulas`]), which tells them apart.
     fn for_each_cell(&mut self, sheet: &str, each: &mut EachCell<'_>) -> Result<(), ReadError> {
-        let mut reader = self.worksheet_cells_reader(sheet).map_err(calamine_error)?;
-        while let Some(cell) = reader
-            .next_cell_with_formula_metadata()
-            .map_err(calamine_error)?
-        {
-            each(cell.pos.0, cell.pos.1, &cell.value, cell.formula.is_some())?;
+        let bytes = self.bytes;
+        let mut reader = self.wb.worksheet_cells_reader(sheet).map_err(calamine_error)?;
+        let mut read = 0usize;
+        while let Some(cell) = reader.next_cell().map_err(calamine_error)? {
+            if matches!(cell.get_value(), DataRef::Empty) {
+                return with_formulas(bytes, sheet, read, each);
+            }
+            let (row, col) = cell.get_position();
+            each(row, col, cell.get_value(), false)?;
+            read += 1;
         }
         Ok(())
     }
+}
+
+/// The cells of `sheet` from its `from`-th on (in the order of the file), with whether each
+/// has a formula, read by a reader of its own over the same bytes.
+fn with_formulas(
+    bytes: &[u8],
+    sheet: &str,
+    from: usize,
+    each: &mut EachCell<'_>,
+) -> Result<(), ReadError> {
+    let mut wb = calamine::Xlsx::new(Cursor::new(bytes)).map_err(calamine_error)?;
+    let mut reader = wb.worksheet_cells_reader(sheet).map_err(calamine_error)?;
+    let mut index = 0usize;
+    while let Some(cell) = reader
+        .next_cell_with_formula_metadata()
+        .map_err(calamine_error)?
+    {
+        if index >= from {
+            each(cell.pos.0, cell.pos.1, &cell.value, cell.formula.is_some())?;
+        }
+        index += 1;
+    }
+    Ok(())
 }
 
 impl<RS: Read + Seek> CellSource for calamine::Xlsb<RS> {
@@ -807,6 +846,58 @@ mod tests {
         assert!(parts > bytes.len() as u64);
         // Not a zip: its own size.
         assert_eq!(expanded_size(b"a;b;c"), 5);
+    }
+
+    /// A cell element without a value is a formula saved without its result only when it has
+    /// a formula: `<c></c>` holds nothing (and an empty inline string is an empty text). The
+    /// cells after the first of them (read again, with formulas) come once each, in order.
+    #[test]
+    fn cells_without_a_value() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet().set_name("S").expect("a name");
+        ws.write_number(0, 0, 1.0).expect("A1");
+        ws.write_string(0, 2, "vide-C1").expect("C1");
+        ws.write_string(0, 3, "vide-D1").expect("D1");
+        ws.write_formula(1, 1, rust_xlsxwriter::Formula::new("=A1").set_result("sans-valeur"))
+            .expect("B2");
+        ws.write_number(2, 0, 3.0).expect("A3");
+        ws.write_string(2, 1, "y").expect("B3");
+        ws.write_formula(3, 0, rust_xlsxwriter::Formula::new("=A3").set_result("3"))
+            .expect("A4");
+        let bytes = wb.save_to_buffer().expect("the workbook");
+        let replace_cell = |xml: &str, r: &str, with: &str| {
+            let start = xml.find(&format!("<c r=\"{r}\"")).expect("the cell");
+            let end = start + xml[start..].find("</c>").expect("its end") + 4;
+            format!("{}{with}{}", &xml[..start], &xml[end..])
+        };
+        let bytes = crate::fixture::rewrite(&bytes, |name, xml| {
+            if !name.starts_with("xl/worksheets/") {
+                return xml;
+            }
+            let xml = replace_cell(&xml, "C1", r#"<c r="C1"></c>"#);
+            let xml = replace_cell(&xml, "D1", r#"<c r="D1" t="inlineStr"><is><t></t></is></c>"#);
+            replace_cell(&xml, "B2", r#"<c r="B2"><f>A1</f></c>"#)
+        })
+        .expect("rewritten");
+        let read = read_bytes(bytes, Format::Xlsx, &Limits::default()).expect("readable");
+        let cells: Vec<_> = read.sheets[0]
+            .cells
+            .iter()
+            .map(|c| (c.row, c.col, c.value.display()))
+            .collect();
+        let text = |s: &str| Some(s.to_string());
+        assert_eq!(
+            cells,
+            [
+                (0, 0, text("1")),
+                (0, 3, text("")),
+                (1, 1, None),
+                (2, 0, text("3")),
+                (2, 1, text("y")),
+                (3, 0, text("3")),
+            ]
+        );
+        assert_eq!(read.sheets[0].cells[2].value, CellValue::Empty);
     }
 
     #[test]
