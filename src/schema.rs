@@ -406,8 +406,16 @@ fn column(key: &str, p: &Value, required: bool) -> Result<Column, String> {
         required,
         values_norm: values.iter().map(|v| norm(v)).collect(),
         values_listed: (
-            values.iter().map(|v| format!("« {v} »")).collect::<Vec<_>>().join(", "),
-            values.iter().map(|v| format!("“{v}”")).collect::<Vec<_>>().join(", "),
+            values
+                .iter()
+                .map(|v| format!("« {v} »"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            values
+                .iter()
+                .map(|v| format!("“{v}”"))
+                .collect::<Vec<_>>()
+                .join(", "),
         ),
         values,
         separators: p["x-separateurs"].as_str().unwrap_or("").chars().collect(),

@@ -725,49 +725,23 @@ struct XlsxSource<'b> {
 }
 
 impl CellSource for XlsxSource<'_> {
-    /// Cells are read without their formulas (`next_cell`): reading the formulas too
-    /// (`next_cell_with_formula_metadata`) costs 8 % more of the whole check on a large sheet,
-    /// and only matters for a cell that comes without a value — a formula saved without its
-    /// result (V002), or an element that holds nothing (`<c …></c>`, an empty inline string).
-    /// At the first such cell, the rest of the sheet is read again with formulas
-    /// ([`with_formulas`]), which tells them apart.
     fn for_each_cell(&mut self, sheet: &str, each: &mut EachCell<'_>) -> Result<(), ReadError> {
-        let bytes = self.bytes;
-        let mut reader = self.wb.worksheet_cells_reader(sheet).map_err(calamine_error)?;
-        let mut read = 0usize;
-        while let Some(cell) = reader.next_cell().map_err(calamine_error)? {
-            if matches!(cell.get_value(), DataRef::Empty) {
-                return with_formulas(bytes, sheet, read, each);
-            }
-            let (row, col) = cell.get_position();
-            each(row, col, cell.get_value(), false)?;
-            read += 1;
-        }
-        Ok(())
+        let mut failed = None;
+        xlsx_cells::for_each_cell(
+            &mut self.wb,
+            self.bytes,
+            sheet,
+            &mut |r, c, value, formula| match each(r, c, value, formula) {
+                Ok(()) => std::ops::ControlFlow::Continue(()),
+                Err(e) => {
+                    failed = Some(e);
+                    std::ops::ControlFlow::Break(())
+                }
+            },
+        )
+        .map_err(calamine_error)?;
+        failed.map_or(Ok(()), Err)
     }
-}
-
-/// The cells of `sheet` from its `from`-th on (in the order of the file), with whether each
-/// has a formula, read by a reader of its own over the same bytes.
-fn with_formulas(
-    bytes: &[u8],
-    sheet: &str,
-    from: usize,
-    each: &mut EachCell<'_>,
-) -> Result<(), ReadError> {
-    let mut wb = calamine::Xlsx::new(Cursor::new(bytes)).map_err(calamine_error)?;
-    let mut reader = wb.worksheet_cells_reader(sheet).map_err(calamine_error)?;
-    let mut index = 0usize;
-    while let Some(cell) = reader
-        .next_cell_with_formula_metadata()
-        .map_err(calamine_error)?
-    {
-        if index >= from {
-            each(cell.pos.0, cell.pos.1, &cell.value, cell.formula.is_some())?;
-        }
-        index += 1;
-    }
-    Ok(())
 }
 
 impl<RS: Read + Seek> CellSource for calamine::Xlsb<RS> {
@@ -858,8 +832,12 @@ mod tests {
         ws.write_number(0, 0, 1.0).expect("A1");
         ws.write_string(0, 2, "vide-C1").expect("C1");
         ws.write_string(0, 3, "vide-D1").expect("D1");
-        ws.write_formula(1, 1, rust_xlsxwriter::Formula::new("=A1").set_result("sans-valeur"))
-            .expect("B2");
+        ws.write_formula(
+            1,
+            1,
+            rust_xlsxwriter::Formula::new("=A1").set_result("sans-valeur"),
+        )
+        .expect("B2");
         ws.write_number(2, 0, 3.0).expect("A3");
         ws.write_string(2, 1, "y").expect("B3");
         ws.write_formula(3, 0, rust_xlsxwriter::Formula::new("=A3").set_result("3"))
@@ -875,7 +853,11 @@ mod tests {
                 return xml;
             }
             let xml = replace_cell(&xml, "C1", r#"<c r="C1"></c>"#);
-            let xml = replace_cell(&xml, "D1", r#"<c r="D1" t="inlineStr"><is><t></t></is></c>"#);
+            let xml = replace_cell(
+                &xml,
+                "D1",
+                r#"<c r="D1" t="inlineStr"><is><t></t></is></c>"#,
+            );
             replace_cell(&xml, "B2", r#"<c r="B2"><f>A1</f></c>"#)
         })
         .expect("rewritten");
