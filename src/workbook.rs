@@ -1,7 +1,8 @@
 //! Reading a file: [`admit`] says what the bytes are (and refuses what cannot or must not be
 //! opened), [`Opened`] hands each sheet's rows one at a time, with their cells' absolute
-//! positions, as calamine gives them (cached values of formulas, never formulas). A whole
-//! [`RawWorkbook`] is read only for the annotated copy, a second pass over bytes checked.
+//! positions, as calamine gives them (cached values of formulas, never formulas), to the
+//! check and to the annotated copy (a second pass over the bytes checked). No workbook is
+//! ever held whole.
 //!
 //! This is the only module that talks to calamine and to the zip container. It enforces the
 //! safety limits of spec §4.1 / §7.14 *before* anything is expanded: the file size from the
@@ -76,21 +77,6 @@ pub struct RawCell {
     pub value: CellValue,
 }
 
-/// One sheet: its name and its cells, sorted by row then column.
-#[derive(Debug, Clone, Default)]
-pub struct RawSheet {
-    pub name: String,
-    pub cells: Vec<RawCell>,
-}
-
-/// A workbook as read from a file.
-#[derive(Debug, Clone, Default)]
-pub struct RawWorkbook {
-    pub sheets: Vec<RawSheet>,
-    /// The workbook uses the 1904 date system (plain numbers in date columns count from 1904).
-    pub is_1904: bool,
-}
-
 /// Why a file could not be read: F001 or F003, with a French message for the coordinator.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
@@ -127,11 +113,6 @@ const MIB: u64 = 1024 * 1024;
 
 /// The last column of a worksheet (XFD), 0-based.
 const MAX_COLUMN: usize = 16_383;
-
-/// Reads the file at `path`, whose extension promises `format`, within `limits`, whole.
-pub fn read_file(path: &Path, format: Format, limits: &Limits) -> Result<RawWorkbook, ReadError> {
-    read_bytes(load(path, limits)?, format, limits)
-}
 
 /// The bytes of the file at `path`, refused before reading when larger than `limits` allow.
 pub fn load(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
@@ -201,39 +182,6 @@ fn sniff(bytes: &[u8]) -> Container {
 pub struct Admitted {
     pub format: Format,
     pub bytes: Vec<u8>,
-}
-
-/// Reads a workbook from its bytes, every cell kept: for the annotated copy, a second pass
-/// over bytes the check has read row by row.
-pub fn read_bytes(
-    bytes: Vec<u8>,
-    format: Format,
-    limits: &Limits,
-) -> Result<RawWorkbook, ReadError> {
-    let admitted = admit(bytes, format, limits)?;
-    read_admitted(&admitted, limits)
-}
-
-/// Every cell of every sheet of `admitted`.
-pub fn read_admitted(admitted: &Admitted, limits: &Limits) -> Result<RawWorkbook, ReadError> {
-    let mut opened = Opened::open(admitted, limits)?;
-    let mut sheets = Vec::with_capacity(opened.sheets.len());
-    for sheet in opened.sheets.clone() {
-        let mut cells = Vec::new();
-        opened.rows(&sheet, &mut |_, row| {
-            cells.extend_from_slice(row);
-            Ok(())
-        })?;
-        sort_cells(&mut cells);
-        sheets.push(RawSheet {
-            name: sheet.name,
-            cells,
-        });
-    }
-    Ok(RawWorkbook {
-        sheets,
-        is_1904: opened.is_1904,
-    })
 }
 
 /// What the first bytes and the zip directory say the file is, against what its extension
@@ -788,6 +736,20 @@ fn sort_cells(cells: &mut [RawCell]) {
 mod tests {
     use super::*;
 
+    /// Every cell of the first sheet of `bytes`, as [`Opened::rows`] hands them.
+    fn first_sheet(bytes: Vec<u8>, format: Format) -> Result<Vec<RawCell>, ReadError> {
+        let limits = Limits::default();
+        let admitted = admit(bytes, format, &limits)?;
+        let mut opened = Opened::open(&admitted, &limits)?;
+        let mut cells = Vec::new();
+        let first = opened.sheets[0].clone();
+        opened.rows(&first, &mut |_, row| {
+            cells.extend_from_slice(row);
+            Ok(())
+        })?;
+        Ok(cells)
+    }
+
     #[test]
     fn shortest_numbers() {
         assert_eq!(shortest(1.0), "1");
@@ -861,9 +823,8 @@ mod tests {
             replace_cell(&xml, "B2", r#"<c r="B2"><f>A1</f></c>"#)
         })
         .expect("rewritten");
-        let read = read_bytes(bytes, Format::Xlsx, &Limits::default()).expect("readable");
-        let cells: Vec<_> = read.sheets[0]
-            .cells
+        let read = first_sheet(bytes, Format::Xlsx).expect("readable");
+        let cells: Vec<_> = read
             .iter()
             .map(|c| (c.row, c.col, c.value.display()))
             .collect();
@@ -879,14 +840,13 @@ mod tests {
                 (3, 0, text("3")),
             ]
         );
-        assert_eq!(read.sheets[0].cells[2].value, CellValue::Empty);
+        assert_eq!(read[2].value, CellValue::Empty);
     }
 
     #[test]
     fn empty_and_random_bytes_are_unreadable() {
-        let limits = Limits::default();
         assert!(matches!(
-            read_bytes(vec![], Format::Xlsx, &limits),
+            first_sheet(vec![], Format::Xlsx),
             Err(ReadError::Unreadable(_))
         ));
         let noise: Vec<u8> = (0..4096u32)
@@ -894,7 +854,7 @@ mod tests {
             .collect();
         for f in [Format::Xlsx, Format::Xls, Format::Ods, Format::Xlsb] {
             assert!(matches!(
-                read_bytes(noise.clone(), f, &limits),
+                first_sheet(noise.clone(), f),
                 Err(ReadError::Unreadable(_))
             ));
         }

@@ -21,7 +21,7 @@ use crate::rules::Code;
 use crate::workbook::{Admitted, Format};
 
 pub use marks::ANOMALIES;
-pub use rebuilt::VALUES_ONLY;
+pub use rebuilt::{Scratch, VALUES_ONLY};
 
 /// Output names for `files` (in their sorted order): `<stem>.annote.xlsx`, then `-2`, `-3`…
 /// for stems already taken (spec §7.16). An `.xlsm` keeps its macros, so its copy is
@@ -52,11 +52,13 @@ pub fn output_names(files: &[&Path]) -> Vec<String> {
 
 /// The annotated copy of `report`'s file from the bytes its check read (`None` when it could
 /// not be read): a second pass over them, in memory. An `.xlsx`/`.xlsm` is patched; anything
-/// else, or a package the patch cannot mark, is rebuilt from its values.
+/// else, or a package the patch cannot mark, is rebuilt from its values, assembled as
+/// `scratch` says.
 pub fn copy_of(
     checker: &Checker,
     report: &FileReport,
     admitted: Option<&Admitted>,
+    scratch: Scratch,
 ) -> Result<Vec<u8>, Msg> {
     if let Some(a) = admitted.filter(|a| a.format == Format::Xlsx) {
         // A package the patch cannot mark (or a bug of ours on a file no test foresaw) gets
@@ -67,9 +69,7 @@ pub fn copy_of(
             return Ok(bytes);
         }
     }
-    // The check read these bytes already: a failure now would be one of the check's.
-    let wb = admitted.and_then(|a| crate::workbook::read_admitted(a, &checker.config.limits).ok());
-    rebuilt::copy_bytes(report, wb.as_ref())
+    rebuilt::copy_bytes(report, admitted, &checker.config.limits, scratch)
 }
 
 /// The `.xlsx`/`.xlsm` package `bytes` (as the check admitted them) marked with `report`'s
@@ -103,7 +103,7 @@ pub fn check(checker: &Checker, input: &Input) -> Annotated {
 pub fn annotated(checker: &Checker, checked: (FileReport, Option<Admitted>)) -> Annotated {
     let (mut report, admitted) = checked;
     checker.finish(&mut report);
-    let copy = copy_of(checker, &report, admitted.as_ref());
+    let copy = copy_of(checker, &report, admitted.as_ref(), Scratch::Memory);
     Annotated { report, copy }
 }
 
@@ -124,9 +124,14 @@ pub fn stale(file: &FileReport) -> bool {
 }
 
 /// The annotated copy of `report` (final, batch findings in), reading `input` again.
-pub fn recopy(checker: &Checker, report: &FileReport, input: &Input) -> Result<Vec<u8>, Msg> {
+pub fn recopy(
+    checker: &Checker,
+    report: &FileReport,
+    input: &Input,
+    scratch: Scratch,
+) -> Result<Vec<u8>, Msg> {
     let (_, admitted) = checker.check_input_read(input);
-    copy_of(checker, report, admitted.as_ref())
+    copy_of(checker, report, admitted.as_ref(), scratch)
 }
 
 /// `check --annote DIR`: checks `inputs` (in parallel on the current rayon pool) and writes
@@ -161,14 +166,17 @@ pub fn check_and_write(
         }
     };
     let each = |report: &FileReport, admitted: Option<Admitted>| {
-        write(report, copy_of(checker, report, admitted.as_ref()))?;
+        write(
+            report,
+            copy_of(checker, report, admitted.as_ref(), Scratch::TempFiles),
+        )?;
         done();
         Ok(())
     };
     let report = checker.check_batch(inputs, b002, &each)?;
     for file in report.files.iter().filter(|f| stale(f)) {
         if let Some(input) = inputs.iter().find(|i| i.path() == file.path) {
-            write(file, recopy(checker, file, input))?;
+            write(file, recopy(checker, file, input, Scratch::TempFiles))?;
         }
     }
     let written = outputs.into_values().collect();

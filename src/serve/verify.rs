@@ -160,7 +160,7 @@ pub(super) fn conclude_upload(
                             format: crate::workbook::Format::from_path(p)?,
                             bytes: bytes.clone(),
                         };
-                        annotate::recopy(checker, file, &input).ok()
+                        annotate::recopy(checker, file, &input, annotate::Scratch::Memory).ok()
                     })
                     .map_or(Copy::Missing, Copy::Made),
             }
