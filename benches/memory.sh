@@ -47,6 +47,8 @@ for ext in ods xls; do
   [ -f "$f" ] || { echo "== prescan .$ext: absent (LibreOffice missing)"; continue; }
   echo "== prescan .$ext ($(du -h "$f" | cut -f1), 2,388,000 cells in one sheet)"
   measure "spro check --format json" "$BIN/spro" check "$f" --format json
+  rm -rf "$WORK/annote"
+  measure "spro check --annote" "$BIN/spro" check "$f" --annote "$WORK/annote"
 done
 
 # serve: peak RSS of the server (VmHWM) over a scenario.
