@@ -49,6 +49,15 @@ enum Stop {
     Unreadable,
 }
 
+/// What the row callback returns to stop the reading, with the reason kept beside it: never
+/// shown.
+fn stop_reading() -> ReadError {
+    ReadError::Unreadable(crate::i18n::Msg::new(
+        "copie interrompue",
+        "copy interrupted",
+    ))
+}
+
 impl From<XlsxError> for Stop {
     fn from(e: XlsxError) -> Self {
         Stop::Xlsx(e)
@@ -279,7 +288,7 @@ fn copy_sheet(
     let read = opened.rows(sheet, &mut |r, cells: &[RawCell]| {
         if scratch == Scratch::TempFiles && last_row.is_some_and(|last| r <= last) {
             stop = Some(Stop::OutOfOrder);
-            return Err(ReadError::Unreadable(crate::i18n::Msg::new("", "")));
+            return Err(stop_reading());
         }
         last_row = Some(r);
         let written = blanks_before(ws, r, &with_value).and_then(|()| {
@@ -304,7 +313,7 @@ fn copy_sheet(
         });
         written.map_err(|e| {
             stop = Some(Stop::Xlsx(e));
-            ReadError::Unreadable(crate::i18n::Msg::new("", ""))
+            stop_reading()
         })
     });
     if read.is_err() {
