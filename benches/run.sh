@@ -22,18 +22,8 @@ sync
 echo 1 2>/dev/null > /proc/sys/vm/drop_caches || echo "(cache système non vidé : pas root)"
 cat "$WORK/$N"/*.xlsx "$WORK/$((N * 4))"/*.xlsx > /dev/null
 
-# run LABEL CMD... : best of 3 wall-clock seconds, and the peak RSS of that run.
-run() {
-  local label=$1; shift
-  local best="" rss=""
-  for _ in 1 2 3; do
-    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" > /dev/null 2>&1 || true
-    read -r t m < <(tail -n 1 "$WORK/time.txt")
-    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; rss=$m; fi
-  done
-  printf '%-28s %8.2f s %10d KiB\n' "$label" "$best" "$rss"
-  eval "T_${label//[^a-zA-Z0-9]/_}=$best"
-}
+# run LABEL CMD...: best of 3 (benches/timing.sh).
+source benches/timing.sh
 
 echo "== $N classeurs × $M actions, $CORES cœurs ($(du -sh "$WORK/$N" | cut -f1) sur disque)"
 run floor_j1 "$BIN/examples/floor" "$WORK/$N" -j 1

@@ -23,18 +23,9 @@ fi
 REF="$WORK/22/reseaux.json"
 cat "$WORK"/22*/*.xlsx > /dev/null
 
-# run LABEL CMD...: best of 5 wall-clock seconds, and the peak RSS of that run.
-run() {
-  local label=$1; shift
-  local best="" rss=""
-  for _ in 1 2 3 4 5; do
-    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" > /dev/null 2>&1 || true
-    read -r t m < <(tail -n 1 "$WORK/time.txt")
-    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; rss=$m; fi
-  done
-  printf '%-36s %8.2f s %10d KiB\n' "$label" "$best" "$rss"
-  eval "T_$label=$best"
-}
+# run LABEL CMD...: best of 5 (benches/timing.sh).
+RUNS=5
+source benches/timing.sh
 
 echo "== 22 classeurs × $M actions, $(nproc) cœurs"
 common=("$WORK/22" --referentiel "$REF" --annee 2025 -q)
