@@ -13,6 +13,38 @@ pub const ANOMALIES: &str = "Anomalies";
 /// The one line of `Anomalies` that says how to send the corrected file.
 pub const BEFORE_SENDING: &str = "Avant d'envoyer le fichier corrigé, supprimez cette feuille « Anomalies » (clic droit sur son onglet › Supprimer) ; les couleurs et les notes des cellules peuvent rester : la vérification ne lit que les valeurs.";
 
+/// The one line of `Anomalies` in a copy of another format than `.xlsx`: a new workbook of the
+/// file's values.
+pub const VALUES_ONLY: &str = "Cette copie est un classeur .xlsx qui reprend les valeurs de votre fichier : corrigez votre fichier d'origine, puis vérifiez-le à nouveau.";
+
+/// What a copy is, which says the third line of `Anomalies` and where its table starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The coordinator's own `.xlsx`/`.xlsm`, marked: sent back once corrected.
+    Own,
+    /// A new `.xlsx` of the values of a file of another format: the original is corrected.
+    Values,
+}
+
+impl Origin {
+    /// The third line of `Anomalies`.
+    pub fn line(self) -> &'static str {
+        match self {
+            Origin::Own => BEFORE_SENDING,
+            Origin::Values => VALUES_ONLY,
+        }
+    }
+
+    /// The 0-based row of the table's header: after a blank row in the coordinator's own file,
+    /// right after the line in a copy of the values.
+    pub fn header_row(self) -> u32 {
+        match self {
+            Origin::Own => 4,
+            Origin::Values => 3,
+        }
+    }
+}
+
 /// The headers of the `Anomalies` table.
 pub const HEADERS: [&str; 7] = [
     "Sévérité",

@@ -5,7 +5,8 @@
 //!
 //! An `.xlsx` or `.xlsm` is marked in place ([`ooxml`]): the copy is the coordinator's file,
 //! drop-downs, formulas, widths and all. Other formats (`.xls`, `.xlsb`, `.ods`), and a
-//! package that cannot be marked, get a new `.xlsx` holding their values ([`rebuilt`]).
+//! package that cannot be marked, get a new `.xlsx` holding their values ([`rebuilt`]),
+//! marked the same way.
 
 mod marks;
 mod ooxml;
@@ -20,8 +21,8 @@ use crate::inputs::Input;
 use crate::rules::Code;
 use crate::workbook::{Admitted, Format};
 
-pub use marks::ANOMALIES;
-pub use rebuilt::{Scratch, VALUES_ONLY};
+pub use marks::{ANOMALIES, VALUES_ONLY};
+pub use rebuilt::Scratch;
 
 /// Output names for `files` (in their sorted order): `<stem>.annote.xlsx`, then `-2`, `-3`…
 /// for stems already taken (spec §7.16). An `.xlsm` keeps its macros, so its copy is
@@ -63,9 +64,7 @@ pub fn copy_of(
     if let Some(a) = admitted.filter(|a| a.format == Format::Xlsx) {
         // A package the patch cannot mark (or a bug of ours on a file no test foresaw) gets
         // the copy of its values: the coordinator always gets a copy.
-        let patched =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| patch(report, &a.bytes)));
-        if let Ok(Ok(bytes)) = patched {
+        if let Ok(bytes) = marked(report, &a.bytes, marks::Origin::Own) {
             return Ok(bytes);
         }
     }
@@ -75,7 +74,17 @@ pub fn copy_of(
 /// The `.xlsx`/`.xlsm` package `bytes` (as the check admitted them) marked with `report`'s
 /// findings, or why it cannot be. Public for the fuzzer, which drives it without a safety net.
 pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, String> {
-    ooxml::patch(report, bytes).map_err(|e| e.0)
+    ooxml::patch(report, bytes, marks::Origin::Own).map_err(|e| e.0)
+}
+
+/// The package `bytes` marked with `report`'s findings, or why not, a panic included (a bug
+/// of ours on a file no test foresaw must not take the batch or the server down).
+fn marked(report: &FileReport, bytes: &[u8], origin: marks::Origin) -> Result<Vec<u8>, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        ooxml::patch(report, bytes, origin)
+    }))
+    .map_err(|_| "erreur interne".to_string())?
+    .map_err(|e| e.0)
 }
 
 /// Whether the copy of a file in `format` is the file itself, marked (else a new workbook of

@@ -8,19 +8,22 @@ use std::io::Write;
 use super::styles::{Clones, Own};
 use super::xml::escape;
 use super::PatchError;
-use crate::annotate::marks::{self, HEADERS};
+use crate::annotate::marks::{self, Origin, HEADERS};
 use crate::check::FileReport;
 use crate::finding::{a1, Severity};
 use crate::xlsx::Widths;
 
-/// Writes the sheet. `names` gives the name in the file of the sheet findings name.
+/// Writes the sheet. `names` gives the name in the file of the sheet findings name; `origin`
+/// what the copy is.
 pub fn write<W: Write>(
     mut out: W,
     report: &FileReport,
     names: &BTreeMap<String, String>,
     clones: &Clones,
+    origin: Origin,
 ) -> Result<(), PatchError> {
-    let header_row = 5u32;
+    // 1-based, as the XML counts rows.
+    let header_row = origin.header_row() + 1;
     let last = header_row + report.findings.len() as u32;
     let mut widths = Widths::of(&HEADERS);
     for f in &report.findings {
@@ -83,9 +86,9 @@ pub fn write<W: Write>(
     };
     line(&mut out, 0, &marks::title(report), Own::Title)?;
     line(&mut out, 1, &marks::status_sentence(report), Own::Text)?;
-    line(&mut out, 2, marks::BEFORE_SENDING, Own::Text)?;
+    line(&mut out, 2, origin.line(), Own::Text)?;
     if report.findings.is_empty() {
-        line(&mut out, 4, marks::NOTHING, Own::Text)?;
+        line(&mut out, header_row - 1, marks::NOTHING, Own::Text)?;
     } else {
         write!(out, "<row r=\"{}\">", header_row)?;
         for (c, h) in HEADERS.iter().enumerate() {

@@ -34,7 +34,7 @@ use zip::{CompressionMethod, ZipWriter};
 use self::book::BookInfo;
 use self::parts::{fresh_id, key, rels, rels_of, resolve, Package, Rel};
 use self::styles::{Clones, Counts};
-use super::marks::{self, ANOMALIES};
+use super::marks::{self, Origin, ANOMALIES};
 use crate::check::FileReport;
 use crate::finding::Severity;
 
@@ -81,8 +81,9 @@ struct Job {
     found: worksheet::Found,
 }
 
-/// The annotated copy of `report`'s file, from `bytes`, the package its check read.
-pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
+/// The annotated copy of `report`'s file, from `bytes`: the package its check read, or the
+/// workbook of its values (`origin` says which).
+pub fn patch(report: &FileReport, bytes: &[u8], origin: Origin) -> Result<Vec<u8>, PatchError> {
     let mut pkg = Package::open(bytes)?;
     let workbook = main_part(&mut pkg)?;
     let book_xml = pkg
@@ -315,7 +316,7 @@ pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
     // The sheet of findings, the styles, then each marked sheet's notes and relationships.
     zip.start_file(sheet_part.clone(), new_entry)?;
     let mut out = BufWriter::with_capacity(BUFFER, &mut zip);
-    anomalies::write(&mut out, report, &actual, &clones)?;
+    anomalies::write(&mut out, report, &actual, &clones, origin)?;
     out.flush()?;
     drop(out);
     let styles_name = match (&styles_part, &new_styles) {
