@@ -28,25 +28,99 @@ pub const MAX_DENSE_CELLS: u64 = 2_400_000;
 pub const MAX_DECLARED_CELLS: u64 =
     256 * 1024 * 1024 / std::mem::size_of::<calamine::Cell<calamine::Data>>() as u64;
 
-/// F003: sheets each small enough whose rectangles together are too large.
-fn too_large_together(cells: u64) -> ReadError {
-    let max = MAX_DENSE_CELLS;
-    ReadError::Limit(msg!(
-        "les feuilles du classeur s'étendent ensemble sur {cells} cellules, au-delà des {max} que l'outil lit dans un fichier .xls ou .ods : supprimez les feuilles ou cellules superflues, ou enregistrez le classeur au format .xlsx, lu sans cette limite",
-        "the sheets of the workbook span {cells} cells together, over the {max} the tool reads in an .xls or .ods file: delete the superfluous sheets or cells, or save the workbook as .xlsx, read without this limit"
-    ))
+/// What calamine will hold to read a workbook whole, as the prescan counts it before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cost {
+    /// The cells of the sheets' rectangles, together (empty ones included: calamine builds
+    /// dense rectangles).
+    pub cells: u64,
+    /// The cells holding a text (a date in an `.ods` is one too), each occurrence counted: a
+    /// repeated cell, a shared string in two cells.
+    pub texts: u64,
+    /// The bytes of those texts, counted the same way (in an `.xls`, at most: two a
+    /// character).
+    pub text_bytes: u64,
+    /// What a cell, a text and a byte of text cost in this format.
+    rates: &'static Rates,
 }
 
-/// The rectangle of one sheet, then the sheets together, against [`MAX_DENSE_CELLS`].
-fn within(bbox: &BBox, before: u64, what: impl FnOnce() -> Msg) -> Result<(), ReadError> {
+/// What a check holds at its peak, beyond the program itself, for each cell of a rectangle
+/// (calamine's cells as it reads them, then as a rectangle, then the copy of a sheet it gives
+/// us), each text (with an `.xls`'s shared strings) and each tenth of a byte of text: fitted
+/// with `benches/memory.sh` on six workbooks, `.ods` and `.xls`, of numbers, of actions and of
+/// long texts all different, each predicted at or above what it measured (`benches/README.md`).
+#[derive(Debug, PartialEq, Eq)]
+struct Rates {
+    cell: u64,
+    text: u64,
+    byte_tenths: u64,
+}
+
+const ODS: Rates = Rates {
+    cell: 100,
+    text: 16,
+    byte_tenths: 40,
+};
+
+const XLS: Rates = Rates {
+    cell: 104,
+    text: 8,
+    byte_tenths: 23,
+};
+
+/// The most a check of an `.xls` or `.ods`, or its annotated copy, may take at its peak by
+/// [`Cost::bytes`]: with the program (16 MiB), at most 256 MiB (tool.md).
+pub const MAX_BYTES: u64 = 240 * 1024 * 1024;
+
+impl Cost {
+    fn new(rates: &'static Rates) -> Cost {
+        Cost {
+            cells: 0,
+            texts: 0,
+            text_bytes: 0,
+            rates,
+        }
+    }
+
+    /// What checking the workbook takes at its peak, in bytes, the program aside.
+    pub fn bytes(&self) -> u64 {
+        self.cells
+            .saturating_mul(self.rates.cell)
+            .saturating_add(self.texts.saturating_mul(self.rates.text))
+            .saturating_add(self.text_bytes.saturating_mul(self.rates.byte_tenths) / 10)
+    }
+
+    /// `n` cells of text of `len` bytes each.
+    fn add_text(&mut self, n: u64, len: u64) {
+        self.texts = self.texts.saturating_add(n);
+        self.text_bytes = self.text_bytes.saturating_add(n.saturating_mul(len));
+    }
+
+    /// F003 when the workbook would take more than [`MAX_BYTES`] to read.
+    fn within(&self) -> Result<(), ReadError> {
+        if self.bytes() <= MAX_BYTES {
+            return Ok(());
+        }
+        let cells = self.cells;
+        let max = MAX_BYTES / (1024 * 1024);
+        Err(ReadError::Limit(msg!(
+            "le classeur est trop volumineux pour être lu au format .xls ou .ods : ses cellules et leurs textes demanderaient plus de {max} Mio de mémoire ({cells} cellules au moins) ; enregistrez-le au format .xlsx, lu sans cette limite, ou supprimez les feuilles et cellules superflues",
+            "the workbook is too large to be read as .xls or .ods: its cells and their texts would take more than {max} MiB of memory ({cells} cells at least); save it as .xlsx, read without this limit, or delete the superfluous sheets and cells"
+        )))
+    }
+}
+
+/// The rectangle of one sheet against [`MAX_DENSE_CELLS`], then the sheets together against
+/// [`MAX_BYTES`].
+fn within(bbox: &BBox, before: &Cost, what: impl FnOnce() -> Msg) -> Result<(), ReadError> {
     if bbox.area() > MAX_DENSE_CELLS {
         return Err(too_large(&what(), bbox.rows(), bbox.cols()));
     }
-    let together = before.saturating_add(bbox.area());
-    if together > MAX_DENSE_CELLS {
-        return Err(too_large_together(together));
+    Cost {
+        cells: before.cells.saturating_add(bbox.area()),
+        ..*before
     }
-    Ok(())
+    .within()
 }
 
 fn too_large(what: &Msg, rows: u64, cols: u64) -> ReadError {
@@ -121,7 +195,7 @@ fn u32_at(d: &[u8], i: usize) -> Option<u64> {
 /// Longer than our usual functions on purpose: it is one walk that mirrors calamine's own
 /// (globals, then each sheet from its BoundSheet offset up to its EOF, nested substreams
 /// skipped), and its state (depth, bounding box) reads best in one place, next to calamine's.
-pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
+pub fn xls(bytes: &[u8]) -> Result<Cost, ReadError> {
     // The container must be a well-formed compound file: calamine's own reader is more
     // lenient, and what it would find in a malformed one cannot be bounded beforehand.
     let damaged = |detail: String| {
@@ -144,18 +218,33 @@ pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
     // Like calamine: the globals substream up to its EOF gives each sheet's stream position
     // (BoundSheet8), then each sheet is read from that position up to its own EOF.
     let mut positions = Vec::new();
-    for (typ, data) in records(&stream, 0) {
+    // The shared strings (SST and its CONTINUE records): the length of each, in bytes.
+    let mut sst: Vec<&[u8]> = Vec::new();
+    let mut in_sst = false;
+    for (typ, data) in all_records(&stream, 0) {
+        in_sst = in_sst && typ == 0x003C;
         match typ {
             // FILEPASS: the records after it are encrypted (RC4, or XOR obfuscation, the
             // default « VelvetSweatshop » write protection included); none can be trusted.
             0x002F => return Err(crate::workbook::password()),
             0x0085 => positions.extend(u32_at(data, 0)),
+            0x00FC => {
+                sst = vec![data.get(8..).unwrap_or_default()];
+                in_sst = true;
+            }
+            0x003C if in_sst => sst.push(data),
             0x000A => break,
             _ => {}
         }
     }
-    // The cells of the sheets already scanned.
-    let mut before: u64 = 0;
+    let shared = string_lengths(&sst);
+    let longest = shared.iter().copied().max().unwrap_or(0);
+    // The sheets already scanned, after the shared strings, which calamine keeps while it
+    // reads them.
+    let mut before = Cost::new(&XLS);
+    for len in &shared {
+        before.add_text(1, *len);
+    }
     for (sheet, pos) in positions.into_iter().enumerate() {
         let number = sheet + 1;
         let what = msg!("la feuille n° {number}", "sheet no. {number}");
@@ -196,7 +285,20 @@ pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
                     if let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) {
                         bbox.add(r, c, c);
                     }
+                    match typ {
+                        // A shared string: its own length (an index past the table, the
+                        // longest, as a damaged file would be read).
+                        0x00FD => {
+                            let i = u32_at(data, 6).unwrap_or(0) as usize;
+                            before.add_text(1, shared.get(i).copied().unwrap_or(longest));
+                        }
+                        // A string in the cell: at most its record, in UTF-8.
+                        0x0204 | 0x00D6 => before.add_text(1, 2 * data.len() as u64),
+                        _ => {}
+                    }
                 }
+                // The text of a formula's result.
+                0x0207 => before.add_text(1, 2 * data.len() as u64),
                 // MULRK: row, first column, …, last column.
                 0x00BD => {
                     if let (Some(r), Some(c0), Some(c1)) = (
@@ -209,11 +311,93 @@ pub fn xls(bytes: &[u8]) -> Result<(), ReadError> {
                 }
                 _ => {}
             }
-            within(&bbox, before, || what.clone())?;
+            within(&bbox, &before, || what.clone())?;
         }
-        before = before.saturating_add(bbox.area());
+        before.cells = before.cells.saturating_add(bbox.area());
     }
-    Ok(())
+    before.within()?;
+    Ok(before)
+}
+
+/// The length in UTF-8 bytes (at most: 2 a character written on one byte, 3 on two) of each
+/// string of a shared strings table, from its segments: the SST record after its counts,
+/// then its CONTINUE records, where a string's characters go on after a new flags byte.
+/// A table cut short gives the strings read so far.
+fn string_lengths(segments: &[&[u8]]) -> Vec<u64> {
+    struct Cursor<'a> {
+        segments: &'a [&'a [u8]],
+        seg: usize,
+        pos: usize,
+    }
+    impl Cursor<'_> {
+        fn left(&self) -> usize {
+            self.segments
+                .get(self.seg)
+                .map_or(0, |s| s.len().saturating_sub(self.pos))
+        }
+        /// Goes to the next segment when this one is over.
+        fn settle(&mut self) -> Option<()> {
+            while self.left() == 0 {
+                self.seg += 1;
+                self.pos = 0;
+                self.segments.get(self.seg)?;
+            }
+            Some(())
+        }
+        fn byte(&mut self) -> Option<u8> {
+            self.settle()?;
+            let b = self.segments[self.seg][self.pos];
+            self.pos += 1;
+            Some(b)
+        }
+        fn u16(&mut self) -> Option<u64> {
+            Some(u64::from(self.byte()?) | u64::from(self.byte()?) << 8)
+        }
+        fn u32(&mut self) -> Option<u64> {
+            Some(self.u16()? | self.u16()? << 16)
+        }
+        fn skip(&mut self, mut n: u64) -> Option<()> {
+            while n > 0 {
+                self.settle()?;
+                let step = n.min(self.left() as u64);
+                self.pos += step as usize;
+                n -= step;
+            }
+            Some(())
+        }
+    }
+    let mut cursor = Cursor {
+        segments,
+        seg: 0,
+        pos: 0,
+    };
+    let mut lengths = Vec::new();
+    let mut one = || -> Option<u64> {
+        let chars = cursor.u16()?;
+        let flags = cursor.byte()?;
+        let runs = if flags & 0x08 != 0 { cursor.u16()? } else { 0 };
+        let extra = if flags & 0x04 != 0 { cursor.u32()? } else { 0 };
+        let (mut left, mut wide, mut bytes) = (chars, flags & 1 != 0, 0u64);
+        while left > 0 {
+            if cursor.left() == 0 {
+                // The characters go on in the next CONTINUE, after their own flags byte.
+                cursor.settle()?;
+                wide = cursor.byte()? & 1 != 0;
+                continue;
+            }
+            let size = if wide { 2 } else { 1 };
+            let n = left.min((cursor.left() / size) as u64).max(1);
+            cursor.skip(n * size as u64)?;
+            bytes += n * if wide { 3 } else { 2 };
+            left -= n;
+        }
+        cursor.skip(4 * runs + extra)?;
+        Some(bytes)
+    };
+    while let Some(n) = one() {
+        lengths.push(n);
+    }
+    lengths
 }
 
 /// The rows and columns calamine reserves room for from a DIMENSIONS record: its own reading
@@ -252,16 +436,19 @@ fn declared(data: &[u8]) -> Option<(u64, u64)> {
 /// BIFF records (type, data) from `start`, as calamine walks them (CONTINUE records are part
 /// of the record before them; a truncated record ends the walk).
 fn records(stream: &[u8], start: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    all_records(stream, start).filter(|(typ, _)| *typ != 0x003C)
+}
+
+/// BIFF records (type, data) from `start`, CONTINUE records included.
+fn all_records(stream: &[u8], start: usize) -> impl Iterator<Item = (u16, &[u8])> {
     let mut pos = start;
-    std::iter::from_fn(move || loop {
+    std::iter::from_fn(move || {
         let header = stream.get(pos..pos.checked_add(4)?)?;
         let typ = u16::from_le_bytes([header[0], header[1]]);
         let len = usize::from(u16::from_le_bytes([header[2], header[3]]));
         let data = stream.get(pos + 4..pos + 4 + len)?;
         pos += 4 + len;
-        if typ != 0x003C {
-            return Some((typ, data));
-        }
+        Some((typ, data))
     })
 }
 
@@ -270,12 +457,12 @@ fn records(stream: &[u8], start: usize) -> impl Iterator<Item = (u16, &[u8])> {
 ///
 /// Longer than our usual functions on purpose: one event loop over the XML stream, whose
 /// state (row, column, repeats, depth in a cell) is shared by every arm of its `match`.
-pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
+pub fn ods(bytes: &[u8]) -> Result<Cost, ReadError> {
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(());
+        return Ok(Cost::new(&ODS));
     };
     let Ok(content) = archive.by_name("content.xml") else {
-        return Ok(());
+        return Ok(Cost::new(&ODS));
     };
     let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
     let mut buf = Vec::new();
@@ -284,11 +471,14 @@ pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
     let mut row_repeat: u64 = 1;
     let mut table_name = String::new();
     let mut bbox = BBox::default();
-    // The cells of the tables already scanned.
-    let mut before: u64 = 0;
+    // The tables already scanned, and the texts of this one.
+    let mut before = Cost::new(&ODS);
     let mut depth_in_cell = 0u32;
     let mut cell_repeat: u64 = 1;
     let mut cell_has_content = false;
+    // The open cell's text, when it holds one: its bytes so far, and whether its content is
+    // read.
+    let mut cell_text: Option<(u64, bool)> = None;
     let attr = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> Option<u64> {
         e.attributes()
             .flatten()
@@ -307,7 +497,7 @@ pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
             Event::Start(e) | Event::Empty(e)
                 if depth_in_cell == 0 && e.local_name().as_ref() == "table" =>
             {
-                before = before.saturating_add(bbox.area());
+                before.cells = before.cells.saturating_add(bbox.area());
                 bbox = BBox::default();
                 row = 0;
                 table_name = e
@@ -343,6 +533,9 @@ pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
                     bbox.add(row, col, col.saturating_add(repeat - 1));
                     bbox.add(row.saturating_add(row_repeat - 1), col, col);
                 }
+                if let Some((len, _)) = text_in(&e) {
+                    before.add_text(repeat.saturating_mul(row_repeat), len);
+                }
                 col = col.saturating_add(repeat);
             }
             Event::Start(e)
@@ -357,12 +550,20 @@ pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
                     .attributes()
                     .flatten()
                     .any(|a| a.key.local_name().as_ref() == "value-type");
+                cell_text = text_in(&e);
             }
             Event::Start(_) if depth_in_cell > 0 => {
                 depth_in_cell += 1;
                 cell_has_content = true;
+                // An element in a cell (a paragraph, a span): a byte more, for the line
+                // between paragraphs.
+                cell_text = cell_text.map(|(n, read)| (n + u64::from(read), read));
             }
-            Event::Text(_) if depth_in_cell > 0 => cell_has_content = true,
+            Event::Text(t) if depth_in_cell > 0 => {
+                cell_has_content = true;
+                cell_text =
+                    cell_text.map(|(n, read)| (n + if read { t.len() as u64 } else { 0 }, read));
+            }
             Event::End(_) if depth_in_cell > 1 => depth_in_cell -= 1,
             Event::End(_) if depth_in_cell == 1 => {
                 depth_in_cell = 0;
@@ -370,15 +571,41 @@ pub fn ods(bytes: &[u8]) -> Result<(), ReadError> {
                     bbox.add(row, col, col.saturating_add(cell_repeat - 1));
                     bbox.add(row.saturating_add(row_repeat - 1), col, col);
                 }
+                if let Some((len, _)) = cell_text.take() {
+                    before.add_text(cell_repeat.saturating_mul(row_repeat), len);
+                }
                 col = col.saturating_add(cell_repeat);
             }
-            Event::Eof => return Ok(()),
+            Event::Eof => {
+                before.cells = before.cells.saturating_add(bbox.area());
+                before.within()?;
+                return Ok(before);
+            }
             _ => {}
         }
-        within(&bbox, before, || {
+        within(&bbox, &before, || {
             msg!("la feuille « {table_name} »", "the sheet “{table_name}”")
         })?;
     }
+}
+
+/// The text calamine keeps for an `.ods` cell starting with `e`, when it keeps one: the value
+/// of its `office:string-value`, `office:date-value` or `office:time-value` (`false`: its
+/// content is not read), or its paragraphs when it is of type `string` (`true`: their bytes
+/// are added as they come).
+fn text_in(e: &quick_xml::events::BytesStart<'_>) -> Option<(u64, bool)> {
+    let mut text = None;
+    let mut string = false;
+    for a in e.attributes().flatten() {
+        match a.key.as_ref() {
+            "office:string-value" | "office:date-value" | "office:time-value" => {
+                text = Some((a.value.len() as u64, false))
+            }
+            "office:value-type" => string = a.value.as_ref() == "string",
+            _ => {}
+        }
+    }
+    text.or(string.then_some((0, true)))
 }
 
 #[cfg(test)]
@@ -411,11 +638,13 @@ mod tests {
         const { assert!(65535 * 256 > MAX_DECLARED_CELLS) };
     }
 
-    /// An `.ods` whose `tables` each hold 1,500 rows × 1,000 columns of one number, written as
-    /// LibreOffice does, with repeats (a few bytes for 1.5 million cells).
-    fn ods_of(tables: usize) -> Vec<u8> {
+    /// An `.ods` whose `tables` each hold `rows` rows × 1,000 columns of one `cell`, written
+    /// as LibreOffice does, with repeats (a few bytes for millions of cells).
+    fn ods_of(tables: usize, rows: u32, cell: &str) -> Vec<u8> {
         use std::io::Write;
-        let table = r#"<table:table table:name="T"><table:table-row table:number-rows-repeated="1500"><table:table-cell table:number-columns-repeated="1000" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row></table:table>"#;
+        let table = format!(
+            r#"<table:table table:name="T"><table:table-row table:number-rows-repeated="{rows}"><table:table-cell table:number-columns-repeated="1000" {cell}</table:table-cell></table:table-row></table:table>"#
+        );
         let content = format!(
             r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>{}</office:spreadsheet></office:body></office:document-content>"#,
             table.repeat(tables)
@@ -427,14 +656,64 @@ mod tests {
         zip.finish().expect("an archive").into_inner()
     }
 
+    const NUMBER: &str = r#"office:value-type="float" office:value="1"><text:p>1</text:p>"#;
+
     #[test]
     fn the_sheets_of_a_workbook_are_bounded_together() {
-        assert!(ods(&ods_of(1)).is_ok());
-        match ods(&ods_of(2)) {
+        let one = ods(&ods_of(1, 1500, NUMBER)).expect("1.5 million numbers");
+        assert_eq!((one.cells, one.texts), (1_500_000, 0));
+        match ods(&ods_of(2, 1500, NUMBER)) {
             Err(ReadError::Limit(m)) => {
-                assert!(m.fr.contains("ensemble sur 3000000 cellules"), "{m}")
+                assert!(m.fr.contains("plus de 240 Mio de mémoire"), "{m}")
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// Texts cost more than numbers: the same cells, each a text of 60 characters, are refused
+    /// (calamine would keep 1.5 million strings), and the texts are counted, repeats included.
+    #[test]
+    fn texts_count_with_their_length() {
+        let text = format!(
+            r#"office:value-type="string"><text:p>{}</text:p>"#,
+            "x".repeat(60)
+        );
+        assert!(matches!(
+            ods(&ods_of(1, 1500, &text)),
+            Err(ReadError::Limit(_))
+        ));
+        let small = r#"office:value-type="string"><text:p>Oui</text:p><text:p>Non</text:p>"#;
+        let cost = ods(&ods_of(1, 500, small)).expect("short texts");
+        assert_eq!(cost.texts, 500_000);
+        // Both paragraphs, a byte each for their lines.
+        assert_eq!(cost.text_bytes, 500_000 * 8);
+        let date = r#"office:value-type="date" office:date-value="2025-03-04">"#;
+        let cost = ods(&ods_of(
+            1,
+            500,
+            &format!("{date}<text:p>04/03/2025</text:p>"),
+        ))
+        .expect("dates");
+        assert_eq!(cost.text_bytes, 500_000 * 10);
+    }
+
+    /// The strings of an `.xls` table, one of them cut by a CONTINUE record, which goes on
+    /// after its own flags byte (here in two bytes a character).
+    #[test]
+    fn shared_strings_lengths_across_continue_records() {
+        let mut sst = Vec::new();
+        // "abc", one byte a character.
+        sst.extend([3, 0, 0]);
+        sst.extend(b"abc");
+        // 6 characters: 2 here, 4 after the cut.
+        sst.extend([6, 0, 0]);
+        sst.extend(b"de");
+        let mut cont = vec![1u8];
+        cont.extend("fghi".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        // A rich string with one run (4 bytes after its characters).
+        cont.extend([1, 0, 0x08, 1, 0, b'z', 0, 0, 0, 0]);
+        assert_eq!(string_lengths(&[&sst, &cont]), [6, 2 * 2 + 4 * 3, 2]);
+        // Cut short: the strings read so far.
+        assert_eq!(string_lengths(&[&sst]), [6]);
     }
 }

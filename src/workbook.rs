@@ -226,6 +226,21 @@ pub fn expanded_size(bytes: &[u8]) -> u64 {
         .fold(bytes.len() as u64, u64::saturating_add)
 }
 
+/// What reading `bytes` whole takes at its peak, in bytes, for a format calamine reads whole
+/// (`.xls`, `.ods`: [`crate::prescan`], which streams, once the archive passed its limits);
+/// `None` for another format or a file the check will refuse before parsing it.
+pub fn whole_read_cost(bytes: &[u8], format: Format, limits: &Limits) -> Option<u64> {
+    let cost = match format {
+        Format::Xls => crate::prescan::xls(bytes).ok()?,
+        Format::Ods => {
+            zip_kind(bytes, limits).ok()?;
+            crate::prescan::ods(bytes).ok()?
+        }
+        Format::Xlsx | Format::Xlsb => return None,
+    };
+    Some(cost.bytes())
+}
+
 /// What [`Opened::rows`] calls for each row: its 0-based row and its cells.
 pub type EachRow<'a> = dyn FnMut(u32, &[RawCell]) -> Result<(), ReadError> + 'a;
 
@@ -330,13 +345,15 @@ impl<'b> Opened<'b> {
             return Ok(());
         }
         let mut counter = Counter::new(&sheet.name, &self.limits);
-        // Keyed by address in calamine's strings: valid while this sheet is read.
+        // Keyed by address in calamine's strings: valid while this sheet is read. Only where
+        // cells share their strings: elsewhere it would hold one entry per text cell.
         let mut interned = Interned::default();
+        let shared = self.source.shares_strings();
         let mut row: Vec<RawCell> = Vec::new();
         let source = &mut self.source;
         parsing(|| {
             source.for_each_cell(&sheet.name, &mut |r, col, value, formula| {
-                let Some(value) = convert(value, formula, &mut interned) else {
+                let Some(value) = convert(value, formula, shared.then_some(&mut interned)) else {
                     return Ok(());
                 };
                 counter.count(r, col)?;
@@ -601,17 +618,22 @@ impl<'a> Counter<'a> {
 /// (Fx hashing: SipHash showed in profiles here).
 type Interned = rustc_hash::FxHashMap<usize, Arc<str>>;
 
-fn convert(value: &DataRef<'_>, has_formula: bool, interned: &mut Interned) -> Option<CellValue> {
+fn convert(
+    value: &DataRef<'_>,
+    has_formula: bool,
+    interned: Option<&mut Interned>,
+) -> Option<CellValue> {
     Some(match value {
         DataRef::Empty if has_formula => CellValue::Empty,
         DataRef::Empty => return None,
         DataRef::String(s) => CellValue::Text(Arc::from(s.as_str())),
-        DataRef::SharedString(s) => CellValue::Text(
-            interned
+        DataRef::SharedString(s) => CellValue::Text(match interned {
+            Some(interned) => interned
                 .entry(s.as_ptr() as usize)
                 .or_insert_with(|| Arc::from(*s))
                 .clone(),
-        ),
+            None => Arc::from(*s),
+        }),
         DataRef::Int(i) => CellValue::Int(*i),
         DataRef::Float(f) => CellValue::Float(*f),
         DataRef::Bool(b) => CellValue::Bool(*b),
@@ -664,6 +686,12 @@ type EachCell<'a> = dyn FnMut(u32, u32, &DataRef<'_>, bool) -> Result<(), ReadEr
 /// A workbook whose sheets give their cells one by one.
 trait CellSource {
     fn for_each_cell(&mut self, sheet: &str, each: &mut EachCell<'_>) -> Result<(), ReadError>;
+
+    /// Whether the same text in two cells is one string of the reader (a table of shared
+    /// strings), so that it can be shared by address.
+    fn shares_strings(&self) -> bool {
+        true
+    }
 }
 
 /// An `.xlsx` or `.xlsm` workbook, and its bytes for a second reader when one is needed.
@@ -713,6 +741,11 @@ where
     R: Reader<RS>,
     R::Error: std::fmt::Display,
 {
+    /// Each cell of a range holds its own string.
+    fn shares_strings(&self) -> bool {
+        false
+    }
+
     fn for_each_cell(&mut self, sheet: &str, each: &mut EachCell<'_>) -> Result<(), ReadError> {
         let range = self.0.worksheet_range(sheet).map_err(calamine_error)?;
         let (r0, c0) = range.start().unwrap_or((0, 0));

@@ -22,31 +22,61 @@ pub(super) struct CheckTurn {
     pub(super) _memory: tokio::sync::OwnedSemaphorePermit,
 }
 
-/// What checking a workbook may take at its peak, in MiB, from the bytes its parts take once
-/// inflated ([`crate::workbook::expanded_size`]): half of them (measured, `benches/`:
-/// the largest Accueil the limits let in, 493 MiB of sheet XML, every row wrong, peaks at
-/// 236 MiB; 99,000 valid actions, 58 MiB of XML, at 52 MiB), at least 1.
-pub(super) fn check_weight(expanded: u64) -> u32 {
-    mib(expanded / 2)
+/// What is known of an upload before it is parsed: the bytes its parts take once inflated
+/// ([`crate::workbook::expanded_size`]) and, for a format calamine reads whole (`.xls`,
+/// `.ods`), what reading it takes by the prescan's count of its cells and texts.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Size {
+    pub(super) expanded: u64,
+    pub(super) whole: Option<u64>,
+}
+
+impl Size {
+    /// The size of `bytes`, a workbook in `format` (by its name). The prescan of an `.ods`
+    /// inflates and walks its content (a second or two at the limits): call this off the
+    /// async threads.
+    pub(super) fn of(
+        bytes: &[u8],
+        format: Option<crate::workbook::Format>,
+        limits: &crate::config::Limits,
+    ) -> Size {
+        Size {
+            expanded: crate::workbook::expanded_size(bytes),
+            whole: format.and_then(|f| crate::workbook::whole_read_cost(bytes, f, limits)),
+        }
+    }
+}
+
+/// What checking a workbook may take at its peak, in MiB. Read as it streams (`.xlsx`, `.xlsm`,
+/// `.xlsb`): half the bytes its parts take once inflated (measured, `benches/`: the largest
+/// Accueil the limits let in, 493 MiB of sheet XML, every row wrong, peaks at 236 MiB; 99,000
+/// valid actions, 58 MiB of XML, at 52 MiB). Read whole (`.xls`, `.ods`): what the prescan
+/// counts (at or above what six workbooks measured). At least 1.
+pub(super) fn check_weight(size: &Size) -> u32 {
+    mib((size.expanded / 2).max(size.whole.unwrap_or(0)))
 }
 
 /// What making a workbook's annotated copy adds, in MiB. An `.xlsx`/`.xlsm` is patched as it
 /// streams: the copy being written and the notes (measured: the largest Accueil the limits
 /// let in, 360,000 findings, 80 MiB over its check, a quarter of its inflated size; 99,000
-/// valid actions, nothing measurable). Another format is read again whole and rebuilt
-/// (measured: 8 times the inflated size, 479 MiB for 99,000 actions).
-pub(super) fn copy_weight(expanded: u64, patched: bool) -> u32 {
-    if patched {
-        mib(expanded / 4)
-    } else {
-        mib(expanded.saturating_mul(8))
+/// valid actions, nothing measurable). Another format is read again and its values written
+/// in memory before they are marked: an `.xls`/`.ods` about as much as its check again
+/// (measured at the prescan's bound: 247 MiB over a 238 MiB estimate, the `.xls` of 2.4
+/// million numbers; 150 MiB over 234 MiB, an `.xls` of 1.2 million texts), counted with an
+/// eighth more; an `.xlsb` 8 times its inflated size (measured on `.ods` before the prescan
+/// counted texts: 479 MiB for 99,000 actions).
+pub(super) fn copy_weight(size: &Size, patched: bool) -> u32 {
+    match (patched, size.whole) {
+        (true, _) => mib(size.expanded / 4),
+        (false, Some(whole)) => mib(whole.saturating_add(whole / 8)),
+        (false, None) => mib(size.expanded.saturating_mul(8)),
     }
 }
 
 /// What a consolidation holds per workbook until it is written: its typed rows (measured:
 /// about the inflated size of its sheets).
-pub(super) fn consolidation_weight(expanded: u64) -> u32 {
-    mib(expanded)
+pub(super) fn consolidation_weight(size: &Size) -> u32 {
+    mib(size.expanded)
 }
 
 pub(super) fn mib(bytes: u64) -> u32 {
@@ -59,14 +89,40 @@ mod tests {
 
     #[test]
     fn weights() {
-        assert_eq!(check_weight(0), 1);
-        assert_eq!(check_weight(60_706_624), 28);
-        assert_eq!(copy_weight(60_706_624, false), 463);
-        assert_eq!(copy_weight(60_706_624, true), 14);
-        // The largest Accueil the limits let in: copied online as an .xlsx, not as an .ods.
-        assert_eq!(check_weight(516_694_589), 246);
-        assert_eq!(copy_weight(516_694_589, true), 123);
-        assert!(copy_weight(516_694_589, false) > 512);
-        assert_eq!(consolidation_weight(60_706_624), 57);
+        let streamed = |expanded| Size {
+            expanded,
+            whole: None,
+        };
+        assert_eq!(check_weight(&streamed(0)), 1);
+        assert_eq!(check_weight(&streamed(60_706_624)), 28);
+        assert_eq!(copy_weight(&streamed(60_706_624), false), 463);
+        assert_eq!(copy_weight(&streamed(60_706_624), true), 14);
+        // The largest Accueil the limits let in: copied online as an .xlsx.
+        assert_eq!(check_weight(&streamed(516_694_589)), 246);
+        assert_eq!(copy_weight(&streamed(516_694_589), true), 123);
+        assert_eq!(consolidation_weight(&streamed(60_706_624)), 57);
+        // An .xls at the prescan's bound (15 MB, 2.4 million cells): its cells, not its bytes.
+        let xls = Size {
+            expanded: 15_021_568,
+            whole: Some(250_000_000),
+        };
+        assert_eq!(check_weight(&xls), 238);
+        assert_eq!(copy_weight(&xls, false), 268);
+    }
+
+    /// The weight of real uploads: an `.xls` and an `.ods` of the sample weigh their cells.
+    #[test]
+    fn sizes_of_the_samples() {
+        let limits = crate::config::Limits::default();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bilans/2025");
+        for name in ["41-BLO.ods", "45-ORL.xls"] {
+            let bytes = std::fs::read(root.join(name)).expect("a sample");
+            let format = crate::workbook::Format::from_path(std::path::Path::new(name));
+            let size = Size::of(&bytes, format, &limits);
+            assert!(size.whole.is_some_and(|w| w > 20_000), "{name}: {size:?}");
+        }
+        let bytes = std::fs::read(root.join("36-CHX.xlsx")).expect("a sample");
+        let format = crate::workbook::Format::from_path(std::path::Path::new("36-CHX.xlsx"));
+        assert_eq!(Size::of(&bytes, format, &limits).whole, None);
     }
 }

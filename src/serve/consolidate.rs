@@ -67,16 +67,25 @@ async fn answer(
     let mut checker = service.checker.clone();
     checker.config.annee = Some(year);
     checker.keep_data = true;
-    let weight = inputs
+    let sized: Vec<(crate::workbook::Format, Arc<[u8]>)> = inputs
         .iter()
-        .map(|i| match i {
-            Input::Memory { bytes, .. } => {
-                let expanded = crate::workbook::expanded_size(bytes);
-                consolidation_weight(expanded).saturating_add(check_weight(expanded))
-            }
-            _ => 0,
+        .filter_map(|i| match i {
+            Input::Memory { format, bytes, .. } => Some((*format, bytes.clone())),
+            _ => None,
         })
-        .fold(0u32, u32::saturating_add);
+        .collect();
+    let limits = checker.config.limits.clone();
+    let weight = tokio::task::spawn_blocking(move || {
+        sized
+            .iter()
+            .map(|(format, bytes)| {
+                let size = Size::of(bytes, Some(*format), &limits);
+                consolidation_weight(&size).saturating_add(check_weight(&size))
+            })
+            .fold(0u32, u32::saturating_add)
+    })
+    .await
+    .map_err(|_| ServeError::Internal)?;
     if weight > service.options.checks_memory_mib {
         return Err(upload::consolidation_too_large(
             weight,

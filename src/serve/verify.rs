@@ -77,13 +77,19 @@ pub(super) async fn check_upload(
         let path = PathBuf::from(unique(name, &mut taken));
         // The copy is made when it fits in the budget with the check; a larger workbook is
         // checked all the same, and the page says why it has no copy.
-        let expanded = crate::workbook::expanded_size(&bytes);
+        let limits = checker.config.limits.clone();
+        let format = crate::workbook::Format::from_path(&path);
+        let (bytes, size) = tokio::task::spawn_blocking(move || {
+            let size = Size::of(&bytes, format, &limits);
+            (bytes, size)
+        })
+        .await
+        .map_err(|_| ServeError::Internal)?;
         let budget = service.options.checks_memory_mib;
-        let patched = crate::workbook::Format::from_path(&path)
-            .is_some_and(crate::annotate::patched_in_place);
-        let copy_weight = copy_weight(expanded, patched);
-        let copy = annotate && check_weight(expanded).saturating_add(copy_weight) <= budget;
-        let weight = check_weight(expanded) + if copy { copy_weight } else { 0 };
+        let patched = format.is_some_and(crate::annotate::patched_in_place);
+        let copy_weight = copy_weight(&size, patched);
+        let copy = annotate && check_weight(&size).saturating_add(copy_weight) <= budget;
+        let weight = check_weight(&size) + if copy { copy_weight } else { 0 };
         if copy && retained_bytes + bytes.len() <= service.options.retained_per_request {
             retained_bytes += bytes.len();
             retained.push((path.clone(), Arc::from(bytes.as_slice())));
