@@ -6,7 +6,10 @@
 #   limites             Accueil of 89,998 rows × 199 columns (the default limits), every row wrong
 #   limites-distinctes  the same, no two rows alike (no two findings share a message)
 #   actions             99,000 valid actions
-#   prescan             15,000 × 199 cells, converted to .ods and .xls by LibreOffice when there
+#   prescan             12,000 × 199 cells, converted to .ods and .xls by LibreOffice when there
+#   actions-ods         78,000 valid actions, converted to .ods
+#   textes-ods/-xls     a sheet of 20 × 51,000 (.ods) or 31,000 (.xls) texts all different
+#                       (the last three near what the prescan lets in, with texts)
 # Then `spro serve` (-j 2): 8 uploads of the limits-sized workbook at once, its results page,
 # and /consolider with ten workbooks of 99,000 actions. Needs GNU time (apt-get install -y time).
 # Results: benches/README.md.
@@ -15,12 +18,16 @@ cd "$(dirname "$0")/.."
 WORK=${SPRO_BENCH_DIR:-/tmp/spro-bench-memory}
 cargo build --release -q --bin spro --example bench_cases --example floor
 BIN=target/release
-[ -f "$WORK/prescan/36-CHX-2025.xlsx" ] || "$BIN/examples/bench_cases" "$WORK"
-if command -v soffice >/dev/null && [ ! -f "$WORK/prescan/36-CHX-2025.ods" ]; then
-  for f in ods xls; do
-    soffice --headless --calc --convert-to "$f" --outdir "$WORK/prescan" "$WORK/prescan/36-CHX-2025.xlsx" >/dev/null 2>&1 || true
-  done
-fi
+[ -f "$WORK/textes-xls/36-CHX-2025.xlsx" ] || "$BIN/examples/bench_cases" "$WORK"
+# convert CASE EXT: the case's workbook saved as EXT by LibreOffice, once.
+convert() {
+  command -v soffice >/dev/null || return 0
+  [ -f "$WORK/$1/36-CHX-2025.$2" ] && return 0
+  soffice -env:UserInstallation="file://$WORK/soffice-profile" --headless --calc --convert-to "$2" \
+    --outdir "$WORK/$1" "$WORK/$1/36-CHX-2025.xlsx" >/dev/null 2>&1 || true
+}
+convert prescan ods; convert prescan xls
+convert actions-ods ods; convert textes-ods ods; convert textes-xls xls
 
 # measure LABEL CMD... : wall-clock seconds and peak RSS (MiB) of one run.
 measure() {
@@ -42,13 +49,15 @@ for case in limites limites-distinctes actions; do
   measure "spro check --annote" "$BIN/spro" check "$f" --annote "$WORK/annote"
   measure "spro consolidate" "$BIN/spro" consolidate "$f" --annee 2025 -o "$WORK/regional.xlsx"
 done
-for ext in ods xls; do
-  f="$WORK/prescan/36-CHX-2025.$ext"
-  [ -f "$f" ] || { echo "== prescan .$ext: absent (LibreOffice missing)"; continue; }
-  echo "== prescan .$ext ($(du -h "$f" | cut -f1), 2,388,000 cells in one sheet)"
-  measure "spro check --format json" "$BIN/spro" check "$f" --format json
+for f in prescan/36-CHX-2025.ods prescan/36-CHX-2025.xls actions-ods/36-CHX-2025.ods \
+    textes-ods/36-CHX-2025.ods textes-xls/36-CHX-2025.xls; do
+  [ -f "$WORK/$f" ] || { echo "== $f: absent (LibreOffice missing)"; continue; }
+  echo "== $f ($(du -h "$WORK/$f" | cut -f1), near what the prescan lets in)"
+  measure "floor: calamine whole" "$BIN/examples/floor" "$WORK/$f"
+  measure "spro check --format json" "$BIN/spro" check "$WORK/$f" --format json
+  grep -q F003 "$WORK/out.txt" && echo "  refused by the prescan (F003)"
   rm -rf "$WORK/annote"
-  measure "spro check --annote" "$BIN/spro" check "$f" --annote "$WORK/annote"
+  measure "spro check --annote" "$BIN/spro" check "$WORK/$f" --annote "$WORK/annote"
 done
 
 # serve: peak RSS of the server (VmHWM) over a scenario.
@@ -82,3 +91,21 @@ done
 curl -s -o "$WORK/consolider.out" -w "/consolider, ten workbooks of 99,000 actions: HTTP %{http_code}, %{size_download} bytes, %{time_total} s\n" \
   -H "$ORIGIN" -F annee=2025 "${args[@]}" "$URL/consolider"
 echo "server peak at the end: $(serve_peak)"
+
+# A new server: four results pages (annotated copies included) of the .xls at the prescan's
+# bound at once, each weighed by its cells before it is read.
+XLS="$WORK/prescan/36-CHX-2025.xls"
+if [ -f "$XLS" ]; then
+  kill "$(cat "$WORK/serve.pid")" 2>/dev/null || true
+  sleep 1
+  "$BIN/spro" serve --listen "127.0.0.1:$PORT" -j 2 2> "$WORK/serve.log" &
+  echo $! > "$WORK/serve.pid"
+  sleep 1
+  for i in 1 2 3 4; do
+    curl -s -o "$WORK/page-xls-$i.html" -w "results page $i of the .xls at the bound: HTTP %{http_code} in %{time_total} s\n" \
+      -H "$ORIGIN" -F "fichiers=@$XLS" "$URL/verifier" &
+  done
+  wait $(jobs -p | grep -v "$(cat "$WORK/serve.pid")") 2>/dev/null || true
+  echo "  pages with their copy: $(grep -l telechargements "$WORK"/page-xls-*.html | wc -l) of 4"
+  echo "server peak after 4 .xls at once: $(serve_peak)"
+fi

@@ -13,6 +13,13 @@
 //!   under the 2,400,000 cells the prescan lets calamine build for one `.xls` or `.ods`
 //!   workbook), to be converted to those formats (`benches/memory.sh` does it with LibreOffice).
 //!
+//! - `OUT/actions-ods/36-CHX-2025.xlsx`: the sample with 78,000 of those actions, to be
+//!   converted to `.ods`: near what the prescan lets in for actions (their texts count);
+//! - `OUT/textes-ods/36-CHX-2025.xlsx` and `OUT/textes-xls/…`: the sample with one more sheet
+//!   of texts, each of 30 characters and all different, 20 columns × 51,000 rows (for `.ods`)
+//!   and × 31,000 rows (for `.xls`, whose shared strings cost more): near what the prescan
+//!   lets in, for the costliest cells there are.
+//!
 //! Both are valid against the embedded referential (network 36-CHX), so that only the rows
 //! named above give findings.
 
@@ -75,19 +82,48 @@ fn limits_sized(mut description: Value, rows_wanted: usize, distinct: bool) -> V
 }
 
 /// The Actions sheet with 99,000 copies of the sample's first action (identifiers made unique).
-fn many_actions(mut description: Value) -> Value {
+fn many_actions(description: Value) -> Value {
+    some_actions(description, ACTIONS)
+}
+
+fn some_actions(mut description: Value, actions: usize) -> Value {
     let sheets = &mut description["sheets"];
     let header = sheets["Actions"][0].clone();
     let first = sheets["Actions"][1].as_array().cloned().unwrap_or_default();
-    let mut rows = Vec::with_capacity(ACTIONS + 1);
+    let mut rows = Vec::with_capacity(actions + 1);
     rows.push(header);
-    for n in 0..ACTIONS {
+    for n in 0..actions {
         let mut row = first.clone();
         row[0] = json!(format!("2025-{n:05}"));
         row[1] = json!(format!("Action {n}"));
         rows.push(Value::from(row));
     }
     sheets["Actions"] = Value::from(rows);
+    description
+}
+
+/// A sheet `Notes` of `rows` × 20 texts of 30 characters (accents included), all different
+/// (a fixed pseudo-random sequence).
+fn with_texts(mut description: Value, rows: usize) -> Value {
+    const LETTERS: &[char] = &[
+        'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r',
+        's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 'é', 'è', 'à', ' ',
+    ];
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut text = || -> String {
+        (0..30)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                LETTERS[(state % LETTERS.len() as u64) as usize]
+            })
+            .collect()
+    };
+    let sheet: Vec<Value> = (0..rows)
+        .map(|_| Value::from((0..20).map(|_| json!(text())).collect::<Vec<_>>()))
+        .collect();
+    description["sheets"]["Notes"] = Value::from(sheet);
     description
 }
 
@@ -110,5 +146,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &limits_sized(sample()?, PRESCAN_ROWS, false),
     )?;
     write(&out.join("actions"), &many_actions(sample()?))?;
+    write(&out.join("actions-ods"), &some_actions(sample()?, 78_000))?;
+    write(&out.join("textes-ods"), &with_texts(sample()?, 51_000))?;
+    write(&out.join("textes-xls"), &with_texts(sample()?, 31_000))?;
     Ok(())
 }
