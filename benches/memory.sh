@@ -8,7 +8,7 @@
 #   actions             99,000 valid actions
 #   prescan             12,000 × 199 cells, converted to .ods and .xls by LibreOffice when there
 #   actions-ods         78,000 valid actions, converted to .ods
-#   textes-ods/-xls     a sheet of 20 × 51,000 (.ods) or 31,000 (.xls) texts all different
+#   textes-ods/-xls     a sheet of 20 × 48,000 (.ods) or 31,000 (.xls) texts all different
 #                       (the last three near what the prescan lets in, with texts)
 # Then `spro serve` (-j 2): 8 uploads of the limits-sized workbook at once, its results page,
 # and /consolider with ten workbooks of 99,000 actions. Needs GNU time (apt-get install -y time).

@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod fixture;
 pub mod inputs;
 pub mod labels;
+pub mod memory;
 pub mod norm;
 pub mod ordered;
 pub mod output;

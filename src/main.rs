@@ -5,6 +5,7 @@ use clap::Parser;
 use spro_bilans::i18n::Lang;
 
 fn main() -> std::process::ExitCode {
+    spro_bilans::memory::tune();
     let cli = spro_bilans::cli::Cli::parse();
     let lang = cli.lang;
     quiet_per_file_panics(lang);

@@ -222,6 +222,8 @@ pub fn copy_bytes(
     limits: &Limits,
     scratch: Scratch,
 ) -> Result<Vec<u8>, Msg> {
+    // What the check freed, before the file is read whole again.
+    crate::memory::give_back();
     let open = || admitted.and_then(|a| Opened::open(a, limits).ok());
     let built = match open() {
         None => Err(Stop::Unreadable),

@@ -98,7 +98,7 @@ async fn answer(
     let worker = service.clone();
     let download = tokio::task::spawn_blocking(move || {
         let _turn = turn;
-        worker.pool.install(|| match wanted {
+        let made = worker.pool.install(|| match wanted {
             Wanted::Workbook => {
                 crate::consolidate::to_bytes(&inputs, &checker, &options).map(|(bytes, _, _)| {
                     Download {
@@ -118,7 +118,10 @@ async fn answer(
                     bytes,
                 })
             }
-        })
+        });
+        // What the consolidation freed, given back before the turn passes on.
+        crate::memory::give_back();
+        made
     })
     .await
     .map_err(|_| ServeError::Internal)?

@@ -97,7 +97,10 @@ pub(super) async fn check_upload(
         let turn = service.check_turn(weight, 1).await?;
         let checked = tokio::task::spawn_blocking(move || {
             let _turn = turn;
-            check_one(&checker, &path, bytes, copy)
+            let checked = check_one(&checker, &path, bytes, copy);
+            // What the check freed, given back before the next one takes the turn.
+            crate::memory::give_back();
+            checked
         })
         .await
         .map_err(|_| ServeError::Internal)?;
