@@ -185,8 +185,21 @@ fn names_never_collide_and_other_formats_are_annotated() {
             "casse.annote.xlsx"
         ]
     );
-    let wb: Xlsx<_> = open_workbook(&files[0]).unwrap();
-    assert!(wb.sheet_names().contains(&"Structures".to_string()));
+    // The copies of an .ods and an .xls: their values, marked; `Anomalies` says to correct the
+    // original, not to send the copy back.
+    for copy in &files[..2] {
+        let mut wb: Xlsx<_> = open_workbook(copy).unwrap();
+        assert_eq!(wb.sheet_names()[0], "Anomalies");
+        assert!(wb.sheet_names().contains(&"Structures".to_string()));
+        let first: Vec<String> = wb
+            .worksheet_range("Anomalies")
+            .unwrap()
+            .rows()
+            .map(|r| r[0].to_string())
+            .collect();
+        assert_eq!(first[2], spro_bilans::annotate::VALUES_ONLY, "{first:?}");
+        assert!(!first.iter().any(|l| l.starts_with("Avant d'envoyer")));
+    }
     let wb: Xlsx<_> = open_workbook(&files[4]).unwrap();
     assert_eq!(wb.sheet_names(), ["Anomalies"]);
 }
