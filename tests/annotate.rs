@@ -31,6 +31,16 @@ fn annote(inputs: &[&Path], dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The first column of the `Anomalies` sheet of a copy.
+fn anomalies_lines(copy: &Path) -> Vec<String> {
+    let mut wb: Xlsx<_> = open_workbook(copy).unwrap();
+    wb.worksheet_range("Anomalies")
+        .unwrap()
+        .rows()
+        .map(|r| r[0].to_string())
+        .collect()
+}
+
 #[test]
 fn each_finding_is_marked_at_its_cell_with_a_note_and_a_link() {
     let dir = tempfile::tempdir().unwrap();
@@ -110,13 +120,7 @@ fn clean_files_say_so_and_missing_cells_are_listed() {
     let clean = root().join("fixtures/bilans/2025/37-TOU.xlsx");
     let missing = root().join("fixtures/cas/S001-feuille-manquante.xlsx");
     let files = annote(&[&clean, &missing], dir.path());
-    let mut wb: Xlsx<_> = open_workbook(&files[0]).unwrap();
-    let text: Vec<String> = wb
-        .worksheet_range("Anomalies")
-        .unwrap()
-        .rows()
-        .map(|r| r[0].to_string())
-        .collect();
+    let text = anomalies_lines(&files[0]);
     assert!(
         text.iter().any(|t| t.contains("Aucune anomalie")),
         "{text:?}"
@@ -188,15 +192,10 @@ fn names_never_collide_and_other_formats_are_annotated() {
     // The copies of an .ods and an .xls: their values, marked; `Anomalies` says to correct the
     // original, not to send the copy back.
     for copy in &files[..2] {
-        let mut wb: Xlsx<_> = open_workbook(copy).unwrap();
+        let wb: Xlsx<_> = open_workbook(copy).unwrap();
         assert_eq!(wb.sheet_names()[0], "Anomalies");
         assert!(wb.sheet_names().contains(&"Structures".to_string()));
-        let first: Vec<String> = wb
-            .worksheet_range("Anomalies")
-            .unwrap()
-            .rows()
-            .map(|r| r[0].to_string())
-            .collect();
+        let first = anomalies_lines(copy);
         assert_eq!(first[2], spro_bilans::annotate::VALUES_ONLY, "{first:?}");
         assert!(!first.iter().any(|l| l.starts_with("Avant d'envoyer")));
     }
