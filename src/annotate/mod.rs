@@ -13,6 +13,7 @@ mod ooxml;
 mod rebuilt;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Cursor, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use crate::check::{Checker, FileReport, Report};
@@ -61,27 +62,52 @@ pub fn copy_of(
     admitted: Option<&Admitted>,
     scratch: Scratch,
 ) -> Result<Vec<u8>, Msg> {
+    copy_into(checker, report, admitted, scratch, &mut || {
+        Ok(Cursor::new(Vec::new()))
+    })
+    .map(Cursor::into_inner)
+}
+
+/// The annotated copy, as [`copy_of`], written as it is made into what `start` gives (a
+/// file: the copy is never held whole). `start` is called again when a first way fails
+/// halfway, and must then start afresh (a file created again).
+pub fn copy_into<W: Write + Seek + Send>(
+    checker: &Checker,
+    report: &FileReport,
+    admitted: Option<&Admitted>,
+    scratch: Scratch,
+    start: &mut dyn FnMut() -> std::io::Result<W>,
+) -> Result<W, Msg> {
     if let Some(a) = admitted.filter(|a| a.format == Format::Xlsx) {
         // A package the patch cannot mark (or a bug of ours on a file no test foresaw) gets
         // the copy of its values: the coordinator always gets a copy.
-        if let Ok(bytes) = marked(report, &a.bytes, marks::Origin::Own) {
-            return Ok(bytes);
+        let out = start().map_err(|e| crate::output::Failure::message(&e))?;
+        if let Ok(out) = marked(report, &a.bytes, marks::Origin::Own, out) {
+            return Ok(out);
         }
     }
-    rebuilt::copy_bytes(report, admitted, &checker.config.limits, scratch)
+    rebuilt::copy_into(report, admitted, &checker.config.limits, scratch, start)
 }
 
 /// The `.xlsx`/`.xlsm` package `bytes` (as the check admitted them) marked with `report`'s
 /// findings, or why it cannot be. Public for the fuzzer, which drives it without a safety net.
 pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, String> {
-    ooxml::patch(report, bytes, marks::Origin::Own).map_err(|e| e.0)
+    ooxml::patch(report, bytes, marks::Origin::Own, Cursor::new(Vec::new()))
+        .map(Cursor::into_inner)
+        .map_err(|e| e.0)
 }
 
-/// The package `bytes` marked with `report`'s findings, or why not, a panic included (a bug
-/// of ours on a file no test foresaw must not take the batch or the server down).
-fn marked(report: &FileReport, bytes: &[u8], origin: marks::Origin) -> Result<Vec<u8>, String> {
+/// The package `bytes` marked with `report`'s findings into `out`, or why not, a panic
+/// included (a bug of ours on a file no test foresaw must not take the batch or the server
+/// down).
+fn marked<W: Write + Seek>(
+    report: &FileReport,
+    bytes: &[u8],
+    origin: marks::Origin,
+    out: W,
+) -> Result<W, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        ooxml::patch(report, bytes, origin)
+        ooxml::patch(report, bytes, origin, out)
     }))
     .map_err(|_| "erreur interne".to_string())?
     .map_err(|e| e.0)
@@ -132,15 +158,38 @@ pub fn stale(file: &FileReport) -> bool {
     file.findings.iter().any(|f| f.code == Code::B001)
 }
 
-/// The annotated copy of `report` (final, batch findings in), reading `input` again.
-pub fn recopy(
+/// The annotated copy of `report` (final, batch findings in), reading `input` again, into
+/// what `start` gives (see [`copy_into`]).
+pub fn recopy<W: Write + Seek + Send>(
     checker: &Checker,
     report: &FileReport,
     input: &Input,
     scratch: Scratch,
-) -> Result<Vec<u8>, Msg> {
+    start: &mut dyn FnMut() -> std::io::Result<W>,
+) -> Result<W, Msg> {
     let (_, admitted) = checker.check_input_read(input);
-    copy_of(checker, report, admitted.as_ref(), scratch)
+    copy_into(checker, report, admitted.as_ref(), scratch, start)
+}
+
+/// Writes the annotated copy of `report` to `out` atomically, as it is made (never whole in
+/// memory): from `admitted`, or from `input` read again.
+fn write_copy(
+    checker: &Checker,
+    report: &FileReport,
+    source: Result<Option<&Admitted>, &Input>,
+    out: &Path,
+) -> Result<(), crate::output::OutputError> {
+    crate::output::write_with(out, |tmp| {
+        let mut start = || std::fs::File::create(tmp).map(std::io::BufWriter::new);
+        let written = match source {
+            Ok(admitted) => copy_into(checker, report, admitted, Scratch::TempFiles, &mut start),
+            Err(input) => recopy(checker, report, input, Scratch::TempFiles, &mut start),
+        }?;
+        written
+            .into_inner()
+            .map_err(|e| crate::output::Failure::message(e.error()))
+            .map(drop)
+    })
 }
 
 /// `check --annote DIR`: checks `inputs` (in parallel on the current rayon pool) and writes
@@ -164,20 +213,12 @@ pub fn check_and_write(
     for out in outputs.values() {
         crate::output::refuse_overwriting_input(out, paths.iter().copied())?;
     }
-    let write = |report: &FileReport, copy: Result<Vec<u8>, Msg>| {
-        let out = &outputs[&report.path];
-        match copy {
-            Ok(bytes) => crate::output::write_bytes(out, &bytes),
-            Err(m) => Err(crate::output::OutputError::Write {
-                path: out.display().to_string(),
-                message: m,
-            }),
-        }
-    };
     let each = |report: &FileReport, admitted: Option<Admitted>| {
-        write(
+        write_copy(
+            checker,
             report,
-            copy_of(checker, report, admitted.as_ref(), Scratch::TempFiles),
+            Ok(admitted.as_ref()),
+            &outputs[&report.path],
         )?;
         done();
         Ok(())
@@ -185,9 +226,55 @@ pub fn check_and_write(
     let report = checker.check_batch(inputs, b002, &each)?;
     for file in report.files.iter().filter(|f| stale(f)) {
         if let Some(input) = inputs.iter().find(|i| i.path() == file.path) {
-            write(file, recopy(checker, file, input, Scratch::TempFiles))?;
+            write_copy(checker, file, Err(input), &outputs[&file.path])?;
         }
     }
     let written = outputs.into_values().collect();
     Ok((report, written))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::referential::Referential;
+    use crate::schema::Schemas;
+
+    /// The copy written into a file as it is made (`check --annote`) is, byte for byte, the
+    /// copy made in memory (the page's download), for a coordinator's `.xlsx` and for an `.ods`.
+    #[test]
+    fn a_copy_written_as_it_is_made_is_the_copy_in_memory() {
+        let config = Config {
+            annee: Some(2025),
+            ..Config::default()
+        };
+        let checker = Checker::new(config, Referential::embedded(), Schemas::embedded());
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for (name, format) in [
+            ("fixtures/cas/C005-logo-manquant.xlsx", Format::Xlsx),
+            ("fixtures/bilans/2025/41-BLO.ods", Format::Ods),
+        ] {
+            let bytes = std::fs::read(root.join(name)).expect("a fixture");
+            let (mut report, admitted) = checker.check_bytes(Path::new(name), format, bytes);
+            checker.finish(&mut report);
+            let memory = copy_of(&checker, &report, admitted.as_ref(), Scratch::TempFiles)
+                .expect("a copy in memory");
+            let file = tempfile::NamedTempFile::new().expect("a file");
+            let mut start = || std::fs::File::create(file.path());
+            copy_into(
+                &checker,
+                &report,
+                admitted.as_ref(),
+                Scratch::TempFiles,
+                &mut start,
+            )
+            .expect("a copy in a file");
+            assert_eq!(
+                std::fs::read(file.path()).expect("written"),
+                memory,
+                "{name}"
+            );
+            assert!(memory.len() > 5_000, "{name}");
+        }
+    }
 }

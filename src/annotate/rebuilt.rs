@@ -11,6 +11,8 @@
 //! ([`Scratch::Memory`]). The reader is gone before the patch starts, which holds the small
 //! parts, the notes' texts of one sheet at a time and the copy being written.
 
+use std::io::{Seek, Write};
+
 use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
 
 use super::marks::{self, Origin, ANOMALIES};
@@ -214,14 +216,15 @@ fn findings_only(report: &FileReport) -> Result<Workbook, XlsxError> {
     Ok(book)
 }
 
-/// The copy as the bytes of an `.xlsx`, from `admitted`, the bytes as the check read them
-/// (`None` when it could not read them), read again row by row.
-pub fn copy_bytes(
+/// The copy, from `admitted`, the bytes as the check read them (`None` when it could not
+/// read them), read again row by row, written into what `start` gives.
+pub fn copy_into<W: Write + Seek + Send>(
     report: &FileReport,
     admitted: Option<&Admitted>,
     limits: &Limits,
     scratch: Scratch,
-) -> Result<Vec<u8>, Msg> {
+    start: &mut dyn FnMut() -> std::io::Result<W>,
+) -> Result<W, Msg> {
     // What the check freed, before the file is read whole again.
     crate::memory::give_back();
     let open = || admitted.and_then(|a| Opened::open(a, limits).ok());
@@ -236,11 +239,14 @@ pub fn copy_bytes(
         },
     };
     let failed = |e: &XlsxError| crate::output::Failure::message(e);
+    let started = |start: &mut dyn FnMut() -> std::io::Result<W>| {
+        start().map_err(|e| crate::output::Failure::message(&e))
+    };
     match built {
         Ok(mut book) => {
             let bytes = book.save_to_buffer().map_err(|e| failed(&e))?;
             drop(book);
-            super::marked(report, &bytes, Origin::Values).map_err(|e| {
+            super::marked(report, &bytes, Origin::Values, started(start)?).map_err(|e| {
                 Msg::new(
                     format!("la copie annotée n'a pas pu être marquée ({e})"),
                     format!("the annotated copy could not be marked ({e})"),
@@ -248,11 +254,29 @@ pub fn copy_bytes(
             })
         }
         // Not expected when the check read these bytes: the copy says the file was not read.
-        Err(Stop::Unreadable | Stop::OutOfOrder) => findings_only(report)
-            .and_then(|mut b| b.save_to_buffer())
-            .map_err(|e| failed(&e)),
+        Err(Stop::Unreadable | Stop::OutOfOrder) => {
+            let mut out = started(start)?;
+            findings_only(report)
+                .and_then(|mut b| b.save_to_writer(&mut out))
+                .map_err(|e| failed(&e))?;
+            Ok(out)
+        }
         Err(Stop::Xlsx(e)) => Err(failed(&e)),
     }
+}
+
+/// The copy as the bytes of an `.xlsx` (see [`copy_into`]).
+#[cfg(test)]
+fn copy_bytes(
+    report: &FileReport,
+    admitted: Option<&Admitted>,
+    limits: &Limits,
+    scratch: Scratch,
+) -> Result<Vec<u8>, Msg> {
+    copy_into(report, admitted, limits, scratch, &mut || {
+        Ok(std::io::Cursor::new(Vec::new()))
+    })
+    .map(std::io::Cursor::into_inner)
 }
 
 #[cfg(test)]

@@ -169,7 +169,15 @@ pub(super) fn conclude_upload(
                             format: crate::workbook::Format::from_path(p)?,
                             bytes: bytes.clone(),
                         };
-                        annotate::recopy(checker, file, &input, annotate::Scratch::Memory).ok()
+                        annotate::recopy(
+                            checker,
+                            file,
+                            &input,
+                            annotate::Scratch::Memory,
+                            &mut || Ok(std::io::Cursor::new(Vec::new())),
+                        )
+                        .map(std::io::Cursor::into_inner)
+                        .ok()
                     })
                     .map_or(Copy::Missing, Copy::Made),
             }

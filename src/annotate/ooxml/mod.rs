@@ -26,7 +26,7 @@ mod worksheet;
 mod xml;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufReader, BufWriter, Cursor, Write};
+use std::io::{BufReader, BufWriter, Seek, Write};
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
@@ -82,8 +82,13 @@ struct Job {
 }
 
 /// The annotated copy of `report`'s file, from `bytes`: the package its check read, or the
-/// workbook of its values (`origin` says which).
-pub fn patch(report: &FileReport, bytes: &[u8], origin: Origin) -> Result<Vec<u8>, PatchError> {
+/// workbook of its values (`origin` says which), written into `out` as it is made.
+pub fn patch<W: Write + Seek>(
+    report: &FileReport,
+    bytes: &[u8],
+    origin: Origin,
+    out: W,
+) -> Result<W, PatchError> {
     let mut pkg = Package::open(bytes)?;
     let workbook = main_part(&mut pkg)?;
     let book_xml = pkg
@@ -257,9 +262,7 @@ pub fn patch(report: &FileReport, bytes: &[u8], origin: Origin) -> Result<Vec<u8
         }
     }
 
-    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(
-        bytes.len() + bytes.len() / 4,
-    )));
+    let mut zip = ZipWriter::new(out);
     let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
     let new_entry = deflated.last_modified_time(zip::DateTime::default());
     for index in 0..pkg.names.len() {
@@ -329,14 +332,14 @@ pub fn patch(report: &FileReport, bytes: &[u8], origin: Origin) -> Result<Vec<u8
     for job in jobs.iter().filter(|j| !j.cells.is_empty()) {
         write_notes(&mut pkg, &mut zip, job, report, new_entry)?;
     }
-    Ok(zip.finish()?.into_inner())
+    Ok(zip.finish()?)
 }
 
 /// The notes of a marked sheet: its comments and drawing parts, new or extended, and its
 /// relationships.
-fn write_notes(
+fn write_notes<W: Write + Seek>(
     pkg: &mut Package<'_>,
-    zip: &mut ZipWriter<Cursor<Vec<u8>>>,
+    zip: &mut ZipWriter<W>,
     job: &Job,
     report: &FileReport,
     options: SimpleFileOptions,
