@@ -240,15 +240,20 @@ mod tests {
     use crate::referential::Referential;
     use crate::schema::Schemas;
 
-    /// The copy written into a file as it is made (`check --annote`) is, byte for byte, the
-    /// copy made in memory (the page's download), for a coordinator's `.xlsx` and for an `.ods`.
-    #[test]
-    fn a_copy_written_as_it_is_made_is_the_copy_in_memory() {
+    /// A checker of the year 2025 with the embedded referential and schemas.
+    pub(super) fn checker_2025() -> Checker {
         let config = Config {
             annee: Some(2025),
             ..Config::default()
         };
-        let checker = Checker::new(config, Referential::embedded(), Schemas::embedded());
+        Checker::new(config, Referential::embedded(), Schemas::embedded())
+    }
+
+    /// The copy written into a file as it is made (`check --annote`) is, byte for byte, the
+    /// copy made in memory (the page's download), for a coordinator's `.xlsx` and for an `.ods`.
+    #[test]
+    fn a_copy_written_as_it_is_made_is_the_copy_in_memory() {
+        let checker = checker_2025();
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         for (name, format) in [
             ("fixtures/cas/C005-logo-manquant.xlsx", Format::Xlsx),

@@ -282,10 +282,6 @@ fn copy_bytes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Checker;
-    use crate::config::Config;
-    use crate::referential::Referential;
-    use crate::schema::Schemas;
     use crate::workbook::Format as FileFormat;
     use calamine::{Data, Reader, Xlsx};
 
@@ -336,11 +332,7 @@ mod tests {
     /// which constant-memory mode cannot write, it is made in memory instead, whole.
     #[test]
     fn both_scratches_copy_every_value_even_out_of_order() {
-        let config = Config {
-            annee: Some(2025),
-            ..Config::default()
-        };
-        let checker = Checker::new(config, Referential::embedded(), Schemas::embedded());
+        let checker = super::super::tests::checker_2025();
         for swap in [false, true] {
             let (mut report, admitted) = checker.check_bytes(
                 std::path::Path::new("28-DRE.xlsx"),
