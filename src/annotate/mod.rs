@@ -171,19 +171,29 @@ pub fn recopy<W: Write + Seek + Send>(
     copy_into(checker, report, admitted.as_ref(), scratch, start)
 }
 
+/// What a copy is made from.
+enum Source<'a> {
+    /// The bytes the check read (`None` when it could not read them).
+    Checked(Option<&'a Admitted>),
+    /// The input, read again.
+    Again(&'a Input),
+}
+
 /// Writes the annotated copy of `report` to `out` atomically, as it is made (never whole in
-/// memory): from `admitted`, or from `input` read again.
+/// memory).
 fn write_copy(
     checker: &Checker,
     report: &FileReport,
-    source: Result<Option<&Admitted>, &Input>,
+    source: Source<'_>,
     out: &Path,
 ) -> Result<(), crate::output::OutputError> {
     crate::output::write_with(out, |tmp| {
         let mut start = || std::fs::File::create(tmp).map(std::io::BufWriter::new);
         let written = match source {
-            Ok(admitted) => copy_into(checker, report, admitted, Scratch::TempFiles, &mut start),
-            Err(input) => recopy(checker, report, input, Scratch::TempFiles, &mut start),
+            Source::Checked(admitted) => {
+                copy_into(checker, report, admitted, Scratch::TempFiles, &mut start)
+            }
+            Source::Again(input) => recopy(checker, report, input, Scratch::TempFiles, &mut start),
         }?;
         written
             .into_inner()
@@ -217,7 +227,7 @@ pub fn check_and_write(
         write_copy(
             checker,
             report,
-            Ok(admitted.as_ref()),
+            Source::Checked(admitted.as_ref()),
             &outputs[&report.path],
         )?;
         done();
@@ -226,7 +236,7 @@ pub fn check_and_write(
     let report = checker.check_batch(inputs, b002, &each)?;
     for file in report.files.iter().filter(|f| stale(f)) {
         if let Some(input) = inputs.iter().find(|i| i.path() == file.path) {
-            write_copy(checker, file, Err(input), &outputs[&file.path])?;
+            write_copy(checker, file, Source::Again(input), &outputs[&file.path])?;
         }
     }
     let written = outputs.into_values().collect();
