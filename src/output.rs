@@ -1,7 +1,6 @@
 //! Writing outputs safely: through a temporary file in the destination folder, renamed once
 //! complete (an interrupted run leaves no half-written file), and never over an input file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Why an output could not be written (exit 2).
@@ -114,11 +113,4 @@ where
         .map_err(|e| error(path, e))?;
     tmp.persist(path).map_err(|e| error(path, e.error))?;
     Ok(())
-}
-
-/// Writes `bytes` to `path` atomically.
-pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    write_with(path, |tmp| {
-        std::fs::File::create(tmp).and_then(|mut f| f.write_all(bytes))
-    })
 }
