@@ -110,6 +110,17 @@ impl Cost {
     }
 }
 
+/// The prescan of a workbook in `format`: its cost for a format calamine reads whole (`.xls`,
+/// `.ods`), `None` for one it streams, or why it is refused (F001, F003).
+pub fn of(bytes: &[u8], format: crate::workbook::Format) -> Result<Option<Cost>, ReadError> {
+    use crate::workbook::Format;
+    match format {
+        Format::Xls => xls(bytes).map(Some),
+        Format::Ods => ods(bytes).map(Some),
+        Format::Xlsx | Format::Xlsb => Ok(None),
+    }
+}
+
 /// The rectangle of one sheet against [`MAX_DENSE_CELLS`], then the sheets together against
 /// [`MAX_BYTES`].
 fn within(bbox: &BBox, before: &Cost, what: impl FnOnce() -> Msg) -> Result<(), ReadError> {

@@ -230,15 +230,10 @@ pub fn expanded_size(bytes: &[u8]) -> u64 {
 /// (`.xls`, `.ods`: [`crate::prescan`], which streams, once the archive passed its limits);
 /// `None` for another format or a file the check will refuse before parsing it.
 pub fn whole_read_cost(bytes: &[u8], format: Format, limits: &Limits) -> Option<u64> {
-    let cost = match format {
-        Format::Xls => crate::prescan::xls(bytes).ok()?,
-        Format::Ods => {
-            zip_kind(bytes, limits).ok()?;
-            crate::prescan::ods(bytes).ok()?
-        }
-        Format::Xlsx | Format::Xlsb => return None,
-    };
-    Some(cost.bytes())
+    if format == Format::Ods {
+        zip_kind(bytes, limits).ok()?;
+    }
+    Some(crate::prescan::of(bytes, format).ok()??.bytes())
 }
 
 /// What [`Opened::rows`] calls for each row: its 0-based row and its cells.
@@ -292,6 +287,7 @@ impl<'b> Opened<'b> {
     pub fn open(admitted: &'b Admitted, limits: &Limits) -> Result<Opened<'b>, ReadError> {
         let bytes = admitted.bytes.as_slice();
         parsing(|| {
+            crate::prescan::of(bytes, admitted.format)?;
             let (source, metas, is_1904): (Box<dyn CellSource + 'b>, _, _) = match admitted.format {
                 Format::Xlsx => {
                     let wb = calamine::Xlsx::new(Cursor::new(bytes)).map_err(calamine_error)?;
@@ -304,7 +300,6 @@ impl<'b> Opened<'b> {
                     (Box::new(wb), metas, is_1904)
                 }
                 Format::Xls => {
-                    crate::prescan::xls(bytes)?;
                     let wb = calamine::Xls::new(Cursor::new(bytes)).map_err(calamine_error)?;
                     let (is_1904, metas) = (wb.has_1904_epoch(), wb.sheets_metadata().to_vec());
                     (
@@ -314,7 +309,6 @@ impl<'b> Opened<'b> {
                     )
                 }
                 Format::Ods => {
-                    crate::prescan::ods(bytes)?;
                     let wb = calamine::Ods::new(Cursor::new(bytes)).map_err(calamine_error)?;
                     let metas = wb.sheets_metadata().to_vec();
                     (Box::new(Ranges(wb, std::marker::PhantomData)), metas, false)
