@@ -84,13 +84,85 @@ fn described(text: String) -> crate::i18n::Msg {
     }
 }
 
-/// Writes `path` by calling `fill` on a temporary file of the same folder, then renaming it.
+/// Where an output really goes: a regular file (or a new path) is written atomically, at the
+/// place a symbolic link points to (the link stays, the file it names is replaced); anything
+/// else the user may point at (a device such as `/dev/null`, a FIFO, a socket) is written into
+/// as it is, never renamed over.
+#[derive(Debug, PartialEq, Eq)]
+enum Target {
+    Atomic(PathBuf),
+    Direct,
+}
+
+/// The most symbolic links followed, as the system does (`ELOOP`).
+const MAX_LINKS: usize = 40;
+
+fn target(path: &Path) -> Target {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => match std::fs::read_link(&current) {
+                Ok(next) => {
+                    current = match current.parent() {
+                        Some(dir) if next.is_relative() => dir.join(next),
+                        _ => next,
+                    }
+                }
+                Err(_) => return Target::Atomic(current),
+            },
+            Ok(meta) if !meta.file_type().is_file() && !meta.is_dir() => return Target::Direct,
+            _ => return Target::Atomic(current),
+        }
+    }
+    Target::Atomic(current)
+}
+
+/// Writes `path` by calling `fill` on a temporary file, then renaming it over `path` (or over
+/// the file a symbolic link `path` names). A device, a FIFO or a socket is filled from that
+/// temporary file instead, since renaming over it would replace it: `/dev/null` stays a device
+/// and the reader of a FIFO gets the output.
 pub fn write_with<F, E>(path: &Path, fill: F) -> Result<(), OutputError>
 where
     F: FnOnce(&Path) -> Result<(), E>,
     E: Failure,
 {
-    let dir = match path.parent() {
+    match target(path) {
+        Target::Atomic(file) => write_atomically(path, &file, fill),
+        Target::Direct => write_directly(path, fill),
+    }
+}
+
+/// `fill` on a temporary file of the system's temporary folder (the device's own folder is
+/// not ours to write in), then the bytes copied into `path`, opened without truncating or
+/// creating anything.
+fn write_directly<F, E>(path: &Path, fill: F) -> Result<(), OutputError>
+where
+    F: FnOnce(&Path) -> Result<(), E>,
+    E: Failure,
+{
+    let tmp = tempfile::Builder::new()
+        .prefix(".spro-")
+        .suffix(".tmp")
+        .tempfile()
+        .map_err(|e| error(path, e))?;
+    fill(tmp.path()).map_err(|e| error(path, e))?;
+    let mut from = std::fs::File::open(tmp.path()).map_err(|e| error(path, e))?;
+    let mut to = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| error(path, e))?;
+    std::io::copy(&mut from, &mut to).map_err(|e| error(path, e))?;
+    Ok(())
+}
+
+/// `fill` on a temporary file beside `file`, synced, then renamed over it; errors name `path`,
+/// what the user typed.
+fn write_atomically<F, E>(path: &Path, file: &Path, fill: F) -> Result<(), OutputError>
+where
+    F: FnOnce(&Path) -> Result<(), E>,
+    E: Failure,
+{
+    let dir = match file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
@@ -111,6 +183,77 @@ where
     std::fs::File::open(tmp.path())
         .and_then(|f| f.sync_all())
         .map_err(|e| error(path, e))?;
-    tmp.persist(path).map_err(|e| error(path, e.error))?;
+    tmp.persist(file).map_err(|e| error(path, e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Path, text: &str) -> Result<(), OutputError> {
+        write_with(path, |tmp| std::fs::write(tmp, text))
+    }
+
+    #[test]
+    fn a_symbolic_link_stays_and_its_file_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("rapport.json");
+        std::fs::write(&file, "ancien").unwrap();
+        let link = dir.path().join("lien.json");
+        std::os::unix::fs::symlink("rapport.json", &link).unwrap();
+        write(&link, "nouveau").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "nouveau");
+    }
+
+    #[test]
+    fn a_dangling_link_makes_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("lien.json");
+        std::os::unix::fs::symlink(dir.path().join("sous/rapport.json"), &link).unwrap();
+        write(&link, "nouveau").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("sous/rapport.json")).unwrap(),
+            "nouveau"
+        );
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
+
+    #[test]
+    fn a_fifo_is_written_into_and_stays_a_fifo() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("tube");
+        let name = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid, NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        write(&fifo, "par le tube").unwrap();
+        assert_eq!(reader.join().unwrap(), "par le tube");
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo());
+    }
+
+    #[test]
+    fn a_regular_file_is_replaced_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("r.txt");
+        std::fs::write(&file, "un texte plus long que le suivant").unwrap();
+        write(&file, "court").unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "court");
+        assert_eq!(target(&file), Target::Atomic(file.clone()));
+        assert_eq!(target(Path::new("/dev/null")), Target::Direct);
+    }
 }
