@@ -107,7 +107,7 @@ pub fn kind<R: Read + std::io::Seek>(archive: &mut zip::ZipArchive<R>) -> (Kind,
 }
 
 /// The target of the officeDocument relationship of a `_rels/.rels`.
-fn office_document(rels: &str) -> Option<String> {
+pub(crate) fn office_document(rels: &str) -> Option<String> {
     let mut reader = quick_xml::Reader::from_str(rels);
     loop {
         match reader.read_event().ok()? {

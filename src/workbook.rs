@@ -226,14 +226,14 @@ pub fn expanded_size(bytes: &[u8]) -> u64 {
         .fold(bytes.len() as u64, u64::saturating_add)
 }
 
-/// What reading `bytes` whole takes at its peak, in bytes, for a format calamine reads whole
-/// (`.xls`, `.ods`: [`crate::prescan`], which streams, once the archive passed its limits);
-/// `None` for another format or a file the check will refuse before parsing it.
-pub fn whole_read_cost(bytes: &[u8], format: Format, limits: &Limits) -> Option<u64> {
-    if format == Format::Ods {
+/// What calamine will hold to read `bytes` as `format` ([`crate::prescan`], which streams,
+/// once the archive passed its limits); `None` for a file the check will refuse before
+/// parsing it.
+pub fn read_cost(bytes: &[u8], format: Format, limits: &Limits) -> Option<crate::prescan::Cost> {
+    if sniff(bytes) == Container::Zip {
         zip_kind(bytes, limits).ok()?;
     }
-    Some(crate::prescan::of(bytes, format).ok()??.bytes())
+    crate::prescan::of(bytes, format).ok()
 }
 
 /// What [`Opened::rows`] calls for each row: its 0-based row and its cells.

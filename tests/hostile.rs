@@ -299,3 +299,89 @@ fn outputs_that_cannot_be_written_are_exit_2() {
         );
     }
 }
+
+/// Counts a package declares or holds in its parts read whole (issue #29): a shared strings
+/// table declaring 4,294,967,295 strings (calamine reserved them: the process aborted, no report
+/// for the whole batch) and a styles part of 4,000,000 cell formats in 40 KB (620 MB for one
+/// check) are refused with F003 saying what was too big, and the eight good files beside them
+/// are reported.
+#[test]
+fn declared_counts_and_style_lists_are_bounded_before_calamine() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good = chx();
+    for i in 0..8 {
+        put(d, &format!("{i:02}-36-CHX.xlsx"), &good);
+    }
+    let edit = |part: &'static str, edit: &dyn Fn(String) -> String| {
+        fixture::rewrite(
+            &good,
+            |name, text| {
+                if name == part {
+                    edit(text)
+                } else {
+                    text
+                }
+            },
+        )
+        .unwrap()
+    };
+    let unique = edit("xl/sharedStrings.xml", &|t| {
+        let at = t.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
+        let end = at + t[at..].find('"').unwrap();
+        format!("{}4294967295{}", &t[..at], &t[end..])
+    });
+    put(d, "unique-count.xlsx", &unique);
+    let styles = edit("xl/styles.xml", &|t| {
+        t.replacen(
+            "</cellXfs>",
+            &format!("{}</cellXfs>", "<xf/>".repeat(4_000_000)),
+            1,
+        )
+    });
+    assert!(styles.len() < 200_000, "{}", styles.len());
+    put(d, "styles.xlsx", &styles);
+    let fonts = edit("xl/styles.xml", &|t| {
+        t.replacen(
+            "</fonts>",
+            &format!("{}</fonts>", "<font><b/></font>".repeat(300_000)),
+            1,
+        )
+    });
+    put(d, "polices.xlsx", &fonts);
+    // Within what a spreadsheet writes: checked as usual.
+    let some = edit("xl/styles.xml", &|t| {
+        t.replacen(
+            "</cellXfs>",
+            &format!("{}</cellXfs>", "<xf/>".repeat(60_000)),
+            1,
+        )
+    });
+    put(d, "styles-nombreux.xlsx", &some);
+
+    let report = check_dir(d);
+    assert!(
+        children_peak_mib() < 128,
+        "peak RSS {} MiB",
+        children_peak_mib()
+    );
+    for i in 0..8 {
+        assert_eq!(
+            codes(file(&report, &format!("{i:02}-36-CHX.xlsx"))),
+            ["B001"]
+        );
+    }
+    assert_eq!(codes(file(&report, "styles-nombreux.xlsx")), ["B001"]);
+    let message = |name: &str| {
+        let f = file(&report, name);
+        assert_eq!(codes(f), ["F003"], "{name}");
+        f["findings"][0]["message"].as_str().unwrap().to_string()
+    };
+    let m = message("unique-count.xlsx");
+    assert!(m.contains("déclare 4294967295 textes partagés"), "{m}");
+    assert!(m.contains("xl/sharedStrings.xml"), "{m}");
+    let m = message("styles.xlsx");
+    assert!(m.contains("4000002 formats de cellule"), "{m}");
+    let m = message("polices.xlsx");
+    assert!(m.contains("300001 polices"), "{m}");
+}

@@ -71,9 +71,15 @@ fn a_symbolic_link_stays_and_the_file_it_names_is_written() {
         std::os::unix::fs::symlink(&file, &link).unwrap();
         let out = run(&args, &link, dir.path());
         assert!(out.status.code().is_some_and(|c| c <= 1), "{name}: {out:?}");
-        assert!(file_type(&link).is_symlink(), "{name}: the link was replaced");
+        assert!(
+            file_type(&link).is_symlink(),
+            "{name}: the link was replaced"
+        );
         let written = std::fs::read(&file).unwrap();
-        assert_ne!(written, b"ancien contenu", "{name}: the file was not written");
+        assert_ne!(
+            written, b"ancien contenu",
+            "{name}: the file was not written"
+        );
         assert!(written.len() > 100, "{name}");
     }
 }
@@ -92,7 +98,11 @@ fn a_fifo_gets_the_output_and_stays_a_fifo() {
         let out = run(&args, &fifo, dir.path());
         assert!(out.status.code().is_some_and(|c| c <= 1), "{name}: {out:?}");
         let read = reader.join().unwrap();
-        assert!(read.len() > 100, "{name}: the reader got {} bytes", read.len());
+        assert!(
+            read.len() > 100,
+            "{name}: the reader got {} bytes",
+            read.len()
+        );
         assert!(file_type(&fifo).is_fifo(), "{name}: the FIFO was replaced");
     }
 }

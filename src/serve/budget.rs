@@ -23,12 +23,14 @@ pub(super) struct CheckTurn {
 }
 
 /// What is known of an upload before it is parsed: the bytes its parts take once inflated
-/// ([`crate::workbook::expanded_size`]) and, for a format calamine reads whole (`.xls`,
-/// `.ods`), what reading it takes by the prescan's count of its cells and texts.
+/// ([`crate::workbook::expanded_size`]) and, by the prescan's count: for a format calamine
+/// reads whole (`.xls`, `.ods`), what reading it takes (its cells and texts); for one it
+/// streams, what it keeps of the package while it does (shared strings, styles, sheets).
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Size {
     pub(super) expanded: u64,
     pub(super) whole: Option<u64>,
+    pub(super) package: u64,
 }
 
 impl Size {
@@ -40,9 +42,13 @@ impl Size {
         format: Option<crate::workbook::Format>,
         limits: &crate::config::Limits,
     ) -> Size {
+        use crate::workbook::Format;
+        let cost = format.and_then(|f| crate::workbook::read_cost(bytes, f, limits));
+        let streamed = matches!(format, Some(Format::Xlsx | Format::Xlsb));
         Size {
             expanded: crate::workbook::expanded_size(bytes),
-            whole: format.and_then(|f| crate::workbook::whole_read_cost(bytes, f, limits)),
+            whole: cost.filter(|_| !streamed).map(|c| c.bytes()),
+            package: cost.filter(|_| streamed).map_or(0, |c| c.bytes()),
         }
     }
 }
@@ -51,9 +57,11 @@ impl Size {
 /// `.xlsb`): half the bytes its parts take once inflated (measured, `benches/`: the largest
 /// Accueil the limits let in, 493 MiB of sheet XML, every row wrong, peaks at 236 MiB; 99,000
 /// valid actions, 58 MiB of XML, at 52 MiB). Read whole (`.xls`, `.ods`): what the prescan
-/// counts (at or above what six workbooks measured). At least 1.
+/// counts (at or above what six workbooks measured). Either way, what the package keeps
+/// whole while its cells stream (the prescan's count: 4,000,000 cell formats in 40 KB
+/// zipped take 620 MB). At least 1.
 pub(super) fn check_weight(size: &Size) -> u32 {
-    mib((size.expanded / 2).max(size.whole.unwrap_or(0)))
+    mib((size.expanded / 2 + size.package).max(size.whole.unwrap_or(0)))
 }
 
 /// What making a workbook's annotated copy adds, in MiB. An `.xlsx`/`.xlsm` is patched as it
@@ -67,7 +75,8 @@ pub(super) fn check_weight(size: &Size) -> u32 {
 /// counted texts: 479 MiB for 99,000 actions).
 pub(super) fn copy_weight(size: &Size, patched: bool) -> u32 {
     match (patched, size.whole) {
-        (true, _) => mib(size.expanded / 4),
+        // The patch keeps the cell formats of the styles it rewrites: the package again.
+        (true, _) => mib(size.expanded / 4 + size.package),
         (false, Some(whole)) => mib(whole.saturating_add(whole / 8)),
         (false, None) => mib(size.expanded.saturating_mul(8)),
     }
@@ -92,6 +101,7 @@ mod tests {
         let streamed = |expanded| Size {
             expanded,
             whole: None,
+            package: 0,
         };
         assert_eq!(check_weight(&streamed(0)), 1);
         assert_eq!(check_weight(&streamed(60_706_624)), 28);
@@ -105,6 +115,7 @@ mod tests {
         let xls = Size {
             expanded: 15_021_568,
             whole: Some(250_000_000),
+            package: 0,
         };
         assert_eq!(check_weight(&xls), 238);
         assert_eq!(copy_weight(&xls, false), 268);
@@ -123,6 +134,24 @@ mod tests {
         }
         let bytes = std::fs::read(root.join("36-CHX.xlsx")).expect("a sample");
         let format = crate::workbook::Format::from_path(std::path::Path::new("36-CHX.xlsx"));
-        assert_eq!(Size::of(&bytes, format, &limits).whole, None);
+        let size = Size::of(&bytes, format, &limits);
+        assert_eq!(size.whole, None);
+        assert!((1_000..1_000_000).contains(&size.package), "{size:?}");
+        // 200,000 cell formats: a few kilobytes zipped, weighed by what calamine keeps of them.
+        let styled = crate::fixture::rewrite(&bytes, |name, text| {
+            if name == "xl/styles.xml" {
+                text.replacen(
+                    "</cellXfs>",
+                    &format!("{}</cellXfs>", "<xf/>".repeat(200_000)),
+                    1,
+                )
+            } else {
+                text
+            }
+        })
+        .expect("a workbook");
+        let size = Size::of(&styled, format, &limits);
+        assert!(check_weight(&size) >= 42, "{size:?}");
+        assert!(copy_weight(&size, true) >= 42, "{size:?}");
     }
 }

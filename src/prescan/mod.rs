@@ -13,6 +13,8 @@ use quick_xml::events::Event;
 use crate::i18n::Msg;
 use crate::workbook::ReadError;
 
+mod ooxml;
+
 /// The most cells of dense rectangles we let calamine build for one workbook, its sheets
 /// together: calamine keeps every sheet of an `.xls` or `.ods` it opens, and what it builds
 /// costs 90 to 105 bytes a cell at its peak (`benches/memory.sh`: one sheet of 2,985,000
@@ -40,6 +42,9 @@ pub struct Cost {
     /// The bytes of those texts, counted the same way (in an `.xls`, at most: two a
     /// character).
     pub text_bytes: u64,
+    /// What the parts an Office Open XML package keeps whole cost, in bytes, priced by
+    /// [`ooxml`] entry by entry (styles, the sheets' list, the shared strings' slots).
+    pub package: u64,
     /// What a cell, a text and a byte of text cost in this format.
     rates: &'static Rates,
 }
@@ -78,6 +83,7 @@ impl Cost {
             cells: 0,
             texts: 0,
             text_bytes: 0,
+            package: 0,
             rates,
         }
     }
@@ -88,6 +94,7 @@ impl Cost {
             .saturating_mul(self.rates.cell)
             .saturating_add(self.texts.saturating_mul(self.rates.text))
             .saturating_add(self.text_bytes.saturating_mul(self.rates.byte_tenths) / 10)
+            .saturating_add(self.package)
     }
 
     /// `n` cells of text of `len` bytes each.
@@ -110,14 +117,17 @@ impl Cost {
     }
 }
 
-/// The prescan of a workbook in `format`: its cost for a format calamine reads whole (`.xls`,
-/// `.ods`), `None` for one it streams, or why it is refused (F001, F003).
-pub fn of(bytes: &[u8], format: crate::workbook::Format) -> Result<Option<Cost>, ReadError> {
+/// The prescan of a workbook in `format`: what calamine will hold to read it (for `.xls` and
+/// `.ods`, read whole, its cells and texts; for `.xlsx`/`.xlsm` and `.xlsb`, which stream
+/// their cells, the parts read whole when opened: [`ooxml`]), or why it is refused (F001,
+/// F003).
+pub fn of(bytes: &[u8], format: crate::workbook::Format) -> Result<Cost, ReadError> {
     use crate::workbook::Format;
     match format {
-        Format::Xls => xls(bytes).map(Some),
-        Format::Ods => ods(bytes).map(Some),
-        Format::Xlsx | Format::Xlsb => Ok(None),
+        Format::Xls => xls(bytes),
+        Format::Ods => ods(bytes),
+        Format::Xlsx => ooxml::xlsx(bytes),
+        Format::Xlsb => ooxml::xlsb(bytes),
     }
 }
 
