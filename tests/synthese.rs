@@ -697,3 +697,65 @@ fn never_over_an_input() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("36-CHX.xlsx"));
     assert_eq!(std::fs::read(&input).unwrap(), before);
 }
+
+/// One network's name holding a control character (DEL, an `_x001B_` escape), a script no
+/// font of the binary draws, 40,000 characters, in a file whose name holds DEL: the synthesis
+/// is written all the same (it exited 2 with « PDF/A-2a error » before, for the whole Région),
+/// and so is the regional workbook beside it.
+#[test]
+fn a_name_that_cannot_be_printed_never_costs_the_synthesis() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("recus");
+    std::fs::create_dir(&inputs).unwrap();
+    let names = [
+        "Châteauroux\u{7f} et _x001B_ l'agglomération 漢字 🙂 \u{202E}__LONG__".to_string(),
+        "Bourges\u{1b}\u{85}\u{9c} réseau \u{E000}\u{FFFE}".to_string(),
+    ];
+    for (name, file) in names.iter().zip(["36-CHX\u{7f}.xlsx", "36-CHX-bis.xlsx"]) {
+        let mut description = source("36-CHX-2025");
+        spro_bilans::fixture::apply(
+            &mut description,
+            &serde_json::json!({"feuille": "Identification", "cellule": "B3", "valeur": name}),
+        )
+        .unwrap();
+        let bytes = spro_bilans::fixture::build_xlsx(&description).unwrap();
+        // Longer than rust_xlsxwriter writes: put in the shared strings afterwards.
+        let bytes = spro_bilans::fixture::rewrite(&bytes, |_, text| {
+            text.replace("__LONG__", &"é".repeat(40_000))
+        })
+        .unwrap();
+        std::fs::write(inputs.join(file), bytes).unwrap();
+    }
+    let pdf = dir.path().join("s.pdf");
+    spro_ok(
+        &[
+            "synthese",
+            "recus",
+            "--annee",
+            "2025",
+            "-q",
+            "-o",
+            pdf.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    let flat = flat_text_of(&pdf);
+    assert!(flat.contains("Châteauroux"), "{flat}");
+    // Beside the workbook, from one reading.
+    let out = spro(
+        &[
+            "consolidate",
+            "recus",
+            "--annee",
+            "2025",
+            "-q",
+            "-o",
+            "r.xlsx",
+            "--synthese",
+            "r.pdf",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    assert!(dir.path().join("r.pdf").is_file() && dir.path().join("r.xlsx").is_file());
+}

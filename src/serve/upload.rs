@@ -124,16 +124,27 @@ fn broken() -> ServeError {
     ))
 }
 
+/// The most characters of a file's name as the page keeps it.
+const MAX_NAME: usize = 200;
+
 /// The last component of a name sent by a browser (`C:\…\bilan.xlsx`, `../../x`), without
-/// control characters, at most 200 characters.
+/// control characters, at most [`MAX_NAME`] characters: a longer name is cut in its stem, never
+/// its extension, which says how the file is read.
 pub fn clean_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    let name: String = last.chars().filter(|c| !c.is_control()).take(200).collect();
-    let name = name.trim().trim_start_matches('.').to_string();
+    let name: String = last.chars().filter(|c| !c.is_control()).collect();
+    let name = name.trim().trim_start_matches('.');
+    let (stem, extension) = match name.rfind('.') {
+        Some(dot) if dot > 0 && name[dot..].chars().count() <= 16 => name.split_at(dot),
+        _ => (name, ""),
+    };
+    let room = MAX_NAME.saturating_sub(extension.chars().count());
+    let name = format!("{}{extension}", stem.chars().take(room).collect::<String>());
+    let name = name.trim();
     if name.is_empty() {
         "fichier".to_string()
     } else {
-        name
+        name.to_string()
     }
 }
 
@@ -288,6 +299,17 @@ mod tests {
         assert_eq!(clean_name("C:\\Users\\a\\36-CHX.xlsx"), "36-CHX.xlsx");
         assert_eq!(clean_name("..\u{0}"), "fichier");
         assert_eq!(clean_name("<script>.xlsx"), "<script>.xlsx");
+    }
+
+    #[test]
+    fn long_names_are_cut_in_their_stem() {
+        // 201 characters: cut to 200, the extension kept.
+        let long = format!("{}.xlsx", "B".repeat(196));
+        assert_eq!(clean_name(&long), format!("{}.xlsx", "B".repeat(195)));
+        let cut = clean_name(&format!("{}.xlsx", "é".repeat(500)));
+        assert_eq!(cut, format!("{}.xlsx", "é".repeat(195)));
+        assert_eq!(cut.chars().count(), MAX_NAME);
+        assert_eq!(clean_name(&"B".repeat(300)), "B".repeat(200));
     }
 
     #[test]

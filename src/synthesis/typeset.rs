@@ -118,10 +118,13 @@ fn failed(world: &Synthese, diagnostics: &[SourceDiagnostic]) -> Msg {
 /// when the data give the document a date (PDF/A needs one), tagged in every case. (Typst writes one of PDF/A and PDF/UA at a
 /// time; PDF/A-2a covers the structure PDF/UA asks for, and archiving.)
 fn pdf_with(document: &Document, template: &str) -> Result<Vec<u8>, Msg> {
-    let data = serde_json::to_vec(document).map_err(|e| {
+    let failed_data = |e: serde_json::Error| {
         let e = e.to_string();
         crate::msg!("données de la synthèse : {e}", "synthesis data: {e}")
-    })?;
+    };
+    let mut data = serde_json::to_value(document).map_err(failed_data)?;
+    printable_all(&mut data);
+    let data = serde_json::to_vec(&data).map_err(failed_data)?;
     let world = Synthese {
         main: Source::new(main_id(), template.to_string()),
         data: Bytes::new(data),
@@ -146,6 +149,70 @@ fn pdf_with(document: &Document, template: &str) -> Result<Vec<u8>, Msg> {
     typst_pdf::pdf(&paged, &options).map_err(|e| failed(&world, &e))
 }
 
+/// The most characters of one text of the document: a name, a sentence, a file name. Longer
+/// texts (a cell of 32,767 characters pasted into « Nom du réseau ») are cut, with « … »: a
+/// PDF string holds at most 32,767 bytes, and a page no more than a few thousand characters.
+pub const MAX_CHARS: usize = 1_000;
+
+/// What stands for a character the document cannot show (a control character, one no font of
+/// the binary draws): PDF/A refuses a text it cannot display, so one network's name would
+/// otherwise cost the Région its whole synthesis.
+pub const REPLACEMENT: char = '\u{FFFD}';
+
+/// Every text of the document's data made [`printable`], wherever it comes from.
+fn printable_all(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => {
+            if let std::borrow::Cow::Owned(p) = printable(s) {
+                *s = p;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(printable_all),
+        Value::Object(fields) => fields.values_mut().for_each(printable_all),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+/// `text` as the document can show it: line breaks, tabs and other separators as one space,
+/// a control character or one no embedded font draws as [`REPLACEMENT`], cut to
+/// [`MAX_CHARS`] with « … ». Borrowed when nothing changes (every text of a real bilan).
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let fine = |c: char| !c.is_control() && drawn(c);
+    let count = text.chars().count();
+    if count <= MAX_CHARS && text.chars().all(fine) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let cut = count > MAX_CHARS;
+    let keep = if cut { MAX_CHARS - 1 } else { count };
+    let mut out = String::with_capacity(text.len().min(4 * MAX_CHARS));
+    for c in text.chars().take(keep) {
+        out.push(match c {
+            '\t' | '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => ' ',
+            c if fine(c) => c,
+            _ => REPLACEMENT,
+        });
+    }
+    if cut {
+        out.push('…');
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Whether a font of the binary draws `c` (the space characters Typst lays out itself
+/// included), and `c` is neither a format character that reorders or hides text (bidi
+/// overrides, zero-width marks: a name must read as it is) nor a private-use one.
+fn drawn(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    if matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFC}' | '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..)
+    {
+        return false;
+    }
+    FONTS.1.iter().any(|f| f.info().coverage.contains(c as u32))
+}
+
 fn failed_text(e: &impl std::fmt::Display) -> Msg {
     let e = e.to_string();
     crate::msg!(
@@ -157,4 +224,45 @@ fn failed_text(e: &impl std::fmt::Display) -> Msg {
 /// Typesets `document` with the template of the binary.
 pub fn pdf(document: &Document) -> Result<Vec<u8>, Msg> {
     pdf_with(document, TEMPLATE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code point, one at a time: what comes out is drawn by a font of the binary or is
+    /// the replacement character, which is, and never a control character.
+    #[test]
+    fn every_code_point_comes_out_printable() {
+        assert!(drawn(REPLACEMENT) && drawn('…'));
+        let mut replaced = 0;
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let s = c.to_string();
+            let p = printable(&s);
+            let out: Vec<char> = p.chars().collect();
+            assert_eq!(out.len(), 1, "U+{:04X}", c as u32);
+            assert!(!out[0].is_control() && drawn(out[0]), "U+{:04X}", c as u32);
+            if out[0] == REPLACEMENT && c != REPLACEMENT {
+                replaced += 1;
+            }
+        }
+        // Latin, Greek, Cyrillic, Arabic, Hebrew… are drawn; CJK and emoji are not.
+        for kept in ['é', 'Œ', 'ß', 'Ω', 'Ж', 'ب', 'א', '€', '’', '«'] {
+            assert_eq!(printable(&kept.to_string()), kept.to_string());
+        }
+        assert!(replaced > 1_000_000, "{replaced}");
+    }
+
+    #[test]
+    fn controls_separators_and_length() {
+        assert_eq!(printable("Châteauroux\u{7f}"), "Châteauroux\u{FFFD}");
+        assert_eq!(printable("a\u{1b}b\tc\nd\u{9c}"), "a\u{FFFD}b c d\u{FFFD}");
+        assert_eq!(printable("a\u{202E}b\u{200B}"), "a\u{FFFD}b\u{FFFD}");
+        let long = "é".repeat(40_000);
+        let cut = printable(&long);
+        assert_eq!(cut.chars().count(), MAX_CHARS);
+        assert!(cut.ends_with("é…"));
+        let exact = "a".repeat(MAX_CHARS);
+        assert!(matches!(printable(&exact), std::borrow::Cow::Borrowed(_)));
+    }
 }
