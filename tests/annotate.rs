@@ -625,3 +625,108 @@ fn an_xlsm_keeps_its_macros_and_its_extension() {
         .iter()
         .all(|p| p != "xl/vbaProject.bin"));
 }
+
+/// Issue #29: a styles relationship pointing outside the package is treated as absent (the
+/// copy has one stylesheet, its own, and one styles relationship), and a sheet whose rows come
+/// out of order keeps its marks on the right cells, each cell once. Both copies open in
+/// openpyxl and LibreOffice, and are checked again with the same findings.
+#[test]
+fn external_styles_and_rows_out_of_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = root().join("fixtures/cas/C007-hors-annee.xlsx");
+    let original = std::fs::read(&case).unwrap();
+    let expected = triples(&check_path(&case, Some(2025)));
+    let external = rezip(
+        &original,
+        |n| Some(n.to_string()),
+        |n, c| match n {
+            "xl/_rels/workbook.xml.rels" => {
+                let text = String::from_utf8(c).unwrap();
+                let at = text.find("relationships/styles\"").unwrap();
+                let start = text[..at].rfind("<Relationship ").unwrap();
+                let end = at + text[at..].find("/>").unwrap() + 2;
+                let id = text[start..end]
+                    .split("Id=\"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .to_string();
+                let rel = format!("<Relationship Id=\"{id}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"file:///etc/passwd\" TargetMode=\"External\"/>");
+                format!("{}{rel}{}", &text[..start], &text[end..]).into_bytes()
+            }
+            _ => c,
+        },
+    );
+    let actions = sheet_part(&case, "Actions");
+    let reversed = {
+        let open = actions.find("<sheetData>").unwrap() + "<sheetData>".len();
+        let close = actions.find("</sheetData>").unwrap();
+        let rows: Vec<String> = actions[open..close]
+            .split_inclusive("</row>")
+            .map(String::from)
+            .collect();
+        assert!(rows.len() > 3, "{rows:?}");
+        // The header first, the rows of actions from the last to the first.
+        let reversed: String = rows[..1]
+            .iter()
+            .chain(rows[1..].iter().rev())
+            .cloned()
+            .collect();
+        format!("{}{reversed}{}", &actions[..open], &actions[close..])
+    };
+    let disordered = rezip(
+        &original,
+        |n| Some(n.to_string()),
+        |_, c| {
+            if c == actions.as_bytes() {
+                reversed.clone().into_bytes()
+            } else {
+                c
+            }
+        },
+    );
+    assert_ne!(disordered, original);
+    for (name, bytes) in [("externe", external), ("desordre", disordered)] {
+        let input = dir.path().join(format!("{name}.xlsx"));
+        std::fs::write(&input, bytes).unwrap();
+        let copy = annote(&[&input], &dir.path().join(name)).remove(0);
+        let rels = part(&copy, "xl/_rels/workbook.xml.rels");
+        assert_eq!(
+            rels.matches("relationships/styles\"").count(),
+            1,
+            "{name}: {rels}"
+        );
+        assert!(!rels.contains("passwd"), "{name}: {rels}");
+        // Checked again: the same findings, and one line for Anomalies.
+        let mut found = triples(&check_path(&copy, Some(2025)));
+        found.retain(|t| !(t.0 == "S007" && t.1 == "Anomalies"));
+        assert_eq!(found, expected, "{name}");
+        // Through openpyxl: each finding's cell of Actions filled, and no cell twice.
+        let seen = compare(&input, &copy, true);
+        let marked: Vec<String> = seen["marks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m[0] == "Actions")
+            .map(|m| m[1].as_str().unwrap().to_string())
+            .collect();
+        let sheet = sheet_part(&copy, "Actions");
+        for (code, sheet_name, cell) in &expected {
+            if sheet_name == "Actions" && !cell.is_empty() {
+                assert!(
+                    marked.contains(cell),
+                    "{name}: {code} {cell} not marked: {marked:?}"
+                );
+                assert_eq!(
+                    sheet.matches(&format!("<c r=\"{cell}\"")).count(),
+                    1,
+                    "{name}: {cell}"
+                );
+            }
+        }
+        let pdf = soffice_convert(&copy, "pdf", &dir.path().join(name));
+        assert!(std::fs::metadata(pdf).unwrap().len() > 1000, "{name}");
+    }
+}

@@ -196,6 +196,39 @@ pub fn append_to_root(
     Ok(out)
 }
 
+/// `xml`, a relationships part, without the relationships whose `Id` is in `ids` (one the
+/// copy must not keep: a styles relationship that points outside the package, which the copy
+/// replaces with a stylesheet of its own; two would leave readers to choose).
+pub fn without_relationships(xml_bytes: &[u8], ids: &[String]) -> Result<Vec<u8>, PatchError> {
+    if ids.is_empty() {
+        return Ok(xml_bytes.to_vec());
+    }
+    let mut reader = xml::reader(xml_bytes);
+    let mut out = Vec::with_capacity(xml_bytes.len());
+    let mut writer = Writer::new(&mut out);
+    let mut buf = Vec::new();
+    let dropped = |e: &quick_xml::events::BytesStart<'_>| {
+        local(e.name().0) == "Relationship"
+            && xml::attr(e, "Id").is_some_and(|id| ids.contains(&id))
+    };
+    // Inside a dropped relationship written with an end tag: its depth.
+    let mut skipping = 0usize;
+    loop {
+        let event = reader.read_event_into(&mut buf)?;
+        match event {
+            Event::Eof => break,
+            Event::Start(_) if skipping > 0 => skipping += 1,
+            Event::End(_) if skipping > 0 => skipping -= 1,
+            _ if skipping > 0 => {}
+            Event::Start(e) if dropped(&e) => skipping = 1,
+            Event::Empty(e) if dropped(&e) => {}
+            other => writer.write_event(other)?,
+        }
+        buf.clear();
+    }
+    Ok(out)
+}
+
 /// An empty relationships part.
 pub const EMPTY_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"></Relationships>";
 
@@ -238,6 +271,18 @@ pub fn has_default(types: &[u8], ext: &str) -> Result<bool, PatchError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relationships_dropped_by_id() {
+        let xml = br#"<Relationships xmlns="r"><Relationship Id="rId1" Type="t/worksheet" Target="a.xml"/><Relationship Id="rId2" Type="t/styles" Target="file:///etc/passwd" TargetMode="External"></Relationship><Relationship Id="rId3" Type="t/theme" Target="b.xml"/></Relationships>"#;
+        let out = without_relationships(xml, &["rId2".to_string()]).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            !out.contains("passwd") && out.contains("rId1") && out.contains("rId3"),
+            "{out}"
+        );
+        assert_eq!(without_relationships(xml, &[]).unwrap(), xml.to_vec());
+    }
 
     #[test]
     fn the_sheet_goes_first_and_local_names_follow_their_sheet() {

@@ -199,12 +199,27 @@ pub fn patch<W: Write + Seek>(
         });
     }
 
-    // The styles, the sheet of findings, and what names them.
-    let styles_part = book_rels
+    // The styles, the sheet of findings, and what names them. The stylesheet is the one the
+    // workbook's relationships name inside the package; when they name none there (or one
+    // outside it, which is never followed nor kept), the part where applications and calamine
+    // look for it by name, if the package has it; else a new one.
+    let related = book_rels
         .iter()
         .find(|r| r.is("styles") && !r.external)
         .map(|r| resolve(&workbook, &r.target))
         .filter(|p| pkg.find(p).is_some());
+    let conventional = format!("{dir}styles.xml");
+    let styles_part = related
+        .clone()
+        .or_else(|| pkg.find(&conventional).is_some().then_some(conventional));
+    let dropped_rels: Vec<String> = match &related {
+        Some(_) => Vec::new(),
+        None => book_rels
+            .iter()
+            .filter(|r| r.is("styles"))
+            .map(|r| r.id.clone())
+            .collect(),
+    };
     let styles_xml = match &styles_part {
         Some(p) => pkg.read_part(p)?.unwrap_or_default(),
         None => styles::EMPTY.as_bytes().to_vec(),
@@ -214,9 +229,17 @@ pub fn patch<W: Write + Seek>(
     let sheet_rel = fresh_id(&book_rels, &mut taken_ids);
     let mut book_items = vec![book::relationship(&sheet_rel, "worksheet", &sheet_part)];
     let mut types = vec![book::content_override(&sheet_part, SHEET_TYPE)];
-    let new_styles = match &styles_part {
-        Some(_) => None,
-        None => {
+    let new_styles = match (&related, &styles_part) {
+        (Some(_), _) => None,
+        (None, Some(part)) => {
+            book_items.push(book::relationship(
+                &fresh_id(&book_rels, &mut taken_ids),
+                "styles",
+                part,
+            ));
+            None
+        }
+        (None, None) => {
             // Where other programs look for it first.
             let part = pkg.fresh_plain(&format!("{dir}styles"), ".xml", &mut taken_parts);
             book_items.push(book::relationship(
@@ -292,7 +315,7 @@ pub fn patch<W: Write + Seek>(
         } else if k == key(&book_rels_part) {
             zip.start_file(entry_name, options)?;
             zip.write_all(&book::append_to_root(
-                Some(&book_rels_xml),
+                Some(&book::without_relationships(&book_rels_xml, &dropped_rels)?),
                 book::EMPTY_RELS,
                 &book_items,
             )?)?;
@@ -301,10 +324,18 @@ pub fn patch<W: Write + Seek>(
             zip.write_all(&book::append_to_root(Some(&types_xml), "", &types)?)?;
         } else if let Some(job) = jobs.iter_mut().find(|j| key(&j.part) == k) {
             zip.start_file(entry_name, options)?;
+            // A marked sheet is read once more first: are its rows and cells in order?
+            let survey = if job.cells.is_empty() {
+                worksheet::Survey::ordered(0)
+            } else {
+                let input = BufReader::with_capacity(64 * 1024, pkg.archive.by_index(index)?);
+                worksheet::survey(input, &job.cells)?
+            };
             let marking = worksheet::Marking {
                 cells: &job.cells,
                 unselect: job.unselect,
                 drawing_id: &job.new_drawing.1,
+                survey: &survey,
             };
             let input = BufReader::with_capacity(64 * 1024, pkg.archive.by_index(index)?);
             let mut out = BufWriter::with_capacity(BUFFER, &mut zip);

@@ -35,6 +35,8 @@ pub struct Marking<'a> {
     pub unselect: bool,
     /// The relationship to the notes' shapes, written when the sheet has no `legacyDrawing`.
     pub drawing_id: &'a str,
+    /// What a first reading found ([`survey`]).
+    pub survey: &'a Survey,
 }
 
 /// What the rewrite found.
@@ -50,8 +52,10 @@ struct State<'a, 'c, W: Write> {
     writer: Writer<W>,
     marking: &'a Marking<'a>,
     clones: &'c mut Clones,
-    /// The next marked cell not yet written.
+    /// The next marked cell not yet written (a sheet in order).
     next: usize,
+    /// The marked cells written (a sheet out of order).
+    done: Vec<bool>,
     /// The spreadsheet prefix of the sheet's elements.
     p: String,
 }
@@ -61,13 +65,41 @@ impl<W: Write> State<'_, '_, W> {
         self.marking.cells.get(self.next).copied()
     }
 
-    /// Writes, as empty cells of the open row `row`, the marks of that row before `col`.
+    fn ordered(&self) -> bool {
+        self.marking.survey.ordered
+    }
+
+    /// Writes, as empty cells of the open row `row`, the marks of that row before `col` (a
+    /// sheet in order; out of order, the cells the row lacks are written at its end).
     fn cells_before(&mut self, row: u32, col: u32) -> Result<(), PatchError> {
+        if !self.ordered() {
+            return if col == u32::MAX {
+                self.missing_in_row(row)
+            } else {
+                Ok(())
+            };
+        }
         while let Some((r, c, severity)) = self.pending() {
             if r != row || c >= col {
                 break;
             }
             self.new_cell(r, c, severity)?;
+            self.next += 1;
+        }
+        Ok(())
+    }
+
+    /// The marks of `row` that the sheet, out of order, lacks, as empty cells.
+    fn missing_in_row(&mut self, row: u32) -> Result<(), PatchError> {
+        let cells = self.marking.cells;
+        let first = cells.partition_point(|m| m.0 < row);
+        let last = cells.partition_point(|m| m.0 <= row);
+        for i in first..last {
+            if !self.marking.survey.has_cell[i] && !self.done[i] {
+                let (r, c, severity) = cells[i];
+                self.new_cell(r, c, severity)?;
+                self.done[i] = true;
+            }
         }
         Ok(())
     }
@@ -80,12 +112,28 @@ impl<W: Write> State<'_, '_, W> {
             p = self.p
         );
         self.writer.get_mut().write_all(cell.as_bytes())?;
-        self.next += 1;
         Ok(())
     }
 
-    /// Writes, as new rows, the marks of the rows before `row`.
+    /// Writes, as new rows, the marks of the rows before `row` (out of order: at the end of
+    /// the sheet's data, the marks of the rows it lacks).
     fn rows_before(&mut self, row: u32) -> Result<(), PatchError> {
+        if !self.ordered() {
+            if row == u32::MAX {
+                let survey = self.marking.survey;
+                let lacking = (0..self.marking.cells.len()).filter(|&i| !survey.has_row[i]);
+                let mut rows: Vec<u32> = lacking.map(|i| self.marking.cells[i].0).collect();
+                rows.dedup();
+                for r in rows {
+                    let open = format!("<{}row r=\"{}\">", self.p, r + 1);
+                    self.writer.get_mut().write_all(open.as_bytes())?;
+                    self.missing_in_row(r)?;
+                    let close = format!("</{}row>", self.p);
+                    self.writer.get_mut().write_all(close.as_bytes())?;
+                }
+            }
+            return Ok(());
+        }
         while let Some((r, _, _)) = self.pending() {
             if r >= row {
                 break;
@@ -99,8 +147,24 @@ impl<W: Write> State<'_, '_, W> {
         Ok(())
     }
 
+    /// Whether cells are added to `row` (its `spans` then go).
     fn row_has_marks(&self, row: u32) -> bool {
+        if !self.ordered() {
+            let cells = self.marking.cells;
+            let first = cells.partition_point(|m| m.0 < row);
+            let last = cells.partition_point(|m| m.0 <= row);
+            return (first..last).any(|i| !self.marking.survey.has_cell[i] && !self.done[i]);
+        }
         self.pending().is_some_and(|(r, _, _)| r == row)
+    }
+
+    /// The cell start `e` with its style's clone for `severity`.
+    fn restyled(&mut self, e: &BytesStart<'_>, severity: Severity) -> BytesStart<'static> {
+        let style = xml::attr(e, "s")
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0);
+        let s = self.clones.marked(style, severity).to_string();
+        xml::with_attrs(e, &["s"], &[("s", &s)])
     }
 
     /// A cell start, its style replaced when it is marked.
@@ -110,18 +174,110 @@ impl<W: Write> State<'_, '_, W> {
         row: u32,
         col: u32,
     ) -> Result<Option<BytesStart<'static>>, PatchError> {
+        if !self.ordered() {
+            let cells = self.marking.cells;
+            let Ok(i) = cells.binary_search_by(|m| (m.0, m.1).cmp(&(row, col))) else {
+                return Ok(None);
+            };
+            self.done[i] = true;
+            return Ok(Some(self.restyled(e, cells[i].2)));
+        }
         self.cells_before(row, col)?;
         match self.pending() {
             Some((r, c, severity)) if (r, c) == (row, col) => {
                 self.next += 1;
-                let style = xml::attr(e, "s")
-                    .and_then(|s| s.trim().parse().ok())
-                    .unwrap_or(0);
-                let s = self.clones.marked(style, severity).to_string();
-                Ok(Some(xml::with_attrs(e, &["s"], &[("s", &s)])))
+                Ok(Some(self.restyled(e, severity)))
             }
             _ => Ok(None),
         }
+    }
+}
+
+/// What a first reading of a worksheet tells before it is marked: whether its rows and cells
+/// come in order, as spreadsheet applications write them, and which marked cells and rows it
+/// already has. A sheet whose rows or cells are out of order (a hand-made or hostile file)
+/// cannot be marked as it streams: a mark written where a cell should be may meet that cell
+/// later in the file. There each mark goes on its cell wherever it comes, and the cells the
+/// sheet lacks are added at the end of their row, or in rows of their own after the last.
+#[derive(Debug, Clone)]
+pub struct Survey {
+    pub ordered: bool,
+    /// For each marked cell: whether the sheet has it, and whether it has its row.
+    has_cell: Vec<bool>,
+    has_row: Vec<bool>,
+}
+
+impl Survey {
+    /// A sheet known to be in order (nothing to look up).
+    pub fn ordered(marks: usize) -> Survey {
+        Survey {
+            ordered: true,
+            has_cell: vec![false; marks],
+            has_row: vec![false; marks],
+        }
+    }
+}
+
+/// Reads the worksheet `input` once for its [`Survey`] against the marked `cells`.
+pub fn survey<R: BufRead>(input: R, cells: &[(u32, u32, Severity)]) -> Result<Survey, PatchError> {
+    let mut reader = xml::reader(input);
+    let mut survey = Survey {
+        ordered: true,
+        has_cell: vec![false; cells.len()],
+        has_row: vec![false; cells.len()],
+    };
+    let mut buf = Vec::new();
+    let mut depth = 0usize;
+    let mut in_data = false;
+    let mut row: Option<u32> = None;
+    let mut last_row: Option<u32> = None;
+    let mut last_col: Option<u32> = None;
+    loop {
+        let (e, empty) = match reader.read_event_into(&mut buf)? {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(e) => {
+                depth = depth.saturating_sub(1);
+                match (depth, local(e.name().0)) {
+                    (1, "sheetData") => in_data = false,
+                    (2, "row") => row = None,
+                    _ => {}
+                }
+                buf.clear();
+                continue;
+            }
+            Event::Eof => return Ok(survey),
+            _ => {
+                buf.clear();
+                continue;
+            }
+        };
+        match (depth, local(e.name().0)) {
+            (1, "sheetData") => in_data = !empty,
+            (2, "row") if in_data => {
+                let r = row_of(&e, last_row);
+                survey.ordered &= last_row.is_none_or(|l| r > l);
+                let first = cells.partition_point(|m| m.0 < r);
+                let last = cells.partition_point(|m| m.0 <= r);
+                survey.has_row[first..last].fill(true);
+                last_row = Some(r);
+                last_col = None;
+                row = (!empty).then_some(r);
+            }
+            (3, "c") if row.is_some() => {
+                let (r, c) = position(&e, row, last_col);
+                survey.ordered &= r == row.unwrap_or(r) && last_col.is_none_or(|l| c > l);
+                last_col = Some(c);
+                if let Ok(i) = cells.binary_search_by(|m| (m.0, m.1).cmp(&(r, c))) {
+                    survey.has_cell[i] = true;
+                }
+            }
+            _ => {}
+        }
+        if !empty {
+            depth += 1;
+        }
+        buf.clear();
     }
 }
 
@@ -139,6 +295,7 @@ pub fn rewrite<R: BufRead, W: Write>(
         marking,
         clones,
         next: 0,
+        done: vec![false; marking.cells.len()],
         p: String::new(),
     };
     let mut found = Found::default();
@@ -312,10 +469,12 @@ mod tests {
             xfs: 3,
         });
         let mut out = Vec::new();
+        let survey = survey(xml.as_bytes(), cells).unwrap();
         let marking = Marking {
             cells,
             unselect,
             drawing_id: "rIdSpro1",
+            survey: &survey,
         };
         let found = rewrite(xml.as_bytes(), &mut out, &marking, &mut clones).unwrap();
         (String::from_utf8(out).unwrap(), found)
@@ -362,5 +521,30 @@ mod tests {
         let empty = r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>"#;
         let (out, _) = marked(empty, &[(2, 2, Severity::Info)], false);
         assert!(out.contains(r#"<sheetData><row r="3"><c r="C3" s="11"/></row></sheetData><legacyDrawing xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rIdSpro1"/></worksheet>"#), "{out}");
+    }
+
+    /// Rows and cells out of order: each mark on its own cell wherever it comes, no cell
+    /// twice; the cells the sheet lacks at the end of their row, or in rows of their own.
+    #[test]
+    fn rows_and_cells_out_of_order_keep_their_marks() {
+        let xml = r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="3" spans="1:5"><c r="E3" s="1"><v>5</v></c><c r="A3"><v>1</v></c></row><row r="2"><c r="K2"><v>2</v></c></row></sheetData></worksheet>"#;
+        let cells = [
+            (1, 10, Severity::Error),  // K2, in the second row of the file
+            (2, 0, Severity::Warning), // A3, after E3
+            (2, 2, Severity::Error),   // C3, absent: at the end of row 3
+            (2, 4, Severity::Error),   // E3
+            (4, 0, Severity::Error),   // A5, absent row
+        ];
+        let (out, _) = marked(xml, &cells, false);
+        assert!(out.contains(r#"<row r="3"><c r="E3" s="11"><v>5</v></c><c r="A3" s="12"><v>1</v></c><c r="C3" s="13"/></row><row r="2"><c r="K2" s="13"><v>2</v></c></row><row r="5"><c r="A5" s="13"/></row></sheetData>"#), "{out}");
+        for cell in ["K2", "A3", "C3", "E3", "A5"] {
+            assert_eq!(
+                out.matches(&format!("r=\"{cell}\"")).count(),
+                1,
+                "{cell}: {out}"
+            );
+        }
+        assert!(!survey(xml.as_bytes(), &cells).unwrap().ordered);
+        assert!(survey(SHEET.as_bytes(), &cells).unwrap().ordered);
     }
 }
