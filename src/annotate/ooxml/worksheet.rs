@@ -94,9 +94,8 @@ impl<W: Write> State<'_, '_, W> {
         let cells = self.marking.cells;
         let first = cells.partition_point(|m| m.0 < row);
         let last = cells.partition_point(|m| m.0 <= row);
-        for i in first..last {
+        for (i, &(r, c, severity)) in cells.iter().enumerate().take(last).skip(first) {
             if !self.marking.survey.has_cell[i] && !self.done[i] {
-                let (r, c, severity) = cells[i];
                 self.new_cell(r, c, severity)?;
                 self.done[i] = true;
             }
