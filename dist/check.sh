@@ -62,6 +62,8 @@ for f in /usr/share/bash-completion/completions/spro /usr/share/zsh/vendor-compl
 done
 unit=$(dpkg -L spro | grep '/systemd/system/spro.service$')
 systemd-analyze verify "$unit"
+# The unit bounds the service: its memory, and its descriptors for the connections cap.
+grep -qx 'MemoryMax=1G' "$unit" && grep -qx 'LimitNOFILE=8192' "$unit"
 if [ -e /etc/systemd/system/multi-user.target.wants/spro.service ]; then echo "the unit was enabled"; exit 1; fi
 ok "dpkg -i: spro --version, man -w spro, completions, conffile, systemd-analyze verify $unit (not enabled)"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -35,11 +35,19 @@ async fn answer(
     request: Request,
     wanted: Wanted,
 ) -> Result<Response, ServeError> {
+    let budget = service.options.checks_memory_mib;
+    // Every byte sent is held and weighs at least itself: a body announcing more than the
+    // budget is refused before it is read.
+    upload::check_held_length(request.headers(), budget)?;
     let (_turn, mut form) = service.open_form(request).await?;
     let mut year = None;
     let mut flags = BTreeSet::new();
     let mut inputs = Vec::new();
     let mut taken = BTreeSet::new();
+    let limits = service.checker.config.limits.clone();
+    // Each workbook weighed as it arrives: the request is refused as soon as those held weigh
+    // more than the budget, never after holding them all.
+    let mut weight = 0u32;
     while let Some(part) = form.next().await? {
         match part {
             Part::Year(y) => year = y,
@@ -47,7 +55,22 @@ async fn answer(
                 flags.insert(f);
             }
             Part::File { name, bytes } => {
-                inputs.push(Input::upload(&unique(name, &mut taken), Arc::from(bytes)));
+                let input = Input::upload(&unique(name, &mut taken), Arc::from(bytes));
+                if let Input::Memory { format, bytes, .. } = &input {
+                    let (format, bytes, limits) = (*format, bytes.clone(), limits.clone());
+                    let size = tokio::task::spawn_blocking(move || {
+                        Size::of(&bytes, Some(format), &limits)
+                    })
+                    .await
+                    .map_err(|_| ServeError::Internal)?;
+                    weight = weight
+                        .saturating_add(consolidation_weight(&size))
+                        .saturating_add(check_weight(&size));
+                    if weight > budget {
+                        return Err(upload::consolidation_too_large(weight, budget));
+                    }
+                }
+                inputs.push(input);
             }
         }
     }
@@ -67,31 +90,6 @@ async fn answer(
     let mut checker = service.checker.clone();
     checker.config.annee = Some(year);
     checker.keep_data = true;
-    let sized: Vec<(crate::workbook::Format, Arc<[u8]>)> = inputs
-        .iter()
-        .filter_map(|i| match i {
-            Input::Memory { format, bytes, .. } => Some((*format, bytes.clone())),
-            _ => None,
-        })
-        .collect();
-    let limits = checker.config.limits.clone();
-    let weight = tokio::task::spawn_blocking(move || {
-        sized
-            .iter()
-            .map(|(format, bytes)| {
-                let size = Size::of(bytes, Some(*format), &limits);
-                consolidation_weight(&size).saturating_add(check_weight(&size))
-            })
-            .fold(0u32, u32::saturating_add)
-    })
-    .await
-    .map_err(|_| ServeError::Internal)?;
-    if weight > service.options.checks_memory_mib {
-        return Err(upload::consolidation_too_large(
-            weight,
-            service.options.checks_memory_mib,
-        ));
-    }
     let turn = service
         .check_turn(weight, service.options.jobs as u32)
         .await?;

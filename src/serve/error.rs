@@ -21,6 +21,11 @@ pub enum ServeError {
     Timeout {
         seconds: u64,
     },
+    /// The body arrived slower than the least rate allowed (408): a slow sender never holds
+    /// a turn others wait for.
+    TooSlow {
+        kib_per_second: u64,
+    },
     /// More than the limits allow (413), before the body is read whole.
     TooLarge(Msg),
     /// No check could start in time (503).
@@ -36,7 +41,9 @@ impl ServeError {
             ServeError::CrossSite => StatusCode::FORBIDDEN,
             ServeError::NotFound | ServeError::GoneDownload => StatusCode::NOT_FOUND,
             ServeError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ServeError::Timeout { .. } => StatusCode::REQUEST_TIMEOUT,
+            ServeError::Timeout { .. } | ServeError::TooSlow { .. } => {
+                StatusCode::REQUEST_TIMEOUT
+            }
             ServeError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ServeError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ServeError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -73,7 +80,9 @@ impl ServeError {
                 Msg::new("Téléchargement indisponible", "Download unavailable")
             }
             ServeError::MethodNotAllowed => Msg::new("Action non permise", "Action not allowed"),
-            ServeError::Timeout { .. } => Msg::new("Envoi trop lent", "Upload too slow"),
+            ServeError::Timeout { .. } | ServeError::TooSlow { .. } => {
+                Msg::new("Envoi trop lent", "Upload too slow")
+            }
             ServeError::TooLarge(_) => Msg::new("Envoi trop volumineux", "Upload too large"),
             ServeError::Busy => Msg::new("Service très sollicité", "Service very busy"),
             ServeError::Internal => Msg::new("Erreur du service", "Service error"),
@@ -103,6 +112,10 @@ impl ServeError {
             ServeError::Timeout { seconds } => msg!(
                 "Le fichier n'est pas arrivé en entier dans les {seconds} secondes permises : la connexion est peut-être trop lente. Réessayez, si possible depuis une connexion plus rapide.",
                 "The file did not arrive whole within the {seconds} seconds allowed: the connection may be too slow. Try again, from a faster connection if you can."
+            ),
+            ServeError::TooSlow { kib_per_second } => msg!(
+                "Le fichier arrivait trop lentement (moins de {kib_per_second} Kio par seconde) : l'envoi a été interrompu pour ne pas faire attendre les autres. Réessayez, si possible depuis une connexion plus rapide.",
+                "The file was arriving too slowly (less than {kib_per_second} KiB per second): the upload was stopped so as not to keep others waiting. Try again, from a faster connection if you can."
             ),
             ServeError::Busy => Msg::new(
                 "Le service est très sollicité, réessayez dans une minute.",
@@ -143,7 +156,9 @@ impl ServeError {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
         }
-        if let ServeError::TooLarge(_) | ServeError::Timeout { .. } = self {
+        if let ServeError::TooLarge(_) | ServeError::Timeout { .. } | ServeError::TooSlow { .. } =
+            self
+        {
             // The rest of the body is not read: the connection cannot serve another request.
             response
                 .headers_mut()

@@ -17,6 +17,7 @@ mod error;
 mod handlers;
 mod language;
 mod layers;
+mod listen;
 mod pages;
 mod store;
 mod texts;
@@ -279,7 +280,8 @@ pub fn run(checker: Checker, options: Options) -> Result<(), Msg> {
         });
         eprintln!("spro serve : à l'écoute sur http://{address}/ (Ctrl+C pour arrêter)");
         let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
-        let server = axum::serve(listener, router(service)).with_graceful_shutdown(async move {
+        let connections = listen::Connections::from_descriptor_limit();
+        let server = listen::serve(listener, router(service), connections, async move {
             stop_signal().await;
             eprintln!("spro serve : arrêt demandé, fin des requêtes en cours (30 s au plus)");
             let _ = stop_tx.send(true);
@@ -289,7 +291,7 @@ pub fn run(checker: Checker, options: Options) -> Result<(), Msg> {
             tokio::time::sleep(Duration::from_secs(30)).await;
         };
         tokio::select! {
-            result = server => result.map_err(|e| Msg::new(e.to_string(), e.to_string()))?,
+            () = server => {}
             () = deadline => eprintln!("spro serve : requêtes interrompues après 30 s"),
         }
         eprintln!("spro serve : arrêté");

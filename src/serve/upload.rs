@@ -37,11 +37,54 @@ pub struct Form {
 }
 
 /// What a form must keep to.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 struct Bounds {
     deadline: Instant,
     timeout: Duration,
     file_limit: u64,
+    pace: Pace,
+}
+
+/// The least rate a body must keep while the server waits for it, after a grace: a sender of
+/// one byte a second holds its turn a few seconds, not the whole upload deadline, and four
+/// of them never keep a fifth coordinator waiting. 16 KiB/s is a tenth of the slowest upload
+/// link (1 Mbit/s) still sold; the time the server spends checking a file, when the sender
+/// cannot send, does not count.
+pub const MIN_RATE: u64 = 16 * 1024;
+const GRACE: Duration = Duration::from_secs(5);
+
+/// How fast the body comes: the time spent waiting for it and the bytes received.
+#[derive(Debug, Default)]
+struct Pace {
+    waited_ms: std::sync::atomic::AtomicU64,
+    received: std::sync::atomic::AtomicU64,
+}
+
+impl Pace {
+    /// Counts a wait of `since` until now that brought `bytes`; 408 when the body has come
+    /// slower than [`MIN_RATE`] beyond the grace.
+    fn count(&self, since: Instant, bytes: usize) -> Result<(), ServeError> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let waited_ms = u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let waited = self.waited_ms.fetch_add(waited_ms, Relaxed) + waited_ms;
+        let received = self.received.fetch_add(bytes as u64, Relaxed) + bytes as u64;
+        let grace = GRACE.as_millis() as u64;
+        if waited > grace && received < (waited - grace) * MIN_RATE / 1000 {
+            return Err(ServeError::TooSlow {
+                kib_per_second: MIN_RATE / 1024,
+            });
+        }
+        Ok(())
+    }
+
+    /// How long the server may still wait without the body falling below the rate.
+    fn allowance(&self) -> Duration {
+        use std::sync::atomic::Ordering::Relaxed;
+        let waited = self.waited_ms.load(Relaxed);
+        let received = self.received.load(Relaxed);
+        let earned = GRACE.as_millis() as u64 + received.saturating_mul(1000) / MIN_RATE;
+        Duration::from_millis(earned.saturating_sub(waited) + 1)
+    }
 }
 
 /// The largest body the limits allow: 30 files and the form around them.
@@ -68,14 +111,33 @@ fn too_large_file(name: &str, file_limit: u64) -> ServeError {
     ))
 }
 
-/// Refuses a body that announces more than the limits allow, before reading any of it.
-pub fn check_length(headers: &axum::http::HeaderMap, file_limit: u64) -> Result<(), ServeError> {
-    let length = headers
+/// The length a request's body announces.
+fn announced_length(headers: &axum::http::HeaderMap) -> Option<u64> {
+    headers
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    match length {
+        .and_then(|v| v.parse::<u64>().ok())
+}
+
+/// Refuses a body that announces more than the limits allow, before reading any of it.
+pub fn check_length(headers: &axum::http::HeaderMap, file_limit: u64) -> Result<(), ServeError> {
+    match announced_length(headers) {
         Some(n) if n > body_limit(file_limit) => Err(too_large_body(file_limit)),
+        _ => Ok(()),
+    }
+}
+
+/// Refuses a consolidation whose body announces more than the memory budget (`budget_mib`):
+/// every workbook of it is held until the end, and weighs at least its bytes.
+pub fn check_held_length(
+    headers: &axum::http::HeaderMap,
+    budget_mib: u32,
+) -> Result<(), ServeError> {
+    match announced_length(headers) {
+        Some(n) if n.saturating_sub(FORM_OVERHEAD) > u64::from(budget_mib) * 1024 * 1024 => {
+            let needed = u32::try_from(n.div_ceil(1024 * 1024)).unwrap_or(u32::MAX);
+            Err(consolidation_too_large(needed, budget_mib))
+        }
         _ => Ok(()),
     }
 }
@@ -157,6 +219,7 @@ impl Form {
                 deadline: Instant::now() + timeout,
                 timeout,
                 file_limit,
+                pace: Pace::default(),
             },
             files: 0,
         }
@@ -164,12 +227,9 @@ impl Form {
 
     /// The next part, `None` at the end of the form.
     pub async fn next(&mut self) -> Result<Option<Part>, ServeError> {
-        let b = self.bounds;
+        let b = &self.bounds;
         loop {
-            let field = tokio::time::timeout_at(b.deadline, self.multipart.next_field())
-                .await
-                .map_err(|_| b.late())?
-                .map_err(|e| b.failed(e))?;
+            let field = b.wait(self.multipart.next_field(), |_| 0).await?;
             let Some(field) = field else {
                 return Ok(None);
             };
@@ -216,6 +276,28 @@ impl Form {
 }
 
 impl Bounds {
+    /// Waits for what `next` reads of the body, within the deadline and the least rate.
+    /// `size` says how many bytes of the body what was read holds.
+    async fn wait<T>(
+        &self,
+        next: impl std::future::Future<Output = Result<T, axum::extract::multipart::MultipartError>>,
+        size: impl Fn(&T) -> usize,
+    ) -> Result<T, ServeError> {
+        let since = Instant::now();
+        let at = self.deadline.min(since + self.pace.allowance());
+        match tokio::time::timeout_at(at, next).await {
+            Ok(read) => {
+                let read = read.map_err(|e| self.failed(e))?;
+                self.pace.count(since, size(&read))?;
+                Ok(read)
+            }
+            Err(_) if at < self.deadline => Err(ServeError::TooSlow {
+                kib_per_second: MIN_RATE / 1024,
+            }),
+            Err(_) => Err(self.late()),
+        }
+    }
+
     fn late(&self) -> ServeError {
         ServeError::Timeout {
             seconds: self.timeout.as_secs(),
@@ -226,10 +308,7 @@ impl Bounds {
     async fn read(&self, mut field: Field<'_>, name: &str) -> Result<Vec<u8>, ServeError> {
         let mut bytes = Vec::new();
         loop {
-            let chunk = tokio::time::timeout_at(self.deadline, field.chunk())
-                .await
-                .map_err(|_| self.late())?
-                .map_err(|e| self.failed(e))?;
+            let chunk = self.wait(field.chunk(), chunk_len).await?;
             let Some(chunk) = chunk else {
                 return Ok(bytes);
             };
@@ -248,11 +327,7 @@ impl Bounds {
 
     async fn read_small(&self, mut field: Field<'_>) -> Result<Vec<u8>, ServeError> {
         let mut bytes = Vec::new();
-        while let Some(chunk) = tokio::time::timeout_at(self.deadline, field.chunk())
-            .await
-            .map_err(|_| self.late())?
-            .map_err(|e| self.failed(e))?
-        {
+        while let Some(chunk) = self.wait(field.chunk(), chunk_len).await? {
             bytes.extend_from_slice(&chunk);
             if bytes.len() > 1024 {
                 return Err(broken());
@@ -287,6 +362,11 @@ pub fn parse_year(text: &str) -> Result<Option<i32>, ServeError> {
             )))
         }
     }
+}
+
+/// The bytes of the body a chunk of a file holds.
+fn chunk_len(chunk: &Option<axum::body::Bytes>) -> usize {
+    chunk.as_ref().map_or(0, |c| c.len())
 }
 
 #[cfg(test)]
