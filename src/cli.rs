@@ -200,6 +200,12 @@ pub struct ServeArgs {
     /// Durée de conservation des copies annotées, en secondes.
     #[arg(long, default_value_t = 900, hide = true)]
     pub conservation_s: u64,
+    /// Mémoire accordée aux vérifications et consolidations en cours, en Mio.
+    #[arg(long, default_value_t = 512, hide = true)]
+    pub memoire_mo: u32,
+    /// Taille totale des téléchargements conservés, en Mio (un envoi en garde au plus le quart).
+    #[arg(long, default_value_t = 256, hide = true)]
+    pub telechargements_mo: usize,
 }
 
 #[derive(Debug, clap::Args)]
@@ -756,6 +762,8 @@ fn serve(args: ServeArgs) -> Result<Exit, CliError> {
     options.queue_timeout = std::time::Duration::from_secs(args.attente_s);
     options.upload_timeout = std::time::Duration::from_secs(args.envoi_s);
     options.download_ttl = std::time::Duration::from_secs(args.conservation_s);
+    options.checks_memory_mib = args.memoire_mo.max(1);
+    options.downloads_cap = args.telechargements_mo.max(1).saturating_mul(1024 * 1024);
     crate::serve::run(checker, options).map_err(CliError)?;
     Ok(Exit::Success)
 }

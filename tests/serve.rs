@@ -916,3 +916,270 @@ fn sigterm_lets_the_request_in_flight_finish() {
     let log = server.log_with("arrêté");
     assert!(log.contains("arrêté"), "{log}");
 }
+
+// Issue #29: no file, name or connection can stop the service.
+
+/// The Châteauroux bilan with a stored (uncompressed) part of `size` random-looking bytes, as
+/// a picture pasted in a workbook weighs.
+fn with_stored_part(size: usize) -> Vec<u8> {
+    let original = fixture("fixtures/bilans/2025/36-CHX.xlsx");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(original)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).unwrap();
+        out.raw_copy_file(entry).unwrap();
+    }
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    out.start_file("xl/media/image1.png", stored).unwrap();
+    let mut x: u32 = 2_463_534_242;
+    let bytes: Vec<u8> = (0..size)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect();
+    out.write_all(&bytes).unwrap();
+    out.finish().unwrap().into_inner()
+}
+
+/// `/sante` answered, and how long it took.
+fn health(server: &Server) -> Duration {
+    let start = Instant::now();
+    let r = client().get(server.url("/sante")).send().unwrap();
+    assert_eq!(r.status(), 200);
+    start.elapsed()
+}
+
+/// Four connections posting with a true, large `Content-Length`, then one byte a second: each
+/// is cut with 408 within seconds, and a fifth coordinator gets the results page; `/sante`
+/// answers throughout.
+#[test]
+fn slow_senders_never_keep_a_coordinator_waiting() {
+    let server = Server::start(&["-j", "2"]);
+    let senders: Vec<_> = (0..4)
+        .map(|i| {
+            let address = server.address.clone();
+            std::thread::spawn(move || {
+                let mut s = raw(
+                    &address,
+                    "/verifier",
+                    40_000_000,
+                    &part_head(&format!("lent-{i}.xlsx")),
+                );
+                s.set_nonblocking(false).unwrap();
+                for _ in 0..40 {
+                    if s.write_all(b"P").is_err() {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_secs(1));
+                    let mut peek = [0u8; 1];
+                    s.set_read_timeout(Some(Duration::from_millis(1))).unwrap();
+                    if matches!(s.peek(&mut peek), Ok(n) if n > 0) {
+                        break;
+                    }
+                }
+                s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+                response_of(&mut s)
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(health(&server) < Duration::from_secs(2));
+    let start = Instant::now();
+    let r = client()
+        .post(server.url("/verifier"))
+        .multipart(form(&[(
+            "36-CHX.xlsx",
+            fixture("fixtures/bilans/2025/36-CHX.xlsx"),
+        )]))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().unwrap());
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(health(&server) < Duration::from_secs(2));
+    for sender in senders {
+        let (status, text) = sender.join().unwrap();
+        assert_eq!(status, 408, "{text}");
+        assert!(text.contains("trop lentement"), "{text}");
+    }
+}
+
+/// 1,100 sockets that sent half a request head: `/sante` still answers, and they are closed
+/// within seconds.
+#[test]
+fn idle_sockets_never_stop_the_service() {
+    // This test's own descriptors: 1,100 sockets and the rest.
+    // SAFETY: getrlimit and setrlimit only read and write the struct we own.
+    unsafe {
+        let mut limit: libc::rlimit = std::mem::zeroed();
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+        limit.rlim_cur = limit.rlim_max.min(4096);
+        libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+    }
+    let server = Server::start(&[]);
+    let mut idle: Vec<TcpStream> = (0..1_100)
+        .map(|_| {
+            let mut s = TcpStream::connect(&server.address).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\nHost: a\r\n").unwrap();
+            s
+        })
+        .collect();
+    assert!(health(&server) < Duration::from_secs(2));
+    std::thread::sleep(Duration::from_secs(6));
+    assert!(health(&server) < Duration::from_secs(2));
+    let closed = idle
+        .iter_mut()
+        .map(|s| {
+            s.set_read_timeout(Some(Duration::from_millis(20))).unwrap();
+            let mut buf = [0u8; 64];
+            match s.read(&mut buf) {
+                Ok(0) => true,
+                Ok(_) => false,
+                Err(e) => !matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ),
+            }
+        })
+        .filter(|closed| *closed)
+        .count();
+    assert_eq!(closed, 1_100);
+}
+
+/// `/consolider` refused from the length it announces, and as its workbooks arrive: never
+/// after holding them all.
+#[test]
+fn a_consolidation_is_refused_before_it_is_held() {
+    let server = Server::start(&["--memoire-mo", "64"]);
+    // Announced: 30 parts of 36 MiB. Refused before a byte of the body is sent.
+    let start = Instant::now();
+    let mut s = raw(&server.address, "/consolider", 30 * 36 * 1024 * 1024, b"");
+    let (status, text) = response_of(&mut s);
+    assert_eq!(status, 413, "{text}");
+    assert!(text.contains("spro consolidate"), "{text}");
+    assert!(start.elapsed() < Duration::from_secs(2));
+    // No length announced (chunked): refused once the workbooks received weigh too much.
+    let part = with_stored_part(3 * 1024 * 1024);
+    let mut s = TcpStream::connect(&server.address).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let head = format!(
+        "POST /consolider HTTP/1.1\r\nHost: {}\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nTransfer-Encoding: chunked\r\n\r\n",
+        server.address
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    let chunk = |s: &mut TcpStream, data: &[u8]| -> std::io::Result<()> {
+        s.write_all(format!("{:x}\r\n", data.len()).as_bytes())?;
+        s.write_all(data)?;
+        s.write_all(b"\r\n")
+    };
+    let year = b"--XyZ\r\nContent-Disposition: form-data; name=\"annee\"\r\n\r\n2025\r\n";
+    chunk(&mut s, year).unwrap();
+    let mut sent = 0;
+    for i in 0..30 {
+        let mut body = part_head(&format!("36-CHX-{i}.xlsx"));
+        body.extend_from_slice(&part);
+        body.extend_from_slice(b"\r\n");
+        if chunk(&mut s, &body).is_err() {
+            break;
+        }
+        sent += 1;
+        std::thread::sleep(Duration::from_millis(50));
+        s.set_nonblocking(true).unwrap();
+        let mut peek = [0u8; 1];
+        let answered = matches!(s.peek(&mut peek), Ok(n) if n > 0);
+        s.set_nonblocking(false).unwrap();
+        if answered {
+            break;
+        }
+    }
+    let (status, text) = response_of(&mut s);
+    assert_eq!(status, 413, "{text}");
+    assert!(sent < 20, "{sent} workbooks sent before the answer");
+    assert!(health(&server) < Duration::from_secs(2));
+}
+
+/// Twelve valid files whose copies do not all fit in the request's share of the downloads:
+/// every link shown works (none evicted by the request's own), the others say why there is
+/// none and how to have it.
+#[test]
+fn every_link_shown_works_and_the_rest_say_why() {
+    let server = Server::start(&["--telechargements-mo", "16"]);
+    let file = with_stored_part(1024 * 1024);
+    let files: Vec<(String, Vec<u8>)> = (0..12)
+        .map(|i| (format!("36-CHX-{i:02}.xlsx"), file.clone()))
+        .collect();
+    let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let r = client()
+        .post(server.url("/verifier"))
+        .multipart(form(&files))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let page = text_of(r);
+    let tokens: Vec<String> = page
+        .split("/telechargements/")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_string())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    // The JSON report and the copies that fit in 4 MiB (a quarter of 16).
+    assert!((3..12).contains(&tokens.len()), "{} links", tokens.len());
+    for token in &tokens {
+        let r = client()
+            .get(server.url(&format!("/telechargements/{token}")))
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), 200, "{token}");
+    }
+    let missing = page.matches("spro check FICHIER --annote DOSSIER").count();
+    assert_eq!(missing + tokens.len() - 1, 12, "{page}");
+}
+
+/// A name of 201 characters keeps its extension (cut in its stem), and a file that declares
+/// four billion shared strings is a finding, the server alive after it.
+#[test]
+fn long_names_and_declared_counts_on_the_page() {
+    let server = Server::start(&[]);
+    let long = format!("{}.xlsx", "B".repeat(196));
+    let unique =
+        spro_bilans::fixture::rewrite(&fixture("fixtures/bilans/2025/36-CHX.xlsx"), |n, t| {
+            if n == "xl/sharedStrings.xml" {
+                t.replacen("uniqueCount=\"", "uniqueCount=\"4294967295\" x=\"", 1)
+            } else {
+                t
+            }
+        })
+        .unwrap();
+    let r = client()
+        .post(server.url("/api/verifier"))
+        .multipart(form(&[
+            (long.as_str(), fixture("fixtures/bilans/2025/36-CHX.xlsx")),
+            ("unique.xlsx", unique),
+        ]))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let report: Value = r.json().unwrap();
+    let files = report["files"].as_array().unwrap();
+    let first = &files[0];
+    assert_eq!(first["path"], format!("{}.xlsx", "B".repeat(195)));
+    assert!(
+        first["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["code"] != "F001"),
+        "{first}"
+    );
+    let second = &files[1];
+    assert_eq!(second["findings"][0]["code"], "F003", "{second}");
+    assert!(health(&server) < Duration::from_secs(2));
+}

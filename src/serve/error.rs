@@ -41,9 +41,7 @@ impl ServeError {
             ServeError::CrossSite => StatusCode::FORBIDDEN,
             ServeError::NotFound | ServeError::GoneDownload => StatusCode::NOT_FOUND,
             ServeError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ServeError::Timeout { .. } | ServeError::TooSlow { .. } => {
-                StatusCode::REQUEST_TIMEOUT
-            }
+            ServeError::Timeout { .. } | ServeError::TooSlow { .. } => StatusCode::REQUEST_TIMEOUT,
             ServeError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ServeError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ServeError::Internal => StatusCode::INTERNAL_SERVER_ERROR,

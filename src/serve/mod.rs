@@ -138,9 +138,15 @@ impl Service {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Holds a download; its token, or `None` when it cannot be held.
-    fn hold(&self, download: Download) -> Option<String> {
-        self.store().put(download, std::time::Instant::now())
+    /// Holds a request's downloads together; each one's token, or `None` for one that
+    /// cannot be held.
+    fn hold_all(&self, downloads: Vec<Download>) -> Vec<Option<String>> {
+        self.store().put_all(downloads, std::time::Instant::now())
+    }
+
+    /// The most bytes of annotated copies one request may hold ([`Store::share`]).
+    fn copies_share(&self) -> usize {
+        self.store().share()
     }
 
     fn frame(&self, tongue: Tongue, path: Option<&str>) -> Frame {

@@ -1,7 +1,9 @@
 //! The downloads `spro serve` holds for a while: annotated copies and JSON reports, in memory
 //! only, each under an unguessable token (128 random bits), handed out once, dropped after
-//! their time or when the total held passes the cap (the oldest first). Nothing is written
-//! to disk.
+//! their time or when the total held passes the cap (the oldest first). A request's downloads
+//! are held together ([`Store::put_all`]) and within its share of the cap
+//! ([`Store::share`]): a request never evicts its own links, nor more of others' than its
+//! share. Nothing is written to disk.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -43,19 +45,59 @@ impl Store {
         }
     }
 
+    /// The most bytes one request's downloads may take: a quarter of the cap, so that a
+    /// request evicts at most that much of others' pending downloads.
+    pub fn share(&self) -> usize {
+        self.cap / 4
+    }
+
+    /// Holds one request's `downloads` together, in order, as long as they fit in its
+    /// [`share`](Store::share): each one's token, or `None` for one that does not fit (the
+    /// page says so). The oldest downloads of other requests make room; none of these.
+    pub fn put_all(&mut self, downloads: Vec<Download>, now: Instant) -> Vec<Option<String>> {
+        self.expire(now);
+        let mut room = self.share();
+        let kept: Vec<Option<Download>> = downloads
+            .into_iter()
+            .map(|d| {
+                let size = d.bytes.len();
+                (size <= room).then(|| {
+                    room -= size;
+                    d
+                })
+            })
+            .collect();
+        let total: usize = kept.iter().flatten().map(|d| d.bytes.len()).sum();
+        self.make_room(total);
+        kept.into_iter()
+            .map(|d| d.map(|d| self.insert(d, now)))
+            .collect()
+    }
+
     /// Holds `download` and returns its token; `None` when it is larger than the cap alone.
+    #[cfg(test)]
     pub fn put(&mut self, download: Download, now: Instant) -> Option<String> {
         self.expire(now);
         let size = download.bytes.len();
         if size > self.cap {
             return None;
         }
+        self.make_room(size);
+        Some(self.insert(download, now))
+    }
+
+    /// Drops the oldest downloads until `size` more bytes fit under the cap.
+    fn make_room(&mut self, size: usize) {
         while self.bytes + size > self.cap {
             let Some(oldest) = self.order.pop_front() else {
                 break;
             };
             self.remove(&oldest);
         }
+    }
+
+    fn insert(&mut self, download: Download, now: Instant) -> String {
+        let size = download.bytes.len();
         let token = new_token();
         self.bytes += size;
         self.order.push_back(token.clone());
@@ -66,7 +108,7 @@ impl Store {
                 until: now + self.ttl,
             },
         );
-        Some(token)
+        token
     }
 
     /// Takes the download of `token`: it is handed out once. `None` when the token is
@@ -157,6 +199,29 @@ mod tests {
         assert_eq!(store.bytes(), 60);
         assert!(store.put(download(101), now).is_none());
         assert!(store.take(&second, now).is_some());
+    }
+
+    /// Issue #29: a request's links are held together, within its share; it evicts others'
+    /// oldest for room, never its own, never more than its share.
+    #[test]
+    fn a_request_never_evicts_its_own_links() {
+        let now = Instant::now();
+        let mut store = Store::new(400, Duration::from_secs(60));
+        let others: Vec<String> = (0..4)
+            .map(|_| store.put(download(90), now).unwrap())
+            .collect();
+        let tokens = store.put_all((0..13).map(|_| download(30)).collect(), now);
+        assert_eq!(tokens.iter().flatten().count(), 3, "{tokens:?}");
+        assert!(tokens[..3].iter().all(Option::is_some));
+        assert!(tokens[3..].iter().all(Option::is_none));
+        for token in tokens.iter().flatten() {
+            assert!(store.take(token, now).is_some());
+        }
+        // 90 bytes of others' made room for 90 of ours: the three others after the first stay.
+        assert!(store.take(&others[0], now).is_none());
+        for token in &others[1..] {
+            assert!(store.take(token, now).is_some());
+        }
     }
 
     #[test]

@@ -53,6 +53,10 @@ pub(super) async fn check_upload(
     let mut files: Vec<(FileReport, Option<Vec<u8>>)> = Vec::new();
     let mut retained: Vec<(PathBuf, Arc<[u8]>)> = Vec::new();
     let mut retained_bytes = 0;
+    // The copies held until the end of the request, within its share of the downloads: a
+    // copy weighs at least its file; one past the share is not made, or not kept.
+    let share = service.copies_share();
+    let mut copies_bytes = 0usize;
     while let Some(part) = form.next().await? {
         let (name, bytes) = match part {
             Part::Year(y) if files.is_empty() => {
@@ -88,7 +92,9 @@ pub(super) async fn check_upload(
         let budget = service.options.checks_memory_mib;
         let patched = format.is_some_and(crate::annotate::patched_in_place);
         let copy_weight = copy_weight(&size, patched);
-        let copy = annotate && check_weight(&size).saturating_add(copy_weight) <= budget;
+        let copy = annotate
+            && check_weight(&size).saturating_add(copy_weight) <= budget
+            && copies_bytes.saturating_add(bytes.len()) <= share;
         let weight = check_weight(&size) + if copy { copy_weight } else { 0 };
         if copy && retained_bytes + bytes.len() <= service.options.retained_per_request {
             retained_bytes += bytes.len();
@@ -104,7 +110,10 @@ pub(super) async fn check_upload(
         })
         .await
         .map_err(|_| ServeError::Internal)?;
-        files.push(checked);
+        let (report, copy) = checked;
+        let copy = copy.filter(|c| copies_bytes.saturating_add(c.len()) <= share);
+        copies_bytes += copy.as_ref().map_or(0, Vec::len);
+        files.push((report, copy));
     }
     if files.is_empty() {
         return Err(upload::no_file());
@@ -193,7 +202,17 @@ pub(super) async fn verify_page(
 ) -> Result<Html<String>, ServeError> {
     let Checked { report, copies } = check_upload(&service, request, true).await?;
     let lang = tongue.lang;
-    let tokens: Vec<(Option<String>, bool)> = report
+    // Serialised finding by finding: the report is never a tree of values in memory.
+    let mut json = Vec::new();
+    serde_json::to_writer_pretty(&mut json, &crate::report::json::document(&report, lang))
+        .map_err(|_| ServeError::Internal)?;
+    // The report, then each file's copy, held together: none evicts another.
+    let mut downloads = vec![Download {
+        file_name: "rapport-spro.json".into(),
+        content_type: "application/json",
+        bytes: json,
+    }];
+    let made: Vec<bool> = report
         .files
         .iter()
         .zip(copies)
@@ -201,26 +220,26 @@ pub(super) async fn verify_page(
             Copy::Made(bytes) => {
                 let name = annotate::output_names(&[file.path.as_path()]).remove(0);
                 let content_type = if name.ends_with(".xlsm") { XLSM } else { XLSX };
-                let token = service.hold(Download {
+                downloads.push(Download {
                     file_name: name,
                     content_type,
                     bytes,
                 });
-                let missing = token.is_none();
-                (token, missing)
+                true
             }
-            Copy::Missing => (None, true),
+            Copy::Missing => false,
         })
         .collect();
-    // Serialised finding by finding: the report is never a tree of values in memory.
-    let mut json = Vec::new();
-    serde_json::to_writer_pretty(&mut json, &crate::report::json::document(&report, lang))
-        .map_err(|_| ServeError::Internal)?;
-    let json = service.hold(Download {
-        file_name: "rapport-spro.json".into(),
-        content_type: "application/json",
-        bytes: json,
-    });
+    let mut held = service.hold_all(downloads).into_iter();
+    let json = held.next().flatten();
+    let tokens: Vec<(Option<String>, bool)> = made
+        .into_iter()
+        .map(|made| {
+            let token = if made { held.next().flatten() } else { None };
+            let missing = token.is_none();
+            (token, missing)
+        })
+        .collect();
     let page = ResultsPage::new(service.frame(tongue, None), &report, lang, tokens, json);
     Ok(Html(pages::render(&page)))
 }
