@@ -76,7 +76,7 @@ fn raise_descriptor_limit() -> u64 {
                 }
             }
         }
-        u64::try_from(limit.rlim_cur).unwrap_or(u64::MAX)
+        limit.rlim_cur
     }
     #[cfg(not(unix))]
     {
