@@ -35,6 +35,10 @@ rebuild(f"{work}/styles-4m.xlsx", styles(4_000_000))
 rebuild(f"{work}/styles-40m.xlsx", styles(40_000_000))
 rebuild(f"{work}/styles-250k.xlsx", styles(250_000))
 rebuild(f"{work}/image-36m.xlsx", stored=36 * 1024 * 1024)
+# Five networks of the sample batch, each with the picture (no B001 between them).
+for code in ["18-BOU", "28-DRE", "36-CHX", "37-TOU", "41-VEN"]:
+    src = f"fixtures/bilans/2025/{code}.xlsx"
+    rebuild(f"{work}/image-36m-{code}.xlsx", stored=36 * 1024 * 1024)
 EOF
 
 echo "== spro check of each hostile file (exit code, peak)"
@@ -86,15 +90,23 @@ echo "== /consolider, 30 parts of 36 MiB: $(curl -s -o /dev/null -w "%{http_code
 start
 echo "== the same, chunked (no length announced): $(curl -s -o /dev/null -w "%{http_code} in %{time_total} s" -H "$ORIGIN" -H "Transfer-Encoding: chunked" -F annee=2025 "${args[@]}" "$URL/consolider")  $(memory); $(health)"
 
-for n in 30 12; do
+# verify_links LABEL CURL-ARGS...: the results page, its links and how many work.
+verify_links() {
+  local label=$1; shift
   start
-  args=()
-  for i in $(seq "$n"); do args+=(-F "fichiers=@$WORK/image-36m.xlsx;filename=36-CHX-$i.xlsx"); done
-  curl -s -o "$WORK/page.html" -H "$ORIGIN" "${args[@]}" "$URL/verifier"
+  curl -s -o "$WORK/page.html" -H "$ORIGIN" "$@" "$URL/verifier"
   tokens=$(grep -o '/telechargements/[0-9a-f]*' "$WORK/page.html" | sort -u)
   working=0
   for t in $tokens; do
     [ "$(curl -s -o /dev/null -w "%{http_code}" "$URL$t")" = 200 ] && working=$((working + 1))
   done
-  echo "== /verifier, $n files each with a 36 MiB image: $(echo "$tokens" | grep -c . ) links, $working working, $(grep -c 'annote DOSSIER' "$WORK/page.html") files told why they have none;  $(memory); $(health)"
+  echo "== /verifier, $label: $(echo "$tokens" | grep -c .) links (the JSON report included), $working working, $(grep -c 'annote DOSSIER' "$WORK/page.html") files told why they have none;  $(memory); $(health)"
+}
+for n in 30 12; do
+  args=()
+  for i in $(seq "$n"); do args+=(-F "fichiers=@$WORK/image-36m.xlsx;filename=36-CHX-$i.xlsx"); done
+  verify_links "$n copies of one file with a 36 MiB image (B001: copies made again, from at most 32 MiB kept)" "${args[@]}"
 done
+args=()
+for code in 18-BOU 28-DRE 36-CHX 37-TOU 41-VEN; do args+=(-F "fichiers=@$WORK/image-36m-$code.xlsx"); done
+verify_links "five networks, each with a 36 MiB image (a quarter of 256 MiB of downloads each request)" "${args[@]}"

@@ -108,6 +108,15 @@ fn part_head(name: &str) -> Vec<u8> {
     format!("--XyZ\r\nContent-Disposition: form-data; name=\"fichiers\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes()
 }
 
+/// The Châteauroux bilan posted to `/verifier` under `name`.
+fn post_chx(server: &Server, name: &str) -> Response {
+    client()
+        .post(server.url("/verifier"))
+        .multipart(form(&[(name, fixture("fixtures/bilans/2025/36-CHX.xlsx"))]))
+        .send()
+        .unwrap()
+}
+
 /// Status line and the rest of a raw response.
 fn response_of(stream: &mut TcpStream) -> (u16, String) {
     let mut text = Vec::new();
@@ -756,14 +765,7 @@ fn a_trickling_body_is_408_and_a_saturated_server_503() {
     let _a = raw(&server.address, "/verifier", 100_000, &part_head("a.xlsx"));
     let _b = raw(&server.address, "/verifier", 100_000, &part_head("b.xlsx"));
     std::thread::sleep(Duration::from_millis(300));
-    let busy = client()
-        .post(server.url("/verifier"))
-        .multipart(form(&[(
-            "c.xlsx",
-            fixture("fixtures/bilans/2025/36-CHX.xlsx"),
-        )]))
-        .send()
-        .unwrap();
+    let busy = post_chx(&server, "c.xlsx");
     assert_eq!(busy.status(), 503);
     assert_eq!(busy.headers()["retry-after"], "60");
     assert!(text_of(busy).contains("Le service est très sollicité, réessayez dans une minute"));
@@ -989,14 +991,7 @@ fn slow_senders_never_keep_a_coordinator_waiting() {
     std::thread::sleep(Duration::from_millis(500));
     assert!(health(&server) < Duration::from_secs(2));
     let start = Instant::now();
-    let r = client()
-        .post(server.url("/verifier"))
-        .multipart(form(&[(
-            "36-CHX.xlsx",
-            fixture("fixtures/bilans/2025/36-CHX.xlsx"),
-        )]))
-        .send()
-        .unwrap();
+    let r = post_chx(&server, "36-CHX.xlsx");
     assert_eq!(r.status(), 200, "{}", r.text().unwrap());
     assert!(
         start.elapsed() < Duration::from_secs(10),

@@ -239,6 +239,24 @@ fn spro_ok(args: &[&str], dir: &Path) -> Output {
     out
 }
 
+/// `spro synthese recus --annee 2025 -o s.pdf` in `dir`: the PDF's text, flat.
+fn synthese_of_received(dir: &Path) -> String {
+    let pdf = dir.join("s.pdf");
+    spro_ok(
+        &[
+            "synthese",
+            "recus",
+            "--annee",
+            "2025",
+            "-q",
+            "-o",
+            pdf.to_str().unwrap(),
+        ],
+        dir,
+    );
+    flat_text_of(&pdf)
+}
+
 /// The number of pages (pdfinfo).
 fn pages_of(pdf: &Path) -> usize {
     let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
@@ -597,19 +615,8 @@ fn all_the_networks_of_the_referential() {
         );
         write(&inputs, &n.code, &description);
     }
+    let flat = synthese_of_received(dir.path());
     let pdf = dir.path().join("s.pdf");
-    spro_ok(
-        &[
-            "synthese",
-            "recus",
-            "--annee",
-            "2025",
-            "-o",
-            pdf.to_str().unwrap(),
-        ],
-        dir.path(),
-    );
-    let flat = flat_text_of(&pdf);
     assert!(
         flat.contains("22 réseau(x) sur 22 attendus ont transmis leur bilan 2025 : 22 conforme(s), 0 à corriger."),
         "{flat}"
@@ -726,20 +733,7 @@ fn a_name_that_cannot_be_printed_never_costs_the_synthesis() {
         .unwrap();
         std::fs::write(inputs.join(file), bytes).unwrap();
     }
-    let pdf = dir.path().join("s.pdf");
-    spro_ok(
-        &[
-            "synthese",
-            "recus",
-            "--annee",
-            "2025",
-            "-q",
-            "-o",
-            pdf.to_str().unwrap(),
-        ],
-        dir.path(),
-    );
-    let flat = flat_text_of(&pdf);
+    let flat = synthese_of_received(dir.path());
     assert!(flat.contains("Châteauroux"), "{flat}");
     // Beside the workbook, from one reading.
     let out = spro(
