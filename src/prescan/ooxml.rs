@@ -244,15 +244,67 @@ pub fn xlsx(bytes: &[u8]) -> Result<Cost, ReadError> {
     let mut cost = Cost::new(&XLSX);
     for (part, table) in parts {
         for index in index_of(&archive, &part) {
+            let size = archive.by_index_raw(index).map_or(u64::MAX, |e| e.size());
             let Ok(input) = archive.by_index(index) else {
                 continue;
             };
-            let tally = walk(input, table);
+            let tally = if size <= SMALL_PART {
+                bound(input, table, size)
+            } else {
+                walk(input, table)
+            };
             add(&mut cost, &part, table, &tally)?;
         }
     }
     within(&cost)?;
     Ok(cost)
+}
+
+/// The inflated size (as the zip directory declares it, which the reader holds the part to)
+/// under which a part is not walked but bounded ([`bound`]): every part of a workbook typed
+/// by hand, and a walk of each would cost a sixth of the check of a small one.
+const SMALL_PART: u64 = 256 * 1024;
+
+/// The fewest bytes an entry takes (`<xf/>`, `<si/>`).
+const SHORTEST_ENTRY: u64 = 5;
+
+/// The most a part of `size` bytes can hold: one entry every [`SHORTEST_ENTRY`] bytes, all
+/// of its dearest kind (at most 11.5 MiB for [`SMALL_PART`]), its bytes all text; and the
+/// count its shared strings declare, read from their first tag.
+fn bound(input: impl Read, table: &[Entry], size: u64) -> Tally {
+    let dearest = table
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, e)| e.bytes)
+        .map_or(0, |(i, _)| i);
+    let mut counts = vec![0; table.len()];
+    counts[dearest] = size / SHORTEST_ENTRY;
+    let declared_strings = if table.iter().any(|e| e.item == "si") {
+        declared_head(input)
+    } else {
+        0
+    };
+    Tally {
+        counts,
+        text_bytes: size,
+        declared_strings,
+    }
+}
+
+/// The `uniqueCount` of the first `<sst>` of `input`, its following entries left unread.
+fn declared_head(input: impl Read) -> u64 {
+    let mut reader = quick_xml::Reader::from_reader(BufReader::new(input));
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sst" => {
+                return declared_count(&e)
+            }
+            Ok(Event::Eof) | Err(_) => return 0,
+            Ok(_) => {}
+        }
+    }
 }
 
 /// `tally` of `part` added to `cost`; F003 when a list of styles is longer than any
@@ -417,6 +469,17 @@ mod tests {
 
     fn tally(xml: &str, table: &[Entry]) -> Tally {
         walk(xml.as_bytes(), table)
+    }
+
+    /// A small part is bounded by its size, its declared count of strings still read.
+    #[test]
+    fn small_parts_are_bounded_by_their_size() {
+        let xml = r#"<?xml version="1.0"?><sst uniqueCount="4294967295"><si><t>a</t></si></sst>"#;
+        let t = bound(xml.as_bytes(), SHARED_STRINGS, 10_000);
+        assert_eq!((t.counts[0], t.declared_strings), (2_000, 4_294_967_295));
+        let t = bound(&b""[..], STYLES, 5_000);
+        assert_eq!(t.counts, vec![1_000, 0, 0, 0, 0]);
+        assert_eq!(t.declared_strings, 0);
     }
 
     #[test]
