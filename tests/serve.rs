@@ -1178,3 +1178,31 @@ fn long_names_and_declared_counts_on_the_page() {
     assert_eq!(second["findings"][0]["code"], "F003", "{second}");
     assert!(health(&server) < Duration::from_secs(2));
 }
+
+/// `/synthese` of a bilan whose network's name holds DEL, an escape `_x001B_` and a script no
+/// font draws: the PDF, not Typst's error (it answered 400 before). (A file name holding DEL
+/// never reaches the page: the multipart reader refuses the part's header, 400.)
+#[test]
+fn the_synthesis_page_prints_any_name() {
+    let server = Server::start(&[]);
+    let bilan =
+        spro_bilans::fixture::rewrite(&fixture("fixtures/bilans/2025/36-CHX.xlsx"), |n, t| {
+            if n == "xl/sharedStrings.xml" {
+                t.replace(
+                    "Châteauroux et son agglomération",
+                    "Châteauroux\u{7f} _x001B_ 漢字",
+                )
+            } else {
+                t
+            }
+        })
+        .unwrap();
+    let r = client()
+        .post(server.url("/synthese"))
+        .multipart(form(&[("36-CHX.xlsx", bilan)]).text("annee", "2025"))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.bytes().unwrap().starts_with(b"%PDF-"));
+}

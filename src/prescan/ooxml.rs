@@ -478,7 +478,7 @@ mod tests {
         let t = bound(xml.as_bytes(), SHARED_STRINGS, 10_000);
         assert_eq!((t.counts[0], t.declared_strings), (2_000, 4_294_967_295));
         let t = bound(&b""[..], STYLES, 5_000);
-        assert_eq!(t.counts, vec![1_000, 0, 0, 0, 0]);
+        assert_eq!(t.counts.iter().sum::<u64>(), 1_000);
         assert_eq!(t.declared_strings, 0);
     }
 

@@ -118,12 +118,26 @@ fn failed(world: &Synthese, diagnostics: &[SourceDiagnostic]) -> Msg {
 /// when the data give the document a date (PDF/A needs one), tagged in every case. (Typst writes one of PDF/A and PDF/UA at a
 /// time; PDF/A-2a covers the structure PDF/UA asks for, and archiving.)
 fn pdf_with(document: &Document, template: &str) -> Result<Vec<u8>, Msg> {
+    // Every text is printable by the first attempt's account; should Typst still refuse one,
+    // the document is written again with its texts in plain ASCII rather than not at all.
+    typeset(document, template, Texts::Printable)
+        .or_else(|first| typeset(document, template, Texts::Ascii).map_err(|_| first))
+}
+
+/// How the document's texts are made printable ([`printable`], [`ascii`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Texts {
+    Printable,
+    Ascii,
+}
+
+fn typeset(document: &Document, template: &str, texts: Texts) -> Result<Vec<u8>, Msg> {
     let failed_data = |e: serde_json::Error| {
         let e = e.to_string();
         crate::msg!("données de la synthèse : {e}", "synthesis data: {e}")
     };
     let mut data = serde_json::to_value(document).map_err(failed_data)?;
-    printable_all(&mut data);
+    printable_all(&mut data, texts);
     let data = serde_json::to_vec(&data).map_err(failed_data)?;
     let world = Synthese {
         main: Source::new(main_id(), template.to_string()),
@@ -149,6 +163,21 @@ fn pdf_with(document: &Document, template: &str) -> Result<Vec<u8>, Msg> {
     typst_pdf::pdf(&paged, &options).map_err(|e| failed(&world, &e))
 }
 
+/// `text` [`printable`], then in ASCII: accents dropped (« Châteauroux » → « Chateauroux »),
+/// any other character as `?`.
+fn ascii(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    printable(text)
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            ' '..='~' => c,
+            '…' => '.',
+            _ => '?',
+        })
+        .collect()
+}
+
 /// The most characters of one text of the document: a name, a sentence, a file name. Longer
 /// texts (a cell of 32,767 characters pasted into « Nom du réseau ») are cut, with « … »: a
 /// PDF string holds at most 32,767 bytes, and a page no more than a few thousand characters.
@@ -159,17 +188,21 @@ pub const MAX_CHARS: usize = 1_000;
 /// otherwise cost the Région its whole synthesis.
 pub const REPLACEMENT: char = '\u{FFFD}';
 
-/// Every text of the document's data made [`printable`], wherever it comes from.
-fn printable_all(value: &mut serde_json::Value) {
+/// Every text of the document's data made [`printable`] (or [`ascii`]), wherever it comes
+/// from.
+fn printable_all(value: &mut serde_json::Value, texts: Texts) {
     use serde_json::Value;
     match value {
-        Value::String(s) => {
-            if let std::borrow::Cow::Owned(p) = printable(s) {
-                *s = p;
+        Value::String(s) => match texts {
+            Texts::Printable => {
+                if let std::borrow::Cow::Owned(p) = printable(s) {
+                    *s = p;
+                }
             }
-        }
-        Value::Array(items) => items.iter_mut().for_each(printable_all),
-        Value::Object(fields) => fields.values_mut().for_each(printable_all),
+            Texts::Ascii => *s = ascii(s),
+        },
+        Value::Array(items) => items.iter_mut().for_each(|v| printable_all(v, texts)),
+        Value::Object(fields) => fields.values_mut().for_each(|v| printable_all(v, texts)),
         Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
 }
@@ -251,6 +284,57 @@ mod tests {
             assert_eq!(printable(&kept.to_string()), kept.to_string());
         }
         assert!(replaced > 1_000_000, "{replaced}");
+    }
+
+    /// The sample batch's document.
+    fn sample() -> Document {
+        use crate::check::Checker;
+        let config = crate::config::Config {
+            annee: Some(2025),
+            ..crate::config::Config::default()
+        };
+        let mut checker = Checker::new(
+            config,
+            crate::referential::Referential::embedded(),
+            crate::schema::Schemas::embedded(),
+        );
+        checker.keep_data = true;
+        let options = crate::consolidate::Options {
+            year: 2025,
+            without_personal_data: true,
+            include_invalid: false,
+            options_text: String::new(),
+        };
+        let batch = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bilans/2025");
+        let (inputs, _) = crate::inputs::collect(&[batch]).expect("the sample batch");
+        let (report, regional) =
+            crate::consolidate::figures(&inputs, &checker, &options).expect("its figures");
+        super::super::document(
+            &regional,
+            &report,
+            &checker,
+            &options,
+            crate::i18n::Lang::Fr,
+        )
+    }
+
+    /// Should Typst refuse a text the first attempt let through, the document is written in
+    /// ASCII rather than not at all; a template that fails whatever the texts says why.
+    #[test]
+    fn a_text_typst_refuses_costs_its_accents_not_the_document() {
+        let document = sample();
+        assert!(document.networks.iter().any(|n| !n.name.is_ascii()));
+        let ascii_only = "#let d = json(\"/donnees.json\")\n#assert(d.networks.all(n => n.name.len() == n.name.codepoints().len()))\nok\n";
+        assert!(pdf_with(&document, ascii_only).is_ok());
+        let broken = "#let d = json(\"/donnees.json\")\n#assert(false, message: \"gabarit\")\n";
+        let refused = pdf_with(&document, broken).unwrap_err();
+        assert!(refused.fr.contains("gabarit"), "{}", refused.fr);
+    }
+
+    #[test]
+    fn in_ascii_as_a_last_resort() {
+        assert_eq!(ascii("Châteauroux\u{7f} – 漢"), "Chateauroux? ? ?");
+        assert_eq!(ascii(&"é".repeat(2_000)).len(), MAX_CHARS);
     }
 
     #[test]
