@@ -81,8 +81,144 @@ struct Job {
     found: worksheet::Found,
 }
 
+/// The workbook part of a package, read: its XML and what it says, its relationships, and
+/// the folder new parts go in.
+struct Book {
+    part: String,
+    xml: Vec<u8>,
+    info: BookInfo,
+    rels_part: String,
+    rels_xml: Vec<u8>,
+    rels: Vec<Rel>,
+    /// Beside the workbook, spelt as the package spells its folder (`xl/`).
+    dir: String,
+}
+
+impl Book {
+    fn read(pkg: &mut Package<'_>) -> Result<Book, PatchError> {
+        let part = main_part(pkg)?;
+        let xml = pkg
+            .read_part(&part)?
+            .ok_or_else(|| PatchError(format!("partie « {part} » absente")))?;
+        let info = BookInfo::of(&xml)?;
+        let rels_part = rels_of(&part);
+        let rels_xml = pkg
+            .read_part(&rels_part)?
+            .ok_or_else(|| PatchError("relations du classeur absentes".into()))?;
+        let rels = rels(&rels_xml)?;
+        let stored = pkg
+            .find(&part)
+            .map_or(part.clone(), |i| parts::key_case(&pkg.names[i]));
+        let dir = stored
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| format!("{d}/"));
+        Ok(Book {
+            part,
+            xml,
+            info,
+            rels_part,
+            rels_xml,
+            rels,
+            dir,
+        })
+    }
+}
+
+/// The names the copy takes for its new parts and relationships, never one the package has.
+#[derive(Default)]
+struct Taken {
+    parts: BTreeSet<String>,
+    ids: BTreeSet<String>,
+}
+
+/// The stylesheet the copy extends: the one the workbook's relationships name inside the
+/// package; when they name none there (or one outside it, which is never followed nor kept),
+/// the part where applications and calamine look for it by name, if the package has it; else
+/// a new one.
+struct Stylesheet {
+    /// The package's own part, when it has one.
+    part: Option<String>,
+    /// The part the copy creates, when the package has none.
+    created: Option<String>,
+    /// The styles relationships the copy drops (outside the package, or to a part it lacks).
+    dropped: Vec<String>,
+    xml: Vec<u8>,
+}
+
+impl Stylesheet {
+    /// Which stylesheet; the relationship and content type it needs go in `book_items` and
+    /// `types`.
+    fn choose(
+        pkg: &mut Package<'_>,
+        book: &Book,
+        taken: &mut Taken,
+        book_items: &mut Vec<String>,
+        types: &mut Vec<String>,
+    ) -> Result<Stylesheet, PatchError> {
+        let related = book
+            .rels
+            .iter()
+            .find(|r| r.is("styles") && !r.external)
+            .map(|r| resolve(&book.part, &r.target))
+            .filter(|p| pkg.find(p).is_some());
+        let conventional = format!("{}styles.xml", book.dir);
+        let part = related
+            .clone()
+            .or_else(|| pkg.find(&conventional).is_some().then_some(conventional));
+        let dropped = match &related {
+            Some(_) => Vec::new(),
+            None => book
+                .rels
+                .iter()
+                .filter(|r| r.is("styles"))
+                .map(|r| r.id.clone())
+                .collect(),
+        };
+        let xml = match &part {
+            Some(p) => pkg.read_part(p)?.unwrap_or_default(),
+            None => styles::EMPTY.as_bytes().to_vec(),
+        };
+        let created = match (&related, &part) {
+            (Some(_), _) => None,
+            (None, Some(part)) => {
+                let id = fresh_id(&book.rels, &mut taken.ids);
+                book_items.push(book::relationship(&id, "styles", part));
+                None
+            }
+            (None, None) => {
+                // Where other programs look for it first.
+                let part =
+                    pkg.fresh_plain(&format!("{}styles", book.dir), ".xml", &mut taken.parts);
+                let id = fresh_id(&book.rels, &mut taken.ids);
+                book_items.push(book::relationship(&id, "styles", &part));
+                types.push(book::content_override(&part, STYLES_TYPE));
+                Some(part)
+            }
+        };
+        Ok(Stylesheet {
+            part,
+            created,
+            dropped,
+            xml,
+        })
+    }
+
+    /// The name of its entry in the copy.
+    fn entry(&self, pkg: &Package<'_>) -> String {
+        match (&self.part, &self.created) {
+            (Some(p), _) => pkg.names[pkg.find(p).unwrap_or_default()].clone(),
+            (None, Some(p)) => p.clone(),
+            (None, None) => unreachable!("a stylesheet is found or created"),
+        }
+    }
+}
+
 /// The annotated copy of `report`'s file, from `bytes`: the package its check read, or the
 /// workbook of its values (`origin` says which), written into `out` as it is made.
+///
+/// In four steps: what is marked where ([`jobs`]), the new parts and what names them, the
+/// package copied entry by entry with the marked sheets rewritten ([`copy_entries`]), then
+/// the parts that depend on the rewrite (`Anomalies`, the styles, the notes).
 pub fn patch<W: Write + Seek>(
     report: &FileReport,
     bytes: &[u8],
@@ -90,61 +226,121 @@ pub fn patch<W: Write + Seek>(
     out: W,
 ) -> Result<W, PatchError> {
     let mut pkg = Package::open(bytes)?;
-    let workbook = main_part(&mut pkg)?;
-    let book_xml = pkg
-        .read_part(&workbook)?
-        .ok_or_else(|| PatchError(format!("partie « {workbook} » absente")))?;
-    let info = BookInfo::of(&book_xml)?;
-    let book_rels_part = rels_of(&workbook);
-    let book_rels_xml = pkg
-        .read_part(&book_rels_part)?
-        .ok_or_else(|| PatchError("relations du classeur absentes".into()))?;
-    let book_rels = rels(&book_rels_xml)?;
-    // New parts go beside the workbook, spelt as the package spells its folder.
-    let stored = pkg
-        .find(&workbook)
-        .map_or(workbook.clone(), |i| parts::key_case(&pkg.names[i]));
-    let dir = stored
-        .rsplit_once('/')
-        .map_or(String::new(), |(d, _)| format!("{d}/"));
-    let mut taken_parts = BTreeSet::new();
-    let mut taken_ids = BTreeSet::new();
-
-    // The sheets, their parts, and the name of ours.
-    let name = anomalies_name(&info);
-    let actual: BTreeMap<String, String> = info
+    let book = Book::read(&mut pkg)?;
+    let mut taken = Taken::default();
+    let name = anomalies_name(&book.info);
+    let actual: BTreeMap<String, String> = book
+        .info
         .sheets
         .iter()
         .map(|s| (marks::finding_name(&s.name), s.name.clone()))
         .collect();
-    let mut by_sheet = marks::by_sheet(report, &actual);
+    let mut jobs = jobs(&mut pkg, report, &book, &actual, &mut taken)?;
+
+    // The sheet of findings and the styles, and what names them.
+    let sheet_part = pkg.fresh(
+        &format!("{}worksheets/sheet", book.dir),
+        ".xml",
+        &mut taken.parts,
+    );
+    let sheet_rel = fresh_id(&book.rels, &mut taken.ids);
+    let mut book_items = vec![book::relationship(&sheet_rel, "worksheet", &sheet_part)];
+    let mut types = vec![book::content_override(&sheet_part, SHEET_TYPE)];
+    let stylesheet = Stylesheet::choose(&mut pkg, &book, &mut taken, &mut book_items, &mut types)?;
+    let mut clones = Clones::new(Counts::of(&stylesheet.xml)?);
+    for job in &jobs {
+        if !job.comments.1 && job.comments_id.is_some() {
+            types.push(book::content_override(&job.comments.0, COMMENTS_TYPE));
+        }
+    }
+    let content_types = pkg
+        .find("[Content_Types].xml")
+        .ok_or_else(|| PatchError("[Content_Types].xml absent".into()))?;
+    let types_xml = pkg.read(content_types)?;
+    if !book::has_default(&types_xml, "vml")? && jobs.iter().any(|j| !j.cells.is_empty()) {
+        types.push(format!(
+            "<Default Extension=\"vml\" ContentType=\"{VML_TYPE}\"/>"
+        ));
+    }
+    let rewritten = Rewritten {
+        anomalies: name,
+        anomalies_rel: sheet_rel,
+        book_rels: book::append_to_root(
+            Some(&book::without_relationships(
+                &book.rels_xml,
+                &stylesheet.dropped,
+            )?),
+            book::EMPTY_RELS,
+            &book_items,
+        )?,
+        types: book::append_to_root(Some(&types_xml), "", &types)?,
+        deferred: deferred(stylesheet.part.as_deref(), &jobs),
+    };
+
+    let mut zip = ZipWriter::new(out);
+    copy_entries(
+        &mut pkg,
+        &mut zip,
+        &book,
+        &rewritten,
+        &mut jobs,
+        &mut clones,
+    )?;
+
+    // The sheet of findings, the styles, then each marked sheet's notes and relationships.
+    let new_entry = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    zip.start_file(sheet_part.clone(), new_entry)?;
+    let mut out = BufWriter::with_capacity(BUFFER, &mut zip);
+    anomalies::write(&mut out, report, &actual, &clones, origin)?;
+    out.flush()?;
+    drop(out);
+    zip.start_file(stylesheet.entry(&pkg), new_entry)?;
+    styles::rewrite(&stylesheet.xml, &mut zip, &clones)?;
+    for job in jobs.iter().filter(|j| !j.cells.is_empty()) {
+        write_notes(&mut pkg, &mut zip, job, report, new_entry)?;
+    }
+    Ok(zip.finish()?)
+}
+
+/// What the copy writes in place of the package's own parts: the workbook, its
+/// relationships, the content types; and which parts wait for the worksheets' rewrite.
+struct Rewritten {
+    /// The name of `Anomalies` in the workbook, and its relationship.
+    anomalies: String,
+    anomalies_rel: String,
+    book_rels: Vec<u8>,
+    types: Vec<u8>,
+    deferred: BTreeSet<String>,
+}
+
+/// One job per worksheet to mark or to unselect, with the names of the parts its notes need.
+fn jobs(
+    pkg: &mut Package<'_>,
+    report: &FileReport,
+    book: &Book,
+    actual: &BTreeMap<String, String>,
+    taken: &mut Taken,
+) -> Result<Vec<Job>, PatchError> {
+    let mut by_sheet = marks::by_sheet(report, actual);
     let mut jobs: Vec<Job> = Vec::new();
     let mut next_block = notes::FIRST_BLOCK;
-    for (position, sheet) in info.sheets.iter().enumerate() {
-        let Some(rel) = book_rels
+    for (position, sheet) in book.info.sheets.iter().enumerate() {
+        let Some(rel) = book
+            .rels
             .iter()
             .find(|r| r.id == sheet.rel && r.is("worksheet") && !r.external)
         else {
             continue;
         };
-        let part = resolve(&workbook, &rel.target);
+        let part = resolve(&book.part, &rel.target);
         if pkg.find(&part).is_none() {
             continue;
         }
-        let mut cells = Vec::new();
-        let mut groups = Vec::new();
         let sheet_marks = by_sheet.remove(&sheet.name).unwrap_or_default();
-        let mut start = 0;
-        for (r, c, group) in sheet_marks.cells() {
-            let range = start..start + group.len();
-            start = range.end;
-            if r > LAST_ROW || c > LAST_COLUMN {
-                continue;
-            }
-            cells.push((r, c, marks::severity(&report.findings, group)));
-            groups.push(range);
-        }
-        let unselect = position == info.active;
+        let (cells, groups) = marked_cells(report, &sheet_marks);
+        let unselect = position == book.info.active;
         if cells.is_empty() && !unselect {
             continue;
         }
@@ -158,27 +354,25 @@ pub fn patch<W: Write + Seek>(
             .find(|r| r.is("comments") && !r.external)
             .map(|r| resolve(&part, &r.target))
             .filter(|p| pkg.find(p).is_some());
+        let dir = &book.dir;
         let (comments, comments_id) = match existing {
             Some(p) => ((p, true), None),
             None if !cells.is_empty() => (
                 (
-                    pkg.fresh(&format!("{dir}comments"), ".xml", &mut taken_parts),
+                    pkg.fresh(&format!("{dir}comments"), ".xml", &mut taken.parts),
                     false,
                 ),
-                Some(fresh_id(&rels_found, &mut taken_ids)),
+                Some(fresh_id(&rels_found, &mut taken.ids)),
             ),
             None => ((String::new(), false), None),
         };
         let new_drawing = if cells.is_empty() {
             (String::new(), String::new())
         } else {
+            let stem = format!("{dir}drawings/vmlDrawing");
             (
-                pkg.fresh(
-                    &format!("{dir}drawings/vmlDrawing"),
-                    ".vml",
-                    &mut taken_parts,
-                ),
-                fresh_id(&rels_found, &mut taken_ids),
+                pkg.fresh(&stem, ".vml", &mut taken.parts),
+                fresh_id(&rels_found, &mut taken.ids),
             )
         };
         let first_block = next_block;
@@ -198,79 +392,34 @@ pub fn patch<W: Write + Seek>(
             found: worksheet::Found::default(),
         });
     }
+    Ok(jobs)
+}
 
-    // The styles, the sheet of findings, and what names them. The stylesheet is the one the
-    // workbook's relationships name inside the package; when they name none there (or one
-    // outside it, which is never followed nor kept), the part where applications and calamine
-    // look for it by name, if the package has it; else a new one.
-    let related = book_rels
-        .iter()
-        .find(|r| r.is("styles") && !r.external)
-        .map(|r| resolve(&workbook, &r.target))
-        .filter(|p| pkg.find(p).is_some());
-    let conventional = format!("{dir}styles.xml");
-    let styles_part = related
-        .clone()
-        .or_else(|| pkg.find(&conventional).is_some().then_some(conventional));
-    let dropped_rels: Vec<String> = match &related {
-        Some(_) => Vec::new(),
-        None => book_rels
-            .iter()
-            .filter(|r| r.is("styles"))
-            .map(|r| r.id.clone())
-            .collect(),
-    };
-    let styles_xml = match &styles_part {
-        Some(p) => pkg.read_part(p)?.unwrap_or_default(),
-        None => styles::EMPTY.as_bytes().to_vec(),
-    };
-    let mut clones = Clones::new(Counts::of(&styles_xml)?);
-    let sheet_part = pkg.fresh(&format!("{dir}worksheets/sheet"), ".xml", &mut taken_parts);
-    let sheet_rel = fresh_id(&book_rels, &mut taken_ids);
-    let mut book_items = vec![book::relationship(&sheet_rel, "worksheet", &sheet_part)];
-    let mut types = vec![book::content_override(&sheet_part, SHEET_TYPE)];
-    let new_styles = match (&related, &styles_part) {
-        (Some(_), _) => None,
-        (None, Some(part)) => {
-            book_items.push(book::relationship(
-                &fresh_id(&book_rels, &mut taken_ids),
-                "styles",
-                part,
-            ));
-            None
+/// The cells a sheet's marks fall on (within a worksheet's bounds), sorted, with their
+/// severity, and for each the range of its findings in the marks.
+#[allow(clippy::type_complexity)]
+fn marked_cells(
+    report: &FileReport,
+    sheet_marks: &marks::SheetMarks,
+) -> (Vec<(u32, u32, Severity)>, Vec<std::ops::Range<usize>>) {
+    let mut cells = Vec::new();
+    let mut groups = Vec::new();
+    let mut start = 0;
+    for (r, c, group) in sheet_marks.cells() {
+        let range = start..start + group.len();
+        start = range.end;
+        if r > LAST_ROW || c > LAST_COLUMN {
+            continue;
         }
-        (None, None) => {
-            // Where other programs look for it first.
-            let part = pkg.fresh_plain(&format!("{dir}styles"), ".xml", &mut taken_parts);
-            book_items.push(book::relationship(
-                &fresh_id(&book_rels, &mut taken_ids),
-                "styles",
-                &part,
-            ));
-            types.push(book::content_override(&part, STYLES_TYPE));
-            Some(part)
-        }
-    };
-    for job in &jobs {
-        if !job.comments.1 && job.comments_id.is_some() {
-            types.push(book::content_override(&job.comments.0, COMMENTS_TYPE));
-        }
+        cells.push((r, c, marks::severity(&report.findings, group)));
+        groups.push(range);
     }
-    let content_types = pkg
-        .find("[Content_Types].xml")
-        .ok_or_else(|| PatchError("[Content_Types].xml absent".into()))?;
-    let types_xml = pkg.read(content_types)?;
-    if !book::has_default(&types_xml, "vml")? && jobs.iter().any(|j| !j.cells.is_empty()) {
-        types.push(format!(
-            "<Default Extension=\"vml\" ContentType=\"{VML_TYPE}\"/>"
-        ));
-    }
+    (cells, groups)
+}
 
-    // Which parts are written after the worksheets (they depend on what their rewrite finds).
-    let mut deferred: BTreeSet<String> = BTreeSet::new();
-    if let Some(p) = &styles_part {
-        deferred.insert(key(p));
-    }
+/// The parts written after the worksheets: they depend on what their rewrite finds.
+fn deferred(styles: Option<&str>, jobs: &[Job]) -> BTreeSet<String> {
+    let mut deferred: BTreeSet<String> = styles.map(key).into_iter().collect();
     for job in jobs.iter().filter(|j| !j.cells.is_empty()) {
         deferred.insert(key(&job.rels_part));
         if job.comments.1 {
@@ -284,10 +433,21 @@ pub fn patch<W: Write + Seek>(
             deferred.insert(key(&resolve(&job.part, &rel.target)));
         }
     }
+    deferred
+}
 
-    let mut zip = ZipWriter::new(out);
+/// Every entry of the package into `zip`, as it was (its compressed bytes), but the
+/// workbook, its relationships, the content types and the marked sheets, rewritten; the
+/// deferred parts left for later.
+fn copy_entries<W: Write + Seek>(
+    pkg: &mut Package<'_>,
+    zip: &mut ZipWriter<W>,
+    book: &Book,
+    rewritten: &Rewritten,
+    jobs: &mut [Job],
+    clones: &mut Clones,
+) -> Result<(), PatchError> {
     let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-    let new_entry = deflated.last_modified_time(zip::DateTime::default());
     for index in 0..pkg.names.len() {
         let entry_name = pkg.names[index].clone();
         let k = key(&entry_name);
@@ -301,69 +461,60 @@ pub fn patch<W: Write + Seek>(
             // A second entry of the same part, which applications never read.
             let entry = pkg.archive.by_index_raw(index)?;
             zip.raw_copy_file(entry)?;
-        } else if deferred.contains(&k) {
+        } else if rewritten.deferred.contains(&k) {
             // Written after the worksheets.
-        } else if k == key(&workbook) {
+        } else if k == key(&book.part) {
             zip.start_file(entry_name, options)?;
             book::rewrite_workbook(
-                &book_xml,
-                &mut zip,
-                &name,
-                info.max_sheet_id + 1,
-                &sheet_rel,
+                &book.xml,
+                &mut *zip,
+                &rewritten.anomalies,
+                book.info.max_sheet_id + 1,
+                &rewritten.anomalies_rel,
             )?;
-        } else if k == key(&book_rels_part) {
+        } else if k == key(&book.rels_part) {
             zip.start_file(entry_name, options)?;
-            zip.write_all(&book::append_to_root(
-                Some(&book::without_relationships(&book_rels_xml, &dropped_rels)?),
-                book::EMPTY_RELS,
-                &book_items,
-            )?)?;
+            zip.write_all(&rewritten.book_rels)?;
         } else if k == key("[Content_Types].xml") {
             zip.start_file(entry_name, options)?;
-            zip.write_all(&book::append_to_root(Some(&types_xml), "", &types)?)?;
+            zip.write_all(&rewritten.types)?;
         } else if let Some(job) = jobs.iter_mut().find(|j| key(&j.part) == k) {
             zip.start_file(entry_name, options)?;
-            // A marked sheet is read once more first: are its rows and cells in order?
-            let survey = if job.cells.is_empty() {
-                worksheet::Survey::ordered(0)
-            } else {
-                let input = BufReader::with_capacity(64 * 1024, pkg.archive.by_index(index)?);
-                worksheet::survey(input, &job.cells)?
-            };
-            let marking = worksheet::Marking {
-                cells: &job.cells,
-                unselect: job.unselect,
-                drawing_id: &job.new_drawing.1,
-                survey: &survey,
-            };
-            let input = BufReader::with_capacity(64 * 1024, pkg.archive.by_index(index)?);
-            let mut out = BufWriter::with_capacity(BUFFER, &mut zip);
-            job.found = worksheet::rewrite(input, &mut out, &marking, &mut clones)?;
-            out.flush()?;
+            rewrite_sheet(pkg, index, job, zip, clones)?;
         } else {
             let entry = pkg.archive.by_index_raw(index)?;
             zip.raw_copy_file(entry)?;
         }
     }
+    Ok(())
+}
 
-    // The sheet of findings, the styles, then each marked sheet's notes and relationships.
-    zip.start_file(sheet_part.clone(), new_entry)?;
-    let mut out = BufWriter::with_capacity(BUFFER, &mut zip);
-    anomalies::write(&mut out, report, &actual, &clones, origin)?;
-    out.flush()?;
-    drop(out);
-    let styles_name = match (&styles_part, &new_styles) {
-        (Some(p), _) => pkg.names[pkg.find(p).unwrap_or_default()].clone(),
-        (None, Some(p)) => p.clone(),
-        (None, None) => unreachable!("a stylesheet is found or created"),
+/// The worksheet of entry `index` marked as `job` says, into the open entry of `zip`. A
+/// marked sheet is read once more first: are its rows and cells in order?
+fn rewrite_sheet<W: Write + Seek>(
+    pkg: &mut Package<'_>,
+    index: usize,
+    job: &mut Job,
+    zip: &mut ZipWriter<W>,
+    clones: &mut Clones,
+) -> Result<(), PatchError> {
+    let survey = if job.cells.is_empty() {
+        worksheet::Survey::ordered(0)
+    } else {
+        let input = BufReader::with_capacity(64 * 1024, pkg.archive.by_index(index)?);
+        worksheet::survey(input, &job.cells)?
     };
-    zip.start_file(styles_name, new_entry)?;
-    styles::rewrite(&styles_xml, &mut zip, &clones)?;
-    for job in jobs.iter().filter(|j| !j.cells.is_empty()) {
-        write_notes(&mut pkg, &mut zip, job, report, new_entry)?;
-    }
-    Ok(zip.finish()?)
+    let marking = worksheet::Marking {
+        cells: &job.cells,
+        unselect: job.unselect,
+        drawing_id: &job.new_drawing.1,
+        survey: &survey,
+    };
+    let input = BufReader::with_capacity(64 * 1024, pkg.archive.by_index(index)?);
+    let mut out = BufWriter::with_capacity(BUFFER, zip);
+    job.found = worksheet::rewrite(input, &mut out, &marking, clones)?;
+    out.flush()?;
+    Ok(())
 }
 
 /// The notes of a marked sheet: its comments and drawing parts, new or extended, and its
