@@ -16,6 +16,31 @@ pub(super) async fn drain(mut body: axum::body::Body, limit: u64) {
     }
 }
 
+/// Runs `work` off the async threads (a check, a prescan, a consolidation, a template); a
+/// panic in it is a 500, the server keeps serving.
+pub(super) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, super::ServeError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| super::ServeError::Internal)
+}
+
+/// Runs `work`, which the budget weighed, while `turn` is held; what it freed is given back to
+/// the system before the turn passes on.
+pub(super) async fn weighed<T: Send + 'static>(
+    turn: CheckTurn,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, super::ServeError> {
+    blocking(move || {
+        let _turn = turn;
+        let done = work();
+        crate::memory::give_back();
+        done
+    })
+    .await
+}
+
 /// Held while a check runs.
 pub(super) struct CheckTurn {
     pub(super) _slots: tokio::sync::OwnedSemaphorePermit,

@@ -58,11 +58,7 @@ async fn answer(
                 let input = Input::upload(&unique(name, &mut taken), Arc::from(bytes));
                 if let Input::Memory { format, bytes, .. } = &input {
                     let (format, bytes, limits) = (*format, bytes.clone(), limits.clone());
-                    let size = tokio::task::spawn_blocking(move || {
-                        Size::of(&bytes, Some(format), &limits)
-                    })
-                    .await
-                    .map_err(|_| ServeError::Internal)?;
+                    let size = blocking(move || Size::of(&bytes, Some(format), &limits)).await?;
                     weight = weight
                         .saturating_add(consolidation_weight(&size))
                         .saturating_add(check_weight(&size));
@@ -94,35 +90,41 @@ async fn answer(
         .check_turn(weight, service.options.jobs as u32)
         .await?;
     let worker = service.clone();
-    let download = tokio::task::spawn_blocking(move || {
-        let _turn = turn;
-        let made = worker.pool.install(|| match wanted {
-            Wanted::Workbook => {
-                crate::consolidate::to_bytes(&inputs, &checker, &options).map(|(bytes, _, _)| {
-                    Download {
-                        file_name: format!("bilan-regional-{year}.xlsx"),
-                        content_type: XLSX,
-                        bytes,
-                    }
-                })
-            }
-            Wanted::Synthesis => {
-                let (report, regional) = crate::consolidate::figures(&inputs, &checker, &options)?;
-                let document =
-                    crate::synthesis::document(&regional, &report, &checker, &options, lang);
-                crate::synthesis::pdf(&document).map(|bytes| Download {
-                    file_name: format!("synthese-regionale-{year}.pdf"),
-                    content_type: "application/pdf",
-                    bytes,
-                })
-            }
-        });
-        // What the consolidation freed, given back before the turn passes on.
-        crate::memory::give_back();
-        made
+    let download = weighed(turn, move || {
+        worker
+            .pool
+            .install(|| make(wanted, &inputs, &checker, &options, lang))
     })
-    .await
-    .map_err(|_| ServeError::Internal)?
+    .await?
     .map_err(ServeError::BadRequest)?;
     Ok(attachment(download))
+}
+
+/// The regional workbook or the synthesis of `inputs`, in memory, from one reading.
+fn make(
+    wanted: Wanted,
+    inputs: &[Input],
+    checker: &Checker,
+    options: &crate::consolidate::Options,
+    lang: Lang,
+) -> Result<Download, Msg> {
+    let year = options.year;
+    match wanted {
+        Wanted::Workbook => {
+            crate::consolidate::to_bytes(inputs, checker, options).map(|(bytes, _, _)| Download {
+                file_name: format!("bilan-regional-{year}.xlsx"),
+                content_type: XLSX,
+                bytes,
+            })
+        }
+        Wanted::Synthesis => {
+            let (report, regional) = crate::consolidate::figures(inputs, checker, options)?;
+            let document = crate::synthesis::document(&regional, &report, checker, options, lang);
+            crate::synthesis::pdf(&document).map(|bytes| Download {
+                file_name: format!("synthese-regionale-{year}.pdf"),
+                content_type: "application/pdf",
+                bytes,
+            })
+        }
+    }
 }

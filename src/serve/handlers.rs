@@ -71,7 +71,7 @@ pub(super) async fn template(
         None => service.options.template_year,
     };
     let schemas = service.checker.schemas.clone();
-    let bytes = tokio::task::spawn_blocking(move || {
+    let bytes = blocking(move || {
         let options = crate::template::Options {
             year,
             logo_region: None,
@@ -79,8 +79,7 @@ pub(super) async fn template(
         };
         crate::template::build(&schemas, &options, &[]).and_then(|mut wb| wb.save_to_buffer())
     })
-    .await
-    .map_err(|_| ServeError::Internal)?
+    .await?
     .map_err(|_| ServeError::Internal)?;
     Ok(attachment(Download {
         file_name: format!("tableau-de-bord-{year}.xlsx"),

@@ -83,12 +83,11 @@ pub(super) async fn check_upload(
         // checked all the same, and the page says why it has no copy.
         let limits = checker.config.limits.clone();
         let format = crate::workbook::Format::from_path(&path);
-        let (bytes, size) = tokio::task::spawn_blocking(move || {
+        let (bytes, size) = blocking(move || {
             let size = Size::of(&bytes, format, &limits);
             (bytes, size)
         })
-        .await
-        .map_err(|_| ServeError::Internal)?;
+        .await?;
         let budget = service.options.checks_memory_mib;
         let patched = format.is_some_and(crate::annotate::patched_in_place);
         let copy_weight = copy_weight(&size, patched);
@@ -101,16 +100,7 @@ pub(super) async fn check_upload(
             retained.push((path.clone(), Arc::from(bytes.as_slice())));
         }
         let turn = service.check_turn(weight, 1).await?;
-        let checked = tokio::task::spawn_blocking(move || {
-            let _turn = turn;
-            let checked = check_one(&checker, &path, bytes, copy);
-            // What the check freed, given back before the next one takes the turn.
-            crate::memory::give_back();
-            checked
-        })
-        .await
-        .map_err(|_| ServeError::Internal)?;
-        let (report, copy) = checked;
+        let (report, copy) = weighed(turn, move || check_one(&checker, &path, bytes, copy)).await?;
         let copy = copy.filter(|c| copies_bytes.saturating_add(c.len()) <= share);
         copies_bytes += copy.as_ref().map_or(0, Vec::len);
         files.push((report, copy));
@@ -124,11 +114,8 @@ pub(super) async fn check_upload(
         .map(|(f, c)| (f.path.clone(), c.take()))
         .collect();
     let reports = files.into_iter().map(|(f, _)| f).collect();
-    let checked = tokio::task::spawn_blocking(move || {
-        conclude_upload(&checker, reports, copies, &retained, annotate)
-    })
-    .await
-    .map_err(|_| ServeError::Internal)?;
+    let checked =
+        blocking(move || conclude_upload(&checker, reports, copies, &retained, annotate)).await?;
     Ok(checked)
 }
 
