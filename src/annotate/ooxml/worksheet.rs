@@ -289,157 +289,191 @@ pub fn rewrite<R: BufRead, W: Write>(
     clones: &mut Clones,
 ) -> Result<Found, PatchError> {
     let mut reader = xml::reader(input);
-    let mut state = State {
-        writer: Writer::new(out),
-        marking,
-        clones,
-        next: 0,
-        done: vec![false; marking.cells.len()],
-        p: String::new(),
+    let mut walk = Walk {
+        state: State {
+            writer: Writer::new(out),
+            marking,
+            clones,
+            next: 0,
+            done: vec![false; marking.cells.len()],
+            p: String::new(),
+        },
+        found: Found::default(),
+        depth: 0,
+        r_prefix: None,
+        in_data: false,
+        data_done: false,
+        row: None,
+        last_row: None,
+        last_col: None,
     };
-    let mut found = Found::default();
     let mut buf = Vec::new();
-    let mut depth = 0usize;
-    let mut r_prefix: Option<String> = None;
-    let mut in_data = false;
-    let mut data_done = false;
-    // The open row and the last row and column seen (for cells and rows without `r`).
-    let mut row: Option<u32> = None;
-    let mut last_row: Option<u32> = None;
-    let mut last_col: Option<u32> = None;
-    let wants_drawing = !marking.cells.is_empty();
     loop {
         let event = reader.read_event_into(&mut buf)?;
-        // Where the new `legacyDrawing` goes: before the first element that follows it, or
-        // at the end of the sheet.
-        if wants_drawing && data_done && found.legacy_drawing.is_none() && !found.drawing_added {
-            let at = match &event {
-                Event::Start(e) | Event::Empty(e) if depth == 1 => {
-                    AFTER_LEGACY_DRAWING.contains(&local(e.name().0))
-                }
-                Event::End(_) => depth == 1,
-                _ => false,
-            };
-            if at {
-                let element = format!(
-                    "<{}legacyDrawing {}/>",
-                    state.p,
-                    xml::rel_id_attr(r_prefix.as_deref(), marking.drawing_id)
-                );
-                state.writer.get_mut().write_all(element.as_bytes())?;
-                found.drawing_added = true;
-            }
-        }
+        walk.drawing_before(&event)?;
         match event {
-            Event::Start(e) => {
-                let name = local(e.name().0).to_string();
-                let mut replaced: Option<BytesStart<'static>> = None;
-                match (depth, name.as_str()) {
-                    (0, _) => {
-                        state.p = prefix_of(e.name().0);
-                        r_prefix = xml::relationships_prefix(&e);
-                    }
-                    (1, "sheetData") => in_data = true,
-                    (2, "row") if in_data => {
-                        let r = row_of(&e, last_row);
-                        state.rows_before(r)?;
-                        if state.row_has_marks(r) {
-                            replaced = Some(xml::with_attrs(&e, &["spans"], &[]));
-                        }
-                        row = Some(r);
-                        last_row = Some(r);
-                        last_col = None;
-                    }
-                    (3, "c") if row.is_some() => {
-                        let (r, c) = position(&e, row, last_col);
-                        last_col = Some(c);
-                        replaced = state.cell(&e, r, c)?;
-                    }
-                    (_, "sheetView") if marking.unselect => {
-                        replaced = Some(xml::with_attrs(&e, &["tabSelected"], &[]));
-                    }
-                    (1, "legacyDrawing") => found.legacy_drawing = xml::attr(&e, "id"),
-                    _ => {}
-                }
-                match replaced {
-                    Some(start) => state.writer.write_event(Event::Start(start))?,
-                    None => state.writer.write_event(Event::Start(e))?,
-                }
-                depth += 1;
-            }
-            Event::Empty(e) => {
-                let name = local(e.name().0).to_string();
-                match (depth, name.as_str()) {
-                    (1, "sheetData") if state.pending().is_some() => {
-                        let end = e.to_end().into_owned();
-                        state.writer.write_event(Event::Start(e.clone()))?;
-                        state.rows_before(u32::MAX)?;
-                        state.writer.write_event(Event::End(end))?;
-                        data_done = true;
-                    }
-                    (1, "sheetData") => {
-                        state.writer.write_event(Event::Empty(e))?;
-                        data_done = true;
-                    }
-                    (2, "row") if in_data => {
-                        let r = row_of(&e, last_row);
-                        state.rows_before(r)?;
-                        last_row = Some(r);
-                        if state.row_has_marks(r) {
-                            let start = xml::with_attrs(&e, &["spans"], &[]);
-                            let end = start.to_end().into_owned();
-                            state.writer.write_event(Event::Start(start))?;
-                            state.cells_before(r, u32::MAX)?;
-                            state.writer.write_event(Event::End(end))?;
-                        } else {
-                            state.writer.write_event(Event::Empty(e))?;
-                        }
-                    }
-                    (3, "c") if row.is_some() => {
-                        let (r, c) = position(&e, row, last_col);
-                        last_col = Some(c);
-                        match state.cell(&e, r, c)? {
-                            Some(start) => state.writer.write_event(Event::Empty(start))?,
-                            None => state.writer.write_event(Event::Empty(e))?,
-                        }
-                    }
-                    (1, "legacyDrawing") => {
-                        found.legacy_drawing = xml::attr(&e, "id");
-                        state.writer.write_event(Event::Empty(e))?;
-                    }
-                    (_, "sheetView") if marking.unselect => {
-                        state.writer.write_event(Event::Empty(xml::with_attrs(
-                            &e,
-                            &["tabSelected"],
-                            &[],
-                        )))?;
-                    }
-                    _ => state.writer.write_event(Event::Empty(e))?,
-                }
-            }
-            Event::End(e) => {
-                depth = depth.saturating_sub(1);
-                match (depth, local(e.name().0)) {
-                    (2, "row") if in_data => {
-                        if let Some(r) = row.take() {
-                            state.cells_before(r, u32::MAX)?;
-                        }
-                    }
-                    (1, "sheetData") => {
-                        state.rows_before(u32::MAX)?;
-                        in_data = false;
-                        data_done = true;
-                    }
-                    _ => {}
-                }
-                state.writer.write_event(Event::End(e))?;
-            }
+            Event::Start(e) => walk.start(e)?,
+            Event::Empty(e) => walk.empty(e)?,
+            Event::End(e) => walk.end(e)?,
             Event::Eof => break,
-            other => state.writer.write_event(other)?,
+            other => walk.state.writer.write_event(other)?,
         }
         buf.clear();
     }
-    Ok(found)
+    Ok(walk.found)
+}
+
+/// Where the rewrite of a worksheet is: the marks' state, what it found, and the position in
+/// the sheet (for cells and rows without `r`, the last row and column seen).
+struct Walk<'a, 'c, W: Write> {
+    state: State<'a, 'c, W>,
+    found: Found,
+    depth: usize,
+    r_prefix: Option<String>,
+    in_data: bool,
+    data_done: bool,
+    row: Option<u32>,
+    last_row: Option<u32>,
+    last_col: Option<u32>,
+}
+
+impl<W: Write> Walk<'_, '_, W> {
+    /// Writes the new `legacyDrawing` before `event` when it goes there: before the first
+    /// element that follows it, or at the end of the sheet.
+    fn drawing_before(&mut self, event: &Event<'_>) -> Result<(), PatchError> {
+        let wants = !self.state.marking.cells.is_empty();
+        if !wants
+            || !self.data_done
+            || self.found.legacy_drawing.is_some()
+            || self.found.drawing_added
+        {
+            return Ok(());
+        }
+        let at = match event {
+            Event::Start(e) | Event::Empty(e) if self.depth == 1 => {
+                AFTER_LEGACY_DRAWING.contains(&local(e.name().0))
+            }
+            Event::End(_) => self.depth == 1,
+            _ => false,
+        };
+        if at {
+            let element = format!(
+                "<{}legacyDrawing {}/>",
+                self.state.p,
+                xml::rel_id_attr(self.r_prefix.as_deref(), self.state.marking.drawing_id)
+            );
+            self.state.writer.get_mut().write_all(element.as_bytes())?;
+            self.found.drawing_added = true;
+        }
+        Ok(())
+    }
+
+    fn start(&mut self, e: BytesStart<'_>) -> Result<(), PatchError> {
+        let name = local(e.name().0).to_string();
+        let mut replaced: Option<BytesStart<'static>> = None;
+        match (self.depth, name.as_str()) {
+            (0, _) => {
+                self.state.p = prefix_of(e.name().0);
+                self.r_prefix = xml::relationships_prefix(&e);
+            }
+            (1, "sheetData") => self.in_data = true,
+            (2, "row") if self.in_data => {
+                let r = row_of(&e, self.last_row);
+                self.state.rows_before(r)?;
+                if self.state.row_has_marks(r) {
+                    replaced = Some(xml::with_attrs(&e, &["spans"], &[]));
+                }
+                self.row = Some(r);
+                self.last_row = Some(r);
+                self.last_col = None;
+            }
+            (3, "c") if self.row.is_some() => {
+                let (r, c) = position(&e, self.row, self.last_col);
+                self.last_col = Some(c);
+                replaced = self.state.cell(&e, r, c)?;
+            }
+            (_, "sheetView") if self.state.marking.unselect => {
+                replaced = Some(xml::with_attrs(&e, &["tabSelected"], &[]));
+            }
+            (1, "legacyDrawing") => self.found.legacy_drawing = xml::attr(&e, "id"),
+            _ => {}
+        }
+        match replaced {
+            Some(start) => self.state.writer.write_event(Event::Start(start))?,
+            None => self.state.writer.write_event(Event::Start(e))?,
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn empty(&mut self, e: BytesStart<'_>) -> Result<(), PatchError> {
+        let state = &mut self.state;
+        let name = local(e.name().0).to_string();
+        match (self.depth, name.as_str()) {
+            (1, "sheetData") if state.pending().is_some() => {
+                let end = e.to_end().into_owned();
+                state.writer.write_event(Event::Start(e.clone()))?;
+                state.rows_before(u32::MAX)?;
+                state.writer.write_event(Event::End(end))?;
+                self.data_done = true;
+            }
+            (1, "sheetData") => {
+                state.writer.write_event(Event::Empty(e))?;
+                self.data_done = true;
+            }
+            (2, "row") if self.in_data => {
+                let r = row_of(&e, self.last_row);
+                state.rows_before(r)?;
+                self.last_row = Some(r);
+                if state.row_has_marks(r) {
+                    let start = xml::with_attrs(&e, &["spans"], &[]);
+                    let end = start.to_end().into_owned();
+                    state.writer.write_event(Event::Start(start))?;
+                    state.cells_before(r, u32::MAX)?;
+                    state.writer.write_event(Event::End(end))?;
+                } else {
+                    state.writer.write_event(Event::Empty(e))?;
+                }
+            }
+            (3, "c") if self.row.is_some() => {
+                let (r, c) = position(&e, self.row, self.last_col);
+                self.last_col = Some(c);
+                match state.cell(&e, r, c)? {
+                    Some(start) => state.writer.write_event(Event::Empty(start))?,
+                    None => state.writer.write_event(Event::Empty(e))?,
+                }
+            }
+            (1, "legacyDrawing") => {
+                self.found.legacy_drawing = xml::attr(&e, "id");
+                state.writer.write_event(Event::Empty(e))?;
+            }
+            (_, "sheetView") if state.marking.unselect => {
+                let start = xml::with_attrs(&e, &["tabSelected"], &[]);
+                state.writer.write_event(Event::Empty(start))?;
+            }
+            _ => state.writer.write_event(Event::Empty(e))?,
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, e: quick_xml::events::BytesEnd<'_>) -> Result<(), PatchError> {
+        self.depth = self.depth.saturating_sub(1);
+        match (self.depth, local(e.name().0)) {
+            (2, "row") if self.in_data => {
+                if let Some(r) = self.row.take() {
+                    self.state.cells_before(r, u32::MAX)?;
+                }
+            }
+            (1, "sheetData") => {
+                self.state.rows_before(u32::MAX)?;
+                self.in_data = false;
+                self.data_done = true;
+            }
+            _ => {}
+        }
+        self.state.writer.write_event(Event::End(e))?;
+        Ok(())
+    }
 }
 
 /// A row's 0-based number: its `r`, or the one after the last row.
