@@ -25,6 +25,48 @@ pub fn write<W: Write>(
     // 1-based, as the XML counts rows.
     let header_row = origin.header_row() + 1;
     let last = header_row + report.findings.len() as u32;
+    head(&mut out, report, header_row, last)?;
+    let line = |out: &mut W, row: u32, value: &str, style: Own| -> Result<(), PatchError> {
+        write!(out, "<row r=\"{}\">", row + 1)?;
+        text(out, row, 0, value, clones.own(style))?;
+        out.write_all(b"</row>")?;
+        Ok(())
+    };
+    line(&mut out, 0, &marks::title(report), Own::Title)?;
+    line(&mut out, 1, &marks::status_sentence(report), Own::Text)?;
+    line(&mut out, 2, origin.line(), Own::Text)?;
+    if report.findings.is_empty() {
+        line(&mut out, header_row - 1, marks::NOTHING, Own::Text)?;
+    } else {
+        write!(out, "<row r=\"{}\">", header_row)?;
+        for (c, h) in HEADERS.iter().enumerate() {
+            text(
+                &mut out,
+                header_row - 1,
+                c as u32,
+                h,
+                clones.own(Own::Header),
+            )?;
+        }
+        out.write_all(b"</row>")?;
+        for (i, f) in report.findings.iter().enumerate() {
+            finding_row(&mut out, header_row + i as u32, f, names, clones)?;
+        }
+    }
+    out.write_all(b"</sheetData>")?;
+    hyperlinks(&mut out, report, names, header_row)?;
+    out.write_all(b"<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/></worksheet>")?;
+    Ok(())
+}
+
+/// The sheet up to its data: its dimension, its view (frozen under the header when there
+/// are findings), its columns as wide as what they hold.
+fn head<W: Write>(
+    out: &mut W,
+    report: &FileReport,
+    header_row: u32,
+    last: u32,
+) -> Result<(), PatchError> {
     let mut widths = Widths::of(&HEADERS);
     for f in &report.findings {
         let rule = f.code.rule();
@@ -64,77 +106,68 @@ pub fn write<W: Write>(
         )?;
     }
     out.write_all(b"</cols><sheetData>")?;
-    let text = |out: &mut W,
-                row: u32,
-                col: u32,
-                value: &str,
-                style: u32|
-     -> Result<(), PatchError> {
-        write!(
-            out,
-            "<c r=\"{}\" s=\"{style}\" t=\"inlineStr\"><is><t xml:space=\"preserve\">{}</t></is></c>",
-            a1(row, col),
-            escape(value)
-        )?;
-        Ok(())
+    Ok(())
+}
+
+/// A cell of inline text.
+fn text<W: Write>(
+    out: &mut W,
+    row: u32,
+    col: u32,
+    value: &str,
+    style: u32,
+) -> Result<(), PatchError> {
+    write!(
+        out,
+        "<c r=\"{}\" s=\"{style}\" t=\"inlineStr\"><is><t xml:space=\"preserve\">{}</t></is></c>",
+        a1(row, col),
+        escape(value)
+    )?;
+    Ok(())
+}
+
+/// The row of one finding: severity, code, rule, sheet, cell (a link when the sheet is the
+/// file's), message, how to fix it.
+fn finding_row<W: Write>(
+    out: &mut W,
+    row: u32,
+    f: &crate::finding::Finding,
+    names: &BTreeMap<String, String>,
+    clones: &Clones,
+) -> Result<(), PatchError> {
+    let rule = f.code.rule();
+    write!(out, "<row r=\"{}\">", row + 1)?;
+    let severity = match f.severity {
+        Severity::Error => Own::Error,
+        Severity::Warning => Own::Warning,
+        Severity::Info => Own::Info,
     };
-    let line = |out: &mut W, row: u32, value: &str, style: Own| -> Result<(), PatchError> {
-        write!(out, "<row r=\"{}\">", row + 1)?;
-        text(out, row, 0, value, clones.own(style))?;
-        out.write_all(b"</row>")?;
-        Ok(())
-    };
-    line(&mut out, 0, &marks::title(report), Own::Title)?;
-    line(&mut out, 1, &marks::status_sentence(report), Own::Text)?;
-    line(&mut out, 2, origin.line(), Own::Text)?;
-    if report.findings.is_empty() {
-        line(&mut out, header_row - 1, marks::NOTHING, Own::Text)?;
-    } else {
-        write!(out, "<row r=\"{}\">", header_row)?;
-        for (c, h) in HEADERS.iter().enumerate() {
-            text(
-                &mut out,
-                header_row - 1,
-                c as u32,
-                h,
-                clones.own(Own::Header),
-            )?;
-        }
-        out.write_all(b"</row>")?;
-        for (i, f) in report.findings.iter().enumerate() {
-            let row = header_row + i as u32;
-            let rule = f.code.rule();
-            write!(out, "<row r=\"{}\">", row + 1)?;
-            let severity = match f.severity {
-                Severity::Error => Own::Error,
-                Severity::Warning => Own::Warning,
-                Severity::Info => Own::Info,
-            };
-            text(
-                &mut out,
-                row,
-                0,
-                f.severity.label_fr(),
-                clones.own(severity),
-            )?;
-            text(&mut out, row, 1, f.code.as_str(), clones.own(Own::Text))?;
-            text(&mut out, row, 2, rule.name, clones.own(Own::Text))?;
-            let sheet = f.sheet_name().unwrap_or_default();
-            text(&mut out, row, 3, sheet, clones.own(Own::Text))?;
-            if let Some(cell) = f.cell_a1() {
-                let style = if names.contains_key(sheet) {
-                    Own::Link
-                } else {
-                    Own::Text
-                };
-                text(&mut out, row, 4, &cell, clones.own(style))?;
-            }
-            text(&mut out, row, 5, &f.message.fr, clones.own(Own::Wrap))?;
-            text(&mut out, row, 6, rule.fix.0, clones.own(Own::Wrap))?;
-            out.write_all(b"</row>")?;
-        }
+    text(out, row, 0, f.severity.label_fr(), clones.own(severity))?;
+    text(out, row, 1, f.code.as_str(), clones.own(Own::Text))?;
+    text(out, row, 2, rule.name, clones.own(Own::Text))?;
+    let sheet = f.sheet_name().unwrap_or_default();
+    text(out, row, 3, sheet, clones.own(Own::Text))?;
+    if let Some(cell) = f.cell_a1() {
+        let style = if names.contains_key(sheet) {
+            Own::Link
+        } else {
+            Own::Text
+        };
+        text(out, row, 4, &cell, clones.own(style))?;
     }
-    out.write_all(b"</sheetData>")?;
+    text(out, row, 5, &f.message.fr, clones.own(Own::Wrap))?;
+    text(out, row, 6, rule.fix.0, clones.own(Own::Wrap))?;
+    out.write_all(b"</row>")?;
+    Ok(())
+}
+
+/// The links from each finding's cell column to its cell in the file.
+fn hyperlinks<W: Write>(
+    out: &mut W,
+    report: &FileReport,
+    names: &BTreeMap<String, String>,
+    header_row: u32,
+) -> Result<(), PatchError> {
     let mut links = report
         .findings
         .iter()
@@ -158,6 +191,5 @@ pub fn write<W: Write>(
         }
         out.write_all(b"</hyperlinks>")?;
     }
-    out.write_all(b"<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/></worksheet>")?;
     Ok(())
 }
