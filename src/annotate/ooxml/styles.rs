@@ -312,136 +312,177 @@ fn prefixed(markup: &str, p: &str) -> String {
 /// Writes `xml`, the file's stylesheet, with what `clones` adds.
 pub fn rewrite<W: Write>(xml: &[u8], out: W, clones: &Clones) -> Result<(), PatchError> {
     let mut reader = xml::reader(xml);
-    let mut writer = Writer::new(out);
+    let mut walk = StylesWalk {
+        writer: Writer::new(out),
+        clones,
+        depth: 0,
+        p: String::new(),
+        done: [false; 3],
+        open: None,
+        xfs: Vec::new(),
+        capturing: false,
+    };
     let mut buf = Vec::new();
-    let mut depth = 0usize;
-    let mut p = String::new();
-    let mut done = [false; 3];
-    let mut open: Option<List> = None;
-    // The file's cell formats, event by event, kept to be cloned.
-    let mut xfs: Vec<Vec<Event<'static>>> = Vec::new();
-    let mut capturing = false;
-    let lists = [List::Fonts, List::Fills, List::CellXfs];
     loop {
         let event = reader.read_event_into(&mut buf)?;
-        // A list the file lacks is written where it belongs: before the first list that
-        // comes after it, or at the end.
-        let here = match &event {
-            Event::Start(e) | Event::Empty(e) if depth == 1 => {
-                let name = local(e.name().0);
-                ORDER.iter().position(|n| *n == name)
-            }
-            Event::End(_) if depth == 1 => Some(ORDER.len()),
-            _ => None,
-        };
-        if let Some(here) = here {
-            for (i, list) in lists.iter().enumerate() {
-                if !done[i]
-                    && list.order() < here
-                    && List::of(local(event_name(&event))) != Some(*list)
-                {
-                    let count = clones.base(*list) + clones.added(*list);
-                    let name = list.name();
-                    writer
-                        .get_mut()
-                        .write_all(format!("<{p}{name} count=\"{count}\">").as_bytes())?;
-                    writer
-                        .get_mut()
-                        .write_all(&clones.appended(*list, &p, &xfs))?;
-                    writer
-                        .get_mut()
-                        .write_all(format!("</{p}{name}>").as_bytes())?;
-                    done[i] = true;
-                }
-            }
-        }
+        walk.missing_lists_before(&event)?;
         match event {
-            Event::Start(e) => {
-                if depth == 0 {
-                    p = prefix_of(e.name().0);
-                }
-                let list = (depth == 1).then(|| List::of(local(e.name().0))).flatten();
-                if let Some(list) = list {
-                    let count = (clones.base(list) + clones.added(list)).to_string();
-                    writer.write_event(Event::Start(xml::with_attrs(
-                        &e,
-                        &["count"],
-                        &[("count", &count)],
-                    )))?;
-                    open = Some(list);
-                } else if depth == 2 && open == Some(List::CellXfs) && local(e.name().0) == "xf" {
-                    xfs.push(vec![Event::Start(e.clone().into_owned())]);
-                    capturing = true;
-                    writer.write_event(Event::Start(e))?;
-                } else {
-                    if capturing {
-                        if let Some(last) = xfs.last_mut() {
-                            last.push(Event::Start(e.clone().into_owned()));
-                        }
-                    }
-                    writer.write_event(Event::Start(e))?;
-                }
-                depth += 1;
-            }
-            Event::Empty(e) => {
-                if depth == 0 {
-                    p = prefix_of(e.name().0);
-                }
-                let list = (depth == 1).then(|| List::of(local(e.name().0))).flatten();
-                if let Some(list) = list {
-                    let count = (clones.base(list) + clones.added(list)).to_string();
-                    let start = xml::with_attrs(&e, &["count"], &[("count", &count)]);
-                    let end = start.to_end().into_owned();
-                    writer.write_event(Event::Start(start))?;
-                    writer
-                        .get_mut()
-                        .write_all(&clones.appended(list, &p, &xfs))?;
-                    writer.write_event(Event::End(end))?;
-                    done[lists.iter().position(|l| *l == list).unwrap_or(0)] = true;
-                } else {
-                    if depth == 2 && open == Some(List::CellXfs) && local(e.name().0) == "xf" {
-                        xfs.push(vec![Event::Empty(e.clone().into_owned())]);
-                    } else if capturing {
-                        if let Some(last) = xfs.last_mut() {
-                            last.push(Event::Empty(e.clone().into_owned()));
-                        }
-                    }
-                    writer.write_event(Event::Empty(e))?;
-                }
-            }
-            Event::End(e) => {
-                depth = depth.saturating_sub(1);
-                if depth == 1 {
-                    if let Some(list) = open.take() {
-                        writer
-                            .get_mut()
-                            .write_all(&clones.appended(list, &p, &xfs))?;
-                        done[lists.iter().position(|l| *l == list).unwrap_or(0)] = true;
-                    }
-                }
-                if capturing {
-                    if let Some(last) = xfs.last_mut() {
-                        last.push(Event::End(e.clone().into_owned()));
-                    }
-                    if depth == 2 {
-                        capturing = false;
-                    }
-                }
-                writer.write_event(Event::End(e))?;
-            }
+            Event::Start(e) => walk.start(e)?,
+            Event::Empty(e) => walk.empty(e)?,
+            Event::End(e) => walk.end(e)?,
             Event::Eof => break,
             other => {
-                if capturing {
-                    if let Some(last) = xfs.last_mut() {
-                        last.push(other.clone().into_owned());
-                    }
-                }
-                writer.write_event(other)?;
+                walk.capture(&other);
+                walk.writer.write_event(other)?;
             }
         }
         buf.clear();
     }
     Ok(())
+}
+
+/// The lists the clones extend, in the order of [`StylesWalk::done`].
+const LISTS: [List; 3] = [List::Fonts, List::Fills, List::CellXfs];
+
+/// Where the rewrite of the stylesheet is.
+struct StylesWalk<'c, W: Write> {
+    writer: Writer<W>,
+    clones: &'c Clones,
+    depth: usize,
+    /// The spreadsheet prefix of the stylesheet's elements.
+    p: String,
+    /// Which of [`LISTS`] are written, with what the clones add.
+    done: [bool; 3],
+    open: Option<List>,
+    /// The file's cell formats, event by event, kept to be cloned.
+    xfs: Vec<Vec<Event<'static>>>,
+    /// Inside one of them.
+    capturing: bool,
+}
+
+impl<W: Write> StylesWalk<'_, W> {
+    /// A list the file lacks is written where it belongs: before the first list that comes
+    /// after it, or at the end.
+    fn missing_lists_before(&mut self, event: &Event<'_>) -> Result<(), PatchError> {
+        let here = match event {
+            Event::Start(e) | Event::Empty(e) if self.depth == 1 => {
+                let name = local(e.name().0);
+                ORDER.iter().position(|n| *n == name)
+            }
+            Event::End(_) if self.depth == 1 => Some(ORDER.len()),
+            _ => None,
+        };
+        let Some(here) = here else {
+            return Ok(());
+        };
+        for (i, list) in LISTS.iter().enumerate() {
+            if !self.done[i]
+                && list.order() < here
+                && List::of(local(event_name(event))) != Some(*list)
+            {
+                let (p, name) = (&self.p, list.name());
+                let count = self.clones.base(*list) + self.clones.added(*list);
+                let out = self.writer.get_mut();
+                out.write_all(format!("<{p}{name} count=\"{count}\">").as_bytes())?;
+                out.write_all(&self.clones.appended(*list, p, &self.xfs))?;
+                out.write_all(format!("</{p}{name}>").as_bytes())?;
+                self.done[i] = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// The list of the stylesheet `e` opens, if it is one the clones extend.
+    fn list_of(&mut self, e: &BytesStart<'_>) -> Option<List> {
+        if self.depth == 0 {
+            self.p = prefix_of(e.name().0);
+        }
+        (self.depth == 1)
+            .then(|| List::of(local(e.name().0)))
+            .flatten()
+    }
+
+    fn is_cell_format(&self, e: &BytesStart<'_>) -> bool {
+        self.depth == 2 && self.open == Some(List::CellXfs) && local(e.name().0) == "xf"
+    }
+
+    /// `event` kept with the cell format being captured.
+    fn capture(&mut self, event: &Event<'_>) {
+        if self.capturing {
+            if let Some(last) = self.xfs.last_mut() {
+                last.push(event.clone().into_owned());
+            }
+        }
+    }
+
+    fn mark_done(&mut self, list: List) {
+        self.done[LISTS.iter().position(|l| *l == list).unwrap_or(0)] = true;
+    }
+
+    fn count_of(&self, list: List) -> String {
+        (self.clones.base(list) + self.clones.added(list)).to_string()
+    }
+
+    fn start(&mut self, e: BytesStart<'_>) -> Result<(), PatchError> {
+        if let Some(list) = self.list_of(&e) {
+            let count = self.count_of(list);
+            let start = xml::with_attrs(&e, &["count"], &[("count", &count)]);
+            self.writer.write_event(Event::Start(start))?;
+            self.open = Some(list);
+        } else if self.is_cell_format(&e) {
+            self.xfs.push(vec![Event::Start(e.clone().into_owned())]);
+            self.capturing = true;
+            self.writer.write_event(Event::Start(e))?;
+        } else {
+            let event = Event::Start(e);
+            self.capture(&event);
+            self.writer.write_event(event)?;
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn empty(&mut self, e: BytesStart<'_>) -> Result<(), PatchError> {
+        if let Some(list) = self.list_of(&e) {
+            let count = self.count_of(list);
+            let start = xml::with_attrs(&e, &["count"], &[("count", &count)]);
+            let end = start.to_end().into_owned();
+            self.writer.write_event(Event::Start(start))?;
+            let appended = self.clones.appended(list, &self.p, &self.xfs);
+            self.writer.get_mut().write_all(&appended)?;
+            self.writer.write_event(Event::End(end))?;
+            self.mark_done(list);
+        } else {
+            if self.is_cell_format(&e) {
+                self.xfs.push(vec![Event::Empty(e.clone().into_owned())]);
+            } else {
+                self.capture(&Event::Empty(e.clone()));
+            }
+            self.writer.write_event(Event::Empty(e))?;
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, e: quick_xml::events::BytesEnd<'_>) -> Result<(), PatchError> {
+        self.depth = self.depth.saturating_sub(1);
+        if self.depth == 1 {
+            if let Some(list) = self.open.take() {
+                let appended = self.clones.appended(list, &self.p, &self.xfs);
+                self.writer.get_mut().write_all(&appended)?;
+                self.mark_done(list);
+            }
+        }
+        if self.capturing {
+            if let Some(last) = self.xfs.last_mut() {
+                last.push(Event::End(e.clone().into_owned()));
+            }
+            if self.depth == 2 {
+                self.capturing = false;
+            }
+        }
+        self.writer.write_event(Event::End(e))?;
+        Ok(())
+    }
 }
 
 fn event_name<'a>(event: &'a Event<'_>) -> &'a str {
