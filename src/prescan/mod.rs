@@ -131,6 +131,21 @@ pub fn of(bytes: &[u8], format: crate::workbook::Format) -> Result<Cost, ReadErr
     }
 }
 
+/// The DIMENSIONS of an `.xls` sheet (`what`) against [`MAX_DECLARED_CELLS`].
+fn within_declared(data: &[u8], what: &Msg) -> Result<(), ReadError> {
+    match declared(data) {
+        Some((rows, cols)) if rows.saturating_mul(cols) > MAX_DECLARED_CELLS => Err(too_large(
+            &Msg::new(
+                format!("{} (dimension déclarée)", what.fr),
+                format!("{} (declared dimension)", what.en),
+            ),
+            rows,
+            cols,
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The rectangle of one sheet against [`MAX_DENSE_CELLS`], then the sheets together against
 /// [`MAX_BYTES`].
 fn within(bbox: &BBox, before: &Cost, what: impl FnOnce() -> Msg) -> Result<(), ReadError> {
@@ -287,20 +302,7 @@ pub fn xls(bytes: &[u8]) -> Result<Cost, ReadError> {
                 0x000A => break,
                 // DIMENSIONS (BIFF8): calamine reserves rows × columns cells from it (see
                 // MAX_DECLARED_CELLS; what it fills is the bounding box below).
-                0x0200 => {
-                    if let Some((rows, cols)) = declared(data) {
-                        if rows.saturating_mul(cols) > MAX_DECLARED_CELLS {
-                            return Err(too_large(
-                                &Msg::new(
-                                    format!("{} (dimension déclarée)", what.fr),
-                                    format!("{} (declared dimension)", what.en),
-                                ),
-                                rows,
-                                cols,
-                            ));
-                        }
-                    }
-                }
+                0x0200 => within_declared(data, &what)?,
                 // Cells: NUMBER, LABEL, RSTRING, BOOLERR, STRING, RK, LABELSST, FORMULA.
                 0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
                     if let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) {
@@ -500,20 +502,9 @@ pub fn ods(bytes: &[u8]) -> Result<Cost, ReadError> {
     // The open cell's text, when it holds one: its bytes so far, and whether its content is
     // read.
     let mut cell_text: Option<(u64, bool)> = None;
-    let attr = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> Option<u64> {
-        e.attributes()
-            .flatten()
-            .find(|a| a.key.as_ref() == name)
-            .and_then(|a| a.value.parse().ok())
-    };
     loop {
         buf.clear();
-        let event = reader.read_event_into(&mut buf).map_err(|e| {
-            ReadError::Unreadable(Msg::new(format!(
-                "le classeur .ods est endommagé (content.xml illisible : {e}) ; ouvrez-le dans votre tableur et enregistrez-le à nouveau"
-            ), format!("the .ods workbook is damaged (content.xml unreadable: {e}); open it in your spreadsheet application and save it again"
-            )))
-        })?;
+        let event = reader.read_event_into(&mut buf).map_err(ods_damaged)?;
         match event {
             Event::Start(e) | Event::Empty(e)
                 if depth_in_cell == 0 && e.local_name().as_ref() == "table" =>
@@ -521,12 +512,7 @@ pub fn ods(bytes: &[u8]) -> Result<Cost, ReadError> {
                 before.cells = before.cells.saturating_add(bbox.area());
                 bbox = BBox::default();
                 row = 0;
-                table_name = e
-                    .attributes()
-                    .flatten()
-                    .find(|a| a.key.local_name().as_ref() == "name")
-                    .map(|a| a.value.to_string())
-                    .unwrap_or_default();
+                table_name = table_name_of(&e);
             }
             Event::Start(e) if depth_in_cell == 0 && e.local_name().as_ref() == "table-row" => {
                 col = 0;
@@ -608,6 +594,30 @@ pub fn ods(bytes: &[u8]) -> Result<Cost, ReadError> {
             msg!("la feuille « {table_name} »", "the sheet “{table_name}”")
         })?;
     }
+}
+
+/// A number attribute of an `.ods` element (a count of repeats).
+fn attr(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<u64> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .and_then(|a| a.value.parse().ok())
+}
+
+/// The `table:name` of an `.ods` table.
+fn table_name_of(e: &quick_xml::events::BytesStart<'_>) -> String {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == "name")
+        .map(|a| a.value.to_string())
+        .unwrap_or_default()
+}
+
+fn ods_damaged(e: quick_xml::Error) -> ReadError {
+    ReadError::Unreadable(msg!(
+        "le classeur .ods est endommagé (content.xml illisible : {e}) ; ouvrez-le dans votre tableur et enregistrez-le à nouveau",
+        "the .ods workbook is damaged (content.xml unreadable: {e}); open it in your spreadsheet application and save it again"
+    ))
 }
 
 /// The text calamine keeps for an `.ods` cell starting with `e`, when it keeps one: the value
