@@ -445,31 +445,7 @@ fn charts(regional: &Regional, lang: Lang) -> Vec<Chart> {
     };
     let actions = pick(lang, "Actions", "Actions");
     let mut charts = vec![
-        Chart {
-            title: pick(lang, "Actions par département", "Actions by département").into(),
-            header: vec![
-                pick(lang, "Département", "Département").into(),
-                actions.into(),
-            ],
-            series: vec![actions.into()],
-            rows: DEPARTEMENTS
-                .iter()
-                .map(|(c, n)| {
-                    row(
-                        format!("{n} ({c})"),
-                        &[ind.value("Actions par département", "Actions", c)],
-                        lang,
-                    )
-                })
-                .collect(),
-            total: Some(row(
-                region.into(),
-                &[ind.value("Actions par département", "Actions", "Total")],
-                lang,
-            )),
-            scaled_by_row: false,
-            note: None,
-        },
+        by_departement(ind, region, lang),
         by_total(
             "Actions par type",
             pick(lang, "Actions par type", "Actions by type"),
@@ -487,8 +463,45 @@ fn charts(regional: &Regional, lang: Lang) -> Vec<Chart> {
             pick(lang, "Premiers accueils", "First receptions"),
         ),
     ];
+    charts.push(by_sex(ind, lang));
+    charts.extend(compared(regional, lang));
+    charts.into_iter().map(scale).collect()
+}
+
+/// Actions by département, and the Région's total.
+fn by_departement(ind: &crate::consolidate::Indicators, region: &str, lang: Lang) -> Chart {
+    let actions = pick(lang, "Actions", "Actions");
+    Chart {
+        title: pick(lang, "Actions par département", "Actions by département").into(),
+        header: vec![
+            pick(lang, "Département", "Département").into(),
+            actions.into(),
+        ],
+        series: vec![actions.into()],
+        rows: DEPARTEMENTS
+            .iter()
+            .map(|(c, n)| {
+                row(
+                    format!("{n} ({c})"),
+                    &[ind.value("Actions par département", "Actions", c)],
+                    lang,
+                )
+            })
+            .collect(),
+        total: Some(row(
+            region.into(),
+            &[ind.value("Actions par département", "Actions", "Total")],
+            lang,
+        )),
+        scaled_by_row: false,
+        note: None,
+    }
+}
+
+/// Participants in actions by sex.
+fn by_sex(ind: &crate::consolidate::Indicators, lang: Lang) -> Chart {
     let participants = "Participants aux actions";
-    charts.push(Chart {
+    Chart {
         title: pick(lang, "Participants aux actions par sexe", "Participants in actions by sex")
             .into(),
         header: vec![
@@ -517,11 +530,15 @@ fn charts(regional: &Regional, lang: Lang) -> Vec<Chart> {
             )
             .into(),
         ),
-    });
-    if let Some(t) = &regional.evolution {
-        let (yb, y) = (t.year_before.to_string(), regional.year.to_string());
-        let n = t.compared();
-        charts.push(Chart {
+    }
+}
+
+/// The networks compared in both years, figure by figure, with `--precedent`.
+fn compared(regional: &Regional, lang: Lang) -> Option<Chart> {
+    let t = regional.evolution.as_ref()?;
+    let (yb, y) = (t.year_before.to_string(), regional.year.to_string());
+    let n = t.compared();
+    Some(Chart {
             title: match lang {
                 Lang::Fr => format!("Réseaux comparés : {yb} et {y}"),
                 Lang::En => format!("Networks compared: {yb} and {y}"),
@@ -539,9 +556,7 @@ fn charts(regional: &Regional, lang: Lang) -> Vec<Chart> {
                 Lang::Fr => format!("Totaux des {n} réseau(x) comparés les deux années (feuille Évolution) ; chaque paire de barres a sa propre échelle."),
                 Lang::En => format!("Totals of the {n} network(s) compared in both years (Évolution sheet); each pair of bars has its own scale."),
             }),
-        });
-    }
-    charts.into_iter().map(scale).collect()
+        })
 }
 
 /// Short names of the charter's commitments, for the rules of the charter family.
