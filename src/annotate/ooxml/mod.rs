@@ -248,20 +248,6 @@ pub fn patch<W: Write + Seek>(
     let mut types = vec![book::content_override(&sheet_part, SHEET_TYPE)];
     let stylesheet = Stylesheet::choose(&mut pkg, &book, &mut taken, &mut book_items, &mut types)?;
     let mut clones = Clones::new(Counts::of(&stylesheet.xml)?);
-    for job in &jobs {
-        if !job.comments.1 && job.comments_id.is_some() {
-            types.push(book::content_override(&job.comments.0, COMMENTS_TYPE));
-        }
-    }
-    let content_types = pkg
-        .find("[Content_Types].xml")
-        .ok_or_else(|| PatchError("[Content_Types].xml absent".into()))?;
-    let types_xml = pkg.read(content_types)?;
-    if !book::has_default(&types_xml, "vml")? && jobs.iter().any(|j| !j.cells.is_empty()) {
-        types.push(format!(
-            "<Default Extension=\"vml\" ContentType=\"{VML_TYPE}\"/>"
-        ));
-    }
     let rewritten = Rewritten {
         anomalies: name,
         anomalies_rel: sheet_rel,
@@ -273,7 +259,7 @@ pub fn patch<W: Write + Seek>(
             book::EMPTY_RELS,
             &book_items,
         )?,
-        types: book::append_to_root(Some(&types_xml), "", &types)?,
+        types: content_types(&mut pkg, &jobs, types)?,
         deferred: deferred(stylesheet.part.as_deref(), &jobs),
     };
 
@@ -302,6 +288,30 @@ pub fn patch<W: Write + Seek>(
         write_notes(&mut pkg, &mut zip, job, report, new_entry)?;
     }
     Ok(zip.finish()?)
+}
+
+/// `[Content_Types].xml` with `types` (the new sheet's, the stylesheet's) and those of the new
+/// notes.
+fn content_types(
+    pkg: &mut Package<'_>,
+    jobs: &[Job],
+    mut types: Vec<String>,
+) -> Result<Vec<u8>, PatchError> {
+    for job in jobs {
+        if !job.comments.1 && job.comments_id.is_some() {
+            types.push(book::content_override(&job.comments.0, COMMENTS_TYPE));
+        }
+    }
+    let content_types = pkg
+        .find("[Content_Types].xml")
+        .ok_or_else(|| PatchError("[Content_Types].xml absent".into()))?;
+    let types_xml = pkg.read(content_types)?;
+    if !book::has_default(&types_xml, "vml")? && jobs.iter().any(|j| !j.cells.is_empty()) {
+        types.push(format!(
+            "<Default Extension=\"vml\" ContentType=\"{VML_TYPE}\"/>"
+        ));
+    }
+    book::append_to_root(Some(&types_xml), "", &types)
 }
 
 /// What the copy writes in place of the package's own parts: the workbook, its
@@ -527,31 +537,7 @@ fn write_notes<W: Write + Seek>(
     options: SimpleFileOptions,
 ) -> Result<(), PatchError> {
     let cells: Vec<(u32, u32)> = job.cells.iter().map(|&(r, c, _)| (r, c)).collect();
-    let text = |i: usize| {
-        marks::note_text(
-            job.marks.0[job.groups[i].clone()]
-                .iter()
-                .map(|&(_, _, f)| &report.findings[f as usize]),
-        )
-    };
-    let stored_name = |pkg: &Package<'_>, part: &str| {
-        pkg.find(part)
-            .map_or_else(|| part.to_string(), |i| pkg.names[i].clone())
-    };
-    let had = if job.comments.1 {
-        let xml = pkg.read_part(&job.comments.0)?.unwrap_or_default();
-        zip.start_file(stored_name(pkg, &job.comments.0), options)?;
-        let mut out = BufWriter::with_capacity(BUFFER, &mut *zip);
-        let had = notes::extend_comments(&xml, &mut out, &cells, &text)?;
-        out.flush()?;
-        had
-    } else {
-        zip.start_file(job.comments.0.clone(), options)?;
-        let mut out = BufWriter::with_capacity(BUFFER, &mut *zip);
-        notes::new_comments(&mut out, &cells, &text)?;
-        out.flush()?;
-        vec![false; cells.len()]
-    };
+    let had = write_comments(pkg, zip, job, report, &cells, options)?;
     let shapes: Vec<(u32, u32)> = cells
         .iter()
         .zip(&had)
@@ -612,6 +598,45 @@ fn write_notes<W: Write + Seek>(
         &items,
     )?)?;
     Ok(())
+}
+
+/// The notes of a marked sheet's `cells`: its comments part extended, or a new one; for each
+/// cell, whether it already had a note (its shape is then the file's own).
+fn write_comments<W: Write + Seek>(
+    pkg: &mut Package<'_>,
+    zip: &mut ZipWriter<W>,
+    job: &Job,
+    report: &FileReport,
+    cells: &[(u32, u32)],
+    options: SimpleFileOptions,
+) -> Result<Vec<bool>, PatchError> {
+    let text = |i: usize| {
+        marks::note_text(
+            job.marks.0[job.groups[i].clone()]
+                .iter()
+                .map(|&(_, _, f)| &report.findings[f as usize]),
+        )
+    };
+    Ok(if job.comments.1 {
+        let xml = pkg.read_part(&job.comments.0)?.unwrap_or_default();
+        zip.start_file(stored_name(pkg, &job.comments.0), options)?;
+        let mut out = BufWriter::with_capacity(BUFFER, &mut *zip);
+        let had = notes::extend_comments(&xml, &mut out, cells, &text)?;
+        out.flush()?;
+        had
+    } else {
+        zip.start_file(job.comments.0.clone(), options)?;
+        let mut out = BufWriter::with_capacity(BUFFER, &mut *zip);
+        notes::new_comments(&mut out, cells, &text)?;
+        out.flush()?;
+        vec![false; cells.len()]
+    })
+}
+
+/// The name a part is stored under in the package, or `part` for a new one.
+fn stored_name(pkg: &Package<'_>, part: &str) -> String {
+    pkg.find(part)
+        .map_or_else(|| part.to_string(), |i| pkg.names[i].clone())
 }
 
 /// The workbook part: where the package's relationships say, else `xl/workbook.xml`.
