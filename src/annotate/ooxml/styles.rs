@@ -236,56 +236,67 @@ impl Clones {
                 }
                 out.extend(solid(0x1F4E79).into_bytes());
             }
-            List::CellXfs => {
-                let xf = |font: u32, fill: u32, inner: &str| {
-                    let applies = format!(
-                        "{}{}",
-                        if font > 0 { " applyFont=\"1\"" } else { "" },
-                        if fill > 0 { " applyFill=\"1\"" } else { "" }
-                    );
-                    if inner.is_empty() {
-                        format!("<{p}xf numFmtId=\"0\" fontId=\"{font}\" fillId=\"{fill}\" borderId=\"0\" xfId=\"0\"{applies}/>")
-                    } else {
-                        format!("<{p}xf numFmtId=\"0\" fontId=\"{font}\" fillId=\"{fill}\" borderId=\"0\" xfId=\"0\"{applies} applyAlignment=\"1\">{}</{p}xf>", prefixed(inner, p))
-                    }
-                };
-                let wrap = "<alignment vertical=\"top\" wrapText=\"1\"/>";
-                for x in [
-                    xf(fonts, 0, ""),
-                    xf(0, 0, ""),
-                    xf(fonts + 1, fills + 3, wrap),
-                    xf(0, 0, wrap),
-                    xf(fonts + 2, 0, ""),
-                    xf(0, self.fill_of(Severity::Error), ""),
-                    xf(0, self.fill_of(Severity::Warning), ""),
-                    xf(0, self.fill_of(Severity::Info), ""),
-                ] {
-                    out.extend(x.into_bytes());
-                }
-                for &(style, severity) in &self.order {
-                    let fill = self.fill_of(severity).to_string();
-                    match xfs.get(style as usize) {
-                        Some(events) => {
-                            let mut w = Writer::new(&mut out);
-                            for (i, event) in events.iter().enumerate() {
-                                let event = match event {
-                                    Event::Start(e) if i == 0 => Event::Start(refilled(e, &fill)),
-                                    Event::Empty(e) if i == 0 => Event::Empty(refilled(e, &fill)),
-                                    other => other.clone(),
-                                };
-                                // Writing into a Vec cannot fail.
-                                let _ = w.write_event(event);
-                            }
-                        }
-                        None => out.extend(
-                            format!("<{p}xf numFmtId=\"0\" fontId=\"0\" fillId=\"{fill}\" borderId=\"0\" xfId=\"0\" applyFill=\"1\"/>")
-                                .into_bytes(),
-                        ),
-                    }
-                }
-            }
+            List::CellXfs => self.appended_xfs(&mut out, p, xfs, fonts, fills),
         }
         out
+    }
+
+    /// The cell formats of `Anomalies`, then a clone of each marked cell's format with its
+    /// severity's fill (`fonts` and `fills`: where ours start).
+    fn appended_xfs(
+        &self,
+        out: &mut Vec<u8>,
+        p: &str,
+        xfs: &[Vec<Event<'static>>],
+        fonts: u32,
+        fills: u32,
+    ) {
+        let xf = |font: u32, fill: u32, inner: &str| {
+            let applies = format!(
+                "{}{}",
+                if font > 0 { " applyFont=\"1\"" } else { "" },
+                if fill > 0 { " applyFill=\"1\"" } else { "" }
+            );
+            if inner.is_empty() {
+                format!("<{p}xf numFmtId=\"0\" fontId=\"{font}\" fillId=\"{fill}\" borderId=\"0\" xfId=\"0\"{applies}/>")
+            } else {
+                format!("<{p}xf numFmtId=\"0\" fontId=\"{font}\" fillId=\"{fill}\" borderId=\"0\" xfId=\"0\"{applies} applyAlignment=\"1\">{}</{p}xf>", prefixed(inner, p))
+            }
+        };
+        let wrap = "<alignment vertical=\"top\" wrapText=\"1\"/>";
+        for x in [
+            xf(fonts, 0, ""),
+            xf(0, 0, ""),
+            xf(fonts + 1, fills + 3, wrap),
+            xf(0, 0, wrap),
+            xf(fonts + 2, 0, ""),
+            xf(0, self.fill_of(Severity::Error), ""),
+            xf(0, self.fill_of(Severity::Warning), ""),
+            xf(0, self.fill_of(Severity::Info), ""),
+        ] {
+            out.extend(x.into_bytes());
+        }
+        for &(style, severity) in &self.order {
+            let fill = self.fill_of(severity).to_string();
+            match xfs.get(style as usize) {
+                Some(events) => {
+                    let mut w = Writer::new(&mut *out);
+                    for (i, event) in events.iter().enumerate() {
+                        let event = match event {
+                            Event::Start(e) if i == 0 => Event::Start(refilled(e, &fill)),
+                            Event::Empty(e) if i == 0 => Event::Empty(refilled(e, &fill)),
+                            other => other.clone(),
+                        };
+                        // Writing into a Vec cannot fail.
+                        let _ = w.write_event(event);
+                    }
+                }
+                None => out.extend(
+                    format!("<{p}xf numFmtId=\"0\" fontId=\"0\" fillId=\"{fill}\" borderId=\"0\" xfId=\"0\" applyFill=\"1\"/>")
+                        .into_bytes(),
+                ),
+            }
+        }
     }
 }
 
