@@ -720,6 +720,11 @@ fn missing_columns(
 }
 
 /// The Identification form: a `Champ | Valeur` header, then one label per row.
+///
+/// Longer than our usual functions on purpose: one pass over the sheet's rows, its layout
+/// found first, then each label matched to its field and its value kept (an unknown label is
+/// S003, a label twice S004 as they come; the fields never found S002 at the end): the fields
+/// found and their rows are the state every step shares.
 fn read_form(
     name: &str,
     nonblank_rows: &[(u32, Vec<RawCell>)],

@@ -729,6 +729,32 @@ fn changes(codes: &[Code], year_before: i32, lang: Lang) -> Vec<String> {
     out
 }
 
+/// A network's figures of the year (`now`, from its one readable file), those of the year
+/// before (its line of `Évolution`), and the change.
+fn network_figures(
+    now: Option<[f64; 8]>,
+    line: Option<&crate::consolidate::Line>,
+    lang: Lang,
+) -> Vec<NetworkFigure> {
+    FIGURES
+        .iter()
+        .enumerate()
+        .map(|(k, f)| {
+            let n = now.map(|v| v[2 + k] as i64);
+            let b = line.and_then(|l| l.before[k]);
+            NetworkFigure {
+                label: f.title_in(lang),
+                now: n.map(|v| Num::new(v, lang)),
+                before: b.map(|v| Num::new(v, lang)),
+                change: match (b, n) {
+                    (Some(b), Some(n)) => percent(b, n).map(|p| signed_percent(p, lang)),
+                    _ => None,
+                },
+            }
+        })
+        .collect()
+}
+
 /// `Réseau par réseau`: every network of the referential in its order, then codes outside
 /// it.
 fn networks(regional: &Regional, report: &Report, checker: &Checker, lang: Lang) -> Vec<Network> {
@@ -770,23 +796,7 @@ fn networks(regional: &Regional, report: &Report, checker: &Checker, lang: Lang)
                 _ => None,
             };
             let line = table.and_then(|t| t.lines.iter().find(|l| l.code == code));
-            let figures = FIGURES
-                .iter()
-                .enumerate()
-                .map(|(k, f)| {
-                    let n = now.map(|v| v[2 + k] as i64);
-                    let b = line.and_then(|l| l.before[k]);
-                    NetworkFigure {
-                        label: f.title_in(lang),
-                        now: n.map(|v| Num::new(v, lang)),
-                        before: b.map(|v| Num::new(v, lang)),
-                        change: match (b, n) {
-                            (Some(b), Some(n)) => percent(b, n).map(|p| signed_percent(p, lang)),
-                            _ => None,
-                        },
-                    }
-                })
-                .collect();
+            let figures = network_figures(now, line, lang);
             let status_text = match status {
                 None => pick(lang, "Bilan non transmis", "Bilan not sent").to_string(),
                 Some(s) => s.label(lang).to_string(),
