@@ -1,5 +1,5 @@
-//! Checking files: read → structure → values → referential → charter for each file, in
-//! parallel with rayon (a panic in one file becomes an F001 finding for that file), then the
+//! Checking files: read → structure → values → referential → charter → year over year (the
+//! T rules, when a previous year is given) for each file, in parallel with rayon (a panic in one file becomes an F001 finding for that file), then the
 //! batch rules across files, then the sink: severity overrides of the configuration applied
 //! in one place, findings sorted, statuses settled. Nothing here prints.
 

@@ -110,7 +110,7 @@ pub struct CheckArgs {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Année du bilan attendue (active R003 et, pour un dossier, B002).
-    #[arg(long, value_parser = clap::value_parser!(i32).range(crate::config::FIRST_YEAR as i64..=crate::config::LAST_YEAR as i64))]
+    #[arg(long, value_parser = year())]
     pub annee: Option<i32>,
     /// Format du rapport.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
@@ -135,7 +135,7 @@ pub struct ConsolidateArgs {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Année du bilan consolidé (sinon celle de spro.toml).
-    #[arg(long, value_parser = clap::value_parser!(i32).range(crate::config::FIRST_YEAR as i64..=crate::config::LAST_YEAR as i64))]
+    #[arg(long, value_parser = year())]
     pub annee: Option<i32>,
     /// Classeur à écrire (par défaut reports/bilan-regional-<annee>.xlsx).
     #[arg(long, short = 'o')]
@@ -164,7 +164,7 @@ pub struct SyntheseArgs {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Année du bilan (sinon celle de spro.toml).
-    #[arg(long, value_parser = clap::value_parser!(i32).range(crate::config::FIRST_YEAR as i64..=crate::config::LAST_YEAR as i64))]
+    #[arg(long, value_parser = year())]
     pub annee: Option<i32>,
     /// PDF à écrire (par défaut reports/synthese-regionale-<annee>.pdf).
     #[arg(long, short = 'o')]
@@ -187,7 +187,7 @@ pub struct ServeArgs {
     pub listen: std::net::SocketAddr,
     /// Année attendue des bilans (active R003) et du modèle proposé (sinon celle de spro.toml,
     /// sinon l'année écoulée).
-    #[arg(long, value_parser = clap::value_parser!(i32).range(crate::config::FIRST_YEAR as i64..=crate::config::LAST_YEAR as i64))]
+    #[arg(long, value_parser = year())]
     pub annee: Option<i32>,
     #[command(flatten)]
     pub sources: SourceArgs,
@@ -211,7 +211,7 @@ pub struct ServeArgs {
 #[derive(Debug, clap::Args)]
 pub struct TemplateArgs {
     /// Année du bilan pré-remplie (sinon celle de spro.toml).
-    #[arg(long, value_parser = clap::value_parser!(i32).range(crate::config::FIRST_YEAR as i64..=crate::config::LAST_YEAR as i64))]
+    #[arg(long, value_parser = year())]
     pub annee: Option<i32>,
     /// Classeur à écrire (par défaut reports/tableau-de-bord-<annee>.xlsx).
     #[arg(long, short = 'o')]
@@ -236,6 +236,13 @@ pub struct TemplateArgs {
 pub struct CliError(pub Msg);
 
 /// An error of the library, in French (its `Display`) and in English.
+/// A bilan year given on the command line (`--annee`), from `FIRST_YEAR` to `LAST_YEAR`: one
+/// parser for every command that takes one.
+fn year() -> clap::builder::RangedI64ValueParser<i32> {
+    clap::value_parser!(i32)
+        .range(crate::config::FIRST_YEAR as i64..=crate::config::LAST_YEAR as i64)
+}
+
 fn err<E: std::fmt::Display + English>(e: E) -> CliError {
     CliError(Msg::new(e.to_string(), e.english()))
 }

@@ -4,8 +4,9 @@
 //! Data flows one way: [`workbook`] reads a file (calamine) into raw cells → [`sheet`] finds
 //! sheets, headers and rows → [`values`] reads each cell as its [`schema`] column asks →
 //! [`validate`] runs the JSON Schemas, then [`referential`] and [`charter`] run the rules
-//! across sheets → [`check`] adds the batch rules, applies the configuration and sorts →
-//! [`report`] renders. The rule catalogue is [`rules`].
+//! across sheets, and [`evolution`] the year-over-year rules (T, with `--precedent`) →
+//! [`check`] adds the batch rules, applies the configuration and sorts → [`report`] renders.
+//! The rule catalogue is [`rules`].
 
 pub mod annotate;
 pub mod charter;
