@@ -117,6 +117,22 @@ fn post_chx(server: &Server, name: &str) -> Response {
         .unwrap()
 }
 
+/// `count` copies of `bytes` posted to `/verifier`, the `i`-th named `name(i)`.
+fn post_numbered(
+    server: &Server,
+    count: usize,
+    name: impl Fn(usize) -> String,
+    bytes: &[u8],
+) -> Response {
+    let files: Vec<(String, Vec<u8>)> = (0..count).map(|i| (name(i), bytes.to_vec())).collect();
+    let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    client()
+        .post(server.url("/verifier"))
+        .multipart(form(&files))
+        .send()
+        .unwrap()
+}
+
 /// Status line and the rest of a raw response.
 fn response_of(stream: &mut TcpStream) -> (u16, String) {
     let mut text = Vec::new();
@@ -732,15 +748,7 @@ fn too_large_is_413_before_the_body_is_read_whole() {
     assert_eq!(status, 413);
     assert!(text.contains("\"status\":413"), "{text}");
     // 31 files.
-    let files: Vec<(String, Vec<u8>)> = (0..31)
-        .map(|i| (format!("f{i}.xlsx"), b"PK".to_vec()))
-        .collect();
-    let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-    let r = client()
-        .post(server.url("/verifier"))
-        .multipart(form(&files))
-        .send()
-        .unwrap();
+    let r = post_numbered(&server, 31, |i| format!("f{i}.xlsx"), b"PK");
     assert_eq!(r.status(), 413);
     assert!(text_of(r).contains("plus de 30 fichiers"));
 }
@@ -1107,15 +1115,7 @@ fn a_consolidation_is_refused_before_it_is_held() {
 fn every_link_shown_works_and_the_rest_say_why() {
     let server = Server::start(&["--telechargements-mo", "16"]);
     let file = with_stored_part(1024 * 1024);
-    let files: Vec<(String, Vec<u8>)> = (0..12)
-        .map(|i| (format!("36-CHX-{i:02}.xlsx"), file.clone()))
-        .collect();
-    let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-    let r = client()
-        .post(server.url("/verifier"))
-        .multipart(form(&files))
-        .send()
-        .unwrap();
+    let r = post_numbered(&server, 12, |i| format!("36-CHX-{i:02}.xlsx"), &file);
     assert_eq!(r.status(), 200);
     let page = text_of(r);
     let tokens: Vec<String> = page

@@ -638,14 +638,15 @@ impl<'a> Writer<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::config::Config;
     use crate::referential::Referential;
     use crate::schema::Schemas;
 
-    /// A checker keeping the data, and the options of `consolidate --annee 2025`.
-    fn consolidation_2025() -> (Checker, Options) {
+    /// A checker keeping the data, and the options of `consolidate --annee 2025` (shared with
+    /// the synthesis's tests).
+    pub(crate) fn consolidation_2025() -> (Checker, Options) {
         let config = Config {
             annee: Some(2025),
             ..Config::default()

@@ -288,23 +288,7 @@ mod tests {
 
     /// The sample batch's document.
     fn sample() -> Document {
-        use crate::check::Checker;
-        let config = crate::config::Config {
-            annee: Some(2025),
-            ..crate::config::Config::default()
-        };
-        let mut checker = Checker::new(
-            config,
-            crate::referential::Referential::embedded(),
-            crate::schema::Schemas::embedded(),
-        );
-        checker.keep_data = true;
-        let options = crate::consolidate::Options {
-            year: 2025,
-            without_personal_data: true,
-            include_invalid: false,
-            options_text: String::new(),
-        };
+        let (checker, options) = crate::consolidate::tests::consolidation_2025();
         let batch = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bilans/2025");
         let (inputs, _) = crate::inputs::collect(&[batch]).expect("the sample batch");
         let (report, regional) =
