@@ -133,23 +133,23 @@ impl Checker {
     }
 
     /// Checks every input (in parallel on the current rayon pool) and runs the batch rules.
-    /// `b002` says whether missing networks are listed (a folder was given, or consolidation).
-    pub fn check_inputs(&self, inputs: &[Input], b002: bool) -> Report {
-        self.check_inputs_with(inputs, b002, &|| {})
+    /// `list_missing` says whether missing networks are listed (B002) (a folder was given, or consolidation).
+    pub fn check_inputs(&self, inputs: &[Input], list_missing: bool) -> Report {
+        self.check_inputs_with(inputs, list_missing, &|| {})
     }
 
     /// Same as [`Checker::check_inputs`], calling `done` after each file (progress bars).
     pub fn check_inputs_with(
         &self,
         inputs: &[Input],
-        b002: bool,
+        list_missing: bool,
         done: &(dyn Fn() + Sync),
     ) -> Report {
         let each = |_: &FileReport, _: Option<Admitted>| {
             done();
             Ok::<(), std::convert::Infallible>(())
         };
-        match self.check_batch(inputs, b002, &each) {
+        match self.check_batch(inputs, list_missing, &each) {
             Ok(report) => report,
             Err(never) => match never {},
         }
@@ -161,7 +161,7 @@ impl Checker {
     pub fn check_batch<E: Send>(
         &self,
         inputs: &[Input],
-        b002: bool,
+        list_missing: bool,
         each: &Each<'_, E>,
     ) -> Result<Report, E> {
         let mut sorted: Vec<&Input> = inputs.iter().collect();
@@ -176,7 +176,7 @@ impl Checker {
                 Ok(())
             },
         )?;
-        Ok(self.conclude(files, b002))
+        Ok(self.conclude(files, list_missing))
     }
 
     /// The one batch driver of `check` and `consolidate`: every input checked in parallel on
@@ -206,15 +206,15 @@ impl Checker {
     }
 
     /// The batch step over files checked one by one: path order, B001, the configuration
-    /// applied, the batch findings (B002 when `b002`).
-    pub fn conclude(&self, mut files: Vec<FileReport>, b002: bool) -> Report {
+    /// applied, the batch findings (B002 when `list_missing`).
+    pub fn conclude(&self, mut files: Vec<FileReport>, list_missing: bool) -> Report {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         let duplicates = Duplicates::of(&files);
         for f in &mut files {
             duplicates.add_findings(f);
             self.finish(f);
         }
-        let batch = self.batch_findings(&files, b002);
+        let batch = self.batch_findings(&files, list_missing);
         Report { files, batch }
     }
 
@@ -225,10 +225,10 @@ impl Checker {
         file.status = status_of(&file.findings);
     }
 
-    /// The findings of the batch itself (B002, when `b002`), settled, from the files finished.
-    pub fn batch_findings(&self, files: &[FileReport], b002: bool) -> Vec<Finding> {
+    /// The findings of the batch itself (B002, when `list_missing`), settled, from the files finished.
+    pub fn batch_findings(&self, files: &[FileReport], list_missing: bool) -> Vec<Finding> {
         let mut batch = match self.year() {
-            Some(year) if b002 => missing_networks(files, &self.referential, year),
+            Some(year) if list_missing => missing_networks(files, &self.referential, year),
             _ => Vec::new(),
         };
         self.settle(&mut batch);

@@ -147,8 +147,12 @@ pub fn annotated(checker: &Checker, checked: (FileReport, Option<Admitted>)) -> 
 /// B001 (the same network twice), the one finding a copy made file by file cannot hold.
 /// Such a copy is made again with [`recopy`]: the one case, rare and an error to correct,
 /// that reads a file twice.
-pub fn conclude(checker: &Checker, files: Vec<FileReport>, b002: bool) -> (Report, Vec<bool>) {
-    let report = checker.conclude(files, b002);
+pub fn conclude(
+    checker: &Checker,
+    files: Vec<FileReport>,
+    list_missing: bool,
+) -> (Report, Vec<bool>) {
+    let report = checker.conclude(files, list_missing);
     let stale = report.files.iter().map(stale).collect();
     (report, stale)
 }
@@ -208,7 +212,7 @@ fn write_copy(
 pub fn check_and_write(
     checker: &Checker,
     inputs: &[Input],
-    b002: bool,
+    list_missing: bool,
     dir: &Path,
     done: &(dyn Fn() + Sync),
 ) -> Result<(Report, Vec<PathBuf>), crate::output::OutputError> {
@@ -233,7 +237,7 @@ pub fn check_and_write(
         done();
         Ok(())
     };
-    let report = checker.check_batch(inputs, b002, &each)?;
+    let report = checker.check_batch(inputs, list_missing, &each)?;
     for file in report.files.iter().filter(|f| stale(f)) {
         if let Some(input) = inputs.iter().find(|i| i.path() == file.path) {
             write_copy(checker, file, Source::Again(input), &outputs[&file.path])?;

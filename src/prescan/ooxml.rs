@@ -126,7 +126,7 @@ const SHARED_STRINGS: &[Entry] = &[Entry {
 /// What one part holds: each entry's count, the bytes of text inside its lists, and the
 /// count it declares for its shared strings.
 #[derive(Debug, Default)]
-struct Tally {
+struct PartCount {
     counts: Vec<u64>,
     text_bytes: u64,
     declared_strings: u64,
@@ -134,12 +134,12 @@ struct Tally {
 
 /// Counts the entries of `table` in the XML read from `input`. A part that cannot be read to
 /// its end is counted as far as it goes: calamine will report what is wrong with it.
-fn walk(input: impl Read, table: &[Entry]) -> Tally {
+fn walk(input: impl Read, table: &[Entry]) -> PartCount {
     let mut reader = quick_xml::Reader::from_reader(BufReader::new(input));
     reader.config_mut().check_end_names = false;
-    let mut tally = Tally {
+    let mut tally = PartCount {
         counts: vec![0; table.len()],
-        ..Tally::default()
+        ..PartCount::default()
     };
     let mut open: Option<usize> = None;
     let mut buf = Vec::new();
@@ -271,7 +271,7 @@ const SHORTEST_ENTRY: u64 = 5;
 /// The most a part of `size` bytes can hold: one entry every [`SHORTEST_ENTRY`] bytes, all
 /// of its dearest kind (at most 11.5 MiB for [`SMALL_PART`]), its bytes all text; and the
 /// count its shared strings declare, read from their first tag.
-fn bound(input: impl Read, table: &[Entry], size: u64) -> Tally {
+fn bound(input: impl Read, table: &[Entry], size: u64) -> PartCount {
     let dearest = table
         .iter()
         .enumerate()
@@ -284,7 +284,7 @@ fn bound(input: impl Read, table: &[Entry], size: u64) -> Tally {
     } else {
         0
     };
-    Tally {
+    PartCount {
         counts,
         text_bytes: size,
         declared_strings,
@@ -309,7 +309,7 @@ fn declared_head(input: impl Read) -> u64 {
 
 /// `tally` of `part` added to `cost`; F003 when a list of styles is longer than any
 /// spreadsheet writes, or when the shared strings declare more than the limits allow.
-fn add(cost: &mut Cost, part: &str, table: &[Entry], tally: &Tally) -> Result<(), ReadError> {
+fn add(cost: &mut Cost, part: &str, table: &[Entry], tally: &PartCount) -> Result<(), ReadError> {
     for (entry, &count) in table.iter().zip(&tally.counts) {
         if entry.styles && count > MAX_STYLES {
             let ((what, what_en), max) = (entry.what, MAX_STYLES);
@@ -428,7 +428,7 @@ pub fn xlsb(bytes: &[u8]) -> Result<Cost, ReadError> {
         }
     }
     let [strings, formats, xfs, sheets, names] = counts;
-    let tally = |count, declared| Tally {
+    let tally = |count, declared| PartCount {
         counts: vec![count],
         text_bytes: 0,
         declared_strings: declared,
@@ -467,7 +467,7 @@ pub fn xlsb(bytes: &[u8]) -> Result<Cost, ReadError> {
 mod tests {
     use super::*;
 
-    fn tally(xml: &str, table: &[Entry]) -> Tally {
+    fn tally(xml: &str, table: &[Entry]) -> PartCount {
         walk(xml.as_bytes(), table)
     }
 
