@@ -40,37 +40,29 @@ async fn answer(
     // budget is refused before it is read.
     upload::check_held_length(request.headers(), budget)?;
     let (_turn, mut form) = service.open_form(request).await?;
-    let mut year = None;
-    let mut flags = BTreeSet::new();
+    let mut fields = upload::Fields::default();
     let mut inputs = Vec::new();
     let mut taken = BTreeSet::new();
     let limits = service.checker.config.limits.clone();
     // Each workbook weighed as it arrives: the request is refused as soon as those held weigh
     // more than the budget, never after holding them all.
     let mut weight = 0u32;
-    while let Some(part) = form.next().await? {
-        match part {
-            Part::Year(y) => year = y,
-            Part::Flag(f) => {
-                flags.insert(f);
-            }
-            Part::File { name, bytes } => {
-                let input = Input::upload(&unique(name, &mut taken), Arc::from(bytes));
-                if let Input::Memory { format, bytes, .. } = &input {
-                    let (format, bytes, limits) = (*format, bytes.clone(), limits.clone());
-                    let size = blocking(move || Size::of(&bytes, Some(format), &limits)).await?;
-                    weight = weight
-                        .saturating_add(consolidation_weight(&size))
-                        .saturating_add(check_weight(&size));
-                    if weight > budget {
-                        return Err(upload::consolidation_too_large(weight, budget));
-                    }
-                }
-                inputs.push(input);
+    while let Some((name, bytes)) = form.next_file(&mut fields, false).await? {
+        let input = Input::upload(&unique(name, &mut taken), Arc::from(bytes));
+        if let Input::Memory { format, bytes, .. } = &input {
+            let (format, bytes, limits) = (*format, bytes.clone(), limits.clone());
+            let size = blocking(move || Size::of(&bytes, Some(format), &limits)).await?;
+            weight = weight
+                .saturating_add(consolidation_weight(&size))
+                .saturating_add(check_weight(&size));
+            if weight > budget {
+                return Err(upload::consolidation_too_large(weight, budget));
             }
         }
+        inputs.push(input);
     }
-    let year = year.ok_or_else(upload::year_needed)?;
+    let flags = fields.flags;
+    let year = fields.year.ok_or_else(upload::year_needed)?;
     if inputs.is_empty() {
         return Err(upload::no_file());
     }

@@ -45,7 +45,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub use error::ServeError;
 use pages::{Frame, IndexPage, ResultsPage, RulePage, RuleView, RulesPage};
 use store::{Download, Store};
-use upload::{Form, Part};
+use upload::Form;
 
 use budget::*;
 use consolidate::*;

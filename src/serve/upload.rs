@@ -210,7 +210,44 @@ pub fn clean_name(raw: &str) -> String {
     }
 }
 
+/// The fields of a form besides its files, as they have come so far.
+#[derive(Debug, Default)]
+pub struct Fields {
+    /// `annee`.
+    pub year: Option<i32>,
+    /// The boxes ticked.
+    pub flags: std::collections::BTreeSet<String>,
+    /// The files handed out.
+    files: usize,
+}
+
 impl Form {
+    /// The next file of the form, the fields before it read into `fields`; `None` at its end.
+    /// With `year_first` (files checked as they arrive), a year after a file is refused and a
+    /// blank one ignored; without, the last `annee` holds.
+    pub async fn next_file(
+        &mut self,
+        fields: &mut Fields,
+        year_first: bool,
+    ) -> Result<Option<(String, Vec<u8>)>, ServeError> {
+        while let Some(part) = self.next().await? {
+            match part {
+                Part::Year(y) if fields.files == 0 || !year_first => fields.year = y,
+                // A blank year after the files changes nothing.
+                Part::Year(None) => {}
+                Part::Year(Some(_)) => return Err(year_after_files()),
+                Part::Flag(f) => {
+                    fields.flags.insert(f);
+                }
+                Part::File { name, bytes } => {
+                    fields.files += 1;
+                    return Ok(Some((name, bytes)));
+                }
+            }
+        }
+        Ok(None)
+    }
+
     /// Reads `multipart`, whose body must arrive within `timeout` from now.
     pub fn new(multipart: Multipart, timeout: Duration, file_limit: u64) -> Form {
         Form {

@@ -47,7 +47,7 @@ pub(super) async fn check_upload(
     annotate: bool,
 ) -> Result<Checked, ServeError> {
     let (_turn, mut form) = service.open_form(request).await?;
-    let mut year = None;
+    let mut fields = upload::Fields::default();
     let mut checker: Option<Arc<Checker>> = None;
     let mut taken = BTreeSet::new();
     let mut files: Vec<(FileReport, Option<Vec<u8>>)> = Vec::new();
@@ -57,23 +57,12 @@ pub(super) async fn check_upload(
     // copy weighs at least its file; one past the share is not made, or not kept.
     let share = service.copies_share();
     let mut copies_bytes = 0usize;
-    while let Some(part) = form.next().await? {
-        let (name, bytes) = match part {
-            Part::Year(y) if files.is_empty() => {
-                year = y;
-                continue;
-            }
-            // A blank year after the files changes nothing.
-            Part::Year(None) => continue,
-            Part::Year(Some(_)) => return Err(upload::year_after_files()),
-            Part::Flag(_) => continue,
-            Part::File { name, bytes } => (name, bytes),
-        };
+    while let Some((name, bytes)) = form.next_file(&mut fields, true).await? {
         let checker = checker
             .get_or_insert_with(|| {
                 let mut checker = service.checker.clone();
-                if year.is_some() {
-                    checker.config.annee = year;
+                if fields.year.is_some() {
+                    checker.config.annee = fields.year;
                 }
                 Arc::new(checker)
             })
