@@ -1206,3 +1206,30 @@ fn the_synthesis_page_prints_any_name() {
     assert_eq!(r.headers()["content-type"], "application/pdf");
     assert!(r.bytes().unwrap().starts_with(b"%PDF-"));
 }
+
+/// The year of a check comes before its files (they are checked as they arrive); that of a
+/// consolidation may come anywhere in the form.
+#[test]
+fn the_year_before_the_files_of_a_check_anywhere_for_a_consolidation() {
+    let server = Server::start(&[]);
+    let chx = fixture("fixtures/bilans/2025/36-CHX.xlsx");
+    let r = client()
+        .post(server.url("/verifier"))
+        .multipart(form(&[("36-CHX.xlsx", chx.clone())]).text("annee", "2025"))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(text_of(r).contains("doit précéder les fichiers"));
+    let r = client()
+        .post(server.url("/verifier"))
+        .multipart(form(&[("36-CHX.xlsx", chx.clone())]).text("annee", ""))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = client()
+        .post(server.url("/consolider"))
+        .multipart(form(&[("36-CHX.xlsx", chx)]).text("annee", "2025"))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
