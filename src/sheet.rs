@@ -301,7 +301,7 @@ fn read_sheet(
         sheet.rows = form;
         return Ok(sheet);
     }
-    let mut table = Table::new(&meta.name, schema, wb.is_1904, streaming);
+    let mut table = TableReader::new(&meta.name, schema, wb.is_1904, streaming);
     wb.rows(meta, &mut |r, cells| {
         table.push(r, cells, findings);
         Ok(())
@@ -375,7 +375,7 @@ fn labels_suggestion(schema: &SheetSchema, shown: &str) -> Msg {
 /// [`HEADER_SEARCH_ROWS`] non-blank rows (kept until it is found), then each row under it
 /// becomes a data row, read and validated at once; when streaming, every [`CHUNK_ROWS`] data
 /// rows go through the row rules and are dropped (or kept).
-struct Table<'s, 'a> {
+struct TableReader<'s, 'a> {
     schema: &'s SheetSchema,
     sheet: Sheet,
     values: Values<'s>,
@@ -393,14 +393,14 @@ struct TableColumns {
     headed: Vec<bool>,
 }
 
-impl<'s, 'a> Table<'s, 'a> {
+impl<'s, 'a> TableReader<'s, 'a> {
     fn new(
         name: &str,
         schema: &'s SheetSchema,
         is_1904: bool,
         streaming: Option<Streaming<'a>>,
-    ) -> Table<'s, 'a> {
-        Table {
+    ) -> TableReader<'s, 'a> {
+        TableReader {
             schema,
             sheet: Sheet {
                 kind: schema.kind,

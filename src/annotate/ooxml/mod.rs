@@ -33,7 +33,7 @@ use zip::{CompressionMethod, ZipWriter};
 
 use self::book::BookInfo;
 use self::parts::{fresh_id, key, rels, rels_of, resolve, Package, Rel};
-use self::styles::{Clones, Counts};
+use self::styles::{Clones, ListCounts};
 use super::marks::{self, Origin, ANOMALIES};
 use crate::check::FileReport;
 use crate::finding::Severity;
@@ -247,7 +247,7 @@ pub fn patch<W: Write + Seek>(
     let mut book_items = vec![book::relationship(&sheet_rel, "worksheet", &sheet_part)];
     let mut types = vec![book::content_override(&sheet_part, SHEET_TYPE)];
     let stylesheet = Stylesheet::choose(&mut pkg, &book, &mut taken, &mut book_items, &mut types)?;
-    let mut clones = Clones::new(Counts::of(&stylesheet.xml)?);
+    let mut clones = Clones::new(ListCounts::of(&stylesheet.xml)?);
     let rewritten = Rewritten {
         anomalies: name,
         anomalies_rel: sheet_rel,

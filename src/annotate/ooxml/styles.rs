@@ -98,18 +98,18 @@ impl List {
 
 /// How many items each extended list of a stylesheet holds.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Counts {
+pub struct ListCounts {
     pub fonts: u32,
     pub fills: u32,
     pub xfs: u32,
 }
 
-impl Counts {
+impl ListCounts {
     /// Counts the items of `xml`'s lists (the `count` attributes are not trusted).
-    pub fn of(xml: &[u8]) -> Result<Counts, PatchError> {
+    pub fn of(xml: &[u8]) -> Result<ListCounts, PatchError> {
         let mut reader = xml::reader(xml);
         let mut buf = Vec::new();
-        let mut counts = Counts::default();
+        let mut counts = ListCounts::default();
         let mut depth = 0usize;
         let mut list: Option<List> = None;
         loop {
@@ -150,13 +150,13 @@ impl Counts {
 /// The formats marking adds, numbered after the file's own.
 #[derive(Debug)]
 pub struct Clones {
-    counts: Counts,
+    counts: ListCounts,
     order: Vec<(u32, Severity)>,
     index: HashMap<(u32, Severity), u32>,
 }
 
 impl Clones {
-    pub fn new(counts: Counts) -> Clones {
+    pub fn new(counts: ListCounts) -> Clones {
         Clones {
             counts,
             order: Vec::new(),
@@ -509,7 +509,7 @@ mod tests {
     use super::*;
 
     fn rewritten(xml: &str, marks: &[(u32, Severity)]) -> (String, Vec<u32>) {
-        let mut clones = Clones::new(Counts::of(xml.as_bytes()).unwrap());
+        let mut clones = Clones::new(ListCounts::of(xml.as_bytes()).unwrap());
         let indices = marks
             .iter()
             .map(|&(s, sev)| clones.marked(s, sev))

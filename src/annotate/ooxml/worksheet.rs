@@ -493,10 +493,10 @@ fn position(e: &BytesStart<'_>, row: Option<u32>, last_col: Option<u32>) -> (u32
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotate::ooxml::styles::Counts;
+    use crate::annotate::ooxml::styles::ListCounts;
 
     fn marked(xml: &str, cells: &[(u32, u32, Severity)], unselect: bool) -> (String, Found) {
-        let mut clones = Clones::new(Counts {
+        let mut clones = Clones::new(ListCounts {
             fonts: 1,
             fills: 2,
             xfs: 3,
