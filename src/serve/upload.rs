@@ -19,7 +19,7 @@ const FORM_OVERHEAD: u64 = 1024 * 1024;
 
 /// One part of the form.
 #[derive(Debug)]
-pub enum Part {
+enum Part {
     /// A file of `fichiers`, with its name as the user's computer gave it, reduced to its
     /// last component.
     File { name: String, bytes: Vec<u8> },
@@ -156,7 +156,7 @@ pub fn no_file() -> ServeError {
 }
 
 /// `annee` came after files already checked.
-pub fn year_after_files() -> ServeError {
+fn year_after_files() -> ServeError {
     ServeError::BadRequest(Msg::new(
         "Le champ « annee » doit précéder les fichiers dans le formulaire (les fichiers sont vérifiés à mesure qu'ils arrivent).",
         "The field “annee” must come before the files in the form (files are checked as they arrive).",
@@ -263,7 +263,7 @@ impl Form {
     }
 
     /// The next part, `None` at the end of the form.
-    pub async fn next(&mut self) -> Result<Option<Part>, ServeError> {
+    async fn next(&mut self) -> Result<Option<Part>, ServeError> {
         let b = &self.bounds;
         loop {
             let field = b.wait(self.multipart.next_field(), |_| 0).await?;

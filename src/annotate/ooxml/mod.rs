@@ -509,7 +509,7 @@ fn rewrite_sheet<W: Write + Seek>(
     clones: &mut Clones,
 ) -> Result<(), PatchError> {
     let survey = if job.cells.is_empty() {
-        worksheet::Survey::ordered(0)
+        worksheet::Survey::unmarked()
     } else {
         let input = BufReader::with_capacity(64 * 1024, pkg.archive.by_index(index)?);
         worksheet::survey(input, &job.cells)?

@@ -207,12 +207,13 @@ pub struct Survey {
 }
 
 impl Survey {
-    /// A sheet known to be in order (nothing to look up).
-    pub fn ordered(marks: usize) -> Survey {
+    /// A sheet with no mark: in order, nothing to look up (the lists are read only out of
+    /// order).
+    pub fn unmarked() -> Survey {
         Survey {
             ordered: true,
-            has_cell: vec![false; marks],
-            has_row: vec![false; marks],
+            has_cell: Vec::new(),
+            has_row: Vec::new(),
         }
     }
 }
