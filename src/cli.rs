@@ -604,17 +604,13 @@ impl Batch {
     }
 }
 
-/// Writes the synthesis of a consolidation's figures to `path` and says so.
+/// Writes the synthesis typeset by a consolidation to `path` and says so.
 fn write_synthesis(
-    batch: &Batch,
-    figures: (&crate::check::Report, &crate::consolidate::Regional),
-    options: &crate::consolidate::Options,
+    synthesis: crate::synthesis::Typeset,
     path: &Path,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let (report, regional) = figures;
-    let document = crate::synthesis::document(regional, report, &batch.checker, options, lang);
-    crate::synthesis::write(&document, path).map_err(CliError)?;
+    synthesis.write(path).map_err(CliError)?;
     let shown = path.display();
     say(
         lang,
@@ -624,6 +620,11 @@ fn write_synthesis(
         ),
     );
     Ok(())
+}
+
+/// A consolidation that could not be made.
+fn failed(e: crate::consolidate::Failed) -> CliError {
+    CliError(crate::output::Failure::message(&e))
 }
 
 /// Exit status of a consolidation: with --strict, errors or warnings fail (what was asked is
@@ -644,7 +645,7 @@ fn synthese(args: SyntheseArgs, lang: Lang) -> Result<Exit, CliError> {
             .unwrap_or_else(|| crate::synthesis::default_path(year))]
     })?;
     let year = batch.year;
-    let options = crate::consolidate::Options {
+    let choices = crate::consolidate::Choices {
         year,
         without_personal_data: true,
         include_invalid: args.inclure_non_conformes,
@@ -654,11 +655,20 @@ fn synthese(args: SyntheseArgs, lang: Lang) -> Result<Exit, CliError> {
             &args.common,
         ),
     };
-    let (report, regional) = batch
+    let mut synthesis = crate::synthesis::Typeset::new(&batch.checker, &choices, lang);
+    let (report, _) = batch
         .pool
-        .install(|| crate::consolidate::figures(&batch.inputs, &batch.checker, &options))
-        .map_err(CliError)?;
-    write_synthesis(&batch, (&report, &regional), &options, &outputs[0], lang)?;
+        .install(|| {
+            crate::consolidate::run(
+                &batch.inputs,
+                &batch.checker,
+                &choices,
+                &mut [&mut synthesis],
+                &|_| {},
+            )
+        })
+        .map_err(failed)?;
+    write_synthesis(synthesis, &outputs[0], lang)?;
     Ok(consolidation_exit(&report, args.strict))
 }
 
@@ -675,7 +685,7 @@ fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
         outputs
     })?;
     let (year, inputs, checker, output) = (batch.year, &batch.inputs, &batch.checker, &outputs[0]);
-    let options = crate::consolidate::Options {
+    let choices = crate::consolidate::Choices {
         year,
         without_personal_data: args.sans_donnees_personnelles,
         include_invalid: args.inclure_non_conformes,
@@ -691,30 +701,38 @@ fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
     };
     let done = Msg::new("écrits", "written");
     let progress = progress_bar(inputs.len(), args.common.quiet, done, lang);
-    let (report, regional) = batch
+    let show = |p| match p {
+        crate::consolidate::Progress::Written { pass, files } => {
+            if pass > 1 && files == 0 {
+                progress.set_message(crate::i18n::pick(
+                    lang,
+                    "(seconde passe : réseaux en double)",
+                    "(second pass: networks sent twice)",
+                ));
+            }
+            progress.set_position(files as u64);
+        }
+        crate::consolidate::Progress::Saving => {
+            progress.set_message(crate::i18n::pick(
+                lang,
+                "enregistrement du classeur…",
+                "saving the workbook…",
+            ));
+        }
+    };
+    let storage = crate::consolidate::Storage::Streamed;
+    let mut workbook = crate::consolidate::RegionalWorkbook::new(checker, &choices, storage);
+    let mut synthesis = crate::synthesis::Typeset::new(checker, &choices, lang);
+    let mut sinks: Vec<&mut dyn crate::consolidate::Sink> = vec![&mut workbook];
+    if outputs.len() > 1 {
+        sinks.push(&mut synthesis);
+    }
+    let (report, _) = batch
         .pool
-        .install(|| {
-            crate::consolidate::run(inputs, checker, &options, output, &|p| match p {
-                crate::consolidate::Progress::Written { pass, files } => {
-                    if pass > 1 && files == 0 {
-                        progress.set_message(crate::i18n::pick(
-                            lang,
-                            "(seconde passe : réseaux en double)",
-                            "(second pass: networks sent twice)",
-                        ));
-                    }
-                    progress.set_position(files as u64);
-                }
-                crate::consolidate::Progress::Saving => {
-                    progress.set_message(crate::i18n::pick(
-                        lang,
-                        "enregistrement du classeur…",
-                        "saving the workbook…",
-                    ));
-                }
-            })
-        })
-        .map_err(err)?;
+        .install(|| crate::consolidate::run(inputs, checker, &choices, &mut sinks, &show))
+        .map_err(failed)?;
+    show(crate::consolidate::Progress::Saving);
+    workbook.save(output).map_err(err)?;
     progress.finish_and_clear();
     let (shown, files) = (output.display(), report.files.len());
     let (errors, warnings) = (
@@ -729,7 +747,7 @@ fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
         ),
     );
     if let Some(path) = outputs.get(1) {
-        write_synthesis(&batch, (&report, &regional), &options, path, lang)?;
+        write_synthesis(synthesis, path, lang)?;
     }
     Ok(consolidation_exit(&report, args.strict))
 }

@@ -16,7 +16,7 @@ use calamine::{open_workbook_auto, Data, Reader};
 use common::*;
 use spro_bilans::check::Checker;
 use spro_bilans::config::Config;
-use spro_bilans::consolidate::{self, Options, Regional};
+use spro_bilans::consolidate::{self, Choices, Regional, RegionalWorkbook, Storage};
 use spro_bilans::evolution::Previous;
 use spro_bilans::i18n::Lang;
 use spro_bilans::referential::Referential;
@@ -32,14 +32,14 @@ fn number(d: &Data) -> Option<i64> {
 }
 
 /// The checker of `consolidate --annee 2025` (data kept), its options, and the sample batch.
-fn consolidation_2025() -> (Checker, Options, Vec<spro_bilans::inputs::Input>) {
+fn consolidation_2025() -> (Checker, Choices, Vec<spro_bilans::inputs::Input>) {
     let config = Config {
         annee: Some(2025),
         ..Config::default()
     };
     let mut checker = Checker::new(config, Referential::embedded(), Schemas::embedded());
     checker.keep_data = true;
-    let options = Options {
+    let options = Choices {
         year: 2025,
         without_personal_data: false,
         include_invalid: false,
@@ -58,7 +58,10 @@ fn consolidated(dir: &Path, precedent: bool, lang: Lang) -> (PathBuf, Regional, 
         checker.previous = Some(Arc::new(previous));
     }
     let out = dir.join("regional.xlsx");
-    let (report, regional) = consolidate::run(&inputs, &checker, &options, &out, &|_| {}).unwrap();
+    let mut workbook = RegionalWorkbook::new(&checker, &options, Storage::Streamed);
+    let (report, regional) =
+        consolidate::run(&inputs, &checker, &options, &mut [&mut workbook], &|_| {}).unwrap();
+    workbook.save(&out).unwrap();
     let document = synthesis::document(&regional, &report, &checker, &options, lang);
     (out, regional, document)
 }
@@ -576,14 +579,17 @@ fn one_reading_gives_the_same_figures_in_every_mode() {
     let mut checker = Checker::new(config, Referential::embedded(), Schemas::embedded());
     checker.keep_data = true;
     let (inputs, _) = spro_bilans::inputs::collect(&[root().join("fixtures/bilans/2025")]).unwrap();
-    let options = Options {
+    let options = Choices {
         year: 2025,
         without_personal_data: false,
         include_invalid: false,
         options_text: String::new(),
     };
-    let (_, alone) = consolidate::figures(&inputs, &checker, &options).unwrap();
-    let (_, _, in_memory) = consolidate::to_bytes(&inputs, &checker, &options).unwrap();
+    let (_, alone) = consolidate::run(&inputs, &checker, &options, &mut [], &|_| {}).unwrap();
+    let mut workbook = RegionalWorkbook::new(&checker, &options, Storage::InMemory);
+    let (_, in_memory) =
+        consolidate::run(&inputs, &checker, &options, &mut [&mut workbook], &|_| {}).unwrap();
+    workbook.to_bytes().unwrap();
     for other in [alone, in_memory] {
         assert_eq!(
             format!("{:?}", other.indicators),

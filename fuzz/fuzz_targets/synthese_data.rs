@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use libfuzzer_sys::fuzz_target;
 use spro_bilans::check::Checker;
 use spro_bilans::config::Config;
-use spro_bilans::consolidate::{self, Options};
+use spro_bilans::consolidate::{self, Choices};
 use spro_bilans::i18n::Lang;
 use spro_bilans::referential::Referential;
 use spro_bilans::schema::Schemas;
@@ -23,7 +23,7 @@ static SAMPLE: LazyLock<Document> = LazyLock::new(|| {
     };
     let mut checker = Checker::new(config, Referential::embedded(), Schemas::embedded());
     checker.keep_data = true;
-    let options = Options {
+    let options = Choices {
         year: 2025,
         without_personal_data: true,
         include_invalid: false,
@@ -32,7 +32,7 @@ static SAMPLE: LazyLock<Document> = LazyLock::new(|| {
     let batch = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/bilans/2025");
     let (inputs, _) = spro_bilans::inputs::collect(&[batch]).expect("the sample batch");
     let (report, regional) =
-        consolidate::figures(&inputs, &checker, &options).expect("its figures");
+        consolidate::run(&inputs, &checker, &options, &mut [], &|_| {}).expect("its figures");
     synthesis::document(&regional, &report, &checker, &options, Lang::Fr)
 });
 

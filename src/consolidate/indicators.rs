@@ -1,15 +1,11 @@
-//! The `Indicateurs` sheet: regional figures by département and in total, summed file by file
-//! as the files are checked, and its native charts.
+//! The figures of `Indicateurs`: regional figures by département and in total, summed file by
+//! file as the files are checked (the sheet and its charts: `workbook/indicateurs.rs`).
 
 use std::collections::BTreeMap;
 
-use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
-
-use super::{Options, DEPARTEMENTS, SHEETS};
 use crate::schema::{Schemas, SheetKind, SheetSchema};
 use crate::sheet::{Bilan, Sheet};
 use crate::values::Typed;
-use crate::xlsx::{self, Styles};
 
 /// (row label, département or `Total`) → value.
 pub type Figures = BTreeMap<(String, String), f64>;
@@ -242,116 +238,4 @@ impl Tally {
             ],
         }
     }
-}
-
-pub(super) fn indicateurs(
-    ws: &mut Worksheet,
-    indicators: &Indicators,
-    counted: usize,
-    options: &Options,
-    styles: &Styles,
-) -> Result<(), XlsxError> {
-    ws.set_name(SHEETS[7])?;
-    let scope = if options.include_invalid {
-        "fichiers lisibles, y compris non conformes"
-    } else {
-        "fichiers sans erreur"
-    };
-    xlsx::text(
-        ws,
-        0,
-        0,
-        &format!(
-            "Indicateurs régionaux {} — {} fichier(s) comptés ({scope})",
-            options.year, counted
-        ),
-        &styles.title,
-    )?;
-    let mut row = 2u32;
-    let mut anchors = Vec::new();
-    for (title, labels, values) in &indicators.blocks {
-        let mut header = vec![title.as_str()];
-        let dep_headers: Vec<String> = DEPARTEMENTS
-            .iter()
-            .map(|(c, n)| format!("{n} ({c})"))
-            .collect();
-        header.extend(dep_headers.iter().map(String::as_str));
-        header.push("Région");
-        for (c, h) in header.iter().enumerate() {
-            xlsx::text(ws, row, c as u16, h, &styles.header)?;
-        }
-        let first = row + 1;
-        for (k, label) in labels.iter().enumerate() {
-            let r = first + k as u32;
-            xlsx::text(ws, r, 0, label, &styles.text)?;
-            for (c, dep) in DEPARTEMENTS
-                .iter()
-                .map(|(d, _)| *d)
-                .chain(["Total"])
-                .enumerate()
-            {
-                let v = values
-                    .get(&(label.clone(), dep.to_string()))
-                    .copied()
-                    .unwrap_or(0.0);
-                ws.write_number_with_format(r, 1 + c as u16, v, &styles.integer)?;
-            }
-        }
-        anchors.push((title.clone(), row, first, first + labels.len() as u32 - 1));
-        row = first + labels.len() as u32 + 1;
-    }
-    ws.set_column_width(0, 44)?;
-    for c in 1..=7u16 {
-        ws.set_column_width(c, 16)?;
-    }
-    // The charts start a page of their own, a few empty rows below the tables: LibreOffice
-    // also draws a chart clipped on the page before, where the rows after the tables are, and
-    // it must not reach that page's footer.
-    charts(ws, &anchors, row + 8)?;
-    ws.set_freeze_panes(1, 0)?;
-    Ok(())
-}
-
-/// The charts: actions by département, first receptions by public, side by side below the
-/// tables (from `charts_row`), on a page of their own when printed. `anchors` gives each
-/// table's title, header row, first and last rows.
-fn charts(
-    ws: &mut Worksheet,
-    anchors: &[(String, u32, u32, u32)],
-    charts_row: u32,
-) -> Result<(), XlsxError> {
-    let sheet = SHEETS[7];
-    ws.set_page_breaks(&[charts_row])?;
-    if let Some((_, header_row, first, _)) =
-        anchors.iter().find(|a| a.0 == "Actions par département")
-    {
-        let mut chart = Chart::new(ChartType::Column);
-        chart.title().set_name("Actions par département");
-        chart
-            .add_series()
-            .set_name("Actions")
-            .set_categories((sheet, *header_row, 1, *header_row, 6))
-            .set_values((sheet, *first, 1, *first, 6));
-        chart.legend().set_hidden();
-        chart.set_width(560).set_height(360);
-        ws.insert_chart(charts_row, 0, &chart)?;
-    }
-    if let Some((_, _, first, last)) = anchors
-        .iter()
-        .find(|a| a.0 == "Premiers accueils par public")
-    {
-        let mut chart = Chart::new(ChartType::Bar);
-        chart
-            .title()
-            .set_name("Premiers accueils par public (Région)");
-        chart
-            .add_series()
-            .set_name("Premiers accueils")
-            .set_categories((sheet, *first, 0, *last, 0))
-            .set_values((sheet, *first, 7, *last, 7));
-        chart.legend().set_hidden();
-        chart.set_width(560).set_height(360);
-        ws.insert_chart(charts_row, 4, &chart)?;
-    }
-    Ok(())
 }

@@ -3,10 +3,11 @@
 //! structures, coordinators, convention date and Accueil lines: a few hundred bytes, never
 //! the workbook), gathered by network code in [`Previous`] ([`previous`]); the T rules
 //! ([`rules`]) compare each file of year N with it, and the `Évolution` sheet of the regional
-//! workbook shows the figures side by side.
+//! workbook and the synthesis show the figures side by side ([`Table`]).
 
 pub mod previous;
 pub mod rules;
+mod table;
 
 use chrono::NaiveDate;
 
@@ -17,6 +18,7 @@ use crate::sheet::Bilan;
 use crate::values::Typed;
 
 pub use previous::{Previous, PreviousError, Prior};
+pub use table::{Line, Standing, Table};
 
 /// One figure compared year over year: its name, the sheet it comes from, and the column
 /// summed (`None`: the sheet's rows are counted).

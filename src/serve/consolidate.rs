@@ -69,7 +69,7 @@ async fn answer(
     // The synthesis never holds personal data: the box is the workbook's option.
     let asked = wanted == Wanted::Workbook && flags.contains("sans_donnees_personnelles");
     let include_invalid = flags.contains("inclure_non_conformes");
-    let options = crate::consolidate::Options {
+    let choices = crate::consolidate::Choices {
         year,
         without_personal_data: asked || wanted == Wanted::Synthesis,
         include_invalid,
@@ -85,7 +85,7 @@ async fn answer(
     let download = weighed(turn, move || {
         worker
             .pool
-            .install(|| make(wanted, &inputs, &checker, &options, lang))
+            .install(|| make(wanted, &inputs, &checker, &choices, lang))
     })
     .await?
     .map_err(ServeError::BadRequest)?;
@@ -97,22 +97,31 @@ fn make(
     wanted: Wanted,
     inputs: &[Input],
     checker: &Checker,
-    options: &crate::consolidate::Options,
+    choices: &crate::consolidate::Choices,
     lang: Lang,
 ) -> Result<Download, Msg> {
-    let year = options.year;
+    use crate::consolidate::{Failed, RegionalWorkbook, Storage};
+    let year = choices.year;
+    let failed = |e: Failed| crate::output::Failure::message(&e);
     match wanted {
         Wanted::Workbook => {
-            crate::consolidate::to_bytes(inputs, checker, options).map(|(bytes, _, _)| Download {
+            let mut workbook = RegionalWorkbook::new(checker, choices, Storage::InMemory);
+            crate::consolidate::run(inputs, checker, choices, &mut [&mut workbook], &|_| {})
+                .map_err(failed)?;
+            let bytes = workbook
+                .to_bytes()
+                .map_err(|e| crate::output::Failure::message(&e))?;
+            Ok(Download {
                 file_name: format!("bilan-regional-{year}.xlsx"),
                 content_type: XLSX,
                 bytes,
             })
         }
         Wanted::Synthesis => {
-            let (report, regional) = crate::consolidate::figures(inputs, checker, options)?;
-            let document = crate::synthesis::document(&regional, &report, checker, options, lang);
-            crate::synthesis::pdf(&document).map(|bytes| Download {
+            let mut synthesis = crate::synthesis::Typeset::new(checker, choices, lang);
+            crate::consolidate::run(inputs, checker, choices, &mut [&mut synthesis], &|_| {})
+                .map_err(failed)?;
+            synthesis.pdf().map(|bytes| Download {
                 file_name: format!("synthese-regionale-{year}.pdf"),
                 content_type: "application/pdf",
                 bytes,

@@ -15,7 +15,7 @@ use super::essentiel;
 use super::words::{self, int, percent, signed_percent};
 use crate::check::{Checker, Report, Status};
 use crate::config::Override;
-use crate::consolidate::{Options, Regional, SyntheseRow, DEPARTEMENTS, NETWORKS};
+use crate::consolidate::{Choices, NetworkRow, Regional, DEPARTEMENTS, NETWORKS};
 use crate::evolution::FIGURES;
 use crate::finding::Severity;
 use crate::i18n::{pick, Lang};
@@ -205,7 +205,7 @@ pub struct RuleApplied {
 }
 
 /// The status of a line of `Synthèse`, read back from its label.
-fn status_of(row: &SyntheseRow) -> Option<Status> {
+fn status_of(row: &NetworkRow) -> Option<Status> {
     [
         Status::Valid,
         Status::ValidWithWarnings,
@@ -236,7 +236,7 @@ pub fn document(
     regional: &Regional,
     report: &Report,
     checker: &Checker,
-    options: &Options,
+    choices: &Choices,
     lang: Lang,
 ) -> Document {
     let year = regional.year;
@@ -245,7 +245,7 @@ pub fn document(
     let figures = figures(regional, lang);
     let charts = charts(regional, lang);
     let networks = networks(regional, report, checker, lang);
-    let scope = scope(regional.counted, options.include_invalid, lang);
+    let scope = scope(regional.counted, choices.include_invalid, lang);
     let sentences = essentiel::sentences(regional, &counts, &networks, lang);
     let date = regional
         .networks
@@ -277,12 +277,12 @@ pub fn document(
         charts,
         conformity: conformity(regional, report, checker, lang),
         networks,
-        method: method(regional, report, checker, options, lang),
+        method: method(regional, report, checker, choices, lang),
     }
 }
 
 /// Networks of the referential with a file of the year: their lines of `Synthèse`.
-fn lines_of<'r>(regional: &'r Regional, code: &str) -> Vec<&'r SyntheseRow> {
+fn lines_of<'r>(regional: &'r Regional, code: &str) -> Vec<&'r NetworkRow> {
     regional
         .networks
         .iter()
@@ -292,7 +292,7 @@ fn lines_of<'r>(regional: &'r Regional, code: &str) -> Vec<&'r SyntheseRow> {
 
 /// The status of a network from its lines: not sent, or the status of its file (of the
 /// least conforming when it sent several).
-fn network_status(lines: &[&SyntheseRow]) -> Option<Status> {
+fn network_status(lines: &[&NetworkRow]) -> Option<Status> {
     lines
         .iter()
         .filter_map(|r| status_of(r))
@@ -733,7 +733,7 @@ fn changes(codes: &[Code], year_before: i32, lang: Lang) -> Vec<String> {
 /// before (its line of `Évolution`), and the change.
 fn network_figures(
     now: Option<[f64; 8]>,
-    line: Option<&crate::consolidate::Line>,
+    line: Option<&crate::evolution::Line>,
     lang: Lang,
 ) -> Vec<NetworkFigure> {
     FIGURES
@@ -824,7 +824,7 @@ fn networks(regional: &Regional, report: &Report, checker: &Checker, lang: Lang)
 }
 
 /// The files of the batch whose figures are not counted, and why.
-fn left_out(regional: &Regional, report: &Report, options: &Options, lang: Lang) -> Vec<LeftOut> {
+fn left_out(regional: &Regional, report: &Report, choices: &Choices, lang: Lang) -> Vec<LeftOut> {
     let mut left_out = Vec::new();
     for f in &report.files {
         let name = file_name(&f.path.display().to_string());
@@ -845,7 +845,7 @@ fn left_out(regional: &Regional, report: &Report, options: &Options, lang: Lang)
                 Lang::Fr => format!("illisible : {first}"),
                 Lang::En => format!("unreadable: {first}"),
             }
-        } else if f.status == Status::Invalid && !options.include_invalid {
+        } else if f.status == Status::Invalid && !choices.include_invalid {
             let n = f.count(Severity::Error);
             match lang {
                 Lang::Fr => format!("{n} erreur(s) à corriger : chiffres non comptés"),
@@ -884,7 +884,7 @@ fn method(
     regional: &Regional,
     report: &Report,
     checker: &Checker,
-    options: &Options,
+    choices: &Choices,
     lang: Lang,
 ) -> Method {
     let short = |sha: &Option<String>| {
@@ -932,7 +932,7 @@ fn method(
             sha256: short(&p.sha256),
         })
         .collect();
-    let left_out = left_out(regional, report, options, lang);
+    let left_out = left_out(regional, report, choices, lang);
     let rules = RULES
         .iter()
         .filter_map(|r| {
@@ -953,7 +953,7 @@ fn method(
         previous_files,
         left_out,
         rules,
-        options: options.options_text.clone(),
+        options: choices.options_text.clone(),
         how,
     }
 }

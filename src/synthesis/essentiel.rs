@@ -195,7 +195,8 @@ fn follow_up(c: &Counts, networks: &[Network], lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::consolidate::{Indicators, Line, Standing, Table};
+    use crate::consolidate::Indicators;
+    use crate::evolution::{Line, Standing, Table};
 
     /// A consolidation whose only figures are actions by département and, when given, the
     /// totals of the networks compared.

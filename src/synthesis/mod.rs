@@ -4,7 +4,8 @@
 //!
 //! [`document()`] decides what it says — every number and sentence — as data; `typeset` lays it
 //! out with Typst (`templates/synthese.typ`), in the binary. Built without the `synthese`
-//! feature, spro still builds the data but says it cannot typeset.
+//! feature, spro still builds the data but says it cannot typeset. [`Typeset`] is the
+//! synthesis as an output of the consolidation.
 
 mod document;
 mod essentiel;
@@ -16,7 +17,9 @@ pub use document::{document, Document, FIGURE_CELLS};
 
 use std::path::{Path, PathBuf};
 
-use crate::i18n::Msg;
+use crate::check::{Checker, Report};
+use crate::consolidate::{Choices, Failed, Regional, Sink};
+use crate::i18n::{Lang, Msg};
 
 /// Where `spro synthese` writes by default.
 pub fn default_path(year: i32) -> PathBuf {
@@ -49,12 +52,50 @@ pub fn pdf(_document: &Document) -> Result<Vec<u8>, Msg> {
     ))
 }
 
-/// Writes the PDF of `document` to `path` atomically (never over an input: the caller
-/// checked).
-pub fn write(document: &Document, path: &Path) -> Result<(), Msg> {
-    let bytes = pdf(document)?;
-    crate::output::write_with(path, |tmp| std::fs::write(tmp, &bytes)).map_err(|e| {
-        use crate::i18n::English;
-        Msg::new(e.to_string(), e.english())
-    })
+/// The synthesis as an output of a consolidation ([`crate::consolidate::Sink`]): its document
+/// made and typeset once the batch is done. A synthesis that cannot be typeset does not stop
+/// the other outputs: [`Typeset::pdf`] says why.
+pub struct Typeset<'a> {
+    checker: &'a Checker,
+    choices: &'a Choices,
+    lang: Lang,
+    pdf: Option<Result<Vec<u8>, Msg>>,
+}
+
+impl<'a> Typeset<'a> {
+    pub fn new(checker: &'a Checker, choices: &'a Choices, lang: Lang) -> Typeset<'a> {
+        Typeset {
+            checker,
+            choices,
+            lang,
+            pdf: None,
+        }
+    }
+
+    /// The PDF, once the consolidation ran.
+    pub fn pdf(self) -> Result<Vec<u8>, Msg> {
+        self.pdf.unwrap_or_else(|| {
+            Err(Msg::new(
+                "la consolidation n'a pas abouti : pas de synthèse",
+                "the consolidation did not complete: no synthesis",
+            ))
+        })
+    }
+
+    /// Writes the PDF to `path` atomically (never over an input: the caller checked).
+    pub fn write(self, path: &Path) -> Result<(), Msg> {
+        let bytes = self.pdf()?;
+        crate::output::write_with(path, |tmp| std::fs::write(tmp, &bytes)).map_err(|e| {
+            use crate::i18n::English;
+            Msg::new(e.to_string(), e.english())
+        })
+    }
+}
+
+impl Sink for Typeset<'_> {
+    fn finish(&mut self, report: &Report, regional: &Regional) -> Result<(), Failed> {
+        let document = document(regional, report, self.checker, self.choices, self.lang);
+        self.pdf = Some(pdf(&document));
+        Ok(())
+    }
 }

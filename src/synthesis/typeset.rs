@@ -292,7 +292,8 @@ mod tests {
         let batch = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bilans/2025");
         let (inputs, _) = crate::inputs::collect(&[batch]).expect("the sample batch");
         let (report, regional) =
-            crate::consolidate::figures(&inputs, &checker, &options).expect("its figures");
+            crate::consolidate::run(&inputs, &checker, &options, &mut [], &|_| {})
+                .expect("its figures");
         super::super::document(
             &regional,
             &report,

@@ -1,17 +1,15 @@
-//! The `Synthèse` sheet: one line per network of the referential (and per unknown code seen),
-//! with its file, status and figures; networks that sent nothing are `Non transmis`.
-
-use rust_xlsxwriter::{Color, Format, Worksheet, XlsxError};
+//! The networks' lines of the consolidation (the `Synthèse` sheet, the synthesis's « Réseau par
+//! réseau »): one per network of the referential (and per unknown code seen), with its file,
+//! status and figures; networks that sent nothing are `Non transmis`.
 
 use crate::check::{file_names_code, Checker, FileReport, Status};
 use crate::finding::Severity;
 use crate::schema::SheetKind;
 use crate::values::Typed;
-use crate::xlsx::{self, Styles, Widths};
 
 /// One line of `Synthèse`: a file of the year, or a network of the referential that sent none.
 #[derive(Debug, Clone)]
-pub struct SyntheseRow {
+pub struct NetworkRow {
     pub code: String,
     pub reseau: String,
     pub departement: String,
@@ -23,17 +21,6 @@ pub struct SyntheseRow {
     /// `Date de transmission` of its file (not a column of the sheet: the synthesis dates its
     /// data with the latest).
     pub transmission: Option<chrono::NaiveDate>,
-}
-
-fn status_format(label: &str) -> Format {
-    let color = match label {
-        "Conforme" => 0xC6EFCE,
-        "Conforme avec avertissements" => 0xFFEB9C,
-        "Non conforme" => 0xFFC7CE,
-        "Illisible" => 0xF4B084,
-        _ => 0xD9D9D9,
-    };
-    Format::new().set_background_color(Color::RGB(color))
 }
 
 /// Counts and sums of one file: errors, warnings, structures, coordinators, actions,
@@ -68,8 +55,8 @@ fn identification<'f>(f: &'f FileReport, key: &str, checker: &Checker) -> Option
     f.bilan.as_ref()?.identification()?.get(i)
 }
 
-/// The Synthèse line of a file of the year.
-pub(super) fn synthese_row(f: &FileReport, dep: Option<String>, checker: &Checker) -> SyntheseRow {
+/// The line of a file of the year.
+pub(super) fn line(f: &FileReport, dep: Option<String>, checker: &Checker) -> NetworkRow {
     let referential = &checker.referential;
     let code = f.reseau.clone().or_else(|| {
         (f.status == Status::Unreadable)
@@ -86,7 +73,7 @@ pub(super) fn synthese_row(f: &FileReport, dep: Option<String>, checker: &Checke
     let name_in_file = identification(f, "nom_reseau", checker)
         .and_then(Typed::as_text)
         .map(str::to_string);
-    SyntheseRow {
+    NetworkRow {
         code: code.clone().unwrap_or_default(),
         reseau: network
             .map(|n| n.nom.clone())
@@ -104,10 +91,10 @@ pub(super) fn synthese_row(f: &FileReport, dep: Option<String>, checker: &Checke
 
 /// The lines of `Synthèse`: the files' lines, one line `Non transmis` for each network of the
 /// referential without a file, sorted by code (unknown codes last) then file.
-pub(super) fn complete(mut rows: Vec<SyntheseRow>, checker: &Checker) -> Vec<SyntheseRow> {
+pub(super) fn complete(mut rows: Vec<NetworkRow>, checker: &Checker) -> Vec<NetworkRow> {
     for n in &checker.referential.networks {
         if !rows.iter().any(|r| r.code.eq_ignore_ascii_case(&n.code)) {
-            rows.push(SyntheseRow {
+            rows.push(NetworkRow {
                 code: n.code.clone(),
                 reseau: n.nom.clone(),
                 departement: n.departement.clone(),
@@ -126,45 +113,3 @@ pub(super) fn complete(mut rows: Vec<SyntheseRow>, checker: &Checker) -> Vec<Syn
 
 /// The status of a network that sent nothing.
 pub const NOT_SENT: &str = "Non transmis";
-
-pub(super) fn synthese(
-    ws: &mut Worksheet,
-    rows: &[SyntheseRow],
-    styles: &Styles,
-) -> Result<(), XlsxError> {
-    let headers = [
-        "Code réseau",
-        "Réseau",
-        "Département",
-        "Fichier",
-        "Statut",
-        "Erreurs",
-        "Avertissements",
-        "Structures",
-        "Coordinateurs",
-        "Actions",
-        "Participants",
-        "Premiers accueils",
-        "Professionnels formés",
-    ];
-    xlsx::table_header(ws, 0, &headers, rows.len() as u32, styles)?;
-    let mut widths = Widths::of(&headers);
-    for (i, r) in rows.iter().enumerate() {
-        let row = i as u32 + 1;
-        for (c, s) in [&r.code, &r.reseau, &r.departement, &r.fichier]
-            .into_iter()
-            .enumerate()
-        {
-            xlsx::text(ws, row, c as u16, s, &styles.text)?;
-            widths.see(c, s);
-        }
-        xlsx::text(ws, row, 4, r.statut, &status_format(r.statut))?;
-        widths.see(4, r.statut);
-        if let Some(fig) = r.figures {
-            for (k, v) in fig.iter().enumerate() {
-                ws.write_number_with_format(row, 5 + k as u16, *v, &styles.integer)?;
-            }
-        }
-    }
-    xlsx::widths(ws, &widths.0)
-}

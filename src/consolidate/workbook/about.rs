@@ -1,52 +1,14 @@
 //! The sheets that describe the consolidation itself: `Règles` (the catalogue as applied) and
 //! `À propos` (year, versions, options, and each input with its size and SHA-256).
 
-use std::path::PathBuf;
-
-use rayon::prelude::*;
 use rust_xlsxwriter::{Worksheet, XlsxError};
-use sha2::{Digest, Sha256};
 
-use super::Options;
 use crate::check::{Checker, Report};
 use crate::config::Override;
-use crate::inputs::Input;
+use crate::consolidate::{Choices, Provenance};
 use crate::rules::RULES;
 use crate::schema::TEMPLATE_VERSION;
 use crate::xlsx::{self, Styles, Widths};
-
-/// One input file as the analyst can prove it.
-#[derive(Debug, Clone)]
-pub struct Provenance {
-    pub path: PathBuf,
-    pub size: Option<u64>,
-    pub sha256: Option<String>,
-}
-
-/// Size and SHA-256 of each input, computed in parallel (an upload's from its bytes in memory).
-pub fn provenance(inputs: &[&Input]) -> Vec<Provenance> {
-    inputs
-        .par_iter()
-        .map(|input| {
-            let bytes: Option<std::borrow::Cow<[u8]>> = match input {
-                Input::Memory { bytes, .. } => Some(std::borrow::Cow::Borrowed(bytes)),
-                _ => std::fs::read(input.path())
-                    .ok()
-                    .map(std::borrow::Cow::Owned),
-            };
-            Provenance {
-                path: input.path().to_path_buf(),
-                size: bytes.as_ref().map(|b| b.len() as u64),
-                sha256: bytes.map(|b| {
-                    Sha256::digest(&b)
-                        .iter()
-                        .map(|x| format!("{x:02x}"))
-                        .collect::<String>()
-                }),
-            }
-        })
-        .collect()
-}
 
 pub(super) fn regles(
     ws: &mut Worksheet,
@@ -92,7 +54,7 @@ pub(super) fn a_propos(
     report: &Report,
     (provenance, previous): (&[Provenance], &[Provenance]),
     checker: &Checker,
-    options: &Options,
+    choices: &Choices,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     xlsx::text(
@@ -102,7 +64,7 @@ pub(super) fn a_propos(
         "Bilan régional SPRO-EP — consolidation des tableaux de bord",
         &styles.title,
     )?;
-    let facts = facts(report, checker, options);
+    let facts = facts(report, checker, choices);
     for (i, (k, v)) in facts.iter().enumerate() {
         xlsx::text(ws, 2 + i as u32, 0, k, &styles.header)?;
         xlsx::text(ws, 2 + i as u32, 1, v, &styles.text)?;
@@ -170,20 +132,20 @@ fn files(
 }
 
 /// The facts of the consolidation, label and value.
-fn facts(report: &Report, checker: &Checker, options: &Options) -> [(&'static str, String); 8] {
+fn facts(report: &Report, checker: &Checker, choices: &Choices) -> [(&'static str, String); 8] {
     let referential = match &checker.config.referentiel {
         Some(p) => p.display().to_string(),
         None => "référentiel intégré (échantillon de 22 réseaux)".to_string(),
     };
     [
-        ("Année du bilan", options.year.to_string()),
+        ("Année du bilan", choices.year.to_string()),
         ("Outil", format!("spro {}", env!("CARGO_PKG_VERSION"))),
         ("Version du modèle", TEMPLATE_VERSION.to_string()),
-        ("Options", options.options_text.clone()),
+        ("Options", choices.options_text.clone()),
         ("Référentiel", referential),
         (
             "Indicateurs",
-            if options.include_invalid {
+            if choices.include_invalid {
                 "fichiers lisibles, y compris non conformes"
             } else {
                 "fichiers sans erreur uniquement"
@@ -192,7 +154,7 @@ fn facts(report: &Report, checker: &Checker, options: &Options) -> [(&'static st
         ),
         (
             "Données personnelles",
-            if options.without_personal_data {
+            if choices.without_personal_data {
                 "exclues"
             } else {
                 "incluses"

@@ -1,136 +1,28 @@
-//! The `Évolution` sheet (`--precedent`): one row per network of the referential, in its
-//! order, with each of the six figures of the year before and of the year, the gap and the
-//! change in percent (« +12 % », a colour scale), a status, the regional total of the networks
-//! compared in both years, and a chart of those totals.
+//! The `Évolution` sheet (`--precedent`): the table ([`Table`]) with the gap and the change in
+//! percent (« +12 % », a colour scale), a status, the regional totals, and a chart of those
+//! totals.
 
 use rust_xlsxwriter::{
     Chart, ChartType, ConditionalFormat3ColorScale, ConditionalFormatType, Format, Worksheet,
     XlsxError,
 };
 
-use super::synthese::SyntheseRow;
-use super::Options;
-use crate::check::Checker;
-use crate::evolution::{Previous, Prior, FIGURES};
+use crate::consolidate::Choices;
+use crate::evolution::{Table, FIGURES};
 use crate::xlsx::{self, Styles, Widths};
 
 /// The name of the sheet.
 pub const NAME: &str = "Évolution";
 
-/// How a network stands in the comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Standing {
-    Compared,
-    New,
-    NotSent,
-    PriorUnusable,
-    Invalid,
-}
-
-impl Standing {
-    pub fn label(self) -> &'static str {
-        match self {
-            Standing::Compared => "comparé",
-            Standing::New => "nouveau",
-            Standing::NotSent => "non transmis",
-            Standing::PriorUnusable => "précédent inutilisable",
-            Standing::Invalid => "non conforme",
-        }
-    }
-}
-
-/// One network's line: its standing and its six figures of each year.
-#[derive(Debug, Clone)]
-pub struct Line {
-    pub code: String,
-    pub name: String,
-    pub standing: Standing,
-    pub before: [Option<i64>; 6],
-    pub now: [Option<i64>; 6],
-}
-
-/// What the sheet shows: the year compared with, one line per network of the referential, and
-/// the regional totals (N-1, N) of the networks compared in both years.
-#[derive(Debug, Clone)]
-pub struct Table {
-    pub year_before: i32,
-    pub lines: Vec<Line>,
-    pub totals: [(i64, i64); 6],
-}
-
-impl Table {
-    pub(super) fn new(rows: &[SyntheseRow], previous: &Previous, checker: &Checker) -> Table {
-        let lines = lines(rows, previous, checker);
-        let mut totals = [(0i64, 0i64); 6];
-        for line in lines.iter().filter(|l| l.standing == Standing::Compared) {
-            for (k, total) in totals.iter_mut().enumerate() {
-                total.0 += line.before[k].unwrap_or(0);
-                total.1 += line.now[k].unwrap_or(0);
-            }
-        }
-        Table {
-            year_before: previous.year,
-            lines,
-            totals,
-        }
-    }
-
-    /// How many networks are compared in both years.
-    pub fn compared(&self) -> usize {
-        self.lines
-            .iter()
-            .filter(|l| l.standing == Standing::Compared)
-            .count()
-    }
-}
-
-fn lines(rows: &[SyntheseRow], previous: &Previous, checker: &Checker) -> Vec<Line> {
-    checker
-        .referential
-        .networks
-        .iter()
-        .map(|n| {
-            let file = rows
-                .iter()
-                .find(|r| r.code.eq_ignore_ascii_case(&n.code) && !r.fichier.is_empty());
-            let prior = previous.get(&n.code);
-            let before = match prior {
-                Some(Prior::Usable { summary, .. }) => summary.figures,
-                _ => [None; 6],
-            };
-            let now = file
-                .and_then(|f| f.figures)
-                .map(|f| std::array::from_fn(|k| Some(f[2 + k] as i64)))
-                .unwrap_or([None; 6]);
-            let standing = match (file, prior) {
-                (None, _) => Standing::NotSent,
-                (Some(f), _) if matches!(f.statut, "Non conforme" | "Illisible") => {
-                    Standing::Invalid
-                }
-                (Some(_), None) => Standing::New,
-                (Some(_), Some(Prior::Unusable(_))) => Standing::PriorUnusable,
-                (Some(_), Some(Prior::Usable { .. })) => Standing::Compared,
-            };
-            Line {
-                code: n.code.clone(),
-                name: n.nom.clone(),
-                standing,
-                before,
-                now,
-            }
-        })
-        .collect()
-}
-
 /// Writes the sheet.
 pub(super) fn evolution(
     ws: &mut Worksheet,
     table: &Table,
-    options: &Options,
+    choices: &Choices,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     ws.set_name(NAME)?;
-    let (yb, y) = (table.year_before, options.year);
+    let (yb, y) = (table.year_before, choices.year);
     let mut headers: Vec<String> = vec!["Code réseau".into(), "Réseau".into(), "Statut".into()];
     for f in FIGURES {
         let t = f.title;
