@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use spro_bilans::workbook::{admit, load, Format, Opened};
+use spro_bilans::read::{admit, load, Format, Opened};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -14,10 +14,10 @@ use crate::finding::{Finding, Severity};
 use crate::i18n::Msg;
 use crate::inputs::Input;
 use crate::msg;
+use crate::read::sheet::Bilan;
+use crate::read::{self, Admitted, ReadError};
 use crate::referential::Referential;
 use crate::schema::{Schemas, SheetKind};
-use crate::sheet::Bilan;
-use crate::workbook::{self, Admitted, ReadError};
 
 thread_local! {
     /// Set while this thread checks one file under `catch_unwind`: a panic there becomes F001
@@ -244,7 +244,7 @@ impl Checker {
     /// (for the annotated copy, a second pass over them).
     pub fn check_input_read(&self, input: &Input) -> (FileReport, Option<Admitted>) {
         match input {
-            Input::File { path, format } => match workbook::load(path, &self.config.limits) {
+            Input::File { path, format } => match read::load(path, &self.config.limits) {
                 Ok(bytes) => self.check_bytes(path, *format, bytes),
                 Err(e) => (read_error(path, e), None),
             },
@@ -269,12 +269,12 @@ impl Checker {
     pub fn check_bytes(
         &self,
         path: &Path,
-        format: workbook::Format,
+        format: read::Format,
         bytes: Vec<u8>,
     ) -> (FileReport, Option<Admitted>) {
         let before = CHECKING_A_FILE.with(|c| c.replace(true));
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            let admitted = match workbook::admit(bytes, format, &self.config.limits) {
+            let admitted = match read::admit(bytes, format, &self.config.limits) {
                 Ok(admitted) => admitted,
                 Err(e) => return (read_error(path, e), None),
             };
@@ -299,14 +299,14 @@ impl Checker {
     /// Checks a file held in memory, named `path` (an upload): as a workbook when its
     /// extension is one, else F002.
     pub fn check_owned(&self, path: &Path, bytes: Vec<u8>) -> (FileReport, Option<Admitted>) {
-        match workbook::Format::from_path(path) {
+        match read::Format::from_path(path) {
             Some(format) => self.check_bytes(path, format, bytes),
             None => (unsupported(path), None),
         }
     }
 
     /// Checks one file whose extension promises `format`.
-    pub fn check_file(&self, path: &Path, format: workbook::Format) -> FileReport {
+    pub fn check_file(&self, path: &Path, format: read::Format) -> FileReport {
         self.check_input(&Input::File {
             path: path.to_path_buf(),
             format,
@@ -323,10 +323,10 @@ impl Checker {
     ) -> Result<FileReport, ReadError> {
         let schemas = &self.schemas;
         let mut findings = Vec::new();
-        let mut opened = workbook::Opened::open(admitted, &self.config.limits)?;
+        let mut opened = read::Opened::open(admitted, &self.config.limits)?;
         let mut row_rules = |bilan: &Bilan,
-                             sheet: &crate::sheet::Sheet,
-                             rows: &[crate::sheet::Row],
+                             sheet: &crate::read::sheet::Sheet,
+                             rows: &[crate::read::sheet::Row],
                              findings: &mut Vec<Finding>| {
             crate::charter::check_rows(bilan, sheet, rows, schemas, self.config.deadline, findings);
             if let Some(previous) = &self.previous {
@@ -341,7 +341,7 @@ impl Checker {
                 );
             }
         };
-        let bilan = crate::sheet::read_bilan(
+        let bilan = crate::read::sheet::read_bilan(
             &mut opened,
             schemas,
             self.keep_data,

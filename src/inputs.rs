@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::workbook::Format;
+use crate::read::Format;
 
 /// One input: a file to check, or a problem to report on a path.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use crate::finding::Finding;
 use crate::i18n::Msg;
 use crate::norm::suggest;
+use crate::read::sheet::{Bilan, Row, Sheet};
 use crate::schema::{Schemas, SheetKind, SheetSchema, TEMPLATE_VERSION};
-use crate::sheet::{Bilan, Row, Sheet};
 
 /// One network the Région expects a tableau de bord from.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]

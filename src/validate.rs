@@ -15,10 +15,10 @@ use serde_json::{Map, Value};
 use crate::finding::Finding;
 use crate::i18n::Msg;
 use crate::norm::{norm, suggest};
+use crate::read::sheet::{Row, Sheet};
+use crate::read::values::{self, Typed};
+use crate::read::CellValue;
 use crate::schema::{Column, ColumnKind, PropertyCheck, SheetKind, SheetSchema};
-use crate::sheet::{Row, Sheet};
-use crate::values::{self, Typed};
-use crate::workbook::CellValue;
 
 /// The value rules of one sheet, run on each row as the sheet reader hands it over
 /// ([`Values::check_row`]): the value reader and the schema, then the duplicates (V006)

@@ -7,8 +7,8 @@ use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use crate::sheet::Cell;
-use crate::values::Typed;
+use crate::read::sheet::Cell;
+use crate::read::values::Typed;
 
 /// The formats every writer uses.
 pub struct Styles {

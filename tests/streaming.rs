@@ -9,7 +9,7 @@ mod common;
 
 use common::*;
 use serde_json::Value;
-use spro_bilans::workbook::{admit, Format};
+use spro_bilans::read::{admit, Format};
 
 const ACTIONS: usize = 2_600;
 

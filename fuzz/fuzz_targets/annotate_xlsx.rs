@@ -8,7 +8,7 @@ use spro_bilans::check::Checker;
 use spro_bilans::config::{Config, Limits};
 use spro_bilans::referential::Referential;
 use spro_bilans::schema::Schemas;
-use spro_bilans::workbook::{admit, Format};
+use spro_bilans::read::{admit, Format};
 
 static QUIET: std::sync::Once = std::sync::Once::new();
 

@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use crate::check::{Checker, FileReport, Report};
 use crate::i18n::Msg;
 use crate::inputs::Input;
+use crate::read::{Admitted, Format};
 use crate::rules::Code;
-use crate::workbook::{Admitted, Format};
 
 pub use marks::{ANOMALIES, VALUES_ONLY};
 pub use rebuilt::Scratch;

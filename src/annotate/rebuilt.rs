@@ -19,7 +19,7 @@ use super::marks::{self, Origin, ANOMALIES};
 use crate::check::FileReport;
 use crate::config::Limits;
 use crate::i18n::Msg;
-use crate::workbook::{Admitted, CellValue, Opened, RawCell, ReadError, SheetMeta};
+use crate::read::{Admitted, CellValue, Opened, RawCell, ReadError, SheetMeta};
 use crate::xlsx::{self, Styles, Widths};
 
 /// Where the copy's sheets are assembled.
@@ -282,7 +282,7 @@ fn copy_bytes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workbook::Format as FileFormat;
+    use crate::read::Format as FileFormat;
     use calamine::{Data, Reader, Xlsx};
 
     /// A sheet of a copy: its name and its cells (row, column, value).

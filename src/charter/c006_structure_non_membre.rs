@@ -5,9 +5,9 @@ use super::view::{Members, View};
 use super::Context;
 use crate::finding::Finding;
 use crate::i18n::Msg;
+use crate::read::sheet::Row;
+use crate::read::values::Typed;
 use crate::rules::Code;
-use crate::sheet::Row;
-use crate::values::Typed;
 
 pub fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
     let Some(m) = &cx.members else { return };

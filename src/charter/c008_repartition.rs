@@ -5,8 +5,8 @@ use super::view::{Id, View};
 use super::Context;
 use crate::finding::Finding;
 use crate::i18n::Msg;
+use crate::read::sheet::Row;
 use crate::rules::Code;
-use crate::sheet::Row;
 
 pub fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
     if let Some(v) = &cx.actions {

@@ -7,8 +7,8 @@ use super::Context;
 use crate::finding::Finding;
 use crate::i18n::Msg;
 use crate::norm::norm;
+use crate::read::values::Typed;
 use crate::rules::Code;
-use crate::values::Typed;
 
 pub fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
     let Some(v) = &cx.actions else { return };

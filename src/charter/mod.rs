@@ -31,8 +31,8 @@ mod view;
 
 use crate::config::Deadline;
 use crate::finding::Finding;
+use crate::read::sheet::{Bilan, Row, Sheet};
 use crate::schema::{Schemas, SheetKind};
-use crate::sheet::{Bilan, Row, Sheet};
 
 use view::{Members, View};
 
@@ -169,8 +169,8 @@ pub(crate) fn findings_of(edits: serde_json::Value) -> Vec<(crate::rules::Code, 
     let bytes = crate::fixture::build_xlsx(&description).expect("the workbook");
     let limits = crate::config::Limits::default();
     let admitted =
-        crate::workbook::admit(bytes, crate::workbook::Format::Xlsx, &limits).expect("admitted");
-    let mut opened = crate::workbook::Opened::open(&admitted, &limits).expect("readable");
+        crate::read::admit::admit(bytes, crate::read::Format::Xlsx, &limits).expect("admitted");
+    let mut opened = crate::read::Opened::open(&admitted, &limits).expect("readable");
     let schemas = Schemas::embedded();
     let mut ignored = Vec::new();
     let mut found = Vec::new();
@@ -184,8 +184,9 @@ pub(crate) fn findings_of(edits: serde_json::Value) -> Vec<(crate::rules::Code, 
             &mut found,
         )
     };
-    let bilan = crate::sheet::read_bilan(&mut opened, &schemas, false, &mut rows, &mut ignored)
-        .expect("read");
+    let bilan =
+        crate::read::sheet::read_bilan(&mut opened, &schemas, false, &mut rows, &mut ignored)
+            .expect("read");
     check_sheets(&bilan, &schemas, Deadline::default(), &mut found);
     found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     found

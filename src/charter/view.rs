@@ -10,14 +10,14 @@ use crate::finding::Finding;
 use crate::i18n::Msg;
 use crate::msg;
 use crate::norm::{norm, suggest};
+use crate::read::sheet::{Bilan, Row, Sheet};
+use crate::read::values::Typed;
 use crate::rules::Code;
 use crate::schema::{Schemas, SheetKind, SheetSchema};
-use crate::sheet::{Bilan, Row, Sheet};
-use crate::values::Typed;
 
 /// One sheet with its schema, for reading values by key, and some of its rows: all of them
 /// for a small sheet, the rows streaming by for a large one (none once it is read: what stays
-/// of them is the sheet's [`crate::sheet::Tally`]).
+/// of them is the sheet's [`crate::read::sheet::Tally`]).
 pub struct View<'a> {
     sheet: &'a Sheet,
     rows: &'a [Row],

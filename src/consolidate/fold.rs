@@ -3,8 +3,8 @@
 //! shows — computed once, here, whatever the outputs.
 
 use crate::check::{Checker, Duplicates, FileReport, Report, Status};
+use crate::read::values::Typed;
 use crate::schema::SheetKind;
-use crate::values::Typed;
 
 use super::indicators::Tally;
 use super::networks::{self, NetworkRow};

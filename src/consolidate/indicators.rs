@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::read::sheet::{Bilan, Sheet};
+use crate::read::values::Typed;
 use crate::schema::{Schemas, SheetKind, SheetSchema};
-use crate::sheet::{Bilan, Sheet};
-use crate::values::Typed;
 
 /// (row label, département or `Total`) → value.
 pub type Figures = BTreeMap<(String, String), f64>;

@@ -237,7 +237,7 @@ pub(crate) mod tests {
 
     pub(crate) fn chateauroux(checker: &Checker) -> FileReport {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bilans/2025/36-CHX.xlsx");
-        checker.check_file(&path, crate::workbook::Format::Xlsx)
+        checker.check_file(&path, crate::read::Format::Xlsx)
     }
 
     fn bilan(name: &str) -> Input {
@@ -245,7 +245,7 @@ pub(crate) mod tests {
             path: Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("fixtures/bilans/2025")
                 .join(name),
-            format: crate::workbook::Format::Xlsx,
+            format: crate::read::Format::Xlsx,
         }
     }
 
@@ -309,7 +309,7 @@ pub(crate) mod tests {
         std::fs::copy(bilan("36-CHX.xlsx").path(), &copy).unwrap();
         let copy = Input::File {
             path: copy,
-            format: crate::workbook::Format::Xlsx,
+            format: crate::read::Format::Xlsx,
         };
         let (report, seen, notes) = run_with(&[bilan("36-CHX.xlsx"), copy]);
         assert_eq!(

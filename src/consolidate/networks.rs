@@ -4,8 +4,8 @@
 
 use crate::check::{file_names_code, Checker, FileReport, Status};
 use crate::finding::Severity;
+use crate::read::values::Typed;
 use crate::schema::SheetKind;
-use crate::values::Typed;
 
 /// One line of `Synthèse`: a file of the year, or a network of the referential that sent none.
 #[derive(Debug, Clone)]

@@ -13,9 +13,9 @@ use chrono::NaiveDate;
 
 use crate::i18n::Msg;
 use crate::norm::norm;
+use crate::read::sheet::Bilan;
+use crate::read::values::Typed;
 use crate::schema::{Schemas, SheetKind};
-use crate::sheet::Bilan;
-use crate::values::Typed;
 
 pub use previous::{Previous, PreviousError, Prior};
 pub use table::{Line, Standing, Table};
@@ -116,7 +116,7 @@ pub struct Summary {
 impl Summary {
     /// The summary of a bilan.
     pub fn of(bilan: &Bilan, schemas: &Schemas) -> Summary {
-        let text = |kind: SheetKind, row: &crate::sheet::Row, key: &str| {
+        let text = |kind: SheetKind, row: &crate::read::sheet::Row, key: &str| {
             row.get(schemas.sheet(kind).index(key))
                 .and_then(Typed::as_text)
                 .map(str::to_string)
@@ -160,7 +160,7 @@ impl Summary {
 }
 
 /// A coordinator: (normalised « Nom Prénom », « Prénom Nom » as written).
-pub fn person(row: &crate::sheet::Row, schemas: &Schemas) -> Option<(String, String)> {
+pub fn person(row: &crate::read::sheet::Row, schemas: &Schemas) -> Option<(String, String)> {
     let schema = schemas.sheet(SheetKind::Coordination);
     let get = |key: &str| row.get(schema.index(key)).and_then(Typed::as_text);
     let nom = get("nom")?;
@@ -172,7 +172,7 @@ pub fn person(row: &crate::sheet::Row, schemas: &Schemas) -> Option<(String, Str
 }
 
 /// The key of an Accueil line: (normalised structure, normalised public).
-pub fn accueil_key(row: &crate::sheet::Row, schemas: &Schemas) -> Option<(String, String)> {
+pub fn accueil_key(row: &crate::read::sheet::Row, schemas: &Schemas) -> Option<(String, String)> {
     let schema = schemas.sheet(SheetKind::Accueil);
     let get = |key: &str| row.get(schema.index(key)).and_then(Typed::as_text);
     Some((norm(get("structure")?), norm(get("public")?)))

@@ -10,10 +10,10 @@ use crate::config::Trends;
 use crate::finding::Finding;
 use crate::i18n::Lang;
 use crate::msg;
+use crate::read::sheet::{Bilan, Row, Sheet};
+use crate::read::values::Typed;
 use crate::rules::Code;
 use crate::schema::{Schemas, SheetKind};
-use crate::sheet::{Bilan, Row, Sheet};
-use crate::values::Typed;
 
 /// The avenant the convention (art. 4) asks for whenever it changes.
 const AVENANT: (&str, &str) = (

@@ -48,7 +48,7 @@ pub(super) struct CheckTurn {
 }
 
 /// What is known of an upload before it is parsed: the bytes its parts take once inflated
-/// ([`crate::workbook::expanded_size`]) and, by the prescan's count: for a format calamine
+/// ([`crate::read::admit::expanded_size`]) and, by the prescan's count: for a format calamine
 /// reads whole (`.xls`, `.ods`), what reading it takes (its cells and texts); for one it
 /// streams, what it keeps of the package while it does (shared strings, styles, sheets).
 #[derive(Debug, Clone, Copy, Default)]
@@ -64,14 +64,14 @@ impl Size {
     /// async threads.
     pub(super) fn of(
         bytes: &[u8],
-        format: Option<crate::workbook::Format>,
+        format: Option<crate::read::Format>,
         limits: &crate::config::Limits,
     ) -> Size {
-        use crate::workbook::Format;
-        let cost = format.and_then(|f| crate::workbook::read_cost(bytes, f, limits));
+        use crate::read::Format;
+        let cost = format.and_then(|f| crate::read::admit::read_cost(bytes, f, limits));
         let streamed = matches!(format, Some(Format::Xlsx | Format::Xlsb));
         Size {
-            expanded: crate::workbook::expanded_size(bytes),
+            expanded: crate::read::admit::expanded_size(bytes),
             whole: cost.filter(|_| !streamed).map(|c| c.bytes()),
             package: cost.filter(|_| streamed).map_or(0, |c| c.bytes()),
         }
@@ -153,12 +153,12 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bilans/2025");
         for name in ["41-BLO.ods", "45-ORL.xls"] {
             let bytes = std::fs::read(root.join(name)).expect("a sample");
-            let format = crate::workbook::Format::from_path(std::path::Path::new(name));
+            let format = crate::read::Format::from_path(std::path::Path::new(name));
             let size = Size::of(&bytes, format, &limits);
             assert!(size.whole.is_some_and(|w| w > 20_000), "{name}: {size:?}");
         }
         let bytes = std::fs::read(root.join("36-CHX.xlsx")).expect("a sample");
-        let format = crate::workbook::Format::from_path(std::path::Path::new("36-CHX.xlsx"));
+        let format = crate::read::Format::from_path(std::path::Path::new("36-CHX.xlsx"));
         let size = Size::of(&bytes, format, &limits);
         assert_eq!(size.whole, None);
         assert!((1_000..1_000_000).contains(&size.package), "{size:?}");

@@ -163,7 +163,7 @@ impl FileView {
             }
         }
         let copy_note = copy.as_ref().and_then(|_| {
-            let format = crate::workbook::Format::from_path(&file.path)?;
+            let format = crate::read::Format::from_path(&file.path)?;
             let ext = file.path.extension()?.to_string_lossy().to_lowercase();
             (!crate::annotate::patched_in_place(format))
                 .then(|| t.copy_values_only.replace("{ext}", &format!(".{ext}")))

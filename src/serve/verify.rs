@@ -71,7 +71,7 @@ pub(super) async fn check_upload(
         // The copy is made when it fits in the budget with the check; a larger workbook is
         // checked all the same, and the page says why it has no copy.
         let limits = checker.config.limits.clone();
-        let format = crate::workbook::Format::from_path(&path);
+        let format = crate::read::Format::from_path(&path);
         let (bytes, size) = blocking(move || {
             let size = Size::of(&bytes, format, &limits);
             (bytes, size)
@@ -151,7 +151,7 @@ pub(super) fn conclude_upload(
                     .and_then(|(p, bytes)| {
                         let input = Input::Memory {
                             path: p.clone(),
-                            format: crate::workbook::Format::from_path(p)?,
+                            format: crate::read::Format::from_path(p)?,
                             bytes: bytes.clone(),
                         };
                         annotate::recopy(

@@ -642,10 +642,8 @@ fn stored_name(pkg: &Package<'_>, part: &str) -> String {
 /// The workbook part: where the package's relationships say, else `xl/workbook.xml`.
 fn main_part(pkg: &mut Package<'_>) -> Result<String, PatchError> {
     let from_rels = match pkg.read_part("_rels/.rels")? {
-        Some(xml) => rels(&xml)?
-            .into_iter()
-            .find(|r| r.is("officeDocument") && !r.external)
-            .map(|r| resolve("", &r.target))
+        Some(xml) => crate::read::package::office_document(&String::from_utf8_lossy(&xml))
+            .map(|target| resolve("", &target))
             .filter(|p| pkg.find(p).is_some()),
         None => None,
     };

@@ -8,6 +8,7 @@ use quick_xml::events::Event;
 
 use super::xml::{self, attr, local};
 use super::PatchError;
+pub use crate::read::package::part_key as key;
 
 /// At most this many bytes of a small part (workbook, relationships, styles, notes) are read
 /// whole; worksheets are streamed.
@@ -20,13 +21,6 @@ pub struct Package<'b> {
     pub names: Vec<String>,
     /// Entry index by part name in lower case, forward slashes, no leading slash.
     keys: HashMap<String, usize>,
-}
-
-/// A part name as looked up: lower case, forward slashes, no leading slash.
-pub fn key(name: &str) -> String {
-    name.replace('\\', "/")
-        .trim_start_matches('/')
-        .to_lowercase()
 }
 
 /// A stored name with forward slashes and no leading slash, its case kept.

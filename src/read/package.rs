@@ -40,6 +40,14 @@ const EXACT: [&str; 9] = [
     "xl/vbaProject.bin",
 ];
 
+/// The key of a part name, the same for every spelling an application reads alike: forward
+/// slashes, no leading slash, any case (the annotated copy's lookups and the prescan's).
+pub fn part_key(name: &str) -> String {
+    name.replace('\\', "/")
+        .trim_start_matches('/')
+        .to_lowercase()
+}
+
 /// The name a part is looked up by: forward slashes, no leading slash, and the canonical
 /// spelling of the parts calamine opens by exact name.
 pub fn canonical(name: &str) -> String {
@@ -106,7 +114,9 @@ pub fn kind<R: Read + std::io::Seek>(archive: &mut zip::ZipArchive<R>) -> (Kind,
     (kind, rename)
 }
 
-/// The target of the officeDocument relationship of a `_rels/.rels`.
+/// The target of the officeDocument relationship of a `_rels/.rels` (one inside the package:
+/// an external target is no workbook of this file), for the check, the prescan and the
+/// annotated copy alike.
 pub(crate) fn office_document(rels: &str) -> Option<String> {
     let mut reader = quick_xml::Reader::from_str(rels);
     loop {
@@ -118,7 +128,8 @@ pub(crate) fn office_document(rels: &str) -> Option<String> {
                         .find(|a| a.key.local_name().as_ref() == key)
                         .map(|a| a.value.to_string())
                 };
-                if attr("Type").is_some_and(|t| t.ends_with("/officeDocument")) {
+                let external = attr("TargetMode").is_some_and(|m| m == "External");
+                if !external && attr("Type").is_some_and(|t| t.ends_with("/officeDocument")) {
                     return attr("Target");
                 }
             }

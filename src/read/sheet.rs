@@ -5,11 +5,11 @@
 use crate::finding::{Finding, Severity};
 use crate::i18n::Msg;
 use crate::norm::{norm, suggest};
+use crate::read::values::Typed;
+use crate::read::{CellValue, Opened, RawCell, ReadError, SheetMeta};
 use crate::rules::Code;
 use crate::schema::{Schemas, SheetKind, SheetSchema};
 use crate::validate::Values;
-use crate::values::Typed;
-use crate::workbook::{CellValue, Opened, RawCell, ReadError, SheetMeta};
 
 /// How many non-blank rows from the top may hold the header row (title rows may sit above it).
 pub const HEADER_SEARCH_ROWS: usize = 10;

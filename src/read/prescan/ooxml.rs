@@ -11,12 +11,13 @@
 //! A count a part declares is never trusted: the entries are counted; a declared count only
 //! matters where calamine reserves room from it (`uniqueCount`), and is priced so.
 
+use crate::read::package::part_key;
 use std::io::{BufReader, Read, Seek};
 
 use quick_xml::events::Event;
 
 use super::{Cost, Rates, MAX_BYTES};
-use crate::workbook::ReadError;
+use crate::read::ReadError;
 
 /// What a shared string costs besides its slot: its text's allocation (measured, `.xlsx` of a
 /// million strings: 24 bytes a slot, 32 more for a text of 16 bytes, 64 for one of 50).
@@ -181,11 +182,6 @@ fn declared_count(e: &quick_xml::events::BytesStart<'_>) -> u64 {
         .unwrap_or(0)
 }
 
-/// A part name as calamine looks it up: forward slashes, any case.
-fn normalised(name: &str) -> String {
-    name.replace('\\', "/").to_ascii_lowercase()
-}
-
 /// The workbook part's folder and name, from the package's officeDocument relationship, as
 /// calamine finds them (`xl/` and `workbook.xml` when it says nothing).
 fn workbook_part<R: Read + Seek>(archive: &mut zip::ZipArchive<R>) -> (String, String) {
@@ -200,7 +196,7 @@ fn workbook_part<R: Read + Seek>(archive: &mut zip::ZipArchive<R>) -> (String, S
                 .take(1024 * 1024)
                 .read_to_string(&mut text)
                 .ok()?;
-            crate::package::office_document(&text)
+            crate::read::package::office_document(&text)
         })
         .unwrap_or_else(|| "xl/workbook.xml".into());
     let (dir, name) = match target.rfind('/') {
@@ -216,14 +212,14 @@ fn workbook_part<R: Read + Seek>(archive: &mut zip::ZipArchive<R>) -> (String, S
 }
 
 /// Every entry of the archive calamine could take for `part` (two entries may spell it
-/// alike: both are counted).
+/// alike: both are counted; a leading slash, which calamine would not follow, counts too).
 fn index_of<R: Read + Seek>(archive: &zip::ZipArchive<R>, part: &str) -> Vec<usize> {
-    let part = normalised(part);
+    let part = part_key(part);
     (0..archive.len())
         .filter(|&i| {
             archive
                 .name_for_index(i)
-                .is_some_and(|n| n.is_ok_and(|n| normalised(&n) == part))
+                .is_some_and(|n| n.is_ok_and(|n| part_key(&n) == part))
         })
         .collect()
 }

@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use crate::i18n::Msg;
 use crate::norm::{clean_text, norm};
+use crate::read::{shortest, CellValue};
 use crate::schema::{Column, ColumnKind};
-use crate::workbook::{shortest, CellValue};
 
 /// A value of the type its column asks for. Texts and lists are shared: a text cell that
 /// needs no cleaning keeps the workbook's own string, and a repeated cell its first reading.
