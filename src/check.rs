@@ -132,14 +132,10 @@ impl Checker {
         self.config.annee
     }
 
-    /// Checks every input (in parallel on the current rayon pool) and runs the batch rules.
-    /// `list_missing` says whether missing networks are listed (B002) (a folder was given, or consolidation).
-    pub fn check_inputs(&self, inputs: &[Input], list_missing: bool) -> Report {
-        self.check_inputs_with(inputs, list_missing, &|| {})
-    }
-
-    /// Same as [`Checker::check_inputs`], calling `done` after each file (progress bars).
-    pub fn check_inputs_with(
+    /// Checks every input (in parallel on the current rayon pool) and runs the batch rules,
+    /// calling `done` after each file (progress bars). `list_missing` says whether missing
+    /// networks are listed (B002) (a folder was given, or consolidation).
+    pub fn check_inputs(
         &self,
         inputs: &[Input],
         list_missing: bool,
@@ -184,7 +180,7 @@ impl Checker {
     /// configuration applied, then `map`ped on the checking thread (with the bytes it read)
     /// and handed to `consume` in the order of `inputs`, at most a few files per thread
     /// ahead: memory is that of the files in flight, whatever the batch.
-    pub fn stream<T: Send, E: Send>(
+    pub(crate) fn stream<T: Send, E: Send>(
         &self,
         inputs: &[&Input],
         known: &Duplicates,
@@ -207,7 +203,7 @@ impl Checker {
 
     /// The batch step over files checked one by one: path order, B001, the configuration
     /// applied, the batch findings (B002 when `list_missing`).
-    pub fn conclude(&self, mut files: Vec<FileReport>, list_missing: bool) -> Report {
+    pub(crate) fn conclude(&self, mut files: Vec<FileReport>, list_missing: bool) -> Report {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         let duplicates = Duplicates::of(&files);
         for f in &mut files {
@@ -220,13 +216,13 @@ impl Checker {
 
     /// The last step for a file whose batch findings (B001) are in: configuration overrides,
     /// order, status.
-    pub fn finish(&self, file: &mut FileReport) {
+    pub(crate) fn finish(&self, file: &mut FileReport) {
         self.settle(&mut file.findings);
         file.status = status_of(&file.findings);
     }
 
     /// The findings of the batch itself (B002, when `list_missing`), settled, from the files finished.
-    pub fn batch_findings(&self, files: &[FileReport], list_missing: bool) -> Vec<Finding> {
+    pub(crate) fn batch_findings(&self, files: &[FileReport], list_missing: bool) -> Vec<Finding> {
         let mut batch = match self.year() {
             Some(year) if list_missing => missing_networks(files, &self.referential, year),
             _ => Vec::new(),
@@ -235,13 +231,9 @@ impl Checker {
         batch
     }
 
-    /// Checks one input (file, rules of the file; no batch rule): never panics, never fails.
-    pub fn check_input(&self, input: &Input) -> FileReport {
-        self.check_input_read(input).0
-    }
-
-    /// Same as [`Checker::check_input`], with the bytes read when the file could be read
-    /// (for the annotated copy, a second pass over them).
+    /// Checks one input (file, rules of the file; no batch rule), with the bytes read when the
+    /// file could be read (for the annotated copy, a second pass over them): never panics,
+    /// never fails.
     pub fn check_input_read(&self, input: &Input) -> (FileReport, Option<Admitted>) {
         match input {
             Input::File { path, format } => match read::load(path, &self.config.limits) {
@@ -303,14 +295,6 @@ impl Checker {
             Some(format) => self.check_bytes(path, format, bytes),
             None => (unsupported(path), None),
         }
-    }
-
-    /// Checks one file whose extension promises `format`.
-    pub fn check_file(&self, path: &Path, format: read::Format) -> FileReport {
-        self.check_input(&Input::File {
-            path: path.to_path_buf(),
-            format,
-        })
     }
 
     /// Checks admitted bytes (file, sheet, value and charter rules; no batch rule), reading

@@ -381,8 +381,8 @@ fn write_stdout(fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Res
 /// then the command line wins.
 pub fn load_config(
     config: Option<&Path>,
-    annee: Option<i32>,
-    referentiel: Option<&Path>,
+    year: Option<i32>,
+    referential: Option<&Path>,
 ) -> Result<Config, CliError> {
     let mut c = match config {
         Some(p) => Config::load(p).map_err(err)?,
@@ -391,10 +391,10 @@ pub fn load_config(
         }
         None => Config::default(),
     };
-    if annee.is_some() {
-        c.annee = annee;
+    if year.is_some() {
+        c.annee = year;
     }
-    if let Some(r) = referentiel {
+    if let Some(r) = referential {
         c.referentiel = Some(r.to_path_buf());
     }
     Ok(c)
@@ -456,9 +456,9 @@ fn pool(asked: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
 }
 
 impl SourceArgs {
-    /// The checker these options describe, for the year `annee` (else spro.toml's).
-    fn checker(&self, annee: Option<i32>) -> Result<Checker, CliError> {
-        let config = load_config(self.config.as_deref(), annee, self.referentiel.as_deref())?;
+    /// The checker these options describe, for `year` (else spro.toml's).
+    fn checker(&self, year: Option<i32>) -> Result<Checker, CliError> {
+        let config = load_config(self.config.as_deref(), year, self.referentiel.as_deref())?;
         checker(config, self.schemas.as_deref())
     }
 }
@@ -480,9 +480,7 @@ fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
     let done = Msg::new("vérifiés", "checked");
     let progress = progress_bar(inputs.len(), args.common.quiet, done, lang);
     let report = match &args.annote {
-        None => {
-            pool.install(|| checker.check_inputs_with(&inputs, any_folder, &|| progress.inc(1)))
-        }
+        None => pool.install(|| checker.check_inputs(&inputs, any_folder, &|| progress.inc(1))),
         Some(dir) => {
             let (report, written) = pool
                 .install(|| {
@@ -576,11 +574,11 @@ impl Batch {
     /// `outputs` are refused when they would overwrite an input.
     fn new(
         paths: &[PathBuf],
-        annee: Option<i32>,
+        year: Option<i32>,
         common: &CommonArgs,
         output: impl Fn(i32) -> Vec<PathBuf>,
     ) -> Result<(Batch, Vec<PathBuf>), CliError> {
-        let mut checker = common.sources.checker(annee)?;
+        let mut checker = common.sources.checker(year)?;
         let year = checker.config.annee.ok_or_else(year_needed)?;
         checker.keep_data = true;
         let (inputs, _) = crate::inputs::collect(paths).map_err(err)?;
@@ -762,12 +760,12 @@ fn template(args: TemplateArgs, lang: Lang) -> Result<Exit, CliError> {
     let output = args
         .output
         .unwrap_or_else(|| PathBuf::from(format!("reports/tableau-de-bord-{year}.xlsx")));
-    let options = crate::template::Options {
+    let edition = crate::template::Edition {
         year,
         logo_region: args.logo_region,
         logo_spro: args.logo_spro,
     };
-    crate::template::write(&schemas, &options, &output).map_err(err)?;
+    crate::template::write(&schemas, &edition, &output).map_err(err)?;
     let shown = output.display();
     say(
         lang,
@@ -783,13 +781,13 @@ fn serve(args: ServeArgs) -> Result<Exit, CliError> {
     let checker = args.sources.checker(args.annee)?;
     let jobs = jobs(args.sources.jobs)?;
     let template_year = checker.config.annee.unwrap_or_else(last_year);
-    let mut options = crate::serve::Options::new(args.listen, jobs, template_year);
-    options.queue_timeout = std::time::Duration::from_secs(args.attente_s);
-    options.upload_timeout = std::time::Duration::from_secs(args.envoi_s);
-    options.download_ttl = std::time::Duration::from_secs(args.conservation_s);
-    options.checks_memory_mib = args.memoire_mo.max(1);
-    options.downloads_cap = args.telechargements_mo.max(1).saturating_mul(1024 * 1024);
-    crate::serve::run(checker, options).map_err(CliError)?;
+    let mut settings = crate::serve::Settings::new(args.listen, jobs, template_year);
+    settings.queue_timeout = std::time::Duration::from_secs(args.attente_s);
+    settings.upload_timeout = std::time::Duration::from_secs(args.envoi_s);
+    settings.download_ttl = std::time::Duration::from_secs(args.conservation_s);
+    settings.checks_memory_mib = args.memoire_mo.max(1);
+    settings.downloads_cap = args.telechargements_mo.max(1).saturating_mul(1024 * 1024);
+    crate::serve::run(checker, settings).map_err(CliError)?;
     Ok(Exit::Success)
 }
 

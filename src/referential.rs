@@ -95,11 +95,11 @@ pub fn check(
             findings.extend(other_departement(&form, code, dep, network));
         }
     }
-    if let (Some(wanted), Some(annee)) = (year, form.int("annee")) {
-        if annee != i64::from(wanted) {
+    if let (Some(wanted), Some(declared)) = (year, form.int("annee")) {
+        if declared != i64::from(wanted) {
             findings.extend(form.finding(Code::R003, "annee", msg!(
-                "ce tableau de bord est celui de l'année {annee}, alors que le bilan attendu est celui de {wanted} : vérifiez que vous transmettez le bon fichier, ou corrigez l'année",
-                "this tableau de bord is the one of year {annee}, while the bilan expected is the one of {wanted}: check that you send the right file, or correct the year"
+                "ce tableau de bord est celui de l'année {declared}, alors que le bilan attendu est celui de {wanted} : vérifiez que vous transmettez le bon fichier, ou corrigez l'année",
+                "this tableau de bord is the one of year {declared}, while the bilan expected is the one of {wanted}: check that you send the right file, or correct the year"
             )));
         }
     }

@@ -20,7 +20,7 @@ pub const PREPARED_ROWS: u32 = 1000;
 
 /// What the template is made with.
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub struct Edition {
     pub year: i32,
     pub logo_region: Option<std::path::PathBuf>,
     pub logo_spro: Option<std::path::PathBuf>,
@@ -47,18 +47,18 @@ impl crate::i18n::English for TemplateError {
 }
 
 /// Writes the template to `path` atomically.
-pub fn write(schemas: &Schemas, options: &Options, path: &Path) -> Result<(), TemplateError> {
-    let logos = load_logos(options)?;
+pub fn write(schemas: &Schemas, edition: &Edition, path: &Path) -> Result<(), TemplateError> {
+    let logos = load_logos(edition)?;
     crate::output::write_with(path, |tmp| -> Result<(), XlsxError> {
-        let mut wb = build(schemas, options, &logos)?;
+        let mut wb = build(schemas, edition, &logos)?;
         wb.save(tmp)
     })
     .map_err(TemplateError::Output)
 }
 
-fn load_logos(options: &Options) -> Result<Vec<Image>, TemplateError> {
+fn load_logos(edition: &Edition) -> Result<Vec<Image>, TemplateError> {
     let mut logos = Vec::new();
-    for path in [&options.logo_region, &options.logo_spro]
+    for path in [&edition.logo_region, &edition.logo_spro]
         .into_iter()
         .flatten()
     {
@@ -72,18 +72,18 @@ fn load_logos(options: &Options) -> Result<Vec<Image>, TemplateError> {
 }
 
 /// Builds the template workbook.
-pub fn build(schemas: &Schemas, options: &Options, logos: &[Image]) -> Result<Workbook, XlsxError> {
-    let mut wb = xlsx::new_workbook(options.year)?;
+pub fn build(schemas: &Schemas, edition: &Edition, logos: &[Image]) -> Result<Workbook, XlsxError> {
+    let mut wb = xlsx::new_workbook(edition.year)?;
     let styles = Styles::new();
     // The Listes sheet is written last but referenced from the start: its layout is fixed by
     // the schemas (one column per single-valued enum).
     let lists = list_columns(schemas);
-    instructions(wb.add_worksheet(), schemas, options, logos, &styles)?;
+    instructions(wb.add_worksheet(), schemas, edition, logos, &styles)?;
     for kind in SheetKind::ALL {
         let ws = wb.add_worksheet();
         ws.set_name(kind.name())?;
         match kind {
-            SheetKind::Identification => identification(ws, schemas, options, &lists, &styles)?,
+            SheetKind::Identification => identification(ws, schemas, edition, &lists, &styles)?,
             _ => table(ws, schemas, kind, &lists, &styles)?,
         }
     }
@@ -226,7 +226,7 @@ fn note(col: &Column) -> Note {
 fn identification(
     ws: &mut Worksheet,
     schemas: &Schemas,
-    options: &Options,
+    edition: &Edition,
     lists: &[ListColumn],
     styles: &Styles,
 ) -> Result<(), XlsxError> {
@@ -256,7 +256,7 @@ fn identification(
         )?;
         match col.key.as_str() {
             "annee" => {
-                ws.write_number(row, 1, f64::from(options.year))?;
+                ws.write_number(row, 1, f64::from(edition.year))?;
             }
             "version_modele" => xlsx::text(ws, row, 1, TEMPLATE_VERSION, &styles.text)?,
             _ if col.kind == ColumnKind::Date => {
@@ -310,7 +310,7 @@ fn table(
 fn instructions(
     ws: &mut Worksheet,
     schemas: &Schemas,
-    options: &Options,
+    edition: &Edition,
     logos: &[Image],
     styles: &Styles,
 ) -> Result<(), XlsxError> {
@@ -329,7 +329,7 @@ fn instructions(
         row = 2;
     }
     let mut lines: Vec<(String, &rust_xlsxwriter::Format)> = vec![
-        (format!("Tableau de bord SPRO-EP — bilan d'activité {} (modèle {TEMPLATE_VERSION})", options.year), &styles.title),
+        (format!("Tableau de bord SPRO-EP — bilan d'activité {} (modèle {TEMPLATE_VERSION})", edition.year), &styles.title),
         ("Région Centre-Val de Loire — Service public régional de l'orientation et de l'évolution professionnelle".into(), &styles.text),
         (String::new(), &styles.text),
         ("Ce qu'il faut remplir".into(), &styles.title),

@@ -13,7 +13,7 @@ fn b001_flags_both_files_at_their_code_cell() {
     write(dir.path(), "36-CHX-v2", &chx);
     write(dir.path(), "37-TOU", &source("37-TOU-2025"));
     let (inputs, _) = spro_bilans::inputs::collect(&[dir.path().to_path_buf()]).unwrap();
-    let report = checker(Some(2025)).check_inputs(&inputs, false);
+    let report = checker(Some(2025)).check_inputs(&inputs, false, &|| {});
     for f in &report.files[..2] {
         assert_eq!(
             triples(f),
@@ -40,7 +40,7 @@ fn b001_skips_files_of_another_year_and_the_same_path_twice() {
     let (inputs, _) =
         spro_bilans::inputs::collect(&[p.clone(), p.clone(), dir.path().to_path_buf()]).unwrap();
     assert_eq!(inputs.len(), 2);
-    let report = checker(None).check_inputs(&inputs, false);
+    let report = checker(None).check_inputs(&inputs, false, &|| {});
     assert!(report
         .files
         .iter()
@@ -53,7 +53,7 @@ fn b002_lists_networks_without_a_file_when_a_year_is_given() {
     write(dir.path(), "36-CHX", &source("36-CHX-2025"));
     std::fs::write(dir.path().join("37-TOU-illisible.xlsx"), b"").unwrap();
     let (inputs, _) = spro_bilans::inputs::collect(&[dir.path().to_path_buf()]).unwrap();
-    let report = checker(Some(2025)).check_inputs(&inputs, true);
+    let report = checker(Some(2025)).check_inputs(&inputs, true, &|| {});
     let missing: Vec<&str> = report
         .batch
         .iter()
@@ -67,5 +67,8 @@ fn b002_lists_networks_without_a_file_when_a_year_is_given() {
         .iter()
         .all(|b| b.code == "B002" && b.severity == spro_bilans::finding::Severity::Info));
     // Without a year, no B002.
-    assert!(checker(None).check_inputs(&inputs, true).batch.is_empty());
+    assert!(checker(None)
+        .check_inputs(&inputs, true, &|| {})
+        .batch
+        .is_empty());
 }

@@ -138,7 +138,7 @@ fn check_with_limits(path: &Path, limits: Limits) -> spro_bilans::check::FileRep
         spro_bilans::schema::Schemas::embedded(),
     );
     let (inputs, _) = spro_bilans::inputs::collect(&[path.to_path_buf()]).unwrap();
-    checker.check_inputs(&inputs, false).files.remove(0)
+    checker.check_inputs(&inputs, false, &|| {}).files.remove(0)
 }
 
 #[test]
@@ -219,7 +219,7 @@ fn a_bad_file_does_not_stop_the_batch() {
     put(dir.path(), "b-36-CHX.xlsx", &chx_bytes());
     put(dir.path(), "c-tronque.ods", b"PK\x03\x04garbage");
     let (inputs, _) = spro_bilans::inputs::collect(&[dir.path().to_path_buf()]).unwrap();
-    let report = checker(Some(2025)).check_inputs(&inputs, false);
+    let report = checker(Some(2025)).check_inputs(&inputs, false, &|| {});
     let statuses: Vec<Status> = report.files.iter().map(|f| f.status).collect();
     assert_eq!(
         statuses,

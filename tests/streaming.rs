@@ -80,7 +80,7 @@ fn rows_kept_or_dropped_give_the_same_findings() {
         .sheet(spro_bilans::schema::SheetKind::Actions)
         .unwrap();
     assert_eq!(actions.rows.len(), ACTIONS);
-    assert_eq!(actions.tally.rows, ACTIONS);
+    assert_eq!(actions.totals.rows, ACTIONS);
 }
 
 /// Without the four last rows, the programme misses its axes: found from the tally, on the

@@ -17,7 +17,7 @@ use crate::schema::{Schemas, SheetKind, SheetSchema};
 
 /// One sheet with its schema, for reading values by key, and some of its rows: all of them
 /// for a small sheet, the rows streaming by for a large one (none once it is read: what stays
-/// of them is the sheet's [`crate::read::sheet::Tally`]).
+/// of them is the sheet's [`crate::read::sheet::SheetTotals`]).
 pub struct View<'a> {
     sheet: &'a Sheet,
     rows: &'a [Row],
@@ -46,13 +46,13 @@ impl<'a> View<'a> {
 
     /// How many data rows the sheet has (all of them, whether they are in view or not).
     pub fn count(&self) -> usize {
-        self.sheet.tally.rows
+        self.sheet.totals.rows
     }
 
     /// Whether a valid cell of the column `key` holds `value` (one of its allowed values).
     pub fn seen(&self, key: &str, value: &str) -> bool {
         self.sheet
-            .tally
+            .totals
             .seen(self.schema, self.schema.index(key), value)
     }
 

@@ -237,7 +237,8 @@ pub(crate) mod tests {
 
     pub(crate) fn chateauroux(checker: &Checker) -> FileReport {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bilans/2025/36-CHX.xlsx");
-        checker.check_file(&path, crate::read::Format::Xlsx)
+        let format = crate::read::Format::Xlsx;
+        checker.check_input_read(&Input::File { path, format }).0
     }
 
     fn bilan(name: &str) -> Input {

@@ -93,8 +93,8 @@ pub fn figures(bilan: &Bilan, schemas: &Schemas) -> [Option<i64>; 6] {
     FIGURES.map(|f| {
         let sheet = bilan.sheet(f.sheet)?;
         Some(match f.sum {
-            None => sheet.tally.rows as i64,
-            Some(key) => sheet.tally.sum(schemas.sheet(f.sheet).index(key)),
+            None => sheet.totals.rows as i64,
+            Some(key) => sheet.totals.sum(schemas.sheet(f.sheet).index(key)),
         })
     })
 }

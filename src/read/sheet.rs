@@ -72,7 +72,7 @@ pub struct Sheet {
     /// Coordination); of the others, only when the caller keeps them (consolidation).
     pub rows: Vec<Row>,
     /// What stays of every data row, kept or not.
-    pub tally: Tally,
+    pub totals: SheetTotals,
 }
 
 /// What stays of a sheet's data rows once they have streamed through the rules: how many
@@ -80,16 +80,16 @@ pub struct Sheet {
 /// values appear. The rules across a sheet and the year-over-year figures read this, never
 /// the rows.
 #[derive(Debug, Clone, Default)]
-pub struct Tally {
+pub struct SheetTotals {
     pub rows: usize,
     sums: Vec<i64>,
     /// Per column, per allowed value (the schema's enum), whether a valid cell holds it.
     seen: Vec<Vec<bool>>,
 }
 
-impl Tally {
-    fn new(schema: &SheetSchema) -> Tally {
-        Tally {
+impl SheetTotals {
+    fn new(schema: &SheetSchema) -> SheetTotals {
+        SheetTotals {
             rows: 0,
             sums: vec![0; schema.columns.len()],
             seen: schema
@@ -194,7 +194,7 @@ const SMALL: [SheetKind; 3] = [
 /// Reads `wb` into a [`Bilan`], sheet by sheet and row by row, with the structure findings
 /// and the value rules ([`crate::validate`]) run on each row as it arrives. The small sheets
 /// are read first and kept; the rows of the others go to `on_rows` a few at a time and are
-/// dropped (kept too when `keep_rows`), leaving their [`Tally`]. A sheet's cells are never
+/// dropped (kept too when `keep_rows`), leaving their [`SheetTotals`]. A sheet's cells are never
 /// all in memory.
 pub fn read_bilan(
     wb: &mut Opened<'_>,
@@ -296,7 +296,7 @@ fn read_sheet(
         let mut form = std::mem::take(&mut sheet.rows);
         for row in &mut form {
             values.check_row(&sheet, row, findings);
-            sheet.tally.add(schema, row);
+            sheet.totals.add(schema, row);
         }
         sheet.rows = form;
         return Ok(sheet);
@@ -409,7 +409,7 @@ impl<'s, 'a> TableReader<'s, 'a> {
                 header_row: None,
                 value_col: 0,
                 rows: Vec::new(),
-                tally: Tally::new(schema),
+                totals: SheetTotals::new(schema),
             },
             values: Values::new(schema, is_1904),
             streaming,
@@ -507,7 +507,7 @@ impl<'s, 'a> TableReader<'s, 'a> {
                 .is_some_and(|c| !matches!(c.raw, CellValue::Empty))
         }) {
             self.values.check_row(&self.sheet, &mut data, findings);
-            self.sheet.tally.add(self.schema, &data);
+            self.sheet.totals.add(self.schema, &data);
             self.sheet.rows.push(data);
             if self.sheet.rows.len() >= CHUNK_ROWS {
                 self.flush(findings);
@@ -546,7 +546,7 @@ impl<'s, 'a> TableReader<'s, 'a> {
             ("la colonne", true, "sur la ligne d'en-tête"),
             ("column", "to the header row"),
         );
-        if self.sheet.tally.rows == 0 {
+        if self.sheet.totals.rows == 0 {
             empty_sheet(self.schema.kind, findings);
         }
         self.sheet
@@ -740,7 +740,7 @@ fn read_form(
         header_row,
         value_col,
         rows: Vec::new(),
-        tally: Tally::new(schema),
+        totals: SheetTotals::new(schema),
     };
     let mut form = Row {
         row: header_row.unwrap_or(0),

@@ -23,10 +23,10 @@ pub(super) async fn consolidate(
 /// `/synthese`: the same form as `/consolider`, the synthesis in the page's language.
 pub(super) async fn synthesis(
     State(service): State<Shared>,
-    tongue: Tongue,
+    request_lang: RequestLang,
     request: Request,
 ) -> Result<Response, ServeError> {
-    answer(service, tongue.lang, request, Wanted::Synthesis).await
+    answer(service, request_lang.lang, request, Wanted::Synthesis).await
 }
 
 async fn answer(
@@ -35,7 +35,7 @@ async fn answer(
     request: Request,
     wanted: Wanted,
 ) -> Result<Response, ServeError> {
-    let budget = service.options.checks_memory_mib;
+    let budget = service.settings.checks_memory_mib;
     // Every byte sent is held and weighs at least itself: a body announcing more than the
     // budget is refused before it is read.
     upload::check_held_length(request.headers(), budget)?;
@@ -79,7 +79,7 @@ async fn answer(
     checker.config.annee = Some(year);
     checker.keep_data = true;
     let turn = service
-        .check_turn(weight, service.options.jobs as u32)
+        .check_turn(weight, service.settings.jobs as u32)
         .await?;
     let worker = service.clone();
     let download = weighed(turn, move || {

@@ -2,9 +2,12 @@
 
 use super::*;
 
-pub(super) async fn index(State(service): State<Shared>, tongue: Tongue) -> Html<String> {
+pub(super) async fn index(
+    State(service): State<Shared>,
+    request_lang: RequestLang,
+) -> Html<String> {
     let limits = &service.checker.config.limits;
-    let (rows, columns) = match tongue.lang {
+    let (rows, columns) = match request_lang.lang {
         Lang::Fr => (
             format!(
                 "{} lignes par feuille",
@@ -18,7 +21,7 @@ pub(super) async fn index(State(service): State<Shared>, tongue: Tongue) -> Html
         ),
     };
     Html(pages::render(&IndexPage {
-        frame: service.frame(tongue, Some("/")),
+        frame: service.frame(request_lang, Some("/")),
         file_limit_bytes: limits.file_bytes(),
         file_limit_mo: limits.taille_fichier_mo,
         max_files: upload::MAX_FILES,
@@ -40,25 +43,28 @@ pub(super) fn grouped(n: u32, separator: char) -> String {
     out
 }
 
-pub(super) async fn rules(State(service): State<Shared>, tongue: Tongue) -> Html<String> {
+pub(super) async fn rules(
+    State(service): State<Shared>,
+    request_lang: RequestLang,
+) -> Html<String> {
     Html(pages::render(&RulesPage {
-        frame: service.frame(tongue, Some("/regles")),
+        frame: service.frame(request_lang, Some("/regles")),
         rules: crate::rules::RULES
             .iter()
-            .map(|r| RuleView::new(r, tongue.lang))
+            .map(|r| RuleView::new(r, request_lang.lang))
             .collect(),
     }))
 }
 
 pub(super) async fn rule(
     State(service): State<Shared>,
-    tongue: Tongue,
+    request_lang: RequestLang,
     axum::extract::Path(code): axum::extract::Path<String>,
 ) -> Result<Html<String>, ServeError> {
     let rule = crate::rules::rule(&code).ok_or(ServeError::NotFound)?;
     Ok(Html(pages::render(&RulePage {
-        frame: service.frame(tongue, Some(&format!("/regles/{}", rule.code))),
-        rule: RuleView::new(rule, tongue.lang),
+        frame: service.frame(request_lang, Some(&format!("/regles/{}", rule.code))),
+        rule: RuleView::new(rule, request_lang.lang),
     })))
 }
 
@@ -67,17 +73,17 @@ pub(super) async fn template(
     Query(query): Query<std::collections::BTreeMap<String, String>>,
 ) -> Result<Response, ServeError> {
     let year = match query.get("annee") {
-        Some(text) => upload::parse_year(text)?.unwrap_or(service.options.template_year),
-        None => service.options.template_year,
+        Some(text) => upload::parse_year(text)?.unwrap_or(service.settings.template_year),
+        None => service.settings.template_year,
     };
     let schemas = service.checker.schemas.clone();
     let bytes = blocking(move || {
-        let options = crate::template::Options {
+        let edition = crate::template::Edition {
             year,
             logo_region: None,
             logo_spro: None,
         };
-        crate::template::build(&schemas, &options, &[]).and_then(|mut wb| wb.save_to_buffer())
+        crate::template::build(&schemas, &edition, &[]).and_then(|mut wb| wb.save_to_buffer())
     })
     .await?
     .map_err(|_| ServeError::Internal)?;

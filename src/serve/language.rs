@@ -5,13 +5,13 @@ use super::*;
 /// The language of a request: `?lang=` (chosen, kept on links), else the browser's
 /// preference between French and English, else French.
 #[derive(Debug, Clone, Copy)]
-pub struct Tongue {
+pub struct RequestLang {
     pub lang: Lang,
     pub explicit: bool,
 }
 
-impl Tongue {
-    pub(super) fn of(uri: &Uri, headers: &HeaderMap) -> Tongue {
+impl RequestLang {
+    pub(super) fn of(uri: &Uri, headers: &HeaderMap) -> RequestLang {
         let chosen = uri
             .query()
             .unwrap_or_default()
@@ -22,7 +22,7 @@ impl Tongue {
                 _ => None,
             });
         if let Some(lang) = chosen {
-            return Tongue {
+            return RequestLang {
                 lang,
                 explicit: true,
             };
@@ -31,7 +31,7 @@ impl Tongue {
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
-        Tongue {
+        RequestLang {
             lang: preferred(accept),
             explicit: false,
         }
@@ -64,11 +64,11 @@ pub(super) fn preferred(accept: &str) -> Lang {
     best.map_or(Lang::Fr, |(_, l)| l)
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Tongue {
+impl<S: Send + Sync> FromRequestParts<S> for RequestLang {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Tongue, Self::Rejection> {
-        Ok(Tongue::of(&parts.uri, &parts.headers))
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<RequestLang, Self::Rejection> {
+        Ok(RequestLang::of(&parts.uri, &parts.headers))
     }
 }
 

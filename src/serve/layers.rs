@@ -10,7 +10,7 @@ pub(super) async fn errors(
     request: Request,
     next: Next,
 ) -> Response {
-    let tongue = Tongue::of(request.uri(), request.headers());
+    let request_lang = RequestLang::of(request.uri(), request.headers());
     let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     let status = response.status();
@@ -25,9 +25,9 @@ pub(super) async fn errors(
         return response;
     };
     let mut rendered = if api {
-        error.json(tongue.lang)
+        error.json(request_lang.lang)
     } else {
-        error.page(tongue.lang, service.frame(tongue, None))
+        error.page(request_lang.lang, service.frame(request_lang, None))
     };
     if let Some(allow) = response.headers().get(header::ALLOW) {
         rendered.headers_mut().insert(header::ALLOW, allow.clone());

@@ -5,7 +5,7 @@
 //! headers and the request log are layers declared once in [`router`]. Nothing is written to
 //! disk: uploads, copies and reports live in memory ([`store`]).
 //!
-//! One room a job: this module holds the service (options, shared state, the router, start and
+//! One room a job: this module holds the service (settings, shared state, the router, start and
 //! stop); [`budget`] what a check weighs, [`language`] the request's language, [`layers`] the
 //! layers, [`handlers`] the pages that check nothing, [`verify`] `/verifier` and
 //! `/api/verifier`, [`consolidate`] `/consolider`; [`upload`] reads the forms, [`pages`] and
@@ -50,7 +50,7 @@ use upload::Form;
 use budget::*;
 use consolidate::*;
 use handlers::*;
-pub use language::Tongue;
+pub use language::RequestLang;
 use layers::*;
 use verify::*;
 
@@ -61,7 +61,7 @@ use crate::inputs::Input;
 
 /// How the server runs.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub struct Settings {
     pub listen: SocketAddr,
     /// Checks at once.
     pub jobs: usize,
@@ -82,9 +82,9 @@ pub struct Options {
     pub checks_memory_mib: u32,
 }
 
-impl Options {
-    pub fn new(listen: SocketAddr, jobs: usize, template_year: i32) -> Options {
-        Options {
+impl Settings {
+    pub fn new(listen: SocketAddr, jobs: usize, template_year: i32) -> Settings {
+        Settings {
             listen,
             jobs: jobs.max(1),
             template_year,
@@ -101,7 +101,7 @@ impl Options {
 /// What every request shares.
 pub struct Service {
     checker: Checker,
-    options: Options,
+    settings: Settings,
     /// Requests being read or checked: bounds the memory of uploads.
     requests: Semaphore,
     /// Checks running.
@@ -116,19 +116,19 @@ pub struct Service {
 type Shared = Arc<Service>;
 
 impl Service {
-    pub fn new(checker: Checker, options: Options) -> Result<Service, Msg> {
+    pub fn new(checker: Checker, settings: Settings) -> Result<Service, Msg> {
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(options.jobs)
+            .num_threads(settings.jobs)
             .build()
             .map_err(|e| Msg::new(e.to_string(), e.to_string()))?;
         Ok(Service {
             checker,
-            requests: Semaphore::new(2 * options.jobs),
-            checks: Arc::new(Semaphore::new(options.jobs)),
-            memory: Arc::new(Semaphore::new(options.checks_memory_mib as usize)),
-            store: Mutex::new(Store::new(options.downloads_cap, options.download_ttl)),
+            requests: Semaphore::new(2 * settings.jobs),
+            checks: Arc::new(Semaphore::new(settings.jobs)),
+            memory: Arc::new(Semaphore::new(settings.checks_memory_mib as usize)),
+            store: Mutex::new(Store::new(settings.downloads_cap, settings.download_ttl)),
             pool,
-            options,
+            settings,
         })
     }
 
@@ -149,12 +149,12 @@ impl Service {
         self.store().share()
     }
 
-    fn frame(&self, tongue: Tongue, path: Option<&str>) -> Frame {
+    fn frame(&self, request_lang: RequestLang, path: Option<&str>) -> Frame {
         Frame::new(
-            tongue.lang,
-            tongue.explicit,
+            request_lang.lang,
+            request_lang.explicit,
             path,
-            self.options.template_year,
+            self.settings.template_year,
         )
     }
 
@@ -169,7 +169,7 @@ impl Service {
         let multipart = Multipart::from_request(request, &())
             .await
             .map_err(|_| upload::not_a_form())?;
-        let form = Form::new(multipart, self.options.upload_timeout, self.file_limit());
+        let form = Form::new(multipart, self.settings.upload_timeout, self.file_limit());
         Ok((turn, form))
     }
 
@@ -180,12 +180,12 @@ impl Service {
         &self,
         request: Request,
     ) -> Result<(tokio::sync::SemaphorePermit<'_>, Request), ServeError> {
-        match tokio::time::timeout(self.options.queue_timeout, self.requests.acquire()).await {
+        match tokio::time::timeout(self.settings.queue_timeout, self.requests.acquire()).await {
             Ok(Ok(permit)) => Ok((permit, request)),
             _ => {
                 let limit = upload::body_limit(self.file_limit());
                 let drain = drain(request.into_body(), limit);
-                let _ = tokio::time::timeout(self.options.upload_timeout, drain).await;
+                let _ = tokio::time::timeout(self.settings.upload_timeout, drain).await;
                 Err(ServeError::Busy)
             }
         }
@@ -198,7 +198,7 @@ impl Service {
     /// A turn for a check that may take `weight` MiB: check slots, and that much of the
     /// memory budget (a check heavier than the whole budget is refused before this).
     async fn check_turn(&self, weight: u32, slots: u32) -> Result<CheckTurn, ServeError> {
-        let weight = weight.clamp(1, self.options.checks_memory_mib);
+        let weight = weight.clamp(1, self.settings.checks_memory_mib);
         let slots = self
             .checks
             .clone()
@@ -258,14 +258,14 @@ pub fn router(service: Shared) -> Router {
 }
 
 /// Runs the server until SIGINT or SIGTERM; requests in flight then get at most 30 s.
-pub fn run(checker: Checker, options: Options) -> Result<(), Msg> {
+pub fn run(checker: Checker, settings: Settings) -> Result<(), Msg> {
     few_malloc_arenas();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Msg::new(e.to_string(), e.to_string()))?;
     runtime.block_on(async move {
-        let listen = options.listen;
+        let listen = settings.listen;
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
             crate::msg!(
                 "impossible d'écouter sur {listen} : {e} (adresse occupée ou interdite ? choisissez-en une autre avec --listen)",
@@ -275,7 +275,7 @@ pub fn run(checker: Checker, options: Options) -> Result<(), Msg> {
         let address = listener
             .local_addr()
             .map_err(|e| Msg::new(e.to_string(), e.to_string()))?;
-        let service = Arc::new(Service::new(checker, options)?);
+        let service = Arc::new(Service::new(checker, settings)?);
         let janitor = service.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(30));

@@ -77,14 +77,14 @@ pub(super) async fn check_upload(
             (bytes, size)
         })
         .await?;
-        let budget = service.options.checks_memory_mib;
+        let budget = service.settings.checks_memory_mib;
         let patched = format.is_some_and(crate::annotate::patched_in_place);
         let copy_weight = copy_weight(&size, patched);
         let copy = annotate
             && check_weight(&size).saturating_add(copy_weight) <= budget
             && copies_bytes.saturating_add(bytes.len()) <= share;
         let weight = check_weight(&size) + if copy { copy_weight } else { 0 };
-        if copy && retained_bytes + bytes.len() <= service.options.retained_per_request {
+        if copy && retained_bytes + bytes.len() <= service.settings.retained_per_request {
             retained_bytes += bytes.len();
             retained.push((path.clone(), Arc::from(bytes.as_slice())));
         }
@@ -173,11 +173,11 @@ pub(super) fn conclude_upload(
 
 pub(super) async fn verify_page(
     State(service): State<Shared>,
-    tongue: Tongue,
+    request_lang: RequestLang,
     request: Request,
 ) -> Result<Html<String>, ServeError> {
     let Checked { report, copies } = check_upload(&service, request, true).await?;
-    let lang = tongue.lang;
+    let lang = request_lang.lang;
     // Serialised finding by finding: the report is never a tree of values in memory.
     let mut json = Vec::new();
     serde_json::to_writer_pretty(&mut json, &crate::report::json::document(&report, lang))
@@ -216,17 +216,23 @@ pub(super) async fn verify_page(
             (token, missing)
         })
         .collect();
-    let page = ResultsPage::new(service.frame(tongue, None), &report, lang, tokens, json);
+    let page = ResultsPage::new(
+        service.frame(request_lang, None),
+        &report,
+        lang,
+        tokens,
+        json,
+    );
     Ok(Html(pages::render(&page)))
 }
 
 pub(super) async fn verify_api(
     State(service): State<Shared>,
-    tongue: Tongue,
+    request_lang: RequestLang,
     request: Request,
 ) -> Result<Response, ServeError> {
     let Checked { report, .. } = check_upload(&service, request, false).await?;
-    let body = serde_json::to_vec(&crate::report::json::document(&report, tongue.lang))
+    let body = serde_json::to_vec(&crate::report::json::document(&report, request_lang.lang))
         .map_err(|_| ServeError::Internal)?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/json")],

@@ -79,7 +79,7 @@ pub fn check(description: &Value) -> FileReport {
 
 pub fn check_path(path: &Path, year: Option<i32>) -> FileReport {
     let (inputs, _) = spro_bilans::inputs::collect(&[path.to_path_buf()]).unwrap();
-    let mut report = checker(year).check_inputs(&inputs, false);
+    let mut report = checker(year).check_inputs(&inputs, false, &|| {});
     report.files.remove(0)
 }
 
