@@ -308,28 +308,11 @@ impl Checker {
         let schemas = &self.schemas;
         let mut findings = Vec::new();
         let mut opened = read::Opened::open(admitted, &self.config.limits)?;
-        let mut row_rules = |bilan: &Bilan,
-                             sheet: &crate::read::sheet::Sheet,
-                             rows: &[crate::read::sheet::Row],
-                             findings: &mut Vec<Finding>| {
-            crate::charter::check_rows(bilan, sheet, rows, schemas, self.config.deadline, findings);
-            if let Some(previous) = &self.previous {
-                crate::evolution::rules::check_rows(
-                    sheet,
-                    rows,
-                    schemas,
-                    network_code(bilan, schemas).as_deref(),
-                    previous,
-                    &self.config.trends,
-                    findings,
-                );
-            }
-        };
         let bilan = crate::read::sheet::read_bilan(
             &mut opened,
             schemas,
             self.keep_data,
-            &mut row_rules,
+            self,
             &mut findings,
         )?;
         drop(opened);
@@ -468,6 +451,32 @@ fn unsupported(path: &Path) -> FileReport {
             ),
         ),
     )
+}
+
+/// The rules of the data rows as they stream: the charter's and, with `--precedent`, the year
+/// over year's.
+impl crate::read::sheet::RowRules for Checker {
+    fn check(
+        &self,
+        bilan: &Bilan,
+        sheet: &crate::read::sheet::Sheet,
+        rows: &[crate::read::sheet::Row],
+        findings: &mut Vec<Finding>,
+    ) {
+        let schemas = &self.schemas;
+        crate::charter::check_rows(bilan, sheet, rows, schemas, self.config.deadline, findings);
+        if let Some(previous) = &self.previous {
+            crate::evolution::rules::check_rows(
+                sheet,
+                rows,
+                schemas,
+                network_code(bilan, schemas).as_deref(),
+                previous,
+                &self.config.trends,
+                findings,
+            );
+        }
+    }
 }
 
 /// Status of a file from its findings (after overrides).

@@ -173,20 +173,31 @@ pub(crate) fn findings_of(edits: serde_json::Value) -> Vec<(crate::rules::Code, 
     let mut opened = crate::read::Opened::open(&admitted, &limits).expect("readable");
     let schemas = Schemas::embedded();
     let mut ignored = Vec::new();
-    let mut found = Vec::new();
-    let mut rows = |bilan: &Bilan, sheet: &Sheet, rows: &[Row], _: &mut Vec<Finding>| {
-        check_rows(
-            bilan,
-            sheet,
-            rows,
-            &schemas,
-            Deadline::default(),
-            &mut found,
-        )
+    /// The charter's row rules alone, their findings apart from the reading's.
+    struct CharterRows<'s> {
+        schemas: &'s Schemas,
+        found: std::cell::RefCell<Vec<Finding>>,
+    }
+    impl crate::read::sheet::RowRules for CharterRows<'_> {
+        fn check(&self, bilan: &Bilan, sheet: &Sheet, rows: &[Row], _: &mut Vec<Finding>) {
+            let mut found = self.found.borrow_mut();
+            check_rows(
+                bilan,
+                sheet,
+                rows,
+                self.schemas,
+                Deadline::default(),
+                &mut found,
+            );
+        }
+    }
+    let rules = CharterRows {
+        schemas: &schemas,
+        found: Default::default(),
     };
-    let bilan =
-        crate::read::sheet::read_bilan(&mut opened, &schemas, false, &mut rows, &mut ignored)
-            .expect("read");
+    let bilan = crate::read::sheet::read_bilan(&mut opened, &schemas, false, &rules, &mut ignored)
+        .expect("read");
+    let mut found = rules.found.into_inner();
     check_sheets(&bilan, &schemas, Deadline::default(), &mut found);
     found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     found

@@ -179,10 +179,12 @@ const TEMPLATE_SHEETS: [&str; 2] = ["instructions", "listes"];
 /// How many data rows of a large sheet go through the row rules at once.
 const CHUNK_ROWS: usize = 1024;
 
-/// What the caller does with the data rows of Actions, Accueil and Professionnalisation as
-/// they stream (the row rules): the workbook's small sheets, already read, the sheet being
-/// read (its columns known) and a few of its rows, read and validated.
-pub type OnRows<'a> = dyn FnMut(&Bilan, &Sheet, &[Row], &mut Vec<Finding>) + 'a;
+/// What checks the data rows of Actions, Accueil and Professionnalisation as they stream (the
+/// row rules: charter and year over year), given the workbook's small sheets, already read,
+/// the sheet being read (its columns known) and a few of its rows, read and validated.
+pub trait RowRules {
+    fn check(&self, bilan: &Bilan, sheet: &Sheet, rows: &[Row], findings: &mut Vec<Finding>);
+}
 
 /// The small sheets, read first and kept whole: the others are checked against them.
 const SMALL: [SheetKind; 3] = [
@@ -193,14 +195,14 @@ const SMALL: [SheetKind; 3] = [
 
 /// Reads `wb` into a [`Bilan`], sheet by sheet and row by row, with the structure findings
 /// and the value rules ([`crate::validate`]) run on each row as it arrives. The small sheets
-/// are read first and kept; the rows of the others go to `on_rows` a few at a time and are
+/// are read first and kept; the rows of the others go to `rules` a few at a time and are
 /// dropped (kept too when `keep_rows`), leaving their [`SheetTotals`]. A sheet's cells are never
 /// all in memory.
 pub fn read_bilan(
     wb: &mut Opened<'_>,
     schemas: &Schemas,
     keep_rows: bool,
-    on_rows: &mut OnRows<'_>,
+    rules: &dyn RowRules,
     findings: &mut Vec<Finding>,
 ) -> Result<Bilan, ReadError> {
     let mut bilan = Bilan {
@@ -226,11 +228,9 @@ pub fn read_bilan(
     let mut large: [Option<Sheet>; 6] = Default::default();
     for kind in SheetKind::ALL.into_iter().filter(|k| !SMALL.contains(k)) {
         if let Some(meta) = &metas[kind as usize] {
-            let mut stream = |sheet: &Sheet, rows: &[Row], findings: &mut Vec<Finding>| {
-                on_rows(&bilan, sheet, rows, findings)
-            };
             let streaming = Streaming {
-                on_rows: &mut stream,
+                rules,
+                bilan: &bilan,
                 keep_rows,
             };
             large[kind as usize] = Some(read_sheet(
@@ -266,12 +266,11 @@ pub fn read_bilan(
     Ok(bilan)
 }
 
-/// What the rows of one large sheet go to (the caller's [`OnRows`], its small sheets bound).
-type SheetRows<'a> = dyn FnMut(&Sheet, &[Row], &mut Vec<Finding>) + 'a;
-
-/// Where a large sheet's rows go: the row rules, and whether they are kept after.
+/// Where a large sheet's rows go: the row rules (with the small sheets they read), and
+/// whether the rows are kept after.
 struct Streaming<'a> {
-    on_rows: &'a mut SheetRows<'a>,
+    rules: &'a dyn RowRules,
+    bilan: &'a Bilan,
     keep_rows: bool,
 }
 
@@ -523,7 +522,8 @@ impl<'s, 'a> TableReader<'s, 'a> {
         if self.sheet.rows.is_empty() {
             return;
         }
-        (streaming.on_rows)(&self.sheet, &self.sheet.rows, findings);
+        let rows = &self.sheet.rows;
+        (streaming.rules).check(streaming.bilan, &self.sheet, rows, findings);
         if streaming.keep_rows {
             self.kept.append(&mut self.sheet.rows);
         } else {
