@@ -1,7 +1,9 @@
-//! Checking files: read → structure → values → referential → charter → year over year (the
-//! T rules, when a previous year is given) for each file, in parallel with rayon (a panic in one file becomes an F001 finding for that file), then the
-//! batch rules across files, then the sink: severity overrides of the configuration applied
-//! in one place, findings sorted, statuses settled. Nothing here prints.
+//! Checking files: read (F) → structure (S) → values (V) → charter (C) and year over year (T,
+//! when a previous year is given) as rows stream → referential (R) and the sheet rules once
+//! read, for each file, in parallel with rayon (a panic in one file becomes an F001 finding
+//! for that file), then the batch rules across files (B), then the settling: severity
+//! overrides of the configuration applied in one place, findings sorted, statuses settled.
+//! Nothing here prints.
 
 use crate::rules::Code;
 use std::collections::BTreeMap;

@@ -1,12 +1,15 @@
 //! `spro-bilans`: checks the tableaux de bord that the local SPRO-EP networks of the Région
 //! Centre-Val de Loire send every year, and consolidates them.
 //!
-//! Data flows one way: [`workbook`] reads a file (calamine) into raw cells → [`sheet`] finds
-//! sheets, headers and rows → [`values`] reads each cell as its [`schema`] column asks →
-//! [`validate`] runs the JSON Schemas, then [`referential`] and [`charter`] run the rules
-//! across sheets, and [`evolution`] the year-over-year rules (T, with `--precedent`) →
-//! [`check`] adds the batch rules, applies the configuration and sorts → [`report`] renders.
-//! The rule catalogue is [`rules`].
+//! Data flows one way: [`read`] admits a file, reads its cells (calamine) and finds its
+//! sheets, headers and rows (S rules), each cell read as its [`schema`] column asks →
+//! [`validate`] runs the JSON Schemas on each row (V) → [`charter`] runs the row rules as rows
+//! stream and the sheet rules once read (C), [`referential`] the network rules (R), and
+//! [`evolution`] the year-over-year rules (T, with `--precedent`) → [`check`] adds the batch
+//! rules (B), applies the configuration and sorts → [`report`] renders, [`annotate`] marks a
+//! copy, [`consolidate`] folds a batch into the regional figures for its outputs (the
+//! regional workbook, the [`synthesis`]), and [`serve`] does the same for a browser. The rule
+//! catalogue, and where each family lives, is [`rules`].
 
 pub mod annotate;
 pub mod charter;

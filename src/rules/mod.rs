@@ -4,6 +4,18 @@
 //! A rule's code is a [`Code`]: no lookup can fail, and a misspelt code does not compile.
 //! Checks never decide severities: the catalogue gives the default, the configuration may
 //! override it (`check::Checker::settle`).
+//!
+//! Where each family is checked (the same table is in CONTRIBUTING.md):
+//!
+//! | family | where | when |
+//! |---|---|---|
+//! | F (file) | `read/admit.rs`, `read/prescan/`, `read/cells.rs` | before and while reading |
+//! | S (structure) | `read/sheet.rs` | sheets, headers, labels, as rows arrive |
+//! | V (values) | `validate.rs` (JSON Schemas), `read/values.rs` (V002) | each row read |
+//! | R (referential) | `referential.rs` | once the workbook is read |
+//! | C (charter) | `charter/`, one file per rule | by chunks of rows, or once all is read |
+//! | T (year over year) | `evolution/rules.rs` | with `--precedent`, rows then totals |
+//! | B (batch) | `check.rs` (`Duplicates`, `missing_networks`) | once every file is checked |
 
 mod catalogue;
 
@@ -268,6 +280,35 @@ pub fn rules_markdown() -> String {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    /// The paths `src/…` that CONTRIBUTING.md and the table above name exist: a file moved
+    /// without its guide fails here.
+    #[test]
+    fn contributing_names_files_that_exist() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let guide = std::fs::read_to_string(root.join("CONTRIBUTING.md")).expect("the guide");
+        let table = include_str!("mod.rs");
+        let named = |text: &str, prefix: &str| -> Vec<String> {
+            text.split('`')
+                .skip(1)
+                .step_by(2)
+                .filter(|t| t.ends_with(".rs") || t.ends_with('/'))
+                .map(|t| format!("{prefix}{t}"))
+                // The guide's worked example, C019, is a rule to write, not one that exists.
+                .filter(|t| t.starts_with("src/") && !t.contains("c019"))
+                .collect()
+        };
+        let mut paths = named(&guide, "");
+        let header: String = table.lines().take_while(|l| l.starts_with("//!")).collect();
+        paths.extend(named(&header, "src/"));
+        assert!(paths.len() > 20, "{paths:?}");
+        for path in paths {
+            assert!(
+                root.join(&path).exists(),
+                "{path} is named but does not exist"
+            );
+        }
+    }
 
     #[test]
     fn each_code_is_its_own_entry() {
