@@ -129,14 +129,22 @@ pub struct CheckArgs {
     pub annote: Option<PathBuf>,
 }
 
+/// What the commands made of a whole batch (`consolidate`, `synthese`) are given first: the
+/// files and the year.
 #[derive(Debug, clap::Args)]
-pub struct ConsolidateArgs {
+pub struct BatchArgs {
     /// Fichiers ou dossiers des tableaux de bord reçus.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Année du bilan consolidé (sinon celle de spro.toml).
+    /// Année du bilan (sinon celle de spro.toml).
     #[arg(long, value_parser = year())]
     pub annee: Option<i32>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConsolidateArgs {
+    #[command(flatten)]
+    pub batch: BatchArgs,
     /// Classeur à écrire (par défaut reports/bilan-regional-<annee>.xlsx).
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
@@ -160,12 +168,8 @@ pub struct ConsolidateArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct SyntheseArgs {
-    /// Fichiers ou dossiers des tableaux de bord reçus.
-    #[arg(required = true)]
-    pub paths: Vec<PathBuf>,
-    /// Année du bilan (sinon celle de spro.toml).
-    #[arg(long, value_parser = year())]
-    pub annee: Option<i32>,
+    #[command(flatten)]
+    pub batch: BatchArgs,
     /// PDF à écrire (par défaut reports/synthese-regionale-<annee>.pdf).
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
@@ -573,15 +577,14 @@ struct Batch {
 impl Batch {
     /// `outputs` are refused when they would overwrite an input.
     fn new(
-        paths: &[PathBuf],
-        year: Option<i32>,
+        args: &BatchArgs,
         common: &CommonArgs,
         output: impl Fn(i32) -> Vec<PathBuf>,
     ) -> Result<(Batch, Vec<PathBuf>), CliError> {
-        let mut checker = common.sources.checker(year)?;
+        let mut checker = common.sources.checker(args.annee)?;
         let year = checker.config.annee.ok_or_else(year_needed)?;
         checker.keep_data = true;
-        let (inputs, _) = crate::inputs::collect(paths).map_err(err)?;
+        let (inputs, _) = crate::inputs::collect(&args.paths).map_err(err)?;
         let outputs = output(year);
         for out in &outputs {
             crate::output::refuse_overwriting_input(out, inputs.iter().map(|i| i.path()))
@@ -636,7 +639,7 @@ fn consolidation_exit(report: &crate::check::Report, strict: bool) -> Exit {
 }
 
 fn synthese(args: SyntheseArgs, lang: Lang) -> Result<Exit, CliError> {
-    let (batch, outputs) = Batch::new(&args.paths, args.annee, &args.common, |year| {
+    let (batch, outputs) = Batch::new(&args.batch, &args.common, |year| {
         vec![args
             .output
             .clone()
@@ -671,7 +674,7 @@ fn synthese(args: SyntheseArgs, lang: Lang) -> Result<Exit, CliError> {
 }
 
 fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
-    let (batch, outputs) = Batch::new(&args.paths, args.annee, &args.common, |year| {
+    let (batch, outputs) = Batch::new(&args.batch, &args.common, |year| {
         let workbook = args
             .output
             .clone()
