@@ -1,5 +1,5 @@
 //! The cells of an `.xlsx`/`.xlsm` sheet as calamine's cells reader streams them, for
-//! `spro_bilans::workbook`.
+//! `spro_bilans::read::cells`.
 //!
 //! Why a crate of its own: calamine's reader is generic over the bytes' source, so its code is
 //! compiled in the crate that calls it. Compiled inside `spro_bilans`, among thousands of other
