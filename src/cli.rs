@@ -56,6 +56,9 @@ pub enum Command {
     Man,
     /// Met en ligne la page de vérification pour les coordinateurs (navigateur, sans terminal).
     Serve(ServeArgs),
+    /// Les versions du modèle (le registre schemas/modeles.json) : liste, différences d'une
+    /// version à l'autre, vérification d'un registre.
+    Modeles(ModelesArgs),
     /// Affiche le catalogue des règles (code, nom, sévérité, source).
     Rules {
         /// Produit le catalogue complet en Markdown (le contenu de docs/rules.md).
@@ -70,6 +73,44 @@ pub enum Command {
 }
 
 pub use crate::report::Format as OutputFormat;
+
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = false)]
+pub struct ModelesArgs {
+    #[command(subcommand)]
+    pub action: Option<ModelesAction>,
+    /// Registre à lire (un dossier avec modeles.json) au lieu de celui intégré à spro.
+    #[arg(long, value_name = "DOSSIER", global = true)]
+    pub schemas: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelesAction {
+    /// Ce qui change d'une version du modèle à une autre.
+    Diff {
+        /// La version de départ, par exemple 2024.1.
+        de: String,
+        /// La version d'arrivée, par exemple 2025.1.
+        vers: String,
+        /// Format : phrases (human), Markdown ou JSON.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+        format: DiffFormat,
+    },
+    /// Vérifie un registre (modeles.json et chaque schéma, avec l'endroit de chaque problème) ;
+    /// code de sortie 2 au moindre problème.
+    Verifier {
+        /// Le dossier du registre (sinon --schemas, sinon celui intégré à spro).
+        dossier: Option<PathBuf>,
+    },
+}
+
+/// The forms of `spro modeles diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Human,
+    Markdown,
+    Json,
+}
 
 /// Where the checker's configuration, referential and schemas come from: `check`,
 /// `consolidate` and `serve`.
@@ -273,6 +314,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Synthese(args) => synthese(args, lang),
         Command::Template(args) => template(args, lang),
         Command::Serve(args) => serve(args),
+        Command::Modeles(args) => modeles(args, lang),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(
@@ -411,10 +453,80 @@ pub fn checker(config: Config, schemas: Option<&Path>) -> Result<Checker, CliErr
         None => Referential::embedded(),
     };
     let schemas = match schemas {
-        Some(dir) => Schemas::from_dir(dir).map_err(err)?,
+        Some(dir) => registry(dir)?.schemas(),
         None => Schemas::embedded(),
     };
     Ok(Checker::new(config, referential, schemas))
+}
+
+/// The registry of folder `dir`, or every problem it has (exit 2, before any file is read).
+fn registry(dir: &Path) -> Result<crate::registry::Registry, CliError> {
+    crate::registry::Registry::from_dir(dir).map_err(|problems| {
+        CliError(Msg::new(
+            problems.report(Lang::Fr),
+            problems.report(Lang::En),
+        ))
+    })
+}
+
+/// `spro modeles`: the versions of the registry, what changed between two, or whether a
+/// registry holds together.
+fn modeles(args: ModelesArgs, lang: Lang) -> Result<Exit, CliError> {
+    use crate::registry::Registry;
+    let load = |dir: Option<&Path>| -> Result<std::sync::Arc<Registry>, CliError> {
+        match dir {
+            Some(dir) => registry(dir).map(std::sync::Arc::new),
+            None => Ok(Registry::embedded()),
+        }
+    };
+    match args.action {
+        None => {
+            let registry = load(args.schemas.as_deref())?;
+            print_stdout(&crate::registry::list(&registry, lang))?;
+        }
+        Some(ModelesAction::Verifier { dossier }) => {
+            let dir = dossier.or(args.schemas);
+            let registry = load(dir.as_deref())?;
+            let shown = dir.map_or_else(|| "schemas/".to_string(), |d| d.display().to_string());
+            let n = registry.versions.len();
+            let current = &registry.current().version;
+            say(
+                lang,
+                crate::msg!(
+                    "registre « {shown} » valide : {n} versions, dont la courante {current}",
+                    "registry “{shown}” valid: {n} versions, the current one {current}"
+                ),
+            );
+        }
+        Some(ModelesAction::Diff { de, vers, format }) => {
+            let registry = load(args.schemas.as_deref())?;
+            let find = |name: &str| {
+                registry.version(name).ok_or_else(|| {
+                    let known: Vec<&str> = registry
+                        .versions
+                        .iter()
+                        .map(|v| v.version.as_str())
+                        .collect();
+                    let known = known.join(", ");
+                    CliError(crate::msg!(
+                        "le modèle « {name} » n'est pas dans le registre (versions : {known})",
+                        "template “{name}” is not in the registry (versions: {known})"
+                    ))
+                })
+            };
+            let (from, to) = (find(&de)?, find(&vers)?);
+            let changes = crate::registry::diff::diff(&registry, from, to);
+            let format = match format {
+                DiffFormat::Human => "human",
+                DiffFormat::Markdown => "markdown",
+                DiffFormat::Json => "json",
+            };
+            print_stdout(&crate::registry::diff::render(
+                from, to, &changes, format, lang,
+            ))?;
+        }
+    }
+    Ok(Exit::Success)
 }
 
 /// A progress bar on stderr, hidden when stderr is not a terminal, with --quiet, or for a
@@ -757,7 +869,7 @@ fn template(args: TemplateArgs, lang: Lang) -> Result<Exit, CliError> {
     let config = load_config(args.config.as_deref(), args.annee, None)?;
     let year = config.annee.ok_or_else(year_needed)?;
     let schemas = match &args.schemas {
-        Some(dir) => Schemas::from_dir(dir).map_err(err)?,
+        Some(dir) => registry(dir)?.schemas(),
         None => Schemas::embedded(),
     };
     let output = args

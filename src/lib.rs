@@ -30,6 +30,7 @@ pub mod ordered;
 pub mod output;
 pub mod read;
 pub mod referential;
+pub mod registry;
 pub mod report;
 pub mod rules;
 

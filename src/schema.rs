@@ -1,9 +1,9 @@
 //! The JSON Schemas of `schemas/`: one per sheet, describing one row. They are the single
 //! source of truth for headers, types, enums, patterns and bounds: the checker reads its
 //! columns from them, validates rows with them (compiled once), and the template is generated
-//! from them. The six files are embedded in the binary; `--schemas DIR` loads others.
+//! from them. They are versions of the registry ([`crate::registry`]): the checker reads with
+//! the current version's.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -46,7 +46,8 @@ impl SheetKind {
         }
     }
 
-    fn file_stem(self) -> &'static str {
+    /// What the registry's schemas call the sheet (`x-role`), the same in every version.
+    pub fn role(self) -> &'static str {
         match self {
             SheetKind::Identification => "identification",
             SheetKind::Structures => "structures",
@@ -54,17 +55,6 @@ impl SheetKind {
             SheetKind::Actions => "actions",
             SheetKind::Accueil => "accueil",
             SheetKind::Professionnalisation => "professionnalisation",
-        }
-    }
-
-    fn embedded(self) -> &'static str {
-        match self {
-            SheetKind::Identification => include_str!("../schemas/identification.json"),
-            SheetKind::Structures => include_str!("../schemas/structures.json"),
-            SheetKind::Coordination => include_str!("../schemas/coordination.json"),
-            SheetKind::Actions => include_str!("../schemas/actions.json"),
-            SheetKind::Accueil => include_str!("../schemas/accueil.json"),
-            SheetKind::Professionnalisation => include_str!("../schemas/professionnalisation.json"),
         }
     }
 
@@ -289,51 +279,38 @@ impl crate::i18n::English for SchemaError {
 }
 
 impl Schemas {
-    /// The schemas embedded in the binary.
+    /// The schemas of the current version of the registry built into the binary.
     pub fn embedded() -> Arc<Schemas> {
-        static EMBEDDED: std::sync::OnceLock<Arc<Schemas>> = std::sync::OnceLock::new();
-        EMBEDDED
-            .get_or_init(|| {
-                let texts = SheetKind::ALL.map(|k| (k, k.embedded().to_string()));
-                Arc::new(Schemas::from_texts(texts).expect("embedded schemas are valid"))
-            })
-            .clone()
+        crate::registry::Registry::embedded().schemas()
     }
 
-    /// Schemas read from `dir` (`identification.json`, `structures.json`, …).
-    pub fn from_dir(dir: &Path) -> Result<Arc<Schemas>, SchemaError> {
-        let mut texts = Vec::new();
-        for kind in SheetKind::ALL {
-            let path = dir.join(format!("{}.json", kind.file_stem()));
-            let text = std::fs::read_to_string(&path).map_err(|source| SchemaError::Io {
-                path: path.display().to_string(),
-                source,
-            })?;
-            texts.push((kind, text));
-        }
-        Ok(Arc::new(Schemas::from_texts(texts)?))
-    }
-
-    fn from_texts(
-        texts: impl IntoIterator<Item = (SheetKind, String)>,
-    ) -> Result<Schemas, SchemaError> {
+    /// The schemas of one version: each sheet by its role, with the file it comes from (its
+    /// path in the registry). A problem names its file. With `reads`, every column the code
+    /// reads by its key ([`KEYS_USED`]) must be there: the version the checker reads with.
+    pub fn from_version(
+        texts: Vec<(SheetKind, String, String)>,
+        reads: bool,
+    ) -> Result<Schemas, (String, SchemaError)> {
         let mut sheets = Vec::new();
-        for (kind, text) in texts {
-            let name = format!("{}.json", kind.file_stem());
-            let json: Value = serde_json::from_str(&text).map_err(|source| SchemaError::Json {
-                name: name.clone(),
-                source,
+        for (kind, name, text) in texts {
+            let json: Value = serde_json::from_str(&text).map_err(|source| {
+                let error = SchemaError::Json {
+                    name: name.clone(),
+                    source,
+                };
+                (name.clone(), error)
             })?;
-            let sheet = parse_sheet(kind, &name, &json)?;
+            let sheet = parse_sheet(kind, &name, &json).map_err(|e| (name.clone(), e))?;
             let (_, used) = KEYS_USED[kind as usize];
             if let Some(key) = used
                 .iter()
-                .find(|k| !sheet.columns.iter().any(|c| c.key == **k))
+                .find(|k| reads && !sheet.columns.iter().any(|c| c.key == **k))
             {
-                return Err(SchemaError::MissingKey {
-                    name,
+                let error = SchemaError::MissingKey {
+                    name: name.clone(),
                     key: key.to_string(),
-                });
+                };
+                return Err((name, error));
             }
             sheets.push(sheet);
         }
@@ -342,11 +319,6 @@ impl Schemas {
 
     pub fn sheet(&self, kind: SheetKind) -> &SheetSchema {
         &self.sheets[kind as usize]
-    }
-
-    /// The raw JSON text of the embedded schema of `kind` (for docs and the template).
-    pub fn embedded_text(kind: SheetKind) -> &'static str {
-        kind.embedded()
     }
 }
 

@@ -307,7 +307,7 @@ fn schemas_folder_and_deadline_from_the_configuration() {
     let dir = tempfile::tempdir().unwrap();
     // A copy of the schemas where the type « CIO » is spelt out: the override is used.
     let schemas = schemas_copy(dir.path(), |name, text| match name {
-        "structures.json" => {
+        "2025.1/structures.json" => {
             text.replacen("\"CIO\",", "\"Centre d'information et d'orientation\",", 1)
         }
         _ => text,
@@ -349,7 +349,7 @@ fn schemas_folder_and_deadline_from_the_configuration() {
         "{findings}"
     );
     // … but a broken schema folder is a failure of the tool.
-    std::fs::write(schemas.join("actions.json"), "{").unwrap();
+    std::fs::write(schemas.join("2025.1/actions.json"), "{").unwrap();
     assert_eq!(
         code(&spro(
             &["check", case.to_str().unwrap(), "--schemas", "schemas"],
@@ -455,7 +455,7 @@ fn json_report_snapshot() {
 fn a_schemas_folder_without_a_key_the_tool_reads_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     schemas_copy(dir.path(), |name, text| match name {
-        "actions.json" => text.replace("\"logo_spro\"", "\"logo_du_spro\""),
+        "2025.1/actions.json" => text.replace("\"logo_spro\"", "\"logo_du_spro\""),
         _ => text,
     });
     let case = root().join("fixtures/cas/C005-logo-manquant.xlsx");

@@ -238,16 +238,25 @@ pub fn encrypted_workbook() -> Vec<u8> {
 /// A copy of `schemas/` in `dir/schemas`, each file's text passed through `edit(name, text)`.
 pub fn schemas_copy(dir: &Path, edit: impl Fn(&str, String) -> String) -> PathBuf {
     let schemas = dir.join("schemas");
-    std::fs::create_dir_all(&schemas).unwrap();
-    for e in std::fs::read_dir(root().join("schemas")).unwrap() {
+    copy_tree(&root().join("schemas"), &schemas, "", &edit);
+    schemas
+}
+
+/// Copies the JSON files of `from` into `to`, folders included, each through `edit` (given its
+/// path relative to the registry: `modeles.json`, `2025.1/actions.json`).
+fn copy_tree(from: &Path, to: &Path, prefix: &str, edit: &dyn Fn(&str, String) -> String) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
         let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "json") {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            let text = edit(&name, std::fs::read_to_string(&p).unwrap());
-            std::fs::write(schemas.join(&name), text).unwrap();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let rel = format!("{prefix}{name}");
+        if p.is_dir() {
+            copy_tree(&p, &to.join(&name), &format!("{rel}/"), edit);
+        } else if p.extension().is_some_and(|x| x == "json") {
+            let text = edit(&rel, std::fs::read_to_string(&p).unwrap());
+            std::fs::write(to.join(&name), text).unwrap();
         }
     }
-    schemas
 }
 
 /// The archive `bytes` with each entry renamed by `rename` (`None` drops it) and its content

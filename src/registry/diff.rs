@@ -1,0 +1,437 @@
+//! What changed from one template version to another (`spro modeles diff A B`), in data and in
+//! sentences: sheets matched by role (a sheet without one by its name and `x-anciens-noms`),
+//! columns by key (`x-anciennement` followed through every version between), never by header.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{version_key, Registry, SheetFile, Version};
+use crate::i18n::{Lang, Msg};
+
+/// One change, as `--format json` gives it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub feuille: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cle: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub colonne: Option<String>,
+    /// The name or header before (a sheet or a column renamed, a constraint changed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avant: Option<String>,
+    /// The key before, when the key was renamed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cle_avant: Option<String>,
+    /// The values added or taken off a list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valeurs: Option<Vec<String>>,
+    /// The constraint changed (`type`, `pattern`, `minimum`…) and what it is now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contrainte: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apres: Option<String>,
+    /// Whether the column must be filled (a column added, an obligation changed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub obligatoire: Option<bool>,
+}
+
+impl Change {
+    fn new(kind: &'static str, feuille: &str) -> Change {
+        Change {
+            kind,
+            feuille: feuille.to_string(),
+            cle: None,
+            colonne: None,
+            avant: None,
+            cle_avant: None,
+            valeurs: None,
+            contrainte: None,
+            apres: None,
+            obligatoire: None,
+        }
+    }
+
+    fn column(mut self, key: &str, header: &str) -> Change {
+        self.cle = Some(key.to_string());
+        self.colonne = Some(header.to_string());
+        self
+    }
+
+    /// The change in a sentence.
+    pub fn sentence(&self) -> Msg {
+        let sheet = &self.feuille;
+        let col = self.colonne.as_deref().unwrap_or_default();
+        let before = self.avant.as_deref().unwrap_or_default();
+        let quoted = |values: &[String], open: &str, close: &str| {
+            values
+                .iter()
+                .map(|v| format!("{open}{v}{close}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let values = self.valeurs.as_deref().unwrap_or_default();
+        let (fr_values, en_values) = (quoted(values, "« ", " »"), quoted(values, "“", "”"));
+        let (fr_need, en_need) = match self.obligatoire {
+            Some(true) => ("obligatoire", "required"),
+            _ => ("facultative", "optional"),
+        };
+        match self.kind {
+            "feuille-ajoutee" => Msg::new(
+                format!("la feuille « {sheet} » est ajoutée"),
+                format!("the sheet “{sheet}” is added"),
+            ),
+            "feuille-retiree" => Msg::new(
+                format!("la feuille « {sheet} » est retirée"),
+                format!("the sheet “{sheet}” is removed"),
+            ),
+            "feuille-renommee" => Msg::new(
+                format!("la feuille « {before} » s'appelle désormais « {sheet} »"),
+                format!("the sheet “{before}” is now called “{sheet}”"),
+            ),
+            "colonne-ajoutee" => Msg::new(
+                format!("{sheet} : la colonne « {col} » est ajoutée ({fr_need})"),
+                format!("{sheet}: the column “{col}” is added ({en_need})"),
+            ),
+            "colonne-retiree" => Msg::new(
+                format!("{sheet} : la colonne « {col} » est retirée"),
+                format!("{sheet}: the column “{col}” is removed"),
+            ),
+            "colonne-renommee" => {
+                let (fr_key, en_key) = match (&self.cle_avant, &self.cle) {
+                    (Some(a), Some(b)) => {
+                        (format!(" (clé {a} → {b})"), format!(" (key {a} → {b})"))
+                    }
+                    _ => (String::new(), String::new()),
+                };
+                if before == col {
+                    Msg::new(
+                        format!("{sheet} : la colonne « {col} » change de clé{fr_key}"),
+                        format!("{sheet}: the column “{col}” changes its key{en_key}"),
+                    )
+                } else {
+                    Msg::new(
+                        format!("{sheet} : la colonne « {before} » s'appelle désormais « {col} »{fr_key}"),
+                        format!("{sheet}: the column “{before}” is now called “{col}”{en_key}"),
+                    )
+                }
+            }
+            "obligation-changee" => Msg::new(
+                format!("{sheet} : la colonne « {col} » devient {fr_need}"),
+                format!("{sheet}: the column “{col}” becomes {en_need}"),
+            ),
+            "valeurs-ajoutees" => Msg::new(
+                format!("{sheet} : la colonne « {col} » accepte aussi {fr_values}"),
+                format!("{sheet}: the column “{col}” also accepts {en_values}"),
+            ),
+            "valeurs-retirees" => Msg::new(
+                format!("{sheet} : la colonne « {col} » n'accepte plus {fr_values}"),
+                format!("{sheet}: the column “{col}” no longer accepts {en_values}"),
+            ),
+            _ => {
+                let what = self.contrainte.as_deref().unwrap_or_default();
+                let after = self.apres.as_deref().unwrap_or("—");
+                let before = self.avant.as_deref().unwrap_or("—");
+                Msg::new(
+                    format!("{sheet} : la colonne « {col} » change de contrainte « {what} » ({before} → {after})"),
+                    format!("{sheet}: the column “{col}” changes its constraint “{what}” ({before} → {after})"),
+                )
+            }
+        }
+    }
+}
+
+/// What changed from `from` to `to`, sheet by sheet in `to`'s order, then the sheets removed.
+pub fn diff(registry: &Registry, from: &Version, to: &Version) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for sheet in &to.sheets {
+        match counterpart(from, sheet) {
+            None => changes.push(Change::new("feuille-ajoutee", sheet.name())),
+            Some(old) => {
+                if old.name() != sheet.name() {
+                    let mut c = Change::new("feuille-renommee", sheet.name());
+                    c.avant = Some(old.name().to_string());
+                    changes.push(c);
+                }
+                columns(registry, (from, old), (to, sheet), &mut changes);
+            }
+        }
+    }
+    for old in &from.sheets {
+        if counterpart(to, old).is_none() {
+            changes.push(Change::new("feuille-retiree", old.name()));
+        }
+    }
+    changes
+}
+
+/// The sheet of `version` that is `sheet`: the same role, else the same name (or a former one).
+fn counterpart<'v>(version: &'v Version, sheet: &SheetFile) -> Option<&'v SheetFile> {
+    if let Some(role) = sheet.role() {
+        return version.sheet_by_role(role);
+    }
+    let names = |s: &SheetFile| -> Vec<String> {
+        let mut n = vec![crate::norm::norm(s.name())];
+        for old in s.json["x-anciens-noms"].as_array().into_iter().flatten() {
+            n.extend(old.as_str().map(crate::norm::norm));
+        }
+        n
+    };
+    let wanted = names(sheet);
+    version
+        .sheets
+        .iter()
+        .find(|s| s.role().is_none() && names(s).iter().any(|n| wanted.contains(n)))
+}
+
+/// The key a column of `to` had in `from`, following `x-anciennement` through every version
+/// between (`from` older than `to`; the other way round, followed backwards).
+fn key_in(
+    registry: &Registry,
+    from: &Version,
+    to: &Version,
+    role_or_name: &SheetFile,
+    key: &str,
+) -> String {
+    let (old, new) = (version_key(&from.version), version_key(&to.version));
+    let newer_first = |v: &&Version| {
+        let k = version_key(&v.version);
+        k > old.clone().min(new.clone()) && k <= old.clone().max(new.clone())
+    };
+    // Versions after the older one up to the newer one, newest first (the registry's order).
+    let between: Vec<&Version> = registry.versions.iter().filter(newer_first).collect();
+    if new >= old {
+        let mut key = key.to_string();
+        for v in between {
+            let Some(sheet) = counterpart(v, role_or_name) else {
+                break;
+            };
+            if let Some(former) = sheet
+                .columns()
+                .iter()
+                .find(|(k, _)| *k == key)
+                .and_then(|(_, p)| p["x-anciennement"].as_str())
+            {
+                key = former.to_string();
+            }
+        }
+        key
+    } else {
+        // From a newer version to an older one: the key moves forward.
+        let mut key = key.to_string();
+        for v in between.into_iter().rev() {
+            let Some(sheet) = counterpart(v, role_or_name) else {
+                break;
+            };
+            if let Some((k, _)) = sheet
+                .columns()
+                .into_iter()
+                .find(|(_, p)| p["x-anciennement"].as_str() == Some(key.as_str()))
+            {
+                key = k.to_string();
+            }
+        }
+        key
+    }
+}
+
+/// The changes of one sheet's columns.
+fn columns(
+    registry: &Registry,
+    (from, old): (&Version, &SheetFile),
+    (to, new): (&Version, &SheetFile),
+    changes: &mut Vec<Change>,
+) {
+    let name = new.name();
+    let old_columns = old.columns();
+    let mut matched = Vec::new();
+    for (key, p) in new.columns() {
+        let header = p["title"].as_str().unwrap_or_default();
+        let old_key = key_in(registry, from, to, new, key);
+        let Some((_, q)) = old_columns.iter().find(|(k, _)| *k == old_key) else {
+            let mut c = Change::new("colonne-ajoutee", name).column(key, header);
+            c.obligatoire = Some(new.required(key));
+            changes.push(c);
+            continue;
+        };
+        matched.push(old_key.clone());
+        let old_header = q["title"].as_str().unwrap_or_default();
+        if old_header != header || old_key != key {
+            let mut c = Change::new("colonne-renommee", name).column(key, header);
+            c.avant = Some(old_header.to_string());
+            c.cle_avant = (old_key != key).then(|| old_key.clone());
+            changes.push(c);
+        }
+        if old.required(&old_key) != new.required(key) {
+            let mut c = Change::new("obligation-changee", name).column(key, header);
+            c.obligatoire = Some(new.required(key));
+            changes.push(c);
+        }
+        let (was, is) = (allowed(q), allowed(p));
+        let added: Vec<String> = is.iter().filter(|v| !was.contains(v)).cloned().collect();
+        let removed: Vec<String> = was.iter().filter(|v| !is.contains(v)).cloned().collect();
+        for (kind, values) in [("valeurs-ajoutees", added), ("valeurs-retirees", removed)] {
+            if !values.is_empty() {
+                let mut c = Change::new(kind, name).column(key, header);
+                c.valeurs = Some(values);
+                changes.push(c);
+            }
+        }
+        for what in CONSTRAINTS {
+            let (a, b) = (constraint(q, what), constraint(p, what));
+            if a != b {
+                let mut c = Change::new("contrainte-changee", name).column(key, header);
+                c.contrainte = Some(what.to_string());
+                c.avant = a;
+                c.apres = b;
+                changes.push(c);
+            }
+        }
+    }
+    for (key, q) in &old_columns {
+        if !matched.iter().any(|m| m == key) {
+            let header = q["title"].as_str().unwrap_or_default();
+            changes.push(Change::new("colonne-retiree", name).column(key, header));
+        }
+    }
+}
+
+/// The constraints compared, on the property or on a list's items.
+const CONSTRAINTS: [&str; 8] = [
+    "type",
+    "format",
+    "pattern",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "maxItems",
+];
+
+fn constraint(p: &Value, what: &str) -> Option<String> {
+    let v = p.get(what).or_else(|| p["items"].get(what))?;
+    Some(match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    })
+}
+
+/// The values a column allows (`enum`, or its items' for a list).
+fn allowed(p: &Value) -> Vec<String> {
+    p["enum"]
+        .as_array()
+        .or_else(|| p["items"]["enum"].as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The changes as the command prints them: `human` (sentences), `markdown` or `json`.
+pub fn render(
+    from: &Version,
+    to: &Version,
+    changes: &[Change],
+    format: &str,
+    lang: Lang,
+) -> String {
+    let (a, b) = (&from.version, &to.version);
+    match format {
+        "json" => {
+            let value = serde_json::json!({"de": a, "vers": b, "changements": changes});
+            serde_json::to_string_pretty(&value).expect("changes as JSON") + "\n"
+        }
+        "markdown" => {
+            let mut out = match lang {
+                Lang::Fr => format!("## Ce qui change du modèle {a} au modèle {b}\n\n"),
+                Lang::En => format!("## What changes from template {a} to template {b}\n\n"),
+            };
+            if changes.is_empty() {
+                out.push_str(crate::i18n::pick(
+                    lang,
+                    "Aucun changement.\n",
+                    "No change.\n",
+                ));
+            }
+            for c in changes {
+                out.push_str(&format!("- {}\n", upper_first(c.sentence().get(lang))));
+            }
+            out
+        }
+        _ => {
+            let mut out = match lang {
+                Lang::Fr => format!("Du modèle {a} au modèle {b} :\n"),
+                Lang::En => format!("From template {a} to template {b}:\n"),
+            };
+            if changes.is_empty() {
+                out.push_str(crate::i18n::pick(
+                    lang,
+                    "  aucun changement\n",
+                    "  no change\n",
+                ));
+            }
+            for c in changes {
+                out.push_str(&format!("  - {}\n", c.sentence().get(lang)));
+            }
+            out
+        }
+    }
+}
+
+fn upper_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2024.1 → 2025.1, as the shipped registry has them: the sheet renamed, the header
+    /// reworded, the key renamed, the column and the list value added.
+    #[test]
+    fn from_2024_to_2025() {
+        let registry = Registry::embedded();
+        let (old, new) = (registry.version("2024.1").unwrap(), registry.current());
+        let changes = diff(&registry, old, new);
+        let kinds: Vec<(&str, &str, Option<&str>)> = changes
+            .iter()
+            .map(|c| (c.kind, c.feuille.as_str(), c.cle.as_deref()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("colonne-renommee", "Actions", Some("intitule")),
+                ("valeurs-ajoutees", "Actions", Some("type")),
+                ("colonne-renommee", "Actions", Some("participants")),
+                ("colonne-ajoutee", "Actions", Some("hommes")),
+                ("feuille-renommee", "Accueil", None),
+            ]
+        );
+        assert_eq!(changes[2].cle_avant.as_deref(), Some("nb_participants"));
+        assert_eq!(
+            changes[1].sentence().fr.as_ref(),
+            "Actions : la colonne « Type d'action » accepte aussi « Webinaire »"
+        );
+        // Backwards, the same changes the other way.
+        let back = diff(&registry, new, old);
+        let kinds: Vec<&str> = back.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                "colonne-renommee",
+                "valeurs-retirees",
+                "colonne-renommee",
+                "colonne-retiree",
+                "feuille-renommee"
+            ]
+        );
+        assert!(diff(&registry, new, new).is_empty());
+    }
+}

@@ -1,0 +1,541 @@
+//! Reading a registry and everything that can be wrong with it (`spro modeles verifier`):
+//! `modeles.json` and every sheet schema valid (JSON, JSON Schema 2020-12, and our `x-` keys
+//! against the meta-schemas shipped with spro), exactly one current version, every folder and
+//! file present, no year served twice, roles not repeated in a version, titles unique in a
+//! sheet, every `x-anciennement` naming a key of the version before. All problems come back
+//! together, each at its file, JSON pointer and line:column ([`Problems`], drawn by miette).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, SourceSpan};
+use serde_json::Value;
+
+use super::{locate, version_key, Registry, SheetFile, Source, Status, Version, INDEX};
+use crate::i18n::{Lang, Msg};
+use crate::schema::{Schemas, SheetKind};
+
+/// One problem of a registry: where (file, JSON pointer) and what, in both languages.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// The file, relative to the registry's folder.
+    pub file: String,
+    /// The place in it (RFC 6901), `""` for the whole file.
+    pub pointer: String,
+    pub message: Msg,
+    /// The file's text, to draw the place (absent when the file could not be read).
+    text: Option<Arc<str>>,
+    /// A byte offset that says the place better than the pointer (where JSON stopped parsing).
+    at: Option<usize>,
+}
+
+impl Problem {
+    /// Line and column of the place, when the file could be read.
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        let text = self.text.as_deref()?;
+        let (start, _) = self.span(text);
+        Some(super::line_col(text, start))
+    }
+
+    fn span(&self, text: &str) -> (usize, usize) {
+        match self.at {
+            Some(at) => (at.min(text.len()), 1),
+            None => locate(text, &self.pointer),
+        }
+    }
+}
+
+/// Every problem of a registry.
+#[derive(Debug, Clone, Default)]
+pub struct Problems {
+    pub dir: Option<PathBuf>,
+    pub list: Vec<Problem>,
+}
+
+/// A problem as miette draws it: the file's line, the place underlined, the message.
+#[derive(Debug)]
+struct Drawn {
+    message: String,
+    source: Option<NamedSource<Arc<str>>>,
+    span: Option<SourceSpan>,
+}
+
+impl std::fmt::Display for Drawn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Drawn {}
+
+impl Diagnostic for Drawn {
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let span = self.span?;
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_with_span(None, span),
+        )))
+    }
+}
+
+impl Problems {
+    /// The report: a title, then each problem with its file, pointer, line:column and source
+    /// line drawn.
+    pub fn report(&self, lang: Lang) -> String {
+        let folder = self.dir.as_ref().map_or_else(
+            || "schemas/ (intégré)".to_string(),
+            |d| d.display().to_string(),
+        );
+        let n = self.list.len();
+        let mut out = match lang {
+            Lang::Fr => format!(
+                "le registre des modèles « {folder} » n'est pas valide ({n} problème{}) :\n",
+                if n > 1 { "s" } else { "" }
+            ),
+            Lang::En => format!(
+                "the template registry “{folder}” is not valid ({n} problem{}):\n",
+                if n > 1 { "s" } else { "" }
+            ),
+        };
+        let handler =
+            GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+        for p in &self.list {
+            let place = match (p.pointer.is_empty(), p.line_col()) {
+                (false, Some((l, c))) => format!("{}#{} ({l}:{c})", p.file, p.pointer),
+                (true, Some((l, c))) => format!("{} ({l}:{c})", p.file),
+                (_, None) => p.file.clone(),
+            };
+            let drawn = Drawn {
+                message: format!("{place} : {}", p.message.get(lang)),
+                span: p.text.as_deref().map(|t| {
+                    let (start, len) = p.span(t);
+                    SourceSpan::new(start.into(), len.min(200))
+                }),
+                source: p.text.clone().map(|t| NamedSource::new(p.file.clone(), t)),
+            };
+            let mut text = String::new();
+            if handler.render_report(&mut text, &drawn).is_err() {
+                text = drawn.message.clone();
+            }
+            out.push_str(&text);
+        }
+        out
+    }
+}
+
+impl std::fmt::Display for Problems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.report(Lang::Fr))
+    }
+}
+
+/// Collects problems as a registry is read.
+#[derive(Default)]
+struct Found(Vec<Problem>);
+
+impl Found {
+    fn add(&mut self, source: Option<&Source>, file: &str, pointer: &str, message: Msg) {
+        self.0.push(Problem {
+            file: file.to_string(),
+            pointer: pointer.to_string(),
+            message,
+            text: source.map(|s| Arc::from(s.text.as_str())),
+            at: None,
+        });
+    }
+}
+
+/// Reads a registry through `read` (a path relative to its folder → the file's text) and checks
+/// it: the registry, or every problem found.
+pub(super) fn load(read: &dyn Fn(&str) -> std::io::Result<String>) -> Result<Registry, Problems> {
+    let mut found = Found::default();
+    let Some(index) = parse(read, INDEX, &mut found) else {
+        return Err(Problems {
+            dir: None,
+            list: found.0,
+        });
+    };
+    against(&META_INDEX, &index, &mut found);
+    let entries = index.1["versions"].as_array().cloned().unwrap_or_default();
+    // The checker reads with the current version: the one, when there is exactly one.
+    let single_current = entries.iter().filter(|e| e["statut"] == "courante").count() == 1;
+    let mut versions = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        if let Some(v) = version(read, &index.0, (i, single_current), entry, &mut found) {
+            versions.push(v);
+        }
+    }
+    versions.sort_by_key(|v| std::cmp::Reverse(version_key(&v.version)));
+    across_versions(&index.0, &entries, &versions, &mut found);
+    let current = versions.iter().position(|v| v.status == Status::Current);
+    match (found.0.is_empty(), current) {
+        (true, Some(current)) => Ok(Registry {
+            dir: None,
+            versions,
+            current,
+        }),
+        _ => Err(Problems {
+            dir: None,
+            list: found.0,
+        }),
+    }
+}
+
+/// The text of `path` parsed, or its problem.
+fn parse(
+    read: &dyn Fn(&str) -> std::io::Result<String>,
+    path: &str,
+    found: &mut Found,
+) -> Option<(Source, Value)> {
+    let text = match read(path) {
+        Ok(text) => text,
+        Err(e) => {
+            let (fr, en) = if path == INDEX {
+                (
+                    format!("le fichier manque ou ne peut pas être lu ({e}) : un registre de modèles a un « {INDEX} » à sa racine, qui liste les versions (voir schemas/{INDEX} fourni avec spro)"),
+                    format!("the file is missing or cannot be read ({e}): a template registry has a “{INDEX}” at its root, listing the versions (see schemas/{INDEX} shipped with spro)"),
+                )
+            } else {
+                (
+                    format!("le fichier manque ou ne peut pas être lu ({e}) : {INDEX} le cite"),
+                    format!("the file is missing or cannot be read ({e}): {INDEX} names it"),
+                )
+            };
+            found.add(None, path, "", Msg::new(fr, en));
+            return None;
+        }
+    };
+    let source = Source {
+        path: path.to_string(),
+        text,
+    };
+    match serde_json::from_str::<Value>(&source.text) {
+        Ok(json) => Some((source, json)),
+        Err(e) => {
+            let message = Msg::new(
+                format!(
+                    "ce n'est pas un JSON valide (ligne {}, colonne {}) : {e}",
+                    e.line(),
+                    e.column()
+                ),
+                format!(
+                    "this is not valid JSON (line {}, column {}): {e}",
+                    e.line(),
+                    e.column()
+                ),
+            );
+            // Where parsing stopped: its line and column as a byte offset.
+            let at = source
+                .text
+                .split_inclusive('\n')
+                .take(e.line().saturating_sub(1))
+                .map(str::len)
+                .sum::<usize>()
+                + e.column().saturating_sub(1);
+            found.0.push(Problem {
+                file: path.to_string(),
+                pointer: String::new(),
+                message,
+                text: Some(Arc::from(source.text.as_str())),
+                at: Some(at),
+            });
+            None
+        }
+    }
+}
+
+static META_INDEX: std::sync::LazyLock<jsonschema::Validator> =
+    std::sync::LazyLock::new(|| meta(include_str!("modeles.schema.json")));
+static META_SHEET: std::sync::LazyLock<jsonschema::Validator> =
+    std::sync::LazyLock::new(|| meta(include_str!("feuille.schema.json")));
+
+fn meta(text: &str) -> jsonschema::Validator {
+    let json: Value = serde_json::from_str(text).expect("a meta-schema shipped with spro");
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&json)
+        .expect("a meta-schema shipped with spro")
+}
+
+/// Every error of `json` against a meta-schema, at its place.
+fn against(meta: &jsonschema::Validator, (source, json): &(Source, Value), found: &mut Found) {
+    use jsonschema::error::ValidationErrorKind as Kind;
+    for error in meta.iter_errors(json) {
+        let pointer = error.instance_path().to_string();
+        let message = match error.kind() {
+            Kind::Required { property } => {
+                let key = property.as_str().unwrap_or_default();
+                Msg::new(
+                    format!("la clé « {key} » manque"),
+                    format!("the key “{key}” is missing"),
+                )
+            }
+            Kind::AdditionalProperties { unexpected } => {
+                let keys = unexpected.join(", ");
+                Msg::new(
+                    format!("clé inconnue : {keys}"),
+                    format!("unknown key: {keys}"),
+                )
+            }
+            Kind::Enum { options } => {
+                let list = |open: &str, close: &str| {
+                    options
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|o| format!("{open}{}{close}", o.as_str().unwrap_or_default()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                Msg::new(
+                    format!("la valeur doit être l'une de : {}", list("« ", " »")),
+                    format!("the value must be one of: {}", list("“", "”")),
+                )
+            }
+            _ => Msg::new(
+                format!("valeur refusée : {error}"),
+                format!("value refused: {error}"),
+            ),
+        };
+        found.add(Some(source), &source.path, &pointer, message);
+    }
+}
+
+/// Version `i` of `modeles.json`: its sheets read, parsed and checked, its schemas compiled.
+fn version(
+    read: &dyn Fn(&str) -> std::io::Result<String>,
+    index: &Source,
+    (i, single_current): (usize, bool),
+    entry: &Value,
+    found: &mut Found,
+) -> Option<Version> {
+    let name = entry["version"].as_str()?.to_string();
+    let status = Status::from_key(entry["statut"].as_str()?)?;
+    let folder = entry["dossier"].as_str()?.to_string();
+    let mut sheets = Vec::new();
+    let before = found.0.len();
+    for (j, file) in entry["feuilles"].as_array()?.iter().enumerate() {
+        let Some(file) = file.as_str() else { continue };
+        let path = format!("{folder}/{file}");
+        let Some(parsed) = parse(read, &path, found) else {
+            let last = found.0.last_mut().expect("the problem just found");
+            if last.text.is_none() {
+                // A file that is not there is said at the line of the registry that names it.
+                last.file = INDEX.to_string();
+                last.pointer = format!("/versions/{i}/feuilles/{j}");
+                last.text = Some(Arc::from(index.text.as_str()));
+                last.message = Msg::new(
+                    format!("« {path} » est introuvable : ajoutez le fichier au dossier « {folder} » ou retirez-le de la liste"),
+                    format!("“{path}” cannot be found: add the file to the folder “{folder}” or take it off the list"),
+                );
+            }
+            continue;
+        };
+        against(&META_SHEET, &parsed, found);
+        within_sheet(&parsed, found);
+        sheets.push(SheetFile {
+            file: file.to_string(),
+            source: parsed.0,
+            json: parsed.1,
+        });
+    }
+    // A sheet that could not be read leaves its role missing: said once, as that sheet.
+    let all_read = sheets.len() == entry["feuilles"].as_array().map_or(0, Vec::len);
+    roles_once(&name, &sheets, all_read, found);
+    if found.0.len() > before {
+        return None;
+    }
+    let schemas = match compile(&sheets, status == Status::Current && single_current) {
+        Ok(schemas) => schemas,
+        Err((file, message)) => {
+            let source = sheets
+                .iter()
+                .find(|s| s.source.path == file)
+                .map(|s| &s.source);
+            found.add(source, &file, "", message);
+            return None;
+        }
+    };
+    Some(Version {
+        version: name,
+        status,
+        years: entry["annees"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|y| y.as_i64())
+                    .map(|y| y as i32)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        published: entry["publiee_le"].as_str().unwrap_or_default().to_string(),
+        folder,
+        notes: entry["notes"].as_str().map(str::to_string),
+        sheets,
+        schemas,
+    })
+}
+
+/// Titles unique within a sheet.
+fn within_sheet((source, json): &(Source, Value), found: &mut Found) {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for (key, p) in json["properties"].as_object().into_iter().flatten() {
+        let Some(title) = p["title"].as_str() else {
+            continue;
+        };
+        if let Some(first) = seen.insert(crate::norm::norm(title), key) {
+            found.add(
+                Some(source),
+                &source.path,
+                &format!("/properties/{}/title", pointer_token(key)),
+                Msg::new(
+                    format!("l'en-tête « {title} » est aussi celui de la colonne « {first} » : deux colonnes d'une même feuille doivent avoir des en-têtes différents"),
+                    format!("the header “{title}” is also that of the column “{first}”: two columns of one sheet must have different headers"),
+                ),
+            );
+        }
+    }
+}
+
+/// Each role at most once in a version; the six roles present (this version of spro reads
+/// every file with all six).
+fn roles_once(version: &str, sheets: &[SheetFile], all_read: bool, found: &mut Found) {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut twice = false;
+    for s in sheets {
+        let Some(role) = s.role() else { continue };
+        if let Some(first) = seen.insert(role, &s.source.path) {
+            twice = true;
+            found.add(
+                Some(&s.source),
+                &s.source.path,
+                "/x-role",
+                Msg::new(
+                    format!("le rôle « {role} » est déjà celui de {first} dans le modèle {version} : un rôle ne sert qu'une feuille"),
+                    format!("the role “{role}” is already that of {first} in template {version}: a role serves one sheet"),
+                ),
+            );
+        }
+    }
+    for kind in SheetKind::ALL {
+        let role = kind.role();
+        // A role given twice leaves another missing: said once, as the role given twice.
+        if all_read && !twice && !seen.contains_key(role) {
+            let message = Msg::new(
+                format!("le modèle {version} n'a pas de feuille de rôle « {role} » (clé « x-role ») : cette version de spro lit chaque classeur avec les six rôles"),
+                format!("template {version} has no sheet with the role “{role}” (key “x-role”): this version of spro reads every workbook with the six roles"),
+            );
+            found.0.push(Problem {
+                file: INDEX.to_string(),
+                pointer: String::new(),
+                message,
+                text: None,
+                at: None,
+            });
+        }
+    }
+}
+
+/// The schemas of a version whose six roles are there (`reads`: the current one, which the
+/// checker reads with).
+fn compile(sheets: &[SheetFile], reads: bool) -> Result<Arc<Schemas>, (String, Msg)> {
+    let texts: Vec<(SheetKind, String, String)> = SheetKind::ALL
+        .iter()
+        .filter_map(|&kind| {
+            let s = sheets.iter().find(|s| s.role() == Some(kind.role()))?;
+            Some((kind, s.source.path.clone(), s.source.text.clone()))
+        })
+        .collect();
+    Schemas::from_version(texts, reads)
+        .map(Arc::new)
+        .map_err(|(file, e)| {
+            use crate::i18n::English;
+            (file, Msg::new(e.to_string(), e.english()))
+        })
+}
+
+/// What only the whole registry shows: one current version, no version or year twice, every
+/// `x-anciennement` a key of the version before.
+fn across_versions(index: &Source, entries: &[Value], versions: &[Version], found: &mut Found) {
+    let current: Vec<usize> = (0..entries.len())
+        .filter(|&i| entries[i]["statut"] == "courante")
+        .collect();
+    if current.len() != 1 {
+        let pointer = current.get(1).map_or(String::from("/versions"), |i| {
+            format!("/versions/{i}/statut")
+        });
+        found.add(
+            Some(index),
+            INDEX,
+            &pointer,
+            Msg::new(
+                format!("{} versions sont « courante » : il en faut exactement une, celle que la Région envoie cette année", current.len()),
+                format!("{} versions are “courante”: exactly one is needed, the one the Région sends out this year", current.len()),
+            ),
+        );
+    }
+    let mut names: BTreeSet<&str> = BTreeSet::new();
+    let mut years: BTreeMap<i64, &str> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        let name = e["version"].as_str().unwrap_or_default();
+        if !names.insert(name) {
+            found.add(
+                Some(index),
+                INDEX,
+                &format!("/versions/{i}/version"),
+                Msg::new(
+                    format!("la version « {name} » est déjà décrite plus haut"),
+                    format!("the version “{name}” is already described above"),
+                ),
+            );
+        }
+        for (j, y) in e["annees"].as_array().into_iter().flatten().enumerate() {
+            let Some(y) = y.as_i64() else { continue };
+            if let Some(other) = years.insert(y, name) {
+                found.add(
+                    Some(index),
+                    INDEX,
+                    &format!("/versions/{i}/annees/{j}"),
+                    Msg::new(
+                        format!("l'année {y} est déjà servie par le modèle {other} : une année n'a qu'un modèle"),
+                        format!("the year {y} is already served by template {other}: a year has one template"),
+                    ),
+                );
+            }
+        }
+    }
+    for pair in versions.windows(2) {
+        let (newer, older) = (&pair[0], &pair[1]);
+        for sheet in &newer.sheets {
+            let before = sheet.role().and_then(|r| older.sheet_by_role(r));
+            for (key, p) in sheet.columns() {
+                let Some(old_key) = p["x-anciennement"].as_str() else {
+                    continue;
+                };
+                let known = before.is_some_and(|b| b.columns().iter().any(|(k, _)| *k == old_key));
+                if !known {
+                    let version = &older.version;
+                    found.add(
+                        Some(&sheet.source),
+                        &sheet.source.path,
+                        &format!("/properties/{}/x-anciennement", pointer_token(key)),
+                        Msg::new(
+                            format!("« {old_key} » n'est pas une clé de cette feuille dans le modèle {version}, la version d'avant : « x-anciennement » nomme la clé qu'avait la colonne"),
+                            format!("“{old_key}” is not a key of this sheet in template {version}, the version before: “x-anciennement” names the key the column had"),
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A key as a JSON pointer token.
+fn pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}

@@ -1,0 +1,239 @@
+//! The registry of template versions (`modeles.md`): `spro modeles` (list, `diff` in three
+//! forms, `verifier`), and a broken registry refused before any file is read, each problem at
+//! its file, JSON pointer and line:column.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The shipped registry, listed, then what changed from 2024.1 to 2025.1 in the three forms.
+#[test]
+fn list_and_diff_of_the_shipped_registry() {
+    let here = root();
+    let out = spro(&["modeles"], &here);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("modeles_list", stdout(&out));
+    for format in ["human", "markdown", "json"] {
+        let out = spro(
+            &["modeles", "diff", "2024.1", "2025.1", "--format", format],
+            &here,
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        insta::assert_snapshot!(format!("modeles_diff_{format}"), stdout(&out));
+    }
+    let json: serde_json::Value = serde_json::from_slice(
+        &spro(
+            &["modeles", "diff", "2024.1", "2025.1", "--format", "json"],
+            &here,
+        )
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(json["de"], "2024.1");
+    assert_eq!(json["vers"], "2025.1");
+    let renamed = &json["changements"][2];
+    assert_eq!(renamed["type"], "colonne-renommee");
+    assert_eq!(renamed["cle"], "participants");
+    assert_eq!(renamed["cle_avant"], "nb_participants");
+    // In English too, and a version that is not there is said with the ones that are.
+    let out = spro(
+        &["modeles", "diff", "2024.1", "2025.1", "--lang", "en"],
+        &here,
+    );
+    assert!(stdout(&out).contains("the sheet “Premier accueil” is now called “Accueil”"));
+    let out = spro(&["modeles", "diff", "2023.1", "2025.1"], &here);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("« 2023.1 » n'est pas dans le registre (versions : 2025.1, 2024.1)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = spro(&["modeles", "verifier"], &here);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// One broken copy of the shipped registry per problem: `spro modeles verifier` names the
+/// file, the JSON pointer and the line:column, and draws the line; `check` refuses the same
+/// registry with the same report before reading the file (exit 2, nothing written).
+#[test]
+fn broken_registries_say_where() {
+    type Edit = fn(&str, String) -> String;
+    let cases: [(&str, Edit, &str); 9] = [
+        (
+            "two current versions",
+            |name, text| match name {
+                "modeles.json" => text.replace("\"acceptee\"", "\"courante\""),
+                _ => text,
+            },
+            "modeles.json#/versions/1/statut (21:17) : 2 versions sont « courante »",
+        ),
+        (
+            "a status that is not one",
+            |name, text| match name {
+                "modeles.json" => text.replace("\"acceptee\"", "\"archivee\""),
+                _ => text,
+            },
+            "modeles.json#/versions/1/statut (21:17) : la valeur doit être l'une de : « courante », « acceptee », « retiree »",
+        ),
+        (
+            "a year served twice",
+            |name, text| match name {
+                "modeles.json" => text.replace("[2024]", "[2024, 2025]"),
+                _ => text,
+            },
+            "modeles.json#/versions/1/annees/1 (22:24) : l'année 2025 est déjà servie par le modèle",
+        ),
+        (
+            "a sheet file missing",
+            |name, text| match name {
+                "modeles.json" => text.replacen("\"actions.json\"", "\"action.json\"", 1),
+                _ => text,
+            },
+            "modeles.json#/versions/0/feuilles/3 (13:9) : « 2025.1/action.json » est introuvable",
+        ),
+        (
+            "a sheet that is not JSON",
+            |name, text| match name {
+                "2024.1/coordination.json" => text.replacen("\"type\": \"object\",", "\"type\": \"object\"", 1),
+                _ => text,
+            },
+            "2024.1/coordination.json (10:3) : ce n'est pas un JSON valide (ligne 10, colonne 3)",
+        ),
+        (
+            "a role twice",
+            |name, text| match name {
+                "2025.1/accueil.json" => text.replace("\"x-role\": \"accueil\"", "\"x-role\": \"actions\""),
+                _ => text,
+            },
+            "2025.1/accueil.json#/x-role (8:13) : le rôle « actions » est déjà celui de 2025.1/actions.json",
+        ),
+        (
+            "two columns with one header",
+            |name, text| match name {
+                "2025.1/professionnalisation.json" => text.replace("\"title\": \"Organisateur\"", "\"title\": \"Structure\""),
+                _ => text,
+            },
+            "2025.1/professionnalisation.json#/properties/organisateur/title (22:16)",
+        ),
+        (
+            "a former key that never was",
+            |name, text| match name {
+                "2025.1/actions.json" => text.replace("\"x-anciennement\": \"nb_participants\"", "\"x-anciennement\": \"participant\""),
+                _ => text,
+            },
+            "2025.1/actions.json#/properties/participants/x-anciennement (107:25) : « participant » n'est",
+        ),
+        (
+            "an x- key of the wrong kind",
+            |name, text| match name {
+                "2024.1/structures.json" => text.replacen("\"x-forme\": \"tableau\"", "\"x-forme\": \"grille\"", 1),
+                _ => text,
+            },
+            "2024.1/structures.json#/x-forme (7:14)",
+        ),
+    ];
+    let case = root().join("fixtures/bilans/2025/36-CHX.xlsx");
+    for (what, edit, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        schemas_copy(dir.path(), edit);
+        let out = spro(&["modeles", "verifier", "schemas"], dir.path());
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+        // miette folds a long message: its lines joined again.
+        let flat = err.replace("\n  │ ", " ");
+        assert!(flat.contains(expected), "{what}: {err}");
+        assert!(
+            err.contains("n'est pas valide (1 problème)"),
+            "{what}: {err}"
+        );
+        // Drawn: the line of the file, with its number.
+        assert!(err.contains(" │ "), "{what}: {err}");
+        let report = dir.path().join("rapport.json");
+        let out = spro(
+            &[
+                "check",
+                case.to_str().unwrap(),
+                "--schemas",
+                "schemas",
+                "--format",
+                "json",
+                "-o",
+                "rapport.json",
+            ],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(2), "{what}");
+        let flat = stderr(&out).replace("\n  │ ", " ");
+        assert!(flat.contains(expected), "{what}: {flat}");
+        assert!(!report.exists(), "{what}: nothing written");
+    }
+}
+
+/// A folder without `modeles.json` is refused, saying what is missing; a registry given to
+/// `template` and `consolidate` is read the same way.
+#[test]
+fn a_folder_without_its_index_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let schemas = schemas_copy(dir.path(), |_, text| text);
+    std::fs::remove_file(schemas.join("modeles.json")).unwrap();
+    for args in [
+        vec!["modeles", "verifier", "schemas"],
+        vec![
+            "template",
+            "--annee",
+            "2025",
+            "--schemas",
+            "schemas",
+            "-o",
+            "modele.xlsx",
+        ],
+        vec![
+            "consolidate",
+            "x.xlsx",
+            "--annee",
+            "2025",
+            "--schemas",
+            "schemas",
+            "-o",
+            "r.xlsx",
+        ],
+    ] {
+        let out = spro(&args, dir.path());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("modeles.json : le fichier manque ou ne peut pas être lu")
+                && err.contains("à sa racine, qui liste les versions"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!Path::new(&dir.path().join("modele.xlsx")).exists());
+    // The same registry, whole again: the template of its current version.
+    let dir = tempfile::tempdir().unwrap();
+    schemas_copy(dir.path(), |_, text| text);
+    let out = spro(
+        &[
+            "template",
+            "--annee",
+            "2025",
+            "--schemas",
+            "schemas",
+            "-o",
+            "modele.xlsx",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let again = spro(&["check", "modele.xlsx", "--format", "json"], dir.path());
+    assert!(stdout(&again).contains("\"files\""));
+}
