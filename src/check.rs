@@ -64,7 +64,10 @@ impl Status {
 /// Everything a check needs besides the files.
 #[derive(Clone)]
 pub struct Checker {
+    /// The schemas files are read with: the registry's current version's.
     pub schemas: Arc<Schemas>,
+    /// The template versions (`schemas/modeles.json`, or `--schemas DIR`).
+    pub registry: Arc<crate::registry::Registry>,
     pub config: Config,
     pub referential: Referential,
     /// Keep each file's data after the check (consolidation needs it; checking does not).
@@ -123,11 +126,19 @@ impl Checker {
     pub fn new(config: Config, referential: Referential, schemas: Arc<Schemas>) -> Checker {
         Checker {
             schemas,
+            registry: crate::registry::Registry::embedded(),
             config,
             referential,
             keep_data: false,
             previous: None,
         }
+    }
+
+    /// The checker reading with `registry` (its current version's schemas).
+    pub fn with_registry(mut self, registry: Arc<crate::registry::Registry>) -> Checker {
+        self.schemas = registry.schemas();
+        self.registry = registry;
+        self
     }
 
     pub fn year(&self) -> Option<i32> {

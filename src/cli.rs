@@ -122,7 +122,8 @@ pub struct SourceArgs {
     /// Référentiel des réseaux (JSON) à utiliser à la place de celui fourni.
     #[arg(long)]
     pub referentiel: Option<PathBuf>,
-    /// Dossier de schémas JSON à utiliser à la place de ceux intégrés.
+    /// Registre des modèles (un dossier avec modeles.json et un dossier par version) à
+    /// utiliser à la place de celui intégré.
     #[arg(long)]
     pub schemas: Option<PathBuf>,
     /// Nombre de fils d'exécution (par défaut : tous les cœurs).
@@ -270,9 +271,13 @@ pub struct TemplateArgs {
     /// Fichier de configuration (par défaut : spro.toml du dossier courant, s'il existe).
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Dossier de schémas JSON à utiliser à la place de ceux intégrés.
+    /// Registre des modèles (un dossier avec modeles.json et un dossier par version) à
+    /// utiliser à la place de celui intégré.
     #[arg(long)]
     pub schemas: Option<PathBuf>,
+    /// Version du modèle à écrire (par défaut celle qui sert l'année, sinon la courante).
+    #[arg(long, value_name = "VERSION")]
+    pub modele: Option<String>,
 }
 
 /// An error of the tool itself (exit 2), in French.
@@ -452,11 +457,11 @@ pub fn checker(config: Config, schemas: Option<&Path>) -> Result<Checker, CliErr
         Some(p) => Referential::load(p).map_err(err)?,
         None => Referential::embedded(),
     };
-    let schemas = match schemas {
-        Some(dir) => registry(dir)?.schemas(),
-        None => Schemas::embedded(),
-    };
-    Ok(Checker::new(config, referential, schemas))
+    let checker = Checker::new(config, referential, Schemas::embedded());
+    Ok(match schemas {
+        Some(dir) => checker.with_registry(std::sync::Arc::new(registry(dir)?)),
+        None => checker,
+    })
 }
 
 /// The registry of folder `dir`, or every problem it has (exit 2, before any file is read).
@@ -467,6 +472,20 @@ fn registry(dir: &Path) -> Result<crate::registry::Registry, CliError> {
             problems.report(Lang::En),
         ))
     })
+}
+
+/// A version the registry does not have, said with those it has.
+fn unknown_version(registry: &crate::registry::Registry, name: &str) -> CliError {
+    let known: Vec<&str> = registry
+        .versions
+        .iter()
+        .map(|v| v.version.as_str())
+        .collect();
+    let known = known.join(", ");
+    CliError(crate::msg!(
+        "le modèle « {name} » n'est pas dans le registre (versions : {known})",
+        "template “{name}” is not in the registry (versions: {known})"
+    ))
 }
 
 /// `spro modeles`: the versions of the registry, what changed between two, or whether a
@@ -501,18 +520,9 @@ fn modeles(args: ModelesArgs, lang: Lang) -> Result<Exit, CliError> {
         Some(ModelesAction::Diff { de, vers, format }) => {
             let registry = load(args.schemas.as_deref())?;
             let find = |name: &str| {
-                registry.version(name).ok_or_else(|| {
-                    let known: Vec<&str> = registry
-                        .versions
-                        .iter()
-                        .map(|v| v.version.as_str())
-                        .collect();
-                    let known = known.join(", ");
-                    CliError(crate::msg!(
-                        "le modèle « {name} » n'est pas dans le registre (versions : {known})",
-                        "template “{name}” is not in the registry (versions: {known})"
-                    ))
-                })
+                registry
+                    .version(name)
+                    .ok_or_else(|| unknown_version(&registry, name))
             };
             let (from, to) = (find(&de)?, find(&vers)?);
             let changes = crate::registry::diff::diff(&registry, from, to);
@@ -868,25 +878,31 @@ fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
 fn template(args: TemplateArgs, lang: Lang) -> Result<Exit, CliError> {
     let config = load_config(args.config.as_deref(), args.annee, None)?;
     let year = config.annee.ok_or_else(year_needed)?;
-    let schemas = match &args.schemas {
-        Some(dir) => registry(dir)?.schemas(),
-        None => Schemas::embedded(),
+    let registry = match &args.schemas {
+        Some(dir) => std::sync::Arc::new(registry(dir)?),
+        None => crate::registry::Registry::embedded(),
+    };
+    let version = match &args.modele {
+        Some(name) => registry
+            .version(name)
+            .ok_or_else(|| unknown_version(&registry, name))?,
+        None => registry.serving(year),
     };
     let output = args
         .output
         .unwrap_or_else(|| PathBuf::from(format!("reports/tableau-de-bord-{year}.xlsx")));
     let edition = crate::template::Edition {
-        year,
         logo_region: args.logo_region,
         logo_spro: args.logo_spro,
+        ..crate::template::Edition::of(&registry, version, year)
     };
-    crate::template::write(&schemas, &edition, &output).map_err(err)?;
-    let shown = output.display();
+    crate::template::write(&version.schemas, &edition, &output).map_err(err)?;
+    let (shown, version) = (output.display(), &version.version);
     say(
         lang,
         crate::msg!(
-            "modèle {year} écrit dans « {shown} »",
-            "template {year} written to “{shown}”"
+            "modèle {year} (version {version}) écrit dans « {shown} »",
+            "template {year} (version {version}) written to “{shown}”"
         ),
     );
     Ok(Exit::Success)

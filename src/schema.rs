@@ -112,6 +112,8 @@ impl Column {
 /// The schema of one sheet: its columns in order and the compiled validator for one row.
 pub struct SheetSchema {
     pub kind: SheetKind,
+    /// The sheet's name in this version's workbook (`x-feuille`).
+    pub name: String,
     pub description: String,
     pub columns: Vec<Column>,
     /// The row validator, compiled once.
@@ -483,6 +485,10 @@ fn parse_sheet(kind: SheetKind, name: &str, json: &Value) -> Result<SheetSchema,
     };
     Ok(SheetSchema {
         kind,
+        name: json["x-feuille"]
+            .as_str()
+            .unwrap_or(kind.name())
+            .to_string(),
         description: json["description"].as_str().unwrap_or_default().to_string(),
         columns,
         validator,

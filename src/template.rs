@@ -11,8 +11,9 @@ use rust_xlsxwriter::{
     Note, Workbook, Worksheet, XlsxError,
 };
 
+use crate::registry::{Registry, Version};
 use crate::rules::RULES;
-use crate::schema::{Column, ColumnKind, Schemas, SheetKind, TEMPLATE_VERSION};
+use crate::schema::{Column, ColumnKind, Schemas, SheetKind};
 use crate::xlsx::{self, Styles};
 
 /// Rows of each table prepared with input rules (the data area of the template).
@@ -24,6 +25,32 @@ pub struct Edition {
     pub year: i32,
     pub logo_region: Option<std::path::PathBuf>,
     pub logo_spro: Option<std::path::PathBuf>,
+    /// The version written (pre-filled in `Version du modèle`).
+    pub version: String,
+    /// What changed since the version before (its name, the changes in sentences), and the
+    /// version's notes: told in `Instructions`.
+    pub changes: Option<(String, Vec<String>)>,
+    pub notes: Option<String>,
+}
+
+impl Edition {
+    /// The edition of `version` of `registry` for the bilans of `year`.
+    pub fn of(registry: &Registry, version: &Version, year: i32) -> Edition {
+        let changes = registry.before(version).map(|before| {
+            let sentences = crate::registry::diff::diff(registry, before, version)
+                .iter()
+                .map(|c| crate::registry::diff::upper_first(&c.sentence().fr))
+                .collect();
+            (before.version.clone(), sentences)
+        });
+        Edition {
+            year,
+            version: version.version.clone(),
+            changes,
+            notes: version.notes.clone(),
+            ..Edition::default()
+        }
+    }
 }
 
 /// Why the template cannot be made.
@@ -81,7 +108,7 @@ pub fn build(schemas: &Schemas, edition: &Edition, logos: &[Image]) -> Result<Wo
     instructions(wb.add_worksheet(), schemas, edition, logos, &styles)?;
     for kind in SheetKind::ALL {
         let ws = wb.add_worksheet();
-        ws.set_name(kind.name())?;
+        ws.set_name(&schemas.sheet(kind).name)?;
         match kind {
             SheetKind::Identification => identification(ws, schemas, edition, &lists, &styles)?,
             _ => table(ws, schemas, kind, &lists, &styles)?,
@@ -110,7 +137,7 @@ fn list_columns(schemas: &Schemas) -> Vec<ListColumn> {
         for col in &schemas.sheet(kind).columns {
             if col.kind == ColumnKind::Enum {
                 out.push((
-                    format!("{} — {}", kind.name(), col.label),
+                    format!("{} — {}", schemas.sheet(kind).name, col.label),
                     col.values.clone(),
                     (kind, col.key.clone()),
                 ));
@@ -258,7 +285,7 @@ fn identification(
             "annee" => {
                 ws.write_number(row, 1, f64::from(edition.year))?;
             }
-            "version_modele" => xlsx::text(ws, row, 1, TEMPLATE_VERSION, &styles.text)?,
+            "version_modele" => xlsx::text(ws, row, 1, &edition.version, &styles.text)?,
             _ if col.kind == ColumnKind::Date => {
                 ws.set_cell_format(row, 1, &styles.date)?;
             }
@@ -307,6 +334,37 @@ fn table(
     Ok(())
 }
 
+/// « Ce qui change par rapport au modèle A »: the changes since the version before, in
+/// sentences, and the version's notes.
+fn changes<'s>(
+    edition: &Edition,
+    styles: &'s Styles,
+) -> Vec<(String, &'s rust_xlsxwriter::Format)> {
+    let mut lines = Vec::new();
+    if let Some((before, sentences)) = &edition.changes {
+        lines.push((
+            format!("Ce qui change par rapport au modèle {before}"),
+            &styles.title,
+        ));
+        if sentences.is_empty() {
+            lines.push((
+                "Rien : les feuilles et les colonnes sont les mêmes.".to_string(),
+                &styles.wrap,
+            ));
+        }
+        for s in sentences {
+            lines.push((format!("• {s}"), &styles.wrap));
+        }
+    }
+    if let Some(notes) = &edition.notes {
+        lines.push((format!("Note de la Région : {notes}"), &styles.wrap));
+    }
+    if !lines.is_empty() {
+        lines.push((String::new(), &styles.text));
+    }
+    lines
+}
+
 fn instructions(
     ws: &mut Worksheet,
     schemas: &Schemas,
@@ -329,14 +387,19 @@ fn instructions(
         row = 2;
     }
     let mut lines: Vec<(String, &rust_xlsxwriter::Format)> = vec![
-        (format!("Tableau de bord SPRO-EP — bilan d'activité {} (modèle {TEMPLATE_VERSION})", edition.year), &styles.title),
+        (format!("Tableau de bord SPRO-EP — bilan d'activité {} (modèle {})", edition.year, edition.version), &styles.title),
         ("Région Centre-Val de Loire — Service public régional de l'orientation et de l'évolution professionnelle".into(), &styles.text),
         (String::new(), &styles.text),
-        ("Ce qu'il faut remplir".into(), &styles.title),
     ];
+    lines.extend(changes(edition, styles));
+    lines.push(("Ce qu'il faut remplir".into(), &styles.title));
     for kind in SheetKind::ALL {
         lines.push((
-            format!("• {} : {}", kind.name(), schemas.sheet(kind).description),
+            format!(
+                "• {} : {}",
+                schemas.sheet(kind).name,
+                schemas.sheet(kind).description
+            ),
             &styles.wrap,
         ));
     }

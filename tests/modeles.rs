@@ -237,3 +237,71 @@ fn a_folder_without_its_index_is_refused() {
     let again = spro(&["check", "modele.xlsx", "--format", "json"], dir.path());
     assert!(stdout(&again).contains("\"files\""));
 }
+
+/// `spro template`: the version serving `--annee` by default, another with `--modele`; the
+/// Instructions say what changed since the version before, and `Version du modèle` is filled.
+#[test]
+fn templates_of_each_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = |rows: &[Vec<calamine::Data>]| -> Vec<String> {
+        rows.iter()
+            .flat_map(|r| r.iter().map(|c| c.to_string()))
+            .filter(|c| !c.is_empty())
+            .collect()
+    };
+    let make = |args: &[&str], name: &str| {
+        let mut all = vec!["template", "-o", name];
+        all.extend_from_slice(args);
+        let out = spro(&all, dir.path());
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        dir.path().join(name)
+    };
+    let current = make(&["--annee", "2025"], "t2025.xlsx");
+    let instructions = text(&sheet(&current, "Instructions"));
+    let at = instructions
+        .iter()
+        .position(|l| l == "Ce qui change par rapport au modèle 2024.1")
+        .expect("the changes since 2024.1");
+    assert_eq!(
+        instructions[at + 1..at + 6],
+        [
+            "• Actions : la colonne « Libellé » s'appelle désormais « Intitulé »",
+            "• Actions : la colonne « Type d'action » accepte aussi « Webinaire »",
+            "• Actions : la colonne « Participants » change de clé (clé nb_participants → participants)",
+            "• Actions : la colonne « dont hommes » est ajoutée (facultative)",
+            "• La feuille « Premier accueil » s'appelle désormais « Accueil »",
+        ]
+    );
+    assert!(instructions[at + 6].starts_with("Note de la Région : À retourner"));
+    assert!(text(&sheet(&current, "Identification")).contains(&"2025.1".to_string()));
+    // 2024.1: its own sheet names and headers, its version, nothing before it.
+    for old in [
+        make(
+            &["--annee", "2025", "--modele", "2024.1"],
+            "t2024-force.xlsx",
+        ),
+        make(&["--annee", "2024"], "t2024.xlsx"),
+    ] {
+        let actions = text(&sheet(&old, "Actions"));
+        assert!(actions.contains(&"Libellé".to_string()), "{actions:?}");
+        assert!(!actions.contains(&"dont hommes".to_string()), "{actions:?}");
+        assert!(!sheet(&old, "Premier accueil").is_empty());
+        assert!(text(&sheet(&old, "Identification")).contains(&"2024.1".to_string()));
+        assert!(!text(&sheet(&old, "Instructions"))
+            .iter()
+            .any(|l| l.starts_with("Ce qui change")));
+    }
+    let out = spro(
+        &[
+            "template", "--annee", "2025", "--modele", "2019.1", "-o", "x.xlsx",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("versions : 2025.1, 2024.1"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("x.xlsx").exists());
+}

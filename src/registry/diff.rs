@@ -381,7 +381,8 @@ pub fn render(
     }
 }
 
-fn upper_first(s: &str) -> String {
+/// `s` with its first letter in upper case (a sentence on its own line).
+pub fn upper_first(s: &str) -> String {
     let mut chars = s.chars();
     chars
         .next()

@@ -172,6 +172,14 @@ impl Registry {
         &self.versions[self.current]
     }
 
+    /// The version serving the bilans of `year`, else the current one (the template sent out).
+    pub fn serving(&self, year: i32) -> &Version {
+        self.versions
+            .iter()
+            .find(|v| v.status != Status::Retired && v.years.contains(&year))
+            .unwrap_or_else(|| self.current())
+    }
+
     /// The schemas the checker reads with: the current version's.
     pub fn schemas(&self) -> Arc<Schemas> {
         self.current().schemas.clone()

@@ -76,14 +76,12 @@ pub(super) async fn template(
         Some(text) => upload::parse_year(text)?.unwrap_or(service.settings.template_year),
         None => service.settings.template_year,
     };
-    let schemas = service.checker.schemas.clone();
+    let registry = service.checker.registry.clone();
     let bytes = blocking(move || {
-        let edition = crate::template::Edition {
-            year,
-            logo_region: None,
-            logo_spro: None,
-        };
-        crate::template::build(&schemas, &edition, &[]).and_then(|mut wb| wb.save_to_buffer())
+        let version = registry.serving(year);
+        let edition = crate::template::Edition::of(&registry, version, year);
+        crate::template::build(&version.schemas, &edition, &[])
+            .and_then(|mut wb| wb.save_to_buffer())
     })
     .await?
     .map_err(|_| ServeError::Internal)?;
