@@ -109,6 +109,8 @@ impl FileReport {
 pub struct Report {
     pub files: Vec<FileReport>,
     pub batch: Vec<Finding>,
+    /// The template version the files were checked against (the registry's current).
+    pub template: String,
 }
 
 impl Report {
@@ -224,7 +226,11 @@ impl Checker {
             self.finish(f);
         }
         let batch = self.batch_findings(&files, list_missing);
-        Report { files, batch }
+        Report {
+            files,
+            batch,
+            template: self.registry.current().version.clone(),
+        }
     }
 
     /// The last step for a file whose batch findings (B001) are in: configuration overrides,
@@ -337,7 +343,7 @@ impl Checker {
         let schemas = &self.schemas;
         crate::referential::check(
             &bilan,
-            schemas,
+            (schemas, &self.registry.current().version),
             &self.referential,
             self.year(),
             &mut findings,

@@ -451,14 +451,18 @@ pub fn load_config(
     Ok(c)
 }
 
-/// Builds the checker from the configuration and the `--schemas` folder.
+/// Builds the checker from the configuration and the `--schemas` folder (else `spro.toml`'s
+/// `schemas`, else the registry built in).
 pub fn checker(config: Config, schemas: Option<&Path>) -> Result<Checker, CliError> {
     let referential = match &config.referentiel {
         Some(p) => Referential::load(p).map_err(err)?,
         None => Referential::embedded(),
     };
+    let schemas = schemas
+        .map(Path::to_path_buf)
+        .or_else(|| config.schemas.clone());
     let checker = Checker::new(config, referential, Schemas::embedded());
-    Ok(match schemas {
+    Ok(match schemas.as_deref() {
         Some(dir) => checker.with_registry(std::sync::Arc::new(registry(dir)?)),
         None => checker,
     })
@@ -878,7 +882,7 @@ fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
 fn template(args: TemplateArgs, lang: Lang) -> Result<Exit, CliError> {
     let config = load_config(args.config.as_deref(), args.annee, None)?;
     let year = config.annee.ok_or_else(year_needed)?;
-    let registry = match &args.schemas {
+    let registry = match args.schemas.as_ref().or(config.schemas.as_ref()) {
         Some(dir) => std::sync::Arc::new(registry(dir)?),
         None => crate::registry::Registry::embedded(),
     };

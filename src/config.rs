@@ -162,6 +162,8 @@ impl Deadline {
 pub struct Config {
     pub annee: Option<i32>,
     pub referentiel: Option<PathBuf>,
+    /// `schemas`: the registry of template versions to read with (relative to the file).
+    pub schemas: Option<PathBuf>,
     pub deadline: Deadline,
     pub overrides: BTreeMap<Code, Override>,
     pub limits: Limits,
@@ -196,6 +198,7 @@ impl Config {
 struct File {
     annee: Option<i32>,
     referentiel: Option<String>,
+    schemas: Option<String>,
     date_limite_transmission: Option<String>,
     #[serde(default)]
     regles: BTreeMap<String, String>,
@@ -251,9 +254,12 @@ impl Config {
             }
             config.annee = Some(year);
         }
+        let base = path.parent().unwrap_or(Path::new("."));
         if let Some(r) = file.referentiel {
-            let base = path.parent().unwrap_or(Path::new("."));
             config.referentiel = Some(base.join(r));
+        }
+        if let Some(s) = file.schemas {
+            config.schemas = Some(base.join(s));
         }
         if let Some(d) = file.date_limite_transmission {
             config.deadline = Deadline::parse(&d).ok_or_else(|| {
@@ -348,11 +354,12 @@ mod tests {
     #[test]
     fn full_configuration() {
         let c = parse(
-            "annee = 2025\nreferentiel = \"ref.json\"\ndate_limite_transmission = \"04-15\"\n[regles]\nC010 = \"off\"\nc017 = \"error\"\n[limites]\nlignes_par_feuille = 10\n",
+            "annee = 2025\nreferentiel = \"ref.json\"\nschemas = \"modeles/\"\ndate_limite_transmission = \"04-15\"\n[regles]\nC010 = \"off\"\nc017 = \"error\"\n[limites]\nlignes_par_feuille = 10\n",
         )
         .unwrap();
         assert_eq!(c.annee, Some(2025));
         assert_eq!(c.referentiel, Some(PathBuf::from("conf/ref.json")));
+        assert_eq!(c.schemas, Some(PathBuf::from("conf/modeles/")));
         assert_eq!(
             c.deadline.for_year(2025),
             NaiveDate::from_ymd_opt(2026, 4, 15)

@@ -10,7 +10,7 @@ use crate::finding::Finding;
 use crate::i18n::Msg;
 use crate::norm::suggest;
 use crate::read::sheet::{Bilan, Row, Sheet};
-use crate::schema::{Schemas, SheetKind, SheetSchema, TEMPLATE_VERSION};
+use crate::schema::{Schemas, SheetKind, SheetSchema};
 
 /// One network the Région expects a tableau de bord from.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -69,7 +69,7 @@ impl Referential {
 /// R001, R002, R003 and S006 on the Identification form.
 pub fn check(
     bilan: &Bilan,
-    schemas: &Schemas,
+    (schemas, template): (&Schemas, &str),
     referential: &Referential,
     year: Option<i32>,
     findings: &mut Vec<Finding>,
@@ -104,10 +104,10 @@ pub fn check(
         }
     }
     if let Some(version) = form.text("version_modele") {
-        if version != TEMPLATE_VERSION {
+        if version != template {
             findings.extend(form.finding(Code::S006, "version_modele", msg!(
-                "le classeur suit le modèle « {version} », alors que l'outil vérifie le modèle {TEMPLATE_VERSION} : reportez vos données dans le modèle {TEMPLATE_VERSION} fourni par la Région",
-                "the workbook follows the template “{version}”, while the tool checks template {TEMPLATE_VERSION}: copy your data into the {TEMPLATE_VERSION} template provided by the Région"
+                "le classeur suit le modèle « {version} », alors que l'outil vérifie le modèle {template} : reportez vos données dans le modèle {template} fourni par la Région",
+                "the workbook follows the template “{version}”, while the tool checks template {template}: copy your data into the {template} template provided by the Région"
             )));
         }
     }

@@ -218,6 +218,29 @@ fn a_folder_without_its_index_is_refused() {
         );
     }
     assert!(!Path::new(&dir.path().join("modele.xlsx")).exists());
+    // The same from spro.toml's `schemas`, relative to the file.
+    std::fs::create_dir(dir.path().join("conf")).unwrap();
+    std::fs::write(
+        dir.path().join("conf/spro.toml"),
+        "schemas = \"../schemas\"\n",
+    )
+    .unwrap();
+    let case = root().join("fixtures/bilans/2025/36-CHX.xlsx");
+    let out = spro(
+        &[
+            "check",
+            case.to_str().unwrap(),
+            "--config",
+            "conf/spro.toml",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("modeles.json : le fichier manque"),
+        "{}",
+        stderr(&out)
+    );
     // The same registry, whole again: the template of its current version.
     let dir = tempfile::tempdir().unwrap();
     schemas_copy(dir.path(), |_, text| text);

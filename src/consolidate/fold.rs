@@ -166,6 +166,7 @@ impl<'a> Fold<'a> {
         let report = Report {
             files: self.files,
             batch,
+            template: checker.registry.current().version.clone(),
         };
         (report, regional)
     }

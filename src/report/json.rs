@@ -11,7 +11,6 @@ use crate::check::{Report, Status};
 use crate::finding::{Finding, Severity};
 use crate::i18n::Lang;
 
-use crate::schema::TEMPLATE_VERSION;
 
 /// A finding as the document writes it (spec §5), serialised without an intermediate value.
 #[derive(Serialize)]
@@ -82,7 +81,7 @@ pub fn document(report: &Report, lang: Lang) -> impl Serialize + '_ {
         })
     });
     Document {
-        tool: json!({"name": "spro", "version": env!("CARGO_PKG_VERSION"), "template": TEMPLATE_VERSION}),
+        tool: json!({"name": "spro", "version": env!("CARGO_PKG_VERSION"), "template": report.template}),
         files,
         batch: Seq::new(move || report.batch.iter().map(move |b| batch_finding(b, lang))),
         summary: json!({

@@ -7,7 +7,6 @@ use crate::check::{Checker, Report};
 use crate::config::Override;
 use crate::consolidate::{Choices, Provenance};
 use crate::rules::RULES;
-use crate::schema::TEMPLATE_VERSION;
 use crate::xlsx::{self, Styles, Widths};
 
 pub(super) fn regles(
@@ -140,7 +139,7 @@ fn facts(report: &Report, checker: &Checker, choices: &Choices) -> [(&'static st
     [
         ("Année du bilan", choices.year.to_string()),
         ("Outil", format!("spro {}", env!("CARGO_PKG_VERSION"))),
-        ("Version du modèle", TEMPLATE_VERSION.to_string()),
+        ("Version du modèle", report.template.clone()),
         ("Options", choices.options_text.clone()),
         ("Référentiel", referential),
         (
