@@ -5,7 +5,9 @@
 #     reads back its PDF export of the regional workbook, page by page;
 #   - Chromium (Debian package chromium) and Node.js packages playwright-core + axe-core
 #     (tests/browser, exact versions, never a browser download): the browser test of spro serve;
-#   - openpyxl (pip): fills the template the way another program would.
+#   - openpyxl (pip): fills the template the way another program would;
+#   - frictionless (pip, frictionless-py): validates the open-data package (`spro publier`).
+# Python packages at pinned versions.
 # Debian packages are installed with apt-get, as root (or through sudo when available).
 # Extra arguments go to cargo test (e.g. ./test.sh --test serve); ./test.sh --install-only
 # installs and stops (.ci/run does it while clippy builds).
@@ -28,7 +30,8 @@ if [ ${#apt_packages[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq "${apt_packages[@]}" >/dev/null
 fi
 
-python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install -q openpyxl
+python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install -q "openpyxl==3.1.5"
+command -v frictionless >/dev/null 2>&1 || python3 -m pip install -q "frictionless==5.18.1"
 
 if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ]; then
   echo "test.sh: installing playwright-core and axe-core (npm, tests/browser)" >&2

@@ -45,6 +45,10 @@ pub enum Command {
     /// Écrit la synthèse régionale (PDF) présentée au CREFOP, tirée des mêmes chiffres que le
     /// classeur régional.
     Synthese(SyntheseArgs),
+    /// Écrit le paquet de données ouvertes (Frictionless Data Package : cinq fichiers CSV et
+    /// datapackage.json), tiré des mêmes chiffres que le classeur régional, sans donnée
+    /// personnelle.
+    Publier(PublierArgs),
     /// Écrit le tableau de bord vierge à envoyer aux réseaux, tiré des mêmes schémas.
     Template(TemplateArgs),
     /// Écrit le script de complétion de la commande pour un shell (bash, zsh, fish…).
@@ -204,6 +208,24 @@ pub struct ConsolidateArgs {
     /// (synthese-regionale-<annee>.pdf), de la même lecture des fichiers.
     #[arg(long)]
     pub synthese: bool,
+    /// Écrit aussi le paquet de données ouvertes dans ce dossier, de la même lecture.
+    #[arg(long, value_name = "DOSSIER")]
+    pub publier: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PublierArgs {
+    #[command(flatten)]
+    pub batch: BatchArgs,
+    /// Dossier à écrire (par défaut reports/donnees-ouvertes-<annee>), remplacé une fois le
+    /// nouveau complet.
+    #[arg(long, short = 'o', value_name = "DOSSIER")]
+    pub output: Option<PathBuf>,
+    /// Compte aussi les fichiers non conformes dans les chiffres publiés.
+    #[arg(long)]
+    pub inclure_non_conformes: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -317,6 +339,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Check(args) => check(args, lang),
         Command::Consolidate(args) => consolidate(args, lang),
         Command::Synthese(args) => synthese(args, lang),
+        Command::Publier(args) => publier(args, lang),
         Command::Template(args) => template(args, lang),
         Command::Serve(args) => serve(args),
         Command::Modeles(args) => modeles(args, lang),
@@ -749,6 +772,56 @@ fn write_synthesis(
     Ok(())
 }
 
+/// Puts the open-data package in place and says so.
+fn publish(open_data: crate::open_data::OpenData, lang: Lang) -> Result<(), CliError> {
+    let dir = open_data.publish().map_err(failed)?;
+    let shown = dir.display();
+    say(
+        lang,
+        crate::msg!(
+            "données ouvertes écrites dans « {shown} » (datapackage.json et cinq fichiers CSV)",
+            "open data written to “{shown}” (datapackage.json and five CSV files)"
+        ),
+    );
+    Ok(())
+}
+
+/// `spro publier`: the open-data package of a batch, from the consolidation's reading.
+fn publier(args: PublierArgs, lang: Lang) -> Result<Exit, CliError> {
+    let (batch, outputs) = Batch::new(&args.batch, &args.common, |year| {
+        vec![args
+            .output
+            .clone()
+            .unwrap_or_else(|| crate::open_data::OpenData::default_path(year))]
+    })?;
+    let year = batch.year;
+    let choices = crate::consolidate::Choices {
+        year,
+        without_personal_data: true,
+        include_invalid: args.inclure_non_conformes,
+        options_text: options_text(
+            year,
+            (true, args.inclure_non_conformes, false),
+            &args.common,
+        ),
+    };
+    let mut open_data = crate::open_data::OpenData::new(&batch.checker, &choices, &outputs[0]);
+    let (report, _) = batch
+        .pool
+        .install(|| {
+            crate::consolidate::run(
+                &batch.inputs,
+                &batch.checker,
+                &choices,
+                &mut [&mut open_data],
+                &|_| {},
+            )
+        })
+        .map_err(failed)?;
+    publish(open_data, lang)?;
+    Ok(consolidation_exit(&report, false))
+}
+
 /// A consolidation that could not be made.
 fn failed(e: crate::consolidate::Failed) -> CliError {
     CliError(crate::output::Failure::message(&e))
@@ -809,6 +882,7 @@ fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
         if args.synthese {
             outputs.push(workbook.with_file_name(format!("synthese-regionale-{year}.pdf")));
         }
+        outputs.extend(args.publier.clone());
         outputs
     })?;
     let (year, inputs, checker, output) = (batch.year, &batch.inputs, &batch.checker, &outputs[0]);
@@ -850,9 +924,14 @@ fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
     let storage = crate::consolidate::Storage::Streamed;
     let mut workbook = crate::consolidate::RegionalWorkbook::new(checker, &choices, storage);
     let mut synthesis = crate::synthesis::Typeset::new(checker, &choices, lang);
+    let package = args.publier.as_deref().unwrap_or(Path::new("."));
+    let mut open_data = crate::open_data::OpenData::new(checker, &choices, package);
     let mut sinks: Vec<&mut dyn crate::consolidate::Sink> = vec![&mut workbook];
-    if outputs.len() > 1 {
+    if args.synthese {
         sinks.push(&mut synthesis);
+    }
+    if args.publier.is_some() {
+        sinks.push(&mut open_data);
     }
     let (report, _) = batch
         .pool
@@ -873,8 +952,11 @@ fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
             "regional workbook written to “{shown}” ({files} file(s), {errors} error(s), {warnings} warning(s))"
         ),
     );
-    if let Some(path) = outputs.get(1) {
-        write_synthesis(synthesis, path, lang)?;
+    if args.synthese {
+        write_synthesis(synthesis, &outputs[1], lang)?;
+    }
+    if args.publier.is_some() {
+        publish(open_data, lang)?;
     }
     Ok(consolidation_exit(&report, args.strict))
 }

@@ -26,6 +26,7 @@ pub mod inputs;
 pub mod labels;
 pub mod memory;
 pub mod norm;
+pub mod open_data;
 pub mod ordered;
 pub mod output;
 pub mod read;

@@ -155,6 +155,17 @@ fn the_github_action_passes_a_clean_batch_and_gives_the_workbook() {
     assert!(calamine::Reader::sheet_names(&wb).contains(&"Évolution".to_string()));
     let synthesis = std::fs::read(repo.path().join("reports/synthese-regionale-2025.pdf")).unwrap();
     assert!(synthesis.starts_with(b"%PDF-"));
+    assert!(
+        runner
+            .outputs()
+            .contains("donnees=reports/donnees-ouvertes-2025"),
+        "{}",
+        runner.outputs()
+    );
+    assert!(repo
+        .path()
+        .join("reports/donnees-ouvertes-2025/datapackage.json")
+        .is_file());
 }
 
 #[test]
@@ -263,5 +274,9 @@ fn the_gitlab_job_writes_junit_and_code_quality() {
     assert!(clean
         .path()
         .join("reports/synthese-regionale-2025.pdf")
+        .is_file());
+    assert!(clean
+        .path()
+        .join("reports/donnees-ouvertes-2025/reseaux.csv")
         .is_file());
 }

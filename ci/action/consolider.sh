@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The consolidation step: on a push to the default branch (consolider: auto), or always
-# (true), writes the regional workbook and the regional synthesis (PDF) beside it, from one
-# reading, and gives their paths as the outputs `classeur` and `synthese`.
+# (true), writes the regional workbook, the regional synthesis (PDF) beside it and the open-data
+# package (reports/donnees-ouvertes-N/), from one reading, and gives their paths as the outputs
+# `classeur`, `synthese` and `donnees`.
 set -uo pipefail
 . "$(dirname "$0")/commun.sh"
 case "${SPRO_CONSOLIDER:-auto}" in
@@ -20,14 +21,16 @@ if [ -z "$annee" ]; then
   [ -f "$config" ] && annee=$(sed -n 's/^annee *= *\([0-9]\{4\}\).*/\1/p' "$config" | head -n 1)
 fi
 classeur="reports/bilan-regional${annee:+-$annee}.xlsx"
+donnees="reports/donnees-ouvertes${annee:+-$annee}"
 mkdir -p reports
-spro consolidate "${spro_args[@]}" -o "$classeur" --synthese || exit $?
+spro consolidate "${spro_args[@]}" -o "$classeur" --synthese --publier "$donnees" || exit $?
 synthese=$(ls reports/synthese-regionale-*.pdf 2>/dev/null | head -n 1)
 [ -n "$annee" ] && synthese="reports/synthese-regionale-$annee.pdf"
 {
   echo "classeur=$classeur"
   echo "synthese=$synthese"
+  echo "donnees=$donnees"
 } >> "${GITHUB_OUTPUT:-/dev/null}"
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-  printf '\nClasseur régional écrit : `%s` ; synthèse régionale : `%s`\n' "$classeur" "$synthese" >> "$GITHUB_STEP_SUMMARY"
+  printf '\nClasseur régional écrit : `%s` ; synthèse régionale : `%s` ; données ouvertes : `%s`\n' "$classeur" "$synthese" "$donnees" >> "$GITHUB_STEP_SUMMARY"
 fi

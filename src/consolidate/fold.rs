@@ -60,6 +60,12 @@ impl Checked {
         }
     }
 
+    /// Whether the file is counted in the figures (of the year, without errors unless
+    /// `--inclure-non-conformes`).
+    pub fn counted(&self) -> bool {
+        self.tally.is_some()
+    }
+
     /// Whether the file is of the year consolidated: its rows go to the data sheets.
     pub fn of_the_year(&self) -> bool {
         self.line.is_some()

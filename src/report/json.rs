@@ -11,7 +11,6 @@ use crate::check::{Report, Status};
 use crate::finding::{Finding, Severity};
 use crate::i18n::Lang;
 
-
 /// A finding as the document writes it (spec §5), serialised without an intermediate value.
 #[derive(Serialize)]
 struct FindingJson<'a> {

@@ -1,0 +1,433 @@
+//! What the Région may publish (`spro publier`, `consolidate --publier`;
+//! `../shared/spec/donnees-ouvertes.md`): a Frictionless Data Package of the figures, an output
+//! of the consolidation like the workbook ([`crate::consolidate::Sink`]). Five CSV files and
+//! `datapackage.json` ([`descriptor`]), from the same reading and the same figures
+//! ([`Regional`]) as the workbook.
+//!
+//! No personal data whatever the options: the data files take their columns from an
+//! allow-list of keys (organisations, counts, dates, lists of values), never a coordinator, a
+//! person's name, an e-mail, a phone, or a free text (an action's title may name people).
+//! Files are written as they come, in path order, into a folder beside the one asked for,
+//! which replaces it only once complete: the same inputs give the same bytes.
+
+mod descriptor;
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use crate::check::{Checker, Report};
+use crate::consolidate::{
+    Checked, Choices, Failed, Regional, Sink, DEPARTEMENTS, NETWORKS, NOT_SENT,
+};
+use crate::read::values::Typed;
+use crate::schema::{Column, ColumnKind, SheetKind};
+
+/// A data file: its name, the sheet its rows come from, and the keys it publishes.
+pub struct DataFile {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub kind: SheetKind,
+    pub keys: &'static [&'static str],
+}
+
+/// The data files, one row per row of a counted bilan, each with its network's code, the
+/// bilan's number for that network (1 unless it sent several and they are all counted) and
+/// its row in the workbook in front.
+pub const DATA_FILES: [DataFile; 3] = [
+    DataFile {
+        name: "actions",
+        title: "Actions menées par les réseaux",
+        kind: SheetKind::Actions,
+        keys: &[
+            "id",
+            "type",
+            "axe",
+            "date_debut",
+            "date_fin",
+            "modalite",
+            "porteuse",
+            "partenaires",
+            "publics",
+            "participants",
+            "femmes",
+            "hommes",
+            "outil_cree",
+            "logo_region",
+            "logo_spro",
+        ],
+    },
+    DataFile {
+        name: "premier-accueil",
+        title: "Premiers accueils, par structure et par public",
+        kind: SheetKind::Accueil,
+        keys: &[
+            "structure",
+            "public",
+            "accueils",
+            "femmes",
+            "orientations",
+            "conseils",
+        ],
+    },
+    DataFile {
+        name: "structures",
+        title: "Structures membres des réseaux",
+        kind: SheetKind::Structures,
+        keys: &[
+            "nom",
+            "type",
+            "siret",
+            "commune",
+            "code_postal",
+            "signataire",
+            "date_signature",
+            "operateur_cep",
+            "accueil_physique",
+            "accueil_dematerialise",
+            "nb_professionnels",
+        ],
+    },
+];
+
+/// The six figures of `reseaux.csv` and `departements.csv`: (column, block of `Indicateurs`,
+/// row of the block, what it counts).
+pub const FIGURES: [(&str, &str, &str, &str); 6] = [
+    (
+        "structures_membres",
+        NETWORKS,
+        "Structures membres",
+        "Structures membres du réseau",
+    ),
+    (
+        "coordinateurs",
+        NETWORKS,
+        "Coordinateurs",
+        "Coordinateurs désignés",
+    ),
+    (
+        "actions",
+        "Actions par département",
+        "Actions",
+        "Actions menées dans l'année",
+    ),
+    (
+        "participants",
+        "Participants aux actions",
+        "Participants",
+        "Participants aux actions",
+    ),
+    (
+        "premiers_accueils",
+        "Premiers accueils et orientations",
+        "Premiers accueils",
+        "Premiers accueils de l'année",
+    ),
+    (
+        "professionnels_formes",
+        "Professionnalisation",
+        "Professionnels formés",
+        "Professionnels formés au programme régional d'appui",
+    ),
+];
+
+/// The INSEE code of the Région Centre-Val de Loire: the row of `departements.csv` for the
+/// whole Région.
+pub const REGION_CODE: &str = "24";
+
+/// The open-data package being written.
+pub struct OpenData<'a> {
+    checker: &'a Checker,
+    choices: &'a Choices,
+    target: PathBuf,
+    work: Option<tempfile::TempDir>,
+    writers: Vec<csv::Writer<BufWriter<File>>>,
+    /// Bilans of each network published so far (a network sent twice and counted with
+    /// `--inclure-non-conformes` has its bilans numbered, in path order).
+    bilans: std::collections::BTreeMap<String, usize>,
+}
+
+/// Why the package could not be written.
+fn io(e: impl std::fmt::Display) -> Failed {
+    Failed::Output(crate::msg!(
+        "le paquet de données ouvertes n'a pas pu être écrit : {e}",
+        "the open-data package could not be written: {e}"
+    ))
+}
+
+impl<'a> OpenData<'a> {
+    /// The package to write into folder `target` (replaced once the new one is complete).
+    pub fn new(checker: &'a Checker, choices: &'a Choices, target: &Path) -> OpenData<'a> {
+        OpenData {
+            checker,
+            choices,
+            target: target.to_path_buf(),
+            work: None,
+            writers: Vec::new(),
+            bilans: Default::default(),
+        }
+    }
+
+    /// Where `spro publier` writes by default.
+    pub fn default_path(year: i32) -> PathBuf {
+        PathBuf::from(format!("reports/donnees-ouvertes-{year}"))
+    }
+
+    /// Puts the complete package in place of `target` (a folder there before is replaced).
+    pub fn publish(mut self) -> Result<PathBuf, Failed> {
+        let work = self.work.take().ok_or_else(|| io("rien n'a été préparé"))?;
+        let target = &self.target;
+        if target.exists() && !target.is_dir() {
+            return Err(io(format!(
+                "« {} » existe et n'est pas un dossier",
+                target.display()
+            )));
+        }
+        let parent = parent_of(target);
+        let old = tempfile::Builder::new()
+            .prefix(".donnees-ouvertes-ancien-")
+            .tempdir_in(&parent)
+            .map_err(io)?;
+        let aside = old.path().join("ancien");
+        if target.exists() {
+            std::fs::rename(target, &aside).map_err(io)?;
+        }
+        let new = work.keep();
+        if let Err(e) = std::fs::rename(&new, target) {
+            if aside.exists() {
+                let _ = std::fs::rename(&aside, target);
+            }
+            let _ = std::fs::remove_dir_all(&new);
+            return Err(io(e));
+        }
+        // Files readable as a published folder (a temporary folder is private).
+        let _ = set_public(target);
+        Ok(target.clone())
+    }
+
+    fn data_rows(&mut self, checked: &Checked) -> Result<(), Failed> {
+        let file = &checked.file;
+        let (Some(bilan), Some(code)) = (&file.bilan, file.reseau.as_deref()) else {
+            return Ok(());
+        };
+        let Some(network) = self.checker.referential.get(code) else {
+            return Ok(());
+        };
+        let bilan_number = self.bilans.entry(network.code.clone()).or_insert(0);
+        *bilan_number += 1;
+        let bilan_number = bilan_number.to_string();
+        for (k, data) in DATA_FILES.iter().enumerate() {
+            let Some(sheet) = bilan.sheet(data.kind) else {
+                continue;
+            };
+            let schema = self.checker.schemas.sheet(data.kind);
+            let columns: Vec<(usize, &Column)> = data
+                .keys
+                .iter()
+                .filter_map(|key| schema.column(key))
+                .collect();
+            for row in &sheet.rows {
+                let mut record = vec![
+                    network.code.clone(),
+                    bilan_number.clone(),
+                    (row.row + 1).to_string(),
+                ];
+                record.extend(columns.iter().map(|(i, c)| text(row.get(*i), c)));
+                self.writers[k].write_record(&record).map_err(io)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The folder a path is in (`.` for a bare name).
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+#[cfg(unix)]
+fn set_public(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755))?;
+    for e in std::fs::read_dir(dir)? {
+        std::fs::set_permissions(e?.path(), std::fs::Permissions::from_mode(0o644))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn set_public(_: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// A value as the CSV writes it: ISO dates, plain integers, `true`/`false`, a list's values
+/// joined by « ; », empty when missing or invalid.
+fn text(value: Option<&Typed>, column: &Column) -> String {
+    match value {
+        None => String::new(),
+        Some(Typed::Text(s)) => s.to_string(),
+        Some(Typed::Int(i)) => i.to_string(),
+        Some(Typed::Date(d)) => d.format("%Y-%m-%d").to_string(),
+        Some(Typed::Bool(b)) => b.to_string(),
+        Some(Typed::List(items)) if column.kind == ColumnKind::List => items.join(" ; "),
+        Some(Typed::List(items)) => items.join(" ; "),
+    }
+}
+
+impl Sink for OpenData<'_> {
+    fn begin(&mut self) -> Result<(), Failed> {
+        let parent = parent_of(&self.target);
+        std::fs::create_dir_all(&parent).map_err(io)?;
+        let work = tempfile::Builder::new()
+            .prefix(".donnees-ouvertes-")
+            .tempdir_in(&parent)
+            .map_err(io)?;
+        self.writers.clear();
+        self.bilans.clear();
+        for data in &DATA_FILES {
+            let file = File::create(work.path().join(format!("{}.csv", data.name))).map_err(io)?;
+            let mut writer = csv_writer(file);
+            let schema = self.checker.schemas.sheet(data.kind);
+            let mut header = ["code_reseau", "bilan", "ligne"].map(String::from).to_vec();
+            header.extend(
+                data.keys
+                    .iter()
+                    .filter(|k| schema.column(k).is_some())
+                    .map(|k| k.to_string()),
+            );
+            writer.write_record(&header).map_err(io)?;
+            self.writers.push(writer);
+        }
+        self.work = Some(work);
+        Ok(())
+    }
+
+    fn file(&mut self, checked: &Checked) -> Result<(), Failed> {
+        if checked.counted() {
+            self.data_rows(checked)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, report: &Report, regional: &Regional) -> Result<(), Failed> {
+        for writer in &mut self.writers {
+            writer.flush().map_err(io)?;
+        }
+        self.writers.clear();
+        let dir = self
+            .work
+            .as_ref()
+            .ok_or_else(|| io("rien n'a été préparé"))?
+            .path()
+            .to_path_buf();
+        write_networks(&dir, regional, self.checker, self.choices)?;
+        write_departements(&dir, regional)?;
+        let descriptor = descriptor::descriptor(self.checker, self.choices, regional, report);
+        let text = serde_json::to_string_pretty(&descriptor).map_err(io)? + "\n";
+        std::fs::write(dir.join("datapackage.json"), text).map_err(io)?;
+        Ok(())
+    }
+}
+
+fn csv_writer(file: File) -> csv::Writer<BufWriter<File>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(BufWriter::new(file))
+}
+
+/// How a network stands in `reseaux.csv`.
+fn status(statut: &str) -> &'static str {
+    match statut {
+        "Conforme" | "Conforme avec avertissements" => "conforme",
+        NOT_SENT => "non transmis",
+        _ => "à corriger",
+    }
+}
+
+/// Whether a line of `Synthèse` is counted in the figures.
+fn counted(statut: &str, include_invalid: bool) -> bool {
+    match statut {
+        "Conforme" | "Conforme avec avertissements" => true,
+        "Non conforme" => include_invalid,
+        _ => false,
+    }
+}
+
+/// `reseaux.csv`: every network of the referential, its status and, where counted, its six
+/// figures (those of `Synthèse`), and the year before's with `--precedent` (`Évolution`).
+fn write_networks(
+    dir: &Path,
+    regional: &Regional,
+    checker: &Checker,
+    choices: &Choices,
+) -> Result<(), Failed> {
+    let mut w = csv_writer(File::create(dir.join("reseaux.csv")).map_err(io)?);
+    let mut header = vec!["code_reseau", "nom_reseau", "departement", "statut"];
+    header.extend(FIGURES.iter().map(|f| f.0));
+    let before: Vec<String> = FIGURES.iter().map(|f| format!("{}_n1", f.0)).collect();
+    if regional.evolution.is_some() {
+        header.extend(before.iter().map(String::as_str));
+    }
+    w.write_record(&header).map_err(io)?;
+    for n in &checker.referential.networks {
+        let lines: Vec<_> = regional
+            .networks
+            .iter()
+            .filter(|r| r.code.eq_ignore_ascii_case(&n.code))
+            .collect();
+        // A network sent twice (B001) is to be corrected, its figures not given.
+        let (statut, figures) = match lines.as_slice() {
+            [one] => (
+                status(one.statut),
+                one.figures
+                    .filter(|_| counted(one.statut, choices.include_invalid))
+                    .map(|f| f[2..].to_vec()),
+            ),
+            [] => ("non transmis", None),
+            _ => ("à corriger", None),
+        };
+        let mut record = vec![
+            n.code.clone(),
+            n.nom.clone(),
+            n.departement.clone(),
+            statut.to_string(),
+        ];
+        record.extend((0..6).map(|k| {
+            figures
+                .as_ref()
+                .map_or(String::new(), |f| (f[k] as i64).to_string())
+        }));
+        if let Some(table) = &regional.evolution {
+            let line = table.lines.iter().find(|l| l.code == n.code);
+            record.extend((0..6).map(|k| {
+                line.and_then(|l| l.before[k])
+                    .map_or(String::new(), |v| v.to_string())
+            }));
+        }
+        w.write_record(&record).map_err(io)?;
+    }
+    w.flush().map_err(io)
+}
+
+/// `departements.csv`: the six figures of `Indicateurs` per département and for the Région.
+fn write_departements(dir: &Path, regional: &Regional) -> Result<(), Failed> {
+    let mut w = csv_writer(File::create(dir.join("departements.csv")).map_err(io)?);
+    let mut header = vec!["code", "niveau", "nom"];
+    header.extend(FIGURES.iter().map(|f| f.0));
+    w.write_record(&header).map_err(io)?;
+    let places = DEPARTEMENTS
+        .iter()
+        .map(|(code, name)| (*code, "département", *name, *code))
+        .chain([(REGION_CODE, "région", "Centre-Val de Loire", "Total")]);
+    for (code, level, name, column) in places {
+        let mut record = vec![code.to_string(), level.to_string(), name.to_string()];
+        record.extend(FIGURES.iter().map(|(_, block, label, _)| {
+            (regional.indicators.value(block, label, column) as i64).to_string()
+        }));
+        w.write_record(&record).map_err(io)?;
+    }
+    w.flush().map_err(io)
+}
