@@ -2,7 +2,9 @@
 # What the synthesis costs on top of the consolidation, for a region of 22 networks (the size
 # of the referential), with and without the year before: best of 5 wall-clock runs (GNU time)
 # of `spro consolidate` and of `spro consolidate --synthese`, and of `spro synthese` alone.
-# Target (issue #21): under 2 s more than consolidate. Run by hand: ./benches/synthese.sh [ACTIONS=2000]
+# Target (issue #21): under 2 s more than consolidate. Then `consolidate --publier` (the
+# open-data package, issue #32: under 10 % more than consolidate) and `publier` alone.
+# Run by hand: ./benches/synthese.sh [ACTIONS=2000]
 # Needs GNU time (/usr/bin/time; apt-get install -y time). Results: benches/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,3 +39,8 @@ run consolidate_precedent_synthese "$SPRO" consolidate "${common[@]}" --preceden
 awk -v a="$T_consolidate" -v b="$T_consolidate_synthese" -v c="$T_consolidate_precedent" -v d="$T_consolidate_precedent_synthese" \
   'BEGIN { printf "synthèse en plus de consolidate : %.2f s (sans précédent), %.2f s (avec) — objectif < 2 s\n", b - a, d - c }'
 ls -l "$WORK/out/synthese-regionale-2025.pdf" | awk '{ printf "synthèse : %d octets\n", $5 }'
+run consolidate_publier "$SPRO" consolidate "${common[@]}" -o "$WORK/out/regional.xlsx" --publier "$WORK/out/donnees"
+run publier_seul "$SPRO" publier "${common[@]}" -o "$WORK/out/donnees"
+awk -v a="$T_consolidate" -v b="$T_consolidate_publier" \
+  'BEGIN { printf "données ouvertes en plus de consolidate : %.2f s (%+.1f %%) — objectif < 10 %%\n", b - a, 100 * (b - a) / a }'
+du -sh "$WORK/out/donnees" | awk '{ printf "données ouvertes : %s\n", $1 }'
