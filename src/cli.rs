@@ -644,13 +644,15 @@ fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
                 .map_err(err)?;
             progress.finish_and_clear();
             let (n, shown) = (written.len(), dir.display());
-            say(
-                lang,
-                crate::msg!(
-                    "{n} copie(s) annotée(s) dans « {shown} »",
-                    "{n} annotated copy(ies) in “{shown}”"
-                ),
-            );
+            say(lang, {
+                let copies = crate::i18n::counted(
+                    n,
+                    ["copie annotée", "copies annotées"],
+                    ["annotated copy", "annotated copies"],
+                );
+                let (fr, en) = (&copies.fr, &copies.en);
+                crate::msg!("{fr} dans « {shown} »", "{en} in “{shown}”")
+            });
             report
         }
     };
@@ -945,13 +947,22 @@ fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
         report.count(Severity::Error),
         report.count(Severity::Warning),
     );
-    say(
-        lang,
+    say(lang, {
+        use crate::i18n::counted;
+        let files = counted(files, ["fichier", "fichiers"], ["file", "files"]);
+        let errors = counted(errors, ["erreur", "erreurs"], ["error", "errors"]);
+        let warnings = counted(
+            warnings,
+            ["avertissement", "avertissements"],
+            ["warning", "warnings"],
+        );
+        let (f, e, w) = (&files.fr, &errors.fr, &warnings.fr);
+        let (fe, ee, we) = (&files.en, &errors.en, &warnings.en);
         crate::msg!(
-            "classeur régional écrit dans « {shown} » ({files} fichier(s), {errors} erreur(s), {warnings} avertissement(s))",
-            "regional workbook written to “{shown}” ({files} file(s), {errors} error(s), {warnings} warning(s))"
-        ),
-    );
+            "classeur régional écrit dans « {shown} » ({f}, {e}, {w})",
+            "regional workbook written to “{shown}” ({fe}, {ee}, {we})"
+        )
+    });
     if args.synthese {
         write_synthesis(synthesis, &outputs[1], lang)?;
     }

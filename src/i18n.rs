@@ -65,10 +65,68 @@ pub trait English {
     fn english(&self) -> String;
 }
 
+/// Whether a count of `n` takes the plural: in French from 2 (0 and 1 are singular: « 0
+/// erreur », « 1 erreur »), in English for every number but 1 (« 0 errors »). The one place
+/// counts agree, everywhere a count is written (CLDR's rules for these two languages).
+pub fn is_plural(lang: Lang, n: usize) -> bool {
+    match lang {
+        Lang::Fr => n >= 2,
+        Lang::En => n != 1,
+    }
+}
+
+/// The form of a word that agrees with `n`: `[singular, plural]` in each language.
+pub fn agree<'a>(lang: Lang, n: usize, fr: [&'a str; 2], en: [&'a str; 2]) -> &'a str {
+    let forms = match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    };
+    forms[usize::from(is_plural(lang, n))]
+}
+
+/// `n` and the words that agree with it: `count(Lang::Fr, 3, ["erreur", "erreurs"], …)` is
+/// « 3 erreurs ».
+pub fn count(lang: Lang, n: usize, fr: [&str; 2], en: [&str; 2]) -> String {
+    format!("{n} {}", agree(lang, n, fr, en))
+}
+
+/// [`count`] in both languages.
+pub fn counted(n: usize, fr: [&str; 2], en: [&str; 2]) -> Msg {
+    Msg::new(count(Lang::Fr, n, fr, en), count(Lang::En, n, fr, en))
+}
+
 /// Picks the text of `lang` among two literals (labels of reports).
 pub fn pick(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Fr => fr,
         Lang::En => en,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// French: 0 and 1 singular; English: 1 only.
+    #[test]
+    fn counts_agree_as_each_language_does() {
+        let (fr, en) = (["erreur", "erreurs"], ["error", "errors"]);
+        let all: Vec<String> = [0, 1, 2, 10]
+            .into_iter()
+            .flat_map(|n| [count(Lang::Fr, n, fr, en), count(Lang::En, n, fr, en)])
+            .collect();
+        assert_eq!(
+            all,
+            [
+                "0 erreur",
+                "0 errors",
+                "1 erreur",
+                "1 error",
+                "2 erreurs",
+                "2 errors",
+                "10 erreurs",
+                "10 errors"
+            ]
+        );
     }
 }

@@ -272,6 +272,25 @@ fn english_on_request_or_by_preference() {
             .unwrap(),
     );
     assert!(results.contains("To correct before sending"));
+    // Counts agree as English does, never « error(s) » (French: tests/plurals.rs and below).
+    assert!(results.contains("1 error, 0 warnings"), "{results}");
+    let french_results = text_of(
+        c.post(server.url("/verifier?lang=fr"))
+            .multipart(form(&[(
+                "C005.xlsx",
+                fixture("fixtures/cas/C005-logo-manquant.xlsx"),
+            )]))
+            .send()
+            .unwrap(),
+    );
+    for page in [&results, &french_results] {
+        let found = plurals_in(page);
+        assert!(found.is_empty(), "{found:?}");
+    }
+    assert!(
+        french_results.contains("1 erreur, 0 avertissement"),
+        "{french_results}"
+    );
     assert!(
         results.contains("created a tool or material without the logo of the SPRO"),
         "{results}"

@@ -72,12 +72,14 @@ pub fn title(report: &FileReport) -> String {
 
 /// The second line of `Anomalies`: the status and the counts.
 pub fn status_sentence(report: &FileReport) -> String {
-    let counts = format!(
-        "{} erreur(s), {} avertissement(s), {} information(s)",
-        report.count(Severity::Error),
-        report.count(Severity::Warning),
-        report.count(Severity::Info)
-    );
+    let fr = crate::i18n::Lang::Fr;
+    let counts = [
+        (Severity::Error, ["erreur", "erreurs"]),
+        (Severity::Warning, ["avertissement", "avertissements"]),
+        (Severity::Info, ["information", "informations"]),
+    ]
+    .map(|(severity, words)| crate::i18n::count(fr, report.count(severity), words, ["", ""]))
+    .join(", ");
     match report.status {
         Status::Valid if report.findings.is_empty() => "Statut : conforme — aucune anomalie, le tableau de bord peut être transmis.".to_string(),
         Status::Valid => format!("Statut : conforme — {counts}."),

@@ -10,7 +10,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
 use crate::check::{Report, Status};
 use crate::finding::{Finding, Severity};
-use crate::i18n::{pick, Lang};
+use crate::i18n::{count, pick, Lang};
 
 /// A finding as miette sees it.
 #[derive(Debug)]
@@ -44,28 +44,22 @@ impl Diagnostic for Shown<'_> {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n > 1 { many } else { one })
-}
-
 fn counts(lang: Lang, errors: usize, warnings: usize, infos: usize) -> String {
     let mut parts = vec![
-        plural(
-            errors,
-            pick(lang, "erreur", "error"),
-            pick(lang, "erreurs", "errors"),
-        ),
-        plural(
+        count(lang, errors, ["erreur", "erreurs"], ["error", "errors"]),
+        count(
+            lang,
             warnings,
-            pick(lang, "avertissement", "warning"),
-            pick(lang, "avertissements", "warnings"),
+            ["avertissement", "avertissements"],
+            ["warning", "warnings"],
         ),
     ];
     if infos > 0 {
-        parts.push(plural(
+        parts.push(count(
+            lang,
             infos,
-            "information",
-            pick(lang, "informations", "information"),
+            ["information", "informations"],
+            ["information", "information"],
         ));
     }
     parts.join(", ")
@@ -166,13 +160,13 @@ fn batch(handler: &GraphicalReportHandler, out: &mut String, report: &Report, la
             Lang::Fr => writeln!(
                 out,
                 "  B002 reseau-non-transmis — {} sans tableau de bord : {}",
-                plural(n, "réseau", "réseaux"),
+                count(lang, n, ["réseau", "réseaux"], ["network", "networks"]),
                 missing.join(", ")
             ),
             Lang::En => writeln!(
                 out,
                 "  B002 reseau-non-transmis — {} without a tableau de bord: {}",
-                plural(n, "network", "networks"),
+                count(lang, n, ["réseau", "réseaux"], ["network", "networks"]),
                 missing.join(", ")
             ),
         };
@@ -198,13 +192,16 @@ fn totals(out: &mut String, report: &Report, lang: Lang) {
     let _ = match lang {
         Lang::Fr => writeln!(
             out,
-            "Total : {} — {valid} conforme(s), {warned} avec avertissements, {invalid} non conforme(s), {unreadable} illisible(s) ; {totals}",
-            plural(n, "fichier vérifié", "fichiers vérifiés"),
+            "Total : {} — {}, {warned} avec avertissements, {}, {} ; {totals}",
+            count(lang, n, ["fichier vérifié", "fichiers vérifiés"], ["", ""]),
+            count(lang, valid, ["conforme", "conformes"], ["", ""]),
+            count(lang, invalid, ["non conforme", "non conformes"], ["", ""]),
+            count(lang, unreadable, ["illisible", "illisibles"], ["", ""]),
         ),
         Lang::En => writeln!(
             out,
             "Total: {} — {valid} valid, {warned} with warnings, {invalid} invalid, {unreadable} unreadable; {totals}",
-            plural(n, "file checked", "files checked"),
+            count(lang, n, ["", ""], ["file checked", "files checked"]),
         ),
     };
 }

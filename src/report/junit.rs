@@ -89,10 +89,9 @@ fn suite(out: &mut dyn Write, name: &str, findings: &[Finding], lang: Lang) -> s
         let is_error = |f: &&&Finding| f.severity == Severity::Error;
         let errors = mine.iter().filter(is_error).count();
         if errors > 0 {
-            write!(
-                out,
-                "\n      <failure message=\"{errors} erreur(s)\" type=\"spro\">"
-            )?;
+            let message =
+                crate::i18n::count(lang, errors, ["erreur", "erreurs"], ["error", "errors"]);
+            write!(out, "\n      <failure message=\"{message}\" type=\"spro\">")?;
             lines(out, mine.iter().filter(is_error), lang)?;
             out.write_all(b"</failure>")?;
         }

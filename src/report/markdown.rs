@@ -154,14 +154,27 @@ impl super::Reporter for Markdown {
             report.count(Severity::Error),
             report.count(Severity::Warning),
         );
+        let c = |n: usize, fr: [&str; 2], en: [&str; 2]| crate::i18n::count(lang, n, fr, en);
+        let (files, errors, warnings) = (
+            c(n, ["fichier", "fichiers"], ["file", "files"]),
+            c(errors, ["erreur", "erreurs"], ["error", "errors"]),
+            c(
+                warnings,
+                ["avertissement", "avertissements"],
+                ["warning", "warnings"],
+            ),
+        );
         match lang {
             Lang::Fr => writeln!(
                 out,
-                "**{n} fichier(s)** : {valid} conforme(s), {warned} avec avertissements, {invalid} non conforme(s), {unreadable} illisible(s) — {errors} erreur(s), {warnings} avertissement(s).\n"
+                "**{files}** : {}, {warned} avec avertissements, {}, {} — {errors}, {warnings}.\n",
+                c(valid, ["conforme", "conformes"], ["", ""]),
+                c(invalid, ["non conforme", "non conformes"], ["", ""]),
+                c(unreadable, ["illisible", "illisibles"], ["", ""]),
             )?,
             Lang::En => writeln!(
                 out,
-                "**{n} file(s)**: {valid} valid, {warned} with warnings, {invalid} invalid, {unreadable} unreadable — {errors} error(s), {warnings} warning(s).\n"
+                "**{files}**: {valid} valid, {warned} with warnings, {invalid} invalid, {unreadable} unreadable — {errors}, {warnings}.\n"
             )?,
         }
         writeln!(

@@ -87,7 +87,7 @@ pub struct FileView {
     pub name: String,
     pub verdict: &'static str,
     pub verdict_class: &'static str,
-    /// « 3 erreur(s), 0 avertissement(s), 0 information(s) ».
+    /// « 3 erreurs, 0 avertissement, 0 information ».
     pub counts: String,
     pub reseau: Option<String>,
     pub annee: Option<i32>,
@@ -278,10 +278,23 @@ fn counts(file: &FileReport, lang: Lang) -> String {
         file.count(Severity::Warning),
         file.count(Severity::Info),
     );
-    match lang {
-        Lang::Fr => format!("{e} erreur(s), {w} avertissement(s), {i} information(s)"),
-        Lang::En => format!("{e} error(s), {w} warning(s), {i} information(s)"),
-    }
+    use crate::i18n::count;
+    [
+        count(lang, e, ["erreur", "erreurs"], ["error", "errors"]),
+        count(
+            lang,
+            w,
+            ["avertissement", "avertissements"],
+            ["warning", "warnings"],
+        ),
+        count(
+            lang,
+            i,
+            ["information", "informations"],
+            ["information", "information"],
+        ),
+    ]
+    .join(", ")
 }
 
 fn row(f: &Finding, lang: Lang, t: &Texts) -> Row {

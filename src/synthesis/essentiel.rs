@@ -73,19 +73,37 @@ pub fn sentences(
 fn transmission(year: i32, c: &Counts, networks: &[Network], lang: Lang) -> String {
     let unreadable = networks.iter().filter(|n| n.unreadable).count();
     let (e, t, ok, bad) = (c.expected, c.transmitted, c.conformes, c.to_correct);
+    use crate::i18n::{agree, count};
     let mut s = match lang {
-        Lang::Fr => format!("{t} réseau(x) sur {e} attendus ont transmis leur bilan {year} : {ok} conforme(s), {bad} à corriger"),
-        Lang::En => format!("{t} network(s) out of {e} expected sent their {year} bilan: {ok} conforming, {bad} to correct"),
+        Lang::Fr => {
+            let (networks, sent) = if crate::i18n::is_plural(lang, t) {
+                ("réseaux", "ont transmis leur")
+            } else {
+                ("réseau", "a transmis son")
+            };
+            let ok = count(lang, ok, ["conforme", "conformes"], ["", ""]);
+            format!("{t} {networks} sur {e} attendus {sent} bilan {year} : {ok}, {bad} à corriger")
+        }
+        Lang::En => {
+            let networks = agree(lang, t, ["", ""], ["network", "networks"]);
+            format!("{t} {networks} out of {e} expected sent their {year} bilan: {ok} conforming, {bad} to correct")
+        }
     };
     if unreadable > 0 {
         s += &match lang {
-            Lang::Fr => format!(" (dont {unreadable} illisible(s))"),
+            Lang::Fr => format!(
+                " (dont {})",
+                count(lang, unreadable, ["illisible", "illisibles"], ["", ""])
+            ),
             Lang::En => format!(" ({unreadable} of them unreadable)"),
         };
     }
     s += &match (c.not_sent, lang) {
         (0, _) => ".".to_string(),
-        (n, Lang::Fr) => format!(" ; {n} ne l'ont pas transmis."),
+        (n, Lang::Fr) => {
+            let verb = agree(lang, n, ["ne l'a pas", "ne l'ont pas"], ["", ""]);
+            format!(" ; {n} {verb} transmis.")
+        }
         (n, Lang::En) => format!("; {n} did not send it."),
     };
     s
@@ -130,11 +148,17 @@ fn change(regional: &Regional, k: usize, p: i64, rising: bool, lang: Lang) -> St
     let name = pick(lang, FIGURES[k].name.0, FIGURES[k].name.1);
     let (yb, y, c) = (t.year_before, regional.year, t.compared());
     let (b, n, p) = (int(b, lang), int(n, lang), signed_percent(p, lang));
+    let compared = crate::i18n::count(
+        lang,
+        c,
+        ["réseau comparé", "réseaux comparés"],
+        ["network compared", "networks compared"],
+    );
     match (rising, lang) {
-        (true, Lang::Fr) => format!("La plus forte hausse, sur les {c} réseau(x) comparés, concerne les {name} : {p} ({b} en {yb}, {n} en {y})."),
-        (true, Lang::En) => format!("The largest rise, over the {c} network(s) compared, is in {name}: {p} ({b} in {yb}, {n} in {y})."),
-        (false, Lang::Fr) => format!("La plus forte baisse, sur les {c} réseau(x) comparés, concerne les {name} : {p} ({b} en {yb}, {n} en {y})."),
-        (false, Lang::En) => format!("The largest fall, over the {c} network(s) compared, is in {name}: {p} ({b} in {yb}, {n} in {y})."),
+        (true, Lang::Fr) => format!("La plus forte hausse, sur {compared}, concerne les {name} : {p} ({b} en {yb}, {n} en {y})."),
+        (true, Lang::En) => format!("The largest rise, over {compared}, is in {name}: {p} ({b} in {yb}, {n} in {y})."),
+        (false, Lang::Fr) => format!("La plus forte baisse, sur {compared}, concerne les {name} : {p} ({b} en {yb}, {n} en {y})."),
+        (false, Lang::En) => format!("The largest fall, over {compared}, is in {name}: {p} ({b} in {yb}, {n} in {y})."),
     }
 }
 
@@ -172,9 +196,10 @@ fn follow_up(c: &Counts, networks: &[Network], lang: Lang) -> String {
     }
     if c.outside > 0 {
         let n = c.outside;
+        let files = crate::i18n::count(lang, n, ["fichier", "fichiers"], ["file", "files"]);
         parts.push(match lang {
-            Lang::Fr => format!("{n} fichier(s) au code réseau hors du référentiel"),
-            Lang::En => format!("{n} file(s) with a network code outside the referential"),
+            Lang::Fr => format!("{files} au code réseau hors du référentiel"),
+            Lang::En => format!("{files} with a network code outside the referential"),
         });
     }
     if parts.is_empty() {
@@ -271,7 +296,7 @@ mod tests {
         assert_eq!(
             sentences(&r, &counts(&networks), &networks, Lang::Fr),
             [
-                "2 réseau(x) sur 2 attendus ont transmis leur bilan 2025 : 2 conforme(s), 0 à corriger.",
+                "2 réseaux sur 2 attendus ont transmis leur bilan 2025 : 2 conformes, 0 à corriger.",
                 "Le département qui compte le plus d'actions est Indre (36) : 5 sur 8 dans la Région (63\u{202F}%).",
                 "Tous les réseaux attendus ont transmis un bilan conforme.",
             ]
@@ -304,11 +329,11 @@ mod tests {
         let said = sentences(&r, &counts(&networks), &networks, Lang::Fr);
         assert_eq!(
             said[2],
-            "La plus forte hausse, sur les 1 réseau(x) comparés, concerne les structures membres : +20\u{202F}% (10 en 2024, 12 en 2025)."
+            "La plus forte hausse, sur 1 réseau comparé, concerne les structures membres : +20\u{202F}% (10 en 2024, 12 en 2025)."
         );
         assert_eq!(
             said[3],
-            "La plus forte baisse, sur les 1 réseau(x) comparés, concerne les participants : −50\u{202F}% (40 en 2024, 20 en 2025)."
+            "La plus forte baisse, sur 1 réseau comparé, concerne les participants : −50\u{202F}% (40 en 2024, 20 en 2025)."
         );
         // Nothing fell: no sentence of a fall.
         let r = regional(
@@ -332,7 +357,7 @@ mod tests {
         let said = sentences(&r, &counts(&networks), &networks, Lang::Fr);
         assert_eq!(
             said[0],
-            "2 réseau(x) sur 3 attendus ont transmis leur bilan 2025 : 1 conforme(s), 1 à corriger (dont 1 illisible(s)) ; 1 ne l'ont pas transmis."
+            "2 réseaux sur 3 attendus ont transmis leur bilan 2025 : 1 conforme, 1 à corriger (dont 1 illisible) ; 1 ne l'a pas transmis."
         );
         assert_eq!(
             said[1],

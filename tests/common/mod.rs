@@ -367,3 +367,27 @@ pub fn package_variants(original: &[u8]) -> [(&'static str, Vec<u8>); 3] {
         ("casse", other_case),
     ]
 }
+
+/// Every plural written « (s) », « (x) », « (es) », « (ies) » or « (nt) » after a letter in
+/// `text`, with a little context: counts must agree as each language does instead.
+pub fn plurals_in(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for mark in ["(s)", "(x)", "(es)", "(ies)", "(nt)"] {
+        for (at, _) in text.match_indices(mark) {
+            let before = text[..at].chars().next_back();
+            if before.is_some_and(char::is_alphabetic) {
+                let start = text[..at]
+                    .char_indices()
+                    .rev()
+                    .nth(30)
+                    .map_or(0, |(i, _)| i);
+                let end = (at + mark.len() + 20).min(text.len());
+                let end = (end..=text.len())
+                    .find(|&i| text.is_char_boundary(i))
+                    .unwrap_or(text.len());
+                found.push(text[start..end].to_string());
+            }
+        }
+    }
+    found
+}

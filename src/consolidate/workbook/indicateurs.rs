@@ -25,8 +25,14 @@ pub(super) fn indicateurs(
         0,
         0,
         &format!(
-            "Indicateurs régionaux {} — {} fichier(s) comptés ({scope})",
-            choices.year, counted
+            "Indicateurs régionaux {} — {} ({scope})",
+            choices.year,
+            crate::i18n::count(
+                crate::i18n::Lang::Fr,
+                counted,
+                ["fichier compté", "fichiers comptés"],
+                ["", ""]
+            )
         ),
         &styles.title,
     )?;

@@ -174,8 +174,8 @@ fn compared(regional: &Regional, lang: Lang) -> Option<Chart> {
             total: None,
             scaled_by_row: true,
             note: Some(match lang {
-                Lang::Fr => format!("Totaux des {n} réseau(x) comparés les deux années (feuille Évolution) ; chaque paire de barres a sa propre échelle."),
-                Lang::En => format!("Totals of the {n} network(s) compared in both years (Évolution sheet); each pair of bars has its own scale."),
+                Lang::Fr => format!("Totaux de {} les deux années (feuille Évolution) ; chaque paire de barres a sa propre échelle.", crate::i18n::count(lang, n, ["réseau comparé", "réseaux comparés"], ["", ""])),
+                Lang::En => format!("Totals of {} compared in both years (Évolution sheet); each pair of bars has its own scale.", crate::i18n::count(lang, n, ["", ""], ["network", "networks"])),
             }),
         })
 }

@@ -26,9 +26,10 @@ fn left_out(regional: &Regional, report: &Report, choices: &Choices, lang: Lang)
             }
         } else if f.status == Status::Invalid && !choices.include_invalid {
             let n = f.count(Severity::Error);
+            let errors = crate::i18n::count(lang, n, ["erreur", "erreurs"], ["error", "errors"]);
             match lang {
-                Lang::Fr => format!("{n} erreur(s) à corriger : chiffres non comptés"),
-                Lang::En => format!("{n} error(s) to correct: figures not counted"),
+                Lang::Fr => format!("{errors} à corriger : chiffres non comptés"),
+                Lang::En => format!("{errors} to correct: figures not counted"),
             }
         } else {
             continue;

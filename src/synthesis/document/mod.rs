@@ -343,11 +343,12 @@ fn counts(regional: &Regional, checker: &Checker) -> Counts {
 
 fn scope(counted: usize, include_invalid: bool, lang: Lang) -> String {
     let n = int(counted as i64, lang);
+    let w = |fr, en| crate::i18n::agree(lang, counted, fr, en);
     match (include_invalid, lang) {
-        (false, Lang::Fr) => format!("Les chiffres régionaux comptent les {n} bilan(s) sans erreur ; les bilans à corriger n'y sont pas comptés."),
-        (false, Lang::En) => format!("Regional figures count the {n} bilan(s) without errors; bilans to correct are not counted."),
-        (true, Lang::Fr) => format!("Les chiffres régionaux comptent les {n} bilan(s) lisibles, y compris ceux à corriger (--inclure-non-conformes)."),
-        (true, Lang::En) => format!("Regional figures count the {n} readable bilan(s), those to correct included (--inclure-non-conformes)."),
+        (false, Lang::Fr) => format!("Les chiffres régionaux comptent {n} {} sans erreur ; les bilans à corriger n'y sont pas comptés.", w(["bilan", "bilans"], ["", ""])),
+        (false, Lang::En) => format!("Regional figures count {n} {} without errors; bilans to correct are not counted.", w(["", ""], ["bilan", "bilans"])),
+        (true, Lang::Fr) => format!("Les chiffres régionaux comptent {n} {}, y compris ceux à corriger (--inclure-non-conformes).", w(["bilan lisible", "bilans lisibles"], ["", ""])),
+        (true, Lang::En) => format!("Regional figures count {n} readable {}, those to correct included (--inclure-non-conformes).", w(["", ""], ["bilan", "bilans"])),
     }
 }
 

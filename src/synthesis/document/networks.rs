@@ -21,9 +21,17 @@ fn changes(codes: &[Code], year_before: i32, lang: Lang) -> Vec<String> {
     if n > 0 {
         out.push(match lang {
             Lang::Fr => {
-                format!("{n} structure(s) membre(s) en {yb} ne figure(nt) plus parmi les membres.")
+                let (structures, verb) = if crate::i18n::is_plural(lang, n) {
+                    ("structures membres", "figurent")
+                } else {
+                    ("structure membre", "figure")
+                };
+                format!("{n} {structures} en {yb} ne {verb} plus parmi les membres.")
             }
-            Lang::En => format!("{n} member structure(s) of {yb} no longer among the members."),
+            Lang::En => {
+                let structures = crate::i18n::agree(lang, n, ["", ""], ["structure", "structures"]);
+                format!("{n} member {structures} of {yb} no longer among the members.")
+            }
         });
     }
     if count(Code::T004) > 0 {
@@ -46,10 +54,12 @@ fn changes(codes: &[Code], year_before: i32, lang: Lang) -> Vec<String> {
     if n > 0 {
         out.push(match lang {
             Lang::Fr => format!(
-                "{n} chiffre(s) en très forte évolution depuis {yb}, à vérifier par le réseau."
+                "{} en très forte évolution depuis {yb}, à vérifier par le réseau.",
+                crate::i18n::count(lang, n, ["chiffre", "chiffres"], ["", ""])
             ),
             Lang::En => format!(
-                "{n} figure(s) changed very strongly since {yb}, to be checked by the network."
+                "{} changed very strongly since {yb}, to be checked by the network.",
+                crate::i18n::count(lang, n, ["", ""], ["figure", "figures"])
             ),
         });
     }
