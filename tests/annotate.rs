@@ -69,7 +69,7 @@ fn each_finding_is_marked_at_its_cell_with_a_note_and_a_link() {
         .map(|r| r.iter().map(|d| d.to_string()).collect())
         .collect();
     assert!(
-        rows[1][0].starts_with("Statut : non conforme — 3 erreur(s)"),
+        rows[1][0].starts_with("Statut : non conforme — 3 erreurs, 0 avertissement"),
         "{:?}",
         rows[1]
     );

@@ -273,7 +273,10 @@ fn english_on_request_or_by_preference() {
     );
     assert!(results.contains("To correct before sending"));
     // Counts agree as English does, never « error(s) » (French: tests/plurals.rs and below).
-    assert!(results.contains("1 error, 0 warnings"), "{results}");
+    assert!(
+        results.contains("3 errors, 0 warnings, 0 information"),
+        "{results}"
+    );
     let french_results = text_of(
         c.post(server.url("/verifier?lang=fr"))
             .multipart(form(&[(
@@ -288,7 +291,7 @@ fn english_on_request_or_by_preference() {
         assert!(found.is_empty(), "{found:?}");
     }
     assert!(
-        french_results.contains("1 erreur, 0 avertissement"),
+        french_results.contains("3 erreurs, 0 avertissement, 0 information"),
         "{french_results}"
     );
     assert!(
@@ -333,7 +336,7 @@ fn a_check_shows_each_finding_at_its_cell_and_gives_the_annotated_copy_once() {
     assert!(page.contains("<td data-label=\"Cellule\" class=\"cellule\">Actions!P3</td>"));
     assert!(page.contains("<a href=\"/regles/C005\">C005</a>"));
     assert!(
-        page.contains("3 erreur(s), 0 avertissement(s), 0 information(s)"),
+        page.contains("3 erreurs, 0 avertissement, 0 information"),
         "{page}"
     );
     assert!(page.contains("<h3>Actions</h3>"));
@@ -649,7 +652,7 @@ fn a_long_run_of_one_rule_shows_ten_cells_and_one_line_for_the_rest() {
         page.contains("… et 20 autres cellules de la colonne Logo SPRO, jusqu&#39;à Actions!P31 — toutes sont marquées dans le classeur annoté"),
         "{page}"
     );
-    assert!(page.contains("30 erreur(s)"), "{page}");
+    assert!(page.contains("30 erreurs"), "{page}");
     let json: Value = c
         .get(server.url(&format!(
             "/telechargements/{}",

@@ -518,7 +518,7 @@ fn hostile_names_and_a_batch_of_unreadable_files() {
         }
     }
     assert!(
-        flat.contains("2 réseau(x) sur 5 attendus ont transmis leur bilan 2025 : 0 conforme(s), 2 à corriger (dont 2 illisible(s)) ; 3 ne l'ont pas transmis."),
+        flat.contains("2 réseaux sur 5 attendus ont transmis leur bilan 2025 : 0 conforme, 2 à corriger (dont 2 illisibles) ; 3 ne l'ont pas transmis."),
         "{flat}"
     );
     assert!(flat.contains("illisible :"), "{flat}");
@@ -624,7 +624,9 @@ fn all_the_networks_of_the_referential() {
     let flat = synthese_of_received(dir.path());
     let pdf = dir.path().join("s.pdf");
     assert!(
-        flat.contains("22 réseau(x) sur 22 attendus ont transmis leur bilan 2025 : 22 conforme(s), 0 à corriger."),
+        flat.contains(
+            "22 réseaux sur 22 attendus ont transmis leur bilan 2025 : 22 conformes, 0 à corriger."
+        ),
         "{flat}"
     );
     assert!(flat.contains("Tous les réseaux attendus ont transmis un bilan conforme."));
