@@ -173,6 +173,9 @@ pub struct Network {
     pub warnings: usize,
     pub figures: Vec<NetworkFigure>,
     pub changes: Vec<String>,
+    /// For a network that sent nothing: the year of the last bilan received, when
+    /// `--precedent` holds one.
+    pub last_bilan: Option<i32>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -139,6 +139,11 @@ pub(super) fn networks(
             };
             let line = table.and_then(|t| t.lines.iter().find(|l| l.code == code));
             let figures = network_figures(now, line, lang);
+            let last_bilan = checker
+                .previous
+                .as_ref()
+                .filter(|p| status.is_none() && p.get(&code).is_some())
+                .map(|p| p.year);
             let status_text = match status {
                 None => pick(lang, "Bilan non transmis", "Bilan not sent").to_string(),
                 Some(s) => s.label(lang).to_string(),
@@ -160,6 +165,7 @@ pub(super) fn networks(
                 warnings: files.iter().map(|f| f.count(Severity::Warning)).sum(),
                 figures,
                 changes: table.map_or_else(Vec::new, |t| changes(&t_codes, t.year_before, lang)),
+                last_bilan,
             }
         })
         .collect()
