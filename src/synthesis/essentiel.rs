@@ -273,6 +273,7 @@ mod tests {
             warnings: 0,
             figures: Vec::new(),
             changes: Vec::new(),
+            last_bilan: None,
         }
     }
 
