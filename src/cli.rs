@@ -756,6 +756,22 @@ impl Batch {
     }
 }
 
+impl Batch {
+    /// The consolidation of the batch on its thread pool: the driver feeding `sinks`.
+    fn consolidate(
+        &self,
+        choices: &crate::consolidate::Choices,
+        sinks: &mut [&mut dyn crate::consolidate::Sink],
+        progress: &(dyn Fn(crate::consolidate::Progress) + Sync),
+    ) -> Result<crate::check::Report, CliError> {
+        let run = || crate::consolidate::run(&self.inputs, &self.checker, choices, sinks, progress);
+        self.pool
+            .install(run)
+            .map(|(report, _)| report)
+            .map_err(failed)
+    }
+}
+
 /// Writes the synthesis typeset by a consolidation to `path` and says so.
 fn write_synthesis(
     synthesis: crate::synthesis::Typeset,
@@ -803,23 +819,12 @@ fn publier(args: PublierArgs, lang: Lang) -> Result<Exit, CliError> {
         include_invalid: args.inclure_non_conformes,
         options_text: options_text(
             year,
-            (true, args.inclure_non_conformes, false),
+            (false, args.inclure_non_conformes, false),
             &args.common,
         ),
     };
     let mut open_data = crate::open_data::OpenData::new(&batch.checker, &choices, &outputs[0]);
-    let (report, _) = batch
-        .pool
-        .install(|| {
-            crate::consolidate::run(
-                &batch.inputs,
-                &batch.checker,
-                &choices,
-                &mut [&mut open_data],
-                &|_| {},
-            )
-        })
-        .map_err(failed)?;
+    let report = batch.consolidate(&choices, &mut [&mut open_data], &|_| {})?;
     publish(open_data, lang)?;
     Ok(consolidation_exit(&report, false))
 }
@@ -858,18 +863,7 @@ fn synthese(args: SyntheseArgs, lang: Lang) -> Result<Exit, CliError> {
         ),
     };
     let mut synthesis = crate::synthesis::Typeset::new(&batch.checker, &choices, lang);
-    let (report, _) = batch
-        .pool
-        .install(|| {
-            crate::consolidate::run(
-                &batch.inputs,
-                &batch.checker,
-                &choices,
-                &mut [&mut synthesis],
-                &|_| {},
-            )
-        })
-        .map_err(failed)?;
+    let report = batch.consolidate(&choices, &mut [&mut synthesis], &|_| {})?;
     write_synthesis(synthesis, &outputs[0], lang)?;
     Ok(consolidation_exit(&report, args.strict))
 }
@@ -935,10 +929,7 @@ fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
     if args.publier.is_some() {
         sinks.push(&mut open_data);
     }
-    let (report, _) = batch
-        .pool
-        .install(|| crate::consolidate::run(inputs, checker, &choices, &mut sinks, &show))
-        .map_err(failed)?;
+    let report = batch.consolidate(&choices, &mut sinks, &show)?;
     show(crate::consolidate::Progress::Saving);
     workbook.save(output).map_err(err)?;
     progress.finish_and_clear();
