@@ -147,6 +147,31 @@ fn the_sample_batch_is_published_as_the_workbook_counts_it() {
         networks.iter().any(|n| !n["actions_n1"].is_empty()),
         "N-1 figures"
     );
+    // The year before's figures: those of the Évolution sheet (N-1, then N, gap and change
+    // for each of the six).
+    let evolution = sheet(&regional, "Évolution");
+    let names = [
+        "structures_membres",
+        "coordinateurs",
+        "actions",
+        "participants",
+        "premiers_accueils",
+        "professionnels_formes",
+    ];
+    for n in &networks {
+        let line = evolution
+            .iter()
+            .find(|r| s(&r[0]) == n["code_reseau"])
+            .unwrap();
+        for (k, name) in names.iter().enumerate() {
+            assert_eq!(
+                n[&format!("{name}_n1")],
+                s(&line[3 + 4 * k]),
+                "{} {name}_n1",
+                n["code_reseau"]
+            );
+        }
+    }
     // departements.csv: the Indicateurs cells, per département and for the Région.
     let indicateurs = sheet(&regional, "Indicateurs");
     let value = |block: &str, label: &str, column: usize| -> String {
