@@ -685,13 +685,15 @@ fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
     })
 }
 
-/// The options of a consolidation as `À propos` (and the synthesis's « Méthode ») list them:
-/// every one that shapes the figures (not -j: the thread count never changes them).
-fn options_text(
+/// What the analyst typed for a consolidation (`--sans-donnees-personnelles`,
+/// `--inclure-non-conformes`, `--strict`), with the options as `À propos` (and the synthesis's
+/// « Méthode ») list them: every one that shapes the figures (not -j: the thread count never
+/// changes them).
+fn choices(
     year: i32,
     (without_personal_data, include_invalid, strict): (bool, bool, bool),
     common: &CommonArgs,
-) -> String {
+) -> crate::consolidate::Choices {
     let mut options_text = vec![crate::consolidate::options_text(
         year,
         without_personal_data,
@@ -713,7 +715,12 @@ fn options_text(
     for p in &common.precedent {
         options_text.push(format!("--precedent {}", p.display()));
     }
-    options_text.join(" ")
+    crate::consolidate::Choices {
+        year,
+        without_personal_data,
+        include_invalid,
+        options_text: options_text.join(" "),
+    }
 }
 
 /// What `consolidate` and `synthese` share before the figures: the checker keeping the data,
@@ -813,15 +820,14 @@ fn publier(args: PublierArgs, lang: Lang) -> Result<Exit, CliError> {
             .unwrap_or_else(|| crate::open_data::OpenData::default_path(year))]
     })?;
     let year = batch.year;
+    // Never personal data in the package, whatever was typed.
     let choices = crate::consolidate::Choices {
-        year,
         without_personal_data: true,
-        include_invalid: args.inclure_non_conformes,
-        options_text: options_text(
+        ..choices(
             year,
             (false, args.inclure_non_conformes, false),
             &args.common,
-        ),
+        )
     };
     let mut open_data = crate::open_data::OpenData::new(&batch.checker, &choices, &outputs[0]);
     let report = batch.consolidate(&choices, &mut [&mut open_data], &|_| {})?;
@@ -852,15 +858,14 @@ fn synthese(args: SyntheseArgs, lang: Lang) -> Result<Exit, CliError> {
             .unwrap_or_else(|| crate::synthesis::default_path(year))]
     })?;
     let year = batch.year;
+    // The synthesis never holds personal data: no option to ask for it.
     let choices = crate::consolidate::Choices {
-        year,
         without_personal_data: true,
-        include_invalid: args.inclure_non_conformes,
-        options_text: options_text(
+        ..choices(
             year,
             (false, args.inclure_non_conformes, args.strict),
             &args.common,
-        ),
+        )
     };
     let mut synthesis = crate::synthesis::Typeset::new(&batch.checker, &choices, lang);
     let report = batch.consolidate(&choices, &mut [&mut synthesis], &|_| {})?;
@@ -882,20 +887,12 @@ fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
         outputs
     })?;
     let (year, inputs, checker, output) = (batch.year, &batch.inputs, &batch.checker, &outputs[0]);
-    let choices = crate::consolidate::Choices {
-        year,
-        without_personal_data: args.sans_donnees_personnelles,
-        include_invalid: args.inclure_non_conformes,
-        options_text: options_text(
-            year,
-            (
-                args.sans_donnees_personnelles,
-                args.inclure_non_conformes,
-                args.strict,
-            ),
-            &args.common,
-        ),
-    };
+    let typed = (
+        args.sans_donnees_personnelles,
+        args.inclure_non_conformes,
+        args.strict,
+    );
+    let choices = choices(year, typed, &args.common);
     let done = Msg::new("écrits", "written");
     let progress = progress_bar(inputs.len(), args.common.quiet, done, lang);
     let show = |p| match p {
