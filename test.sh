@@ -19,6 +19,7 @@ command -v soffice >/dev/null 2>&1 || apt_packages+=(libreoffice-calc-nogui)
 command -v pdftotext >/dev/null 2>&1 || apt_packages+=(poppler-utils)
 [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
 command -v node >/dev/null 2>&1 || apt_packages+=(nodejs npm)
+python3 -m pip --version >/dev/null 2>&1 || apt_packages+=(python3 python3-pip)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "test.sh: installing ${apt_packages[*]} (apt-get)" >&2
   if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
@@ -30,8 +31,11 @@ if [ ${#apt_packages[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq "${apt_packages[@]}" >/dev/null
 fi
 
+# A Debian python3 refuses pip installs outside a virtual environment unless told (PEP 668);
+# the tests run the tools as `python3 -m …`, wherever pip put their scripts.
+export PIP_BREAK_SYSTEM_PACKAGES=1
 python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install -q "openpyxl==3.1.5"
-command -v frictionless >/dev/null 2>&1 || python3 -m pip install -q "frictionless==5.18.1"
+python3 -c "import frictionless" 2>/dev/null || python3 -m pip install -q "frictionless==5.18.1"
 
 if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ]; then
   echo "test.sh: installing playwright-core and axe-core (npm, tests/browser)" >&2

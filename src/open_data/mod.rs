@@ -214,6 +214,7 @@ impl<'a> OpenData<'a> {
         let Some(network) = self.checker.referential.get(code) else {
             return Ok(());
         };
+        // The bilans counted per network: `reseaux.csv` gives figures to those with one.
         let bilan_number = self.bilans.entry(network.code.clone()).or_insert(0);
         *bilan_number += 1;
         let bilan_number = bilan_number.to_string();
@@ -351,7 +352,7 @@ impl Sink for OpenData<'_> {
             .ok_or_else(|| io("rien n'a été préparé"))?
             .path()
             .to_path_buf();
-        write_networks(&dir, regional, self.checker, self.choices)?;
+        write_networks(&dir, regional, self.checker, &self.bilans)?;
         write_departements(&dir, regional)?;
         let descriptor = descriptor::descriptor(self.checker, self.choices, regional, report);
         let text = serde_json::to_string_pretty(&descriptor).map_err(io)? + "\n";
@@ -375,22 +376,13 @@ fn status(statut: &str) -> &'static str {
     }
 }
 
-/// Whether a line of `Synthèse` is counted in the figures.
-fn counted(statut: &str, include_invalid: bool) -> bool {
-    match statut {
-        "Conforme" | "Conforme avec avertissements" => true,
-        "Non conforme" => include_invalid,
-        _ => false,
-    }
-}
-
 /// `reseaux.csv`: every network of the referential, its status and, where counted, its six
 /// figures (those of `Synthèse`), and the year before's with `--precedent` (`Évolution`).
 fn write_networks(
     dir: &Path,
     regional: &Regional,
     checker: &Checker,
-    choices: &Choices,
+    counted: &std::collections::BTreeMap<String, usize>,
 ) -> Result<(), Failed> {
     let mut w = csv_writer(File::create(dir.join("reseaux.csv")).map_err(io)?);
     let mut header = vec!["code_reseau", "nom_reseau", "departement", "statut"];
@@ -411,7 +403,7 @@ fn write_networks(
             [one] => (
                 status(one.statut),
                 one.figures
-                    .filter(|_| counted(one.statut, choices.include_invalid))
+                    .filter(|_| counted.contains_key(&n.code))
                     .map(|f| f[2..].to_vec()),
             ),
             [] => ("non transmis", None),
