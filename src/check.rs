@@ -64,8 +64,12 @@ impl Status {
 /// Everything a check needs besides the files.
 #[derive(Clone)]
 pub struct Checker {
-    /// The schemas files are read with: the registry's current version's.
+    /// The layout the data kept is given (`keep_data`): each file is read with its own
+    /// version's schemas (`modele`), then its rows mapped by key to these. The registry's
+    /// current version's; for a consolidation, the version serving its year.
     pub schemas: Arc<Schemas>,
+    /// `--modele`: the version every file is read with (an index in the registry's versions).
+    pub modele: Option<usize>,
     /// The template versions (`schemas/modeles.json`, or `--schemas DIR`).
     pub registry: Arc<crate::registry::Registry>,
     pub config: Config,
@@ -93,6 +97,42 @@ pub struct FileReport {
     /// The label of each column of a table sheet found in the file: (sheet, column) → label
     /// (the results page names the column where it shortens a long list).
     pub column_labels: BTreeMap<(SheetKind, u32), String>,
+    /// The version of the template the file was read with (`None`: it could not be read).
+    pub model: Option<Model>,
+    /// The columns of the file's version that the data kept has no place for (another
+    /// version's layout), with a value in the file: (sheet's name in the file, header).
+    pub left_out: Vec<(String, String)>,
+}
+
+/// The version of the template a file was read with, and how it was chosen.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub version: String,
+    pub how: crate::read::version::How,
+    /// Its index in the registry's versions.
+    pub index: usize,
+}
+
+impl Model {
+    /// « vérifié avec le modèle 2024.1 (indiqué dans le classeur) », as reports say it.
+    pub fn said(&self) -> Msg {
+        use crate::read::version::How;
+        let v = &self.version;
+        match self.how {
+            How::Declared => crate::msg!(
+                "vérifié avec le modèle {v} (indiqué dans le classeur)",
+                "checked with template {v} (stated in the workbook)"
+            ),
+            How::Detected => crate::msg!(
+                "vérifié avec le modèle {v} (reconnu à ses feuilles et en-têtes)",
+                "checked with template {v} (recognised by its sheets and headers)"
+            ),
+            How::Forced => crate::msg!(
+                "vérifié avec le modèle {v} (imposé par --modele)",
+                "checked with template {v} (forced by --modele)"
+            ),
+        }
+    }
 }
 
 impl FileReport {
@@ -129,6 +169,7 @@ impl Checker {
         Checker {
             schemas,
             registry: crate::registry::Registry::embedded(),
+            modele: None,
             config,
             referential,
             keep_data: false,
@@ -140,6 +181,16 @@ impl Checker {
     pub fn with_registry(mut self, registry: Arc<crate::registry::Registry>) -> Checker {
         self.schemas = registry.schemas();
         self.registry = registry;
+        self
+    }
+
+    /// The checker of a consolidation of `year`: each file's data kept, laid out on the version
+    /// serving that year (`modeles.md`: « consolidate lays the regional workbook out on the
+    /// version serving --annee »).
+    pub fn keeping_data(mut self, year: i32) -> Checker {
+        self.config.annee = Some(year);
+        self.keep_data = true;
+        self.schemas = self.registry.serving(year).schemas.clone();
         self
     }
 
@@ -295,16 +346,7 @@ impl Checker {
             }
         }));
         CHECKING_A_FILE.with(|c| c.set(before));
-        result.unwrap_or_else(|_| {
-            let f = Finding::new(
-                Code::F001,
-                Msg::new(
-                    "le fichier n'a pas pu être vérifié à cause d'une erreur interne de l'outil : signalez-le à la Région en joignant le fichier",
-                    "the file could not be checked because of an internal error of the tool: report it to the Région with the file attached",
-                ),
-            );
-            (unreadable(path, f), None)
-        })
+        result.unwrap_or_else(|_| (unreadable(path, internal_error()), None))
     }
 
     /// Checks a file held in memory, named `path` (an upload): as a workbook when its
@@ -324,27 +366,41 @@ impl Checker {
         path: &Path,
         admitted: &Admitted,
     ) -> Result<FileReport, ReadError> {
-        let schemas = &self.schemas;
         let mut findings = Vec::new();
         let mut opened = read::Opened::open(admitted, &self.config.limits)?;
+        let chosen = crate::read::version::choose(&mut opened, &self.registry, self.modele)?;
+        let schemas = self.registry.versions[chosen.index].schemas.clone();
         let bilan = crate::read::sheet::read_bilan(
             &mut opened,
-            schemas,
+            &schemas,
             self.keep_data,
             self,
             &mut findings,
         )?;
         drop(opened);
-        Ok(self.check_bilan(path, bilan, findings))
+        Ok(self.check_bilan(path, bilan, findings, (&schemas, &chosen)))
     }
 
-    /// The rules across sheets of a workbook read (referential, charter, year before).
-    fn check_bilan(&self, path: &Path, bilan: Bilan, mut findings: Vec<Finding>) -> FileReport {
-        let schemas = &self.schemas;
+    /// The rules across sheets of a workbook read with `schemas`, those of the version
+    /// `chosen` (referential, charter, year before, its version).
+    fn check_bilan(
+        &self,
+        path: &Path,
+        bilan: Bilan,
+        mut findings: Vec<Finding>,
+        (schemas, chosen): (&Arc<Schemas>, &crate::read::version::Chosen),
+    ) -> FileReport {
         crate::referential::check(
             &bilan,
-            (schemas, &self.registry.current().version),
+            schemas,
             &self.referential,
+            self.year(),
+            &mut findings,
+        );
+        crate::referential::template_version(
+            &bilan,
+            (schemas, &self.registry),
+            chosen,
             self.year(),
             &mut findings,
         );
@@ -388,16 +444,30 @@ impl Checker {
                 })
             })
             .collect();
+        name_sheets_as_the_version(schemas, &mut findings);
+        let (bilan, left_out) = match self.keep_data {
+            true => {
+                let (bilan, left_out) = crate::read::align::align(bilan, schemas, &self.schemas);
+                (Some(bilan), left_out)
+            }
+            false => (None, Vec::new()),
+        };
         FileReport {
             path: path.to_path_buf(),
             reseau,
             annee,
             status: status_of(&findings),
             findings,
-            bilan: self.keep_data.then_some(bilan),
+            bilan,
             code_cell,
             header_rows,
             column_labels,
+            model: Some(Model {
+                version: self.registry.versions[chosen.index].version.clone(),
+                how: chosen.how,
+                index: chosen.index,
+            }),
+            left_out,
         }
     }
 
@@ -436,13 +506,27 @@ fn unreadable(path: &Path, finding: Finding) -> FileReport {
         code_cell: None,
         header_rows: BTreeMap::new(),
         column_labels: BTreeMap::new(),
+        model: None,
+        left_out: Vec::new(),
     }
+}
+
+/// F001 for a file the tool itself failed on.
+fn internal_error() -> Finding {
+    Finding::new(
+        Code::F001,
+        Msg::new(
+            "le fichier n'a pas pu être vérifié à cause d'une erreur interne de l'outil : signalez-le à la Région en joignant le fichier",
+            "the file could not be checked because of an internal error of the tool: report it to the Région with the file attached",
+        ),
+    )
 }
 
 fn read_error(path: &Path, e: ReadError) -> FileReport {
     match e {
         ReadError::Unreadable(m) => unreadable(path, Finding::new(Code::F001, m)),
         ReadError::Limit(m) => unreadable(path, Finding::new(Code::F003, m)),
+        ReadError::Enough => unreadable(path, internal_error()),
     }
 }
 
@@ -477,12 +561,12 @@ fn unsupported(path: &Path) -> FileReport {
 impl crate::read::sheet::RowRules for Checker {
     fn check(
         &self,
+        schemas: &Schemas,
         bilan: &Bilan,
         sheet: &crate::read::sheet::Sheet,
         rows: &[crate::read::sheet::Row],
         findings: &mut Vec<Finding>,
     ) {
-        let schemas = &self.schemas;
         crate::charter::check_rows(bilan, sheet, rows, schemas, self.config.deadline, findings);
         if let Some(previous) = &self.previous {
             crate::evolution::rules::check_rows(
@@ -494,6 +578,20 @@ impl crate::read::sheet::RowRules for Checker {
                 &self.config.trends,
                 findings,
             );
+        }
+    }
+}
+
+/// The findings on one of the six sheets name it as the file's version does (« Premier
+/// accueil » in 2024.1), where that is not the current name.
+fn name_sheets_as_the_version(schemas: &Schemas, findings: &mut [Finding]) {
+    use crate::finding::SheetRef;
+    for f in findings {
+        if let Some(SheetRef::Known(kind)) = f.location.sheet {
+            let name = &schemas.sheet(kind).name;
+            if name != kind.name() {
+                f.location.sheet = Some(SheetRef::Renamed(kind, Arc::from(name.as_str())));
+            }
         }
     }
 }

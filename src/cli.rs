@@ -148,6 +148,29 @@ pub struct CommonArgs {
     /// de spro.toml).
     #[arg(long, num_args = 1.., value_name = "CHEMIN")]
     pub precedent: Vec<PathBuf>,
+    /// Version du modèle avec laquelle lire chaque fichier, quelle que soit celle qu'il
+    /// indique (par défaut : celle qu'il indique, sinon celle que ses en-têtes désignent).
+    #[arg(long, value_name = "VERSION")]
+    pub modele: Option<String>,
+}
+
+impl CommonArgs {
+    /// The checker of these options for `year`: its sources, and the version `--modele`
+    /// forces (refused when the registry does not have it, before any file is read).
+    fn checker(&self, year: Option<i32>) -> Result<Checker, CliError> {
+        let mut checker = self.sources.checker(year)?;
+        if let Some(name) = &self.modele {
+            let registry = checker.registry.clone();
+            let version = registry
+                .version(name)
+                .ok_or_else(|| unknown_version(&registry, name))?;
+            checker.modele = registry
+                .versions
+                .iter()
+                .position(|v| v.version == version.version);
+        }
+        Ok(checker)
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -617,7 +640,7 @@ impl SourceArgs {
 }
 
 fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
-    let mut checker = args.common.sources.checker(args.annee)?;
+    let mut checker = args.common.checker(args.annee)?;
     let (inputs, any_folder) = crate::inputs::collect(&args.paths).map_err(err)?;
     if let Some(out) = &args.output {
         crate::output::refuse_overwriting_input(out, inputs.iter().map(|i| i.path()))
@@ -739,9 +762,9 @@ impl Batch {
         common: &CommonArgs,
         output: impl Fn(i32) -> Vec<PathBuf>,
     ) -> Result<(Batch, Vec<PathBuf>), CliError> {
-        let mut checker = common.sources.checker(args.annee)?;
+        let checker = common.checker(args.annee)?;
         let year = checker.config.annee.ok_or_else(year_needed)?;
-        checker.keep_data = true;
+        let mut checker = checker.keeping_data(year);
         let (inputs, _) = crate::inputs::collect(&args.paths).map_err(err)?;
         let outputs = output(year);
         for out in &outputs {

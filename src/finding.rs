@@ -23,26 +23,35 @@ pub struct Location {
     pub cell: Option<(u32, u32)>,
 }
 
-/// A sheet as findings name it: one of the six sheets, or an extra one by its own name.
+/// A sheet as findings name it: one of the six sheets, by the name the current template gives
+/// it or by its name in the file's version of the template (« Premier accueil » in 2024.1),
+/// or an extra one by its own name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SheetRef {
     Known(SheetKind),
-    Other(String),
+    Renamed(SheetKind, Arc<str>),
+    Other(Arc<str>),
 }
 
 impl SheetRef {
     pub fn name(&self) -> &str {
         match self {
             SheetRef::Known(k) => k.name(),
+            SheetRef::Renamed(_, name) => name,
             SheetRef::Other(n) => n,
         }
     }
 
-    fn order(&self) -> usize {
+    /// The sheet's role, when it is one of the six.
+    pub fn kind(&self) -> Option<SheetKind> {
         match self {
-            SheetRef::Known(k) => *k as usize,
-            SheetRef::Other(_) => SheetKind::ALL.len(),
+            SheetRef::Known(k) | SheetRef::Renamed(k, _) => Some(*k),
+            SheetRef::Other(_) => None,
         }
+    }
+
+    fn order(&self) -> usize {
+        self.kind().map_or(SheetKind::ALL.len(), |k| k as usize)
     }
 }
 
@@ -121,7 +130,7 @@ impl Finding {
     }
 
     pub fn other_sheet(mut self, name: &str) -> Self {
-        self.location.sheet = Some(SheetRef::Other(name.to_string()));
+        self.location.sheet = Some(SheetRef::Other(Arc::from(name)));
         self
     }
 

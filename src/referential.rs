@@ -6,10 +6,12 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::finding::Finding;
-use crate::i18n::Msg;
+use crate::finding::{Finding, Severity};
+use crate::i18n::{counted, Msg};
 use crate::norm::suggest;
 use crate::read::sheet::{Bilan, Row, Sheet};
+use crate::read::version::{Chosen, How};
+use crate::registry::{Registry, Status};
 use crate::schema::{Schemas, SheetKind, SheetSchema};
 
 /// One network the Région expects a tableau de bord from.
@@ -69,7 +71,7 @@ impl Referential {
 /// R001, R002, R003 and S006 on the Identification form.
 pub fn check(
     bilan: &Bilan,
-    (schemas, template): (&Schemas, &str),
+    schemas: &Schemas,
     referential: &Referential,
     year: Option<i32>,
     findings: &mut Vec<Finding>,
@@ -103,14 +105,73 @@ pub fn check(
             )));
         }
     }
-    if let Some(version) = form.text("version_modele") {
-        if version != template {
-            findings.extend(form.finding(Code::S006, "version_modele", msg!(
-                "le classeur suit le modèle « {version} », alors que l'outil vérifie le modèle {template} : reportez vos données dans le modèle {template} fourni par la Région",
-                "the workbook follows the template “{version}”, while the tool checks template {template}: copy your data into the {template} template provided by the Région"
-            )));
-        }
-    }
+}
+
+/// S006 (`modeles.md`): the version the file was read with, by its status and the years it
+/// serves; a version detected rather than stated is said, and which was used.
+pub fn template_version(
+    bilan: &Bilan,
+    (schemas, registry): (&Schemas, &Registry),
+    chosen: &Chosen,
+    year: Option<i32>,
+    findings: &mut Vec<Finding>,
+) {
+    let version = &registry.versions[chosen.index];
+    let (v, current) = (&version.version, &registry.current().version);
+    let form = bilan
+        .sheet(SheetKind::Identification)
+        .zip(bilan.identification())
+        .map(|(sheet, row)| Form {
+            sheet,
+            row,
+            schema: schemas.sheet(SheetKind::Identification),
+        });
+    let year = form
+        .as_ref()
+        .and_then(|f| f.int("annee"))
+        .and_then(|y| i32::try_from(y).ok())
+        .or(year);
+    let message = match (version.status, chosen.how) {
+        (Status::Retired, _) => Some(msg!(
+            "le classeur suit le modèle {v}, qui n'est plus accepté : reprenez vos données dans le modèle {current} fourni par la Région (commande « spro template »)",
+            "the workbook follows template {v}, which is no longer accepted: copy your data into the {current} template provided by the Région (command “spro template”)"
+        )),
+        (_, How::Detected) => Some(match &chosen.stated {
+            Some(stated) => msg!(
+                "le classeur indique le modèle « {stated} », que la Région n'a pas publié : il a été lu avec le modèle {v}, dont il a les feuilles et les en-têtes ; indiquez la version du modèle utilisé (« {v} »)",
+                "the workbook states template “{stated}”, which the Région has not published: it was read with template {v}, whose sheets and headers it has; state the version of the template used (“{v}”)"
+            ),
+            None => msg!(
+                "le classeur n'indique pas la version du modèle : il a été lu avec le modèle {v}, dont il a les feuilles et les en-têtes ; indiquez « {v} » dans « Version du modèle »",
+                "the workbook does not state the template version: it was read with template {v}, whose sheets and headers it has; type “{v}” in “Version du modèle”"
+            ),
+        }),
+        (Status::Accepted, _) => year
+            .filter(|y| !version.years.contains(y))
+            .map(|y| {
+                let serving = registry.serving(y);
+                let to = &serving.version;
+                let n = crate::registry::diff::diff(registry, version, serving).len();
+                let changes = counted(n, ["changement", "changements"], ["change", "changes"]);
+                let (changes, changes_en) = (changes.fr, changes.en);
+                msg!(
+                    "le classeur suit le modèle {v}, qui n'est pas celui des bilans {y} : le modèle {to} l'est ({changes} depuis le {v}, voir « spro modeles diff {v} {to} ») ; reportez vos données dans le modèle {to} fourni par la Région",
+                    "the workbook follows template {v}, which is not the one of {y} bilans: template {to} is ({changes_en} since {v}, see “spro modeles diff {v} {to}”); copy your data into the {to} template provided by the Région"
+                )
+            }),
+        (Status::Current, _) => None,
+    };
+    let Some(message) = message else { return };
+    let severity = if version.status == Status::Retired {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let finding = form
+        .as_ref()
+        .and_then(|f| f.finding(Code::S006, "version_modele", message.clone()))
+        .unwrap_or_else(|| Finding::new(Code::S006, message).sheet(SheetKind::Identification));
+    findings.push(finding.severity(severity));
 }
 
 /// The Identification form, for reading a field and citing its cell.

@@ -289,19 +289,26 @@ impl Schemas {
     /// The schemas of one version: each sheet by its role, with the file it comes from (its
     /// path in the registry). A problem names its file. With `reads`, every column the code
     /// reads by its key ([`KEYS_USED`]) must be there: the version the checker reads with.
+    ///
+    /// `renames` gives, per sheet, the keys of this version that the current version knows by
+    /// another name (`x-anciennement` followed through every version between): the columns are
+    /// compiled under the current version's keys, so that the code reads a column by one key
+    /// whatever the version of the file.
     pub fn from_version(
         texts: Vec<(SheetKind, String, String)>,
         reads: bool,
+        renames: &dyn Fn(SheetKind) -> Vec<(String, String)>,
     ) -> Result<Schemas, (String, SchemaError)> {
         let mut sheets = Vec::new();
         for (kind, name, text) in texts {
-            let json: Value = serde_json::from_str(&text).map_err(|source| {
+            let mut json: Value = serde_json::from_str(&text).map_err(|source| {
                 let error = SchemaError::Json {
                     name: name.clone(),
                     source,
                 };
                 (name.clone(), error)
             })?;
+            rename_keys(&mut json, &renames(kind));
             let sheet = parse_sheet(kind, &name, &json).map_err(|e| (name.clone(), e))?;
             let (_, used) = KEYS_USED[kind as usize];
             if let Some(key) = used
@@ -319,8 +326,41 @@ impl Schemas {
         Ok(Schemas { sheets })
     }
 
+    /// No schema yet (a version of a registry before its schemas are compiled).
+    pub(crate) fn none() -> Schemas {
+        Schemas { sheets: Vec::new() }
+    }
+
     pub fn sheet(&self, kind: SheetKind) -> &SheetSchema {
         &self.sheets[kind as usize]
+    }
+}
+
+/// Renames the properties of a sheet's schema (`old` → `new`, in place, order kept), in
+/// `properties` and `required`.
+fn rename_keys(json: &mut Value, renames: &[(String, String)]) {
+    if renames.is_empty() {
+        return;
+    }
+    let new_name = |key: &str| {
+        renames
+            .iter()
+            .find(|(old, _)| old == key)
+            .map_or_else(|| key.to_string(), |(_, new)| new.clone())
+    };
+    if let Some(props) = json.get_mut("properties").and_then(Value::as_object_mut) {
+        let renamed: serde_json::Map<String, Value> = std::mem::take(props)
+            .into_iter()
+            .map(|(k, v)| (new_name(&k), v))
+            .collect();
+        *props = renamed;
+    }
+    if let Some(required) = json.get_mut("required").and_then(Value::as_array_mut) {
+        for key in required.iter_mut() {
+            if let Some(k) = key.as_str() {
+                *key = Value::String(new_name(k));
+            }
+        }
     }
 }
 

@@ -174,25 +174,23 @@ pub(crate) fn findings_of(edits: serde_json::Value) -> Vec<(crate::rules::Code, 
     let schemas = Schemas::embedded();
     let mut ignored = Vec::new();
     /// The charter's row rules alone, their findings apart from the reading's.
-    struct CharterRows<'s> {
-        schemas: &'s Schemas,
+    struct CharterRows {
         found: std::cell::RefCell<Vec<Finding>>,
     }
-    impl crate::read::sheet::RowRules for CharterRows<'_> {
-        fn check(&self, bilan: &Bilan, sheet: &Sheet, rows: &[Row], _: &mut Vec<Finding>) {
+    impl crate::read::sheet::RowRules for CharterRows {
+        fn check(
+            &self,
+            schemas: &Schemas,
+            bilan: &Bilan,
+            sheet: &Sheet,
+            rows: &[Row],
+            _: &mut Vec<Finding>,
+        ) {
             let mut found = self.found.borrow_mut();
-            check_rows(
-                bilan,
-                sheet,
-                rows,
-                self.schemas,
-                Deadline::default(),
-                &mut found,
-            );
+            check_rows(bilan, sheet, rows, schemas, Deadline::default(), &mut found);
         }
     }
     let rules = CharterRows {
-        schemas: &schemas,
         found: Default::default(),
     };
     let bilan = crate::read::sheet::read_bilan(&mut opened, &schemas, false, &rules, &mut ignored)

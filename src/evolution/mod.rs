@@ -88,13 +88,20 @@ pub const FIGURES: [Figure; 6] = [
 ];
 
 /// The six figures of a bilan (valid values only, as in `Synthèse`), from the tallies of its
-/// sheets (their rows need not be kept); `None` for a figure whose sheet is missing.
+/// sheets (their rows need not be kept); `None` for a figure whose sheet or column is missing.
 pub fn figures(bilan: &Bilan, schemas: &Schemas) -> [Option<i64>; 6] {
     FIGURES.map(|f| {
         let sheet = bilan.sheet(f.sheet)?;
         Some(match f.sum {
             None => sheet.totals.rows as i64,
-            Some(key) => sheet.totals.sum(schemas.sheet(f.sheet).index(key)),
+            // A column the file does not have (its version lacks it, or S002) gives no figure.
+            Some(key) => {
+                let i = schemas.sheet(f.sheet).index(key);
+                if !sheet.has_column(i) {
+                    return None;
+                }
+                sheet.totals.sum(i)
+            }
         })
     })
 }

@@ -95,6 +95,8 @@ impl Previous {
         let mut reader = checker.clone();
         reader.keep_data = true;
         reader.config.annee = Some(year - 1);
+        // Last year's files are read with their own version, whatever `--modele` forces.
+        reader.modele = None;
         let read: Vec<Read> = inputs.par_iter().map(|i| read_one(&reader, i)).collect();
         Ok(Previous {
             year: year - 1,

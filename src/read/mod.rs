@@ -11,11 +11,13 @@
 //! counted while cells stream in.
 
 pub mod admit;
+pub mod align;
 pub mod cells;
 pub mod package;
 pub mod prescan;
 pub mod sheet;
 pub mod values;
+pub mod version;
 
 use std::path::Path;
 
@@ -33,6 +35,10 @@ pub enum ReadError {
     Unreadable(Msg),
     #[error("{0}")]
     Limit(Msg),
+    /// Not an error of the file: a reader that has what it wanted stops the rows here (see
+    /// [`version`]); never reported.
+    #[error("lecture arrêtée")]
+    Enough,
 }
 
 /// The spreadsheet formats we read.

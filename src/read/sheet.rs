@@ -82,9 +82,9 @@ pub struct Sheet {
 #[derive(Debug, Clone, Default)]
 pub struct SheetTotals {
     pub rows: usize,
-    sums: Vec<i64>,
+    pub(super) sums: Vec<i64>,
     /// Per column, per allowed value (the schema's enum), whether a valid cell holds it.
-    seen: Vec<Vec<bool>>,
+    pub(super) seen: Vec<Vec<bool>>,
 }
 
 impl SheetTotals {
@@ -183,7 +183,15 @@ const CHUNK_ROWS: usize = 1024;
 /// row rules: charter and year over year), given the workbook's small sheets, already read,
 /// the sheet being read (its columns known) and a few of its rows, read and validated.
 pub trait RowRules {
-    fn check(&self, bilan: &Bilan, sheet: &Sheet, rows: &[Row], findings: &mut Vec<Finding>);
+    /// `schemas`: the file's version's, the sheets were read with.
+    fn check(
+        &self,
+        schemas: &Schemas,
+        bilan: &Bilan,
+        sheet: &Sheet,
+        rows: &[Row],
+        findings: &mut Vec<Finding>,
+    );
 }
 
 /// The small sheets, read first and kept whole: the others are checked against them.
@@ -210,8 +218,10 @@ pub fn read_bilan(
         ..Bilan::default()
     };
     let mut metas: [Option<SheetMeta>; 6] = Default::default();
+    let names = SheetKind::ALL.map(|k| norm(&schemas.sheet(k).name));
     for meta in &wb.sheets {
-        match SheetKind::from_name(&meta.name) {
+        let n = norm(&meta.name);
+        match SheetKind::ALL.into_iter().find(|k| names[*k as usize] == n) {
             Some(kind) if metas[kind as usize].is_none() => {
                 metas[kind as usize] = Some(meta.clone());
             }
@@ -230,6 +240,7 @@ pub fn read_bilan(
         if let Some(meta) = &metas[kind as usize] {
             let streaming = Streaming {
                 rules,
+                schemas,
                 bilan: &bilan,
                 keep_rows,
             };
@@ -249,14 +260,13 @@ pub fn read_bilan(
     }
     for kind in SheetKind::ALL {
         if bilan.sheet(kind).is_none() {
+            let name = &schemas.sheet(kind).name;
             findings.push(
                 Finding::new(
                     Code::S001,
                     Msg::new(format!(
-                        "la feuille « {} » est absente du classeur : ajoutez-la avec ce nom exact (ou repartez du modèle de la Région)",
-                        kind.name()
-                    ), format!("the sheet “{}” is missing from the workbook: add it with this exact name (or start again from the Région's template)",
-                        kind.name()
+                        "la feuille « {name} » est absente du classeur : ajoutez-la avec ce nom exact (ou repartez du modèle de la Région)",
+                    ), format!("the sheet “{name}” is missing from the workbook: add it with this exact name (or start again from the Région's template)",
                     )),
                 )
                 .sheet(kind),
@@ -270,6 +280,7 @@ pub fn read_bilan(
 /// whether the rows are kept after.
 struct Streaming<'a> {
     rules: &'a dyn RowRules,
+    schemas: &'a Schemas,
     bilan: &'a Bilan,
     keep_rows: bool,
 }
@@ -523,7 +534,7 @@ impl<'s, 'a> TableReader<'s, 'a> {
             return;
         }
         let rows = &self.sheet.rows;
-        (streaming.rules).check(streaming.bilan, &self.sheet, rows, findings);
+        (streaming.rules).check(streaming.schemas, streaming.bilan, &self.sheet, rows, findings);
         if streaming.keep_rows {
             self.kept.append(&mut self.sheet.rows);
         } else {

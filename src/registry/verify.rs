@@ -165,13 +165,16 @@ pub(super) fn load(read: &dyn Fn(&str) -> std::io::Result<String>) -> Result<Reg
     let single_current = entries.iter().filter(|e| e["statut"] == "courante").count() == 1;
     let mut versions = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
-        if let Some(v) = version(read, &index.0, (i, single_current), entry, &mut found) {
+        if let Some(v) = version(read, &index.0, i, entry, &mut found) {
             versions.push(v);
         }
     }
     versions.sort_by_key(|v| std::cmp::Reverse(version_key(&v.version)));
     across_versions(&index.0, &entries, &versions, &mut found);
     let current = versions.iter().position(|v| v.status == Status::Current);
+    if let (true, Some(current)) = (single_current, current) {
+        compile_all(&mut versions, current, &mut found);
+    }
     match (found.0.is_empty(), current) {
         (true, Some(current)) => Ok(Registry {
             dir: None,
@@ -310,7 +313,7 @@ fn against(meta: &jsonschema::Validator, (source, json): &(Source, Value), found
 fn version(
     read: &dyn Fn(&str) -> std::io::Result<String>,
     index: &Source,
-    (i, single_current): (usize, bool),
+    i: usize,
     entry: &Value,
     found: &mut Found,
 ) -> Option<Version> {
@@ -350,17 +353,6 @@ fn version(
     if found.0.len() > before {
         return None;
     }
-    let schemas = match compile(&sheets, status == Status::Current && single_current) {
-        Ok(schemas) => schemas,
-        Err((file, message)) => {
-            let source = sheets
-                .iter()
-                .find(|s| s.source.path == file)
-                .map(|s| &s.source);
-            found.add(source, &file, "", message);
-            return None;
-        }
-    };
     Some(Version {
         version: name,
         status,
@@ -377,7 +369,7 @@ fn version(
         folder,
         notes: entry["notes"].as_str().map(str::to_string),
         sheets,
-        schemas,
+        schemas: Arc::new(Schemas::none()),
     })
 }
 
@@ -441,9 +433,89 @@ fn roles_once(version: &str, sheets: &[SheetFile], all_read: bool, found: &mut F
     }
 }
 
+/// Every version's schemas compiled, under the current version's keys (`current`: its index).
+fn compile_all(versions: &mut [Version], current: usize, found: &mut Found) {
+    for i in 0..versions.len() {
+        let renamed = |kind: SheetKind| renames(versions, i, current, kind.role());
+        let compiled = compile(&versions[i].sheets, i == current, &renamed);
+        match compiled {
+            Ok(schemas) => versions[i].schemas = schemas,
+            Err((file, message)) => {
+                let source = versions[i]
+                    .sheets
+                    .iter()
+                    .find(|s| s.source.path == file)
+                    .map(|s| &s.source);
+                found.add(source, &file, "", message);
+            }
+        }
+    }
+}
+
+/// The keys of sheet `role` in version `from` that version `to` knows by another name: each
+/// key followed through every version between (newest first in `versions`) along
+/// `x-anciennement`. A column dropped on the way keeps its own key.
+pub(crate) fn renames(
+    versions: &[Version],
+    from: usize,
+    to: usize,
+    role: &str,
+) -> Vec<(String, String)> {
+    let Some(sheet) = versions[from].sheet_by_role(role) else {
+        return Vec::new();
+    };
+    let step = |key: &str, at: usize| -> Option<String> {
+        // From version `at` to its neighbour toward `to`.
+        let (newer, older) = if at > to { (at - 1, at) } else { (at, at + 1) };
+        let newer = versions[newer].sheet_by_role(role)?;
+        let older = versions[older].sheet_by_role(role)?;
+        let columns = if at > to {
+            newer.columns()
+        } else {
+            older.columns()
+        };
+        if at > to {
+            // Toward newer: the column that was `key`, or `key` still.
+            let renamed = columns
+                .iter()
+                .find(|(_, p)| p["x-anciennement"].as_str() == Some(key));
+            match renamed {
+                Some((k, _)) => Some((*k).to_string()),
+                None => columns.iter().any(|(k, _)| *k == key).then(|| key.to_string()),
+            }
+        } else {
+            // Toward older: what `key` was called, if it was there.
+            let was = newer
+                .columns()
+                .iter()
+                .find(|(k, _)| *k == key)
+                .and_then(|(_, p)| p["x-anciennement"].as_str().map(str::to_string))
+                .unwrap_or_else(|| key.to_string());
+            columns.iter().any(|(k, _)| *k == was).then_some(was)
+        }
+    };
+    let mut out = Vec::new();
+    for (key, _) in sheet.columns() {
+        let mut now = Some(key.to_string());
+        let mut at = from;
+        while at != to {
+            now = now.and_then(|k| step(&k, at));
+            at = if at > to { at - 1 } else { at + 1 };
+        }
+        if let Some(now) = now.filter(|n| n != key) {
+            out.push((key.to_string(), now));
+        }
+    }
+    out
+}
+
 /// The schemas of a version whose six roles are there (`reads`: the current one, which the
-/// checker reads with).
-fn compile(sheets: &[SheetFile], reads: bool) -> Result<Arc<Schemas>, (String, Msg)> {
+/// checker reads with), its keys renamed by `renames`.
+fn compile(
+    sheets: &[SheetFile],
+    reads: bool,
+    renames: &dyn Fn(SheetKind) -> Vec<(String, String)>,
+) -> Result<Arc<Schemas>, (String, Msg)> {
     let texts: Vec<(SheetKind, String, String)> = SheetKind::ALL
         .iter()
         .filter_map(|&kind| {
@@ -451,7 +523,7 @@ fn compile(sheets: &[SheetFile], reads: bool) -> Result<Arc<Schemas>, (String, M
             Some((kind, s.source.path.clone(), s.source.text.clone()))
         })
         .collect();
-    Schemas::from_version(texts, reads)
+    Schemas::from_version(texts, reads, renames)
         .map(Arc::new)
         .map_err(|(file, e)| {
             use crate::i18n::English;

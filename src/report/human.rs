@@ -101,6 +101,9 @@ pub fn write(report: &Report, color: bool, lang: Lang, out: &mut dyn Write) -> s
                 file.count(Severity::Info)
             )
         )?;
+        if let Some(model) = &file.model {
+            writeln!(out, "  {}", model.said().get(lang))?;
+        }
         for f in &file.findings {
             text.clear();
             one(&handler, &mut text, f, lang);

@@ -76,6 +76,8 @@ pub fn document(report: &Report, lang: Lang) -> impl Serialize + '_ {
             reseau: f.reseau.as_deref(),
             annee: f.annee,
             status: f.status.as_str(),
+            modele: f.model.as_ref().map(|m| m.version.as_str()),
+            modele_lu: f.model.as_ref().map(|m| m.how.key()),
             findings: Seq::new(move || f.findings.iter().map(move |x| finding(x, lang))),
         })
     });
@@ -111,5 +113,9 @@ struct File<'a, F> {
     reseau: Option<&'a str>,
     annee: Option<i32>,
     status: &'static str,
+    /// The template version the file was read with (`None`: it could not be read).
+    modele: Option<&'a str>,
+    /// How that version was chosen: `declare`, `detecte` or `impose`.
+    modele_lu: Option<&'static str>,
     findings: F,
 }

@@ -112,6 +112,9 @@ fn file_section(out: &mut dyn Write, file: &FileReport, lang: Lang) -> std::io::
         text(&file.path.display().to_string()),
         file.status.label(lang)
     )?;
+    if let Some(model) = &file.model {
+        writeln!(out, "{}\n", text(&crate::registry::diff::upper_first(model.said().get(lang))))?;
+    }
     let (shown, rest) = file.findings.split_at(file.findings.len().min(SHOWN));
     findings_table(out, shown, lang)?;
     if !rest.is_empty() {

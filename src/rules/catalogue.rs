@@ -4,7 +4,7 @@
 //! [`Code`](super::Code) comes with it), then its check, then its case in `fixtures/cas/cas.json`.
 
 use super::{define_catalogue, Other};
-use crate::severity::Severity::Warning;
+use crate::severity::Severity::{Error, Warning};
 
 define_catalogue! {
     F001 {
@@ -131,16 +131,16 @@ define_catalogue! {
         name: "version-modele",
         family: Structure,
         severity: Warning,
-        other: None,
+        other: Some(Other { severity: Error, case: ("modèle retiré", "retired template") }),
         source: ("", ""),
-        what: ("La « Version du modèle » n'est pas celle que l'outil vérifie (2025.1).",
-               "The “Version du modèle” is not the one the tool checks (2025.1)."),
-        why: ("Un ancien modèle peut ne pas avoir les colonnes ou les listes de valeurs attendues cette année.",
-              "An older template may lack the columns or value lists expected this year."),
-        fix: ("Reportez vos données dans le modèle 2025.1 fourni par la Région (commande « spro template »).",
-              "Copy your data into the 2025.1 template provided by the Région (command “spro template”)."),
-        example: ("Version du modèle « 2023.2 » : le modèle attendu est 2025.1.",
-                  "Template version “2023.2”: the expected template is 2025.1."),
+        what: ("Le classeur n'indique pas une version du modèle publiée par la Région, ou suit un modèle qui n'est pas celui de l'année du bilan, ou un modèle retiré (erreur).",
+               "The workbook does not state a template version the Région published, or follows a template that is not the one of the bilan's year, or a retired template (error)."),
+        why: ("Chaque classeur est lu avec le modèle qu'il indique : un modèle d'une autre année n'a pas les colonnes ou les listes de valeurs attendues, et un modèle retiré n'est plus lu.",
+              "Each workbook is read with the template it states: a template of another year lacks the columns or value lists expected, and a retired template is no longer read."),
+        fix: ("Indiquez dans « Version du modèle » la version du modèle utilisé, ou reportez vos données dans le modèle de l'année fourni par la Région (commande « spro template »).",
+              "State in “Version du modèle” the version of the template used, or copy your data into the year's template provided by the Région (command “spro template”)."),
+        example: ("Version du modèle « 2024.1 » pour un bilan 2025 : le modèle des bilans 2025 est le 2025.1, 5 changements.",
+                  "Template version “2024.1” for a 2025 bilan: the template of 2025 bilans is 2025.1, 5 changes."),
     },
     S007 {
         name: "feuille-inconnue",

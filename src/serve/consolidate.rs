@@ -75,9 +75,7 @@ async fn answer(
         include_invalid,
         options_text: crate::consolidate::options_text(year, asked, include_invalid),
     };
-    let mut checker = service.checker.clone();
-    checker.config.annee = Some(year);
-    checker.keep_data = true;
+    let checker = service.checker.clone().keeping_data(year);
     let turn = service
         .check_turn(weight, service.settings.jobs as u32)
         .await?;

@@ -10,7 +10,7 @@ use askama::Template;
 use super::error::ServeError;
 use super::texts::Texts;
 use crate::check::{FileReport, Report, Status};
-use crate::finding::{Finding, Severity, SheetRef};
+use crate::finding::{Finding, Severity};
 use crate::i18n::Lang;
 use crate::rules::{Code, Rule};
 use crate::schema::SheetKind;
@@ -225,10 +225,9 @@ impl Runs {
 }
 
 fn run_key(f: &Finding) -> Option<RunKey> {
-    match (&f.location.sheet, f.location.cell) {
-        (Some(SheetRef::Known(kind)), Some((_, col))) => Some((*kind, col, f.code)),
-        _ => None,
-    }
+    let kind = f.location.sheet.as_ref()?.kind()?;
+    let (_, col) = f.location.cell?;
+    Some((kind, col, f.code))
 }
 
 /// « et 4 310 autres cellules de la colonne Date de début, jusqu'à Actions!E4320 — toutes

@@ -1,0 +1,182 @@
+//! Which version of the template a file is read with (`modeles.md`): the one `--modele`
+//! forces, else the one `Version du modèle` names when the registry has it, else the one whose
+//! sheet names and headers the file matches best (ties to the newest; the current version
+//! when nothing matches). Only the Identification form is read to find a declared version;
+//! only the first rows of each sheet to detect one.
+
+use crate::norm::norm;
+use crate::read::sheet::HEADER_SEARCH_ROWS;
+use crate::read::{Opened, RawCell, ReadError};
+use crate::registry::Registry;
+use crate::schema::SheetKind;
+
+/// How the version was chosen (the JSON report's `modele_lu`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    /// `Version du modèle` names it.
+    Declared,
+    /// Told from the sheet names and headers.
+    Detected,
+    /// `--modele`.
+    Forced,
+}
+
+impl How {
+    pub fn key(self) -> &'static str {
+        match self {
+            How::Declared => "declare",
+            How::Detected => "detecte",
+            How::Forced => "impose",
+        }
+    }
+}
+
+/// The version a file is read with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chosen {
+    /// Its index in the registry's versions.
+    pub index: usize,
+    pub how: How,
+    /// What `Version du modèle` says when it names no version of the registry.
+    pub stated: Option<String>,
+}
+
+/// How many non-blank rows of a sheet detection looks at (the form's labels go further down
+/// than a table's header).
+const DETECTION_ROWS: usize = 4 * HEADER_SEARCH_ROWS;
+
+/// The version `opened` is read with (`forced`: `--modele`, an index in the registry).
+pub fn choose(
+    opened: &mut Opened<'_>,
+    registry: &Registry,
+    forced: Option<usize>,
+) -> Result<Chosen, ReadError> {
+    if let Some(index) = forced {
+        return Ok(Chosen {
+            index,
+            how: How::Forced,
+            stated: None,
+        });
+    }
+    let stated = declared(opened, registry)?;
+    if let Some(index) = stated.as_deref().and_then(|s| position(registry, s)) {
+        return Ok(Chosen {
+            index,
+            how: How::Declared,
+            stated: None,
+        });
+    }
+    Ok(Chosen {
+        index: detect(opened, registry)?,
+        how: How::Detected,
+        stated,
+    })
+}
+
+fn position(registry: &Registry, name: &str) -> Option<usize> {
+    let v = registry.version(name)?;
+    registry
+        .versions
+        .iter()
+        .position(|w| w.version == v.version)
+}
+
+/// The first rows of `sheet` that hold a value (at most `max`), read and no further.
+fn first_rows(
+    opened: &mut Opened<'_>,
+    sheet: usize,
+    max: usize,
+) -> Result<Vec<Vec<RawCell>>, ReadError> {
+    let meta = opened.sheets[sheet].clone();
+    let mut rows = Vec::new();
+    let read = opened.rows(&meta, &mut |_, cells| {
+        if cells.iter().any(|c| c.value.display().is_some()) {
+            rows.push(cells.to_vec());
+        }
+        if rows.len() >= max {
+            Err(ReadError::Enough)
+        } else {
+            Ok(())
+        }
+    });
+    match read {
+        Ok(()) | Err(ReadError::Enough) => Ok(rows),
+        Err(e) => Err(e),
+    }
+}
+
+/// What the Identification form says under `Version du modèle` (any version's sheet name and
+/// label), trimmed; `None` when it says nothing.
+fn declared(opened: &mut Opened<'_>, registry: &Registry) -> Result<Option<String>, ReadError> {
+    let mut names = Vec::new();
+    let mut labels = Vec::new();
+    for v in &registry.versions {
+        let form = v.schemas.sheet(SheetKind::Identification);
+        names.push(norm(&form.name));
+        if let Some((_, c)) = form.used("version_modele") {
+            labels.push(c.label_norm.clone());
+        }
+    }
+    let Some(sheet) = opened
+        .sheets
+        .iter()
+        .position(|m| names.contains(&norm(&m.name)))
+    else {
+        return Ok(None);
+    };
+    for row in first_rows(opened, sheet, DETECTION_ROWS)? {
+        let mut texts = row.iter().filter_map(|c| c.value.display());
+        let Some(label) = texts.next() else { continue };
+        if labels.contains(&norm(&label)) {
+            return Ok(texts
+                .next()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty()));
+        }
+    }
+    Ok(None)
+}
+
+/// The version whose sheet names and headers the file matches best: per sheet of the version
+/// found in the file (by name), one point and one per column header (table) or label (form)
+/// found in its first rows; ties go to the newest, and a file that matches nothing is read
+/// with the current version.
+fn detect(opened: &mut Opened<'_>, registry: &Registry) -> Result<usize, ReadError> {
+    let mut seen: Vec<(String, Vec<String>)> = Vec::new();
+    for i in 0..opened.sheets.len() {
+        let texts = first_rows(opened, i, DETECTION_ROWS)?
+            .iter()
+            .flatten()
+            .filter_map(|c| c.value.display().map(|t| norm(&t)))
+            .collect();
+        seen.push((norm(&opened.sheets[i].name), texts));
+    }
+    let mut best: Option<(usize, usize)> = None;
+    for (i, v) in registry.versions.iter().enumerate() {
+        let mut score = 0;
+        for kind in SheetKind::ALL {
+            let schema = v.schemas.sheet(kind);
+            let Some((_, texts)) = seen.iter().find(|(n, _)| *n == norm(&schema.name)) else {
+                continue;
+            };
+            score += 1 + schema
+                .columns
+                .iter()
+                .filter(|c| texts.contains(&c.label_norm))
+                .count();
+        }
+        // Newest first: a tie keeps the newer.
+        if best.is_none_or(|(_, b)| score > b) {
+            best = Some((i, score));
+        }
+    }
+    let current = registry
+        .versions
+        .iter()
+        .position(|v| v.version == registry.current().version)
+        .unwrap_or(0);
+    Ok(match best {
+        Some((i, score)) if score > 0 => i,
+        _ => current,
+    })
+}
