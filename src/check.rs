@@ -162,6 +162,31 @@ impl Report {
     pub fn count_status(&self, status: Status) -> usize {
         self.files.iter().filter(|f| f.status == status).count()
     }
+
+    /// The versions the files were read with, most files first: « 2025.1 (6 fichiers), 2024.1
+    /// (1 fichier) ».
+    pub fn versions_read(&self, lang: crate::i18n::Lang) -> String {
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for m in self.files.iter().filter_map(|f| f.model.as_ref()) {
+            match counts.iter_mut().find(|(v, _)| *v == m.version) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((&m.version, 1)),
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(a.0)));
+        let listed: Vec<String> = counts
+            .iter()
+            .map(|(v, n)| {
+                let files = crate::i18n::count(lang, *n, ["fichier", "fichiers"], ["file", "files"]);
+                format!("{v} ({files})")
+            })
+            .collect();
+        if listed.is_empty() {
+            crate::i18n::pick(lang, "aucun fichier lisible", "no readable file").to_string()
+        } else {
+            listed.join(", ")
+        }
+    }
 }
 
 impl Checker {

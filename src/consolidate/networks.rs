@@ -15,6 +15,8 @@ pub struct NetworkRow {
     pub departement: String,
     pub fichier: String,
     pub statut: &'static str,
+    /// The template version the file was read with (empty: not sent, or unreadable).
+    pub modele: String,
     /// Errors, warnings, structures, coordinators, actions, participants, first receptions,
     /// professionals trained.
     pub figures: Option<[f64; 8]>,
@@ -84,6 +86,11 @@ pub(super) fn line(f: &FileReport, dep: Option<String>, checker: &Checker) -> Ne
             .unwrap_or_default(),
         fichier: f.path.display().to_string(),
         statut: f.status.label_fr(),
+        modele: f
+            .model
+            .as_ref()
+            .map(|m| m.version.clone())
+            .unwrap_or_default(),
         figures: (f.status != Status::Unreadable).then(|| figures(f, checker)),
         transmission: identification(f, "date_transmission", checker).and_then(Typed::as_date),
     }
@@ -100,6 +107,7 @@ pub(super) fn complete(mut rows: Vec<NetworkRow>, checker: &Checker) -> Vec<Netw
                 departement: n.departement.clone(),
                 fichier: String::new(),
                 statut: NOT_SENT,
+                modele: String::new(),
                 figures: None,
                 transmission: None,
             });

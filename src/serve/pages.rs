@@ -9,10 +9,11 @@ use askama::Template;
 
 use super::error::ServeError;
 use super::texts::Texts;
-use crate::check::{FileReport, Report, Status};
+use crate::check::{FileReport, Model, Report, Status};
 use crate::finding::{Finding, Severity};
 use crate::i18n::Lang;
 use crate::rules::{Code, Rule};
+use crate::registry::Registry;
 use crate::schema::SheetKind;
 
 /// What every page shows around its content.
@@ -98,6 +99,11 @@ pub struct FileView {
     pub copy_missing: bool,
     /// What the copy is, when it is not the file itself marked (an .ods, .xls, .xlsb).
     pub copy_note: Option<String>,
+    /// « Vérifié avec le modèle 2024.1 (indiqué dans le classeur) ».
+    pub model: Option<String>,
+    /// When that is not the current version: what changed since, in sentences, under its
+    /// heading.
+    pub changes: Option<(String, Vec<String>)>,
 }
 
 /// The findings of one sheet (or of the file as a whole).
@@ -127,7 +133,12 @@ pub struct BatchView {
 }
 
 impl FileView {
-    pub fn new(file: &FileReport, lang: Lang, copy: Option<String>, copy_missing: bool) -> Self {
+    pub fn new(
+        (file, registry): (&FileReport, &Registry),
+        lang: Lang,
+        copy: Option<String>,
+        copy_missing: bool,
+    ) -> Self {
         let t = Texts::of(lang);
         let (verdict, verdict_class) = match file.status {
             Status::Valid => (t.verdict_ok, "pret"),
@@ -179,8 +190,32 @@ impl FileView {
             copy,
             copy_missing,
             copy_note,
+            model: file
+                .model
+                .as_ref()
+                .map(|m| capitalised(m.said().get(lang))),
+            changes: file.model.as_ref().and_then(|m| since(m, registry, lang)),
         }
     }
+}
+
+/// What changed from the version `model` names to the current one, when they differ: the
+/// heading and one sentence per change.
+fn since(model: &Model, registry: &Registry, lang: Lang) -> Option<(String, Vec<String>)> {
+    let (from, to) = (&registry.versions[model.index], registry.current());
+    if from.version == to.version {
+        return None;
+    }
+    let changes: Vec<String> = crate::registry::diff::diff(registry, from, to)
+        .iter()
+        .map(|c| capitalised(c.sentence().get(lang)))
+        .collect();
+    let (v, w) = (&from.version, &to.version);
+    let heading = match lang {
+        Lang::Fr => format!("Ce qui a changé du modèle {v} au modèle {w}, celui de cette année"),
+        Lang::En => format!("What changed from template {v} to template {w}, this year's"),
+    };
+    Some((heading, changes))
 }
 
 /// A page a person can read (serve.md): beyond [`RUN_LONG`] cells of one rule in one column
@@ -338,7 +373,7 @@ fn capitalised(s: &str) -> String {
 impl ResultsPage {
     pub fn new(
         frame: Frame,
-        report: &Report,
+        (report, registry): (&Report, &Registry),
         lang: Lang,
         copies: Vec<(Option<String>, bool)>,
         json: Option<String>,
@@ -347,7 +382,7 @@ impl ResultsPage {
             .files
             .iter()
             .zip(copies)
-            .map(|(f, (copy, missing))| FileView::new(f, lang, copy, missing))
+            .map(|(f, (copy, missing))| FileView::new((f, registry), lang, copy, missing))
             .collect();
         let batch = report
             .batch

@@ -218,7 +218,7 @@ pub(super) async fn verify_page(
         .collect();
     let page = ResultsPage::new(
         service.frame(request_lang, None),
-        &report,
+        (&report, &service.checker.registry),
         lang,
         tokens,
         json,

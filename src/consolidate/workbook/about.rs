@@ -130,16 +130,51 @@ fn files(
     Ok(sorted.len() as u32)
 }
 
+/// The columns of the files' versions the regional workbook has no place for, with the files
+/// that filled them: « Actions — Budget (€) : 18-BOU.xlsx ; … », or « aucune ».
+fn left_out(report: &Report) -> String {
+    let mut by_column: Vec<((&str, &str), Vec<String>)> = Vec::new();
+    for f in &report.files {
+        let name = f.path.file_name().map_or_else(
+            || f.path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        for (sheet, column) in &f.left_out {
+            let key = (sheet.as_str(), column.as_str());
+            match by_column.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, files)) => files.push(name.clone()),
+                None => by_column.push((key, vec![name.clone()])),
+            }
+        }
+    }
+    if by_column.is_empty() {
+        return "aucune".to_string();
+    }
+    by_column
+        .iter()
+        .map(|((sheet, column), files)| format!("{sheet} — {column} : {}", files.join(", ")))
+        .collect::<Vec<_>>()
+        .join(" ; ")
+}
+
 /// The facts of the consolidation, label and value.
-fn facts(report: &Report, checker: &Checker, choices: &Choices) -> [(&'static str, String); 8] {
+fn facts(report: &Report, checker: &Checker, choices: &Choices) -> Vec<(&'static str, String)> {
     let referential = match &checker.config.referentiel {
         Some(p) => p.display().to_string(),
         None => "référentiel intégré (échantillon de 22 réseaux)".to_string(),
     };
-    [
+    vec![
         ("Année du bilan", choices.year.to_string()),
         ("Outil", format!("spro {}", env!("CARGO_PKG_VERSION"))),
-        ("Version du modèle", report.template.clone()),
+        (
+            "Version du modèle",
+            checker.registry.serving(choices.year).version.clone(),
+        ),
+        (
+            "Modèles des fichiers lus",
+            report.versions_read(crate::i18n::Lang::Fr),
+        ),
+        ("Colonnes laissées de côté", left_out(report)),
         ("Options", choices.options_text.clone()),
         ("Référentiel", referential),
         (

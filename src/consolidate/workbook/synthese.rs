@@ -36,6 +36,7 @@ pub(super) fn synthese(
         "Participants",
         "Premiers accueils",
         "Professionnels formés",
+        "Modèle",
     ];
     xlsx::table_header(ws, 0, &headers, rows.len() as u32, styles)?;
     let mut widths = Widths::of(&headers);
@@ -54,6 +55,10 @@ pub(super) fn synthese(
             for (k, v) in fig.iter().enumerate() {
                 ws.write_number_with_format(row, 5 + k as u16, *v, &styles.integer)?;
             }
+        }
+        if !r.modele.is_empty() {
+            xlsx::text(ws, row, 13, &r.modele, &styles.text)?;
+            widths.see(13, &r.modele);
         }
     }
     xlsx::widths(ws, &widths.0)

@@ -127,7 +127,15 @@ pub(super) fn method(
             })
         })
         .collect();
-    let how = how(lang);
+    let mut how = how(lang);
+    let (layout, read) = (
+        &checker.registry.serving(choices.year).version,
+        report.versions_read(lang),
+    );
+    how.push(match lang {
+        Lang::Fr => format!("Modèles : chaque fichier est lu avec la version du modèle qu'il indique (sinon celle que ses feuilles et en-têtes désignent) — {read} ; les colonnes sont rapprochées par leur clé, et les chiffres sont ceux du modèle {layout}."),
+        Lang::En => format!("Templates: each file is read with the template version it states (else the one its sheets and headers point to) — {read}; columns are matched by their key, and the figures are those of template {layout}."),
+    });
     Method {
         files,
         previous_files,
