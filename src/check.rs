@@ -177,7 +177,8 @@ impl Report {
         let listed: Vec<String> = counts
             .iter()
             .map(|(v, n)| {
-                let files = crate::i18n::count(lang, *n, ["fichier", "fichiers"], ["file", "files"]);
+                let files =
+                    crate::i18n::count(lang, *n, ["fichier", "fichiers"], ["file", "files"]);
                 format!("{v} ({files})")
             })
             .collect();

@@ -107,7 +107,10 @@ fn sheets_headers_and_figures() {
         ]
     );
     // 10 structures, 2 coordinators, 7 actions, 2,439 participants, 7,430 first receptions, 14 trained.
-    assert_eq!(&chx[5..13], ["0", "0", "10", "2", "7", "2439", "7430", "14"]);
+    assert_eq!(
+        &chx[5..13],
+        ["0", "0", "10", "2", "7", "2439", "7430", "14"]
+    );
     // Read with the version it states.
     assert_eq!(chx[13], "2025.1");
     assert_eq!(row("18-VIE")[4], "Illisible");

@@ -23,9 +23,8 @@ pub fn align(
     for kind in SheetKind::ALL {
         let (from, to) = (from.sheet(kind), to.sheet(kind));
         if let Some(sheet) = bilan.sheets[kind as usize].as_mut() {
-            left_out.extend(
-                dropped(sheet, from, to).map(|label| (sheet.actual_name.clone(), label)),
-            );
+            left_out
+                .extend(dropped(sheet, from, to).map(|label| (sheet.actual_name.clone(), label)));
             lay_out(sheet, from, to);
         }
     }

@@ -534,7 +534,13 @@ impl<'s, 'a> TableReader<'s, 'a> {
             return;
         }
         let rows = &self.sheet.rows;
-        (streaming.rules).check(streaming.schemas, streaming.bilan, &self.sheet, rows, findings);
+        (streaming.rules).check(
+            streaming.schemas,
+            streaming.bilan,
+            &self.sheet,
+            rows,
+            findings,
+        );
         if streaming.keep_rows {
             self.kept.append(&mut self.sheet.rows);
         } else {

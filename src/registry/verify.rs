@@ -433,10 +433,37 @@ fn roles_once(version: &str, sheets: &[SheetFile], all_read: bool, found: &mut F
     }
 }
 
-/// Every version's schemas compiled, under the current version's keys (`current`: its index).
+/// Every version's schemas compiled under the keys the code reads (`current`: its index): a
+/// column is known by its key in the current version, followed through `x-anciennement` from
+/// older ones; and when the current version renamed a key the code reads (`participants` →
+/// `nb_participants`), by the code's key, found back along the renames.
 fn compile_all(versions: &mut [Version], current: usize, found: &mut Found) {
+    let aliases: Vec<(SheetKind, Vec<(String, String)>)> = SheetKind::ALL
+        .iter()
+        .map(|&kind| (kind, code_keys(versions, current, kind)))
+        .collect();
     for i in 0..versions.len() {
-        let renamed = |kind: SheetKind| renames(versions, i, current, kind.role());
+        let renamed = |kind: SheetKind| {
+            let alias = &aliases[kind as usize].1;
+            let to_current = renames(versions, i, current, kind.role());
+            let keys = versions[i]
+                .sheet_by_role(kind.role())
+                .map(SheetFile::columns)
+                .unwrap_or_default();
+            keys.iter()
+                .filter_map(|(own, _)| {
+                    let now = to_current
+                        .iter()
+                        .find(|(o, _)| o == own)
+                        .map_or(*own, |(_, n)| n.as_str());
+                    let code = alias
+                        .iter()
+                        .find(|(c, _)| c == now)
+                        .map_or(now, |(_, k)| k.as_str());
+                    (code != *own).then(|| (own.to_string(), code.to_string()))
+                })
+                .collect()
+        };
         let compiled = compile(&versions[i].sheets, i == current, &renamed);
         match compiled {
             Ok(schemas) => versions[i].schemas = schemas,
@@ -450,6 +477,27 @@ fn compile_all(versions: &mut [Version], current: usize, found: &mut Found) {
             }
         }
     }
+}
+
+/// The keys of the current version's sheet `kind` that the code reads under the name an older
+/// version gave them: (current key, the code's key).
+fn code_keys(versions: &[Version], current: usize, kind: SheetKind) -> Vec<(String, String)> {
+    let Some(sheet) = versions[current].sheet_by_role(kind.role()) else {
+        return Vec::new();
+    };
+    let (_, used) = crate::schema::KEYS_USED[kind as usize];
+    let columns = sheet.columns();
+    used.iter()
+        .filter(|k| !columns.iter().any(|(c, _)| c == *k))
+        .filter_map(|k| {
+            (current + 1..versions.len()).find_map(|older| {
+                renames(versions, older, current, kind.role())
+                    .into_iter()
+                    .find(|(own, _)| own == k)
+                    .map(|(_, now)| (now, k.to_string()))
+            })
+        })
+        .collect()
 }
 
 /// The keys of sheet `role` in version `from` that version `to` knows by another name: each
@@ -481,7 +529,10 @@ pub(crate) fn renames(
                 .find(|(_, p)| p["x-anciennement"].as_str() == Some(key));
             match renamed {
                 Some((k, _)) => Some((*k).to_string()),
-                None => columns.iter().any(|(k, _)| *k == key).then(|| key.to_string()),
+                None => columns
+                    .iter()
+                    .any(|(k, _)| *k == key)
+                    .then(|| key.to_string()),
             }
         } else {
             // Toward older: what `key` was called, if it was there.

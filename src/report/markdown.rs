@@ -113,7 +113,11 @@ fn file_section(out: &mut dyn Write, file: &FileReport, lang: Lang) -> std::io::
         file.status.label(lang)
     )?;
     if let Some(model) = &file.model {
-        writeln!(out, "{}\n", text(&crate::registry::diff::upper_first(model.said().get(lang))))?;
+        writeln!(
+            out,
+            "{}\n",
+            text(&crate::registry::diff::upper_first(model.said().get(lang)))
+        )?;
     }
     let (shown, rest) = file.findings.split_at(file.findings.len().min(SHOWN));
     findings_table(out, shown, lang)?;

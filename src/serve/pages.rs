@@ -12,8 +12,8 @@ use super::texts::Texts;
 use crate::check::{FileReport, Model, Report, Status};
 use crate::finding::{Finding, Severity};
 use crate::i18n::Lang;
-use crate::rules::{Code, Rule};
 use crate::registry::Registry;
+use crate::rules::{Code, Rule};
 use crate::schema::SheetKind;
 
 /// What every page shows around its content.
@@ -190,10 +190,7 @@ impl FileView {
             copy,
             copy_missing,
             copy_note,
-            model: file
-                .model
-                .as_ref()
-                .map(|m| capitalised(m.said().get(lang))),
+            model: file.model.as_ref().map(|m| capitalised(m.said().get(lang))),
             changes: file.model.as_ref().and_then(|m| since(m, registry, lang)),
         }
     }
