@@ -656,3 +656,42 @@ fn the_page_says_the_version_and_what_changed() {
     assert!(current.contains("Vérifié avec le modèle 2025.1"));
     assert!(!current.contains("Ce qui a changé"));
 }
+
+/// `spro publier` reads each file with its version too, and `--modele` forces one: the open
+/// data of the three-version batch counts every network's participants (the same as the
+/// shipped registry's reading of the same data); forced to 2025.2, the 2024.1 file is « à
+/// corriger » and not counted.
+#[test]
+fn open_data_across_versions_and_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    batch(dir.path());
+    let registry = root().join(REGISTRY);
+    let registry = registry.to_str().unwrap();
+    let publish = |out: &str, extra: &[&str]| -> Vec<Vec<String>> {
+        let mut args = vec![
+            "publier", "18-BOU.xlsx", "36-CHX.xlsx", "37-TOU.xlsx", "--annee", "2025", "-q",
+            "--schemas", registry, "-o", out, "--inclure-non-conformes",
+        ];
+        args.extend_from_slice(extra);
+        let run = spro(&args, dir.path());
+        assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+        std::fs::read_to_string(dir.path().join(out).join("reseaux.csv"))
+            .unwrap()
+            .lines()
+            .map(|l| l.split(',').map(str::to_string).collect())
+            .collect()
+    };
+    let reseaux = publish("od", &[]);
+    let col = |name: &str| reseaux[0].iter().position(|h| h == name).unwrap();
+    let participants = |rows: &[Vec<String>], code: &str| -> String {
+        rows.iter().find(|r| r[0] == code).unwrap()[col("participants")].clone()
+    };
+    // The shipped fixtures' figures (tests/consolidate.rs pins 36-CHX's 2,439).
+    assert_eq!(participants(&reseaux, "36-CHX"), "2439");
+    for code in ["18-BOU", "37-TOU"] {
+        assert!(!participants(&reseaux, code).is_empty(), "{code}");
+    }
+    let forced = publish("od-force", &["--modele", "2025.2"]);
+    let bou = forced.iter().find(|r| r[0] == "18-BOU").unwrap();
+    assert_eq!(bou[col("statut")], "à corriger");
+}
