@@ -456,6 +456,7 @@ impl Checker {
             .sheets
             .iter()
             .flatten()
+            .chain(&bilan.declared)
             .filter_map(|s| s.header_row.map(|r| (s.actual_name.clone(), r)))
             .collect();
         let column_labels = bilan

@@ -566,6 +566,9 @@ fn modeles(args: ModelesArgs, lang: Lang) -> Result<Exit, CliError> {
                     "registry “{shown}” valid: {n} versions, the current one {current}"
                 ),
             );
+            for note in crate::registry::unserved(&registry) {
+                say(lang, note);
+            }
         }
         Some(ModelesAction::Diff { de, vers, format }) => {
             let registry = load(args.schemas.as_deref())?;

@@ -129,6 +129,15 @@ impl Finding {
         self
     }
 
+    /// On the sheet `schema` describes: one of the six by its role, a declared sheet by its
+    /// name.
+    pub fn on(self, schema: &crate::schema::SheetSchema) -> Self {
+        match schema.kind {
+            SheetKind::Declared => self.other_sheet(&schema.name),
+            kind => self.sheet(kind),
+        }
+    }
+
     pub fn other_sheet(mut self, name: &str) -> Self {
         self.location.sheet = Some(SheetRef::Other(Arc::from(name)));
         self

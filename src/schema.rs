@@ -13,7 +13,10 @@ use crate::norm::norm;
 /// The version of the tableau de bord template this tool implements.
 pub const TEMPLATE_VERSION: &str = "2025.1";
 
-/// The six sheets of the workbook, in the order of spec §1.
+/// The six sheets of the workbook, in the order of spec §1 (their roles, `x-role`), and the
+/// sheets a version declares without a role (`Declared`: checked, written by the template and
+/// consolidated by their schema, read by no charter rule; never one of [`SheetKind::ALL`], and
+/// named by their schema, not here).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SheetKind {
     Identification,
@@ -22,6 +25,7 @@ pub enum SheetKind {
     Actions,
     Accueil,
     Professionnalisation,
+    Declared,
 }
 
 impl SheetKind {
@@ -43,6 +47,7 @@ impl SheetKind {
             SheetKind::Actions => "Actions",
             SheetKind::Accueil => "Accueil",
             SheetKind::Professionnalisation => "Professionnalisation",
+            SheetKind::Declared => "",
         }
     }
 
@@ -55,6 +60,7 @@ impl SheetKind {
             SheetKind::Actions => "actions",
             SheetKind::Accueil => "accueil",
             SheetKind::Professionnalisation => "professionnalisation",
+            SheetKind::Declared => "",
         }
     }
 
@@ -112,6 +118,8 @@ impl Column {
 /// The schema of one sheet: its columns in order and the compiled validator for one row.
 pub struct SheetSchema {
     pub kind: SheetKind,
+    /// False for a role the version has no sheet for (no column, a name no sheet has).
+    pub present: bool,
     /// The sheet's name in this version's workbook (`x-feuille`).
     pub name: String,
     pub description: String,
@@ -125,6 +133,20 @@ pub struct SheetSchema {
 }
 
 impl SheetSchema {
+    /// The sheet of a role a version does not have: no column, a name no sheet of a file can
+    /// have, a validator that accepts anything.
+    fn absent(kind: SheetKind) -> SheetSchema {
+        SheetSchema {
+            kind,
+            present: false,
+            name: String::new(),
+            description: String::new(),
+            columns: Vec::new(),
+            validator: compile(&Value::Bool(true)).expect("the schema `true`"),
+            property_validators: Some(Vec::new()),
+        }
+    }
+
     /// The column of `key`, whatever it is (a key named by a schema error, by a test).
     pub fn column(&self, key: &str) -> Option<(usize, &Column)> {
         self.columns.iter().enumerate().find(|(_, c)| c.key == key)
@@ -134,7 +156,7 @@ impl SheetSchema {
     /// loaded has (a misspelt key fails the tests, in debug builds).
     pub fn used(&self, key: &str) -> Option<(usize, &Column)> {
         debug_assert!(
-            is_used(self.kind, key),
+            self.kind == SheetKind::Declared || is_used(self.kind, key),
             "the key « {key} » of {:?} is read by the code but not declared in KEYS_USED",
             self.kind
         );
@@ -233,9 +255,10 @@ pub enum PropertyCheck {
     Validator(jsonschema::Validator),
 }
 
-/// All six sheet schemas, compiled.
+/// All six sheet schemas, compiled, and the declared sheets' in the version's order.
 pub struct Schemas {
     sheets: Vec<SheetSchema>,
+    declared: Vec<SheetSchema>,
 }
 
 impl std::fmt::Debug for Schemas {
@@ -299,7 +322,8 @@ impl Schemas {
         reads: bool,
         renames: &dyn Fn(SheetKind) -> Vec<(String, String)>,
     ) -> Result<Schemas, (String, SchemaError)> {
-        let mut sheets = Vec::new();
+        let mut sheets: Vec<SheetSchema> = Vec::new();
+        let mut declared = Vec::new();
         for (kind, name, text) in texts {
             let mut json: Value = serde_json::from_str(&text).map_err(|source| {
                 let error = SchemaError::Json {
@@ -310,6 +334,10 @@ impl Schemas {
             })?;
             rename_keys(&mut json, &renames(kind));
             let sheet = parse_sheet(kind, &name, &json).map_err(|e| (name.clone(), e))?;
+            if kind == SheetKind::Declared {
+                declared.push(sheet);
+                continue;
+            }
             let (_, used) = KEYS_USED[kind as usize];
             if let Some(key) = used
                 .iter()
@@ -323,12 +351,42 @@ impl Schemas {
             }
             sheets.push(sheet);
         }
-        Ok(Schemas { sheets })
+        // A role this version has no sheet for: an absent sheet, which no file is asked for.
+        let sheets = SheetKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let at = sheets.iter().position(|s| s.kind == kind);
+                at.map_or_else(|| SheetSchema::absent(kind), |i| sheets.swap_remove(i))
+            })
+            .collect::<Vec<_>>();
+        Ok(Schemas { sheets, declared })
+    }
+
+    /// Every sheet of the version a workbook has: the roles it has, in their order, then the
+    /// declared sheets.
+    pub fn all(&self) -> impl Iterator<Item = &SheetSchema> {
+        self.sheets
+            .iter()
+            .filter(|s| s.present)
+            .chain(&self.declared)
+    }
+
+    /// The sheets this version declares without a role, in its order.
+    pub fn declared(&self) -> &[SheetSchema] {
+        &self.declared
+    }
+
+    /// Whether this version has a sheet with the role `kind`.
+    pub fn has(&self, kind: SheetKind) -> bool {
+        self.sheet(kind).present
     }
 
     /// No schema yet (a version of a registry before its schemas are compiled).
     pub(crate) fn none() -> Schemas {
-        Schemas { sheets: Vec::new() }
+        Schemas {
+            sheets: Vec::new(),
+            declared: Vec::new(),
+        }
     }
 
     pub fn sheet(&self, kind: SheetKind) -> &SheetSchema {
@@ -525,6 +583,7 @@ fn parse_sheet(kind: SheetKind, name: &str, json: &Value) -> Result<SheetSchema,
     };
     Ok(SheetSchema {
         kind,
+        present: true,
         name: json["x-feuille"]
             .as_str()
             .unwrap_or(kind.name())

@@ -13,7 +13,7 @@ use rust_xlsxwriter::{
 
 use crate::registry::{Registry, Version};
 use crate::rules::RULES;
-use crate::schema::{Column, ColumnKind, Schemas, SheetKind};
+use crate::schema::{Column, ColumnKind, Schemas, SheetKind, SheetSchema};
 use crate::xlsx::{self, Styles};
 
 /// Rows of each table prepared with input rules (the data area of the template).
@@ -106,12 +106,12 @@ pub fn build(schemas: &Schemas, edition: &Edition, logos: &[Image]) -> Result<Wo
     // the schemas (one column per single-valued enum).
     let lists = list_columns(schemas);
     instructions(wb.add_worksheet(), schemas, edition, logos, &styles)?;
-    for kind in SheetKind::ALL {
+    for schema in schemas.all() {
         let ws = wb.add_worksheet();
-        ws.set_name(&schemas.sheet(kind).name)?;
-        match kind {
+        ws.set_name(&schema.name)?;
+        match schema.kind {
             SheetKind::Identification => identification(ws, schemas, edition, &lists, &styles)?,
-            _ => table(ws, schemas, kind, &lists, &styles)?,
+            _ => table(ws, schema, &lists, &styles)?,
         }
     }
     let ws = wb.add_worksheet();
@@ -128,18 +128,18 @@ pub fn build(schemas: &Schemas, edition: &Edition, logos: &[Image]) -> Result<Wo
     Ok(wb)
 }
 
-/// The single-valued enums: (header on Listes, values, (sheet, key)) in a fixed order.
-type ListColumn = (String, Vec<String>, (SheetKind, String));
+/// The single-valued enums: (header on Listes, values, (sheet's name, key)) in a fixed order.
+type ListColumn = (String, Vec<String>, (String, String));
 
 fn list_columns(schemas: &Schemas) -> Vec<ListColumn> {
     let mut out = Vec::new();
-    for kind in SheetKind::ALL {
-        for col in &schemas.sheet(kind).columns {
+    for schema in schemas.all() {
+        for col in &schema.columns {
             if col.kind == ColumnKind::Enum {
                 out.push((
-                    format!("{} — {}", schemas.sheet(kind).name, col.label),
+                    format!("{} — {}", schema.name, col.label),
                     col.values.clone(),
-                    (kind, col.key.clone()),
+                    (schema.name.clone(), col.key.clone()),
                 ));
             }
         }
@@ -164,7 +164,7 @@ fn truncate(s: &str, max: usize) -> String {
 
 /// The input rule, input message and error message of a column.
 fn validation(
-    kind: SheetKind,
+    sheet: &str,
     col: &Column,
     lists: &[ListColumn],
 ) -> Result<DataValidation, XlsxError> {
@@ -173,7 +173,7 @@ fn validation(
         ColumnKind::Enum => {
             let index = lists
                 .iter()
-                .position(|(_, _, (k, key))| *k == kind && *key == col.key)
+                .position(|(_, _, (s, key))| s == sheet && *key == col.key)
                 .unwrap_or(0);
             let letter = crate::finding::column_letters(index as u32);
             let last = col.values.len() + 1;
@@ -274,13 +274,7 @@ fn identification(
             },
         )?;
         ws.insert_note(row, 0, &note(col))?;
-        ws.add_data_validation(
-            row,
-            1,
-            row,
-            1,
-            &validation(SheetKind::Identification, col, lists)?,
-        )?;
+        ws.add_data_validation(row, 1, row, 1, &validation(&schema.name, col, lists)?)?;
         match col.key.as_str() {
             "annee" => {
                 ws.write_number(row, 1, f64::from(edition.year))?;
@@ -300,17 +294,21 @@ fn identification(
 
 fn table(
     ws: &mut Worksheet,
-    schemas: &Schemas,
-    kind: SheetKind,
+    schema: &SheetSchema,
     lists: &[ListColumn],
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    let schema = schemas.sheet(kind);
     for (c, col) in schema.columns.iter().enumerate() {
         let c16 = c as u16;
         xlsx::text(ws, 0, c16, &col.label, &styles.header)?;
         ws.insert_note(0, c16, &note(col))?;
-        ws.add_data_validation(1, c16, PREPARED_ROWS, c16, &validation(kind, col, lists)?)?;
+        ws.add_data_validation(
+            1,
+            c16,
+            PREPARED_ROWS,
+            c16,
+            &validation(&schema.name, col, lists)?,
+        )?;
         let width = match col.kind {
             ColumnKind::Date => 13,
             ColumnKind::Integer | ColumnKind::OuiNon => col.label.chars().count().clamp(10, 16),
@@ -393,13 +391,9 @@ fn instructions(
     ];
     lines.extend(changes(edition, styles));
     lines.push(("Ce qu'il faut remplir".into(), &styles.title));
-    for kind in SheetKind::ALL {
+    for schema in schemas.all() {
         lines.push((
-            format!(
-                "• {} : {}",
-                schemas.sheet(kind).name,
-                schemas.sheet(kind).description
-            ),
+            format!("• {} : {}", schema.name, schema.description),
             &styles.wrap,
         ));
     }

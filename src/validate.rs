@@ -151,7 +151,7 @@ fn read_row(
                 cell.valid = false;
                 findings.push(
                     Finding::new(problem.code, problem.message)
-                        .sheet(schema.kind)
+                        .on(schema)
                         .at(cell.row, cell.col)
                         .value(cell.raw.display()),
                 );
@@ -206,12 +206,7 @@ fn schema_findings(
         if let Some(cell) = row.cells[i].as_mut() {
             cell.valid = false;
         }
-        findings.push(
-            Finding::new(code, message)
-                .sheet(schema.kind)
-                .at(r, c)
-                .value(shown),
-        );
+        findings.push(Finding::new(code, message).on(schema).at(r, c).value(shown));
     }
 }
 
@@ -425,7 +420,7 @@ fn duplicate(
                     )
                 },
             )
-            .sheet(schema.kind)
+            .on(schema)
             .at(cell.row, cell.col)
             .value(cell.raw.display()),
         );

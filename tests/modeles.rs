@@ -68,7 +68,7 @@ fn list_and_diff_of_the_shipped_registry() {
 #[test]
 fn broken_registries_say_where() {
     type Edit = fn(&str, String) -> String;
-    let cases: [(&str, Edit, &str); 9] = [
+    let cases: [(&str, Edit, &str); 11] = [
         (
             "two current versions",
             |name, text| match name {
@@ -140,6 +140,22 @@ fn broken_registries_say_where() {
                 _ => text,
             },
             "2024.1/structures.json#/x-forme (7:14)",
+        ),
+        (
+            "a sheet named as the regional workbook's",
+            |name, text| match name {
+                "2025.1/coordination.json" => text.replace("\"x-feuille\": \"Coordination\"", "\"x-feuille\": \"Synthèse\""),
+                _ => text,
+            },
+            "2025.1/coordination.json#/x-feuille (6:16) : « Synthèse » est le nom d'une feuille que spro écrit lui-même",
+        ),
+        (
+            "a sheet name a spreadsheet refuses",
+            |name, text| match name {
+                "2025.1/coordination.json" => text.replace("\"x-feuille\": \"Coordination\"", "\"x-feuille\": \"Coordination/contacts\""),
+                _ => text,
+            },
+            "2025.1/coordination.json#/x-feuille (6:16)",
         ),
     ];
     let case = root().join("fixtures/bilans/2025/36-CHX.xlsx");

@@ -115,6 +115,11 @@ fn on_2025_2() -> Value {
         "Formation des professionnels",
     );
     set_field(&mut d, "Version du modèle", json!("2025.2"));
+    d["sheets"]["Permanences"] = json!([
+        ["Structure", "Commune", "Jours de permanence", "Public"],
+        ["Mission Locale de Touraine", "Chinon", 24, "Jeunes"],
+        ["CIDFF 37", "Loches", 12, "Adultes"]
+    ]);
     d
 }
 
@@ -196,7 +201,7 @@ fn each_file_is_read_with_its_own_version() {
     let (severity, message) = s006(file(&report, "18-BOU.xlsx")).unwrap();
     assert_eq!(severity, "warning");
     assert!(
-        message.contains("le classeur suit le modèle 2024.1, qui n'est pas celui des bilans 2025 : le modèle 2025.2 l'est (8 changements depuis le 2024.1"),
+        message.contains("le classeur suit le modèle 2024.1, qui n'est pas celui des bilans 2025 : le modèle 2025.2 l'est (9 changements depuis le 2024.1"),
         "{message}"
     );
     assert!(s006(file(&report, "36-CHX.xlsx")).is_some());
@@ -345,6 +350,32 @@ fn a_batch_of_three_versions_consolidated_into_the_newest() {
     }
     assert!(sum("37-TOU", "Budget (€)") > 0.0);
     assert_eq!(sum("18-BOU", "Budget (€)"), 0.0);
+    // The declared sheet of 2025.2 has its own data sheet, after the five, with 37-TOU's rows.
+    let names: Vec<String> =
+        calamine::Reader::sheet_names(&calamine::open_workbook_auto(&wb).unwrap());
+    let at = |n: &str| names.iter().position(|x| x == n).unwrap();
+    assert_eq!(
+        at("Permanences"),
+        at("Professionnalisation") + 1,
+        "{names:?}"
+    );
+    let permanences = sheet(&wb, "Permanences");
+    let header: Vec<String> = permanences[0].iter().map(s).collect();
+    assert_eq!(
+        header,
+        [
+            "Code réseau",
+            "Département",
+            "Statut du fichier",
+            "Structure",
+            "Commune",
+            "Jours de permanence",
+            "Public"
+        ]
+    );
+    assert_eq!(permanences.len(), 3);
+    assert_eq!(s(&permanences[1][4]), "Chinon");
+    assert_eq!(s(&permanences[2][5]), "12");
     // The sheet renamed in 2025.2 is the regional workbook's, whatever the file called it.
     assert!(sheet(&wb, "Professionnalisation")
         .iter()
@@ -669,12 +700,27 @@ fn open_data_across_versions_and_forced() {
     let registry = registry.to_str().unwrap();
     let publish = |out: &str, extra: &[&str]| -> Vec<Vec<String>> {
         let mut args = vec![
-            "publier", "18-BOU.xlsx", "36-CHX.xlsx", "37-TOU.xlsx", "--annee", "2025", "-q",
-            "--schemas", registry, "-o", out, "--inclure-non-conformes",
+            "publier",
+            "18-BOU.xlsx",
+            "36-CHX.xlsx",
+            "37-TOU.xlsx",
+            "--annee",
+            "2025",
+            "-q",
+            "--schemas",
+            registry,
+            "-o",
+            out,
+            "--inclure-non-conformes",
         ];
         args.extend_from_slice(extra);
         let run = spro(&args, dir.path());
-        assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
         std::fs::read_to_string(dir.path().join(out).join("reseaux.csv"))
             .unwrap()
             .lines()
@@ -694,4 +740,94 @@ fn open_data_across_versions_and_forced() {
     let forced = publish("od-force", &["--modele", "2025.2"]);
     let bou = forced.iter().find(|r| r[0] == "18-BOU").unwrap();
     assert_eq!(bou[col("statut")], "à corriger");
+}
+
+/// A declared sheet is checked by its schema like any sheet (V at its cell, S001 when the file
+/// lacks it, S003 for a header it does not know); a version without a role: no S001 for it,
+/// its rules do not run, and `spro modeles verifier` names them.
+#[test]
+fn declared_sheets_and_missing_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = root().join(REGISTRY);
+    let registry = registry.to_str().unwrap();
+    let mut d = on_2025_2();
+    d["sheets"]["Permanences"][2][2] = json!("souvent");
+    d["sheets"]["Permanences"][0][3] = json!("Publics");
+    write(dir.path(), "abimee", &d);
+    let mut d = on_2025_2();
+    d["sheets"].as_object_mut().unwrap().remove("Permanences");
+    write(dir.path(), "sans-permanences", &d);
+    let (_, report) = json_check(&[".", "--annee", "2025", "--schemas", registry], dir.path());
+    let at = |f: &Value, code: &str| -> Vec<(String, String)> {
+        f["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["code"] == code)
+            .map(|x| {
+                (
+                    x["sheet"].as_str().unwrap_or_default().to_string(),
+                    x["cell"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    };
+    let abimee = file(&report, "abimee.xlsx");
+    assert_eq!(
+        at(abimee, "V002"),
+        [("Permanences".to_string(), "C3".to_string())]
+    );
+    assert_eq!(
+        at(abimee, "S003"),
+        [("Permanences".to_string(), "D1".to_string())]
+    );
+    let sans = file(&report, "sans-permanences.xlsx");
+    assert_eq!(
+        at(sans, "S001"),
+        [("Permanences".to_string(), String::new())]
+    );
+
+    // 2024.1 without its Professionnalisation sheet: the rules reading it do not run.
+    let copy = dir.path().join("modeles");
+    for entry in walk(&root().join(REGISTRY)) {
+        let rel = entry.strip_prefix(root().join(REGISTRY)).unwrap();
+        let to = copy.join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        let mut text = std::fs::read_to_string(&entry).unwrap();
+        if rel == Path::new("modeles.json") {
+            let mut index: Value = serde_json::from_str(&text).unwrap();
+            let sheets = index["versions"][2]["feuilles"].as_array_mut().unwrap();
+            sheets.retain(|f| f != "professionnalisation.json");
+            text = index.to_string();
+        }
+        std::fs::write(to, text).unwrap();
+    }
+    let out = spro(&["modeles", "verifier", copy.to_str().unwrap()], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("le modèle 2024.1 n'a pas de feuille de rôle « professionnalisation » : les règles C006, C016, T001 ne s'appliquent pas à ses fichiers"),
+        "{said}"
+    );
+    let mut d = on_2024_1();
+    rows(&mut d, "Professionnalisation").truncate(1);
+    write(dir.path(), "bou", &d);
+    let (_, report) = json_check(
+        &[
+            "bou.xlsx",
+            "--annee",
+            "2024",
+            "--schemas",
+            copy.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    let found = codes(&report["files"][0]);
+    // An empty Professionnalisation would be C016 where the role exists; here the sheet is
+    // not the template's (S007, information) and nothing else is said of it.
+    assert!(!found.contains(&"C016".to_string()), "{found:?}");
+    assert!(!found.contains(&"S001".to_string()), "{found:?}");
+    assert!(found.contains(&"S007".to_string()), "{found:?}");
+    let (_, report) = json_check(&["bou.xlsx", "--annee", "2024"], dir.path());
+    assert!(codes(&report["files"][0]).contains(&"C016".to_string()));
 }

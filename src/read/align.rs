@@ -28,8 +28,38 @@ pub fn align(
             lay_out(sheet, from, to);
         }
     }
+    // Declared sheets by their name: those the layout does not declare are left out whole.
+    let declared = std::mem::take(&mut bilan.declared);
+    for mut sheet in declared {
+        let name = crate::norm::norm(&sheet.actual_name);
+        let pair = from
+            .declared()
+            .iter()
+            .find(|d| crate::norm::norm(&d.name) == name)
+            .zip(
+                to.declared()
+                    .iter()
+                    .find(|d| crate::norm::norm(&d.name) == name),
+            );
+        match pair {
+            Some((from, to)) => {
+                left_out.extend(
+                    dropped(&sheet, from, to).map(|label| (sheet.actual_name.clone(), label)),
+                );
+                lay_out(&mut sheet, from, to);
+                bilan.declared.push(sheet);
+            }
+            None if !sheet.rows.is_empty() => {
+                left_out.push((sheet.actual_name.clone(), WHOLE_SHEET.to_string()));
+            }
+            None => {}
+        }
+    }
     (bilan, left_out)
 }
+
+/// What `left_out` says of a declared sheet the layout does not have.
+pub const WHOLE_SHEET: &str = "toute la feuille";
 
 /// The headers of the columns of `from` that `to` does not have and that hold a value.
 fn dropped<'a>(

@@ -155,10 +155,12 @@ impl Sheet {
     }
 }
 
-/// The six sheets of a workbook as read (`None`: missing, S001).
+/// The six sheets of a workbook as read (`None`: missing, S001), and the sheets its version
+/// declares without a role, found in the file (in the version's order).
 #[derive(Debug, Clone, Default)]
 pub struct Bilan {
     pub sheets: [Option<Sheet>; 6],
+    pub declared: Vec<Sheet>,
     pub is_1904: bool,
 }
 
@@ -219,9 +221,16 @@ pub fn read_bilan(
     };
     let mut metas: [Option<SheetMeta>; 6] = Default::default();
     let names = SheetKind::ALL.map(|k| norm(&schemas.sheet(k).name));
+    let declared: Vec<String> = schemas.declared().iter().map(|d| norm(&d.name)).collect();
     for meta in &wb.sheets {
         let n = norm(&meta.name);
-        match SheetKind::ALL.into_iter().find(|k| names[*k as usize] == n) {
+        if declared.contains(&n) {
+            continue;
+        }
+        let role = SheetKind::ALL
+            .into_iter()
+            .find(|k| schemas.has(*k) && names[*k as usize] == n);
+        match role {
             Some(kind) if metas[kind as usize].is_none() => {
                 metas[kind as usize] = Some(meta.clone());
             }
@@ -258,22 +267,57 @@ pub fn read_bilan(
             bilan.sheets[i] = sheet;
         }
     }
+    bilan.declared = read_declared(wb, schemas, (&bilan, keep_rows), findings)?;
     for kind in SheetKind::ALL {
-        if bilan.sheet(kind).is_none() {
-            let name = &schemas.sheet(kind).name;
-            findings.push(
-                Finding::new(
-                    Code::S001,
-                    Msg::new(format!(
-                        "la feuille « {name} » est absente du classeur : ajoutez-la avec ce nom exact (ou repartez du modèle de la Région)",
-                    ), format!("the sheet “{name}” is missing from the workbook: add it with this exact name (or start again from the Région's template)",
-                    )),
-                )
-                .sheet(kind),
-            );
+        if bilan.sheet(kind).is_none() && schemas.has(kind) {
+            findings.push(missing_sheet(schemas.sheet(kind)));
         }
     }
     Ok(bilan)
+}
+
+/// The sheets the version declares without a role: each read like a large table (rows
+/// streamed through no rule, kept with `keep_rows`), S001 when the file lacks one.
+fn read_declared(
+    wb: &mut Opened<'_>,
+    schemas: &Schemas,
+    (bilan, keep_rows): (&Bilan, bool),
+    findings: &mut Vec<Finding>,
+) -> Result<Vec<Sheet>, ReadError> {
+    /// No charter rule reads a declared sheet.
+    struct NoRules;
+    impl RowRules for NoRules {
+        fn check(&self, _: &Schemas, _: &Bilan, _: &Sheet, _: &[Row], _: &mut Vec<Finding>) {}
+    }
+    let mut out = Vec::new();
+    for schema in schemas.declared() {
+        let n = norm(&schema.name);
+        let Some(meta) = wb.sheets.iter().find(|m| norm(&m.name) == n).cloned() else {
+            findings.push(missing_sheet(schema));
+            continue;
+        };
+        let streaming = Streaming {
+            rules: &NoRules,
+            schemas,
+            bilan,
+            keep_rows,
+        };
+        out.push(read_sheet(wb, &meta, schema, Some(streaming), findings)?);
+    }
+    Ok(out)
+}
+
+/// S001: a sheet of the version that the file does not have.
+fn missing_sheet(schema: &SheetSchema) -> Finding {
+    let name = &schema.name;
+    Finding::new(
+        Code::S001,
+        Msg::new(format!(
+            "la feuille « {name} » est absente du classeur : ajoutez-la avec ce nom exact (ou repartez du modèle de la Région)",
+        ), format!("the sheet “{name}” is missing from the workbook: add it with this exact name (or start again from the Région's template)",
+        )),
+    )
+    .on(schema)
 }
 
 /// Where a large sheet's rows go: the row rules (with the small sheets they read), and
@@ -492,7 +536,7 @@ impl<'s, 'a> TableReader<'s, 'a> {
             return;
         };
         if is_total(&first.value) {
-            findings.push(total_row(self.schema.kind, row, first));
+            findings.push(total_row(self.schema, row, first));
             return;
         }
         let mut data = Row {
@@ -564,7 +608,7 @@ impl<'s, 'a> TableReader<'s, 'a> {
             ("column", "to the header row"),
         );
         if self.sheet.totals.rows == 0 {
-            empty_sheet(self.schema.kind, findings);
+            empty_sheet(self.schema, findings);
         }
         self.sheet
     }
@@ -620,7 +664,6 @@ fn read_headers(
     sheet: &mut Sheet,
     findings: &mut Vec<Finding>,
 ) -> Vec<u32> {
-    let kind = schema.kind;
     let mut headed_cols = Vec::new();
     for cell in non_blank(header_cells) {
         let Some(n) = header_text(cell) else { continue };
@@ -642,7 +685,7 @@ fn read_headers(
                 continue;
             }
             None => {
-                let (name, hint) = (kind.name(), labels_suggestion(schema, &shown));
+                let (name, hint) = (&schema.name, labels_suggestion(schema, &shown));
                 let (hint, hint_en) = (hint.fr, hint.en);
                 (Code::S003, crate::msg!(
                     "l'en-tête « {shown} » ne correspond à aucune colonne de la feuille « {name} » et la colonne est ignorée{hint}",
@@ -652,7 +695,7 @@ fn read_headers(
         };
         findings.push(
             Finding::new(message.0, message.1)
-                .sheet(kind)
+                .on(schema)
                 .at(cell.row, cell.col)
                 .value(Some(shown)),
         );
@@ -661,7 +704,7 @@ fn read_headers(
 }
 
 /// S008: a « Total… » row inside the table, ignored.
-fn total_row(kind: SheetKind, row: u32, first: &RawCell) -> Finding {
+fn total_row(schema: &SheetSchema, row: u32, first: &RawCell) -> Finding {
     let (n, shown) = (row + 1, first.value.display().unwrap_or_default());
     Finding::new(
         Code::S008,
@@ -670,20 +713,20 @@ fn total_row(kind: SheetKind, row: u32, first: &RawCell) -> Finding {
             "row {n} (“{shown}”) is a total row: it is ignored; delete it, the Région computes the totals"
         ),
     )
-    .sheet(kind)
+    .on(schema)
     .at(first.row, first.col)
     .value(first.value.display())
 }
 
 /// S005: a sheet without data rows (an error for Structures and Actions, a warning for
 /// Accueil, nothing for the others).
-fn empty_sheet(kind: SheetKind, findings: &mut Vec<Finding>) {
-    let severity = match kind {
+fn empty_sheet(schema: &SheetSchema, findings: &mut Vec<Finding>) {
+    let severity = match schema.kind {
         SheetKind::Structures | SheetKind::Actions => Severity::Error,
         SheetKind::Accueil => Severity::Warning,
         _ => return,
     };
-    let name = kind.name();
+    let name = &schema.name;
     findings.push(
         Finding::new(
             Code::S005,
@@ -692,7 +735,7 @@ fn empty_sheet(kind: SheetKind, findings: &mut Vec<Finding>) {
                 "the sheet “{name}” has no data row: fill it in below the header row"
             ),
         )
-        .sheet(kind)
+        .on(schema)
         .severity(severity),
     );
 }
@@ -723,13 +766,13 @@ fn missing_columns(
                     Msg::new(format!(
                         "{what} {nature} « {} » est {found} dans la feuille « {} » : ajoutez-{pronoun} {where_} avec ce libellé",
                         col.label,
-                        schema.kind.name()
+                        schema.name
                     ), format!("the {nature_en} {what_en} “{}” is missing from the sheet “{}”: add it {where_en} with this label",
                         col.label,
-                        schema.kind.name()
+                        schema.name
                     )),
                 )
-                .sheet(schema.kind)
+                .on(schema)
                 .severity(severity),
             );
         }

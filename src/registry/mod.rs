@@ -250,6 +250,27 @@ pub fn list(registry: &Registry, lang: crate::i18n::Lang) -> String {
     out
 }
 
+/// What each version cannot serve for lack of a role: one sentence per missing role, naming
+/// the rules that do not run for its files (empty when every version has the six roles).
+pub fn unserved(registry: &Registry) -> Vec<crate::i18n::Msg> {
+    let mut out = Vec::new();
+    for v in &registry.versions {
+        for (kind, codes) in crate::rules::RULES_BY_ROLE {
+            if v.sheet_by_role(kind.role()).is_some() {
+                continue;
+            }
+            let (version, role) = (&v.version, kind.role());
+            let codes: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+            let codes = codes.join(", ");
+            out.push(crate::msg!(
+                "le modèle {version} n'a pas de feuille de rôle « {role} » : les règles {codes} ne s'appliquent pas à ses fichiers (les autres, si)",
+                "template {version} has no sheet with the role “{role}”: the rules {codes} do not apply to its files (the others do)"
+            ));
+        }
+    }
+    out
+}
+
 /// Orders version numbers as numbers, part by part (`2025.10` after `2025.9`).
 pub fn version_key(version: &str) -> Vec<u64> {
     version

@@ -347,9 +347,7 @@ fn version(
             json: parsed.1,
         });
     }
-    // A sheet that could not be read leaves its role missing: said once, as that sheet.
-    let all_read = sheets.len() == entry["feuilles"].as_array().map_or(0, Vec::len);
-    roles_once(&name, &sheets, all_read, found);
+    roles_once(&name, &sheets, found);
     if found.0.len() > before {
         return None;
     }
@@ -394,15 +392,13 @@ fn within_sheet((source, json): &(Source, Value), found: &mut Found) {
     }
 }
 
-/// Each role at most once in a version; the six roles present (this version of spro reads
-/// every file with all six).
-fn roles_once(version: &str, sheets: &[SheetFile], all_read: bool, found: &mut Found) {
+/// Each role at most once in a version (a role may be missing: the rules that read it do not
+/// run for the version's files, see [`crate::rules::RULES_BY_ROLE`]).
+fn roles_once(version: &str, sheets: &[SheetFile], found: &mut Found) {
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut twice = false;
     for s in sheets {
         let Some(role) = s.role() else { continue };
         if let Some(first) = seen.insert(role, &s.source.path) {
-            twice = true;
             found.add(
                 Some(&s.source),
                 &s.source.path,
@@ -414,21 +410,55 @@ fn roles_once(version: &str, sheets: &[SheetFile], all_read: bool, found: &mut F
             );
         }
     }
-    for kind in SheetKind::ALL {
-        let role = kind.role();
-        // A role given twice leaves another missing: said once, as the role given twice.
-        if all_read && !twice && !seen.contains_key(role) {
-            let message = Msg::new(
-                format!("le modèle {version} n'a pas de feuille de rôle « {role} » (clé « x-role ») : cette version de spro lit chaque classeur avec les six rôles"),
-                format!("template {version} has no sheet with the role “{role}” (key “x-role”): this version of spro reads every workbook with the six roles"),
-            );
-            found.0.push(Problem {
-                file: INDEX.to_string(),
-                pointer: String::new(),
-                message,
-                text: None,
-                at: None,
-            });
+    sheet_names(version, sheets, found);
+}
+
+/// The names the consolidated workbook and the template give their own sheets: no sheet of a
+/// version may take one.
+const RESERVED: [&str; 8] = [
+    "Instructions",
+    "Listes",
+    "Synthèse",
+    "Anomalies",
+    "Indicateurs",
+    "Évolution",
+    "Règles",
+    "À propos",
+];
+
+/// Sheet names once per version, none of [`RESERVED`]; a declared sheet is a table (the
+/// form is Identification's alone).
+fn sheet_names(version: &str, sheets: &[SheetFile], found: &mut Found) {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for s in sheets {
+        let name = s.name();
+        let say = |fr: String, en: String| (Msg::new(fr, en), "/x-feuille");
+        let problem = if let Some(first) = seen.insert(crate::norm::norm(name), &s.source.path) {
+            Some(say(
+                format!("la feuille « {name} » est déjà celle de {first} dans le modèle {version} : deux feuilles d'un classeur ont des noms différents"),
+                format!("the sheet “{name}” is already that of {first} in template {version}: two sheets of a workbook have different names"),
+            ))
+        } else if RESERVED
+            .iter()
+            .any(|r| crate::norm::norm(r) == crate::norm::norm(name))
+        {
+            Some(say(
+                format!("« {name} » est le nom d'une feuille que spro écrit lui-même (modèle ou classeur régional) : choisissez un autre nom"),
+                format!("“{name}” is the name of a sheet spro writes itself (template or regional workbook): choose another name"),
+            ))
+        } else if s.role().is_none() && s.json["x-forme"] != "tableau" {
+            Some((
+                Msg::new(
+                    format!("la feuille déclarée « {name} » (sans « x-role ») doit être un tableau : « x-forme » vaut « tableau »"),
+                    format!("the declared sheet “{name}” (without “x-role”) must be a table: “x-forme” is “tableau”"),
+                ),
+                "/x-forme",
+            ))
+        } else {
+            None
+        };
+        if let Some((message, pointer)) = problem {
+            found.add(Some(&s.source), &s.source.path, pointer, message);
         }
     }
 }
@@ -444,6 +474,9 @@ fn compile_all(versions: &mut [Version], current: usize, found: &mut Found) {
         .collect();
     for i in 0..versions.len() {
         let renamed = |kind: SheetKind| {
+            if kind == SheetKind::Declared {
+                return Vec::new();
+            }
             let alias = &aliases[kind as usize].1;
             let to_current = renames(versions, i, current, kind.role());
             let keys = versions[i]
@@ -567,13 +600,17 @@ fn compile(
     reads: bool,
     renames: &dyn Fn(SheetKind) -> Vec<(String, String)>,
 ) -> Result<Arc<Schemas>, (String, Msg)> {
-    let texts: Vec<(SheetKind, String, String)> = SheetKind::ALL
+    let mut texts: Vec<(SheetKind, String, String)> = SheetKind::ALL
         .iter()
         .filter_map(|&kind| {
             let s = sheets.iter().find(|s| s.role() == Some(kind.role()))?;
             Some((kind, s.source.path.clone(), s.source.text.clone()))
         })
         .collect();
+    texts.extend(sheets.iter().filter(|s| s.role().is_none()).map(|s| {
+        let (path, text) = (s.source.path.clone(), s.source.text.clone());
+        (SheetKind::Declared, path, text)
+    }));
     Schemas::from_version(texts, reads, renames)
         .map(Arc::new)
         .map_err(|(file, e)| {

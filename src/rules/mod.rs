@@ -21,6 +21,71 @@ mod catalogue;
 
 pub use catalogue::{Code, RULES};
 
+use crate::schema::SheetKind;
+
+/// The rules that read each role's sheet (`x-role`): a template version without that role
+/// does not serve them, and `spro modeles verifier` says so. T001 compares a figure of each
+/// sheet but Identification's; the T rules all need the network code of Identification.
+pub const RULES_BY_ROLE: [(SheetKind, &[Code]); 6] = [
+    (
+        SheetKind::Identification,
+        &[
+            Code::R001,
+            Code::R002,
+            Code::R003,
+            Code::C003,
+            Code::C017,
+            Code::B001,
+            Code::T000,
+            Code::T001,
+            Code::T002,
+            Code::T003,
+            Code::T004,
+            Code::T005,
+        ],
+    ),
+    (
+        SheetKind::Structures,
+        &[
+            Code::C002,
+            Code::C004,
+            Code::C006,
+            Code::C010,
+            Code::C013,
+            Code::C014,
+            Code::C015,
+            Code::T001,
+            Code::T003,
+        ],
+    ),
+    (
+        SheetKind::Coordination,
+        &[Code::C001, Code::C002, Code::T001, Code::T004],
+    ),
+    (
+        SheetKind::Actions,
+        &[
+            Code::C005,
+            Code::C006,
+            Code::C007,
+            Code::C008,
+            Code::C010,
+            Code::C011,
+            Code::C012,
+            Code::C018,
+            Code::T001,
+        ],
+    ),
+    (
+        SheetKind::Accueil,
+        &[Code::C006, Code::C008, Code::C009, Code::T001, Code::T002],
+    ),
+    (
+        SheetKind::Professionnalisation,
+        &[Code::C006, Code::C016, Code::T001],
+    ),
+];
+
 use crate::i18n::Lang;
 use crate::severity::Severity;
 

@@ -40,10 +40,13 @@ pub const SHEETS: [&str; 10] = [
 const ANOMALIES: &str = "Anomalies";
 const INDICATEURS: &str = "Indicateurs";
 
-/// The sheets of the workbook written: [`SHEETS`], with `Évolution` after `Indicateurs` when
+/// The sheets of the workbook written: [`SHEETS`], with the sheets the layout's version
+/// declares (`declared`) after the five data sheets, and `Évolution` after `Indicateurs` when
 /// the previous year is compared.
-pub fn sheet_names(with_evolution: bool) -> Vec<&'static str> {
+pub fn sheet_names<'a>(with_evolution: bool, declared: &[&'a str]) -> Vec<&'a str> {
     let mut names = SHEETS.to_vec();
+    let after = names.iter().position(|n| *n == INDICATEURS).unwrap_or(0);
+    names.splice(after..after, declared.iter().copied());
     if with_evolution {
         let after = names
             .iter()
@@ -110,6 +113,9 @@ pub struct RegionalWorkbook<'a> {
 /// One data sheet being written: the schema columns it shows, rows so far, widths seen.
 struct DataSheet {
     kind: SheetKind,
+    /// Its name: the role's, or the declared sheet's (then its index in the declared sheets).
+    name: String,
+    declared: Option<usize>,
     columns: Vec<usize>,
     headers: usize,
     rows: u32,
@@ -191,13 +197,23 @@ impl<'a> RegionalWorkbook<'a> {
         let code = file.reseau.as_deref().unwrap_or_default();
         let dep = checked.departement.as_deref().unwrap_or_default();
         let status = file.status.label_fr();
+        let layout = &self.checker.schemas;
         for out in &mut self.data {
-            let Some(sheet) = bilan.sheet(out.kind) else {
+            let sheet = match out.declared {
+                None => bilan.sheet(out.kind),
+                Some(i) => {
+                    let name = crate::norm::norm(&layout.declared()[i].name);
+                    let same =
+                        |s: &&crate::read::sheet::Sheet| crate::norm::norm(&s.actual_name) == name;
+                    bilan.declared.iter().find(same)
+                }
+            };
+            let Some(sheet) = sheet else {
                 continue;
             };
-            let ws = self.wb.worksheet_from_name(out.kind.name())?;
+            let ws = self.wb.worksheet_from_name(&out.name)?;
             for data in &sheet.rows {
-                out.rows = next_row(out.rows, self.max_rows, out.kind.name())?;
+                out.rows = next_row(out.rows, self.max_rows, &out.name)?;
                 let row = out.rows;
                 xlsx::plain(ws, row, 0, code)?;
                 xlsx::plain(ws, row, 1, dep)?;
@@ -217,9 +233,22 @@ impl<'a> RegionalWorkbook<'a> {
         Ok(())
     }
 
-    /// A data sheet's header, column formats and what is known of it before its rows.
-    fn data_sheet(&mut self, kind: SheetKind) -> Result<DataSheet, XlsxError> {
-        let schema = self.checker.schemas.sheet(kind);
+    /// A data sheet's header, column formats and what is known of it before its rows: of a
+    /// role (`declared` is `None`), or the layout's declared sheet `declared`.
+    fn data_sheet(
+        &mut self,
+        kind: SheetKind,
+        declared: Option<usize>,
+    ) -> Result<DataSheet, XlsxError> {
+        let layout = self.checker.schemas.clone();
+        let schema = match declared {
+            None => layout.sheet(kind),
+            Some(i) => &layout.declared()[i],
+        };
+        let name = match declared {
+            None => kind.name().to_string(),
+            Some(_) => schema.name.clone(),
+        };
         let without_personal_data = self.choices.without_personal_data;
         let columns: Vec<usize> = (0..schema.columns.len())
             .filter(|&i| {
@@ -231,7 +260,7 @@ impl<'a> RegionalWorkbook<'a> {
         let mut headers = vec!["Code réseau", "Département", "Statut du fichier"];
         headers.extend(columns.iter().map(|&i| schema.columns[i].label.as_str()));
         let styles = &self.styles;
-        let ws = self.wb.worksheet_from_name(kind.name())?;
+        let ws = self.wb.worksheet_from_name(&name)?;
         xlsx::header(ws, 0, &headers, styles)?;
         // Numbers and dates take their column's format: one format per column rather than
         // one lookup per cell (the writer hashes a cell's format each time).
@@ -245,6 +274,8 @@ impl<'a> RegionalWorkbook<'a> {
         }
         Ok(DataSheet {
             kind,
+            name,
+            declared,
             headers: headers.len(),
             widths: Widths::of(&headers),
             columns,
@@ -263,11 +294,14 @@ impl Sink for RegionalWorkbook<'_> {
         // but 61 MB). Saving is the one step no other core can share.
         wb.set_zip_compression_level(2);
         // Synthèse too is written row after row (at the end), so it streams as well.
+        let layout = self.checker.schemas.clone();
+        let declared: Vec<&str> = layout.declared().iter().map(|d| d.name.as_str()).collect();
         let streamed: Vec<&str> = [SHEETS[0], ANOMALIES]
             .into_iter()
             .chain(DATA.iter().map(|k| k.name()))
+            .chain(declared.iter().copied())
             .collect();
-        for name in sheet_names(self.checker.previous.is_some()) {
+        for name in sheet_names(self.checker.previous.is_some(), &declared) {
             let ws = if self.storage == Storage::Streamed && streamed.contains(&name) {
                 wb.add_worksheet_with_constant_memory()?
             } else {
@@ -290,7 +324,9 @@ impl Sink for RegionalWorkbook<'_> {
         )?;
         self.data = DATA
             .into_iter()
-            .map(|kind| self.data_sheet(kind))
+            .map(|kind| (kind, None))
+            .chain((0..declared.len()).map(|i| (SheetKind::Declared, Some(i))))
+            .map(|(kind, i)| self.data_sheet(kind, i))
             .collect::<Result<_, _>>()?;
         Ok(())
     }
@@ -319,7 +355,7 @@ impl Sink for RegionalWorkbook<'_> {
         xlsx::filter(ws, 0, ANOMALIES_HEADERS.len(), rows)?;
         xlsx::widths(ws, &widths)?;
         for out in &self.data {
-            let ws = self.wb.worksheet_from_name(out.kind.name())?;
+            let ws = self.wb.worksheet_from_name(&out.name)?;
             xlsx::filter(ws, 0, out.headers, out.rows)?;
             xlsx::widths(ws, &out.widths.0)?;
         }
