@@ -365,6 +365,12 @@ fn the_pdf_of_the_sample_batch() {
     }
     // The 15 networks that sent nothing: one table, no block each.
     assert!(flat.contains("Réseaux sans bilan (15)"), "{flat}");
+    // « Méthode et sources » says which template versions the files were read with.
+    assert!(
+        flat.contains("Modèles : chaque fichier est lu avec la version du modèle qu'il indique"),
+        "{flat}"
+    );
+    assert!(flat.contains("2025.1 (7 fichiers)"), "{flat}");
     assert!(!flat.contains("Bilan non transmis :"), "{flat}");
     for p in personal_data() {
         assert!(!has_word(&flat, &p), "personal data in the synthesis: {p}");

@@ -831,3 +831,94 @@ fn declared_sheets_and_missing_roles() {
     let (_, report) = json_check(&["bou.xlsx", "--annee", "2024"], dir.path());
     assert!(codes(&report["files"][0]).contains(&"C016".to_string()));
 }
+
+/// A figure one of the two years' versions cannot give: `—` in `Évolution` with a note, out of
+/// the totals, and no T001 on it. Here a registry whose 2024.1 has no participants column.
+#[test]
+fn a_figure_a_version_cannot_give_is_a_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("modeles");
+    for entry in walk(&root().join(REGISTRY)) {
+        let rel = entry.strip_prefix(root().join(REGISTRY)).unwrap();
+        let to = copy.join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        let mut text = std::fs::read_to_string(&entry).unwrap();
+        if rel == Path::new("2024.1/actions.json") {
+            let mut schema: Value = serde_json::from_str(&text).unwrap();
+            schema["properties"]
+                .as_object_mut()
+                .unwrap()
+                .remove("nb_participants");
+            let required = schema["required"].as_array_mut().unwrap();
+            required.retain(|k| k != "nb_participants");
+            text = schema.to_string();
+        }
+        if rel == Path::new("2025.1/actions.json") {
+            text = text.replace("\"x-anciennement\": \"nb_participants\",", "");
+        }
+        std::fs::write(to, text).unwrap();
+    }
+    let mut before = on_2024_1();
+    set_field(&mut before, "Année du bilan", json!(2024));
+    drop_column(&mut before, "Actions", "Participants");
+    std::fs::create_dir(dir.path().join("2024")).unwrap();
+    write(&dir.path().join("2024"), "18-BOU", &before);
+    write(dir.path(), "18-BOU", &source("18-BOU-2025"));
+    let registry = copy.to_str().unwrap();
+    let (_, report) = json_check(
+        &[
+            "18-BOU.xlsx",
+            "--annee",
+            "2025",
+            "--precedent",
+            "2024",
+            "--schemas",
+            registry,
+        ],
+        dir.path(),
+    );
+    let t001: Vec<String> = report["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "T001")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!t001.iter().any(|m| m.contains("participants")), "{t001:?}");
+    let out = spro(
+        &[
+            "consolidate",
+            "18-BOU.xlsx",
+            "--annee",
+            "2025",
+            "--precedent",
+            "2024",
+            "--schemas",
+            registry,
+            "-o",
+            "r.xlsx",
+            "-q",
+            "--inclure-non-conformes",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let evolution = sheet(&dir.path().join("r.xlsx"), "Évolution");
+    let header: Vec<String> = evolution[0].iter().map(s).collect();
+    let col = |h: &str| header.iter().position(|x| x == h).unwrap();
+    let bou = evolution.iter().find(|r| s(&r[0]) == "18-BOU").unwrap();
+    assert_eq!(s(&bou[2]), "comparé");
+    assert_eq!(s(&bou[col("Participants 2024")]), "—");
+    assert!(!s(&bou[col("Participants 2025")]).is_empty());
+    assert_eq!(s(&bou[col("Participants écart")]), "");
+    // Out of the totals; the other figures compared as usual.
+    let total = evolution.iter().find(|r| s(&r[0]) == "Région").unwrap();
+    assert_eq!(s(&total[col("Participants 2025")]), "0");
+    assert_ne!(s(&total[col("Actions 2025")]), "0");
+    assert!(notes(&dir.path().join("r.xlsx")).contains("Ce bilan ne donne pas ce chiffre"));
+}

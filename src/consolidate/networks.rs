@@ -20,6 +20,9 @@ pub struct NetworkRow {
     /// Errors, warnings, structures, coordinators, actions, participants, first receptions,
     /// professionals trained.
     pub figures: Option<[f64; 8]>,
+    /// Which of the six year-over-year figures its file's version gives (a column or sheet its
+    /// version lacks gives none: `—` in `Évolution`, never a false change).
+    pub gives: [bool; 6],
     /// `Date de transmission` of its file (not a column of the sheet: the synthesis dates its
     /// data with the latest).
     pub transmission: Option<chrono::NaiveDate>,
@@ -92,6 +95,9 @@ pub(super) fn line(f: &FileReport, dep: Option<String>, checker: &Checker) -> Ne
             .map(|m| m.version.clone())
             .unwrap_or_default(),
         figures: (f.status != Status::Unreadable).then(|| figures(f, checker)),
+        gives: f.bilan.as_ref().map_or([false; 6], |b| {
+            crate::evolution::figures(b, &checker.schemas).map(|x| x.is_some())
+        }),
         transmission: identification(f, "date_transmission", checker).and_then(Typed::as_date),
     }
 }
@@ -109,6 +115,7 @@ pub(super) fn complete(mut rows: Vec<NetworkRow>, checker: &Checker) -> Vec<Netw
                 statut: NOT_SENT,
                 modele: String::new(),
                 figures: None,
+                gives: [false; 6],
                 transmission: None,
             });
         }

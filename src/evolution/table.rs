@@ -52,10 +52,14 @@ impl Table {
     pub fn new(rows: &[NetworkRow], previous: &Previous, checker: &Checker) -> Table {
         let lines = lines(rows, previous, checker);
         let mut totals = [(0i64, 0i64); 6];
+        // A figure one of the two years cannot give (its version lacks the column or the
+        // sheet) is left out of the totals of both years.
         for line in lines.iter().filter(|l| l.standing == Standing::Compared) {
             for (k, total) in totals.iter_mut().enumerate() {
-                total.0 += line.before[k].unwrap_or(0);
-                total.1 += line.now[k].unwrap_or(0);
+                if let (Some(b), Some(n)) = (line.before[k], line.now[k]) {
+                    total.0 += b;
+                    total.1 += n;
+                }
             }
         }
         Table {
@@ -89,8 +93,8 @@ fn lines(rows: &[NetworkRow], previous: &Previous, checker: &Checker) -> Vec<Lin
                 _ => [None; 6],
             };
             let now = file
-                .and_then(|f| f.figures)
-                .map(|f| std::array::from_fn(|k| Some(f[2 + k] as i64)))
+                .and_then(|f| f.figures.map(|figures| (figures, f.gives)))
+                .map(|(f, gives)| std::array::from_fn(|k| gives[k].then_some(f[2 + k] as i64)))
                 .unwrap_or([None; 6]);
             let standing = match (file, prior) {
                 (None, _) => Standing::NotSent,

@@ -3,11 +3,12 @@
 //! totals.
 
 use rust_xlsxwriter::{
-    Chart, ChartType, ConditionalFormat3ColorScale, ConditionalFormatType, Format, Worksheet,
+    Chart, ChartType, ConditionalFormat3ColorScale, ConditionalFormatType, Format, Note, Worksheet,
     XlsxError,
 };
 
 use crate::consolidate::Choices;
+use crate::evolution::Standing;
 use crate::evolution::{Table, FIGURES};
 use crate::xlsx::{self, Styles, Widths};
 
@@ -55,6 +56,9 @@ pub(super) fn evolution(
         }
         for k in 0..FIGURES.len() {
             figure_cells(ws, r, k, line.before[k], line.now[k], styles, &percent)?;
+            if line.standing == Standing::Compared {
+                not_given(ws, (r, k), (line.before[k], line.now[k]), styles)?;
+            }
         }
     }
     let total_row = 1 + lines.len() as u32;
@@ -88,6 +92,30 @@ pub(super) fn evolution(
     w.resize(headers.len(), 14);
     xlsx::widths(ws, &w)?;
     chart(ws, total_row + 2, &totals, (yb, y), styles)
+}
+
+/// `—` where one year of a compared network cannot give figure `k` (the file or its template
+/// version lacks the column or the sheet), with a note that says so: no gap, no change, not in
+/// the totals.
+fn not_given(
+    ws: &mut Worksheet,
+    (r, k): (u32, usize),
+    (before, now): (Option<i64>, Option<i64>),
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let c = 3 + 4 * k as u16;
+    let missing = match (before, now) {
+        (None, Some(_)) => c,
+        (Some(_), None) => c + 1,
+        _ => return Ok(()),
+    };
+    xlsx::text(ws, r, missing, "—", &styles.text)?;
+    let note = Note::new(
+        "Ce bilan ne donne pas ce chiffre (sa colonne ou sa feuille manque au fichier ou à la version du modèle sur laquelle il est saisi) : pas de comparaison, et le réseau n'entre pas dans le total de ce chiffre.",
+    )
+    .set_author("spro");
+    ws.insert_note(r, missing, &note)?;
+    Ok(())
 }
 
 /// The four cells of one figure: N-1, N, gap, change (blank where N-1 is 0 or missing).
