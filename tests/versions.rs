@@ -518,12 +518,7 @@ fn a_retired_version_and_a_forced_one() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "18-BOU", &on_2024_1());
     // The test registry, with 2024.1 retired.
-    let copy = dir.path().join("modeles");
-    for entry in walk(&root().join(REGISTRY)) {
-        let rel = entry.strip_prefix(root().join(REGISTRY)).unwrap();
-        let to = copy.join(rel);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        let mut text = std::fs::read_to_string(&entry).unwrap();
+    let copy = registry_copy(dir.path(), |rel, mut text| {
         if rel == Path::new("modeles.json") {
             text = text.replace(
                 "\"version\": \"2024.1\",\n      \"statut\": \"acceptee\"",
@@ -531,8 +526,8 @@ fn a_retired_version_and_a_forced_one() {
             );
             assert!(text.contains("retiree"));
         }
-        std::fs::write(to, text).unwrap();
-    }
+        text
+    });
     let (code, report) = json_check(
         &[
             "18-BOU.xlsx",
@@ -572,6 +567,20 @@ fn a_retired_version_and_a_forced_one() {
     let out = spro(&["check", "18-BOU.xlsx", "--modele", "1999.1"], dir.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("« 1999.1 » n'est pas dans le registre"));
+}
+
+/// A copy of the test registry in `dir/modeles`, each file's text passed through
+/// `edit(path in the registry, text)`.
+fn registry_copy(dir: &Path, edit: impl Fn(&Path, String) -> String) -> PathBuf {
+    let (from, copy) = (root().join(REGISTRY), dir.join("modeles"));
+    for entry in walk(&from) {
+        let rel = entry.strip_prefix(&from).unwrap();
+        let to = copy.join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        let text = std::fs::read_to_string(&entry).unwrap();
+        std::fs::write(to, edit(rel, text)).unwrap();
+    }
+    copy
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -788,20 +797,15 @@ fn declared_sheets_and_missing_roles() {
     );
 
     // 2024.1 without its Professionnalisation sheet: the rules reading it do not run.
-    let copy = dir.path().join("modeles");
-    for entry in walk(&root().join(REGISTRY)) {
-        let rel = entry.strip_prefix(root().join(REGISTRY)).unwrap();
-        let to = copy.join(rel);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        let mut text = std::fs::read_to_string(&entry).unwrap();
+    let copy = registry_copy(dir.path(), |rel, mut text| {
         if rel == Path::new("modeles.json") {
             let mut index: Value = serde_json::from_str(&text).unwrap();
             let sheets = index["versions"][2]["feuilles"].as_array_mut().unwrap();
             sheets.retain(|f| f != "professionnalisation.json");
             text = index.to_string();
         }
-        std::fs::write(to, text).unwrap();
-    }
+        text
+    });
     let out = spro(&["modeles", "verifier", copy.to_str().unwrap()], dir.path());
     assert_eq!(out.status.code(), Some(0));
     let said = String::from_utf8_lossy(&out.stderr);
@@ -837,12 +841,7 @@ fn declared_sheets_and_missing_roles() {
 #[test]
 fn a_figure_a_version_cannot_give_is_a_dash() {
     let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("modeles");
-    for entry in walk(&root().join(REGISTRY)) {
-        let rel = entry.strip_prefix(root().join(REGISTRY)).unwrap();
-        let to = copy.join(rel);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        let mut text = std::fs::read_to_string(&entry).unwrap();
+    let copy = registry_copy(dir.path(), |rel, mut text| {
         if rel == Path::new("2024.1/actions.json") {
             let mut schema: Value = serde_json::from_str(&text).unwrap();
             schema["properties"]
@@ -856,8 +855,8 @@ fn a_figure_a_version_cannot_give_is_a_dash() {
         if rel == Path::new("2025.1/actions.json") {
             text = text.replace("\"x-anciennement\": \"nb_participants\",", "");
         }
-        std::fs::write(to, text).unwrap();
-    }
+        text
+    });
     let mut before = on_2024_1();
     set_field(&mut before, "Année du bilan", json!(2024));
     drop_column(&mut before, "Actions", "Participants");
