@@ -40,6 +40,8 @@ pub(super) fn synthese(
     ];
     xlsx::table_header(ws, 0, &headers, rows.len() as u32, styles)?;
     let mut widths = Widths::of(&headers);
+    // The version centred, apart from the figures on its left.
+    let centred = Format::new().set_align(rust_xlsxwriter::FormatAlign::Center);
     for (i, r) in rows.iter().enumerate() {
         let row = i as u32 + 1;
         for (c, s) in [&r.code, &r.reseau, &r.departement, &r.fichier]
@@ -57,7 +59,7 @@ pub(super) fn synthese(
             }
         }
         if !r.modele.is_empty() {
-            xlsx::text(ws, row, 13, &r.modele, &styles.text)?;
+            xlsx::text(ws, row, 13, &r.modele, &centred)?;
             widths.see(13, &r.modele);
         }
     }
