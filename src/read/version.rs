@@ -89,11 +89,15 @@ fn first_rows(
 ) -> Result<Vec<Vec<RawCell>>, ReadError> {
     let meta = opened.sheets[sheet].clone();
     let mut rows = Vec::new();
+    // Rows whose cells show nothing count too, so that a sheet of blank cells is not read to
+    // its end.
+    let mut seen = 0;
     let read = opened.rows(&meta, &mut |_, cells| {
+        seen += 1;
         if cells.iter().any(|c| c.value.display().is_some()) {
             rows.push(cells.to_vec());
         }
-        if rows.len() >= max {
+        if rows.len() >= max || seen >= 4 * max {
             Err(ReadError::Enough)
         } else {
             Ok(())
@@ -142,20 +146,29 @@ fn declared(opened: &mut Opened<'_>, registry: &Registry) -> Result<Option<Strin
 /// found in its first rows; ties go to the newest, and a file that matches nothing is read
 /// with the current version.
 fn detect(opened: &mut Opened<'_>, registry: &Registry) -> Result<usize, ReadError> {
+    // Only the sheets a version names can score: the others are not read.
+    let known: Vec<String> = registry
+        .versions
+        .iter()
+        .flat_map(|v| v.schemas.all().map(|s| norm(&s.name)))
+        .collect();
     let mut seen: Vec<(String, Vec<String>)> = Vec::new();
     for i in 0..opened.sheets.len() {
+        let name = norm(&opened.sheets[i].name);
+        if !known.contains(&name) {
+            continue;
+        }
         let texts = first_rows(opened, i, DETECTION_ROWS)?
             .iter()
             .flatten()
             .filter_map(|c| c.value.display().map(|t| norm(&t)))
             .collect();
-        seen.push((norm(&opened.sheets[i].name), texts));
+        seen.push((name, texts));
     }
     let mut best: Option<(usize, usize)> = None;
     for (i, v) in registry.versions.iter().enumerate() {
         let mut score = 0;
-        for kind in SheetKind::ALL {
-            let schema = v.schemas.sheet(kind);
+        for schema in v.schemas.all() {
             let Some((_, texts)) = seen.iter().find(|(n, _)| *n == norm(&schema.name)) else {
                 continue;
             };
