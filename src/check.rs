@@ -452,25 +452,7 @@ impl Checker {
             .sheet(SheetKind::Identification)
             .zip(form)
             .and_then(|(s, f)| s.cell_position(f, ident.index("code_reseau")));
-        let header_rows = bilan
-            .sheets
-            .iter()
-            .flatten()
-            .chain(&bilan.declared)
-            .filter_map(|s| s.header_row.map(|r| (s.actual_name.clone(), r)))
-            .collect();
-        let column_labels = bilan
-            .sheets
-            .iter()
-            .flatten()
-            .filter(|s| s.kind != SheetKind::Identification)
-            .flat_map(|s| {
-                let schema = schemas.sheet(s.kind);
-                s.columns.iter().enumerate().filter_map(move |(i, c)| {
-                    Some(((s.kind, (*c)?), schema.columns[i].label.clone()))
-                })
-            })
-            .collect();
+        let (header_rows, column_labels) = headers_of(&bilan, schemas);
         name_sheets_as_the_version(schemas, &mut findings);
         let (bilan, left_out) = match self.keep_data {
             true => {
@@ -607,6 +589,35 @@ impl crate::read::sheet::RowRules for Checker {
             );
         }
     }
+}
+
+/// Where a workbook's headers are: the header row of each table sheet, by its name in the
+/// file (the annotated copy freezes it), and the label of each column found in a table sheet
+/// of the six (the results page names the column where it shortens a long list).
+type Headers = (BTreeMap<String, u32>, BTreeMap<(SheetKind, u32), String>);
+
+fn headers_of(bilan: &Bilan, schemas: &Schemas) -> Headers {
+    let header_rows = bilan
+        .sheets
+        .iter()
+        .flatten()
+        .chain(&bilan.declared)
+        .filter_map(|s| s.header_row.map(|r| (s.actual_name.clone(), r)))
+        .collect();
+    let column_labels = bilan
+        .sheets
+        .iter()
+        .flatten()
+        .filter(|s| s.kind != SheetKind::Identification)
+        .flat_map(|s| {
+            let schema = schemas.sheet(s.kind);
+            s.columns
+                .iter()
+                .enumerate()
+                .filter_map(move |(i, c)| Some(((s.kind, (*c)?), schema.columns[i].label.clone())))
+        })
+        .collect();
+    (header_rows, column_labels)
 }
 
 /// The findings on one of the six sheets name it as the file's version does (« Premier

@@ -39,8 +39,19 @@ fn left_out(regional: &Regional, report: &Report, choices: &Choices, lang: Lang)
     left_out
 }
 
-/// How the figures are made, in sentences.
-fn how(lang: Lang) -> Vec<String> {
+/// How the figures are made, in sentences, ending with the template versions the files were
+/// `read` with and the one the figures are laid out on.
+fn how(lang: Lang, (read, layout): (&str, &str)) -> Vec<String> {
+    let mut how = sentences(lang);
+    how.push(match lang {
+        Lang::Fr => format!("Modèles : chaque fichier est lu avec la version du modèle qu'il indique (sinon celle que ses feuilles et en-têtes désignent) — {read} ; les colonnes sont rapprochées par leur clé, et les chiffres sont ceux du modèle {layout}."),
+        Lang::En => format!("Templates: each file is read with the template version it states (else the one its sheets and headers point to) — {read}; columns are matched by their key, and the figures are those of template {layout}."),
+    });
+    how
+}
+
+/// How the figures are made, whatever the batch.
+fn sentences(lang: Lang) -> Vec<String> {
     match lang {
         Lang::Fr => vec![
             "Structures membres, coordinateurs, actions : nombre de lignes des feuilles Structures, Coordination et Actions.".into(),
@@ -127,15 +138,8 @@ pub(super) fn method(
             })
         })
         .collect();
-    let mut how = how(lang);
-    let (layout, read) = (
-        &checker.registry.serving(choices.year).version,
-        report.versions_read(lang),
-    );
-    how.push(match lang {
-        Lang::Fr => format!("Modèles : chaque fichier est lu avec la version du modèle qu'il indique (sinon celle que ses feuilles et en-têtes désignent) — {read} ; les colonnes sont rapprochées par leur clé, et les chiffres sont ceux du modèle {layout}."),
-        Lang::En => format!("Templates: each file is read with the template version it states (else the one its sheets and headers point to) — {read}; columns are matched by their key, and the figures are those of template {layout}."),
-    });
+    let layout = &checker.registry.serving(choices.year).version;
+    let how = how(lang, (&report.versions_read(lang), layout));
     Method {
         files,
         previous_files,
