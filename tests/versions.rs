@@ -921,3 +921,37 @@ fn a_figure_a_version_cannot_give_is_a_dash() {
     assert_ne!(s(&total[col("Actions 2025")]), "0");
     assert!(notes(&dir.path().join("r.xlsx")).contains("Ce bilan ne donne pas ce chiffre"));
 }
+
+/// The regional workbook of 2024 is laid out on 2024.1, which has no « dont hommes »: no such
+/// row in `Indicateurs` (rather than a row of zeros), nor in the synthesis's chart; 2025's has.
+#[test]
+fn indicators_follow_the_layout_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = |year: &str| -> Vec<String> {
+        let out = spro(
+            &[
+                "consolidate",
+                root()
+                    .join(format!("fixtures/bilans/{year}"))
+                    .to_str()
+                    .unwrap(),
+                "--annee",
+                year,
+                "-q",
+                "--inclure-non-conformes",
+                "-o",
+                &format!("r{year}.xlsx"),
+            ],
+            dir.path(),
+        );
+        assert!(out.status.code().is_some_and(|c| c <= 1));
+        sheet(&dir.path().join(format!("r{year}.xlsx")), "Indicateurs")
+            .iter()
+            .filter_map(|r| r.first().map(s))
+            .collect()
+    };
+    let (before, now) = (labels("2024"), labels("2025"));
+    assert!(before.contains(&"dont femmes".to_string()), "{before:?}");
+    assert!(!before.contains(&"dont hommes".to_string()), "{before:?}");
+    assert!(now.contains(&"dont hommes".to_string()), "{now:?}");
+}

@@ -188,6 +188,14 @@ impl Tally {
                 .unwrap_or_default()
         };
         let labels = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // Rows of a column: only where the layout's version has it (a 2024.1 layout has no
+        // « dont hommes »: no row, rather than a row of zeros).
+        let columns = |kind: SheetKind, l: &[(&str, &str)]| -> Vec<String> {
+            l.iter()
+                .filter(|(_, key)| schemas.sheet(kind).used(key).is_some())
+                .map(|(label, _)| label.to_string())
+                .collect()
+        };
         Indicators {
             blocks: vec![
                 (
@@ -207,7 +215,14 @@ impl Tally {
                 ),
                 (
                     "Participants aux actions".into(),
-                    labels(&["Participants", "dont femmes", "dont hommes"]),
+                    columns(
+                        SheetKind::Actions,
+                        &[
+                            ("Participants", "participants"),
+                            ("dont femmes", "femmes"),
+                            ("dont hommes", "hommes"),
+                        ],
+                    ),
                     self.participants,
                 ),
                 (
@@ -217,12 +232,15 @@ impl Tally {
                 ),
                 (
                     "Premiers accueils et orientations".into(),
-                    labels(&[
-                        "Premiers accueils",
-                        "dont femmes",
-                        "Orientations vers un partenaire",
-                        "Conseils approfondis",
-                    ]),
+                    columns(
+                        SheetKind::Accueil,
+                        &[
+                            ("Premiers accueils", "accueils"),
+                            ("dont femmes", "femmes"),
+                            ("Orientations vers un partenaire", "orientations"),
+                            ("Conseils approfondis", "conseils"),
+                        ],
+                    ),
                     self.reception,
                 ),
                 (

@@ -130,11 +130,16 @@ fn by_sex(ind: &crate::consolidate::Indicators, lang: Lang) -> Chart {
             pick(lang, "Nombre", "Number").into(),
         ],
         series: vec![pick(lang, "Participants", "Participants").into()],
+        // A row the layout's version does not give (no « dont hommes » in 2024.1) is left out.
         rows: [
             ("dont femmes", pick(lang, "Femmes", "Women")),
             ("dont hommes", pick(lang, "Hommes", "Men")),
         ]
         .iter()
+        .filter(|(l, _)| {
+            ind.block(participants)
+                .is_some_and(|(labels, _)| labels.iter().any(|x| x == l))
+        })
         .map(|(l, shown)| row(shown.to_string(), &[ind.value(participants, l, "Total")], lang))
         .collect(),
         total: Some(row(
