@@ -954,4 +954,25 @@ fn indicators_follow_the_layout_version() {
     assert!(before.contains(&"dont femmes".to_string()), "{before:?}");
     assert!(!before.contains(&"dont hommes".to_string()), "{before:?}");
     assert!(now.contains(&"dont hommes".to_string()), "{now:?}");
+    let out = spro(
+        &[
+            "synthese",
+            root().join("fixtures/bilans/2024").to_str().unwrap(),
+            "--annee",
+            "2024",
+            "--inclure-non-conformes",
+            "-o",
+            "s.pdf",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::process::Command::new("pdftotext")
+        .args([dir.path().join("s.pdf").to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Participants aux actions par sexe"), "{text}");
+    assert!(!text.contains("Hommes"), "{text}");
+    assert!(!text.contains("Femmes et hommes tels que"), "{text}");
 }

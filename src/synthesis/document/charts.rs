@@ -122,40 +122,57 @@ fn by_departement(ind: &crate::consolidate::Indicators, region: &str, lang: Lang
 /// Participants in actions by sex.
 fn by_sex(ind: &crate::consolidate::Indicators, lang: Lang) -> Chart {
     let participants = "Participants aux actions";
+    // A row the layout's version does not give (no « dont hommes » in 2024.1) is left out.
+    let rows: Vec<_> = [
+        ("dont femmes", pick(lang, "Femmes", "Women")),
+        ("dont hommes", pick(lang, "Hommes", "Men")),
+    ]
+    .iter()
+    .filter(|(l, _)| {
+        ind.block(participants)
+            .is_some_and(|(labels, _)| labels.iter().any(|x| x == l))
+    })
+    .map(|(l, shown)| {
+        row(
+            shown.to_string(),
+            &[ind.value(participants, l, "Total")],
+            lang,
+        )
+    })
+    .collect();
+    let note = if rows.len() == 2 {
+        pick(
+            lang,
+            "Femmes et hommes tels que les réseaux les ont renseignés ; leur somme peut être inférieure au nombre de participants.",
+            "Women and men as the networks filled them in; their sum can be lower than the number of participants.",
+        )
+    } else {
+        pick(
+            lang,
+            "Tels que les réseaux les ont renseignés ; le modèle de l'année ne les distingue pas tous.",
+            "As the networks filled them in; the year's template does not tell them all apart.",
+        )
+    };
     Chart {
-        title: pick(lang, "Participants aux actions par sexe", "Participants in actions by sex")
-            .into(),
+        title: pick(
+            lang,
+            "Participants aux actions par sexe",
+            "Participants in actions by sex",
+        )
+        .into(),
         header: vec![
             pick(lang, "Participants", "Participants").into(),
             pick(lang, "Nombre", "Number").into(),
         ],
         series: vec![pick(lang, "Participants", "Participants").into()],
-        // A row the layout's version does not give (no « dont hommes » in 2024.1) is left out.
-        rows: [
-            ("dont femmes", pick(lang, "Femmes", "Women")),
-            ("dont hommes", pick(lang, "Hommes", "Men")),
-        ]
-        .iter()
-        .filter(|(l, _)| {
-            ind.block(participants)
-                .is_some_and(|(labels, _)| labels.iter().any(|x| x == l))
-        })
-        .map(|(l, shown)| row(shown.to_string(), &[ind.value(participants, l, "Total")], lang))
-        .collect(),
+        rows,
         total: Some(row(
             pick(lang, "Participants (tous)", "Participants (all)").into(),
             &[ind.value(participants, "Participants", "Total")],
             lang,
         )),
         scaled_by_row: false,
-        note: Some(
-            pick(
-                lang,
-                "Femmes et hommes tels que les réseaux les ont renseignés ; leur somme peut être inférieure au nombre de participants.",
-                "Women and men as the networks filled them in; their sum can be lower than the number of participants.",
-            )
-            .into(),
-        ),
+        note: Some(note.into()),
     }
 }
 
