@@ -966,7 +966,12 @@ fn indicators_follow_the_layout_version() {
         ],
         dir.path(),
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = std::process::Command::new("pdftotext")
         .args([dir.path().join("s.pdf").to_str().unwrap(), "-"])
         .output()
