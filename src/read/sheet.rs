@@ -846,17 +846,17 @@ fn read_form(
                 continue;
             }
             None => {
-                let hint = labels_suggestion(schema, &shown);
+                let (name, hint) = (&schema.name, labels_suggestion(schema, &shown));
                 let (hint, hint_en) = (hint.fr, hint.en);
                 (Code::S003, crate::msg!(
-                    "le libellé « {shown} » ne correspond à aucun champ de la feuille « Identification » et il est ignoré{hint}",
-                    "the label “{shown}” matches no field of the “Identification” sheet and is ignored{hint_en}"
+                    "le libellé « {shown} » ne correspond à aucun champ de la feuille « {name} » et il est ignoré{hint}",
+                    "the label “{shown}” matches no field of the “{name}” sheet and is ignored{hint_en}"
                 ))
             }
         };
         findings.push(
             Finding::new(message.0, message.1)
-                .sheet(kind)
+                .on(schema)
                 .at(label.row, label.col)
                 .value(Some(shown)),
         );
