@@ -120,7 +120,9 @@ fn lay_out(sheet: &mut Sheet, from: &SheetSchema, to: &SheetSchema) {
                                 .values
                                 .iter()
                                 .position(|w| w == v)
-                                .is_some_and(|k| totals.seen[i][k])
+                                .is_some_and(|k| {
+                                    totals.seen.get(i).and_then(|s| s.get(k)) == Some(&true)
+                                })
                         })
                     })
                     .collect()
