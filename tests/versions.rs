@@ -132,6 +132,18 @@ fn batch(dir: &Path) -> Vec<PathBuf> {
     ]
 }
 
+/// `spro ARGS` in `dir`, expected to succeed (its error output shown otherwise).
+fn spro_ok(args: &[&str], dir: &Path) -> std::process::Output {
+    let out = spro(args, dir);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 fn json_check(args: &[&str], dir: &Path) -> (Option<i32>, Value) {
     let mut all = vec!["check", "--format", "json", "-q"];
     all.extend_from_slice(args);
@@ -257,7 +269,7 @@ fn a_batch_of_three_versions_consolidated_into_the_newest() {
     let dir = tempfile::tempdir().unwrap();
     batch(dir.path());
     let registry = root().join(REGISTRY);
-    let out = spro(
+    spro_ok(
         &[
             "consolidate",
             ".",
@@ -271,12 +283,6 @@ fn a_batch_of_three_versions_consolidated_into_the_newest() {
             "--inclure-non-conformes",
         ],
         dir.path(),
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let wb = dir.path().join("r.xlsx");
     let actions = sheet(&wb, "Actions");
@@ -610,7 +616,7 @@ fn templates_of_each_version_check_clean() {
         ("2025.1", "2025", Some("S006")),
     ] {
         let name = format!("t-{version}.xlsx");
-        let out = spro(
+        spro_ok(
             &[
                 "template",
                 "--annee",
@@ -623,12 +629,6 @@ fn templates_of_each_version_check_clean() {
                 registry,
             ],
             dir.path(),
-        );
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
         );
         let (_, report) = json_check(&[&name, "--schemas", registry], dir.path());
         let f = &report["files"][0];
@@ -884,7 +884,7 @@ fn a_figure_a_version_cannot_give_is_a_dash() {
         .map(|f| f["message"].as_str().unwrap().to_string())
         .collect();
     assert!(!t001.iter().any(|m| m.contains("participants")), "{t001:?}");
-    let out = spro(
+    spro_ok(
         &[
             "consolidate",
             "18-BOU.xlsx",
@@ -900,12 +900,6 @@ fn a_figure_a_version_cannot_give_is_a_dash() {
             "--inclure-non-conformes",
         ],
         dir.path(),
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let evolution = sheet(&dir.path().join("r.xlsx"), "Évolution");
     let header: Vec<String> = evolution[0].iter().map(s).collect();
@@ -954,7 +948,7 @@ fn indicators_follow_the_layout_version() {
     assert!(before.contains(&"dont femmes".to_string()), "{before:?}");
     assert!(!before.contains(&"dont hommes".to_string()), "{before:?}");
     assert!(now.contains(&"dont hommes".to_string()), "{now:?}");
-    let out = spro(
+    spro_ok(
         &[
             "synthese",
             root().join("fixtures/bilans/2024").to_str().unwrap(),
@@ -965,12 +959,6 @@ fn indicators_follow_the_layout_version() {
             "s.pdf",
         ],
         dir.path(),
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let text = std::process::Command::new("pdftotext")
         .args([dir.path().join("s.pdf").to_str().unwrap(), "-"])
