@@ -182,9 +182,40 @@ fn closest(value: &str, candidates: &[&str]) -> Option<usize> {
     best.map(|(_, i)| i)
 }
 
+/// A number as a French reader writes it: thousands apart, a decimal comma (`1 200,5`,
+/// `0,75`, `-3`), at most 6 decimals.
+pub fn french_number(n: f64) -> String {
+    let text = format!("{}", (n * 1e6).round() / 1e6);
+    let (sign, text) = match text.strip_prefix('-') {
+        Some(t) => ("-", t),
+        None => ("", text.as_str()),
+    };
+    let (whole, decimals) = text.split_once('.').unwrap_or((text, ""));
+    let mut out = String::from(sign);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    if !decimals.is_empty() {
+        out.push(',');
+        out.push_str(decimals);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_the_french_way() {
+        assert_eq!(french_number(1200.5), "1\u{a0}200,5");
+        assert_eq!(french_number(-3.0), "-3");
+        assert_eq!(french_number(0.75), "0,75");
+        assert_eq!(french_number(1234567.0), "1\u{a0}234\u{a0}567");
+    }
 
     #[test]
     fn norm_matches_the_spec_examples() {

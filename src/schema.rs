@@ -64,6 +64,12 @@ impl SheetKind {
         }
     }
 
+    /// The role `x-role` names (`None`: a declared sheet, or no such role).
+    pub fn of_role(role: Option<&str>) -> Option<SheetKind> {
+        let role = role?;
+        SheetKind::ALL.into_iter().find(|k| k.role() == role)
+    }
+
     /// The sheet whose normalised name is `name`, if any.
     pub fn from_name(name: &str) -> Option<SheetKind> {
         let n = norm(name);
@@ -78,8 +84,25 @@ pub enum ColumnKind {
     Enum,
     Date,
     Integer,
+    /// A decimal number (`"type": "number"`): `0,5`, `1 200,50`, `1200.5`, a number cell.
+    Number,
     OuiNon,
     List,
+}
+
+impl ColumnKind {
+    /// What the column holds, as a coordinator reads it (« un nombre entier »…).
+    pub fn described(&self) -> (&'static str, &'static str) {
+        match self {
+            ColumnKind::Text => ("du texte", "text"),
+            ColumnKind::Enum => ("une valeur d'une liste", "a value from a list"),
+            ColumnKind::Date => ("une date", "a date"),
+            ColumnKind::Integer => ("un nombre entier", "a whole number"),
+            ColumnKind::Number => ("un nombre", "a number"),
+            ColumnKind::OuiNon => ("Oui ou Non", "Oui or Non"),
+            ColumnKind::List => ("une liste de valeurs", "a list of values"),
+        }
+    }
 }
 
 /// One column of a table sheet, or one label of the Identification form.
@@ -105,8 +128,8 @@ pub struct Column {
     /// Characters ignored in the value (SIRET, téléphone).
     pub ignored: Vec<char>,
     pub format: Option<String>,
-    pub minimum: Option<i64>,
-    pub maximum: Option<i64>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
 }
 
 impl Column {
@@ -122,6 +145,9 @@ pub struct SheetSchema {
     pub present: bool,
     /// The sheet's name in this version's workbook (`x-feuille`).
     pub name: String,
+    /// The names it had in earlier versions (`x-anciens-noms`): a file that kept one is read,
+    /// with a warning giving the current name.
+    pub former_names: Vec<String>,
     pub description: String,
     pub columns: Vec<Column>,
     /// The row validator, compiled once.
@@ -140,6 +166,7 @@ impl SheetSchema {
             kind,
             present: false,
             name: String::new(),
+            former_names: Vec::new(),
             description: String::new(),
             columns: Vec::new(),
             validator: compile(&Value::Bool(true)).expect("the schema `true`"),
@@ -169,79 +196,135 @@ impl SheetSchema {
     }
 }
 
-/// The column keys the code reads, per sheet. A schema folder must have each of them (checked
-/// when it is loaded: a `--schemas` folder that lacks or renames one is refused, naming it,
-/// rather than switching a rule off in silence); the code reads no other (checked on every
-/// read in debug builds, so a misspelt key fails the tests).
-pub const KEYS_USED: [(SheetKind, &[&str]); 6] = [
+/// What the code does with a column it reads: the kind of value it needs there. A version
+/// whose column gives another kind is refused by `spro modeles verifier` (a count read from a
+/// text column would be 0 in silence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Read as text: a free text or a value of a list.
+    Text,
+    /// A value of a list the rules or the indicators go through (a string with `enum`).
+    Values,
+    /// Counted: a whole number.
+    Count,
+    Date,
+    OuiNon,
+    List,
+}
+
+impl Need {
+    /// Whether a column of `kind` gives what the code needs.
+    pub fn met_by(self, kind: &ColumnKind) -> bool {
+        match self {
+            Need::Text => matches!(kind, ColumnKind::Text | ColumnKind::Enum),
+            Need::Values => *kind == ColumnKind::Enum,
+            Need::Count => *kind == ColumnKind::Integer,
+            Need::Date => *kind == ColumnKind::Date,
+            Need::OuiNon => *kind == ColumnKind::OuiNon,
+            Need::List => *kind == ColumnKind::List,
+        }
+    }
+
+    /// The JSON Schema that gives it, as the verifier says it.
+    pub fn wanted(self) -> &'static str {
+        match self {
+            Need::Text => "« \"type\": \"string\" »",
+            Need::Values => "« \"type\": \"string\" » avec une liste « enum »",
+            Need::Count => "« \"type\": \"integer\" »",
+            Need::Date => "« \"type\": \"string\", \"format\": \"date\" »",
+            Need::OuiNon => "« \"type\": \"boolean\" »",
+            Need::List => "« \"type\": \"array\" »",
+        }
+    }
+}
+
+/// The column keys the code reads, per sheet, with what it needs there. A schema folder must
+/// have each of them (checked when it is loaded: a `--schemas` folder that lacks or renames one
+/// is refused, naming it, rather than switching a rule off in silence), of a kind that gives
+/// what the code needs; the code reads no other (checked on every read in debug builds, so a
+/// misspelt key fails the tests).
+pub const KEYS_USED: [(SheetKind, &[(&str, Need)]); 6] = [
     (
         SheetKind::Identification,
         &[
-            "code_reseau",
-            "nom_reseau",
-            "departement",
-            "annee",
-            "date_signature_convention",
-            "date_transmission",
-            "version_modele",
+            ("code_reseau", Need::Text),
+            ("nom_reseau", Need::Text),
+            ("departement", Need::Text),
+            ("annee", Need::Count),
+            ("date_signature_convention", Need::Date),
+            ("date_transmission", Need::Date),
+            ("version_modele", Need::Text),
         ],
     ),
     (
         SheetKind::Structures,
         &[
-            "nom",
-            "type",
-            "signataire",
-            "date_signature",
-            "operateur_cep",
-            "accueil_physique",
-            "accueil_dematerialise",
+            ("nom", Need::Text),
+            ("type", Need::Values),
+            ("signataire", Need::OuiNon),
+            ("date_signature", Need::Date),
+            ("operateur_cep", Need::OuiNon),
+            ("accueil_physique", Need::OuiNon),
+            ("accueil_dematerialise", Need::OuiNon),
         ],
     ),
     (
         SheetKind::Coordination,
-        &["nom", "prenom", "structure", "courriel", "telephone"],
+        &[
+            ("nom", Need::Text),
+            ("prenom", Need::Text),
+            ("structure", Need::Text),
+            ("courriel", Need::Text),
+            ("telephone", Need::Text),
+        ],
     ),
     (
         SheetKind::Actions,
         &[
-            "id",
-            "type",
-            "axe",
-            "date_debut",
-            "date_fin",
-            "porteuse",
-            "partenaires",
-            "participants",
-            "femmes",
-            "hommes",
-            "outil_cree",
-            "logo_region",
-            "logo_spro",
+            ("id", Need::Text),
+            ("type", Need::Values),
+            ("axe", Need::Values),
+            ("date_debut", Need::Date),
+            ("date_fin", Need::Date),
+            ("porteuse", Need::Text),
+            ("partenaires", Need::List),
+            ("participants", Need::Count),
+            ("femmes", Need::Count),
+            ("hommes", Need::Count),
+            ("outil_cree", Need::OuiNon),
+            ("logo_region", Need::OuiNon),
+            ("logo_spro", Need::OuiNon),
         ],
     ),
     (
         SheetKind::Accueil,
         &[
-            "structure",
-            "public",
-            "accueils",
-            "femmes",
-            "orientations",
-            "conseils",
+            ("structure", Need::Text),
+            ("public", Need::Values),
+            ("accueils", Need::Count),
+            ("femmes", Need::Count),
+            ("orientations", Need::Count),
+            ("conseils", Need::Count),
         ],
     ),
     (
         SheetKind::Professionnalisation,
-        &["structure", "professionnels"],
+        &[("structure", Need::Text), ("professionnels", Need::Count)],
     ),
 ];
 
-/// Whether the code declares that it reads `key` of `kind`.
-pub fn is_used(kind: SheetKind, key: &str) -> bool {
+/// What the code needs of `key` of `kind`, when it reads it.
+pub fn need(kind: SheetKind, key: &str) -> Option<Need> {
     KEYS_USED
         .iter()
-        .any(|(k, keys)| *k == kind && keys.contains(&key))
+        .find(|(k, _)| *k == kind)
+        .and_then(|(_, keys)| keys.iter().find(|(k, _)| *k == key))
+        .map(|(_, n)| *n)
+}
+
+/// Whether the code declares that it reads `key` of `kind`.
+pub fn is_used(kind: SheetKind, key: &str) -> bool {
+    need(kind, key).is_some()
 }
 
 /// How the fast path checks one property of a row (see [`SheetSchema::property_validators`]).
@@ -313,14 +396,14 @@ impl Schemas {
     /// path in the registry). A problem names its file. With `reads`, every column the code
     /// reads by its key ([`KEYS_USED`]) must be there: the version the checker reads with.
     ///
-    /// `renames` gives, per sheet, the keys of this version that the current version knows by
+    /// `renames` gives, per sheet (its role and its file), the keys of this version that the current version knows by
     /// another name (`x-anciennement` followed through every version between): the columns are
     /// compiled under the current version's keys, so that the code reads a column by one key
     /// whatever the version of the file.
     pub fn from_version(
         texts: Vec<(SheetKind, String, String)>,
         reads: bool,
-        renames: &dyn Fn(SheetKind) -> Vec<(String, String)>,
+        renames: &dyn Fn(SheetKind, &str) -> Vec<(String, String)>,
     ) -> Result<Schemas, (String, SchemaError)> {
         let mut sheets: Vec<SheetSchema> = Vec::new();
         let mut declared = Vec::new();
@@ -332,16 +415,16 @@ impl Schemas {
                 };
                 (name.clone(), error)
             })?;
-            rename_keys(&mut json, &renames(kind));
+            rename_keys(&mut json, &renames(kind, &name));
             let sheet = parse_sheet(kind, &name, &json).map_err(|e| (name.clone(), e))?;
             if kind == SheetKind::Declared {
                 declared.push(sheet);
                 continue;
             }
             let (_, used) = KEYS_USED[kind as usize];
-            if let Some(key) = used
+            if let Some((key, _)) = used
                 .iter()
-                .find(|k| reads && !sheet.columns.iter().any(|c| c.key == **k))
+                .find(|(k, _)| reads && !sheet.columns.iter().any(|c| c.key == *k))
             {
                 let error = SchemaError::MissingKey {
                     name: name.clone(),
@@ -450,7 +533,7 @@ fn column(key: &str, p: &Value, required: bool) -> Result<Column, String> {
         .as_str()
         .ok_or_else(|| format!("la propriété {key} n'a pas de « title »"))?
         .to_string();
-    let ty = p["type"].as_str().unwrap_or("string");
+    let ty = type_name(p);
     let format = p["format"].as_str().map(str::to_string);
     let strings = |v: &Value| -> Vec<String> {
         v.as_array()
@@ -461,13 +544,31 @@ fn column(key: &str, p: &Value, required: bool) -> Result<Column, String> {
             })
             .unwrap_or_default()
     };
+    // A `const` is a list of one value: read, canonicalised and offered like one.
+    let choices = match (p.get("enum"), p.get("const")) {
+        (Some(e), _) => e.clone(),
+        (None, Some(c)) => Value::Array(vec![c.clone()]),
+        (None, None) => Value::Null,
+    };
     let (kind, values) = match ty {
         "integer" => (ColumnKind::Integer, vec![]),
+        "number" => (ColumnKind::Number, vec![]),
         "boolean" => (ColumnKind::OuiNon, vec![]),
         "array" => (ColumnKind::List, strings(&p["items"]["enum"])),
         _ if format.as_deref() == Some("date") => (ColumnKind::Date, vec![]),
-        _ if p.get("enum").is_some() => (ColumnKind::Enum, strings(&p["enum"])),
+        _ if !choices.is_null() => (ColumnKind::Enum, strings(&choices)),
         _ => (ColumnKind::Text, vec![]),
+    };
+    // What a message lists: the values, whatever their type (an integer `enum` too).
+    let shown: Vec<String> = if values.is_empty() {
+        choices
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+            .collect()
+    } else {
+        values.clone()
     };
     Ok(Column {
         key: key.to_string(),
@@ -478,12 +579,12 @@ fn column(key: &str, p: &Value, required: bool) -> Result<Column, String> {
         required,
         values_norm: values.iter().map(|v| norm(v)).collect(),
         values_listed: (
-            values
+            shown
                 .iter()
                 .map(|v| format!("« {v} »"))
                 .collect::<Vec<_>>()
                 .join(", "),
-            values
+            shown
                 .iter()
                 .map(|v| format!("“{v}”"))
                 .collect::<Vec<_>>()
@@ -494,9 +595,28 @@ fn column(key: &str, p: &Value, required: bool) -> Result<Column, String> {
         digits: p["x-chiffres"].as_u64().map(|d| d as usize),
         ignored: p["x-ignorer"].as_str().unwrap_or("").chars().collect(),
         format,
-        minimum: p["minimum"].as_i64(),
-        maximum: p["maximum"].as_i64(),
+        minimum: p["minimum"].as_f64(),
+        maximum: p["maximum"].as_f64(),
     })
+}
+
+/// The column a property describes, as the reader will read it (the registry's checks).
+pub fn column_of(key: &str, p: &Value) -> Result<Column, String> {
+    column(key, p, false)
+}
+
+/// A property's type: its `type`, or the one type besides `null` of a union (`["integer",
+/// "null"]`: an empty cell is already « no value »); `string` when none is said.
+pub fn type_name(p: &Value) -> &str {
+    match &p["type"] {
+        Value::String(t) => t,
+        Value::Array(types) => types
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("string"),
+        _ => "string",
+    }
 }
 
 /// How the fast path checks each property of a schema whose keywords are all per property.
@@ -588,6 +708,14 @@ fn parse_sheet(kind: SheetKind, name: &str, json: &Value) -> Result<SheetSchema,
             .as_str()
             .unwrap_or(kind.name())
             .to_string(),
+        former_names: json["x-anciens-noms"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|n| n.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
         description: json["description"].as_str().unwrap_or_default().to_string(),
         columns,
         validator,

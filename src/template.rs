@@ -4,6 +4,7 @@
 //! `Listes` sheet), input rules from their types and bounds; the `Instructions` sheet lists the
 //! rules from the catalogue.
 
+use crate::norm::french_number;
 use std::path::Path;
 
 use rust_xlsxwriter::{
@@ -200,15 +201,40 @@ fn validation(
             )
         }
         ColumnKind::Integer => {
-            let min = col.minimum.unwrap_or(0) as i32;
+            let min = col.minimum.unwrap_or(0.0).ceil() as i32;
             let rule = match col.maximum {
-                Some(max) => DataValidationRule::Between(min, max as i32),
+                Some(max) => DataValidationRule::Between(min, max.floor() as i32),
                 None => DataValidationRule::GreaterThanOrEqualTo(min),
             };
             (
                 DataValidation::new().allow_whole_number(rule),
                 format!("Nombre entier ≥ {min}. {}", col.description),
                 format!("Saisissez un nombre entier supérieur ou égal à {min}, sans décimale."),
+            )
+        }
+        ColumnKind::Number => {
+            let (rule, said) = match (col.minimum, col.maximum) {
+                (Some(min), Some(max)) => (
+                    DataValidationRule::Between(min, max),
+                    format!(" entre {} et {}", french_number(min), french_number(max)),
+                ),
+                (Some(min), None) => (
+                    DataValidationRule::GreaterThanOrEqualTo(min),
+                    format!(" supérieur ou égal à {}", french_number(min)),
+                ),
+                (None, Some(max)) => (
+                    DataValidationRule::LessThanOrEqualTo(max),
+                    format!(" inférieur ou égal à {}", french_number(max)),
+                ),
+                (None, None) => (DataValidationRule::Between(-1e15, 1e15), String::new()),
+            };
+            (
+                DataValidation::new().allow_decimal_number(rule),
+                format!(
+                    "Nombre{said}, décimales après la virgule. {}",
+                    col.description
+                ),
+                format!("Saisissez un nombre{said}, par exemple 1 200,50."),
             )
         }
         ColumnKind::List => (
@@ -311,7 +337,9 @@ fn table(
         )?;
         let width = match col.kind {
             ColumnKind::Date => 13,
-            ColumnKind::Integer | ColumnKind::OuiNon => col.label.chars().count().clamp(10, 16),
+            ColumnKind::Integer | ColumnKind::Number | ColumnKind::OuiNon => {
+                col.label.chars().count().clamp(10, 16)
+            }
             ColumnKind::Enum => col
                 .values
                 .iter()

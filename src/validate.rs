@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::finding::Finding;
 use crate::i18n::Msg;
-use crate::norm::{norm, suggest};
+use crate::norm::{french_number, norm, suggest};
 use crate::read::sheet::{Row, Sheet};
 use crate::read::values::{self, Typed};
 use crate::read::CellValue;
@@ -250,13 +250,77 @@ fn describe(
                 "“{label}” is required and the cell is empty: fill it in"
             ),
         ),
-        ValidationErrorKind::MinItems { .. } | ValidationErrorKind::MinLength { .. } => (
+        ValidationErrorKind::MinItems { limit: 1 }
+        | ValidationErrorKind::MinLength { limit: 1 } => (
             Code::V001,
             msg!(
                 "« {label} » est obligatoire : indiquez au moins une valeur",
                 "“{label}” is required: give at least one value"
             ),
         ),
+        ValidationErrorKind::MinLength { limit } => {
+            let n = text.chars().count();
+            let s = plural(n);
+            (
+                Code::V005,
+                msg!(
+                    "« {text} » compte {n} caractère{s} : « {label} » en demande au moins {limit} ; complétez la valeur",
+                    "“{text}” has {n} character{s}: “{label}” needs at least {limit}; complete the value"
+                ),
+            )
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            let n = text.chars().count();
+            (
+                Code::V005,
+                msg!(
+                    "« {text} » compte {n} caractères : « {label} » en permet au plus {limit} ; raccourcissez la valeur",
+                    "“{text}” has {n} characters: “{label}” allows at most {limit}; shorten the value"
+                ),
+            )
+        }
+        ValidationErrorKind::MinItems { limit } => (
+            Code::V005,
+            msg!(
+                "« {label} » demande au moins {limit} valeurs : ajoutez-en, séparées par « ; »",
+                "“{label}” needs at least {limit} values: add some, separated by “;”"
+            ),
+        ),
+        ValidationErrorKind::MaxItems { limit } => {
+            let s = plural(*limit as usize);
+            (
+                Code::V005,
+                msg!(
+                    "« {label} » permet au plus {limit} valeur{s} : retirez-en",
+                    "“{label}” allows at most {limit} value{s}: remove some"
+                ),
+            )
+        }
+        ValidationErrorKind::MultipleOf { multiple_of } => {
+            let (shown, step) = (number_shown(value), french_number(*multiple_of));
+            (
+                Code::V005,
+                msg!(
+                    "{shown} n'est pas un multiple de {step} : « {label} » se compte par {step} ; corrigez la valeur",
+                    "{shown} is not a multiple of {step}: “{label}” counts in steps of {step}; correct the value"
+                ),
+            )
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            let expected = expected_value
+                .as_str()
+                .map_or_else(|| expected_value.to_string(), str::to_string);
+            let shown = value
+                .as_str()
+                .map_or_else(|| number_shown(value), str::to_string);
+            (
+                Code::V003,
+                msg!(
+                    "« {shown} » n'est pas la valeur attendue : « {label} » vaut toujours « {expected} » ; saisissez-la",
+                    "“{shown}” is not the expected value: “{label}” is always “{expected}”; type it"
+                ),
+            )
+        }
         ValidationErrorKind::Enum { .. } => {
             let (what, what_en) = enum_what(column);
             let (allowed, allowed_en) = &column.values_listed;
@@ -275,9 +339,15 @@ fn describe(
         ValidationErrorKind::Format { format } if format == "siret" => {
             let digits = text.chars().filter(char::is_ascii_digit).count();
             let (why, why_en) = if digits != 14 || text.len() != 14 {
-                (format!("il doit compter 14 chiffres, il en a {digits}"), format!("it must have 14 digits, it has {digits}"))
+                (
+                    format!("il doit compter 14 chiffres, il en a {digits}"),
+                    format!("it must have 14 digits, it has {digits}"),
+                )
             } else {
-                ("sa clé de contrôle est fausse".to_string(), "its check digits are wrong".to_string())
+                (
+                    "sa clé de contrôle est fausse".to_string(),
+                    "its check digits are wrong".to_string(),
+                )
             };
             (
                 Code::V007,
@@ -287,27 +357,58 @@ fn describe(
                 ),
             )
         }
-        ValidationErrorKind::Format { .. } | ValidationErrorKind::Pattern { .. } => (Code::V004, format_message(column, &text)),
-        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => (
-            Code::V005,
-            msg!(
-                "{value} est inférieur au minimum permis ({limit}) pour « {label} » : corrigez la valeur",
-                "{value} is below the allowed minimum ({limit}) for “{label}”: correct the value"
-            ),
-        ),
-        ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => (
-            Code::V005,
-            msg!(
-                "{value} est supérieur au maximum permis ({limit}) pour « {label} » : corrigez la valeur",
-                "{value} is above the allowed maximum ({limit}) for “{label}”: correct the value"
-            ),
-        ),
-        ValidationErrorKind::Type { .. } => (
-            Code::V002,
-            msg!("« {label} » n'a pas le type attendu", "“{label}” does not have the expected type"),
-        ),
+        ValidationErrorKind::Format { .. } | ValidationErrorKind::Pattern { .. } => {
+            (Code::V004, format_message(column, &text))
+        }
+        ValidationErrorKind::Minimum { limit }
+        | ValidationErrorKind::ExclusiveMinimum { limit } => {
+            let (value, limit) = (number_shown(value), number_shown(limit));
+            (
+                Code::V005,
+                msg!(
+                    "{value} est inférieur au minimum permis ({limit}) pour « {label} » : corrigez la valeur",
+                    "{value} is below the allowed minimum ({limit}) for “{label}”: correct the value"
+                ),
+            )
+        }
+        ValidationErrorKind::Maximum { limit }
+        | ValidationErrorKind::ExclusiveMaximum { limit } => {
+            let (value, limit) = (number_shown(value), number_shown(limit));
+            (
+                Code::V005,
+                msg!(
+                    "{value} est supérieur au maximum permis ({limit}) pour « {label} » : corrigez la valeur",
+                    "{value} is above the allowed maximum ({limit}) for “{label}”: correct the value"
+                ),
+            )
+        }
+        ValidationErrorKind::Type { .. } => {
+            let (what, what_en) = column.kind.described();
+            (
+                Code::V002,
+                msg!(
+                    "« {label} » attend {what} : saisissez-le dans la cellule",
+                    "“{label}” expects {what_en}: type it in the cell"
+                ),
+            )
+        }
         _ => return None,
     })
+}
+
+/// A number of a message, the French way (`1 200,5`); anything else as JSON writes it.
+fn number_shown(value: &Value) -> String {
+    value
+        .as_f64()
+        .map_or_else(|| value.to_string(), french_number)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n > 1 {
+        "s"
+    } else {
+        ""
+    }
 }
 
 /// What the values of an enum column are, in French and in English.

@@ -108,6 +108,7 @@ pub fn plain(ws: &mut Worksheet, row: u32, col: u16, s: &str) -> Result<(), Xlsx
 pub fn cell(ws: &mut Worksheet, row: u32, col: u16, c: &Cell) -> Result<(), XlsxError> {
     match (&c.value, c.valid) {
         (Some(Typed::Int(i)), true) => ws.write_number(row, col, *i as f64).map(|_| ()),
+        (Some(Typed::Num(n)), true) => ws.write_number(row, col, *n).map(|_| ()),
         (Some(Typed::Date(d)), true) => {
             use chrono::Datelike;
             let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
@@ -207,6 +208,7 @@ impl Widths {
                     .map_or(1, |l| l as usize + 1);
                 self.see_chars(col, digits + (digits - 1) / 3 + usize::from(*i < 0));
             }
+            (Some(Typed::Num(n)), true) => self.see_chars(col, n.to_string().len() + 2),
             (Some(Typed::Date(_)), true) => self.see_chars(col, 10),
             (Some(Typed::Text(s)), true) => self.see(col, s),
             (Some(Typed::Bool(_)), true) => self.see_chars(col, 3),

@@ -32,6 +32,7 @@ mod view;
 use crate::config::Deadline;
 use crate::finding::Finding;
 use crate::read::sheet::{Bilan, Row, Sheet};
+use crate::rules::Code;
 use crate::schema::{Schemas, SheetKind};
 
 use view::{Members, View};
@@ -44,6 +45,20 @@ pub const CEP_TYPES: [&str; 5] = [
     "Mission Locale",
     "Avenir Actifs",
 ];
+
+/// The values of a list that charter rules look for by their text (sheet, key, value, the
+/// rules): each must stay in its version's list, which `spro modeles verifier` checks.
+pub fn named_values(
+) -> impl Iterator<Item = (SheetKind, &'static str, &'static str, &'static [Code])> {
+    const CEP_RULES: &[Code] = &[Code::C013, Code::C014];
+    let axes = programme::AXES
+        .iter()
+        .map(|(code, axis, _, _)| (SheetKind::Actions, "axe", *axis, std::slice::from_ref(code)));
+    let types = CEP_TYPES
+        .iter()
+        .map(|t| (SheetKind::Structures, "type", *t, CEP_RULES));
+    axes.chain(types)
+}
 
 /// What every charter rule reads: the six sheets (each `None` when missing), the
 /// identification form, the member structures, the year of the bilan and the deadline. The

@@ -8,7 +8,7 @@ use crate::i18n::Msg;
 use crate::rules::Code;
 
 /// Each axis the programme must cover: its rule, its name, and why (French, English).
-const AXES: [(Code, &str, &str, &str); 4] = [
+pub(super) const AXES: [(Code, &str, &str, &str); 4] = [
     (
         Code::C011,
         "Informer sur les métiers et les formations",

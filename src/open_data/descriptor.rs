@@ -140,14 +140,26 @@ fn field(name: &str, kind: &str, description: &str, constraints: Value) -> Value
 fn column(c: &Column) -> Value {
     let mut constraints = serde_json::Map::new();
     let kind = match c.kind {
-        ColumnKind::Integer => {
+        ColumnKind::Integer | ColumnKind::Number => {
+            // Bounds as the field's type writes them (`0`, not `0.0`, for an integer).
+            let bound = |b: f64| {
+                if c.kind == ColumnKind::Integer && b.fract() == 0.0 {
+                    json!(b as i64)
+                } else {
+                    json!(b)
+                }
+            };
             if let Some(min) = c.minimum {
-                constraints.insert("minimum".into(), json!(min));
+                constraints.insert("minimum".into(), bound(min));
             }
             if let Some(max) = c.maximum {
-                constraints.insert("maximum".into(), json!(max));
+                constraints.insert("maximum".into(), bound(max));
             }
-            "integer"
+            if c.kind == ColumnKind::Integer {
+                "integer"
+            } else {
+                "number"
+            }
         }
         ColumnKind::Date => "date",
         ColumnKind::OuiNon => "boolean",

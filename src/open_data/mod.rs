@@ -281,6 +281,10 @@ fn text(value: Option<&Typed>, buf: &mut String) {
         None => {}
         Some(Typed::Text(s)) => buf.push_str(s),
         Some(Typed::Int(i)) => buf.push_str(digits.format(*i)),
+        // Rust's shortest decimal that reads back the same: `1200.5`, `0.75`, `3`.
+        Some(Typed::Num(n)) => {
+            let _ = write!(buf, "{n}");
+        }
         Some(Typed::Date(d)) => {
             let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
             let year = d.year();

@@ -20,6 +20,8 @@ use crate::schema::{Column, ColumnKind};
 pub enum Typed {
     Text(Arc<str>),
     Int(i64),
+    /// A decimal number (a `number` column), always finite.
+    Num(f64),
     Date(NaiveDate),
     Bool(bool),
     List(Arc<[String]>),
@@ -30,6 +32,7 @@ impl Typed {
         match self {
             Typed::Text(s) => Value::String(s.to_string()),
             Typed::Int(i) => Value::from(*i),
+            Typed::Num(n) => Value::from(*n),
             Typed::Date(d) => {
                 Value::String(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
             }
@@ -123,6 +126,7 @@ pub fn read(
         }),
         ColumnKind::List => read_list(column, value).map(Some),
         ColumnKind::Integer => read_integer(label, value).map(Some),
+        ColumnKind::Number => read_number(label, value).map(Some),
         ColumnKind::OuiNon => read_oui_non(label, value).map(Some),
         ColumnKind::Date => read_date(label, value, is_1904).map(Some),
     }
@@ -252,6 +256,45 @@ fn read_integer(label: &str, value: &CellValue) -> Result<Typed, ReadProblem> {
         }
         CellValue::Empty | CellValue::Error(_) => Err(not_integer(String::new())),
     }
+}
+
+/// A decimal number as French and English spreadsheets write it: a number cell, `0,5`,
+/// `1 200,50` (spaces, no-break spaces), `1200.5`, a sign in front. Never guessed: `1.200,50`
+/// (both separators), `12 %`, `1e3` or a text are type errors.
+fn read_number(label: &str, value: &CellValue) -> Result<Typed, ReadProblem> {
+    let not_number = |shown: String| {
+        v002(Msg::new(format!(
+            "« {shown} » n'est pas un nombre : « {label} » attend un nombre, les décimales après une virgule (par exemple 1 200,50)"
+        ), format!("“{shown}” is not a number: “{label}” expects a number, decimals after a comma or a point (for example 1 200,50)"
+        )))
+    };
+    match value {
+        CellValue::Int(i) => Ok(Typed::Num(*i as f64)),
+        CellValue::Float(f) if f.is_finite() => Ok(Typed::Num(*f)),
+        CellValue::Text(t) => parse_decimal(t)
+            .map(Typed::Num)
+            .ok_or_else(|| not_number(clean_text(t))),
+        other => Err(not_number(other.display().unwrap_or_default())),
+    }
+}
+
+/// `0,5`, `-1 200,50`, `1200.5` → the number; `None` for anything else.
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.contains(',') && compact.contains('.') {
+        return None;
+    }
+    let compact = compact.replace(',', ".");
+    let digits = compact.strip_prefix(['-', '+']).unwrap_or(&compact);
+    let (whole, decimals) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !all_digits(whole) || !all_digits(decimals) {
+        return None;
+    }
+    if digits.ends_with('.') {
+        return None;
+    }
+    compact.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
 fn read_oui_non(label: &str, value: &CellValue) -> Result<Typed, ReadProblem> {
@@ -508,6 +551,23 @@ mod tests {
                 Code::V002,
                 "{bad:?}"
             );
+        }
+    }
+
+    #[test]
+    fn decimals_the_french_way_and_the_english_way() {
+        for (text, n) in [
+            ("0,5", 0.5),
+            ("1 200,50", 1200.5),
+            ("1\u{202f}200,50", 1200.5),
+            ("1200.5", 1200.5),
+            ("-3", -3.0),
+            ("+0,75", 0.75),
+        ] {
+            assert_eq!(parse_decimal(text), Some(n), "{text}");
+        }
+        for bad in ["1.200,50", "12 %", "1e3", "douze", ",5", "5,", "", "-"] {
+            assert_eq!(parse_decimal(bad), None, "{bad}");
         }
     }
 

@@ -87,6 +87,32 @@ impl SheetFile {
         self.json["x-role"].as_str()
     }
 
+    /// The names the sheet had in earlier versions (`x-anciens-noms`).
+    pub fn former_names(&self) -> Vec<&str> {
+        self.json["x-anciens-noms"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default()
+    }
+
+    /// Whether `other` (a sheet of another version) is this sheet: the same role, or for a
+    /// declared sheet (no role), the same name or a name one of them had before.
+    pub fn is(&self, other: &SheetFile) -> bool {
+        match (self.role(), other.role()) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => {
+                let names = |s: &SheetFile| {
+                    let mut names = vec![crate::norm::norm(s.name())];
+                    names.extend(s.former_names().iter().map(|n| crate::norm::norm(n)));
+                    names
+                };
+                let (mine, theirs) = (names(self), names(other));
+                mine.iter().any(|n| theirs.contains(n))
+            }
+            _ => false,
+        }
+    }
+
     /// The columns: (key, property), in order.
     pub fn columns(&self) -> Vec<(&str, &Value)> {
         self.json["properties"]
@@ -123,6 +149,11 @@ impl Version {
     /// The sheet whose role is `role`.
     pub fn sheet_by_role(&self, role: &str) -> Option<&SheetFile> {
         self.sheets.iter().find(|s| s.role() == Some(role))
+    }
+
+    /// This version's sheet that is `other`, a sheet of another version (see [`SheetFile::is`]).
+    pub fn same_sheet(&self, other: &SheetFile) -> Option<&SheetFile> {
+        self.sheets.iter().find(|s| s.is(other))
     }
 }
 

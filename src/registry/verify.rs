@@ -278,13 +278,24 @@ fn against(meta: &jsonschema::Validator, (source, json): &(Source, Value), found
                     format!("the key “{key}” is missing"),
                 )
             }
+            Kind::AdditionalProperties { unexpected } if is_column(&pointer) => {
+                let keys = unexpected.join(", ");
+                Msg::new(
+                    format!("spro ne lit pas le mot-clé {keys} : il serait accepté puis ignoré, il est donc refusé. Une colonne peut dire : {COLUMN_KEYWORDS}"),
+                    format!("spro does not read the keyword {keys}: it would be accepted then ignored, so it is refused. A column may say: {COLUMN_KEYWORDS}"),
+                )
+            }
             Kind::AdditionalProperties { unexpected } => {
                 let keys = unexpected.join(", ");
                 Msg::new(
-                    format!("clé inconnue : {keys}"),
-                    format!("unknown key: {keys}"),
+                    format!("clé inconnue : {keys} (spro ne la lit pas)"),
+                    format!("unknown key: {keys} (spro does not read it)"),
                 )
             }
+            Kind::AnyOf { .. } if pointer.ends_with("/type") => Msg::new(
+                "le type d'une colonne est « string », « integer », « number », « boolean » ou « array », ou l'un d'eux avec « null » (par exemple [\"integer\", \"null\"])".to_string(),
+                "a column's type is “string”, “integer”, “number”, “boolean” or “array”, or one of them with “null” (for example [\"integer\", \"null\"])".to_string(),
+            ),
             Kind::Enum { options } => {
                 let list = |open: &str, close: &str| {
                     options
@@ -307,6 +318,16 @@ fn against(meta: &jsonschema::Validator, (source, json): &(Source, Value), found
         };
         found.add(Some(source), &source.path, &pointer, message);
     }
+}
+
+/// The keywords a column may hold (the meta-schema `feuille.schema.json` lists the same).
+const COLUMN_KEYWORDS: &str = "title, description, type, enum, const, format (date, email, siret, telephone-fr, uri), pattern, minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, minLength, maxLength, items, minItems, maxItems, uniqueItems, x-anciennement, x-separateurs, x-chiffres, x-ignorer";
+
+/// Whether a JSON pointer names a column of a sheet's schema (`/properties/<key>`).
+fn is_column(pointer: &str) -> bool {
+    pointer
+        .strip_prefix("/properties/")
+        .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
 }
 
 /// Version `i` of `modeles.json`: its sheets read, parsed and checked, its schemas compiled.
@@ -371,8 +392,167 @@ fn version(
     })
 }
 
+/// Titles unique within a sheet; every `required` key a column; each column's keywords fit
+/// its type.
+fn within_sheet(parsed: &(Source, Value), found: &mut Found) {
+    titles_once(parsed, found);
+    required_keys(parsed, found);
+    let (source, json) = parsed;
+    for (key, p) in json["properties"].as_object().into_iter().flatten() {
+        if let Some((pointer, message)) = keywords_fit(p) {
+            let at = format!("/properties/{}{pointer}", pointer_token(key));
+            found.add(Some(source), &source.path, &at, message);
+        }
+    }
+}
+
+/// Every key `required` names is a column of the sheet (a typo would enforce nothing).
+fn required_keys((source, json): &(Source, Value), found: &mut Found) {
+    let keys: Vec<&str> = json["properties"]
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    for (i, key) in json["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let Some(key) = key.as_str() else { continue };
+        if keys.contains(&key) {
+            continue;
+        }
+        let (hint, hint_en) = match crate::norm::suggest(key, keys.iter().copied()) {
+            Some(k) => (
+                format!(" ; vouliez-vous dire « {k} » ?"),
+                format!("; did you mean “{k}”?"),
+            ),
+            None => (String::new(), String::new()),
+        };
+        found.add(
+            Some(source),
+            &source.path,
+            &format!("/required/{i}"),
+            Msg::new(
+                format!("« {key} » n'est pas une clé de cette feuille : « required » nomme des clés de « properties »{hint}"),
+                format!("“{key}” is not a key of this sheet: “required” names keys of “properties”{hint_en}"),
+            ),
+        );
+    }
+}
+
+/// The keywords of one type: JSON Schema ignores a keyword of another type (a `maxLength` on
+/// a number), so such a keyword is refused rather than accepted and ignored.
+const KEYWORDS_OF: [(&str, &[&str]); 4] = [
+    (
+        "string",
+        &[
+            "minLength",
+            "maxLength",
+            "pattern",
+            "format",
+            "x-chiffres",
+            "x-ignorer",
+        ],
+    ),
+    (
+        "integer",
+        &[
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+        ],
+    ),
+    (
+        "number",
+        &[
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+        ],
+    ),
+    (
+        "array",
+        &[
+            "items",
+            "minItems",
+            "maxItems",
+            "uniqueItems",
+            "x-separateurs",
+        ],
+    ),
+];
+
+/// Whether a column's keywords fit its type: one type (besides `null`), keywords of that type,
+/// list values of that type. The first problem: (pointer within the column, message).
+fn keywords_fit(p: &Value) -> Option<(String, Msg)> {
+    let types: Vec<&str> = match &p["type"] {
+        Value::Array(a) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|t| *t != "null")
+            .collect(),
+        _ => vec![crate::schema::type_name(p)],
+    };
+    if types.len() != 1 {
+        return Some((
+            "/type".into(),
+            Msg::new(
+                "une colonne a un seul type (et « null » au plus à côté) : une cellule ne peut pas être lue de deux façons".to_string(),
+                "a column has one type (and “null” at most beside it): a cell cannot be read two ways".to_string(),
+            ),
+        ));
+    }
+    let ty = types[0];
+    for (owner, keywords) in KEYWORDS_OF {
+        let Some(keyword) = keywords.iter().find(|k| p.get(**k).is_some()) else {
+            continue;
+        };
+        if owner == ty
+            || KEYWORDS_OF
+                .iter()
+                .any(|(o, k)| *o == ty && k.contains(keyword))
+        {
+            continue;
+        }
+        return Some((
+            format!("/{keyword}"),
+            Msg::new(
+                format!("« {keyword} » ne s'applique qu'à une colonne de type « {owner} » ; celle-ci est de type « {ty} » : JSON Schema l'ignorerait, retirez-le ou changez le type"),
+                format!("“{keyword}” applies only to a column of type “{owner}”; this one is of type “{ty}”: JSON Schema would ignore it, remove it or change the type"),
+            ),
+        ));
+    }
+    let fits = |v: &Value| match ty {
+        "string" => v.is_string(),
+        "integer" => v.as_f64().is_some_and(|f| f.fract() == 0.0),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        _ => false,
+    };
+    let listed = p["enum"].as_array().into_iter().flatten().enumerate();
+    let odd = listed
+        .map(|(i, v)| (format!("/enum/{i}"), v))
+        .chain(p.get("const").map(|v| ("/const".to_string(), v)))
+        .find(|(_, v)| ty != "array" && !fits(v));
+    if let Some((pointer, v)) = odd {
+        return Some((
+            pointer,
+            Msg::new(
+                format!("la valeur {v} n'est pas du type de la colonne (« {ty} ») : aucune cellule ne pourrait la donner"),
+                format!("the value {v} is not of the column's type (“{ty}”): no cell could give it"),
+            ),
+        ));
+    }
+    None
+}
+
 /// Titles unique within a sheet.
-fn within_sheet((source, json): &(Source, Value), found: &mut Found) {
+fn titles_once((source, json): &(Source, Value), found: &mut Found) {
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for (key, p) in json["properties"].as_object().into_iter().flatten() {
         let Some(title) = p["title"].as_str() else {
@@ -466,24 +646,24 @@ fn sheet_names(version: &str, sheets: &[SheetFile], found: &mut Found) {
 /// Every version's schemas compiled under the keys the code reads (`current`: its index): a
 /// column is known by its key in the current version, followed through `x-anciennement` from
 /// older ones; and when the current version renamed a key the code reads (`participants` →
-/// `nb_participants`), by the code's key, found back along the renames.
+/// `nb_participants`), by the code's key, found back along the renames. Each column the code
+/// reads must give what the code needs of it, and each list value a rule names must be there.
 fn compile_all(versions: &mut [Version], current: usize, found: &mut Found) {
     let aliases: Vec<(SheetKind, Vec<(String, String)>)> = SheetKind::ALL
         .iter()
         .map(|&kind| (kind, code_keys(versions, current, kind)))
         .collect();
     for i in 0..versions.len() {
-        let renamed = |kind: SheetKind| {
-            if kind == SheetKind::Declared {
-                return Vec::new();
-            }
-            let alias = &aliases[kind as usize].1;
-            let to_current = renames(versions, i, current, kind.role());
-            let keys = versions[i]
-                .sheet_by_role(kind.role())
-                .map(SheetFile::columns)
-                .unwrap_or_default();
-            keys.iter()
+        // Per sheet file of version `i`: (its own key, the key the code reads it by).
+        let keys_of = |sheet: &SheetFile| -> Vec<(String, String)> {
+            let to_current = renames(versions, i, current, sheet);
+            let alias: &[(String, String)] = match SheetKind::of_role(sheet.role()) {
+                Some(kind) => &aliases[kind as usize].1,
+                None => &[],
+            };
+            sheet
+                .columns()
+                .iter()
                 .filter_map(|(own, _)| {
                     let now = to_current
                         .iter()
@@ -497,7 +677,28 @@ fn compile_all(versions: &mut [Version], current: usize, found: &mut Found) {
                 })
                 .collect()
         };
-        let compiled = compile(&versions[i].sheets, i == current, &renamed);
+        let renamed: Vec<(String, Vec<(String, String)>)> = versions[i]
+            .sheets
+            .iter()
+            .map(|s| (s.source.path.clone(), keys_of(s)))
+            .collect();
+        for sheet in &versions[i].sheets {
+            let keys = &renamed
+                .iter()
+                .find(|(p, _)| *p == sheet.source.path)
+                .expect("each sheet")
+                .1;
+            needs(sheet, keys, found);
+            named_values(&versions[i].version, sheet, keys, found);
+        }
+        let lookup = |_: SheetKind, path: &str| {
+            renamed
+                .iter()
+                .find(|(p, _)| p == path)
+                .map(|(_, r)| r.clone())
+                .unwrap_or_default()
+        };
+        let compiled = compile(&versions[i].sheets, i == current, &lookup);
         match compiled {
             Ok(schemas) => versions[i].schemas = schemas,
             Err((file, message)) => {
@@ -512,6 +713,77 @@ fn compile_all(versions: &mut [Version], current: usize, found: &mut Found) {
     }
 }
 
+/// The key the code reads column `own` of a sheet by (`keys`: the sheet's renamed ones).
+fn code_key<'a>(own: &'a str, keys: &'a [(String, String)]) -> &'a str {
+    keys.iter()
+        .find(|(o, _)| o == own)
+        .map_or(own, |(_, code)| code.as_str())
+}
+
+/// Each column the code reads gives what the code needs of it: a count stays a whole number,
+/// a date a date… (a `femmes` re-typed as text would count 0 in silence).
+fn needs(sheet: &SheetFile, keys: &[(String, String)], found: &mut Found) {
+    let Some(kind) = SheetKind::of_role(sheet.role()) else {
+        return;
+    };
+    for (own, p) in sheet.columns() {
+        let code = code_key(own, keys);
+        let Some(need) = crate::schema::need(kind, code) else {
+            continue;
+        };
+        let Ok(column) = crate::schema::column_of(own, p) else {
+            continue;
+        };
+        if need.met_by(&column.kind) {
+            continue;
+        }
+        let (is, is_en) = column.kind.described();
+        let (title, wanted) = (&column.label, need.wanted());
+        found.add(
+            Some(&sheet.source),
+            &sheet.source.path,
+            &format!("/properties/{}/type", pointer_token(own)),
+            Msg::new(
+                format!("la colonne « {title} » (clé « {code} ») est lue par les règles et les indicateurs de spro, qui ont besoin de {wanted} ; elle contient ici {is} : rétablissez son type"),
+                format!("the column “{title}” (key “{code}”) is read by spro's rules and indicators, which need {wanted}; here it holds {is_en}: put its type back"),
+            ),
+        );
+    }
+}
+
+/// Each list value a charter rule looks for by its text is in the column's list: a value
+/// reworded or removed would make the rule fire on every file, which no file could fix.
+fn named_values(version: &str, sheet: &SheetFile, keys: &[(String, String)], found: &mut Found) {
+    let Some(kind) = SheetKind::of_role(sheet.role()) else {
+        return;
+    };
+    for (own, p) in sheet.columns() {
+        let code = code_key(own, keys);
+        let list: Vec<&str> = p["enum"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        for (k, key, value, codes) in crate::charter::named_values() {
+            if k != kind || key != code || list.is_empty() || list.contains(&value) {
+                continue;
+            }
+            let codes: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+            let codes = codes.join(", ");
+            found.add(
+                Some(&sheet.source),
+                &sheet.source.path,
+                &format!("/properties/{}/enum", pointer_token(own)),
+                Msg::new(
+                    format!("la valeur « {value} » manque à la liste de cette colonne dans le modèle {version} : la règle {codes} la cherche mot pour mot ; gardez-la telle quelle (la reformuler ou la retirer demande une version de spro qui le sache)"),
+                    format!("the value “{value}” is missing from this column's list in template {version}: rule {codes} looks for it word for word; keep it as it is (rewording or removing it needs a version of spro that knows it)"),
+                ),
+            );
+        }
+    }
+}
+
 /// The keys of the current version's sheet `kind` that the code reads under the name an older
 /// version gave them: (current key, the code's key).
 fn code_keys(versions: &[Version], current: usize, kind: SheetKind) -> Vec<(String, String)> {
@@ -521,10 +793,12 @@ fn code_keys(versions: &[Version], current: usize, kind: SheetKind) -> Vec<(Stri
     let (_, used) = crate::schema::KEYS_USED[kind as usize];
     let columns = sheet.columns();
     used.iter()
-        .filter(|k| !columns.iter().any(|(c, _)| c == *k))
+        .map(|(k, _)| *k)
+        .filter(|k| !columns.iter().any(|(c, _)| c == k))
         .filter_map(|k| {
             (current + 1..versions.len()).find_map(|older| {
-                renames(versions, older, current, kind.role())
+                let old = versions[older].same_sheet(sheet)?;
+                renames(versions, older, current, old)
                     .into_iter()
                     .find(|(own, _)| own == k)
                     .map(|(_, now)| (now, k.to_string()))
@@ -533,30 +807,31 @@ fn code_keys(versions: &[Version], current: usize, kind: SheetKind) -> Vec<(Stri
         .collect()
 }
 
-/// The keys of sheet `role` in version `from` that version `to` knows by another name: each
-/// key followed through every version between (newest first in `versions`) along
-/// `x-anciennement`. A column dropped on the way keeps its own key.
+/// The keys of `sheet`, a sheet of version `from`, that version `to` knows by another name:
+/// each key followed through every version between (newest first in `versions`) along
+/// `x-anciennement`, the sheet found in each by its role (or, declared, its names). A column
+/// dropped on the way keeps its own key.
 pub(crate) fn renames(
     versions: &[Version],
     from: usize,
     to: usize,
-    role: &str,
+    sheet: &SheetFile,
 ) -> Vec<(String, String)> {
-    let Some(sheet) = versions[from].sheet_by_role(role) else {
-        return Vec::new();
-    };
-    let step = |key: &str, at: usize| -> Option<String> {
-        // From version `at` to its neighbour toward `to`.
-        let (newer, older) = if at > to { (at - 1, at) } else { (at, at + 1) };
-        let newer = versions[newer].sheet_by_role(role)?;
-        let older = versions[older].sheet_by_role(role)?;
-        let columns = if at > to {
-            newer.columns()
-        } else {
-            older.columns()
-        };
-        if at > to {
-            // Toward newer: the column that was `key`, or `key` still.
+    // The sheet in each version from `from` to `to`.
+    let mut chain: Vec<&SheetFile> = vec![sheet];
+    let mut at = from;
+    while at != to {
+        at = if at > to { at - 1 } else { at + 1 };
+        match versions[at].same_sheet(chain.last().expect("a sheet")) {
+            Some(s) => chain.push(s),
+            None => return Vec::new(),
+        }
+    }
+    let toward_newer = from > to;
+    let step = |key: &str, here: &SheetFile, next: &SheetFile| -> Option<String> {
+        if toward_newer {
+            // The column that was `key`, or `key` still.
+            let columns = next.columns();
             let renamed = columns
                 .iter()
                 .find(|(_, p)| p["x-anciennement"].as_str() == Some(key));
@@ -568,23 +843,21 @@ pub(crate) fn renames(
                     .then(|| key.to_string()),
             }
         } else {
-            // Toward older: what `key` was called, if it was there.
-            let was = newer
+            // What `key` was called, if it was there.
+            let was = here
                 .columns()
                 .iter()
                 .find(|(k, _)| *k == key)
                 .and_then(|(_, p)| p["x-anciennement"].as_str().map(str::to_string))
                 .unwrap_or_else(|| key.to_string());
-            columns.iter().any(|(k, _)| *k == was).then_some(was)
+            next.columns().iter().any(|(k, _)| *k == was).then_some(was)
         }
     };
     let mut out = Vec::new();
     for (key, _) in sheet.columns() {
         let mut now = Some(key.to_string());
-        let mut at = from;
-        while at != to {
-            now = now.and_then(|k| step(&k, at));
-            at = if at > to { at - 1 } else { at + 1 };
+        for pair in chain.windows(2) {
+            now = now.and_then(|k| step(&k, pair[0], pair[1]));
         }
         if let Some(now) = now.filter(|n| n != key) {
             out.push((key.to_string(), now));
@@ -598,7 +871,7 @@ pub(crate) fn renames(
 fn compile(
     sheets: &[SheetFile],
     reads: bool,
-    renames: &dyn Fn(SheetKind) -> Vec<(String, String)>,
+    renames: &dyn Fn(SheetKind, &str) -> Vec<(String, String)>,
 ) -> Result<Arc<Schemas>, (String, Msg)> {
     let mut texts: Vec<(SheetKind, String, String)> = SheetKind::ALL
         .iter()
@@ -672,26 +945,44 @@ fn across_versions(index: &Source, entries: &[Value], versions: &[Version], foun
     for pair in versions.windows(2) {
         let (newer, older) = (&pair[0], &pair[1]);
         for sheet in &newer.sheets {
-            let before = sheet.role().and_then(|r| older.sheet_by_role(r));
-            for (key, p) in sheet.columns() {
-                let Some(old_key) = p["x-anciennement"].as_str() else {
-                    continue;
-                };
-                let known = before.is_some_and(|b| b.columns().iter().any(|(k, _)| *k == old_key));
-                if !known {
-                    let version = &older.version;
-                    found.add(
-                        Some(&sheet.source),
-                        &sheet.source.path,
-                        &format!("/properties/{}/x-anciennement", pointer_token(key)),
-                        Msg::new(
-                            format!("« {old_key} » n'est pas une clé de cette feuille dans le modèle {version}, la version d'avant : « x-anciennement » nomme la clé qu'avait la colonne"),
-                            format!("“{old_key}” is not a key of this sheet in template {version}, the version before: “x-anciennement” names the key the column had"),
-                        ),
-                    );
-                }
-            }
+            renamed_keys(sheet, older.same_sheet(sheet), &older.version, found);
         }
+    }
+}
+
+/// Every `x-anciennement` of `sheet` names a key `before` (the same sheet in the version
+/// before) had and no longer has under that name; one whose column already had its key there
+/// was copied along with the folder, and is to be removed.
+fn renamed_keys(sheet: &SheetFile, before: Option<&SheetFile>, version: &str, found: &mut Found) {
+    let had = |key: &str| before.is_some_and(|b| b.columns().iter().any(|(k, _)| *k == key));
+    for (key, p) in sheet.columns() {
+        let Some(old_key) = p["x-anciennement"].as_str() else {
+            continue;
+        };
+        let message = if had(key) {
+            Msg::new(
+                format!("la colonne avait déjà la clé « {key} » dans le modèle {version}, la version d'avant : cet « x-anciennement » vient de la copie d'une version plus ancienne, retirez-le (il ne sert qu'à la version qui renomme la clé)"),
+                format!("the column already had the key “{key}” in template {version}, the version before: this “x-anciennement” was copied from an older version; remove it (it belongs only to the version that renames the key)"),
+            )
+        } else if !had(old_key) {
+            Msg::new(
+                format!("« {old_key} » n'est pas une clé de cette feuille dans le modèle {version}, la version d'avant : « x-anciennement » nomme la clé qu'avait la colonne"),
+                format!("“{old_key}” is not a key of this sheet in template {version}, the version before: “x-anciennement” names the key the column had"),
+            )
+        } else if sheet.columns().iter().any(|(k, _)| *k == old_key) {
+            Msg::new(
+                format!("« {old_key} » est encore une clé de cette feuille : une colonne renommée ne garde pas son ancienne clé à côté de la nouvelle"),
+                format!("“{old_key}” is still a key of this sheet: a renamed column does not keep its old key beside the new one"),
+            )
+        } else {
+            continue;
+        };
+        found.add(
+            Some(&sheet.source),
+            &sheet.source.path,
+            &format!("/properties/{}/x-anciennement", pointer_token(key)),
+            message,
+        );
     }
 }
 
