@@ -133,8 +133,8 @@ pub fn template_version(
         .or(year);
     let message = match (version.status, chosen.how) {
         (Status::Retired, _) => Some(msg!(
-            "le classeur suit le modèle {v}, qui n'est plus accepté : reprenez vos données dans le modèle {current} fourni par la Région (commande « spro template »)",
-            "the workbook follows template {v}, which is no longer accepted: copy your data into the {current} template provided by the Région (command “spro template”)"
+            "le classeur suit le modèle {v}, qui n'est plus accepté : reprenez vos données dans le modèle {current} que la Région vous a envoyé (demandez-le-lui si vous ne l'avez plus)",
+            "the workbook follows template {v}, which is no longer accepted: copy your data into the {current} template the Région sent you (ask the Région for it if you no longer have it)"
         )),
         (_, How::Detected) => Some(match &chosen.stated {
             Some(stated) => msg!(
@@ -155,8 +155,8 @@ pub fn template_version(
                 let changes = counted(n, ["changement", "changements"], ["change", "changes"]);
                 let (changes, changes_en) = (changes.fr, changes.en);
                 msg!(
-                    "le classeur suit le modèle {v}, qui n'est pas celui des bilans {y} : le modèle {to} l'est ({changes} depuis le {v}, voir « spro modeles diff {v} {to} ») ; reportez vos données dans le modèle {to} fourni par la Région",
-                    "the workbook follows template {v}, which is not the one of {y} bilans: template {to} is ({changes_en} since {v}, see “spro modeles diff {v} {to}”); copy your data into the {to} template provided by the Région"
+                    "le classeur suit le modèle {v}, qui n'est pas celui des bilans {y} : le modèle {to} l'est ({changes} depuis le {v}, que la page de vérification liste) ; reportez vos données dans le modèle {to} que la Région vous a envoyé",
+                    "the workbook follows template {v}, which is not the one of {y} bilans: template {to} is ({changes_en} since {v}, listed on the checking page); copy your data into the {to} template the Région sent you"
                 )
             }),
         (Status::Current, _) => None,

@@ -40,7 +40,8 @@ impl Edition {
         let changes = registry.before(version).map(|before| {
             let sentences = crate::registry::diff::diff(registry, before, version)
                 .iter()
-                .map(|c| crate::registry::diff::upper_first(&c.sentence().fr))
+                .filter_map(|c| c.for_filling())
+                .map(|m| crate::registry::diff::upper_first(&m.fr))
                 .collect();
             (before.version.clone(), sentences)
         });

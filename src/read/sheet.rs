@@ -224,14 +224,29 @@ pub fn read_bilan(
     let declared: Vec<String> = schemas.declared().iter().map(|d| norm(&d.name)).collect();
     for meta in &wb.sheets {
         let n = norm(&meta.name);
-        if declared.contains(&n) {
+        if declared.contains(&n) || declared_under_former_name(schemas, wb, &n) {
             continue;
         }
         let role = SheetKind::ALL
             .into_iter()
             .find(|k| schemas.has(*k) && names[*k as usize] == n);
+        // A sheet under a name it had in an earlier version, when the file has none under
+        // its current name: read, and the new name said.
+        let former = || {
+            SheetKind::ALL.into_iter().find(|k| {
+                let schema = schemas.sheet(*k);
+                schema.present
+                    && schema.former_names.iter().any(|f| norm(f) == n)
+                    && !wb.sheets.iter().any(|m| norm(&m.name) == names[*k as usize])
+            })
+        };
         match role {
             Some(kind) if metas[kind as usize].is_none() => {
+                metas[kind as usize] = Some(meta.clone());
+            }
+            None if former().is_some_and(|k| metas[k as usize].is_none()) => {
+                let kind = former().expect("just found");
+                findings.push(former_name(&meta.name, schemas.sheet(kind)));
                 metas[kind as usize] = Some(meta.clone());
             }
             _ if TEMPLATE_SHEETS.contains(&norm(&meta.name).as_str()) => {}
@@ -292,9 +307,20 @@ fn read_declared(
     let mut out = Vec::new();
     for schema in schemas.declared() {
         let n = norm(&schema.name);
-        let Some(meta) = wb.sheets.iter().find(|m| norm(&m.name) == n).cloned() else {
-            findings.push(missing_sheet(schema));
-            continue;
+        let meta = match wb.sheets.iter().find(|m| norm(&m.name) == n) {
+            Some(meta) => meta.clone(),
+            None => {
+                let former = wb
+                    .sheets
+                    .iter()
+                    .find(|m| schema.former_names.iter().any(|f| norm(f) == norm(&m.name)));
+                let Some(meta) = former.cloned() else {
+                    findings.push(missing_sheet(schema));
+                    continue;
+                };
+                findings.push(former_name(&meta.name, schema));
+                meta
+            }
         };
         let streaming = Streaming {
             rules: &NoRules,
@@ -305,6 +331,30 @@ fn read_declared(
         out.push(read_sheet(wb, &meta, schema, Some(streaming), findings)?);
     }
     Ok(out)
+}
+
+/// Whether the file's sheet named `n` (normalised) is a declared sheet under a former name,
+/// the file having none under its current name.
+fn declared_under_former_name(schemas: &Schemas, wb: &Opened<'_>, n: &str) -> bool {
+    schemas.declared().iter().any(|d| {
+        d.former_names.iter().any(|f| norm(f) == n)
+            && !wb.sheets.iter().any(|m| norm(&m.name) == norm(&d.name))
+    })
+}
+
+/// S006 (warning): a sheet under the name it had in an earlier version of the template: read,
+/// and its name in this version said.
+fn former_name(actual: &str, schema: &SheetSchema) -> Finding {
+    let name = &schema.name;
+    Finding::new(
+        Code::S006,
+        Msg::new(format!(
+            "la feuille « {actual} » porte le nom qu'elle avait dans un modèle précédent : elle a été lue, mais le modèle l'appelle désormais « {name} » ; renommez l'onglet « {name} »",
+        ), format!("the sheet “{actual}” has the name it had in an earlier template: it was read, but the template now calls it “{name}”; rename the tab “{name}”",
+        )),
+    )
+    .other_sheet(actual)
+    .severity(crate::finding::Severity::Warning)
 }
 
 /// S001: a sheet of the version that the file does not have.

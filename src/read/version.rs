@@ -109,6 +109,16 @@ fn first_rows(
     }
 }
 
+/// A stated version as text: trimmed, a decimal comma (a number cell) back to its point.
+fn version_text(shown: &str) -> String {
+    let t = shown.trim();
+    if t.bytes().all(|b| b.is_ascii_digit() || b == b',') {
+        t.replace(',', ".")
+    } else {
+        t.to_string()
+    }
+}
+
 /// What the Identification form says under `Version du modèle` (any version's sheet name and
 /// label), trimmed; `None` when it says nothing.
 fn declared(opened: &mut Opened<'_>, registry: &Registry) -> Result<Option<String>, ReadError> {
@@ -132,9 +142,11 @@ fn declared(opened: &mut Opened<'_>, registry: &Registry) -> Result<Option<Strin
         let mut texts = row.iter().filter_map(|c| c.value.display());
         let Some(label) = texts.next() else { continue };
         if labels.contains(&norm(&label)) {
+            // A version typed as a number (`2025.1`) is its text, with the point it was
+            // typed with, not the French decimal comma the display gives.
             return Ok(texts
                 .next()
-                .map(|t| t.trim().to_string())
+                .map(|t| version_text(&t))
                 .filter(|t| !t.is_empty()));
         }
     }

@@ -216,12 +216,14 @@ impl Registry {
         self.current().schemas.clone()
     }
 
-    /// The version named `name` (matched like a label: trimmed, any case).
+    /// The version named `name` (matched like a label: trimmed, any case). A spreadsheet
+    /// stores `2025.1` typed in a cell as a number, which reads `2025,1` in French: the comma
+    /// is the point it was typed with.
     pub fn version(&self, name: &str) -> Option<&Version> {
-        let name = name.trim();
+        let name = name.trim().replace(',', ".");
         self.versions
             .iter()
-            .find(|v| v.version.eq_ignore_ascii_case(name))
+            .find(|v| v.version.eq_ignore_ascii_case(&name))
     }
 
     /// The version just before `version` (by version number), if any.

@@ -205,7 +205,8 @@ fn since(model: &Model, registry: &Registry, lang: Lang) -> Option<(String, Vec<
     }
     let changes: Vec<String> = crate::registry::diff::diff(registry, from, to)
         .iter()
-        .map(|c| capitalised(c.sentence().get(lang)))
+        .filter_map(|c| c.for_filling())
+        .map(|m| capitalised(m.get(lang)))
         .collect();
     let (v, w) = (&from.version, &to.version);
     let heading = match lang {
