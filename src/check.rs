@@ -670,6 +670,11 @@ impl Duplicates {
         Duplicates(groups)
     }
 
+    /// The files of each network sent more than once.
+    pub fn groups(&self) -> impl Iterator<Item = &Vec<PathBuf>> {
+        self.0.values()
+    }
+
     /// B001 on `file` when another file of the batch holds its network and year, at its Code
     /// réseau, naming the others.
     pub fn add_findings(&self, file: &mut FileReport) {

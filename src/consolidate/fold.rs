@@ -2,6 +2,9 @@
 //! their data, and at the end the report and the regional figures ([`Regional`]) every output
 //! shows — computed once, here, whatever the outputs.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
 use crate::check::{Checker, Duplicates, FileReport, Report, Status};
 use crate::read::values::Typed;
 use crate::schema::SheetKind;
@@ -29,7 +32,15 @@ pub struct Checked {
 impl Checked {
     /// A file as the batch driver gives it (B001 of the duplicates known and the configuration
     /// in).
-    pub(super) fn new(file: FileReport, checker: &Checker, choices: &Choices) -> Checked {
+    ///
+    /// `yielding`: the files of a network sent twice that give way to another of its files
+    /// (never counted, so that the network is counted once, see [`Fold::yielding`]).
+    pub(super) fn new(
+        file: FileReport,
+        checker: &Checker,
+        choices: &Choices,
+        yielding: &BTreeSet<PathBuf>,
+    ) -> Checked {
         if !of_the_year(&file, choices.year) {
             return Checked {
                 file,
@@ -39,12 +50,14 @@ impl Checked {
             };
         }
         let departement = departement(&file, checker);
-        let line = Some(networks::line(&file, departement.clone(), checker));
+        let mut line = networks::line(&file, departement.clone(), checker);
         let counted = match file.status {
             Status::Valid | Status::ValidWithWarnings => true,
             Status::Invalid => choices.include_invalid,
             Status::Unreadable => false,
-        };
+        } && !yielding.contains(&file.path);
+        line.counted = counted;
+        let line = Some(line);
         let tally = counted.then(|| {
             let mut tally = Tally::default();
             if let (Some(b), Some(dep)) = (&file.bilan, &departement) {
@@ -105,6 +118,9 @@ pub struct Fold<'a> {
     tally: Tally,
     /// Files counted in the indicators.
     counted: usize,
+    /// Each file's `Date de transmission` (`None`: not given), to choose which file of a network
+    /// sent twice counts.
+    sent: BTreeMap<PathBuf, Option<chrono::NaiveDate>>,
 }
 
 impl<'a> Fold<'a> {
@@ -116,6 +132,7 @@ impl<'a> Fold<'a> {
             lines: Vec::new(),
             tally: Tally::default(),
             counted: 0,
+            sent: BTreeMap::new(),
         }
     }
 
@@ -128,6 +145,9 @@ impl<'a> Fold<'a> {
             tally,
             ..
         } = checked;
+        if let Some(line) = &line {
+            self.sent.insert(file.path.clone(), line.transmission);
+        }
         self.lines.extend(line);
         if let Some(tally) = tally {
             self.counted += 1;
@@ -150,6 +170,29 @@ impl<'a> Fold<'a> {
     /// The networks sent more than once so far (B001).
     pub fn duplicates(&self) -> Duplicates {
         Duplicates::of(&self.files)
+    }
+
+    /// Of each network sent more than once, the files that give way to the one counted (with
+    /// `--inclure-non-conformes`, a network is counted once, whatever its files): the latest
+    /// `Date de transmission` counts, and between equal dates the file whose content
+    /// (SHA-256, `hashes`) sorts last — never its name, so that renaming files changes
+    /// nothing.
+    pub fn yielding(&self, hashes: &[super::Provenance]) -> BTreeSet<PathBuf> {
+        let hash = |p: &PathBuf| {
+            hashes
+                .iter()
+                .find(|h| h.path == *p)
+                .and_then(|h| h.sha256.clone())
+        };
+        let mut out = BTreeSet::new();
+        for paths in self.duplicates().groups() {
+            let rank = |p: &PathBuf| (self.sent.get(p).copied().flatten(), hash(p));
+            let Some(kept) = paths.iter().max_by(|a, b| rank(a).cmp(&rank(b))) else {
+                continue;
+            };
+            out.extend(paths.iter().filter(|p| *p != kept).cloned());
+        }
+        out
     }
 
     /// The report (with the batch's own findings, B002) and the regional figures, the inputs'

@@ -116,6 +116,7 @@ pub fn run(
     inputs.sort_by(|a, b| a.path().cmp(b.path()));
     let provenance = provenance(&inputs);
     let mut known = Duplicates::default();
+    let mut yielding = std::collections::BTreeSet::new();
     for pass in 1..=2 {
         progress(Progress::Written { pass, files: 0 });
         for sink in sinks.iter_mut() {
@@ -125,7 +126,7 @@ pub fn run(
         checker.stream(
             &inputs,
             &known,
-            |file, _| Checked::new(file, checker, choices),
+            |file, _| Checked::new(file, checker, choices, &yielding),
             |checked| {
                 for sink in sinks.iter_mut() {
                     sink.file(&checked)?;
@@ -139,7 +140,8 @@ pub fn run(
             },
         )?;
         let found = fold.duplicates();
-        if found == known {
+        let yields = fold.yielding(&provenance);
+        if found == known && yields == yielding {
             let previous = checker
                 .previous
                 .as_ref()
@@ -152,6 +154,7 @@ pub fn run(
             return Ok((report, regional));
         }
         known = found;
+        yielding = yields;
     }
     Err(Failed::Changing)
 }
@@ -340,7 +343,7 @@ pub(crate) mod tests {
         let mut fold = Fold::new(&checker, &choices);
         let mut file = chateauroux(&checker);
         checker.finish(&mut file);
-        fold.add(Checked::new(file, &checker, &choices));
+        fold.add(Checked::new(file, &checker, &choices, &Default::default()));
         assert_eq!(fold.len(), 1);
         let (report, regional) = fold.finish((Vec::new(), Vec::new()));
         assert!(report.files[0].bilan.is_none(), "the data are not kept");

@@ -26,6 +26,8 @@ pub struct NetworkRow {
     /// `Date de transmission` of its file (not a column of the sheet: the synthesis dates its
     /// data with the latest).
     pub transmission: Option<chrono::NaiveDate>,
+    /// Whether its file is counted in the figures (of a network sent twice, one file at most).
+    pub counted: bool,
 }
 
 /// Counts and sums of one file: errors, warnings, structures, coordinators, actions,
@@ -99,6 +101,7 @@ pub(super) fn line(f: &FileReport, dep: Option<String>, checker: &Checker) -> Ne
             crate::evolution::figures(b, &checker.schemas).map(|x| x.is_some())
         }),
         transmission: identification(f, "date_transmission", checker).and_then(Typed::as_date),
+        counted: false,
     }
 }
 
@@ -117,6 +120,7 @@ pub(super) fn complete(mut rows: Vec<NetworkRow>, checker: &Checker) -> Vec<Netw
                 figures: None,
                 gives: [false; 6],
                 transmission: None,
+                counted: false,
             });
         }
     }

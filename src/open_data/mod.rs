@@ -142,7 +142,12 @@ pub struct OpenData<'a> {
     choices: &'a Choices,
     target: PathBuf,
     work: Option<tempfile::TempDir>,
-    writers: Vec<csv::Writer<BufWriter<File>>>,
+    /// Each data file's header.
+    headers: Vec<Vec<String>>,
+    /// The rows of each bilan, one segment per data file and bilan, by (data file, network,
+    /// bilan): put together in that order at the end, so that rows follow their primary key
+    /// whatever the files' names, with no more than one bilan's rows in memory.
+    segments: std::collections::BTreeMap<(usize, String, usize), PathBuf>,
     /// Bilans of each network published so far (a network sent twice and counted with
     /// `--inclure-non-conformes` has its bilans numbered, in path order).
     bilans: std::collections::BTreeMap<String, usize>,
@@ -164,7 +169,8 @@ impl<'a> OpenData<'a> {
             choices,
             target: target.to_path_buf(),
             work: None,
-            writers: Vec::new(),
+            headers: Vec::new(),
+            segments: Default::default(),
             bilans: Default::default(),
         }
     }
@@ -225,13 +231,21 @@ impl<'a> OpenData<'a> {
             let Some(sheet) = bilan.sheet(data.kind) else {
                 continue;
             };
+            if sheet.rows.is_empty() {
+                continue;
+            }
             let schema = self.checker.schemas.sheet(data.kind);
             let columns: Vec<usize> = data
                 .keys
                 .iter()
                 .filter_map(|key| schema.column(key).map(|(i, _)| i))
                 .collect();
-            let w = &mut self.writers[k];
+            let work = self.work.as_ref().ok_or_else(|| io("rien n'a été préparé"))?;
+            let n = self.segments.len();
+            let path = work.path().join(format!(".segment-{n}.csv"));
+            let segment = (k, network.code.clone(), bilan_number.parse().unwrap_or(0));
+            self.segments.insert(segment, path.clone());
+            let mut w = csv_writer(File::create(&path).map_err(io)?);
             for row in &sheet.rows {
                 w.write_field(&network.code).map_err(io)?;
                 w.write_field(&bilan_number).map_err(io)?;
@@ -242,7 +256,27 @@ impl<'a> OpenData<'a> {
                 }
                 w.write_record(None::<&[u8]>).map_err(io)?;
             }
+            w.flush().map_err(io)?;
         }
+        Ok(())
+    }
+
+    /// Each data file: its header, then its segments in the order of their keys (network,
+    /// bilan; rows within in their order), the segments removed.
+    fn join_segments(&mut self, dir: &Path) -> Result<(), Failed> {
+        for (k, data) in DATA_FILES.iter().enumerate() {
+            let file = File::create(dir.join(format!("{}.csv", data.name))).map_err(io)?;
+            let mut writer = csv_writer(file);
+            writer.write_record(&self.headers[k]).map_err(io)?;
+            let mut out = writer.into_inner().map_err(|e| io(e.error()))?;
+            for ((_, _, _), path) in self.segments.range((k, String::new(), 0)..(k + 1, String::new(), 0)) {
+                let mut part = File::open(path).map_err(io)?;
+                std::io::copy(&mut part, &mut out).map_err(io)?;
+                std::fs::remove_file(path).map_err(io)?;
+            }
+            std::io::Write::flush(&mut out).map_err(io)?;
+        }
+        self.segments.clear();
         Ok(())
     }
 }
@@ -318,11 +352,10 @@ impl Sink for OpenData<'_> {
             .prefix(".donnees-ouvertes-")
             .tempdir_in(&parent)
             .map_err(io)?;
-        self.writers.clear();
+        self.headers.clear();
+        self.segments.clear();
         self.bilans.clear();
         for data in &DATA_FILES {
-            let file = File::create(work.path().join(format!("{}.csv", data.name))).map_err(io)?;
-            let mut writer = csv_writer(file);
             let schema = self.checker.schemas.sheet(data.kind);
             let mut header = ["code_reseau", "bilan", "ligne"].map(String::from).to_vec();
             header.extend(
@@ -331,8 +364,7 @@ impl Sink for OpenData<'_> {
                     .filter(|k| schema.column(k).is_some())
                     .map(|k| k.to_string()),
             );
-            writer.write_record(&header).map_err(io)?;
-            self.writers.push(writer);
+            self.headers.push(header);
         }
         self.work = Some(work);
         Ok(())
@@ -346,16 +378,13 @@ impl Sink for OpenData<'_> {
     }
 
     fn finish(&mut self, report: &Report, regional: &Regional) -> Result<(), Failed> {
-        for writer in &mut self.writers {
-            writer.flush().map_err(io)?;
-        }
-        self.writers.clear();
         let dir = self
             .work
             .as_ref()
             .ok_or_else(|| io("rien n'a été préparé"))?
             .path()
             .to_path_buf();
+        self.join_segments(&dir)?;
         write_networks(&dir, regional, self.checker, &self.bilans)?;
         write_departements(&dir, regional)?;
         let descriptor = descriptor::descriptor(self.checker, self.choices, regional, report);
@@ -402,17 +431,18 @@ fn write_networks(
             .iter()
             .filter(|r| r.code.eq_ignore_ascii_case(&n.code))
             .collect();
-        // A network sent twice (B001) is to be corrected, its figures not given.
-        let (statut, figures) = match lines.as_slice() {
-            [one] => (
-                status(one.statut),
-                one.figures
-                    .filter(|_| counted.contains_key(&n.code))
-                    .map(|f| f[2..].to_vec()),
-            ),
-            [] => ("non transmis", None),
-            _ => ("à corriger", None),
+        // A network sent twice (B001) is to be corrected; its figures are those of the file
+        // counted, when one is (`--inclure-non-conformes`).
+        let statut = match lines.as_slice() {
+            [one] => status(one.statut),
+            [] => "non transmis",
+            _ => "à corriger",
         };
+        let figures = lines
+            .iter()
+            .find(|l| l.counted && counted.contains_key(&n.code))
+            .and_then(|l| l.figures)
+            .map(|f| f[2..].to_vec());
         let mut record = vec![
             n.code.clone(),
             n.nom.clone(),

@@ -407,7 +407,7 @@ mod tests {
         let checked = || {
             let mut file = chateauroux(&checker);
             checker.finish(&mut file);
-            Checked::new(file, &checker, &choices)
+            Checked::new(file, &checker, &choices, &Default::default())
         };
         let mut workbook = RegionalWorkbook::new(&checker, &choices, Storage::Streamed);
         workbook.begin().unwrap();
