@@ -11,38 +11,6 @@ use std::path::{Path, PathBuf};
 use common::*;
 use serde_json::json;
 
-/// `frictionless validate` on a package: it must pass.
-fn frictionless_validates(dir: &Path) {
-    let out = std::process::Command::new("python3")
-        .args(["-m", "frictionless", "validate", "datapackage.json"])
-        .current_dir(dir)
-        .output()
-        .expect("frictionless (pip install frictionless==5.18.1; ./test.sh installs it)");
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// A CSV file of the package: its header and its rows, by column name.
-fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            header
-                .iter()
-                .cloned()
-                .zip(r.iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
-
 /// Every file of a package, by name.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(dir)

@@ -62,6 +62,12 @@ impl Checked {
             let mut tally = Tally::default();
             if let (Some(b), Some(dep)) = (&file.bilan, &departement) {
                 tally.add(b, dep, &checker.schemas);
+                let own = file
+                    .model
+                    .as_ref()
+                    .and_then(|m| checker.registry.versions.get(m.index))
+                    .map_or_else(|| checker.schemas.clone(), |v| v.schemas.clone());
+                tally.gives(&own, dep, file.reseau.as_deref().unwrap_or_default());
             }
             tally
         });

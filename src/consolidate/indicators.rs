@@ -1,7 +1,7 @@
 //! The figures of `Indicateurs`: regional figures by département and in total, summed file by
 //! file as the files are checked (the sheet and its charts: `workbook/indicateurs.rs`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::read::sheet::{Bilan, Sheet};
 use crate::read::values::Typed;
@@ -15,7 +15,139 @@ pub type Figures = BTreeMap<(String, String), f64>;
 #[derive(Debug, Default, Clone)]
 pub struct Indicators {
     pub blocks: Vec<(String, Vec<String>, Figures)>,
+    /// What the files counted can give (see [`Given`]).
+    pub given: Given,
 }
+
+/// Which rows each counted file's template version can give: a row whose column or sheet the
+/// version lacks is not 0 for that file's network, it is unknown — out of the sums, said in a
+/// note, and « — » where no file gives it.
+#[derive(Debug, Default, Clone)]
+pub struct Given {
+    /// (block, row, département or `Total`) given by at least one file. A row `""` stands for
+    /// every row of a block of values (by type, by axis, by public).
+    gives: BTreeSet<(String, String, String)>,
+    /// (block, row) → the networks left out: (département, code).
+    left_out: BTreeMap<(String, String), BTreeSet<(String, String)>>,
+}
+
+impl Given {
+    /// The (block, row) entry a row of block `title` is known by.
+    fn entry(&self, title: &str, label: &str) -> (String, String) {
+        let whole = (title.to_string(), String::new());
+        if self.left_out.contains_key(&whole)
+            || self
+                .gives
+                .iter()
+                .any(|(b, r, _)| b == title && r.is_empty())
+        {
+            whole
+        } else {
+            (title.to_string(), label.to_string())
+        }
+    }
+
+    /// Whether no file of `dep` (a département, or `Total`) gives row `label` of `title`
+    /// while some file of it cannot: the cell is « — ».
+    pub fn dash(&self, title: &str, label: &str, dep: &str) -> bool {
+        let (block, row) = self.entry(title, label);
+        let missing = self
+            .left_out
+            .get(&(block.clone(), row.clone()))
+            .is_some_and(|n| dep == "Total" || n.iter().any(|(d, _)| d == dep));
+        missing && !self.gives.contains(&(block, row, dep.to_string()))
+    }
+
+    /// The networks a row leaves out (their version cannot give it), by code.
+    pub fn left_out(&self, title: &str, label: &str) -> Vec<String> {
+        self.left_out
+            .get(&self.entry(title, label))
+            .map(|n| n.iter().map(|(_, code)| code.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    fn merge(&mut self, other: Given) {
+        self.gives.extend(other.gives);
+        for (k, v) in other.left_out {
+            self.left_out.entry(k).or_default().extend(v);
+        }
+    }
+}
+
+/// What each row of `Indicateurs` reads: (block, row — `""` for every row of a block of
+/// values —, the sheet, the column summed or listed; `None`: rows counted).
+const READS: [(&str, &str, SheetKind, Option<&str>); 15] = [
+    (
+        "Actions par département",
+        "Actions",
+        SheetKind::Actions,
+        None,
+    ),
+    ("Actions par type", "", SheetKind::Actions, Some("type")),
+    ("Actions par axe", "", SheetKind::Actions, Some("axe")),
+    (
+        "Participants aux actions",
+        "Participants",
+        SheetKind::Actions,
+        Some("participants"),
+    ),
+    (
+        "Participants aux actions",
+        "dont femmes",
+        SheetKind::Actions,
+        Some("femmes"),
+    ),
+    (
+        "Participants aux actions",
+        "dont hommes",
+        SheetKind::Actions,
+        Some("hommes"),
+    ),
+    (
+        "Premiers accueils par public",
+        "",
+        SheetKind::Accueil,
+        Some("public"),
+    ),
+    (
+        "Premiers accueils et orientations",
+        "Premiers accueils",
+        SheetKind::Accueil,
+        Some("accueils"),
+    ),
+    (
+        "Premiers accueils et orientations",
+        "dont femmes",
+        SheetKind::Accueil,
+        Some("femmes"),
+    ),
+    (
+        "Premiers accueils et orientations",
+        "Orientations vers un partenaire",
+        SheetKind::Accueil,
+        Some("orientations"),
+    ),
+    (
+        "Premiers accueils et orientations",
+        "Conseils approfondis",
+        SheetKind::Accueil,
+        Some("conseils"),
+    ),
+    (
+        "Professionnalisation",
+        "Actions d'appui suivies",
+        SheetKind::Professionnalisation,
+        None,
+    ),
+    (
+        "Professionnalisation",
+        "Professionnels formés",
+        SheetKind::Professionnalisation,
+        Some("professionnels"),
+    ),
+    (NETWORKS, "Structures membres", SheetKind::Structures, None),
+    (NETWORKS, "Coordinateurs", SheetKind::Coordination, None),
+];
 
 impl Indicators {
     /// The block titled `title`: its row labels and figures.
@@ -51,6 +183,7 @@ pub(super) struct Tally {
     reception: Figures,
     training: Figures,
     networks: Figures,
+    given: Given,
 }
 
 /// Sums of one file, by label (borrowed from the file's data).
@@ -69,6 +202,26 @@ fn merge(into: &mut Figures, sums: Sums<'_>, dep: &str) {
 }
 
 impl Tally {
+    /// Records which rows network `code` of département `dep` gives, by its file's version's
+    /// schemas (`own`).
+    pub(super) fn gives(&mut self, own: &Schemas, dep: &str, code: &str) {
+        for (block, row, kind, key) in READS {
+            let gives = own.has(kind) && key.is_none_or(|k| own.sheet(kind).used(k).is_some());
+            if gives {
+                for d in [dep, "Total"] {
+                    let entry = (block.to_string(), row.to_string(), d.to_string());
+                    self.given.gives.insert(entry);
+                }
+            } else {
+                self.given
+                    .left_out
+                    .entry((block.to_string(), row.to_string()))
+                    .or_default()
+                    .insert((dep.to_string(), code.to_string()));
+            }
+        }
+    }
+
     /// Adds a counted file of département `dep`.
     pub(super) fn add(&mut self, b: &Bilan, dep: &str, schemas: &Schemas) {
         let get = |kind: SheetKind| b.sheet(kind).map(|s| (s, schemas.sheet(kind)));
@@ -161,6 +314,7 @@ impl Tally {
 
     /// Adds the figures of `other`.
     pub(super) fn merge(&mut self, other: Tally) {
+        self.given.merge(other.given);
         for (into, from) in [
             (&mut self.actions, other.actions),
             (&mut self.by_type, other.by_type),
@@ -196,7 +350,20 @@ impl Tally {
                 .map(|(label, _)| label.to_string())
                 .collect()
         };
+        // Values a file of another version holds that the layout's list lacks (a value taken
+        // off the list since): counted, in rows of their own after the list's.
+        let values_of = |kind: SheetKind, key: &str, figures: &Figures| -> Vec<String> {
+            let mut labels = values_of(kind, key);
+            let extra: BTreeSet<&String> = figures
+                .keys()
+                .map(|(label, _)| label)
+                .filter(|l| !labels.contains(l))
+                .collect();
+            labels.extend(extra.into_iter().cloned());
+            labels
+        };
         Indicators {
+            given: self.given,
             blocks: vec![
                 (
                     "Actions par département".into(),
@@ -205,12 +372,12 @@ impl Tally {
                 ),
                 (
                     "Actions par type".into(),
-                    values_of(SheetKind::Actions, "type"),
+                    values_of(SheetKind::Actions, "type", &self.by_type),
                     self.by_type,
                 ),
                 (
                     "Actions par axe".into(),
-                    values_of(SheetKind::Actions, "axe"),
+                    values_of(SheetKind::Actions, "axe", &self.by_axis),
                     self.by_axis,
                 ),
                 (
@@ -227,7 +394,7 @@ impl Tally {
                 ),
                 (
                     "Premiers accueils par public".into(),
-                    values_of(SheetKind::Accueil, "public"),
+                    values_of(SheetKind::Accueil, "public", &self.by_public),
                     self.by_public,
                 ),
                 (

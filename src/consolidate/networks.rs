@@ -26,6 +26,9 @@ pub struct NetworkRow {
     /// `Date de transmission` of its file (not a column of the sheet: the synthesis dates its
     /// data with the latest).
     pub transmission: Option<chrono::NaiveDate>,
+    /// Which of the six figures its file's template version cannot give (a sheet or column it
+    /// lacks): « — » in `Synthèse`, not 0.
+    pub lacks: [bool; 6],
     /// Whether its file is counted in the figures (of a network sent twice, one file at most).
     pub counted: bool,
 }
@@ -54,6 +57,25 @@ fn figures(f: &FileReport, checker: &Checker) -> [f64; 8] {
     out[6] = sum(SheetKind::Accueil, "accueils");
     out[7] = sum(SheetKind::Professionnalisation, "professionnels");
     out
+}
+
+/// Which of the six figures the file's version cannot give: its sheet or its column missing
+/// from the version (not from the file: a sheet the file lacks is an S001 and counts 0).
+fn lacks(f: &FileReport, checker: &Checker) -> [bool; 6] {
+    let Some(own) = f
+        .model
+        .as_ref()
+        .and_then(|m| checker.registry.versions.get(m.index))
+    else {
+        return [false; 6];
+    };
+    crate::evolution::FIGURES.map(|figure| {
+        let schemas = &own.schemas;
+        !schemas.has(figure.sheet)
+            || figure
+                .sum
+                .is_some_and(|key| schemas.sheet(figure.sheet).used(key).is_none())
+    })
 }
 
 /// The value of field `key` of a file's Identification sheet.
@@ -101,6 +123,7 @@ pub(super) fn line(f: &FileReport, dep: Option<String>, checker: &Checker) -> Ne
             crate::evolution::figures(b, &checker.schemas).map(|x| x.is_some())
         }),
         transmission: identification(f, "date_transmission", checker).and_then(Typed::as_date),
+        lacks: lacks(f, checker),
         counted: false,
     }
 }
@@ -120,6 +143,7 @@ pub(super) fn complete(mut rows: Vec<NetworkRow>, checker: &Checker) -> Vec<Netw
                 figures: None,
                 gives: [false; 6],
                 transmission: None,
+                lacks: [false; 6],
                 counted: false,
             });
         }

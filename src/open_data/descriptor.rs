@@ -83,7 +83,7 @@ fn resources(checker: &Checker, regional: &Regional) -> Vec<Value> {
             data.keys
                 .iter()
                 .filter_map(|k| schema.column(k))
-                .map(|(_, c)| column(c)),
+                .map(|(_, c)| column(c, &other_values(checker, data.kind, &c.key))),
         );
         out.push(resource(
             data.name,
@@ -136,8 +136,27 @@ fn field(name: &str, kind: &str, description: &str, constraints: Value) -> Value
     f
 }
 
-/// A template column as a Table Schema field.
-fn column(c: &Column) -> Value {
+/// The values other versions of the registry allow in column `key` of sheet `kind` (keys are
+/// the same across versions): a file of an accepted version may hold one the layout's list no
+/// longer has, and it is published as it is.
+fn other_values(checker: &Checker, kind: crate::schema::SheetKind, key: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in &checker.registry.versions {
+        if let Some((_, c)) = v.schemas.sheet(kind).column(key) {
+            out.extend(
+                c.values
+                    .iter()
+                    .filter(|x| !out.contains(x))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+    out
+}
+
+/// A template column as a Table Schema field, its list with the values of `other` versions.
+fn column(c: &Column, other: &[String]) -> Value {
     let mut constraints = serde_json::Map::new();
     let kind = match c.kind {
         ColumnKind::Integer | ColumnKind::Number => {
@@ -164,7 +183,9 @@ fn column(c: &Column) -> Value {
         ColumnKind::Date => "date",
         ColumnKind::OuiNon => "boolean",
         ColumnKind::Enum => {
-            constraints.insert("enum".into(), json!(c.values));
+            let mut values = c.values.clone();
+            values.extend(other.iter().filter(|v| !c.values.contains(v)).cloned());
+            constraints.insert("enum".into(), json!(values));
             "string"
         }
         ColumnKind::List | ColumnKind::Text => "string",

@@ -240,7 +240,10 @@ impl<'a> OpenData<'a> {
                 .iter()
                 .filter_map(|key| schema.column(key).map(|(i, _)| i))
                 .collect();
-            let work = self.work.as_ref().ok_or_else(|| io("rien n'a été préparé"))?;
+            let work = self
+                .work
+                .as_ref()
+                .ok_or_else(|| io("rien n'a été préparé"))?;
             let n = self.segments.len();
             let path = work.path().join(format!(".segment-{n}.csv"));
             let segment = (k, network.code.clone(), bilan_number.parse().unwrap_or(0));
@@ -269,7 +272,10 @@ impl<'a> OpenData<'a> {
             let mut writer = csv_writer(file);
             writer.write_record(&self.headers[k]).map_err(io)?;
             let mut out = writer.into_inner().map_err(|e| io(e.error()))?;
-            for ((_, _, _), path) in self.segments.range((k, String::new(), 0)..(k + 1, String::new(), 0)) {
+            for ((_, _, _), path) in self
+                .segments
+                .range((k, String::new(), 0)..(k + 1, String::new(), 0))
+            {
                 let mut part = File::open(path).map_err(io)?;
                 std::io::copy(&mut part, &mut out).map_err(io)?;
                 std::fs::remove_file(path).map_err(io)?;
@@ -438,11 +444,14 @@ fn write_networks(
             [] => "non transmis",
             _ => "à corriger",
         };
-        let figures = lines
+        // A figure the file's version cannot give is empty, not 0.
+        let figures: Option<Vec<Option<f64>>> = lines
             .iter()
             .find(|l| l.counted && counted.contains_key(&n.code))
-            .and_then(|l| l.figures)
-            .map(|f| f[2..].to_vec());
+            .and_then(|l| {
+                let f = l.figures?;
+                Some((0..6).map(|k| (!l.lacks[k]).then_some(f[k + 2])).collect())
+            });
         let mut record = vec![
             n.code.clone(),
             n.nom.clone(),
@@ -452,7 +461,8 @@ fn write_networks(
         record.extend((0..6).map(|k| {
             figures
                 .as_ref()
-                .map_or(String::new(), |f| (f[k] as i64).to_string())
+                .and_then(|f| f[k])
+                .map_or(String::new(), |v| (v as i64).to_string())
         }));
         if let Some(table) = &regional.evolution {
             let line = table.lines.iter().find(|l| l.code == n.code);
@@ -479,6 +489,10 @@ fn write_departements(dir: &Path, regional: &Regional) -> Result<(), Failed> {
     for (code, level, name, column) in places {
         let mut record = vec![code.to_string(), level.to_string(), name.to_string()];
         record.extend(FIGURES.iter().map(|(_, block, label, _)| {
+            // « — » in `Indicateurs` (no file of the place gives it): empty here.
+            if regional.indicators.given.dash(block, label, column) {
+                return String::new();
+            }
             (regional.indicators.value(block, label, column) as i64).to_string()
         }));
         w.write_record(&record).map_err(io)?;

@@ -237,7 +237,10 @@ pub fn read_bilan(
                 let schema = schemas.sheet(*k);
                 schema.present
                     && schema.former_names.iter().any(|f| norm(f) == n)
-                    && !wb.sheets.iter().any(|m| norm(&m.name) == names[*k as usize])
+                    && !wb
+                        .sheets
+                        .iter()
+                        .any(|m| norm(&m.name) == names[*k as usize])
             })
         };
         match role {

@@ -84,7 +84,10 @@ impl Change {
         let after = self.apres.as_deref();
         let n = after.unwrap_or_default();
         let (fr, en) = match (self.contrainte.as_deref().unwrap_or_default(), after) {
-            (_, None) => ("n'a plus cette limite".to_string(), "no longer has this limit".to_string()),
+            (_, None) => (
+                "n'a plus cette limite".to_string(),
+                "no longer has this limit".to_string(),
+            ),
             ("type", Some(t)) => {
                 let kind = match t.trim_matches(|c| c == '[' || c == ']' || c == '"') {
                     t if t.starts_with("integer") => "un nombre entier",
@@ -93,25 +96,64 @@ impl Change {
                     t if t.starts_with("array") => "une liste de valeurs",
                     _ => "du texte",
                 };
-                (format!("attend désormais {kind}"), format!("now expects {}", match kind {
-                    "un nombre entier" => "a whole number",
-                    "un nombre" => "a number",
-                    "Oui ou Non" => "Oui or Non",
-                    "une liste de valeurs" => "a list of values",
-                    _ => "text",
-                }))
+                (
+                    format!("attend désormais {kind}"),
+                    format!(
+                        "now expects {}",
+                        match kind {
+                            "un nombre entier" => "a whole number",
+                            "un nombre" => "a number",
+                            "Oui ou Non" => "Oui or Non",
+                            "une liste de valeurs" => "a list of values",
+                            _ => "text",
+                        }
+                    ),
+                )
             }
-            ("format" | "pattern", _) => ("attend désormais une autre forme de valeur".to_string(), "now expects another form of value".to_string()),
-            ("minimum", _) => (format!("vaut désormais au moins {n}"), format!("is now at least {n}")),
-            ("maximum", _) => (format!("vaut désormais au plus {n}"), format!("is now at most {n}")),
-            ("exclusiveMinimum", _) => (format!("doit désormais dépasser {n}"), format!("must now exceed {n}")),
-            ("exclusiveMaximum", _) => (format!("doit désormais rester sous {n}"), format!("must now stay below {n}")),
-            ("multipleOf", _) => (format!("se compte désormais par {n}"), format!("now counts in steps of {n}")),
-            ("const", _) => (format!("vaut désormais toujours « {n} »"), format!("is now always “{n}”")),
-            ("minLength", _) => (format!("compte désormais au moins {n} caractères"), format!("now has at least {n} characters")),
-            ("maxLength", _) => (format!("compte désormais au plus {n} caractères"), format!("now has at most {n} characters")),
-            ("minItems", _) => (format!("demande désormais au moins {n} valeurs"), format!("now needs at least {n} values")),
-            (_, _) => (format!("permet désormais au plus {n} valeurs"), format!("now allows at most {n} values")),
+            ("format" | "pattern", _) => (
+                "attend désormais une autre forme de valeur".to_string(),
+                "now expects another form of value".to_string(),
+            ),
+            ("minimum", _) => (
+                format!("vaut désormais au moins {n}"),
+                format!("is now at least {n}"),
+            ),
+            ("maximum", _) => (
+                format!("vaut désormais au plus {n}"),
+                format!("is now at most {n}"),
+            ),
+            ("exclusiveMinimum", _) => (
+                format!("doit désormais dépasser {n}"),
+                format!("must now exceed {n}"),
+            ),
+            ("exclusiveMaximum", _) => (
+                format!("doit désormais rester sous {n}"),
+                format!("must now stay below {n}"),
+            ),
+            ("multipleOf", _) => (
+                format!("se compte désormais par {n}"),
+                format!("now counts in steps of {n}"),
+            ),
+            ("const", _) => (
+                format!("vaut désormais toujours « {n} »"),
+                format!("is now always “{n}”"),
+            ),
+            ("minLength", _) => (
+                format!("compte désormais au moins {n} caractères"),
+                format!("now has at least {n} characters"),
+            ),
+            ("maxLength", _) => (
+                format!("compte désormais au plus {n} caractères"),
+                format!("now has at most {n} characters"),
+            ),
+            ("minItems", _) => (
+                format!("demande désormais au moins {n} valeurs"),
+                format!("now needs at least {n} values"),
+            ),
+            (_, _) => (
+                format!("permet désormais au plus {n} valeurs"),
+                format!("now allows at most {n} values"),
+            ),
         };
         Msg::new(
             format!("{sheet} : la colonne « {col} » {fr}"),

@@ -2,6 +2,7 @@
 //! workbooks, and checking them the way `spro check` does.
 #![allow(dead_code)]
 
+pub mod edit;
 pub mod server;
 
 use std::io::{Read, Write};
@@ -390,4 +391,78 @@ pub fn plurals_in(text: &str) -> Vec<String> {
         }
     }
     found
+}
+
+/// `spro ARGS` in `dir`, expected to succeed (its error output shown otherwise).
+pub fn spro_ok(args: &[&str], dir: &Path) -> std::process::Output {
+    let out = spro(args, dir);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// `spro check --format json -q ARGS` in `dir`: its exit code and report.
+pub fn json_check(args: &[&str], dir: &Path) -> (Option<i32>, Value) {
+    let mut all = vec!["check", "--format", "json", "-q"];
+    all.extend_from_slice(args);
+    let out = spro(&all, dir);
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code(), json)
+}
+
+/// The codes of a file's findings, in order.
+pub fn codes(file: &Value) -> Vec<String> {
+    file["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The file of a JSON report whose path ends with `name`.
+pub fn file<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with(name))
+        .unwrap()
+}
+
+/// `frictionless validate` on a package: it must pass.
+pub fn frictionless_validates(dir: &Path) {
+    let out = std::process::Command::new("python3")
+        .args(["-m", "frictionless", "validate", "datapackage.json"])
+        .current_dir(dir)
+        .output()
+        .expect("frictionless (pip install frictionless==5.18.1; ./test.sh installs it)");
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A CSV file of the package: its header and its rows, by column name.
+pub fn csv_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            header
+                .iter()
+                .cloned()
+                .zip(r.iter().map(String::from))
+                .collect()
+        })
+        .collect()
 }

@@ -53,17 +53,33 @@ pub(super) fn indicateurs(
         for (k, label) in labels.iter().enumerate() {
             let r = first + k as u32;
             xlsx::text(ws, r, 0, label, &styles.text)?;
+            let given = &indicators.given;
             for (c, dep) in DEPARTEMENTS
                 .iter()
                 .map(|(d, _)| *d)
                 .chain(["Total"])
                 .enumerate()
             {
+                if given.dash(title, label, dep) {
+                    xlsx::text(ws, r, 1 + c as u16, "—", &styles.text)?;
+                    continue;
+                }
                 let v = values
                     .get(&(label.clone(), dep.to_string()))
                     .copied()
                     .unwrap_or(0.0);
                 ws.write_number_with_format(r, 1 + c as u16, v, &styles.integer)?;
+            }
+            let left_out = given.left_out(title, label);
+            if !left_out.is_empty() {
+                let note = rust_xlsxwriter::Note::new(format!(
+                    "Sans {} : la version du modèle de leur fichier n'a pas cette colonne ou cette feuille. Ces réseaux ne comptent pas dans cette ligne (« — » où aucun fichier ne la donne).",
+                    left_out.join(", ")
+                ))
+                .set_author("spro")
+                .set_width(320)
+                .set_height(90);
+                ws.insert_note(r, 0, &note)?;
             }
         }
         anchors.push((title.clone(), row, first, first + labels.len() as u32 - 1));

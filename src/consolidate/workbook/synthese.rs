@@ -55,6 +55,11 @@ pub(super) fn synthese(
         widths.see(4, r.statut);
         if let Some(fig) = r.figures {
             for (k, v) in fig.iter().enumerate() {
+                // A figure the file's version cannot give: « — », not 0.
+                if k >= 2 && r.lacks[k - 2] {
+                    xlsx::text(ws, row, 5 + k as u16, "—", &styles.text)?;
+                    continue;
+                }
                 ws.write_number_with_format(row, 5 + k as u16, *v, &styles.integer)?;
             }
         }

@@ -107,7 +107,10 @@ pub struct Counts {
 #[derive(Debug, Clone, Serialize)]
 pub struct Figure {
     pub label: String,
+    /// « — » when no file counted can give it (their template versions lack it).
     pub value: Num,
+    /// The networks the figure leaves out (their versions cannot give it), in a sentence.
+    pub note: Option<String>,
     pub compared_before: Option<Num>,
     pub compared_now: Option<Num>,
     /// « +8 % par rapport à 2024 ».
@@ -364,6 +367,19 @@ fn figures(regional: &Regional, lang: Lang) -> Vec<Figure> {
         .enumerate()
         .map(|(k, (f, (block, label)))| {
             let value = regional.indicators.value(block, label, "Total") as i64;
+            let given = &regional.indicators.given;
+            let left_out = given.left_out(block, label);
+            let note = (!left_out.is_empty()).then(|| {
+                let codes = words::list(&left_out, lang);
+                match lang {
+                    Lang::Fr => format!("sans {codes} (modèle sans ce chiffre)"),
+                    Lang::En => format!("without {codes} (template without this figure)"),
+                }
+            });
+            let mut value = Num::new(value, lang);
+            if given.dash(block, label, "Total") {
+                value.text = "—".into();
+            }
             let (mut compared_before, mut compared_now, mut change) = (None, None, None);
             if let Some(t) = &regional.evolution {
                 let (b, n) = t.totals[k];
@@ -387,7 +403,8 @@ fn figures(regional: &Regional, lang: Lang) -> Vec<Figure> {
             }
             Figure {
                 label: f.title_in(lang),
-                value: Num::new(value, lang),
+                value,
+                note,
                 compared_before,
                 compared_now,
                 change,

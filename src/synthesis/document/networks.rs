@@ -66,10 +66,11 @@ fn changes(codes: &[Code], year_before: i32, lang: Lang) -> Vec<String> {
     out
 }
 
-/// A network's figures of the year (`now`, from its one readable file), those of the year
-/// before (its line of `Évolution`), and the change.
+/// A network's figures of the year (`now`, from its one readable file; none where its
+/// version `lacks` the figure, « — » as in `Synthèse`), those of the year before (its line of
+/// `Évolution`), and the change.
 fn network_figures(
-    now: Option<[f64; 8]>,
+    (now, lacks): (Option<[f64; 8]>, [bool; 6]),
     line: Option<&crate::evolution::Line>,
     lang: Lang,
 ) -> Vec<NetworkFigure> {
@@ -77,7 +78,7 @@ fn network_figures(
         .iter()
         .enumerate()
         .map(|(k, f)| {
-            let n = now.map(|v| v[2 + k] as i64);
+            let n = now.filter(|_| !lacks[k]).map(|v| v[2 + k] as i64);
             let b = line.and_then(|l| l.before[k]);
             NetworkFigure {
                 label: f.title_in(lang),
@@ -133,12 +134,12 @@ pub(super) fn networks(
                 .flat_map(|f| f.findings.iter().map(|x| x.code))
                 .collect();
             // One file: its figures; several (B001) or none: none.
-            let now = match lines.as_slice() {
-                [one] => one.figures,
-                _ => None,
+            let (now, lacks) = match lines.as_slice() {
+                [one] => (one.figures, one.lacks),
+                _ => (None, [false; 6]),
             };
             let line = table.and_then(|t| t.lines.iter().find(|l| l.code == code));
-            let figures = network_figures(now, line, lang);
+            let figures = network_figures((now, lacks), line, lang);
             let last_bilan = checker
                 .previous
                 .as_ref()
