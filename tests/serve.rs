@@ -775,6 +775,51 @@ fn too_large_is_413_before_the_body_is_read_whole() {
     assert!(text_of(r).contains("plus de 30 fichiers"));
 }
 
+/// A refusal sent before the body is read whole reaches a client that sends its whole body
+/// first, without `Expect: 100-continue` (browsers, Python's urllib): the server drains what
+/// still comes, then closes, rather than resetting the connection and the answer with it.
+#[test]
+fn a_refusal_reaches_a_client_that_keeps_sending() {
+    let server = Server::start_with(
+        &["--memoire-mo", "64"],
+        Some("[limites]\ntaille_fichier_mo = 1\n"),
+    );
+    let mut routes = vec![
+        ("/verifier", "Envoi trop volumineux"),
+        ("/api/verifier", "\"status\":413"),
+        ("/consolider", "413"),
+    ];
+    if cfg!(feature = "synthese") {
+        routes.push(("/synthese", "413"));
+    }
+    for (route, said) in routes {
+        // Ten files of 7.4 MB: 74 MB, over every limit, sent whole before reading.
+        let mut body = Vec::new();
+        for i in 0..10 {
+            body.extend(part_head(&format!("f{i}.xlsx")));
+            body.extend(vec![b'x'; 7_400_000]);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(b"--XyZ--\r\n");
+        let mut stream = TcpStream::connect(&server.address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let head = format!(
+            "POST {route} HTTP/1.1\r\nHost: {}\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: {}\r\n\r\n",
+            server.address,
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        let sent = stream.write_all(&body);
+        assert!(sent.is_ok(), "{route}: the body could not be sent whole: {sent:?}");
+        let (status, text) = response_of(&mut stream);
+        assert_eq!(status, 413, "{route}: {text}");
+        assert!(text.contains(said), "{route}: {text}");
+    }
+    assert!(health(&server) < Duration::from_secs(2));
+}
+
 #[test]
 fn a_trickling_body_is_408_and_a_saturated_server_503() {
     let server = Server::start(&["-j", "1", "--envoi-s", "2", "--attente-s", "1"]);

@@ -84,6 +84,114 @@ fn raise_descriptor_limit() -> u64 {
     }
 }
 
+/// How long a connection closed with a request body unread is drained at most, in all and
+/// without a byte coming, and how many bytes at most (nginx's « lingering close »).
+const LINGER_TOTAL: Duration = Duration::from_secs(30);
+const LINGER_QUIET: Duration = Duration::from_secs(5);
+const LINGER_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A connection's socket that, once hyper is done with it, is closed the lingering way: its
+/// sending side shut (the answer goes out whole, then the end), then what the client still
+/// sends read and dropped — a refusal (413) is sent before the body is read, and a client that
+/// sends its body before reading (browsers, Python's urllib: no `Expect: 100-continue`) would
+/// otherwise be reset by the close, the answer destroyed unread. Bounded by [`LINGER_TOTAL`],
+/// [`LINGER_QUIET`] and [`LINGER_BYTES`]; the connection's permit is held until the end.
+struct Lingering {
+    stream: Option<tokio::net::TcpStream>,
+    permit: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+impl Lingering {
+    fn new(stream: tokio::net::TcpStream, permit: tokio::sync::OwnedSemaphorePermit) -> Self {
+        Lingering {
+            stream: Some(stream),
+            permit: Some(permit),
+        }
+    }
+
+    fn stream(self: std::pin::Pin<&mut Self>) -> std::pin::Pin<&mut tokio::net::TcpStream> {
+        std::pin::Pin::new(
+            self.get_mut()
+                .stream
+                .as_mut()
+                .expect("the stream, until dropped"),
+        )
+    }
+}
+
+impl tokio::io::AsyncRead for Lingering {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        self.stream().poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for Lingering {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        self.stream().poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        self.stream().poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        self.stream().poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        self.stream().poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.as_ref().is_some_and(|s| s.is_write_vectored())
+    }
+}
+
+impl Drop for Lingering {
+    fn drop(&mut self) {
+        let (Some(mut stream), permit) = (self.stream.take(), self.permit.take()) else {
+            return;
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        runtime.spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let _permit = permit;
+            let _ = stream.shutdown().await;
+            let drain = async {
+                let mut buf = vec![0u8; 64 * 1024];
+                let mut read = 0u64;
+                while read < LINGER_BYTES {
+                    match tokio::time::timeout(LINGER_QUIET, stream.read(&mut buf)).await {
+                        Ok(Ok(n)) if n > 0 => read += n as u64,
+                        _ => break,
+                    }
+                }
+            };
+            let _ = tokio::time::timeout(LINGER_TOTAL, drain).await;
+        });
+    }
+}
+
 /// Serves `router` on `listener` until `shutdown` resolves, then lets the connections
 /// finish their requests (the caller bounds how long).
 pub async fn serve(
@@ -125,13 +233,13 @@ pub async fn serve(
         let stop_tx = stop_tx.clone();
         let done_rx = done_rx.clone();
         tokio::spawn(async move {
-            let _permit = permit;
             let _done = done_rx;
             let mut builder = http1::Builder::new();
             builder
                 .timer(TokioTimer::new())
                 .header_read_timeout(HEAD_TIMEOUT);
-            let mut connection = pin!(builder.serve_connection(TokioIo::new(stream), service));
+            let io = TokioIo::new(Lingering::new(stream, permit));
+            let mut connection = pin!(builder.serve_connection(io, service));
             let mut stopping = pin!(stop_tx.closed());
             let mut stopped = false;
             loop {

@@ -242,6 +242,7 @@ mod tests {
                     vec!["Actions".into()],
                     figures,
                 )],
+                given: Default::default(),
             },
             counted: 2,
             evolution: totals.map(|totals| Table {
