@@ -69,6 +69,15 @@ fn a_coordinator_checks_a_file_in_chromium_with_and_without_javascript() {
         String::from_utf8_lossy(&output.stderr)
     );
     let result: Value = serde_json::from_slice(&output.stdout).unwrap();
+    // A file over the limit posted by the form: the refusal reaches the page.
+    let refusal = &result["refusal"];
+    assert!(
+        refusal["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("dépasse la taille permise de 50 Mio"),
+        "{refusal}"
+    );
     for run in [&result["js"], &result["sansJs"]] {
         let label = format!("javaScriptEnabled = {}", run["javaScriptEnabled"]);
         assert_eq!(

@@ -6,7 +6,7 @@
 // Usage: node check.mjs BASE_URL FIXTURE OUT_DIR CELL
 // Prints one JSON object on stdout; tests/browser.rs checks it and the downloaded copies.
 import { chromium } from "playwright-core";
-import { readFileSync, mkdirSync } from "node:fs";
+import { readFileSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
@@ -115,6 +115,27 @@ async function run(javaScriptEnabled) {
   return out;
 }
 
-const result = { js: await run(true), sansJs: await run(false) };
+// A file over the limit, posted by the form without JavaScript (the browser sends the whole
+// body, without `Expect: 100-continue`): the refusal, sent before the body is read, must still
+// reach the page.
+async function refusal() {
+  const big = join(outDir, "trop-gros.xlsx");
+  writeFileSync(big, Buffer.alloc(60 * 1024 * 1024, 120));
+  const context = await browser.newContext({ javaScriptEnabled: false, locale: "fr-FR" });
+  const page = await context.newPage();
+  await page.goto(base + "/");
+  await page.setInputFiles("#fichiers", big);
+  await Promise.all([
+    page.waitForURL("**/verifier"),
+    page.locator("form.depot").first().locator('button[type="submit"]').click(),
+  ]);
+  const out = { h1: await page.locator("h1").innerText(), text: await page.locator("main").innerText() };
+  await page.screenshot({ path: join(outDir, "refus-trop-gros.png"), fullPage: true });
+  await context.close();
+  rmSync(big);
+  return out;
+}
+
+const result = { js: await run(true), sansJs: await run(false), refusal: await refusal() };
 await browser.close();
 console.log(JSON.stringify(result));
