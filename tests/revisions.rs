@@ -649,3 +649,155 @@ fn a_figure_a_version_cannot_give_is_a_dash_everywhere() {
     let all_notes = notes(&workbook);
     assert!(all_notes.contains("36-CHX"), "{all_notes}");
 }
+
+/// A file of the current version that kept a renamed sheet's former name (listed in
+/// `x-anciens-noms`): read, with an S006 warning giving the current name; no S001, no S007.
+#[test]
+fn a_sheet_under_its_former_name_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = source("36-CHX-2025");
+    rename_sheet(&mut d, "Accueil", "Premier accueil");
+    write(dir.path(), "36-CHX", &d);
+    let (code, report) = json_check(&["36-CHX.xlsx"], dir.path());
+    let chx = file(&report, "36-CHX.xlsx");
+    let found = codes(chx);
+    assert!(!found.contains(&"S001".to_string()), "{found:?}");
+    assert!(!found.contains(&"S007".to_string()), "{found:?}");
+    let s006: Vec<&Value> = chx["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "S006")
+        .collect();
+    assert_eq!(s006.len(), 1, "{s006:?}");
+    assert_eq!(s006[0]["severity"], "warning");
+    let message = s006[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("« Premier accueil »")
+            && message.contains("renommez l'onglet « Accueil »"),
+        "{message}"
+    );
+    // Its rows are read: the first receptions are counted as under the current name.
+    let (_, as_sent) = {
+        write(dir.path(), "reference", &source("36-CHX-2025"));
+        json_check(&["reference.xlsx"], dir.path())
+    };
+    assert_eq!(code, Some(0));
+    let reference = file(&as_sent, "reference.xlsx");
+    let without =
+        |f: &Value| -> Vec<String> { codes(f).into_iter().filter(|c| c != "S006").collect() };
+    assert_eq!(without(chx), without(reference));
+}
+
+/// « Version du modèle » typed in a cell as a number (a spreadsheet stores `2025.1` as one):
+/// read as its text, the version stated.
+#[test]
+fn a_version_typed_as_a_number_is_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = source("36-CHX-2025");
+    set_field(&mut d, "Version du modèle", json!(2025.1));
+    write(dir.path(), "36-CHX", &d);
+    let (_, report) = json_check(&["36-CHX.xlsx"], dir.path());
+    let chx = file(&report, "36-CHX.xlsx");
+    assert_eq!(chx["modele"], "2025.1");
+    assert_eq!(chx["modele_lu"], "declare");
+    assert!(!codes(chx).contains(&"S006".to_string()), "{chx:#}");
+}
+
+/// A network whose bilan is sent twice, under two names, with `--inclure-non-conformes`:
+/// counted once in `Indicateurs`, `departements.csv`, `reseaux.csv` and `actions.csv`, whatever
+/// the names.
+#[test]
+fn a_network_sent_twice_is_counted_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["37-TOU", "37-TOU-bis", "36-CHX"] {
+        let base = if name == "36-CHX" {
+            "36-CHX-2025"
+        } else {
+            "37-TOU-2025"
+        };
+        write(dir.path(), name, &source(base));
+    }
+    let alone = tempfile::tempdir().unwrap();
+    for name in ["37-TOU", "36-CHX"] {
+        write(alone.path(), name, &source(&format!("{name}-2025")));
+    }
+    let consolidate = |dir: &Path| {
+        spro(
+            &[
+                "consolidate",
+                ".",
+                "--annee",
+                "2025",
+                "--inclure-non-conformes",
+                "-o",
+                "r.xlsx",
+                "-q",
+                "--publier",
+                "ouvertes",
+            ],
+            dir,
+        );
+    };
+    consolidate(dir.path());
+    consolidate(alone.path());
+    let members = |dir: &Path| -> Vec<String> {
+        let rows = sheet(&dir.join("r.xlsx"), "Indicateurs");
+        let line = rows
+            .iter()
+            .find(|r| s(&r[0]) == "Structures membres")
+            .unwrap();
+        line.iter().map(s).collect()
+    };
+    assert_eq!(members(dir.path()), members(alone.path()));
+    for csv in ["departements.csv", "actions.csv", "premier-accueil.csv"] {
+        let twice = std::fs::read(dir.path().join("ouvertes").join(csv)).unwrap();
+        let once = std::fs::read(alone.path().join("ouvertes").join(csv)).unwrap();
+        assert_eq!(twice, once, "{csv}");
+    }
+    let networks = csv_rows(&dir.path().join("ouvertes/reseaux.csv"));
+    let tou = networks
+        .iter()
+        .find(|r| r["code_reseau"] == "37-TOU")
+        .unwrap();
+    assert_eq!(tou["statut"], "à corriger");
+    assert!(!tou["structures_membres"].is_empty(), "{tou:?}");
+    frictionless_validates(&dir.path().join("ouvertes"));
+}
+
+/// `spro publier` on the same files under other names, sorting otherwise: the same bytes.
+#[test]
+fn open_data_does_not_depend_on_file_names() {
+    let fixtures = root().join("fixtures/bilans/2025");
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    let count = names.len();
+    for (i, path) in names.iter().enumerate() {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let ext = path.extension().unwrap().to_string_lossy().into_owned();
+        std::fs::copy(path, a.path().join(&name)).unwrap();
+        // Renamed so that the order is reversed.
+        std::fs::copy(path, b.path().join(format!("{}-bilan.{ext}", count - i))).unwrap();
+    }
+    for dir in [&a, &b] {
+        spro_ok(
+            &["publier", ".", "--annee", "2025", "-o", "ouvertes"],
+            dir.path(),
+        );
+    }
+    for csv in [
+        "actions.csv",
+        "premier-accueil.csv",
+        "reseaux.csv",
+        "departements.csv",
+        "datapackage.json",
+    ] {
+        let one = std::fs::read(a.path().join("ouvertes").join(csv)).unwrap();
+        let other = std::fs::read(b.path().join("ouvertes").join(csv)).unwrap();
+        assert!(one == other, "{csv} differs with other file names");
+    }
+}

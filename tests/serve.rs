@@ -812,7 +812,10 @@ fn a_refusal_reaches_a_client_that_keeps_sending() {
         );
         stream.write_all(head.as_bytes()).unwrap();
         let sent = stream.write_all(&body);
-        assert!(sent.is_ok(), "{route}: the body could not be sent whole: {sent:?}");
+        assert!(
+            sent.is_ok(),
+            "{route}: the body could not be sent whole: {sent:?}"
+        );
         let (status, text) = response_of(&mut stream);
         assert_eq!(status, 413, "{route}: {text}");
         assert!(text.contains(said), "{route}: {text}");
