@@ -338,6 +338,10 @@ pub enum PropertyCheck {
     Validator(jsonschema::Validator),
 }
 
+/// Per sheet (its role and its file in the registry), its keys the code reads by another name:
+/// (the version's key, the code's key).
+pub type Renames<'a> = dyn Fn(SheetKind, &str) -> Vec<(String, String)> + 'a;
+
 /// All six sheet schemas, compiled, and the declared sheets' in the version's order.
 pub struct Schemas {
     sheets: Vec<SheetSchema>,
@@ -403,7 +407,7 @@ impl Schemas {
     pub fn from_version(
         texts: Vec<(SheetKind, String, String)>,
         reads: bool,
-        renames: &dyn Fn(SheetKind, &str) -> Vec<(String, String)>,
+        renames: &Renames<'_>,
     ) -> Result<Schemas, (String, SchemaError)> {
         let mut sheets: Vec<SheetSchema> = Vec::new();
         let mut declared = Vec::new();

@@ -213,31 +213,7 @@ fn validation(
                 format!("Saisissez un nombre entier supérieur ou égal à {min}, sans décimale."),
             )
         }
-        ColumnKind::Number => {
-            let (rule, said) = match (col.minimum, col.maximum) {
-                (Some(min), Some(max)) => (
-                    DataValidationRule::Between(min, max),
-                    format!(" entre {} et {}", french_number(min), french_number(max)),
-                ),
-                (Some(min), None) => (
-                    DataValidationRule::GreaterThanOrEqualTo(min),
-                    format!(" supérieur ou égal à {}", french_number(min)),
-                ),
-                (None, Some(max)) => (
-                    DataValidationRule::LessThanOrEqualTo(max),
-                    format!(" inférieur ou égal à {}", french_number(max)),
-                ),
-                (None, None) => (DataValidationRule::Between(-1e15, 1e15), String::new()),
-            };
-            (
-                DataValidation::new().allow_decimal_number(rule),
-                format!(
-                    "Nombre{said}, décimales après la virgule. {}",
-                    col.description
-                ),
-                format!("Saisissez un nombre{said}, par exemple 1 200,50."),
-            )
-        }
+        ColumnKind::Number => number_validation(col),
         ColumnKind::List => (
             DataValidation::new().allow_any_value(),
             col.description.clone(),
@@ -259,6 +235,33 @@ fn validation(
             .set_error_style(DataValidationErrorStyle::Stop);
     }
     Ok(dv)
+}
+
+/// A decimal column's input rule (its bounds), input message and error message.
+fn number_validation(col: &Column) -> (DataValidation, String, String) {
+    let (rule, said) = match (col.minimum, col.maximum) {
+        (Some(min), Some(max)) => (
+            DataValidationRule::Between(min, max),
+            format!(" entre {} et {}", french_number(min), french_number(max)),
+        ),
+        (Some(min), None) => (
+            DataValidationRule::GreaterThanOrEqualTo(min),
+            format!(" supérieur ou égal à {}", french_number(min)),
+        ),
+        (None, Some(max)) => (
+            DataValidationRule::LessThanOrEqualTo(max),
+            format!(" inférieur ou égal à {}", french_number(max)),
+        ),
+        (None, None) => (DataValidationRule::Between(-1e15, 1e15), String::new()),
+    };
+    (
+        DataValidation::new().allow_decimal_number(rule),
+        format!(
+            "Nombre{said}, décimales après la virgule. {}",
+            col.description
+        ),
+        format!("Saisissez un nombre{said}, par exemple 1 200,50."),
+    )
 }
 
 fn note(col: &Column) -> Note {

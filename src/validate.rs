@@ -241,7 +241,10 @@ fn describe(
     item: Option<&str>,
 ) -> Option<(Code, Msg)> {
     let label = &column.label;
-    let text = item.or(value.as_str()).unwrap_or_default().to_string();
+    let text = item
+        .map(str::to_string)
+        .or_else(|| value.as_str().map(str::to_string))
+        .unwrap_or_else(|| number_shown(value));
     Some(match kind {
         ValidationErrorKind::Required { .. } => (
             Code::V001,
@@ -258,6 +261,60 @@ fn describe(
                 "“{label}” is required: give at least one value"
             ),
         ),
+        ValidationErrorKind::Enum { .. } => (Code::V003, not_listed(column, &text)),
+        ValidationErrorKind::Format { format } if format == "siret" => {
+            (Code::V007, not_siret(&text))
+        }
+        ValidationErrorKind::Format { .. } | ValidationErrorKind::Pattern { .. } => {
+            (Code::V004, format_message(column, &text))
+        }
+        ValidationErrorKind::Minimum { limit }
+        | ValidationErrorKind::ExclusiveMinimum { limit } => {
+            let (value, limit) = (number_shown(value), number_shown(limit));
+            (
+                Code::V005,
+                msg!(
+                    "{value} est inférieur au minimum permis ({limit}) pour « {label} » : corrigez la valeur",
+                    "{value} is below the allowed minimum ({limit}) for “{label}”: correct the value"
+                ),
+            )
+        }
+        ValidationErrorKind::Maximum { limit }
+        | ValidationErrorKind::ExclusiveMaximum { limit } => {
+            let (value, limit) = (number_shown(value), number_shown(limit));
+            (
+                Code::V005,
+                msg!(
+                    "{value} est supérieur au maximum permis ({limit}) pour « {label} » : corrigez la valeur",
+                    "{value} is above the allowed maximum ({limit}) for “{label}”: correct the value"
+                ),
+            )
+        }
+        ValidationErrorKind::Type { .. } => {
+            let (what, what_en) = column.kind.described();
+            (
+                Code::V002,
+                msg!(
+                    "« {label} » attend {what} : saisissez-le dans la cellule",
+                    "“{label}” expects {what_en}: type it in the cell"
+                ),
+            )
+        }
+        other => return limits(other, column, value, &text),
+    })
+}
+
+/// The V-code and message of a length, count, step or constant a value misses (the keywords
+/// a revision of the template may add: `minLength`, `maxLength`, `minItems`, `maxItems`,
+/// `multipleOf`, `const`); `None` for a keyword the meta-schema does not let in.
+fn limits(
+    kind: &ValidationErrorKind,
+    column: &Column,
+    value: &Value,
+    text: &str,
+) -> Option<(Code, Msg)> {
+    let label = &column.label;
+    Some(match kind {
         ValidationErrorKind::MinLength { limit } => {
             let n = text.chars().count();
             let s = plural(n);
@@ -321,79 +378,44 @@ fn describe(
                 ),
             )
         }
-        ValidationErrorKind::Enum { .. } => {
-            let (what, what_en) = enum_what(column);
-            let (allowed, allowed_en) = &column.values_listed;
-            let message = match suggest(&text, column.values.iter().map(String::as_str)) {
-                Some(s) => msg!(
-                    "« {text} » n'est pas {what} ; vouliez-vous dire « {s} » ? Valeurs permises : {allowed}.",
-                    "“{text}” is not {what_en}; did you mean “{s}”? Allowed values: {allowed_en}."
-                ),
-                None => msg!(
-                    "« {text} » n'est pas {what}. Choisissez l'une des valeurs permises : {allowed}.",
-                    "“{text}” is not {what_en}. Choose one of the allowed values: {allowed_en}."
-                ),
-            };
-            (Code::V003, message)
-        }
-        ValidationErrorKind::Format { format } if format == "siret" => {
-            let digits = text.chars().filter(char::is_ascii_digit).count();
-            let (why, why_en) = if digits != 14 || text.len() != 14 {
-                (
-                    format!("il doit compter 14 chiffres, il en a {digits}"),
-                    format!("it must have 14 digits, it has {digits}"),
-                )
-            } else {
-                (
-                    "sa clé de contrôle est fausse".to_string(),
-                    "its check digits are wrong".to_string(),
-                )
-            };
-            (
-                Code::V007,
-                msg!(
-                    "« {text} » n'est pas un SIRET valide ({why}) : recopiez-le depuis l'annuaire des entreprises",
-                    "“{text}” is not a valid SIRET ({why_en}): copy it again from the French business directory (annuaire des entreprises)"
-                ),
-            )
-        }
-        ValidationErrorKind::Format { .. } | ValidationErrorKind::Pattern { .. } => {
-            (Code::V004, format_message(column, &text))
-        }
-        ValidationErrorKind::Minimum { limit }
-        | ValidationErrorKind::ExclusiveMinimum { limit } => {
-            let (value, limit) = (number_shown(value), number_shown(limit));
-            (
-                Code::V005,
-                msg!(
-                    "{value} est inférieur au minimum permis ({limit}) pour « {label} » : corrigez la valeur",
-                    "{value} is below the allowed minimum ({limit}) for “{label}”: correct the value"
-                ),
-            )
-        }
-        ValidationErrorKind::Maximum { limit }
-        | ValidationErrorKind::ExclusiveMaximum { limit } => {
-            let (value, limit) = (number_shown(value), number_shown(limit));
-            (
-                Code::V005,
-                msg!(
-                    "{value} est supérieur au maximum permis ({limit}) pour « {label} » : corrigez la valeur",
-                    "{value} is above the allowed maximum ({limit}) for “{label}”: correct the value"
-                ),
-            )
-        }
-        ValidationErrorKind::Type { .. } => {
-            let (what, what_en) = column.kind.described();
-            (
-                Code::V002,
-                msg!(
-                    "« {label} » attend {what} : saisissez-le dans la cellule",
-                    "“{label}” expects {what_en}: type it in the cell"
-                ),
-            )
-        }
         _ => return None,
     })
+}
+
+/// V003: a value not in its column's list, the closest suggested.
+fn not_listed(column: &Column, text: &str) -> Msg {
+    let (what, what_en) = enum_what(column);
+    let (allowed, allowed_en) = &column.values_listed;
+    match suggest(text, column.values.iter().map(String::as_str)) {
+        Some(s) => msg!(
+            "« {text} » n'est pas {what} ; vouliez-vous dire « {s} » ? Valeurs permises : {allowed}.",
+            "“{text}” is not {what_en}; did you mean “{s}”? Allowed values: {allowed_en}."
+        ),
+        None => msg!(
+            "« {text} » n'est pas {what}. Choisissez l'une des valeurs permises : {allowed}.",
+            "“{text}” is not {what_en}. Choose one of the allowed values: {allowed_en}."
+        ),
+    }
+}
+
+/// V007: a SIRET of the wrong length or check digits.
+fn not_siret(text: &str) -> Msg {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let (why, why_en) = if digits != 14 || text.len() != 14 {
+        (
+            format!("il doit compter 14 chiffres, il en a {digits}"),
+            format!("it must have 14 digits, it has {digits}"),
+        )
+    } else {
+        (
+            "sa clé de contrôle est fausse".to_string(),
+            "its check digits are wrong".to_string(),
+        )
+    };
+    msg!(
+        "« {text} » n'est pas un SIRET valide ({why}) : recopiez-le depuis l'annuaire des entreprises",
+        "“{text}” is not a valid SIRET ({why_en}): copy it again from the French business directory (annuaire des entreprises)"
+    )
 }
 
 /// A number of a message, the French way (`1 200,5`); anything else as JSON writes it.

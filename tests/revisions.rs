@@ -232,7 +232,7 @@ fn types_and_keywords_are_read_as_json_schema_means_them() {
         ("T3", "7 n'est pas un multiple de 5"),
         ("U3", "« trois » n'est pas un nombre entier"),
         ("V4", "vaut toujours « SPRO-EP »"),
-        ("W3", "« 1 », « 2 », « 3 »"),
+        ("W3", "« 4 » n'est pas une valeur permise pour « Niveau ». Choisissez l'une des valeurs permises : « 1 », « 2 », « 3 »"),
     ] {
         let message = message_at(chx, "Actions", cell);
         assert!(message.contains(said), "{cell}: {message}");

@@ -1204,7 +1204,9 @@ fn every_link_shown_works_and_the_rest_say_why() {
             .unwrap();
         assert_eq!(r.status(), 200, "{token}");
     }
-    let missing = page.matches("envoyez ce fichier seul : sa copie annotée").count();
+    let missing = page
+        .matches("envoyez ce fichier seul : sa copie annotée")
+        .count();
     assert_eq!(missing + tokens.len() - 1, 12, "{page}");
 }
 

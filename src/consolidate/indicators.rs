@@ -168,6 +168,18 @@ impl Indicators {
     }
 }
 
+/// The rows of a block of values: the layout's list, then the values a file of another version
+/// holds that the list lacks (a value taken off the list since), counted in rows of their own.
+fn with_others(mut labels: Vec<String>, figures: &Figures) -> Vec<String> {
+    let others: BTreeSet<&String> = figures
+        .keys()
+        .map(|(label, _)| label)
+        .filter(|l| !labels.contains(l))
+        .collect();
+    labels.extend(others.into_iter().cloned());
+    labels
+}
+
 /// The title of the last block of `Indicateurs`: member structures and coordinators.
 pub const NETWORKS: &str = "Structures et coordination";
 
@@ -334,12 +346,10 @@ impl Tally {
     /// The blocks of Indicateurs: actions by département, by type and by axis; participants;
     /// first receptions by public; reception; professionalisation.
     pub(super) fn indicators(self, schemas: &Schemas) -> Indicators {
-        let values_of = |kind: SheetKind, key: &str| -> Vec<String> {
-            schemas
-                .sheet(kind)
-                .used(key)
-                .map(|(_, c)| c.values.clone())
-                .unwrap_or_default()
+        // The layout's list, then the values of other versions the files hold.
+        let values_of = |kind: SheetKind, key: &str, figures: &Figures| {
+            let list = schemas.sheet(kind).used(key).map(|(_, c)| c.values.clone());
+            with_others(list.unwrap_or_default(), figures)
         };
         let labels = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         // Rows of a column: only where the layout's version has it (a 2024.1 layout has no
@@ -349,18 +359,6 @@ impl Tally {
                 .filter(|(_, key)| schemas.sheet(kind).used(key).is_some())
                 .map(|(label, _)| label.to_string())
                 .collect()
-        };
-        // Values a file of another version holds that the layout's list lacks (a value taken
-        // off the list since): counted, in rows of their own after the list's.
-        let values_of = |kind: SheetKind, key: &str, figures: &Figures| -> Vec<String> {
-            let mut labels = values_of(kind, key);
-            let extra: BTreeSet<&String> = figures
-                .keys()
-                .map(|(label, _)| label)
-                .filter(|l| !labels.contains(l))
-                .collect();
-            labels.extend(extra.into_iter().cloned());
-            labels
         };
         Indicators {
             given: self.given,

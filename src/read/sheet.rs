@@ -219,6 +219,52 @@ pub fn read_bilan(
         is_1904: wb.is_1904,
         ..Bilan::default()
     };
+    let metas = sheets_by_role(wb, schemas, findings);
+    for kind in SMALL {
+        if let Some(meta) = &metas[kind as usize] {
+            let sheet = read_sheet(wb, meta, schemas.sheet(kind), None, findings)?;
+            bilan.sheets[kind as usize] = Some(sheet);
+        }
+    }
+    let mut large: [Option<Sheet>; 6] = Default::default();
+    for kind in SheetKind::ALL.into_iter().filter(|k| !SMALL.contains(k)) {
+        if let Some(meta) = &metas[kind as usize] {
+            let streaming = Streaming {
+                rules,
+                schemas,
+                bilan: &bilan,
+                keep_rows,
+            };
+            large[kind as usize] = Some(read_sheet(
+                wb,
+                meta,
+                schemas.sheet(kind),
+                Some(streaming),
+                findings,
+            )?);
+        }
+    }
+    for (i, sheet) in large.into_iter().enumerate() {
+        if sheet.is_some() {
+            bilan.sheets[i] = sheet;
+        }
+    }
+    bilan.declared = read_declared(wb, schemas, (&bilan, keep_rows), findings)?;
+    for kind in SheetKind::ALL {
+        if bilan.sheet(kind).is_none() && schemas.has(kind) {
+            findings.push(missing_sheet(schemas.sheet(kind)));
+        }
+    }
+    Ok(bilan)
+}
+
+/// The file's sheet of each role of the version (its current name, else one it had before,
+/// said by S006), S007 for a sheet the template does not have.
+fn sheets_by_role(
+    wb: &Opened<'_>,
+    schemas: &Schemas,
+    findings: &mut Vec<Finding>,
+) -> [Option<SheetMeta>; 6] {
     let mut metas: [Option<SheetMeta>; 6] = Default::default();
     let names = SheetKind::ALL.map(|k| norm(&schemas.sheet(k).name));
     let declared: Vec<String> = schemas.declared().iter().map(|d| norm(&d.name)).collect();
@@ -256,42 +302,7 @@ pub fn read_bilan(
             _ => findings.push(unknown_sheet(&meta.name)),
         }
     }
-    for kind in SMALL {
-        if let Some(meta) = &metas[kind as usize] {
-            let sheet = read_sheet(wb, meta, schemas.sheet(kind), None, findings)?;
-            bilan.sheets[kind as usize] = Some(sheet);
-        }
-    }
-    let mut large: [Option<Sheet>; 6] = Default::default();
-    for kind in SheetKind::ALL.into_iter().filter(|k| !SMALL.contains(k)) {
-        if let Some(meta) = &metas[kind as usize] {
-            let streaming = Streaming {
-                rules,
-                schemas,
-                bilan: &bilan,
-                keep_rows,
-            };
-            large[kind as usize] = Some(read_sheet(
-                wb,
-                meta,
-                schemas.sheet(kind),
-                Some(streaming),
-                findings,
-            )?);
-        }
-    }
-    for (i, sheet) in large.into_iter().enumerate() {
-        if sheet.is_some() {
-            bilan.sheets[i] = sheet;
-        }
-    }
-    bilan.declared = read_declared(wb, schemas, (&bilan, keep_rows), findings)?;
-    for kind in SheetKind::ALL {
-        if bilan.sheet(kind).is_none() && schemas.has(kind) {
-            findings.push(missing_sheet(schemas.sheet(kind)));
-        }
-    }
-    Ok(bilan)
+    metas
 }
 
 /// The sheets the version declares without a role: each read like a large table (rows

@@ -871,7 +871,7 @@ pub(crate) fn renames(
 fn compile(
     sheets: &[SheetFile],
     reads: bool,
-    renames: &dyn Fn(SheetKind, &str) -> Vec<(String, String)>,
+    renames: &crate::schema::Renames<'_>,
 ) -> Result<Arc<Schemas>, (String, Msg)> {
     let mut texts: Vec<(SheetKind, String, String)> = SheetKind::ALL
         .iter()

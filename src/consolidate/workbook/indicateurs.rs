@@ -70,17 +70,7 @@ pub(super) fn indicateurs(
                     .unwrap_or(0.0);
                 ws.write_number_with_format(r, 1 + c as u16, v, &styles.integer)?;
             }
-            let left_out = given.left_out(title, label);
-            if !left_out.is_empty() {
-                let note = rust_xlsxwriter::Note::new(format!(
-                    "Sans {} : la version du modèle de leur fichier n'a pas cette colonne ou cette feuille. Ces réseaux ne comptent pas dans cette ligne (« — » où aucun fichier ne la donne).",
-                    left_out.join(", ")
-                ))
-                .set_author("spro")
-                .set_width(320)
-                .set_height(90);
-                ws.insert_note(r, 0, &note)?;
-            }
+            left_out_note(ws, r, &given.left_out(title, label))?;
         }
         anchors.push((title.clone(), row, first, first + labels.len() as u32 - 1));
         row = first + labels.len() as u32 + 1;
@@ -94,6 +84,22 @@ pub(super) fn indicateurs(
     // it must not reach that page's footer.
     charts(ws, &anchors, row + 8)?;
     ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// On a row's label, the networks it leaves out (their file's version cannot give it).
+fn left_out_note(ws: &mut Worksheet, r: u32, left_out: &[String]) -> Result<(), XlsxError> {
+    if left_out.is_empty() {
+        return Ok(());
+    }
+    let note = rust_xlsxwriter::Note::new(format!(
+        "Sans {} : la version du modèle de leur fichier n'a pas cette colonne ou cette feuille. Ces réseaux ne comptent pas dans cette ligne (« — » où aucun fichier ne la donne).",
+        left_out.join(", ")
+    ))
+    .set_author("spro")
+    .set_width(320)
+    .set_height(90);
+    ws.insert_note(r, 0, &note)?;
     Ok(())
 }
 
