@@ -18,6 +18,8 @@ pub struct Styles {
     pub integer: Format,
     pub title: Format,
     pub wrap: Format,
+    /// « — », a figure not given: on the right, where the numbers of its column are.
+    pub dash: Format,
 }
 
 impl Styles {
@@ -34,6 +36,7 @@ impl Styles {
             integer: Format::new().set_num_format("#,##0"),
             title: Format::new().set_bold().set_font_size(13),
             wrap: Format::new().set_text_wrap(),
+            dash: Format::new().set_align(rust_xlsxwriter::FormatAlign::Right),
         }
     }
 }

@@ -109,7 +109,7 @@ fn not_given(
         (Some(_), None) => c + 1,
         _ => return Ok(()),
     };
-    xlsx::text(ws, r, missing, "—", &styles.text)?;
+    xlsx::text(ws, r, missing, "—", &styles.dash)?;
     let note = Note::new(
         "Ce bilan ne donne pas ce chiffre (sa colonne ou sa feuille manque au fichier ou à la version du modèle sur laquelle il est saisi) : pas de comparaison, et le réseau n'entre pas dans le total de ce chiffre.",
     )

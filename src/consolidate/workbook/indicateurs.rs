@@ -61,7 +61,7 @@ pub(super) fn indicateurs(
                 .enumerate()
             {
                 if given.dash(title, label, dep) {
-                    xlsx::text(ws, r, 1 + c as u16, "—", &styles.text)?;
+                    xlsx::text(ws, r, 1 + c as u16, "—", &styles.dash)?;
                     continue;
                 }
                 let v = values

@@ -57,7 +57,7 @@ pub(super) fn synthese(
             for (k, v) in fig.iter().enumerate() {
                 // A figure the file's version cannot give: « — », not 0.
                 if k >= 2 && r.lacks[k - 2] {
-                    xlsx::text(ws, row, 5 + k as u16, "—", &styles.text)?;
+                    xlsx::text(ws, row, 5 + k as u16, "—", &styles.dash)?;
                     continue;
                 }
                 ws.write_number_with_format(row, 5 + k as u16, *v, &styles.integer)?;
