@@ -956,6 +956,18 @@ fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
     show(crate::consolidate::Progress::Saving);
     workbook.save(output).map_err(err)?;
     progress.finish_and_clear();
+    say_written(&report, output, lang);
+    if args.synthese {
+        write_synthesis(synthesis, &outputs[1], lang)?;
+    }
+    if args.publier.is_some() {
+        publish(open_data, lang)?;
+    }
+    Ok(consolidation_exit(&report, args.strict))
+}
+
+/// « classeur régional écrit dans … (7 fichiers, 2 erreurs, 6 avertissements) ».
+fn say_written(report: &crate::check::Report, output: &Path, lang: Lang) {
     let (shown, files) = (output.display(), report.files.len());
     let (errors, warnings) = (
         report.count(Severity::Error),
@@ -977,13 +989,6 @@ fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
             "regional workbook written to “{shown}” ({fe}, {ee}, {we})"
         )
     });
-    if args.synthese {
-        write_synthesis(synthesis, &outputs[1], lang)?;
-    }
-    if args.publier.is_some() {
-        publish(open_data, lang)?;
-    }
-    Ok(consolidation_exit(&report, args.strict))
 }
 
 fn template(args: TemplateArgs, lang: Lang) -> Result<Exit, CliError> {

@@ -25,9 +25,6 @@ fn fail(e: impl std::fmt::Display) -> FixtureError {
 
 /// Writes the workbook of `description` to bytes (deterministic: fixed document date).
 ///
-/// Longer than our usual functions on purpose: it reads the description's format top to
-/// bottom (sheets, cell kinds, far-away cells, the 1904 flag), as `fixtures/cas/cas.json` is
-/// written.
 pub fn build_xlsx(description: &Value) -> Result<Vec<u8>, FixtureError> {
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(2026, 1, 15).map_err(fail)?;
@@ -49,41 +46,16 @@ pub fn build_xlsx(description: &Value) -> Result<Vec<u8>, FixtureError> {
         for (r, row) in rows.iter().enumerate() {
             let cells = row.as_array().map(Vec::as_slice).unwrap_or_default();
             for (c, cell) in cells.iter().enumerate() {
-                let (r, c16) = (r as u32, c as u16);
-                match cell {
-                    Value::Null => continue,
-                    Value::String(s) => ws.write_string(r, c16, s).map(|_| ()),
-                    Value::Number(n) => ws
-                        .write_number(r, c16, n.as_f64().unwrap_or(0.0))
-                        .map(|_| ()),
-                    Value::Bool(b) => ws.write_boolean(r, c16, *b).map(|_| ()),
-                    Value::Object(o) if o.contains_key("date") => {
-                        let d = o["date"].as_str().unwrap_or_default();
-                        let dt = ExcelDateTime::parse_from_str(d).map_err(fail)?;
-                        ws.write_datetime_with_format(r, c16, &dt, &date_format)
-                            .map(|_| ())
-                    }
-                    Value::Object(o) if o.contains_key("formule") => {
-                        let text = o["formule"].as_str().unwrap_or_default();
-                        let result = match &o.get("resultat") {
-                            None | Some(Value::Null) => {
-                                has_no_value = true;
-                                NO_VALUE.to_string()
-                            }
-                            Some(Value::String(s)) => s.clone(),
-                            Some(v) => v.to_string(),
-                        };
-                        ws.write_formula(r, c16, Formula::new(text).set_result(result))
-                            .map(|_| ())
-                    }
-                    other => {
-                        return Err(FixtureError(format!(
-                            "cellule {} : valeur non prise en charge {other}",
-                            crate::finding::a1(r, c as u32)
-                        )))
-                    }
+                if cell.is_null() {
+                    continue;
                 }
-                .map_err(fail)?;
+                write_cell(
+                    ws,
+                    (r as u32, c as u16),
+                    cell,
+                    &date_format,
+                    &mut has_no_value,
+                )?;
                 let len = match cell {
                     Value::String(s) => s.lines().map(|l| l.chars().count()).max().unwrap_or(0),
                     _ => 10,
@@ -98,25 +70,7 @@ pub fn build_xlsx(description: &Value) -> Result<Vec<u8>, FixtureError> {
             ws.set_column_width(c as u16, *w as f64 + 2.0)
                 .map_err(fail)?;
         }
-        // Isolated cells far from the grid (XFD1048576…), which a grid cannot describe.
-        for far in description["cellules_isolees"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-        {
-            if far["feuille"].as_str() != Some(name.as_str()) {
-                continue;
-            }
-            let (r, c) = far["cellule"]
-                .as_str()
-                .and_then(parse_a1)
-                .ok_or_else(|| FixtureError("cellule isolée invalide".into()))?;
-            let text = match &far["valeur"] {
-                Value::String(s) => s.clone(),
-                v => v.to_string(),
-            };
-            ws.write_string(r as u32, c as u16, text).map_err(fail)?;
-        }
+        far_cells(ws, name, description)?;
     }
     let bytes = wb.save_to_buffer().map_err(fail)?;
     let date1904 = description["date1904"].as_bool() == Some(true);
@@ -137,6 +91,79 @@ pub fn build_xlsx(description: &Value) -> Result<Vec<u8>, FixtureError> {
             text
         }
     })
+}
+
+/// One cell of a description: text, number, boolean, `{"date": …}` or `{"formule": …,
+/// "resultat": …}` (`has_no_value` set for a formula described without its result).
+fn write_cell(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    (r, c16): (u32, u16),
+    cell: &Value,
+    date_format: &Format,
+    has_no_value: &mut bool,
+) -> Result<(), FixtureError> {
+    match cell {
+        Value::Null => return Ok(()),
+        Value::String(s) => ws.write_string(r, c16, s).map(|_| ()),
+        Value::Number(n) => ws
+            .write_number(r, c16, n.as_f64().unwrap_or(0.0))
+            .map(|_| ()),
+        Value::Bool(b) => ws.write_boolean(r, c16, *b).map(|_| ()),
+        Value::Object(o) if o.contains_key("date") => {
+            let d = o["date"].as_str().unwrap_or_default();
+            let dt = ExcelDateTime::parse_from_str(d).map_err(fail)?;
+            ws.write_datetime_with_format(r, c16, &dt, date_format)
+                .map(|_| ())
+        }
+        Value::Object(o) if o.contains_key("formule") => {
+            let text = o["formule"].as_str().unwrap_or_default();
+            let result = match &o.get("resultat") {
+                None | Some(Value::Null) => {
+                    *has_no_value = true;
+                    NO_VALUE.to_string()
+                }
+                Some(Value::String(s)) => s.clone(),
+                Some(v) => v.to_string(),
+            };
+            ws.write_formula(r, c16, Formula::new(text).set_result(result))
+                .map(|_| ())
+        }
+        other => {
+            return Err(FixtureError(format!(
+                "cellule {} : valeur non prise en charge {other}",
+                crate::finding::a1(r, u32::from(c16))
+            )))
+        }
+    }
+    .map_err(fail)
+}
+
+/// The isolated cells of sheet `name`, far from the grid (XFD1048576…), which a grid cannot
+/// describe.
+fn far_cells(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    name: &str,
+    description: &Value,
+) -> Result<(), FixtureError> {
+    for far in description["cellules_isolees"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
+        if far["feuille"].as_str() != Some(name) {
+            continue;
+        }
+        let (r, c) = far["cellule"]
+            .as_str()
+            .and_then(parse_a1)
+            .ok_or_else(|| FixtureError("cellule isolée invalide".into()))?;
+        let text = match &far["valeur"] {
+            Value::String(s) => s.clone(),
+            v => v.to_string(),
+        };
+        ws.write_string(r as u32, c as u16, text).map_err(fail)?;
+    }
+    Ok(())
 }
 
 /// The cached value written for a formula described without one, removed afterwards:

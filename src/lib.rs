@@ -11,6 +11,9 @@
 //! regional workbook, the [`synthesis`]), and [`serve`] does the same for a browser. The rule
 //! catalogue, and where each family lives, is [`rules`].
 
+// Functions over 80 lines (clippy.toml) say why, in an `#[expect(…, reason)]`.
+#![warn(clippy::too_many_lines)]
+
 pub mod annotate;
 pub mod charter;
 pub mod check;

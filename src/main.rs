@@ -1,5 +1,7 @@
 //! The `spro` binary: parse the command line, run it, turn the outcome into an exit code.
 
+#![warn(clippy::too_many_lines)]
+
 use clap::Parser;
 
 use spro_bilans::i18n::Lang;

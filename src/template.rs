@@ -237,6 +237,35 @@ fn validation(
     Ok(dv)
 }
 
+/// The table of the rules checked, from `row` on: code, name, severity, source, what.
+fn rules_table(ws: &mut Worksheet, mut row: u32, styles: &Styles) -> Result<(), XlsxError> {
+    let headers = ["Code", "Règle", "Sévérité", "Source", "Ce qui est vérifié"];
+    for (c, h) in headers.iter().enumerate() {
+        xlsx::text(ws, row, c as u16, h, &styles.header)?;
+    }
+    row += 1;
+    for r in RULES {
+        let values = [
+            r.code.as_str(),
+            r.name,
+            r.severity.label_fr(),
+            r.source.0,
+            r.what.0,
+        ];
+        for (c, v) in values.iter().enumerate() {
+            xlsx::text(
+                ws,
+                row,
+                c as u16,
+                v,
+                if c == 4 { &styles.wrap } else { &styles.text },
+            )?;
+        }
+        row += 1;
+    }
+    Ok(())
+}
+
 /// A decimal column's input rule (its bounds), input message and error message.
 fn number_validation(col: &Column) -> (DataValidation, String, String) {
     let (rule, said) = match (col.minimum, col.maximum) {
@@ -434,8 +463,8 @@ fn instructions(
         ("Chaque en-tête porte une note qui explique la colonne ; les listes déroulantes donnent les valeurs permises.".to_string(), &styles.wrap),
         (String::new(), &styles.text),
         ("Vérifier le fichier avant de l'envoyer".to_string(), &styles.title),
-        ("spro check mon-bilan.xlsx  — liste chaque anomalie, à sa cellule, avec la correction à apporter.".to_string(), &styles.wrap),
-        ("spro explain C005  — explique une règle.".to_string(), &styles.wrap),
+        ("Déposez-le sur la page de vérification que la Région vous a indiquée : chaque anomalie y est listée à sa cellule, avec la correction à apporter, et votre fichier vous revient annoté (les cellules à corriger colorées, avec une note).".to_string(), &styles.wrap),
+        ("Chaque règle y a sa page : ce qu'elle vérifie, pourquoi, comment corriger.".to_string(), &styles.wrap),
         (String::new(), &styles.text),
         ("Règles vérifiées".to_string(), &styles.title),
     ]);
@@ -445,30 +474,7 @@ fn instructions(
         }
         row += 1;
     }
-    let headers = ["Code", "Règle", "Sévérité", "Source", "Ce qui est vérifié"];
-    for (c, h) in headers.iter().enumerate() {
-        xlsx::text(ws, row, c as u16, h, &styles.header)?;
-    }
-    row += 1;
-    for r in RULES {
-        let values = [
-            r.code.as_str(),
-            r.name,
-            r.severity.label_fr(),
-            r.source.0,
-            r.what.0,
-        ];
-        for (c, v) in values.iter().enumerate() {
-            xlsx::text(
-                ws,
-                row,
-                c as u16,
-                v,
-                if c == 4 { &styles.wrap } else { &styles.text },
-            )?;
-        }
-        row += 1;
-    }
+    rules_table(ws, row, styles)?;
     ws.set_column_width(0, 10)?;
     ws.set_column_width(1, 30)?;
     ws.set_column_width(2, 14)?;

@@ -849,6 +849,28 @@ fn missing_columns(
 /// found first, then each label matched to its field and its value kept (an unknown label is
 /// S003, a label twice S004 as they come; the fields never found S002 at the end): the fields
 /// found and their rows are the state every step shares.
+/// S004: a label of the form a row before already had (`first`: its row, 0-based).
+fn label_twice(schema: &SheetSchema, i: usize, first: Option<u32>) -> (Code, Msg) {
+    let (label, first) = (&schema.columns[i].label, first.map_or(0, |r| r + 1));
+    (
+        Code::S004,
+        crate::msg!(
+        "le libellé « {label} » apparaît deux fois (aussi ligne {first}) : gardez une seule ligne",
+        "the label “{label}” appears twice (also on row {first}): keep a single row"
+    ),
+    )
+}
+
+/// S003: a label of the form that names no field, the closest suggested.
+fn unknown_label(schema: &SheetSchema, shown: &str) -> (Code, Msg) {
+    let (name, hint) = (&schema.name, labels_suggestion(schema, shown));
+    let (hint, hint_en) = (hint.fr, hint.en);
+    (Code::S003, crate::msg!(
+        "le libellé « {shown} » ne correspond à aucun champ de la feuille « {name} » et il est ignoré{hint}",
+        "the label “{shown}” matches no field of the “{name}” sheet and is ignored{hint_en}"
+    ))
+}
+
 fn read_form(
     name: &str,
     nonblank_rows: &[(u32, Vec<RawCell>)],
@@ -883,16 +905,7 @@ fn read_form(
         };
         let shown = label.value.display().unwrap_or_default();
         let message = match match_header(schema, &n) {
-            Some(i) if sheet.columns[i].is_some() => {
-                let (label, first) = (
-                    &schema.columns[i].label,
-                    sheet.columns[i].map_or(0, |r| r + 1),
-                );
-                (Code::S004, crate::msg!(
-                    "le libellé « {label} » apparaît deux fois (aussi ligne {first}) : gardez une seule ligne",
-                    "the label “{label}” appears twice (also on row {first}): keep a single row"
-                ))
-            }
+            Some(i) if sheet.columns[i].is_some() => label_twice(schema, i, sheet.columns[i]),
             Some(i) => {
                 sheet.columns[i] = Some(row);
                 let value = cells.iter().find(|c| c.col == value_col);
@@ -909,14 +922,7 @@ fn read_form(
                 }
                 continue;
             }
-            None => {
-                let (name, hint) = (&schema.name, labels_suggestion(schema, &shown));
-                let (hint, hint_en) = (hint.fr, hint.en);
-                (Code::S003, crate::msg!(
-                    "le libellé « {shown} » ne correspond à aucun champ de la feuille « {name} » et il est ignoré{hint}",
-                    "the label “{shown}” matches no field of the “{name}” sheet and is ignored{hint_en}"
-                ))
-            }
+            None => unknown_label(schema, &shown),
         };
         findings.push(
             Finding::new(message.0, message.1)

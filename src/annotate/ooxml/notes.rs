@@ -59,10 +59,10 @@ pub fn new_comments<W: Write>(
 /// The sheet's comments part `xml` with our notes added: appended to the note a cell already
 /// has, new ones after the others. Returns, for each of `cells`, whether it had a note (those
 /// have their shape already).
-///
-/// Longer than our usual functions on purpose: one event loop over the part, whose state
-/// (the author list, the comment open and its cell, what is appended where) is shared by
-/// every arm of its `match`.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one event loop over the part, whose state (the author list, the comment open and its cell, what is appended where) is shared by every arm of its `match`"
+)]
 pub fn extend_comments<W: Write>(
     xml_bytes: &[u8],
     out: W,

@@ -11,9 +11,10 @@ use crate::read::ReadError;
 
 /// Scans `content.xml` of an `.ods`: the rows and columns, repeats included, of cells that
 /// hold something.
-///
-/// Longer than our usual functions on purpose: one event loop over the XML stream, whose
-/// state (row, column, repeats, depth in a cell) is shared by every arm of its `match`.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one event loop over the XML stream, whose state (row, column, repeats, depth in a cell) is shared by every arm of its `match`"
+)]
 pub fn ods(bytes: &[u8]) -> Result<Cost, ReadError> {
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(Cost::new(&ODS));
