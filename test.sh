@@ -9,7 +9,8 @@
 #   - frictionless (pip, frictionless-py): validates the open-data package (`spro publier`).
 # Python packages at pinned versions.
 # Debian packages are installed with apt-get, as root (or through sudo when available).
-# Extra arguments go to cargo test (e.g. ./test.sh --test serve); ./test.sh --install-only
+# Extra arguments go to cargo test (e.g. ./test.sh serve:: for the page's tests; the
+# integration tests are one crate, tests/it/, a module per file); ./test.sh --install-only
 # installs and stops (.ci/run does it while clippy builds).
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -1,8 +1,6 @@
 //! Batch rules: B001 on both files of a duplicate network, B002 for networks with no file.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use spro_bilans::check::Status;
 
 #[test]

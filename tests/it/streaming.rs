@@ -5,9 +5,7 @@
 //! third. Checked as `check` does (rows dropped) and as `consolidate` does (rows kept), it
 //! gives the same findings, at the same cells.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use spro_bilans::read::{admit, Format};
 

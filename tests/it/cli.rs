@@ -1,22 +1,10 @@
 //! Drives the `spro` binary as a user would: exit codes (spec §6), the JSON report (spec §5),
 //! the human report, configuration, rules and explain.
 
-mod common;
-
-use std::path::Path;
 use std::process::{Command, Output};
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
-
-fn spro(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spro"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
 
 fn json_of(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout)

@@ -2,19 +2,14 @@
 //! SARIF 2.1.0 (validated against the OASIS schema with jsonschema); --output for each; the
 //! man page and completions generated from the clap definition.
 
-mod common;
-
 use std::process::{Command, Output};
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
-fn spro(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spro"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap()
+/// `spro ARGS` in the repository's folder (the fixtures' paths are relative to it).
+fn spro_here(args: &[&str]) -> Output {
+    spro(args, &root())
 }
 
 const CASES: [&str; 3] = [
@@ -32,7 +27,7 @@ fn args<'a>(format: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
 
 #[test]
 fn github_annotations() {
-    let out = spro(&args("github", &[]));
+    let out = spro_here(&args("github", &[]));
     assert_eq!(out.status.code(), Some(1));
     assert!(
         out.stderr.is_empty(),
@@ -44,7 +39,7 @@ fn github_annotations() {
     assert_eq!(lines.len(), 6, "{text}");
     assert!(lines.contains(&"::error file=fixtures/cas/C005-logo-manquant.xlsx,title=C005 logo-manquant::Actions!P3 : l'action CHX-02 a créé un outil ou un support sans le logo du SPRO : apposez le logo et indiquez « Oui » (charte §7), ou « Non » dans « Outil ou support créé » si aucun outil n'a été créé"));
     assert!(lines.iter().any(|l| l.starts_with("::warning file=fixtures/cas/C012-promotion-cep-absente.xlsx,title=C012 promotion-cep-absente::feuille Actions : ")));
-    let infos = spro(&[
+    let infos = spro_here(&[
         "check",
         "fixtures/bilans/2025",
         "--annee",
@@ -74,7 +69,7 @@ fn github_annotations() {
 
 #[test]
 fn junit_is_valid_xml_with_a_suite_per_file() {
-    let out = spro(&args("junit", &[]));
+    let out = spro_here(&args("junit", &[]));
     let xml = String::from_utf8(out.stdout).unwrap();
     let mut reader = quick_xml::Reader::from_str(&xml);
     let (mut suites, mut cases, mut failures) = (Vec::new(), 0, 0);
@@ -113,7 +108,7 @@ fn junit_is_valid_xml_with_a_suite_per_file() {
 
 #[test]
 fn sarif_validates_against_the_sarif_2_1_0_schema() {
-    let out = spro(&args("sarif", &[]));
+    let out = spro_here(&args("sarif", &[]));
     let log: Value = serde_json::from_slice(&out.stdout).unwrap();
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string(root().join("tests/schemas/sarif-schema-2.1.0.json")).unwrap(),
@@ -167,7 +162,7 @@ fn every_format_can_go_to_a_file() {
         "human", "json", "github", "junit", "sarif", "markdown", "gitlab",
     ] {
         let path = dir.path().join(format!("rapport.{format}"));
-        let out = spro(&args(format, &["--output", path.to_str().unwrap()]));
+        let out = spro_here(&args(format, &["--output", path.to_str().unwrap()]));
         assert_eq!(out.status.code(), Some(1), "{format}");
         assert!(out.stdout.is_empty(), "{format}");
         assert!(std::fs::metadata(&path).unwrap().len() > 100, "{format}");
@@ -177,14 +172,14 @@ fn every_format_can_go_to_a_file() {
 #[test]
 fn strict_fails_on_warnings_in_every_format() {
     for format in ["github", "junit", "sarif", "markdown", "gitlab"] {
-        let out = spro(&[
+        let out = spro_here(&[
             "check",
             "fixtures/cas/C012-promotion-cep-absente.xlsx",
             "--format",
             format,
         ]);
         assert_eq!(out.status.code(), Some(0), "{format}");
-        let out = spro(&[
+        let out = spro_here(&[
             "check",
             "fixtures/cas/C012-promotion-cep-absente.xlsx",
             "--format",
@@ -205,7 +200,7 @@ fn man_page_and_completions_come_from_the_clap_definition() {
     );
     assert!(committed.contains(".TH spro"));
     for shell in ["bash", "zsh", "fish"] {
-        let out = spro(&["completions", shell]);
+        let out = spro_here(&["completions", shell]);
         assert_eq!(out.status.code(), Some(0));
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(
@@ -332,7 +327,7 @@ fn gitlab_code_quality_fingerprints_are_stable_and_unique() {
             "check", "--annee", "2025", "--format", "gitlab", "-j", threads,
         ];
         a.extend_from_slice(order);
-        let out = spro(&a);
+        let out = spro_here(&a);
         assert_eq!(out.status.code(), Some(1));
         serde_json::from_slice(&out.stdout).unwrap()
     };

@@ -2,11 +2,9 @@
 //! forms, `verifier`), and a broken registry refused before any file is read, each problem at
 //! its file, JSON pointer and line:column.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()

@@ -3,12 +3,10 @@
 //! workbook's, no personal datum of the fixtures, the same bytes whatever the order and the
 //! thread count.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 /// Every file of a package, by name.

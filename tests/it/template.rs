@@ -2,14 +2,12 @@
 //! checker's structure rules as it is, give no error once filled, offer exactly the spec's
 //! values in its drop-downs, and open in LibreOffice.
 
-mod common;
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::common::*;
 use calamine::{open_workbook, Reader, Xlsx};
-use common::*;
 use spro_bilans::schema::{ColumnKind, Schemas, SheetKind};
 
 fn template(dir: &Path, extra: &[&str]) -> PathBuf {

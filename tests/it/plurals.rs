@@ -4,11 +4,9 @@
 //! messages, the regional workbook, the synthesis (its PDF's text), the open data, the
 //! annotated copies and the template. The page: tests/serve.rs.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 /// The text of every cell of every sheet of a workbook, and its notes.
 fn workbook_text(path: &Path) -> String {

@@ -2,12 +2,10 @@
 //! or a FIFO as it is (never renaming a file over it), and through a symbolic link into the
 //! file it names (the link stays).
 
-mod common;
-
 use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 
 /// Each command that writes one file, with `OUT` where its output goes.
 fn commands() -> Vec<(&'static str, Vec<String>)> {

@@ -1,13 +1,11 @@
 //! `spro check --annote DIR`: annotated copies read back (values with calamine; fills, notes
 //! and links from the XML), names that never collide, and LibreOffice opening them.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::common::*;
 use calamine::{open_workbook, Data, Reader, Xlsx};
-use common::*;
 
 fn annote(inputs: &[&Path], dir: &Path) -> Vec<PathBuf> {
     let out = dir.join("annotes");

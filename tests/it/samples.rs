@@ -1,8 +1,6 @@
 //! The sample tableaux de bord of `fixtures/bilans` are clean: no finding at all.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn sample_networks_have_no_finding() {

@@ -4,12 +4,10 @@
 //! of their records is trusted; an Excel 4 macro sheet is named with its fix; an `.xls` is
 //! judged by what calamine really allocates, not by a declaration that costs nothing.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 /// (code, sheet, cell) of each finding of `bytes` checked as `name`.
 fn findings_of(name: &str, bytes: &[u8]) -> Vec<(String, String, String)> {

@@ -4,17 +4,15 @@
 //! uploads, escaping, download tokens, headers on every response, the request log, graceful
 //! shutdown, and nothing written to disk.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::common::server::Server;
+use crate::common::*;
 use calamine::{Data, Reader};
-use common::server::Server;
-use common::*;
 use reqwest::blocking::{multipart, Client, Response};
 use serde_json::Value;
 

@@ -3,12 +3,10 @@
 //! job's script (`ci/spro.gitlab-ci.yml`), against the `spro` just built. A clean batch
 //! passes and gives the regional workbook; a batch with an error fails with annotations.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// A copy of the example repository, optionally with one more 2025 file.

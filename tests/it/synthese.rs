@@ -5,15 +5,13 @@
 //! pages); same bytes whatever the order of the inputs and the thread count.
 #![cfg(feature = "synthese")]
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::Arc;
 
+use crate::common::*;
 use calamine::{open_workbook_auto, Data, Reader};
-use common::*;
 use spro_bilans::check::Checker;
 use spro_bilans::config::Config;
 use spro_bilans::consolidate::{self, Choices, Regional, RegionalWorkbook, Storage};
@@ -232,14 +230,6 @@ fn flat_text_of(pdf: &Path) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// `spro ARGS` in `dir`, expected to succeed.
-fn spro_ok(args: &[&str], dir: &Path) -> Output {
-    let out = spro(args, dir);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    out
 }
 
 /// `spro synthese recus --annee 2025 -o s.pdf` in `dir`: the PDF's text, flat.

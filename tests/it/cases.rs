@@ -3,11 +3,9 @@
 //! Each rule of the catalogue that a workbook can trigger has at least one failing case here;
 //! the sample networks themselves are the passing cases (no finding at all, see samples.rs).
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn cases() -> Vec<Value> {

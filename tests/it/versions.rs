@@ -5,13 +5,11 @@
 //! on the version serving the year with values mapped by key, the year over year across a
 //! renamed key, a file with no version, a retired version, `--modele`, and the page.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::edit::*;
-use common::server::Server;
-use common::*;
+use crate::common::edit::*;
+use crate::common::server::Server;
+use crate::common::*;
 use serde_json::{json, Value};
 
 const REGISTRY: &str = "fixtures/modeles";

@@ -1,9 +1,7 @@
 //! Inputs that once crashed the fuzzer (`fuzz/`): each must now give one clear F001 or F003
 //! finding, without reaching the last line of defence (the per-file `catch_unwind`).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn fuzzer_crashes_are_f001() {

@@ -1,12 +1,10 @@
 //! File rules (F001–F003) and the formats we read: broken, mislabelled, encrypted, oversized
 //! and unsupported files each get one clear finding, and the rest of the batch is still checked.
 
-mod common;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use spro_bilans::check::Status;
 use spro_bilans::config::{Config, Limits};
 

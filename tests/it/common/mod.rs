@@ -15,12 +15,14 @@ use spro_bilans::fixture;
 use spro_bilans::referential::Referential;
 use spro_bilans::schema::Schemas;
 
-/// `spro ARGS` run in `cwd` (French unless asked).
+/// `spro ARGS` run in `cwd`: in French unless the arguments ask otherwise (`SPRO_LANG` of the
+/// environment removed), without colour (`NO_COLOR`). The one way the tests run the binary.
 pub fn spro(args: &[&str], cwd: &Path) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_spro"))
         .args(args)
         .current_dir(cwd)
         .env_remove("SPRO_LANG")
+        .env("NO_COLOR", "1")
         .output()
         .unwrap()
 }

@@ -8,13 +8,11 @@
 //! Needs `/usr/bin/chromium` and `tests/browser/node_modules` (`./test.sh` installs both);
 //! without them the test fails and says so, it never skips.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::server::Server;
-use common::*;
+use crate::common::server::Server;
+use crate::common::*;
 use serde_json::Value;
 
 /// A drop-down list on the column « Logo SPRO » of Actions.

@@ -1,10 +1,8 @@
 //! The committed workbooks of `fixtures/` are built from their readable descriptions
 //! (`fixtures/sources/*.json`, `fixtures/cas/cas.json`). This test fails when one drifts;
-//! `SPRO_REGENERATE=1 cargo test --test fixtures_up_to_date` writes them again.
+//! `SPRO_REGENERATE=1 cargo test --test it fixtures_up_to_date` writes them again.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use spro_bilans::fixture;
 
@@ -66,7 +64,7 @@ fn committed_fixtures_match_their_sources() {
     }
     assert!(
         stale.is_empty(),
-        "fixtures out of date (run SPRO_REGENERATE=1 cargo test --test fixtures_up_to_date):\n{}",
+        "fixtures out of date (run SPRO_REGENERATE=1 cargo test --test it fixtures_up_to_date):\n{}",
         stale.join("\n")
     );
 }

@@ -2,13 +2,11 @@
 //! (determinism, text never a formula, atomic write, inputs never overwritten) and a real
 //! spreadsheet application opening it.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::common::*;
 use calamine::{open_workbook, Data, Reader, Xlsx};
-use common::*;
 
 /// A batch: the five samples, a broken file named after Vierzon, and a 2024 file of Bourges.
 fn batch(dir: &Path) -> Vec<PathBuf> {

@@ -3,12 +3,10 @@
 //! `check`, `consolidate` and `publier`. What the verifier accepts is read as JSON Schema means
 //! it; what cannot be honoured is refused by name, at its file and JSON pointer.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::edit::*;
-use common::*;
+use crate::common::edit::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 /// Edits the schema of `rel` in a registry copy: `edit` gets the parsed schema.

@@ -2,23 +2,12 @@
 //! just over, the floor, zero to non-zero; bad previous years; the sample batch of 2024
 //! against 2025; the `Évolution` sheet of the regional workbook.
 
-mod common;
-
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
+use crate::common::*;
 use calamine::{open_workbook, Data, Reader, Xlsx};
-use common::*;
 use serde_json::{json, Value};
-
-fn spro(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spro"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("SPRO_LANG")
-        .output()
-        .unwrap()
-}
 
 /// The sample of Châteauroux for 2024 (year changed) with `edits`.
 fn previous(edits: Value) -> Value {
