@@ -297,6 +297,96 @@ fn changed_parts(original: &Path, copy: &Path) -> Vec<String> {
     changed
 }
 
+/// The copy of `original` (a template filled by another program, in `dir`): only what marking
+/// needs changed, everything of the original kept (openpyxl), the same marks as the copy made
+/// from the values (the same file as .ods), and LibreOffice showing them.
+fn marked_like_the_rebuilt_copy(original: &Path, dir: &Path) {
+    let out = dir.join("copies").join(folder_of(original));
+    let copy = annote(&[original], &out).remove(0);
+    // Part by part: only what marking needs changed.
+    let changed = changed_parts(original, &copy);
+    for name in &changed {
+        assert!(
+            [
+                "[Content_Types].xml",
+                "xl/workbook.xml",
+                "xl/_rels/workbook.xml.rels",
+                "xl/styles.xml",
+            ]
+            .contains(&name.as_str())
+                || name.starts_with("xl/worksheets/")
+                || name.starts_with("xl/comments")
+                || name.starts_with("xl/drawings/"),
+            "{name} changed"
+        );
+    }
+    // Instructions (selected: Anomalies is now), Identification and Actions (marked);
+    // the other sheets are the file's bytes.
+    let sheets_changed = changed
+        .iter()
+        .filter(|n| n.starts_with("xl/worksheets/sheet"))
+        .count();
+    assert_eq!(sheets_changed, 3, "{changed:?}");
+    // Through openpyxl: every drop-down, note, number format, width, pane, value and
+    // formula of the original is in the copy.
+    let seen = compare(original, &copy, false);
+    assert_eq!(
+        seen["lost"],
+        serde_json::json!([]),
+        "{}",
+        original.display()
+    );
+    assert_eq!(seen["sheets"][0], "Anomalies");
+    let marks = seen["marks"].as_array().unwrap().clone();
+    let codes: Vec<String> = marks
+        .iter()
+        .map(|m| {
+            m[3].as_str()
+                .unwrap_or("")
+                .trim_start_matches("spro:\n")
+                .chars()
+                .take(4)
+                .collect()
+        })
+        .collect();
+    assert!(codes.contains(&"C005".to_string()), "{marks:?}");
+    assert!(codes.contains(&"C008".to_string()), "{marks:?}");
+    assert!(codes.contains(&"R001".to_string()), "{marks:?}");
+    // The same marks, cell for cell and note for note, as the copy made from the values
+    // (the same file as .ods).
+    let ods_dir = dir.join("ods").join(folder_of(original));
+    std::fs::create_dir_all(&ods_dir).unwrap();
+    let ods = soffice_convert(original, "ods", &ods_dir);
+    let rebuilt = annote(&[&ods], &ods_dir).remove(0);
+    assert_eq!(compare(&rebuilt, &rebuilt, true)["marks"], seen["marks"]);
+    // LibreOffice opens the copy and shows the fills: saved again by it, the same cells
+    // are filled with the same colours.
+    let again_dir = out.join("libreoffice");
+    std::fs::create_dir_all(&again_dir).unwrap();
+    let again = soffice_convert(&copy, "xlsx", &again_dir);
+    let cells = |v: &serde_json::Value| -> Vec<(String, String, String)> {
+        v["marks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m[0].as_str().unwrap().into(),
+                    m[1].as_str().unwrap().into(),
+                    m[2].as_str().unwrap().into(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(cells(&compare(&again, &again, true)), cells(&seen));
+    assert!(
+        std::fs::metadata(soffice_convert(&copy, "pdf", &again_dir))
+            .unwrap()
+            .len()
+            > 5_000
+    );
+}
+
 #[test]
 fn a_template_filled_elsewhere_keeps_everything_and_gets_the_same_marks() {
     let dir = tempfile::tempdir().unwrap();
@@ -330,90 +420,7 @@ wb.save(sys.argv[2])
     let by_libreoffice = soffice_convert(&with_formula, "xlsx", &lo_dir);
 
     for original in [&by_openpyxl, &by_libreoffice] {
-        let out = dir.path().join("copies").join(folder_of(original));
-        let copy = annote(&[original], &out).remove(0);
-        // Part by part: only what marking needs changed.
-        let changed = changed_parts(original, &copy);
-        for name in &changed {
-            assert!(
-                [
-                    "[Content_Types].xml",
-                    "xl/workbook.xml",
-                    "xl/_rels/workbook.xml.rels",
-                    "xl/styles.xml",
-                ]
-                .contains(&name.as_str())
-                    || name.starts_with("xl/worksheets/")
-                    || name.starts_with("xl/comments")
-                    || name.starts_with("xl/drawings/"),
-                "{name} changed"
-            );
-        }
-        // Instructions (selected: Anomalies is now), Identification and Actions (marked);
-        // the other sheets are the file's bytes.
-        let sheets_changed = changed
-            .iter()
-            .filter(|n| n.starts_with("xl/worksheets/sheet"))
-            .count();
-        assert_eq!(sheets_changed, 3, "{changed:?}");
-        // Through openpyxl: every drop-down, note, number format, width, pane, value and
-        // formula of the original is in the copy.
-        let seen = compare(original, &copy, false);
-        assert_eq!(
-            seen["lost"],
-            serde_json::json!([]),
-            "{}",
-            original.display()
-        );
-        assert_eq!(seen["sheets"][0], "Anomalies");
-        let marks = seen["marks"].as_array().unwrap().clone();
-        let codes: Vec<String> = marks
-            .iter()
-            .map(|m| {
-                m[3].as_str()
-                    .unwrap_or("")
-                    .trim_start_matches("spro:\n")
-                    .chars()
-                    .take(4)
-                    .collect()
-            })
-            .collect();
-        assert!(codes.contains(&"C005".to_string()), "{marks:?}");
-        assert!(codes.contains(&"C008".to_string()), "{marks:?}");
-        assert!(codes.contains(&"R001".to_string()), "{marks:?}");
-        // The same marks, cell for cell and note for note, as the copy made from the values
-        // (the same file as .ods).
-        let ods_dir = dir.path().join("ods").join(folder_of(original));
-        std::fs::create_dir_all(&ods_dir).unwrap();
-        let ods = soffice_convert(original, "ods", &ods_dir);
-        let rebuilt = annote(&[&ods], &ods_dir).remove(0);
-        assert_eq!(compare(&rebuilt, &rebuilt, true)["marks"], seen["marks"]);
-        // LibreOffice opens the copy and shows the fills: saved again by it, the same cells
-        // are filled with the same colours.
-        let again_dir = out.join("libreoffice");
-        std::fs::create_dir_all(&again_dir).unwrap();
-        let again = soffice_convert(&copy, "xlsx", &again_dir);
-        let cells = |v: &serde_json::Value| -> Vec<(String, String, String)> {
-            v["marks"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|m| {
-                    (
-                        m[0].as_str().unwrap().into(),
-                        m[1].as_str().unwrap().into(),
-                        m[2].as_str().unwrap().into(),
-                    )
-                })
-                .collect()
-        };
-        assert_eq!(cells(&compare(&again, &again, true)), cells(&seen));
-        assert!(
-            std::fs::metadata(soffice_convert(&copy, "pdf", &again_dir))
-                .unwrap()
-                .len()
-                > 5_000
-        );
+        marked_like_the_rebuilt_copy(original, dir.path());
     }
     // The formula LibreOffice saved is still a formula, with its value.
     let copy = dir

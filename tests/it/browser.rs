@@ -22,6 +22,61 @@ fn screens() -> PathBuf {
     root().join("target/serve-screens")
 }
 
+/// One run of `check.mjs` (with or without JavaScript): the pages, their accessibility, the
+/// finding at its cell, the rule's page and the annotated copy downloaded.
+fn a_coordinators_path(run: &Value, base: &str) {
+    let label = format!("javaScriptEnabled = {}", run["javaScriptEnabled"]);
+    assert_eq!(
+        run["problems"],
+        serde_json::json!([]),
+        "{label}: console errors"
+    );
+    assert_eq!(run["homeH1"], 1, "{label}");
+    assert_eq!(
+        run["firstFocus"], "skip",
+        "{label}: the skip link comes first"
+    );
+    assert_eq!(run["resultsH1"], "Résultat de la vérification", "{label}");
+    assert_eq!(run["verdict"], "À corriger avant envoi", "{label}");
+    assert_eq!(run["cellShown"], 1, "{label}: Actions!P3 shown");
+    assert_eq!(run["ruleUrl"], format!("{}/regles/C005", base), "{label}");
+    assert_eq!(run["ruleH1"], "C005 — logo-manquant", "{label}");
+    for page in ["axeHome", "axeResults", "axeRule"] {
+        let axe = &run[page];
+        assert!(
+            axe["passes"].as_u64().unwrap() > 10,
+            "{label} {page}: axe ran"
+        );
+        let serious: Vec<&Value> = axe["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+            .collect();
+        assert!(serious.is_empty(), "{label} {page}: {serious:?}");
+    }
+    assert_eq!(run["printHidesNav"], true, "{label}");
+    let copy = PathBuf::from(run["download"].as_str().unwrap());
+    assert!(copy.ends_with(format!(
+        "{}C005-logo-manquant.annote.xlsx",
+        if run["javaScriptEnabled"] == true {
+            "js-"
+        } else {
+            "sans-js-"
+        }
+    )));
+    assert_eq!(
+        fill_of(&copy, "Actions", "P3").as_deref(),
+        Some("FFFF9999"),
+        "{label}"
+    );
+    assert!(notes(&copy).contains("C005"), "{label}");
+    assert!(
+        sheet_part(&copy, "Actions").contains(DROP_DOWN),
+        "{label}: the drop-down kept"
+    );
+}
+
 #[test]
 fn a_coordinator_checks_a_file_in_chromium_with_and_without_javascript() {
     let browser_dir = root().join("tests/browser");
@@ -77,60 +132,7 @@ fn a_coordinator_checks_a_file_in_chromium_with_and_without_javascript() {
         "{refusal}"
     );
     for run in [&result["js"], &result["sansJs"]] {
-        let label = format!("javaScriptEnabled = {}", run["javaScriptEnabled"]);
-        assert_eq!(
-            run["problems"],
-            serde_json::json!([]),
-            "{label}: console errors"
-        );
-        assert_eq!(run["homeH1"], 1, "{label}");
-        assert_eq!(
-            run["firstFocus"], "skip",
-            "{label}: the skip link comes first"
-        );
-        assert_eq!(run["resultsH1"], "Résultat de la vérification", "{label}");
-        assert_eq!(run["verdict"], "À corriger avant envoi", "{label}");
-        assert_eq!(run["cellShown"], 1, "{label}: Actions!P3 shown");
-        assert_eq!(
-            run["ruleUrl"],
-            format!("{}/regles/C005", server.base),
-            "{label}"
-        );
-        assert_eq!(run["ruleH1"], "C005 — logo-manquant", "{label}");
-        for page in ["axeHome", "axeResults", "axeRule"] {
-            let axe = &run[page];
-            assert!(
-                axe["passes"].as_u64().unwrap() > 10,
-                "{label} {page}: axe ran"
-            );
-            let serious: Vec<&Value> = axe["violations"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-                .collect();
-            assert!(serious.is_empty(), "{label} {page}: {serious:?}");
-        }
-        assert_eq!(run["printHidesNav"], true, "{label}");
-        let copy = PathBuf::from(run["download"].as_str().unwrap());
-        assert!(copy.ends_with(format!(
-            "{}C005-logo-manquant.annote.xlsx",
-            if run["javaScriptEnabled"] == true {
-                "js-"
-            } else {
-                "sans-js-"
-            }
-        )));
-        assert_eq!(
-            fill_of(&copy, "Actions", "P3").as_deref(),
-            Some("FFFF9999"),
-            "{label}"
-        );
-        assert!(notes(&copy).contains("C005"), "{label}");
-        assert!(
-            sheet_part(&copy, "Actions").contains(DROP_DOWN),
-            "{label}: the drop-down kept"
-        );
+        a_coordinators_path(run, &server.base);
     }
     let js = &result["js"];
     assert_eq!(js["droppedFiles"], 1, "a file dropped on the box is picked");

@@ -156,41 +156,47 @@ fn broken_registries_say_where() {
             "2025.1/coordination.json#/x-feuille (6:16)",
         ),
     ];
-    let case = root().join("fixtures/bilans/2025/36-CHX.xlsx");
     for (what, edit, expected) in cases {
-        let dir = tempfile::tempdir().unwrap();
-        schemas_copy(dir.path(), edit);
-        let out = spro(&["modeles", "verifier", "schemas"], dir.path());
-        let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(2), "{what}: {err}");
-        // miette folds a long message: its lines joined again.
-        let flat = err.replace("\n  │ ", " ");
-        assert!(flat.contains(expected), "{what}: {err}");
-        assert!(
-            err.contains("n'est pas valide (1 problème)"),
-            "{what}: {err}"
-        );
-        // Drawn: the line of the file, with its number.
-        assert!(err.contains(" │ "), "{what}: {err}");
-        let report = dir.path().join("rapport.json");
-        let out = spro(
-            &[
-                "check",
-                case.to_str().unwrap(),
-                "--schemas",
-                "schemas",
-                "--format",
-                "json",
-                "-o",
-                "rapport.json",
-            ],
-            dir.path(),
-        );
-        assert_eq!(out.status.code(), Some(2), "{what}");
-        let flat = stderr(&out).replace("\n  │ ", " ");
-        assert!(flat.contains(expected), "{what}: {flat}");
-        assert!(!report.exists(), "{what}: nothing written");
+        refused_where(what, edit, expected);
     }
+}
+
+/// A registry copy broken by `edit`: refused by `spro modeles verifier` and by `check` with
+/// the report `expected` (file, pointer, line:column, message), the line drawn, nothing written.
+fn refused_where(what: &str, edit: fn(&str, String) -> String, expected: &str) {
+    let case = root().join("fixtures/bilans/2025/36-CHX.xlsx");
+    let dir = tempfile::tempdir().unwrap();
+    schemas_copy(dir.path(), edit);
+    let out = spro(&["modeles", "verifier", "schemas"], dir.path());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+    // miette folds a long message: its lines joined again.
+    let flat = err.replace("\n  │ ", " ");
+    assert!(flat.contains(expected), "{what}: {err}");
+    assert!(
+        err.contains("n'est pas valide (1 problème)"),
+        "{what}: {err}"
+    );
+    // Drawn: the line of the file, with its number.
+    assert!(err.contains(" │ "), "{what}: {err}");
+    let report = dir.path().join("rapport.json");
+    let out = spro(
+        &[
+            "check",
+            case.to_str().unwrap(),
+            "--schemas",
+            "schemas",
+            "--format",
+            "json",
+            "-o",
+            "rapport.json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2), "{what}");
+    let flat = stderr(&out).replace("\n  │ ", " ");
+    assert!(flat.contains(expected), "{what}: {flat}");
+    assert!(!report.exists(), "{what}: nothing written");
 }
 
 /// A folder without `modeles.json` is refused, saying what is missing; a registry given to

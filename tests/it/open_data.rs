@@ -70,14 +70,50 @@ fn the_sample_batch_is_published_as_the_workbook_counts_it() {
             "structures.csv"
         ]
     );
-    // reseaux.csv: 22 networks, each counted one with the figures of its Synthèse line.
     let networks = csv_rows(&pkg.join("reseaux.csv"));
+    networks_are_the_synthese_lines(&networks, &regional);
+    year_before_is_the_evolution_sheet(&networks, &regional);
+    departements_are_the_indicateurs(&pkg, &regional);
+    // The same bytes from `publier`, the files reversed, on one thread and on two.
+    let mut reversed: Vec<PathBuf> = std::fs::read_dir(here.join(bilans))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    reversed.sort();
+    reversed.reverse();
+    let expected = files(&pkg);
+    for jobs in ["1", "2"] {
+        let out = dir.path().join(format!("publier-{jobs}"));
+        let mut args = vec!["publier".to_string()];
+        args.extend(reversed.iter().map(|p| p.display().to_string()));
+        args.extend(
+            [
+                "--annee",
+                "2025",
+                "--precedent",
+                before,
+                "-q",
+                "-j",
+                jobs,
+                "-o",
+            ]
+            .map(String::from),
+        );
+        args.push(out.display().to_string());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ok(&spro(&args, &here));
+        assert_eq!(files(&out), expected, "-j {jobs}");
+    }
+}
+
+/// reseaux.csv: 22 networks, each counted one with the figures of its Synthèse line.
+fn networks_are_the_synthese_lines(networks: &[BTreeMap<String, String>], regional: &Path) {
     assert_eq!(networks.len(), 22);
-    let synthese = sheet(&regional, "Synthèse");
+    let synthese = sheet(regional, "Synthèse");
     let header: Vec<String> = synthese[0].iter().map(s).collect();
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let mut compared = 0;
-    for n in &networks {
+    for n in networks {
         let line = synthese
             .iter()
             .find(|r| s(&r[0]) == n["code_reseau"])
@@ -113,9 +149,12 @@ fn the_sample_batch_is_published_as_the_workbook_counts_it() {
         networks.iter().any(|n| !n["actions_n1"].is_empty()),
         "N-1 figures"
     );
-    // The year before's figures: those of the Évolution sheet (N-1, then N, gap and change
-    // for each of the six).
-    let evolution = sheet(&regional, "Évolution");
+}
+
+/// The year before's figures: those of the Évolution sheet (N-1, then N, gap and change for
+/// each of the six).
+fn year_before_is_the_evolution_sheet(networks: &[BTreeMap<String, String>], regional: &Path) {
+    let evolution = sheet(regional, "Évolution");
     let names = [
         "structures_membres",
         "coordinateurs",
@@ -124,7 +163,7 @@ fn the_sample_batch_is_published_as_the_workbook_counts_it() {
         "premiers_accueils",
         "professionnels_formes",
     ];
-    for n in &networks {
+    for n in networks {
         let line = evolution
             .iter()
             .find(|r| s(&r[0]) == n["code_reseau"])
@@ -138,8 +177,11 @@ fn the_sample_batch_is_published_as_the_workbook_counts_it() {
             );
         }
     }
-    // departements.csv: the Indicateurs cells, per département and for the Région.
-    let indicateurs = sheet(&regional, "Indicateurs");
+}
+
+/// departements.csv: the Indicateurs cells, per département and for the Région.
+fn departements_are_the_indicateurs(pkg: &Path, regional: &Path) {
+    let indicateurs = sheet(regional, "Indicateurs");
     let value = |block: &str, label: &str, column: usize| -> String {
         let start = indicateurs.iter().position(|r| s(&r[0]) == block).unwrap();
         let row = indicateurs[start..]
@@ -185,36 +227,6 @@ fn the_sample_batch_is_published_as_the_workbook_counts_it() {
         }
     }
     assert_eq!(departements[6]["code"], "24");
-    // The same bytes from `publier`, the files reversed, on one thread and on two.
-    let mut reversed: Vec<PathBuf> = std::fs::read_dir(here.join(bilans))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    reversed.sort();
-    reversed.reverse();
-    let expected = files(&pkg);
-    for jobs in ["1", "2"] {
-        let out = dir.path().join(format!("publier-{jobs}"));
-        let mut args = vec!["publier".to_string()];
-        args.extend(reversed.iter().map(|p| p.display().to_string()));
-        args.extend(
-            [
-                "--annee",
-                "2025",
-                "--precedent",
-                before,
-                "-q",
-                "-j",
-                jobs,
-                "-o",
-            ]
-            .map(String::from),
-        );
-        args.push(out.display().to_string());
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        ok(&spro(&args, &here));
-        assert_eq!(files(&out), expected, "-j {jobs}");
-    }
 }
 
 /// Nothing personal, whatever the options: no coordinator's name, first name, e-mail or phone,

@@ -112,6 +112,63 @@ fn each_file_is_read_with_its_own_version() {
     }
 }
 
+/// In a consolidation of the three-version batch: the declared sheet of 2025.2 has its own
+/// data sheet with 37-TOU's rows; the sheet renamed in 2025.2 is the workbook's, whatever the
+/// file called it; `À propos` names the versions read and the columns left out.
+fn declared_renamed_and_left_out(wb: &Path) {
+    // The declared sheet of 2025.2 has its own data sheet, after the five, with 37-TOU's rows.
+    let names: Vec<String> =
+        calamine::Reader::sheet_names(&calamine::open_workbook_auto(wb).unwrap());
+    let at = |n: &str| names.iter().position(|x| x == n).unwrap();
+    assert_eq!(
+        at("Permanences"),
+        at("Professionnalisation") + 1,
+        "{names:?}"
+    );
+    let permanences = sheet(wb, "Permanences");
+    let header: Vec<String> = permanences[0].iter().map(s).collect();
+    assert_eq!(
+        header,
+        [
+            "Code réseau",
+            "Département",
+            "Statut du fichier",
+            "Structure",
+            "Commune",
+            "Jours de permanence",
+            "Public"
+        ]
+    );
+    assert_eq!(permanences.len(), 3);
+    assert_eq!(s(&permanences[1][4]), "Chinon");
+    assert_eq!(s(&permanences[2][5]), "12");
+    // The sheet renamed in 2025.2 is the regional workbook's, whatever the file called it.
+    assert!(sheet(wb, "Professionnalisation")
+        .iter()
+        .skip(1)
+        .any(|r| s(&r[0]) == "37-TOU"));
+    let about: Vec<Vec<String>> = sheet(wb, "À propos")
+        .iter()
+        .map(|r| r.iter().map(s).collect())
+        .collect();
+    let fact = |k: &str| {
+        about
+            .iter()
+            .find(|r| r.first().is_some_and(|c| c == k))
+            .map(|r| r[1].clone())
+            .unwrap_or_else(|| panic!("no « {k} » in {about:?}"))
+    };
+    assert_eq!(fact("Version du modèle"), "2025.2");
+    assert_eq!(
+        fact("Modèles des fichiers lus"),
+        "2025.2 (1 fichier), 2025.1 (1 fichier), 2024.1 (1 fichier)"
+    );
+    assert_eq!(
+        fact("Colonnes laissées de côté"),
+        "Actions — Modalité : 18-BOU.xlsx, 36-CHX.xlsx"
+    );
+}
+
 /// Consolidated into 2025.2, the version serving 2025: the Actions sheet has its headers,
 /// each file's values under them by key (the 2024.1 file's participants under « Nombre de
 /// participants », 2025.2's budgets), « Modalité » left out and said in `À propos`, each
@@ -208,57 +265,7 @@ fn a_batch_of_three_versions_consolidated_into_the_newest() {
     }
     assert!(sum("37-TOU", "Budget (€)") > 0.0);
     assert_eq!(sum("18-BOU", "Budget (€)"), 0.0);
-    // The declared sheet of 2025.2 has its own data sheet, after the five, with 37-TOU's rows.
-    let names: Vec<String> =
-        calamine::Reader::sheet_names(&calamine::open_workbook_auto(&wb).unwrap());
-    let at = |n: &str| names.iter().position(|x| x == n).unwrap();
-    assert_eq!(
-        at("Permanences"),
-        at("Professionnalisation") + 1,
-        "{names:?}"
-    );
-    let permanences = sheet(&wb, "Permanences");
-    let header: Vec<String> = permanences[0].iter().map(s).collect();
-    assert_eq!(
-        header,
-        [
-            "Code réseau",
-            "Département",
-            "Statut du fichier",
-            "Structure",
-            "Commune",
-            "Jours de permanence",
-            "Public"
-        ]
-    );
-    assert_eq!(permanences.len(), 3);
-    assert_eq!(s(&permanences[1][4]), "Chinon");
-    assert_eq!(s(&permanences[2][5]), "12");
-    // The sheet renamed in 2025.2 is the regional workbook's, whatever the file called it.
-    assert!(sheet(&wb, "Professionnalisation")
-        .iter()
-        .skip(1)
-        .any(|r| s(&r[0]) == "37-TOU"));
-    let about: Vec<Vec<String>> = sheet(&wb, "À propos")
-        .iter()
-        .map(|r| r.iter().map(s).collect())
-        .collect();
-    let fact = |k: &str| {
-        about
-            .iter()
-            .find(|r| r.first().is_some_and(|c| c == k))
-            .map(|r| r[1].clone())
-            .unwrap_or_else(|| panic!("no « {k} » in {about:?}"))
-    };
-    assert_eq!(fact("Version du modèle"), "2025.2");
-    assert_eq!(
-        fact("Modèles des fichiers lus"),
-        "2025.2 (1 fichier), 2025.1 (1 fichier), 2024.1 (1 fichier)"
-    );
-    assert_eq!(
-        fact("Colonnes laissées de côté"),
-        "Actions — Modalité : 18-BOU.xlsx, 36-CHX.xlsx"
-    );
+    declared_renamed_and_left_out(&wb);
 }
 
 /// Year over year across a renamed key: a 2025.2 file (`nb_participants`) against its 2024.1
