@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Memory and time of single large workbooks (issue #19, tool.md « Speed and scale »), against
+# Memory and time of single large workbooks (issue #19, README « Performances »), against
 # the two floors: calamine streaming every cell (nothing kept: the physical limit for memory)
 # and calamine reading every sheet whole. Run by hand: ./benches/memory.sh
 # Cases (examples/bench_cases.rs, generated once in $SPRO_BENCH_DIR, default /tmp/spro-bench-memory):

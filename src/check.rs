@@ -41,7 +41,7 @@ const LOOK_AHEAD_PER_THREAD: usize = 2;
 /// applied) and the bytes it read, when it could read them (for a second pass).
 pub type Each<'a, E> = dyn Fn(&FileReport, Option<Admitted>) -> Result<(), E> + Sync + 'a;
 
-/// The status of a file (spec §7.9).
+/// The status of a file (contrat §7.9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
     Valid,
@@ -211,7 +211,7 @@ impl Checker {
     }
 
     /// The checker of a consolidation of `year`: each file's data kept, laid out on the version
-    /// serving that year (`modeles.md`: « consolidate lays the regional workbook out on the
+    /// serving that year (README « Réviser le modèle »: « consolidate lays the regional workbook out on the
     /// version serving --annee »).
     pub fn keeping_data(mut self, year: i32) -> Checker {
         self.config.annee = Some(year);
@@ -480,7 +480,7 @@ impl Checker {
         }
     }
 
-    /// The sink: configuration overrides, then the order of spec §7.12.
+    /// The sink: configuration overrides, then the order of contrat §7.12.
     fn settle(&self, findings: &mut Vec<Finding>) {
         findings.retain_mut(|f| match self.config.overrides.get(&f.code) {
             Some(Override::Off) => false,

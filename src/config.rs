@@ -1,5 +1,6 @@
 //! `spro.toml`: the year, the referential, the transmission deadline, per-rule severity
-//! overrides and the safety limits (tool spec, "Configuration"; spec §7.13). Unknown keys and
+//! overrides and the safety limits (README « Configuration »; docs/contrat.md
+//! §7.13). Unknown keys and
 //! bad values are errors that name the key, so a typo never silently changes a check.
 
 use crate::rules::Code;
@@ -17,7 +18,7 @@ use crate::msg;
 pub const FIRST_YEAR: i32 = 2015;
 pub const LAST_YEAR: i32 = 2100;
 
-/// Safety limits (spec §4.1, F003).
+/// Safety limits (contrat §4.1, F003).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
@@ -66,7 +67,7 @@ impl Limits {
     }
 }
 
-/// The thresholds of the year-over-year rules (`[tendances]`, evolution spec).
+/// The thresholds of the year-over-year rules (`[tendances]`, README « Comparer avec l'année précédente »).
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Trends {

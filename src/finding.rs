@@ -175,7 +175,7 @@ impl Finding {
         self.location.cell.map(|(_, c)| column_letters(c))
     }
 
-    /// Sort key of spec §7.12: sheet order of §1, row, column, code (file-level first).
+    /// Sort key of contrat §7.12: sheet order of §1, row, column, code (file-level first).
     pub fn sort_key(&self) -> (usize, &str, u32, u32, &'static str) {
         let (order, other) = match &self.location.sheet {
             None => (0, ""),

@@ -1,5 +1,5 @@
 //! Which files a command works on: files given explicitly, and folders walked recursively in
-//! sorted order, skipping lock files, AppleDouble files and hidden files (spec §1). Symlink
+//! sorted order, skipping lock files, AppleDouble files and hidden files (contrat §1). Symlink
 //! loops are walked once; the same file given twice is checked once.
 
 use std::collections::BTreeSet;

@@ -1,5 +1,5 @@
-//! The one normalisation used for every comparison (spec §7.1) and the "vouliez-vous dire"
-//! suggestion (spec §7.5). Everything that matches a header, a label, a sheet name, an enum
+//! The one normalisation used for every comparison (contrat §7.1) and the "vouliez-vous dire"
+//! suggestion (contrat §7.5). Everything that matches a header, a label, a sheet name, an enum
 //! value, Oui/Non or a structure name goes through [`norm`]; nothing else compares text.
 
 use std::cell::RefCell;
@@ -62,7 +62,7 @@ pub fn norm(s: &str) -> String {
     out
 }
 
-/// Cleans text as it is read (spec §3.1): trimmed, inner runs of any white space collapsed to
+/// Cleans text as it is read (contrat §3.1): trimmed, inner runs of any white space collapsed to
 /// one space. Unlike [`norm`], case and accents are kept: this is what the user typed.
 pub fn clean_text(s: &str) -> String {
     if is_clean(s) {

@@ -1,4 +1,4 @@
-//! The referential of networks (spec §2) and the rules that use it with the Identification
+//! The referential of networks (contrat §2) and the rules that use it with the Identification
 //! form: R001 unknown network, R002 département, R003 year, and S006 template version.
 
 use crate::rules::Code;
@@ -107,7 +107,7 @@ pub fn check(
     }
 }
 
-/// S006 (`modeles.md`): the version the file was read with, by its status and the years it
+/// S006 (README « Réviser le modèle »): the version the file was read with, by its status and the years it
 /// serves; a version detected rather than stated is said, and which was used.
 pub fn template_version(
     bilan: &Bilan,

@@ -13,7 +13,7 @@ use crate::norm::norm;
 /// The version of the tableau de bord template this tool implements.
 pub const TEMPLATE_VERSION: &str = "2025.1";
 
-/// The six sheets of the workbook, in the order of spec §1 (their roles, `x-role`), and the
+/// The six sheets of the workbook, in the order of contrat §1 (their roles, `x-role`), and the
 /// sheets a version declares without a role (`Declared`: checked, written by the template and
 /// consolidated by their schema, read by no charter rule; never one of [`SheetKind::ALL`], and
 /// named by their schema, not here).
@@ -77,7 +77,7 @@ impl SheetKind {
     }
 }
 
-/// How the value reader turns a cell into a typed value (spec §3, §7.3).
+/// How the value reader turns a cell into a typed value (contrat §3, §7.3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ColumnKind {
     Text,

@@ -1,4 +1,4 @@
-//! SIRET checksums (spec §3.3): 14 digits, Luhn on the whole number and on the SIREN (first 9
+//! SIRET checksums (contrat §3.3): 14 digits, Luhn on the whole number and on the SIREN (first 9
 //! digits); La Poste's establishments (SIREN 356000000) use a sum of digits multiple of 5,
 //! except its head office 35600000000048, which follows Luhn.
 

@@ -26,7 +26,7 @@ pub use marks::{ANOMALIES, VALUES_ONLY};
 pub use rebuilt::Scratch;
 
 /// Output names for `files` (in their sorted order): `<stem>.annote.xlsx`, then `-2`, `-3`…
-/// for stems already taken (spec §7.16). An `.xlsm` keeps its macros, so its copy is
+/// for stems already taken (contrat §7.16). An `.xlsm` keeps its macros, so its copy is
 /// `<stem>.annote.xlsm` (Excel refuses a macro workbook named `.xlsx`).
 pub fn output_names(files: &[&Path]) -> Vec<String> {
     let mut taken: BTreeSet<String> = BTreeSet::new();

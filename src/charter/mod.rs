@@ -1,5 +1,5 @@
 //! Charter rules (C001–C018): what the regional charter and the local convention require,
-//! checked across sheets with the exact triggers and cells of spec §7.8. Only valid values are
+//! checked across sheets with the exact triggers and cells of contrat §7.8. Only valid values are
 //! used (a cell with a V-finding is invisible here) and a missing or empty sheet feeds nothing
 //! (§7.7), so one problem gives one finding.
 //!

@@ -38,7 +38,7 @@ use serve::serve;
 use synthese::synthese;
 use template::template;
 
-/// Exit status (spec §6).
+/// Exit status (contrat §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// No error finding.

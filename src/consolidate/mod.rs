@@ -1,5 +1,5 @@
-//! `spro consolidate`: the consolidation of a batch (tool spec, "The consolidated regional
-//! workbook"; spec §7.15) and its outputs.
+//! `spro consolidate`: the consolidation of a batch (README « Commandes »;
+//! docs/contrat.md §7.15) and its outputs.
 //!
 //! One driver, [`run`], for the command line and the page: files are checked in parallel and
 //! taken in path order by the [`Fold`] (what is kept of each file, and at the end the report

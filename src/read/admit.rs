@@ -2,7 +2,7 @@
 //! the extension says) and refuse what cannot or must not be opened, *before* anything is
 //! expanded: the file size from the file system, the uncompressed size and the number of
 //! parts from the zip central directory, an encrypted package, a macro sheet, the prescan's
-//! cost of what calamine would keep whole (spec §4.1 / §7.14).
+//! cost of what calamine would keep whole (contrat §4.1 / §7.14).
 
 use std::io::Cursor;
 use std::path::Path;

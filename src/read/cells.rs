@@ -3,7 +3,7 @@
 //! formulas), to the check and to the annotated copy (a second pass over the bytes checked).
 //! No workbook is ever held whole: sheets are never read as a dense rectangle where calamine
 //! lets us stream them (`.xlsx`, `.xlsm`, `.xlsb`), so a lone cell at XFD1048576 costs one
-//! cell, and rows and columns are counted while cells stream in (spec §4.1 / §7.14).
+//! cell, and rows and columns are counted while cells stream in (contrat §4.1 / §7.14).
 
 use std::io::{Cursor, Read, Seek};
 use std::sync::Arc;

@@ -6,7 +6,7 @@
 //! the typed values of its cells ([`values`]).
 //!
 //! This is the only place that talks to calamine and to the zip container. It enforces the
-//! safety limits of spec §4.1 / §7.14 *before* anything is expanded: the file size from the
+//! safety limits of contrat §4.1 / §7.14 *before* anything is expanded: the file size from the
 //! file system, the uncompressed size from the zip central directory, and rows and columns
 //! counted while cells stream in.
 

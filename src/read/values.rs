@@ -1,4 +1,4 @@
-//! The lenient value reader (spec §3 and §7.3): turns a raw cell into the typed value its
+//! The lenient value reader (contrat §3 and §7.3): turns a raw cell into the typed value its
 //! column asks for, or says why it cannot (V002, or V005 for a real date outside 2000–2099).
 //! It never guesses: a two-digit year, `12,5` in an integer column or `peut-être` in a Oui/Non
 //! column are type errors. The JSON Schema only ever sees what this module produced.

@@ -1,4 +1,4 @@
-//! Which version of the template a file is read with (`modeles.md`): the one `--modele`
+//! Which version of the template a file is read with (README « Réviser le modèle »): the one `--modele`
 //! forces, else the one `Version du modèle` names when the registry has it, else the one whose
 //! sheet names and headers the file matches best (ties to the newest; the current version
 //! when nothing matches). Only the Identification form is read to find a declared version;

@@ -1,4 +1,4 @@
-//! `--format json`: the document of spec §5, keys stable.
+//! `--format json`: the document of contrat §5, keys stable.
 
 use std::io::Write;
 
@@ -11,7 +11,7 @@ use crate::check::{Report, Status};
 use crate::finding::{Finding, Severity};
 use crate::i18n::Lang;
 
-/// A finding as the document writes it (spec §5), serialised without an intermediate value.
+/// A finding as the document writes it (contrat §5), serialised without an intermediate value.
 #[derive(Serialize)]
 struct FindingJson<'a> {
     code: crate::rules::Code,
@@ -98,7 +98,7 @@ pub fn document(report: &Report, lang: Lang) -> impl Serialize + '_ {
     }
 }
 
-/// The document's keys, in the order of spec §5.
+/// The document's keys, in the order of contrat §5.
 #[derive(Serialize)]
 struct Document<F, B> {
     tool: Value,

@@ -1,4 +1,4 @@
-//! The catalogue itself: every rule of spec §4 with its code, name, family, default
+//! The catalogue itself: every rule of contrat §4 with its code, name, family, default
 //! severity, the charter or convention text it enforces, and what it checks, why, how to fix
 //! it and an example, in French then in English. Adding a rule is adding an entry here (its
 //! [`Code`](super::Code) comes with it), then its check, then its case in `fixtures/cas/cas.json`.

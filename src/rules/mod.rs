@@ -123,7 +123,7 @@ macro_rules! define_catalogue {
             }
         }
 
-        /// The whole catalogue, in the order of spec §4.
+        /// The whole catalogue, in the order of contrat §4.
         pub static RULES: &[$crate::rules::Rule] = &[
             $($crate::rules::Rule {
                 code: Code::$code,

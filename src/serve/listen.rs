@@ -7,7 +7,7 @@
 //!
 //! axum's own `serve` sets no header timeout and retries `accept` every second once
 //! descriptors run out: 1,100 sockets that sent `GET / HTTP/1.1\r\nHost: a\r\n` stopped the
-//! service, `/sante` included (issue #29).
+//! service, `/sante` included.
 
 use std::future::Future;
 use std::pin::pin;

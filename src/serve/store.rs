@@ -201,7 +201,7 @@ mod tests {
         assert!(store.take(&second, now).is_some());
     }
 
-    /// Issue #29: a request's links are held together, within its share; it evicts others'
+    /// A request's links are held together, within its share; it evicts others'
     /// oldest for room, never its own, never more than its share.
     #[test]
     fn a_request_never_evicts_its_own_links() {

@@ -212,7 +212,7 @@ fn libreoffice_opens_an_annotated_copy() {
     assert!(std::fs::metadata(pdf).unwrap().len() > 5_000);
 }
 
-// The copy of an .xlsx is the coordinator's own file, marked (issue #22).
+// The copy of an .xlsx is the coordinator's own file, marked.
 
 /// Runs `tests/compare_copy.py`: what `copy` lost of `original` (through openpyxl), and the
 /// cells it marks.
@@ -631,7 +631,7 @@ fn an_xlsm_keeps_its_macros_and_its_extension() {
         .all(|p| p != "xl/vbaProject.bin"));
 }
 
-/// Issue #29: a styles relationship pointing outside the package is treated as absent (the
+/// A styles relationship pointing outside the package is treated as absent (the
 /// copy has one stylesheet, its own, and one styles relationship), and a sheet whose rows come
 /// out of order keeps its marks on the right cells, each cell once. Both copies open in
 /// openpyxl and LibreOffice, and are checked again with the same findings.

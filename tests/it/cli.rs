@@ -1,4 +1,4 @@
-//! Drives the `spro` binary as a user would: exit codes (spec §6), the JSON report (spec §5),
+//! Drives the `spro` binary as a user would: exit codes (contrat §6), the JSON report (contrat §5),
 //! the human report, configuration, rules and explain.
 
 use std::process::{Command, Output};

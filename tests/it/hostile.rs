@@ -285,7 +285,7 @@ fn outputs_that_cannot_be_written_are_exit_2() {
     }
 }
 
-/// Counts a package declares or holds in its parts read whole (issue #29): a shared strings
+/// Counts a package declares or holds in its parts read whole: a shared strings
 /// table declaring 4,294,967,295 strings (calamine reserved them: the process aborted, no report
 /// for the whole batch) and a styles part of 4,000,000 cell formats in 40 KB (620 MB for one
 /// check) are refused with F003 saying what was too big, and the eight good files beside them

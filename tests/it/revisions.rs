@@ -1,5 +1,5 @@
-//! Revisions of the template as the Région makes them (`modeles.md`, « What the verifier
-//! promises »): each a registry of its own, files typed on it, then `spro modeles verifier`,
+//! Revisions of the template as the Région makes them (README « Réviser le modèle », what
+//! the verifier promises): each a registry of its own, files typed on it, then `spro modeles verifier`,
 //! `check`, `consolidate` and `publier`. What the verifier accepts is read as JSON Schema means
 //! it; what cannot be honoured is refused by name, at its file and JSON pointer.
 

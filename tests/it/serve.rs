@@ -628,7 +628,7 @@ fn actions_without_logo(n: usize) -> Vec<u8> {
     spro_bilans::fixture::build_xlsx(&description).unwrap()
 }
 
-/// serve.md « A page a person can read »: beyond 20 cells of one rule in one column, ten and
+/// The page, read by a person: beyond 20 cells of one rule in one column, ten and
 /// one line for the rest; 20 are all shown; the totals, the JSON and the copy hold them all.
 #[test]
 fn a_long_run_of_one_rule_shows_ten_cells_and_one_line_for_the_rest() {
@@ -995,7 +995,7 @@ fn sigterm_lets_the_request_in_flight_finish() {
     assert!(log.contains("arrêté"), "{log}");
 }
 
-// Issue #29: no file, name or connection can stop the service.
+// No file, name or connection can stop the service.
 
 /// The Châteauroux bilan with a stored (uncompressed) part of `size` random-looking bytes, as
 /// a picture pasted in a workbook weighs.
