@@ -18,11 +18,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     files.sort();
     let referential = spro_bilans::referential::Referential::load(Path::new(referential))?;
-    let checker = spro_bilans::check::Checker::new(
-        Default::default(),
-        referential,
-        spro_bilans::schema::Schemas::embedded(),
-    );
+    let settings = spro_bilans::check::CheckSettings::new(Default::default(), referential);
+    let checker = spro_bilans::check::Checker::build(settings)?;
     let limits = Default::default();
     let (mut read, mut check) = (Duration::ZERO, Duration::ZERO);
     for f in &files {

@@ -61,23 +61,122 @@ impl Status {
     }
 }
 
-/// Everything a check needs besides the files.
+/// Everything a check needs besides the files. Made once by [`Checker::build`] from a
+/// [`CheckSettings`], and never changed after: the command line, the page and the tests obtain
+/// it the same way.
 #[derive(Clone)]
 pub struct Checker {
     /// The layout the data kept is given (`keep_data`): each file is read with its own
     /// version's schemas (`modele`), then its rows mapped by key to these. The registry's
     /// current version's; for a consolidation, the version serving its year.
-    pub schemas: Arc<Schemas>,
+    pub(crate) schemas: Arc<Schemas>,
     /// `--modele`: the version every file is read with (an index in the registry's versions).
-    pub modele: Option<usize>,
+    pub(crate) modele: Option<usize>,
     /// The template versions (`schemas/modeles.json`, or `--schemas DIR`).
-    pub registry: Arc<crate::registry::Registry>,
+    pub(crate) registry: Arc<crate::registry::Registry>,
+    pub(crate) config: Config,
+    pub(crate) referential: Referential,
+    /// Keep each file's data after the check (consolidation needs it; checking does not).
+    pub(crate) keep_data: bool,
+    /// The previous year (`--precedent`): the T rules run when it is given.
+    pub(crate) previous: Option<Arc<crate::evolution::Previous>>,
+}
+
+/// What a [`Checker`] is made of: the configuration (the year among it), the referential, the
+/// registry, the version forced, whether the data is kept, last year's files.
+#[derive(Debug, Clone)]
+pub struct CheckSettings {
     pub config: Config,
     pub referential: Referential,
-    /// Keep each file's data after the check (consolidation needs it; checking does not).
+    /// `--schemas` (else `spro.toml`'s `schemas`); the registry built in when `None`.
+    pub registry: Option<Arc<crate::registry::Registry>>,
+    /// A consolidation: each file's data kept, laid out on the version serving the year.
     pub keep_data: bool,
-    /// The previous year (`--precedent`): the T rules run when it is given.
-    pub previous: Option<Arc<crate::evolution::Previous>>,
+    /// `--precedent`: last year's files or folders (the command line merges `spro.toml`'s
+    /// `precedent` in, `evolution::previous::paths`).
+    pub previous: Vec<PathBuf>,
+    /// `--modele`: the version every file is read with (see [`CheckSettings::forcing`]).
+    modele: Option<usize>,
+}
+
+impl Default for CheckSettings {
+    fn default() -> Self {
+        CheckSettings::new(Config::default(), Referential::embedded())
+    }
+}
+
+impl CheckSettings {
+    /// The settings of `config` and `referential`, the registry built in, nothing else.
+    pub fn new(config: Config, referential: Referential) -> CheckSettings {
+        CheckSettings {
+            config,
+            referential,
+            registry: None,
+            keep_data: false,
+            previous: Vec::new(),
+            modele: None,
+        }
+    }
+
+    /// The same settings for the bilans of `year`.
+    pub fn for_year(mut self, year: Option<i32>) -> CheckSettings {
+        if year.is_some() {
+            self.config.annee = year;
+        }
+        self
+    }
+
+    /// Every file read with version `name` of the registry (`--modele`), refused before any
+    /// file when the registry does not have it.
+    pub fn forcing(mut self, name: &str) -> Result<CheckSettings, BuildError> {
+        let registry = self
+            .registry
+            .clone()
+            .unwrap_or_else(crate::registry::Registry::embedded);
+        let Some(version) = registry.version(name) else {
+            let known: Vec<&str> = registry
+                .versions
+                .iter()
+                .map(|v| v.version.as_str())
+                .collect();
+            return Err(BuildError::UnknownVersion {
+                name: name.to_string(),
+                known: known.join(", "),
+            });
+        };
+        self.modele = registry
+            .versions
+            .iter()
+            .position(|v| v.version == version.version);
+        Ok(self)
+    }
+}
+
+/// Why a checker could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("le modèle « {name} » n'est pas dans le registre (versions : {known})")]
+    UnknownVersion { name: String, known: String },
+    #[error(
+        "l'année du bilan est nécessaire : indiquez --annee AAAA (ou « annee » dans spro.toml)"
+    )]
+    NoYear,
+    #[error(transparent)]
+    Previous(#[from] crate::evolution::PreviousError),
+}
+
+impl crate::i18n::English for BuildError {
+    fn english(&self) -> String {
+        match self {
+            BuildError::UnknownVersion { name, known } => {
+                format!("template “{name}” is not in the registry (versions: {known})")
+            }
+            BuildError::NoYear => {
+                "the bilan year is needed: give --annee YYYY (or “annee” in spro.toml)".into()
+            }
+            BuildError::Previous(e) => e.english(),
+        }
+    }
 }
 
 /// The outcome for one file.
@@ -191,33 +290,60 @@ impl Report {
 }
 
 impl Checker {
-    pub fn new(config: Config, referential: Referential, schemas: Arc<Schemas>) -> Checker {
-        Checker {
+    /// The checker `settings` describe: the registry's current version read with, or for a
+    /// consolidation (`keep_data`) the version serving its year; and last year's files read
+    /// (with this checker's settings, each with its own version) when `previous` names some.
+    pub fn build(settings: CheckSettings) -> Result<Checker, BuildError> {
+        let registry = settings
+            .registry
+            .unwrap_or_else(crate::registry::Registry::embedded);
+        // README « Réviser le modèle »: « consolidate lays the regional workbook out on the
+        // version serving --annee ».
+        let schemas = if settings.keep_data {
+            let year = settings.config.annee.ok_or(BuildError::NoYear)?;
+            registry.serving(year).schemas.clone()
+        } else {
+            registry.schemas()
+        };
+        let paths = settings.previous;
+        let mut checker = Checker {
             schemas,
-            registry: crate::registry::Registry::embedded(),
-            modele: None,
-            config,
-            referential,
-            keep_data: false,
+            modele: settings.modele,
+            registry,
+            config: settings.config,
+            referential: settings.referential,
+            keep_data: settings.keep_data,
             previous: None,
+        };
+        if !paths.is_empty() {
+            let previous = crate::evolution::Previous::load(&paths, &checker)?;
+            checker.previous = Some(Arc::new(previous));
+        }
+        Ok(checker)
+    }
+
+    /// The checker that reads last year's files for this one: the year before, the data kept,
+    /// each file with its own version whatever `--modele` forces, no year before it.
+    pub(crate) fn of_the_year_before(&self, year: i32) -> Checker {
+        let mut config = self.config.clone();
+        config.annee = Some(year - 1);
+        Checker {
+            config,
+            keep_data: true,
+            modele: None,
+            previous: None,
+            ..self.clone()
         }
     }
 
-    /// The checker reading with `registry` (its current version's schemas).
-    pub fn with_registry(mut self, registry: Arc<crate::registry::Registry>) -> Checker {
-        self.schemas = registry.schemas();
-        self.registry = registry;
-        self
-    }
-
-    /// The checker of a consolidation of `year`: each file's data kept, laid out on the version
-    /// serving that year (README « Réviser le modèle »: « consolidate lays the regional workbook out on the
-    /// version serving --annee »).
-    pub fn keeping_data(mut self, year: i32) -> Checker {
-        self.config.annee = Some(year);
-        self.keep_data = true;
-        self.schemas = self.registry.serving(year).schemas.clone();
-        self
+    /// The same checker for the bilans of `year` (the page's form gives one).
+    pub(crate) fn for_year(&self, year: i32) -> Checker {
+        let mut config = self.config.clone();
+        config.annee = Some(year);
+        Checker {
+            config,
+            ..self.clone()
+        }
     }
 
     pub fn year(&self) -> Option<i32> {

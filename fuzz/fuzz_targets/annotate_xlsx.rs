@@ -4,20 +4,25 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use spro_bilans::check::Checker;
+use spro_bilans::check::{CheckSettings, Checker};
 use spro_bilans::config::{Config, Limits};
-use spro_bilans::referential::Referential;
-use spro_bilans::schema::Schemas;
 use spro_bilans::read::{admit, Format};
+use spro_bilans::referential::Referential;
 
 static QUIET: std::sync::Once = std::sync::Once::new();
 
 fuzz_target!(|data: &[u8]| {
     // calamine's panics on corrupt files are caught by the check (see check_bytes.rs).
     QUIET.call_once(|| std::panic::set_hook(Box::new(|_| {})));
-    let Ok(admitted) = admit(data.to_vec(), Format::Xlsx, &Limits::default()) else { return };
-    let config = Config { annee: Some(2025), ..Config::default() };
-    let checker = Checker::new(config, Referential::embedded(), Schemas::embedded());
+    let Ok(admitted) = admit(data.to_vec(), Format::Xlsx, &Limits::default()) else {
+        return;
+    };
+    let config = Config {
+        annee: Some(2025),
+        ..Config::default()
+    };
+    let settings = CheckSettings::new(config, Referential::embedded());
+    let checker = Checker::build(settings).expect("the checker of 2025");
     let Ok(report) = checker.check_admitted(std::path::Path::new("fuzz.xlsx"), &admitted) else {
         return;
     };

@@ -3,11 +3,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use spro_bilans::check::Checker;
+use spro_bilans::check::{CheckSettings, Checker};
 use spro_bilans::config::{Config, Limits};
-use spro_bilans::referential::Referential;
-use spro_bilans::schema::Schemas;
 use spro_bilans::read::{admit, Format};
+use spro_bilans::referential::Referential;
 
 static QUIET: std::sync::Once = std::sync::Once::new();
 
@@ -17,7 +16,9 @@ fuzz_target!(|data: &[u8]| {
     // replaced by a quiet one: a panic that escapes is still caught by libfuzzer-sys and
     // reported as a crash.
     QUIET.call_once(|| std::panic::set_hook(Box::new(|_| {})));
-    let Some((&selector, bytes)) = data.split_first() else { return };
+    let Some((&selector, bytes)) = data.split_first() else {
+        return;
+    };
     let format = match selector % 4 {
         0 => Format::Xlsx,
         1 => Format::Xls,
@@ -26,11 +27,15 @@ fuzz_target!(|data: &[u8]| {
     };
     let limits = Limits::default();
     if let Ok(admitted) = admit(bytes.to_vec(), format, &limits) {
-        let config = Config { annee: Some(2025), ..Config::default() };
+        let config = Config {
+            annee: Some(2025),
+            ..Config::default()
+        };
         // Keeping the data, as a consolidation does: a file of another template version is
         // then laid out by key on the year's (read::align), which the fuzzer reaches too.
-        let checker = Checker::new(config, Referential::embedded(), Schemas::embedded())
-            .keeping_data(2025);
+        let mut settings = CheckSettings::new(config, Referential::embedded());
+        settings.keep_data = true;
+        let checker = Checker::build(settings).expect("the checker of 2025");
         let _ = checker.check_admitted(std::path::Path::new("fuzz.xlsx"), &admitted);
     }
 });

@@ -8,12 +8,11 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use spro_bilans::check::Checker;
+use spro_bilans::check::{CheckSettings, Checker};
 use spro_bilans::config::Config;
 use spro_bilans::consolidate::{self, Choices};
 use spro_bilans::i18n::Lang;
 use spro_bilans::referential::Referential;
-use spro_bilans::schema::Schemas;
 use spro_bilans::synthesis::{self, Document};
 
 static SAMPLE: LazyLock<Document> = LazyLock::new(|| {
@@ -21,8 +20,9 @@ static SAMPLE: LazyLock<Document> = LazyLock::new(|| {
         annee: Some(2025),
         ..Config::default()
     };
-    let mut checker = Checker::new(config, Referential::embedded(), Schemas::embedded());
-    checker.keep_data = true;
+    let mut settings = CheckSettings::new(config, Referential::embedded());
+    settings.keep_data = true;
+    let checker = Checker::build(settings).expect("the checker of 2025");
     let options = Choices {
         year: 2025,
         without_personal_data: true,

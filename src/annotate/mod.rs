@@ -252,7 +252,6 @@ mod tests {
     use super::*;
     use crate::config::Config;
     use crate::referential::Referential;
-    use crate::schema::Schemas;
 
     /// A checker of the year 2025 with the embedded referential and schemas.
     pub(super) fn checker_2025() -> Checker {
@@ -260,7 +259,11 @@ mod tests {
             annee: Some(2025),
             ..Config::default()
         };
-        Checker::new(config, Referential::embedded(), Schemas::embedded())
+        Checker::build(crate::check::CheckSettings::new(
+            config,
+            Referential::embedded(),
+        ))
+        .expect("the checker of 2025")
     }
 
     /// The copy written into a file as it is made (`check --annote`) is, byte for byte, the

@@ -79,21 +79,16 @@ pub struct CommonArgs {
 }
 
 impl CommonArgs {
-    /// The checker of these options for `year`: its sources, and the version `--modele`
-    /// forces (refused when the registry does not have it, before any file is read).
-    pub(super) fn checker(&self, year: Option<i32>) -> Result<Checker, CliError> {
-        let mut checker = self.sources.checker(year)?;
+    /// The settings of these options for `year`: their sources, the version `--modele` forces
+    /// (refused when the registry does not have it, before any file is read), last year's files
+    /// (`--precedent`, else `spro.toml`'s).
+    pub(super) fn settings(&self, year: Option<i32>) -> Result<CheckSettings, CliError> {
+        let mut settings = self.sources.settings(year)?;
         if let Some(name) = &self.modele {
-            let registry = checker.registry.clone();
-            let version = registry
-                .version(name)
-                .ok_or_else(|| unknown_version(&registry, name))?;
-            checker.modele = registry
-                .versions
-                .iter()
-                .position(|v| v.version == version.version);
+            settings = settings.forcing(name).map_err(err)?;
         }
-        Ok(checker)
+        settings.previous = crate::evolution::previous::paths(&self.precedent, &settings.config);
+        Ok(settings)
     }
 }
 
@@ -250,9 +245,9 @@ pub struct TemplateArgs {
 }
 
 impl SourceArgs {
-    /// The checker these options describe, for `year` (else spro.toml's).
-    pub(super) fn checker(&self, year: Option<i32>) -> Result<Checker, CliError> {
+    /// The settings these options describe, for `year` (else spro.toml's).
+    pub(super) fn settings(&self, year: Option<i32>) -> Result<CheckSettings, CliError> {
         let config = load_config(self.config.as_deref(), year, self.referentiel.as_deref())?;
-        checker(config, self.schemas.as_deref())
+        settings(config, self.schemas.as_deref())
     }
 }

@@ -58,9 +58,9 @@ impl Batch {
         common: &CommonArgs,
         output: impl Fn(i32) -> Vec<PathBuf>,
     ) -> Result<(Batch, Vec<PathBuf>), CliError> {
-        let checker = common.checker(args.annee)?;
-        let year = checker.config.annee.ok_or_else(year_needed)?;
-        let mut checker = checker.keeping_data(year);
+        let mut settings = common.settings(args.annee)?;
+        let year = settings.config.annee.ok_or_else(year_needed)?;
+        settings.keep_data = true;
         let (inputs, _) = crate::inputs::collect(&args.paths).map_err(err)?;
         let outputs = output(year);
         for out in &outputs {
@@ -69,7 +69,7 @@ impl Batch {
         }
         let pool = pool(common.sources.jobs)?;
         let written: Vec<&Path> = outputs.iter().map(PathBuf::as_path).collect();
-        with_previous(&mut checker, &common.precedent, &pool, &written)?;
+        let checker = build(settings, &pool, &written)?;
         Ok((
             Batch {
                 checker,

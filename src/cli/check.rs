@@ -3,19 +3,14 @@
 use super::*;
 
 pub(super) fn check(args: CheckArgs, lang: Lang) -> Result<Exit, CliError> {
-    let mut checker = args.common.checker(args.annee)?;
+    let settings = args.common.settings(args.annee)?;
     let (inputs, any_folder) = crate::inputs::collect(&args.paths).map_err(err)?;
     if let Some(out) = &args.output {
         crate::output::refuse_overwriting_input(out, inputs.iter().map(|i| i.path()))
             .map_err(err)?;
     }
     let pool = pool(args.common.sources.jobs)?;
-    with_previous(
-        &mut checker,
-        &args.common.precedent,
-        &pool,
-        args.output.as_deref().as_slice(),
-    )?;
+    let checker = build(settings, &pool, args.output.as_deref().as_slice())?;
     let done = Msg::new("vérifiés", "checked");
     let progress = progress_bar(inputs.len(), args.common.quiet, done, lang);
     let report = match &args.annote {

@@ -7,12 +7,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use crate::check::Checker;
+use crate::check::{CheckSettings, Checker};
 use crate::config::Config;
 use crate::finding::Severity;
 use crate::i18n::{English, Lang, Msg};
 use crate::referential::Referential;
-use crate::schema::Schemas;
 
 mod args;
 mod batch;
@@ -178,27 +177,21 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
     }
 }
 
-/// Reads the previous year when `--precedent` (or `precedent` in spro.toml) gives it, with the
-/// checker of year N, on `pool`; refuses an output that is one of its files.
-fn with_previous(
-    checker: &mut Checker,
-    given: &[PathBuf],
+/// The checker of `settings`, made on `pool` (last year's files are read then); refuses an
+/// output that is one of last year's files.
+fn build(
+    settings: CheckSettings,
     pool: &rayon::ThreadPool,
     outputs: &[&Path],
-) -> Result<(), CliError> {
-    let paths = crate::evolution::previous::paths(given, &checker.config);
-    if paths.is_empty() {
-        return Ok(());
+) -> Result<Checker, CliError> {
+    let checker = pool.install(|| Checker::build(settings)).map_err(err)?;
+    if let Some(previous) = &checker.previous {
+        for out in outputs {
+            crate::output::refuse_overwriting_input(out, previous.inputs.iter().map(|i| i.path()))
+                .map_err(err)?;
+        }
     }
-    let previous = pool
-        .install(|| crate::evolution::Previous::load(&paths, checker))
-        .map_err(err)?;
-    for out in outputs {
-        crate::output::refuse_overwriting_input(out, previous.inputs.iter().map(|i| i.path()))
-            .map_err(err)?;
-    }
-    checker.previous = Some(std::sync::Arc::new(previous));
-    Ok(())
+    Ok(checker)
 }
 
 /// A line for the person at the terminal, on stderr, in their language.
@@ -250,9 +243,9 @@ pub fn load_config(
     Ok(c)
 }
 
-/// Builds the checker from the configuration and the `--schemas` folder (else `spro.toml`'s
-/// `schemas`, else the registry built in).
-pub fn checker(config: Config, schemas: Option<&Path>) -> Result<Checker, CliError> {
+/// The settings of the configuration and the `--schemas` folder (else `spro.toml`'s `schemas`,
+/// else the registry built in).
+pub fn settings(config: Config, schemas: Option<&Path>) -> Result<CheckSettings, CliError> {
     let referential = match &config.referentiel {
         Some(p) => Referential::load(p).map_err(err)?,
         None => Referential::embedded(),
@@ -260,11 +253,11 @@ pub fn checker(config: Config, schemas: Option<&Path>) -> Result<Checker, CliErr
     let schemas = schemas
         .map(Path::to_path_buf)
         .or_else(|| config.schemas.clone());
-    let checker = Checker::new(config, referential, Schemas::embedded());
-    Ok(match schemas.as_deref() {
-        Some(dir) => checker.with_registry(std::sync::Arc::new(registry(dir)?)),
-        None => checker,
-    })
+    let mut settings = CheckSettings::new(config, referential);
+    if let Some(dir) = schemas.as_deref() {
+        settings.registry = Some(std::sync::Arc::new(registry(dir)?));
+    }
+    Ok(settings)
 }
 
 /// The registry of folder `dir`, or every problem it has (exit 2, before any file is read).
@@ -284,11 +277,10 @@ fn unknown_version(registry: &crate::registry::Registry, name: &str) -> CliError
         .iter()
         .map(|v| v.version.as_str())
         .collect();
-    let known = known.join(", ");
-    CliError(crate::msg!(
-        "le modèle « {name} » n'est pas dans le registre (versions : {known})",
-        "template “{name}” is not in the registry (versions: {known})"
-    ))
+    err(crate::check::BuildError::UnknownVersion {
+        name: name.to_string(),
+        known: known.join(", "),
+    })
 }
 
 /// A progress bar on stderr, hidden when stderr is not a terminal, with --quiet, or for a

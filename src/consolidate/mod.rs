@@ -217,7 +217,6 @@ pub(crate) mod tests {
     use crate::check::{FileReport, Status};
     use crate::config::Config;
     use crate::referential::Referential;
-    use crate::schema::Schemas;
     use std::path::Path;
 
     /// A checker keeping the data, and the choices of `consolidate --annee 2025` (shared with
@@ -227,8 +226,9 @@ pub(crate) mod tests {
             annee: Some(2025),
             ..Config::default()
         };
-        let mut checker = Checker::new(config, Referential::embedded(), Schemas::embedded());
-        checker.keep_data = true;
+        let mut settings = crate::check::CheckSettings::new(config, Referential::embedded());
+        settings.keep_data = true;
+        let checker = Checker::build(settings).expect("the checker of 2025");
         let choices = Choices {
             year: 2025,
             without_personal_data: false,

@@ -92,11 +92,8 @@ impl Previous {
             let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
             return Err(PreviousError::Empty(shown.join(", ")));
         }
-        let mut reader = checker.clone();
-        reader.keep_data = true;
-        reader.config.annee = Some(year - 1);
         // Last year's files are read with their own version, whatever `--modele` forces.
-        reader.modele = None;
+        let reader = checker.of_the_year_before(year);
         let read: Vec<Read> = inputs.par_iter().map(|i| read_one(&reader, i)).collect();
         Ok(Previous {
             year: year - 1,

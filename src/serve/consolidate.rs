@@ -75,7 +75,12 @@ async fn answer(
         include_invalid,
         options_text: crate::consolidate::options_text(year, asked, include_invalid),
     };
-    let checker = service.checker.clone().keeping_data(year);
+    let mut checks = service.check_settings.clone().for_year(Some(year));
+    checks.keep_data = true;
+    let checker = Checker::build(checks).map_err(|e| {
+        use crate::i18n::English;
+        ServeError::BadRequest(Msg::new(e.to_string(), e.english()))
+    })?;
     let turn = service
         .check_turn(weight, service.settings.jobs as u32)
         .await?;

@@ -55,7 +55,7 @@ use layers::*;
 use verify::*;
 
 use crate::annotate::{self, Annotated};
-use crate::check::{Checker, FileReport, Report};
+use crate::check::{CheckSettings, Checker, FileReport, Report};
 use crate::i18n::{Lang, Msg};
 use crate::inputs::Input;
 
@@ -100,7 +100,10 @@ impl Settings {
 
 /// What every request shares.
 pub struct Service {
+    /// The checker of the options the service was started with.
     checker: Checker,
+    /// What it was made of: a consolidation makes its own, keeping the data of its year.
+    check_settings: CheckSettings,
     settings: Settings,
     /// Requests being read or checked: bounds the memory of uploads.
     requests: Semaphore,
@@ -116,13 +119,18 @@ pub struct Service {
 type Shared = Arc<Service>;
 
 impl Service {
-    pub fn new(checker: Checker, settings: Settings) -> Result<Service, Msg> {
+    pub fn new(checks: CheckSettings, settings: Settings) -> Result<Service, Msg> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(settings.jobs)
             .build()
             .map_err(|e| Msg::new(e.to_string(), e.to_string()))?;
+        let checker = Checker::build(checks.clone()).map_err(|e| {
+            use crate::i18n::English;
+            Msg::new(e.to_string(), e.english())
+        })?;
         Ok(Service {
             checker,
+            check_settings: checks,
             requests: Semaphore::new(2 * settings.jobs),
             checks: Arc::new(Semaphore::new(settings.jobs)),
             memory: Arc::new(Semaphore::new(settings.checks_memory_mib as usize)),
@@ -258,7 +266,7 @@ pub fn router(service: Shared) -> Router {
 }
 
 /// Runs the server until SIGINT or SIGTERM; requests in flight then get at most 30 s.
-pub fn run(checker: Checker, settings: Settings) -> Result<(), Msg> {
+pub fn run(checks: CheckSettings, settings: Settings) -> Result<(), Msg> {
     few_malloc_arenas();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -275,7 +283,7 @@ pub fn run(checker: Checker, settings: Settings) -> Result<(), Msg> {
         let address = listener
             .local_addr()
             .map_err(|e| Msg::new(e.to_string(), e.to_string()))?;
-        let service = Arc::new(Service::new(checker, settings)?);
+        let service = Arc::new(Service::new(checks, settings)?);
         let janitor = service.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(30));

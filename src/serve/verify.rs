@@ -60,11 +60,10 @@ pub(super) async fn check_upload(
     while let Some((name, bytes)) = form.next_file(&mut fields, true).await? {
         let checker = checker
             .get_or_insert_with(|| {
-                let mut checker = service.checker.clone();
-                if fields.year.is_some() {
-                    checker.config.annee = fields.year;
-                }
-                Arc::new(checker)
+                Arc::new(match fields.year {
+                    Some(year) => service.checker.for_year(year),
+                    None => service.checker.clone(),
+                })
             })
             .clone();
         let path = PathBuf::from(unique(name, &mut taken));

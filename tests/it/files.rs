@@ -130,11 +130,11 @@ fn check_with_limits(path: &Path, limits: Limits) -> spro_bilans::check::FileRep
         limits,
         ..Config::default()
     };
-    let checker = spro_bilans::check::Checker::new(
+    let settings = spro_bilans::check::CheckSettings::new(
         config,
         spro_bilans::referential::Referential::embedded(),
-        spro_bilans::schema::Schemas::embedded(),
     );
+    let checker = spro_bilans::check::Checker::build(settings).unwrap();
     let (inputs, _) = spro_bilans::inputs::collect(&[path.to_path_buf()]).unwrap();
     checker.check_inputs(&inputs, false, &|| {}).files.remove(0)
 }

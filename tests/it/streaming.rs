@@ -67,10 +67,13 @@ fn rows_kept_or_dropped_give_the_same_findings() {
     let limits = Default::default();
     let admitted = admit(bytes, Format::Xlsx, &limits).unwrap();
     let path = std::path::Path::new("bilan.xlsx");
-    let mut checker = checker(Some(2025));
-    let dropped = checker.check_admitted(path, &admitted).unwrap();
-    checker.keep_data = true;
-    let kept = checker.check_admitted(path, &admitted).unwrap();
+    let dropped = checker(Some(2025)).check_admitted(path, &admitted).unwrap();
+    let mut keeping = settings(Some(2025));
+    keeping.keep_data = true;
+    let kept = spro_bilans::check::Checker::build(keeping)
+        .unwrap()
+        .check_admitted(path, &admitted)
+        .unwrap();
     assert_eq!(triples(&dropped), triples(&kept));
     assert!(dropped.bilan.is_none());
     let bilan = kept.bilan.unwrap();

@@ -8,17 +8,13 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 
 use crate::common::*;
 use calamine::{open_workbook_auto, Data, Reader};
 use spro_bilans::check::Checker;
-use spro_bilans::config::Config;
 use spro_bilans::consolidate::{self, Choices, Regional, RegionalWorkbook, Storage};
-use spro_bilans::evolution::Previous;
 use spro_bilans::i18n::Lang;
 use spro_bilans::referential::Referential;
-use spro_bilans::schema::Schemas;
 use spro_bilans::synthesis::{self, Document, FIGURE_CELLS};
 
 fn number(d: &Data) -> Option<i64> {
@@ -30,13 +26,13 @@ fn number(d: &Data) -> Option<i64> {
 }
 
 /// The checker of `consolidate --annee 2025` (data kept), its options, and the sample batch.
-fn consolidation_2025() -> (Checker, Choices, Vec<spro_bilans::inputs::Input>) {
-    let config = Config {
-        annee: Some(2025),
-        ..Config::default()
-    };
-    let mut checker = Checker::new(config, Referential::embedded(), Schemas::embedded());
-    checker.keep_data = true;
+fn consolidation_2025(previous: bool) -> (Checker, Choices, Vec<spro_bilans::inputs::Input>) {
+    let mut settings = settings(Some(2025));
+    settings.keep_data = true;
+    if previous {
+        settings.previous = vec![root().join("fixtures/bilans/2024")];
+    }
+    let checker = Checker::build(settings).unwrap();
     let options = Choices {
         year: 2025,
         without_personal_data: false,
@@ -50,11 +46,7 @@ fn consolidation_2025() -> (Checker, Choices, Vec<spro_bilans::inputs::Input>) {
 /// The sample batch (2025, compared with 2024 when asked) consolidated in this process: the
 /// workbook written, and the document the synthesis is typeset from.
 fn consolidated(dir: &Path, precedent: bool, lang: Lang) -> (PathBuf, Regional, Document) {
-    let (mut checker, options, inputs) = consolidation_2025();
-    if precedent {
-        let previous = Previous::load(&[root().join("fixtures/bilans/2024")], &checker).unwrap();
-        checker.previous = Some(Arc::new(previous));
-    }
+    let (checker, options, inputs) = consolidation_2025(precedent);
     let out = dir.join("regional.xlsx");
     let mut workbook = RegionalWorkbook::new(&checker, &options, Storage::Streamed);
     let (report, regional) =
@@ -578,13 +570,7 @@ fn english_and_beside_the_workbook() {
 fn one_reading_gives_the_same_figures_in_every_mode() {
     let dir = tempfile::tempdir().unwrap();
     let (_, streamed, _) = consolidated(dir.path(), false, Lang::Fr);
-    let config = Config {
-        annee: Some(2025),
-        ..Config::default()
-    };
-    let mut checker = Checker::new(config, Referential::embedded(), Schemas::embedded());
-    checker.keep_data = true;
-    let (inputs, _) = spro_bilans::inputs::collect(&[root().join("fixtures/bilans/2025")]).unwrap();
+    let (checker, _, inputs) = consolidation_2025(false);
     let options = Choices {
         year: 2025,
         without_personal_data: false,

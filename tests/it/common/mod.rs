@@ -9,11 +9,8 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use spro_bilans::check::{Checker, FileReport};
-use spro_bilans::config::Config;
+use spro_bilans::check::{CheckSettings, Checker, FileReport};
 use spro_bilans::fixture;
-use spro_bilans::referential::Referential;
-use spro_bilans::schema::Schemas;
 
 /// `spro ARGS` run in `cwd`: in French unless the arguments ask otherwise (`SPRO_LANG` of the
 /// environment removed), without colour (`NO_COLOR`). The one way the tests run the binary.
@@ -58,12 +55,14 @@ pub fn source(name: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// The checker of `spro check --annee YEAR` with the registry and referential built in.
 pub fn checker(year: Option<i32>) -> Checker {
-    let config = Config {
-        annee: year,
-        ..Config::default()
-    };
-    Checker::new(config, Referential::embedded(), Schemas::embedded())
+    Checker::build(settings(year)).unwrap()
+}
+
+/// The settings of that checker, to change one before building it.
+pub fn settings(year: Option<i32>) -> CheckSettings {
+    CheckSettings::default().for_year(year)
 }
 
 /// Builds `description` into `dir/name.xlsx` and returns the path.
