@@ -11,7 +11,7 @@ use crate::i18n::{counted, Msg};
 use crate::norm::suggest;
 use crate::read::sheet::{Bilan, Row, Sheet};
 use crate::read::version::{Chosen, How};
-use crate::registry::{Registry, Status};
+use crate::registry::{Registry, VersionStatus};
 use crate::schema::{Schemas, SheetKind, SheetSchema};
 
 /// One network the Région expects a tableau de bord from.
@@ -132,7 +132,7 @@ pub fn template_version(
         .and_then(|y| i32::try_from(y).ok())
         .or(year);
     let message = match (version.status, chosen.how) {
-        (Status::Retired, _) => Some(msg!(
+        (VersionStatus::Retired, _) => Some(msg!(
             "le classeur suit le modèle {v}, qui n'est plus accepté : reprenez vos données dans le modèle {current} que la Région vous a envoyé (demandez-le-lui si vous ne l'avez plus)",
             "the workbook follows template {v}, which is no longer accepted: copy your data into the {current} template the Région sent you (ask the Région for it if you no longer have it)"
         )),
@@ -146,7 +146,7 @@ pub fn template_version(
                 "the workbook does not state the template version: it was read with template {v}, whose sheets and headers it has; type “{v}” in “Version du modèle”"
             ),
         }),
-        (Status::Accepted, _) => year
+        (VersionStatus::Accepted, _) => year
             .filter(|y| !version.years.contains(y))
             .map(|y| {
                 let serving = registry.serving(y);
@@ -159,10 +159,10 @@ pub fn template_version(
                     "the workbook follows template {v}, which is not the one of {y} bilans: template {to} is ({changes_en} since {v}, listed on the checking page); copy your data into the {to} template the Région sent you"
                 )
             }),
-        (Status::Current, _) => None,
+        (VersionStatus::Current, _) => None,
     };
     let Some(message) = message else { return };
-    let severity = if version.status == Status::Retired {
+    let severity = if version.status == VersionStatus::Retired {
         Severity::Error
     } else {
         Severity::Warning

@@ -101,8 +101,8 @@ pub struct CheckArgs {
     #[arg(long, value_parser = year())]
     pub annee: Option<i32>,
     /// Format du rapport.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
     /// Écrit le rapport dans ce fichier (écriture atomique) plutôt que sur la sortie standard.
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,

@@ -51,7 +51,7 @@ fn write_report(
     report: &crate::check::Report,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let color = args.format == OutputFormat::Human
+    let color = args.format == ReportFormat::Human
         && args.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();

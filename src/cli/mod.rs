@@ -24,7 +24,7 @@ mod serve;
 mod synthese;
 mod template;
 
-pub use crate::report::Format as OutputFormat;
+pub use crate::report::ReportFormat;
 pub use args::*;
 use batch::{choices, consolidation_exit, publish, write_synthesis, Batch};
 use check::check;

@@ -32,7 +32,7 @@ static EMBEDDED_DIR: include_dir::Dir<'_> =
 
 /// A version's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub enum VersionStatus {
     /// The template sent out this year (exactly one).
     Current,
     /// Still read without complaint for the years it serves.
@@ -41,12 +41,12 @@ pub enum Status {
     Retired,
 }
 
-impl Status {
-    fn from_key(key: &str) -> Option<Status> {
+impl VersionStatus {
+    fn from_key(key: &str) -> Option<VersionStatus> {
         match key {
-            "courante" => Some(Status::Current),
-            "acceptee" => Some(Status::Accepted),
-            "retiree" => Some(Status::Retired),
+            "courante" => Some(VersionStatus::Current),
+            "acceptee" => Some(VersionStatus::Accepted),
+            "retiree" => Some(VersionStatus::Retired),
             _ => None,
         }
     }
@@ -54,9 +54,9 @@ impl Status {
     /// The status as `modeles.json` writes it.
     pub fn key(self) -> &'static str {
         match self {
-            Status::Current => "courante",
-            Status::Accepted => "acceptee",
-            Status::Retired => "retiree",
+            VersionStatus::Current => "courante",
+            VersionStatus::Accepted => "acceptee",
+            VersionStatus::Retired => "retiree",
         }
     }
 }
@@ -133,7 +133,7 @@ impl SheetFile {
 #[derive(Debug, Clone)]
 pub struct Version {
     pub version: String,
-    pub status: Status,
+    pub status: VersionStatus,
     pub years: Vec<i32>,
     pub published: String,
     pub folder: String,
@@ -207,7 +207,7 @@ impl Registry {
     pub fn serving(&self, year: i32) -> &Version {
         self.versions
             .iter()
-            .find(|v| v.status != Status::Retired && v.years.contains(&year))
+            .find(|v| v.status != VersionStatus::Retired && v.years.contains(&year))
             .unwrap_or_else(|| self.current())
     }
 
@@ -243,12 +243,12 @@ pub fn list(registry: &Registry, lang: crate::i18n::Lang) -> String {
     let mut out = String::new();
     for v in &registry.versions {
         let status = match (v.status, lang) {
-            (Status::Current, Lang::Fr) => "courante",
-            (Status::Accepted, Lang::Fr) => "acceptée",
-            (Status::Retired, Lang::Fr) => "retirée",
-            (Status::Current, Lang::En) => "current",
-            (Status::Accepted, Lang::En) => "accepted",
-            (Status::Retired, Lang::En) => "retired",
+            (VersionStatus::Current, Lang::Fr) => "courante",
+            (VersionStatus::Accepted, Lang::Fr) => "acceptée",
+            (VersionStatus::Retired, Lang::Fr) => "retirée",
+            (VersionStatus::Current, Lang::En) => "current",
+            (VersionStatus::Accepted, Lang::En) => "accepted",
+            (VersionStatus::Retired, Lang::En) => "retired",
         };
         let years: Vec<String> = v.years.iter().map(i32::to_string).collect();
         let years = if years.is_empty() {
@@ -328,10 +328,10 @@ mod tests {
             .collect();
         assert_eq!(names, ["2025.1", "2024.1"]);
         assert_eq!(registry.current().version, crate::schema::TEMPLATE_VERSION);
-        assert_eq!(registry.current().status, Status::Current);
+        assert_eq!(registry.current().status, VersionStatus::Current);
         assert_eq!(
             registry.version(" 2024.1 ").unwrap().status,
-            Status::Accepted
+            VersionStatus::Accepted
         );
         for v in &registry.versions {
             let roles: Vec<&str> = v.sheets.iter().filter_map(SheetFile::role).collect();

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, SourceSpan};
 use serde_json::Value;
 
-use super::{locate, version_key, Registry, SheetFile, Source, Status, Version, INDEX};
+use super::{locate, version_key, Registry, SheetFile, Source, Version, VersionStatus, INDEX};
 use crate::i18n::{Lang, Msg};
 use crate::schema::{Schemas, SheetKind};
 
@@ -171,7 +171,9 @@ pub(super) fn load(read: &dyn Fn(&str) -> std::io::Result<String>) -> Result<Reg
     }
     versions.sort_by_key(|v| std::cmp::Reverse(version_key(&v.version)));
     across_versions(&index.0, &entries, &versions, &mut found);
-    let current = versions.iter().position(|v| v.status == Status::Current);
+    let current = versions
+        .iter()
+        .position(|v| v.status == VersionStatus::Current);
     if let (true, Some(current)) = (single_current, current) {
         compile_all(&mut versions, current, &mut found);
     }
@@ -339,7 +341,7 @@ fn version(
     found: &mut Found,
 ) -> Option<Version> {
     let name = entry["version"].as_str()?.to_string();
-    let status = Status::from_key(entry["statut"].as_str()?)?;
+    let status = VersionStatus::from_key(entry["statut"].as_str()?)?;
     let folder = entry["dossier"].as_str()?.to_string();
     let mut sheets = Vec::new();
     let before = found.0.len();

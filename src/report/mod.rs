@@ -32,7 +32,7 @@ pub trait Reporter {
 
 /// The formats of `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub enum ReportFormat {
     /// Rapport en français, groupé par fichier.
     Human,
     /// Document JSON (clés stables).
@@ -50,15 +50,15 @@ pub enum Format {
 }
 
 /// The reporter of `format`; `color` is for the human report only.
-pub fn for_format(format: Format, color: bool) -> Box<dyn Reporter> {
+pub fn for_format(format: ReportFormat, color: bool) -> Box<dyn Reporter> {
     match format {
-        Format::Human => Box::new(human::Human { color }),
-        Format::Json => Box::new(json::Json),
-        Format::Github => Box::new(github::Github),
-        Format::Junit => Box::new(junit::Junit),
-        Format::Sarif => Box::new(sarif::Sarif),
-        Format::Markdown => Box::new(markdown::Markdown),
-        Format::Gitlab => Box::new(gitlab::Gitlab),
+        ReportFormat::Human => Box::new(human::Human { color }),
+        ReportFormat::Json => Box::new(json::Json),
+        ReportFormat::Github => Box::new(github::Github),
+        ReportFormat::Junit => Box::new(junit::Junit),
+        ReportFormat::Sarif => Box::new(sarif::Sarif),
+        ReportFormat::Markdown => Box::new(markdown::Markdown),
+        ReportFormat::Gitlab => Box::new(gitlab::Gitlab),
     }
 }
 

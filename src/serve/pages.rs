@@ -109,10 +109,11 @@ pub struct FileView {
 /// The findings of one sheet (or of the file as a whole).
 pub struct Group {
     pub sheet: String,
-    pub rows: Vec<Row>,
+    pub rows: Vec<FindingLine>,
 }
 
-pub struct Row {
+/// One finding as the results page lists it.
+pub struct FindingLine {
     /// Set on the line that stands for the cells not shown (« et 4 310 autres cellules… »):
     /// then only this is shown.
     pub rest: Option<String>,
@@ -271,7 +272,7 @@ fn rest_row(
     run: &Run,
     has_copy: bool,
     lang: Lang,
-) -> Row {
+) -> FindingLine {
     let others = crate::evolution::grouped((run.count - RUN_SHOWN) as i64, lang);
     let letters = crate::finding::column_letters(col);
     let column = file
@@ -291,7 +292,7 @@ fn rest_row(
         (Lang::En, false) => format!("… and {others} more cells of the column {column}, up to {last} — all are listed in the JSON report."),
     };
     let rule = code.rule();
-    Row {
+    FindingLine {
         rest: Some(text),
         cell: String::new(),
         code: code.as_str(),
@@ -329,14 +330,14 @@ fn counts(file: &FileReport, lang: Lang) -> String {
     .join(", ")
 }
 
-fn row(f: &Finding, lang: Lang, t: &Texts) -> Row {
+fn row(f: &Finding, lang: Lang, t: &Texts) -> FindingLine {
     let rule = f.code.rule();
     let cell = match (f.sheet_name(), f.cell_a1()) {
         (Some(sheet), Some(cell)) => format!("{sheet}!{cell}"),
         (Some(sheet), None) => sheet.to_string(),
         (None, _) => t.whole_file.to_string(),
     };
-    Row {
+    FindingLine {
         rest: None,
         cell,
         code: f.code.as_str(),

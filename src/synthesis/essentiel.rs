@@ -12,7 +12,7 @@
 //!    named (counted beyond eight, the details being in « Réseau par réseau »); or that every
 //!    network sent a conforming bilan. Files outside the referential are counted there too.
 
-use super::document::{Counts, Network};
+use super::document::{Counts, NetworkSection};
 use super::words::{int, list, percent, signed_percent};
 use crate::consolidate::{Regional, DEPARTEMENTS};
 use crate::evolution::FIGURES;
@@ -24,7 +24,7 @@ const NAMED: usize = 8;
 pub fn sentences(
     regional: &Regional,
     counts: &Counts,
-    networks: &[Network],
+    networks: &[NetworkSection],
     lang: Lang,
 ) -> Vec<String> {
     let mut out = vec![transmission(regional.year, counts, networks, lang)];
@@ -70,7 +70,7 @@ pub fn sentences(
     out
 }
 
-fn transmission(year: i32, c: &Counts, networks: &[Network], lang: Lang) -> String {
+fn transmission(year: i32, c: &Counts, networks: &[NetworkSection], lang: Lang) -> String {
     let unreadable = networks.iter().filter(|n| n.unreadable).count();
     let (e, t, ok, bad) = (c.expected, c.transmitted, c.conformes, c.to_correct);
     use crate::i18n::{agree, count};
@@ -162,7 +162,7 @@ fn change(regional: &Regional, k: usize, p: i64, rising: bool, lang: Lang) -> St
     }
 }
 
-fn follow_up(c: &Counts, networks: &[Network], lang: Lang) -> String {
+fn follow_up(c: &Counts, networks: &[NetworkSection], lang: Lang) -> String {
     let names = |state: &str| -> Vec<String> {
         networks
             .iter()
@@ -260,8 +260,8 @@ mod tests {
         }
     }
 
-    fn network(code: &str, state: &'static str) -> Network {
-        Network {
+    fn network(code: &str, state: &'static str) -> NetworkSection {
+        NetworkSection {
             code: code.into(),
             name: format!("Réseau {code}"),
             departement: String::new(),
@@ -278,7 +278,7 @@ mod tests {
         }
     }
 
-    fn counts(networks: &[Network]) -> Counts {
+    fn counts(networks: &[NetworkSection]) -> Counts {
         let sent = networks.iter().filter(|n| n.sent).count();
         let ok = networks.iter().filter(|n| n.state == "conforme").count();
         Counts {
@@ -365,7 +365,7 @@ mod tests {
             said[1],
             "À suivre — bilan non transmis : Réseau 28-DRE (28-DRE) ; bilan à corriger : Réseau 18-BOU (18-BOU)."
         );
-        let many: Vec<Network> = (0..9)
+        let many: Vec<NetworkSection> = (0..9)
             .map(|i| network(&format!("45-N{i}"), "non-transmis"))
             .collect();
         let said = sentences(&r, &counts(&many), &many, Lang::En);

@@ -72,13 +72,13 @@ pub struct Document {
     pub counts: Counts,
     /// Which files the figures count, in a sentence.
     pub scope: String,
-    pub figures: Vec<Figure>,
+    pub figures: Vec<RegionalFigure>,
     /// The networks compared in both years, with `--precedent`.
     pub compared: Option<usize>,
     pub sentences: Vec<String>,
     pub charts: Vec<Chart>,
     pub conformity: Conformity,
-    pub networks: Vec<Network>,
+    pub networks: Vec<NetworkSection>,
     pub method: Method,
 }
 
@@ -105,7 +105,7 @@ pub struct Counts {
 /// One of the six regional figures: the Région's total of `Indicateurs`, and with
 /// `--precedent` the totals of the networks compared (`Évolution`).
 #[derive(Debug, Clone, Serialize)]
-pub struct Figure {
+pub struct RegionalFigure {
     pub label: String,
     /// « — » when no file counted can give it (their template versions lack it).
     pub value: Num,
@@ -160,7 +160,7 @@ pub struct Commitment {
 
 /// One network of the referential (or a code outside it).
 #[derive(Debug, Clone, Serialize)]
-pub struct Network {
+pub struct NetworkSection {
     pub code: String,
     pub name: String,
     pub departement: String,
@@ -360,7 +360,7 @@ fn scope(counted: usize, include_invalid: bool, lang: Lang) -> String {
 
 /// The six figures: the Région's column of `Indicateurs`; with `--precedent`, the totals of
 /// the networks compared in `Évolution` and their change.
-fn figures(regional: &Regional, lang: Lang) -> Vec<Figure> {
+fn figures(regional: &Regional, lang: Lang) -> Vec<RegionalFigure> {
     FIGURES
         .iter()
         .zip(FIGURE_CELLS)
@@ -401,7 +401,7 @@ fn figures(regional: &Regional, lang: Lang) -> Vec<Figure> {
                 };
                 change = Some(c);
             }
-            Figure {
+            RegionalFigure {
                 label: f.title_in(lang),
                 value,
                 note,

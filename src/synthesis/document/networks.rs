@@ -100,7 +100,7 @@ pub(super) fn networks(
     report: &Report,
     checker: &Checker,
     lang: Lang,
-) -> Vec<Network> {
+) -> Vec<NetworkSection> {
     let table = regional.evolution.as_ref();
     let mut codes: Vec<(String, String, String)> = checker
         .referential
@@ -149,7 +149,7 @@ pub(super) fn networks(
                 None => pick(lang, "Bilan non transmis", "Bilan not sent").to_string(),
                 Some(s) => s.label(lang).to_string(),
             };
-            Network {
+            NetworkSection {
                 departement: departement_name(&dep),
                 code,
                 name,
