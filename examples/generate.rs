@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 use serde_json::{json, Value};
-use spro_bilans::schema::{Schemas, SheetKind};
+use spro_bilans::schema::SheetKind;
 
 fn arg(args: &[String], name: &str, default: usize) -> usize {
     args.iter()
@@ -61,7 +61,8 @@ const PUBLICS: [&str; 8] = [
 /// The header row of a sheet, from the schemas the checker reads (so the two never drift).
 fn header(kind: SheetKind) -> Value {
     Value::from(
-        Schemas::embedded()
+        spro_bilans::registry::Registry::embedded()
+            .schemas()
             .sheet(kind)
             .columns
             .iter()

@@ -8,12 +8,19 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
 
+use crate::bilan::SheetKind;
 use crate::i18n::Msg;
 use crate::rules::Code;
-use crate::schema::SheetKind;
 
 /// Severities live with the catalogue's other plain types; findings and rules both use them.
 pub use crate::severity::Severity;
+
+/// What a finding can be placed on: a sheet of the template (its schema), by its role, or by
+/// its name for a sheet the Région declared without one.
+pub trait OnSheet {
+    fn role(&self) -> SheetKind;
+    fn sheet_name(&self) -> &str;
+}
 
 /// Where a finding is: a sheet (canonical name, or the actual name of an unknown sheet) and,
 /// when there is one, a cell (0-based row and column, shown A1-style).
@@ -129,11 +136,11 @@ impl Finding {
         self
     }
 
-    /// On the sheet `schema` describes: one of the six by its role, a declared sheet by its
+    /// On the sheet `sheet` describes: one of the six by its role, a declared sheet by its
     /// name.
-    pub fn on(self, schema: &crate::schema::SheetSchema) -> Self {
-        match schema.kind {
-            SheetKind::Declared => self.other_sheet(&schema.name),
+    pub fn on(self, sheet: &impl OnSheet) -> Self {
+        match sheet.role() {
+            SheetKind::Declared => self.other_sheet(sheet.sheet_name()),
             kind => self.sheet(kind),
         }
     }

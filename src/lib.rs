@@ -3,7 +3,7 @@
 //!
 //! Data flows one way: [`read`] admits a file, reads its cells (calamine) and finds its
 //! sheets, headers and rows (S rules), each cell read as its [`schema`] column asks →
-//! [`validate`] runs the JSON Schemas on each row (V) → [`charter`] runs the row rules as rows
+//! [`read::validate`] runs the JSON Schemas on each row (V) → [`charter`] runs the row rules as rows
 //! stream and the sheet rules once read (C), [`referential`] the network rules (R), and
 //! [`evolution`] the year-over-year rules (T, with `--precedent`) → [`check`] adds the batch
 //! rules (B), applies the configuration and sorts → [`report`] renders, [`annotate`] marks a
@@ -15,6 +15,7 @@
 #![warn(clippy::too_many_lines)]
 
 pub mod annotate;
+pub mod bilan;
 pub mod charter;
 pub mod check;
 pub mod cli;
@@ -44,5 +45,4 @@ pub mod severity;
 pub mod siret;
 pub mod synthesis;
 pub mod template;
-pub mod validate;
 pub mod xlsx;

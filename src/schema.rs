@@ -1,10 +1,8 @@
 //! The JSON Schemas of `schemas/`: one per sheet, describing one row. They are the single
 //! source of truth for headers, types, enums, patterns and bounds: the checker reads its
 //! columns from them, validates rows with them (compiled once), and the template is generated
-//! from them. They are versions of the registry ([`crate::registry`]): the checker reads with
+//! from them. They are versions of the registry (`registry`, which compiles them): the checker reads with
 //! the current version's.
-
-use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -13,69 +11,7 @@ use crate::norm::norm;
 /// The version of the tableau de bord template this tool implements.
 pub const TEMPLATE_VERSION: &str = "2025.1";
 
-/// The six sheets of the workbook, in the order of contrat §1 (their roles, `x-role`), and the
-/// sheets a version declares without a role (`Declared`: checked, written by the template and
-/// consolidated by their schema, read by no charter rule; never one of [`SheetKind::ALL`], and
-/// named by their schema, not here).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum SheetKind {
-    Identification,
-    Structures,
-    Coordination,
-    Actions,
-    Accueil,
-    Professionnalisation,
-    Declared,
-}
-
-impl SheetKind {
-    pub const ALL: [SheetKind; 6] = [
-        SheetKind::Identification,
-        SheetKind::Structures,
-        SheetKind::Coordination,
-        SheetKind::Actions,
-        SheetKind::Accueil,
-        SheetKind::Professionnalisation,
-    ];
-
-    /// The canonical sheet name.
-    pub fn name(self) -> &'static str {
-        match self {
-            SheetKind::Identification => "Identification",
-            SheetKind::Structures => "Structures",
-            SheetKind::Coordination => "Coordination",
-            SheetKind::Actions => "Actions",
-            SheetKind::Accueil => "Accueil",
-            SheetKind::Professionnalisation => "Professionnalisation",
-            SheetKind::Declared => "",
-        }
-    }
-
-    /// What the registry's schemas call the sheet (`x-role`), the same in every version.
-    pub fn role(self) -> &'static str {
-        match self {
-            SheetKind::Identification => "identification",
-            SheetKind::Structures => "structures",
-            SheetKind::Coordination => "coordination",
-            SheetKind::Actions => "actions",
-            SheetKind::Accueil => "accueil",
-            SheetKind::Professionnalisation => "professionnalisation",
-            SheetKind::Declared => "",
-        }
-    }
-
-    /// The role `x-role` names (`None`: a declared sheet, or no such role).
-    pub fn of_role(role: Option<&str>) -> Option<SheetKind> {
-        let role = role?;
-        SheetKind::ALL.into_iter().find(|k| k.role() == role)
-    }
-
-    /// The sheet whose normalised name is `name`, if any.
-    pub fn from_name(name: &str) -> Option<SheetKind> {
-        let n = norm(name);
-        SheetKind::ALL.into_iter().find(|k| norm(k.name()) == n)
-    }
-}
+pub use crate::bilan::SheetKind;
 
 /// How the value reader turns a cell into a typed value (contrat §3, §7.3).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,6 +92,16 @@ pub struct SheetSchema {
     /// satisfies it): a fast path for valid rows. `None` altogether when the schema has
     /// keywords that relate properties, and every row then goes through `validator`.
     pub property_validators: Option<Vec<PropertyCheck>>,
+}
+
+impl crate::finding::OnSheet for SheetSchema {
+    fn role(&self) -> SheetKind {
+        self.kind
+    }
+
+    fn sheet_name(&self) -> &str {
+        &self.name
+    }
 }
 
 impl SheetSchema {
@@ -391,11 +337,6 @@ impl crate::i18n::English for SchemaError {
 }
 
 impl Schemas {
-    /// The schemas of the current version of the registry built into the binary.
-    pub fn embedded() -> Arc<Schemas> {
-        crate::registry::Registry::embedded().schemas()
-    }
-
     /// The schemas of one version: each sheet by its role, with the file it comes from (its
     /// path in the registry). A problem names its file. With `reads`, every column the code
     /// reads by its key ([`KEYS_USED`]) must be there: the version the checker reads with.
@@ -733,7 +674,7 @@ mod tests {
 
     #[test]
     fn embedded_schemas_load_with_the_spec_headers() {
-        let s = Schemas::embedded();
+        let s = crate::registry::Registry::embedded().schemas();
         let actions = s.sheet(SheetKind::Actions);
         let labels: Vec<&str> = actions.columns.iter().map(|c| c.label.as_str()).collect();
         assert_eq!(

@@ -32,33 +32,11 @@ mod view;
 use crate::config::Deadline;
 use crate::finding::Finding;
 use crate::read::sheet::{Bilan, Row, Sheet};
-use crate::rules::Code;
 use crate::schema::{Schemas, SheetKind};
 
 use view::{Members, View};
 
-/// Types of structure that are CEP operators (charter §2).
-pub const CEP_TYPES: [&str; 5] = [
-    "France Travail",
-    "Cap emploi",
-    "APEC",
-    "Mission Locale",
-    "Avenir Actifs",
-];
-
-/// The values of a list that charter rules look for by their text (sheet, key, value, the
-/// rules): each must stay in its version's list, which `spro modeles verifier` checks.
-pub fn named_values(
-) -> impl Iterator<Item = (SheetKind, &'static str, &'static str, &'static [Code])> {
-    const CEP_RULES: &[Code] = &[Code::C013, Code::C014];
-    let axes = programme::AXES
-        .iter()
-        .map(|(code, axis, _, _)| (SheetKind::Actions, "axe", *axis, std::slice::from_ref(code)));
-    let types = CEP_TYPES
-        .iter()
-        .map(|t| (SheetKind::Structures, "type", *t, CEP_RULES));
-    axes.chain(types)
-}
+pub(crate) use crate::rules::CEP_TYPES;
 
 /// What every charter rule reads: the six sheets (each `None` when missing), the
 /// identification form, the member structures, the year of the bilan and the deadline. The
@@ -186,7 +164,7 @@ pub(crate) fn findings_of(edits: serde_json::Value) -> Vec<(crate::rules::Code, 
     let admitted =
         crate::read::admit::admit(bytes, crate::read::Format::Xlsx, &limits).expect("admitted");
     let mut opened = crate::read::Opened::open(&admitted, &limits).expect("readable");
-    let schemas = Schemas::embedded();
+    let schemas = crate::registry::Registry::embedded().schemas();
     let mut ignored = Vec::new();
     /// The charter's row rules alone, their findings apart from the reading's.
     struct CharterRows {

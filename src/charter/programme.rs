@@ -5,31 +5,31 @@
 use super::Context;
 use crate::finding::Finding;
 use crate::i18n::Msg;
-use crate::rules::Code;
+use crate::rules::{Code, PROGRAMME_AXES};
 
 /// Each axis the programme must cover: its rule, its name, and why (French, English).
 pub(super) const AXES: [(Code, &str, &str, &str); 4] = [
     (
         Code::C011,
-        "Informer sur les métiers et les formations",
+        PROGRAMME_AXES[0].1,
         "le programme local doit informer sur les métiers et les formations (charte §5)",
         "the local programme must inform about jobs and training (charter §5)",
     ),
     (
         Code::C011,
-        "Accompagner les parcours professionnels",
+        PROGRAMME_AXES[1].1,
         "le programme local doit accompagner les parcours professionnels (charte §5)",
         "the local programme must support career paths (charter §5)",
     ),
     (
         Code::C012,
-        "Promotion du CEP",
+        PROGRAMME_AXES[2].1,
         "la charte fait de la promotion du Conseil en évolution professionnelle un engagement du réseau (§2)",
         "the charter makes promoting the Conseil en évolution professionnelle a commitment of the network (§2)",
     ),
     (
         Code::C018,
-        "Mixité et stéréotypes de genre",
+        PROGRAMME_AXES[3].1,
         "le service public de l'orientation concourt à la mixité professionnelle (charte §1, art. L6111-3)",
         "the public guidance service contributes to gender balance in jobs (charter §1, art. L6111-3)",
     ),

@@ -13,55 +13,9 @@ use chrono::NaiveDate;
 
 use super::admit::{password, Admitted};
 use super::{Format, ReadError};
+use crate::bilan::{shortest, CellValue};
 use crate::config::Limits;
 use crate::i18n::Msg;
-
-/// A cell value as read, before any interpretation.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CellValue {
-    /// A formula with no cached value.
-    Empty,
-    /// Text, shared: a workbook repeats the same few texts (Oui, Non, enum values) thousands
-    /// of times, and each distinct shared string is allocated once.
-    Text(Arc<str>),
-    Int(i64),
-    Float(f64),
-    Bool(bool),
-    /// A date cell: its date, or `None` when out of any calendar (and the serial it holds).
-    Date(Option<NaiveDate>, f64),
-    /// A duration or time-only cell, as shown.
-    Duration(String),
-    /// A formula whose cached value is an error (`#N/A`, `#REF!`…).
-    Error(String),
-}
-
-impl CellValue {
-    /// The cell as the user sees it.
-    pub fn display(&self) -> Option<String> {
-        match self {
-            CellValue::Empty => None,
-            CellValue::Text(s) => Some(s.to_string()),
-            CellValue::Int(i) => Some(i.to_string()),
-            CellValue::Float(f) => Some(shortest(*f)),
-            CellValue::Bool(true) => Some("VRAI".into()),
-            CellValue::Bool(false) => Some("FAUX".into()),
-            CellValue::Date(Some(d), _) => Some(d.format("%d/%m/%Y").to_string()),
-            CellValue::Date(None, serial) => Some(shortest(*serial)),
-            CellValue::Duration(s) | CellValue::Error(s) => Some(s.clone()),
-        }
-    }
-}
-
-/// The shortest decimal text of a number: `1.0` → `1`, `36000.0` → `36000`, no exponent for
-/// the integers a SIRET or a phone number make.
-pub fn shortest(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e17 {
-        format!("{}", f as i64)
-    } else {
-        let s = format!("{f}");
-        s.replace('.', ",")
-    }
-}
 
 /// One cell holding something: a value, or a formula without a cached value.
 #[derive(Debug, Clone, PartialEq)]

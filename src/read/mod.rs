@@ -16,6 +16,7 @@ pub mod cells;
 pub mod package;
 pub mod prescan;
 pub mod sheet;
+pub mod validate;
 pub mod values;
 pub mod version;
 
@@ -23,8 +24,9 @@ use std::path::Path;
 
 use crate::i18n::Msg;
 
+pub use crate::bilan::{shortest, CellValue};
 pub use admit::{admit, load, Admitted};
-pub use cells::{shortest, CellValue, Opened, RawCell, SheetMeta};
+pub use cells::{Opened, RawCell, SheetMeta};
 
 const MIB: u64 = 1024 * 1024;
 

@@ -2,90 +2,18 @@
 //! header is, which column holds what, which rows are data. The structure rules (S001–S005,
 //! S007, S008) are found here, because this is where the structure is read.
 
+pub use crate::bilan::{Bilan, Cell, Row, Sheet, SheetTotals};
 use crate::finding::{Finding, Severity};
 use crate::i18n::Msg;
 use crate::norm::{norm, suggest};
+use crate::read::validate::Values;
 use crate::read::values::Typed;
 use crate::read::{CellValue, Opened, RawCell, ReadError, SheetMeta};
 use crate::rules::Code;
 use crate::schema::{Schemas, SheetKind, SheetSchema};
-use crate::validate::Values;
 
 /// How many non-blank rows from the top may hold the header row (title rows may sit above it).
 pub const HEADER_SEARCH_ROWS: usize = 10;
-
-/// One cell of a data row, with the typed value once the value reader has run.
-#[derive(Debug, Clone)]
-pub struct Cell {
-    pub row: u32,
-    pub col: u32,
-    pub raw: CellValue,
-    /// The typed value; `None` when the cell is absent or could not be read.
-    pub value: Option<Typed>,
-    /// False once a V-finding was made on the cell: charter rules then ignore it (§7.7).
-    pub valid: bool,
-}
-
-/// One data row (a table row, or the whole Identification form).
-#[derive(Debug, Clone)]
-pub struct Row {
-    /// 0-based row of the table row (for Identification: the header row).
-    pub row: u32,
-    /// Indexed like the schema's columns; `None` when the cell is empty.
-    pub cells: Vec<Option<Cell>>,
-}
-
-impl Row {
-    /// The typed, valid value of the column at `index`.
-    pub fn get(&self, index: usize) -> Option<&Typed> {
-        self.cells
-            .get(index)?
-            .as_ref()
-            .filter(|c| c.valid)
-            .and_then(|c| c.value.as_ref())
-    }
-
-    pub fn cell(&self, index: usize) -> Option<&Cell> {
-        self.cells.get(index)?.as_ref()
-    }
-
-    /// Whether the cell at `index` is empty (nothing typed in it).
-    pub fn is_blank(&self, index: usize) -> bool {
-        self.cell(index).is_none()
-    }
-}
-
-/// A sheet of the tableau de bord, read.
-#[derive(Debug, Clone)]
-pub struct Sheet {
-    pub kind: SheetKind,
-    /// The name as written in the file.
-    pub actual_name: String,
-    /// Per schema column: where it is (table: the header's column; form: the label's row),
-    /// `None` when missing (S002).
-    pub columns: Vec<Option<u32>>,
-    /// The header row (0-based), if found.
-    pub header_row: Option<u32>,
-    /// For the form: the column values are read from.
-    pub value_col: u32,
-    /// The data rows kept: every row of the small sheets (Identification, Structures,
-    /// Coordination); of the others, only when the caller keeps them (consolidation).
-    pub rows: Vec<Row>,
-    /// What stays of every data row, kept or not.
-    pub totals: SheetTotals,
-}
-
-/// What stays of a sheet's data rows once they have streamed through the rules: how many
-/// there were and, per column, the sum of its valid whole numbers and which of its allowed
-/// values appear. The rules across a sheet and the year-over-year figures read this, never
-/// the rows.
-#[derive(Debug, Clone, Default)]
-pub struct SheetTotals {
-    pub rows: usize,
-    pub(super) sums: Vec<i64>,
-    /// Per column, per allowed value (the schema's enum), whether a valid cell holds it.
-    pub(super) seen: Vec<Vec<bool>>,
-}
 
 impl SheetTotals {
     fn new(schema: &SheetSchema) -> SheetTotals {
@@ -119,11 +47,6 @@ impl SheetTotals {
         }
     }
 
-    /// The sum of the valid whole numbers of column `index`.
-    pub fn sum(&self, index: usize) -> i64 {
-        self.sums.get(index).copied().unwrap_or(0)
-    }
-
     /// Whether a valid cell of column `index` holds `value`, one of its allowed values.
     pub fn seen(&self, schema: &SheetSchema, index: usize, value: &str) -> bool {
         let Some(k) = schema
@@ -134,44 +57,6 @@ impl SheetTotals {
             return false;
         };
         self.seen.get(index).is_some_and(|s| s[k])
-    }
-}
-
-impl Sheet {
-    pub fn has_column(&self, index: usize) -> bool {
-        self.columns.get(index).is_some_and(Option::is_some)
-    }
-
-    /// Where the cell of column `index` is on `row` (0-based), if the column exists.
-    pub fn cell_position(&self, row: &Row, index: usize) -> Option<(u32, u32)> {
-        if let Some(c) = row.cell(index) {
-            return Some((c.row, c.col));
-        }
-        let at = self.columns.get(index).copied().flatten()?;
-        Some(match self.kind {
-            SheetKind::Identification => (at, self.value_col),
-            _ => (row.row, at),
-        })
-    }
-}
-
-/// The six sheets of a workbook as read (`None`: missing, S001), and the sheets its version
-/// declares without a role, found in the file (in the version's order).
-#[derive(Debug, Clone, Default)]
-pub struct Bilan {
-    pub sheets: [Option<Sheet>; 6],
-    pub declared: Vec<Sheet>,
-    pub is_1904: bool,
-}
-
-impl Bilan {
-    pub fn sheet(&self, kind: SheetKind) -> Option<&Sheet> {
-        self.sheets[kind as usize].as_ref()
-    }
-
-    /// The Identification form's single row.
-    pub fn identification(&self) -> Option<&Row> {
-        self.sheet(SheetKind::Identification)?.rows.first()
     }
 }
 
@@ -204,7 +89,7 @@ const SMALL: [SheetKind; 3] = [
 ];
 
 /// Reads `wb` into a [`Bilan`], sheet by sheet and row by row, with the structure findings
-/// and the value rules ([`crate::validate`]) run on each row as it arrives. The small sheets
+/// and the value rules ([`crate::read::validate`]) run on each row as it arrives. The small sheets
 /// are read first and kept; the rows of the others go to `rules` a few at a time and are
 /// dropped (kept too when `keep_rows`), leaving their [`SheetTotals`]. A sheet's cells are never
 /// all in memory.

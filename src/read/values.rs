@@ -4,78 +4,14 @@
 //! column are type errors. The JSON Schema only ever sees what this module produced.
 
 use crate::rules::Code;
-use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
-use serde_json::Value;
 
+pub use crate::bilan::Typed;
 use crate::i18n::Msg;
 use crate::norm::{clean_text, norm};
 use crate::read::{shortest, CellValue};
 use crate::schema::{Column, ColumnKind};
-
-/// A value of the type its column asks for. Texts and lists are shared: a text cell that
-/// needs no cleaning keeps the workbook's own string, and a repeated cell its first reading.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Typed {
-    Text(Arc<str>),
-    Int(i64),
-    /// A decimal number (a `number` column), always finite.
-    Num(f64),
-    Date(NaiveDate),
-    Bool(bool),
-    List(Arc<[String]>),
-}
-
-impl Typed {
-    pub fn to_json(&self) -> Value {
-        match self {
-            Typed::Text(s) => Value::String(s.to_string()),
-            Typed::Int(i) => Value::from(*i),
-            Typed::Num(n) => Value::from(*n),
-            Typed::Date(d) => {
-                Value::String(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
-            }
-            Typed::Bool(b) => Value::Bool(*b),
-            Typed::List(items) => Value::Array(items.iter().cloned().map(Value::String).collect()),
-        }
-    }
-
-    pub fn as_text(&self) -> Option<&str> {
-        match self {
-            Typed::Text(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    pub fn as_int(&self) -> Option<i64> {
-        match self {
-            Typed::Int(i) => Some(*i),
-            _ => None,
-        }
-    }
-
-    pub fn as_date(&self) -> Option<NaiveDate> {
-        match self {
-            Typed::Date(d) => Some(*d),
-            _ => None,
-        }
-    }
-
-    pub fn as_bool(&self) -> Option<bool> {
-        match self {
-            Typed::Bool(b) => Some(*b),
-            _ => None,
-        }
-    }
-
-    pub fn as_list(&self) -> &[String] {
-        match self {
-            Typed::List(items) => items,
-            _ => &[],
-        }
-    }
-}
 
 /// Why a cell cannot be read as its column asks: the rule code and the French message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -445,10 +381,11 @@ pub fn parse_text_date(text: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{Schemas, SheetKind};
+    use crate::schema::SheetKind;
 
     fn col(sheet: SheetKind, key: &str) -> Column {
-        Schemas::embedded()
+        crate::registry::Registry::embedded()
+            .schemas()
             .sheet(sheet)
             .column(key)
             .unwrap()

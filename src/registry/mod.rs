@@ -353,7 +353,10 @@ mod tests {
             before.sheet_by_role("accueil").unwrap().name(),
             "Premier accueil"
         );
-        assert!(Arc::ptr_eq(&Schemas::embedded(), &registry.schemas()));
+        assert!(Arc::ptr_eq(
+            &registry.schemas(),
+            &Registry::embedded().schemas()
+        ));
     }
 
     #[test]

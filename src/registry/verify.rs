@@ -767,7 +767,7 @@ fn named_values(version: &str, sheet: &SheetFile, keys: &[(String, String)], fou
             .flatten()
             .filter_map(Value::as_str)
             .collect();
-        for (k, key, value, codes) in crate::charter::named_values() {
+        for (k, key, value, codes) in crate::rules::named_values() {
             if k != kind || key != code || list.is_empty() || list.contains(&value) {
                 continue;
             }

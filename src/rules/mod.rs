@@ -11,7 +11,7 @@
 //! |---|---|---|
 //! | F (file) | `read/admit.rs`, `read/prescan/`, `read/cells.rs` | before and while reading |
 //! | S (structure) | `read/sheet.rs` | sheets, headers, labels, as rows arrive |
-//! | V (values) | `validate.rs` (JSON Schemas), `read/values.rs` (V002) | each row read |
+//! | V (values) | `read/validate.rs` (JSON Schemas), `read/values.rs` (V002) | each row read |
 //! | R (referential) | `referential.rs` | once the workbook is read |
 //! | C (charter) | `charter/`, one file per rule | by chunks of rows, or once all is read |
 //! | T (year over year) | `evolution/rules.rs` | with `--precedent`, rows then totals |
@@ -21,7 +21,40 @@ mod catalogue;
 
 pub use catalogue::{Code, RULES};
 
-use crate::schema::SheetKind;
+use crate::bilan::SheetKind;
+
+/// Types of structure that are CEP operators (charter §2): C013 and C014 look for them by
+/// their text in the list of structure types.
+pub const CEP_TYPES: [&str; 5] = [
+    "France Travail",
+    "Cap emploi",
+    "APEC",
+    "Mission Locale",
+    "Avenir Actifs",
+];
+
+/// The axes the programme of actions must cover, by their text in the list of axes, and the
+/// rule that looks for each (charter §2 and §5, art. L6111-3).
+pub const PROGRAMME_AXES: [(Code, &str); 4] = [
+    (Code::C011, "Informer sur les métiers et les formations"),
+    (Code::C011, "Accompagner les parcours professionnels"),
+    (Code::C012, "Promotion du CEP"),
+    (Code::C018, "Mixité et stéréotypes de genre"),
+];
+
+/// The values of a list that rules look for by their text (sheet, key, value, the rules):
+/// each must stay in its version's list, which `spro modeles verifier` checks.
+pub fn named_values(
+) -> impl Iterator<Item = (SheetKind, &'static str, &'static str, &'static [Code])> {
+    const CEP_RULES: &[Code] = &[Code::C013, Code::C014];
+    let axes = PROGRAMME_AXES
+        .iter()
+        .map(|(code, axis)| (SheetKind::Actions, "axe", *axis, std::slice::from_ref(code)));
+    let types = CEP_TYPES
+        .iter()
+        .map(|t| (SheetKind::Structures, "type", *t, CEP_RULES));
+    axes.chain(types)
+}
 
 /// The rules that read each role's sheet (`x-role`): a template version without that role
 /// does not serve them, and `spro modeles verifier` says so. T001 compares a figure of each

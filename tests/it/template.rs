@@ -8,7 +8,7 @@ use std::process::Command;
 
 use crate::common::*;
 use calamine::{open_workbook, Reader, Xlsx};
-use spro_bilans::schema::{ColumnKind, Schemas, SheetKind};
+use spro_bilans::schema::{ColumnKind, SheetKind};
 
 fn template(dir: &Path, extra: &[&str]) -> PathBuf {
     let out = dir.join("modele.xlsx");
@@ -74,7 +74,7 @@ fn headers_prefilled_values_and_notes() {
     let dir = tempfile::tempdir().unwrap();
     let out = template(dir.path(), &[]);
     let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
-    let schemas = Schemas::embedded();
+    let schemas = spro_bilans::registry::Registry::embedded().schemas();
     for kind in SheetKind::ALL.into_iter().skip(1) {
         let range = wb.worksheet_range(kind.name()).unwrap();
         let header: Vec<String> = range
@@ -122,7 +122,7 @@ fn drop_downs_offer_exactly_the_spec_values() {
     let out = template(dir.path(), &[]);
     let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
     let listes = wb.worksheet_range("Listes").unwrap();
-    let schemas = Schemas::embedded();
+    let schemas = spro_bilans::registry::Registry::embedded().schemas();
     let sheets: Vec<(usize, SheetKind)> = SheetKind::ALL
         .iter()
         .enumerate()
