@@ -179,6 +179,72 @@ impl crate::i18n::English for BuildError {
     }
 }
 
+/// Reads the previous year's files of `paths` for `checker` (its year is N), in parallel on the
+/// current rayon pool: each with its own version, reduced to its summary, then paired by
+/// network.
+fn load_previous(
+    paths: &[PathBuf],
+    checker: &Checker,
+) -> Result<crate::evolution::Previous, crate::evolution::PreviousError> {
+    use crate::evolution::PreviousError;
+    use rayon::prelude::*;
+    let year = checker.year().ok_or(PreviousError::NoYear)?;
+    for p in paths {
+        if std::fs::symlink_metadata(p).is_err() {
+            return Err(PreviousError::NotFound(p.display().to_string()));
+        }
+    }
+    let (inputs, _) = crate::inputs::collect(paths)
+        .map_err(|crate::inputs::InputError::NotFound(p)| PreviousError::NotFound(p))?;
+    let inputs: Vec<Input> = inputs
+        .into_iter()
+        .filter(|i| !matches!(i, Input::Unsupported { .. }))
+        .collect();
+    if inputs.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(PreviousError::Empty(shown.join(", ")));
+    }
+    // Last year's files are read with their own version, whatever `--modele` forces.
+    let reader = checker.of_the_year_before(year);
+    let read = inputs
+        .par_iter()
+        .map(|i| read_previous(&reader, i))
+        .collect();
+    Ok(crate::evolution::Previous::of_files(year - 1, read, inputs))
+}
+
+/// One of last year's files read: its network (from the file, or from its name when it could
+/// not be read) and its summary, or why it gives none.
+fn read_previous(reader: &Checker, input: &Input) -> crate::evolution::previous::Read {
+    let (report, _) = reader.check_input_read(input);
+    let path = input.path().to_path_buf();
+    let (code, outcome) = match (&report.bilan, report.status) {
+        (Some(bilan), s) if s != Status::Unreadable => (
+            report.reseau.as_ref().map(|c| c.to_uppercase()),
+            Ok(crate::evolution::Summary::of(bilan, &reader.schemas)),
+        ),
+        _ => {
+            let code = reader
+                .referential
+                .networks
+                .iter()
+                .find(|n| file_names_code(&path, &n.code))
+                .map(|n| n.code.to_uppercase());
+            let why = report
+                .findings
+                .first()
+                .map(|f| f.message.clone())
+                .unwrap_or_else(|| Msg::new("illisible", "unreadable"));
+            (code, Err(why))
+        }
+    };
+    crate::evolution::previous::Read {
+        path,
+        code,
+        outcome,
+    }
+}
+
 /// The outcome for one file.
 #[derive(Debug, Clone)]
 pub struct FileReport {
@@ -316,7 +382,7 @@ impl Checker {
             previous: None,
         };
         if !paths.is_empty() {
-            let previous = crate::evolution::Previous::load(&paths, &checker)?;
+            let previous = load_previous(&paths, &checker)?;
             checker.previous = Some(Arc::new(previous));
         }
         Ok(checker)

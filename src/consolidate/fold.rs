@@ -212,7 +212,7 @@ impl<'a> Fold<'a> {
             evolution: checker
                 .previous
                 .as_ref()
-                .map(|previous| crate::evolution::Table::new(&networks, previous, checker)),
+                .map(|previous| super::Table::new(&networks, previous, checker)),
             networks,
             indicators: self.tally.indicators(&checker.schemas),
             counted: self.counted,

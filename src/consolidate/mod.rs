@@ -5,9 +5,10 @@
 //! taken in path order by the [`Fold`] (what is kept of each file, and at the end the report
 //! and the regional figures, [`Regional`]) and by each output, a [`Sink`]: the regional
 //! workbook ([`RegionalWorkbook`], streamed in constant memory or in memory for the page),
-//! the synthesis ([`crate::synthesis::Typeset`]). Rows are sorted and document dates fixed,
+//! the synthesis (`synthesis::Typeset`). Rows are sorted and document dates fixed,
 //! so the same inputs give the same bytes whatever their order or the thread count.
 
+mod evolution_table;
 mod fold;
 mod indicators;
 mod networks;
@@ -17,6 +18,7 @@ mod workbook;
 use crate::check::{Checker, Duplicates, Report};
 use crate::inputs::Input;
 
+pub use evolution_table::{Line, Standing, Table};
 pub use fold::{Checked, Fold};
 pub use indicators::{Indicators, NETWORKS};
 pub use networks::{NetworkRow, NOT_SENT};
@@ -36,7 +38,7 @@ pub struct Regional {
     /// Files counted in the indicators.
     pub counted: usize,
     /// `Évolution`, with `--precedent`.
-    pub evolution: Option<crate::evolution::Table>,
+    pub evolution: Option<Table>,
     /// Size and SHA-256 of the files, the year's then the year before's (`À propos`).
     pub provenance: (Vec<Provenance>, Vec<Provenance>),
 }

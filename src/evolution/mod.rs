@@ -7,7 +7,6 @@
 
 pub mod previous;
 pub mod rules;
-mod table;
 
 use chrono::NaiveDate;
 
@@ -18,7 +17,6 @@ use crate::read::values::Typed;
 use crate::schema::{Schemas, SheetKind};
 
 pub use previous::{Previous, PreviousError, Prior};
-pub use table::{Line, Standing, Table};
 
 /// One figure compared year over year: its name, the sheet it comes from, and the column
 /// summed (`None`: the sheet's rows are counted).

@@ -1,16 +1,13 @@
 //! The previous year's tableaux de bord (`--precedent`): walked like the inputs, read by the
-//! same reader and rules, in parallel, each reduced to its [`Summary`] as soon as it is read,
-//! then paired by network code. A previous file is never reported as a file itself: one that
+//! same reader and rules, in parallel (`check::load_previous`), each reduced to its
+//! [`Summary`] as soon as it is read, then paired by network code here. A previous file is never reported as a file itself: one that
 //! is unreadable, of another year than N-1, or not alone for its network makes its network's
 //! prior unusable, which T000 says on the file of year N it would have served.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use super::Summary;
-use crate::check::{file_names_code, Checker, Status};
 use crate::i18n::Msg;
 use crate::inputs::Input;
 use crate::msg;
@@ -65,41 +62,22 @@ impl crate::i18n::English for PreviousError {
 }
 
 /// One previous file once read: its network (from the file, or from its name when it could
-/// not be read) and what it gives.
-struct Read {
-    path: PathBuf,
-    code: Option<String>,
-    outcome: Result<Summary, Msg>,
+/// not be read) and what it gives, or why it gives nothing.
+pub(crate) struct Read {
+    pub(crate) path: PathBuf,
+    pub(crate) code: Option<String>,
+    pub(crate) outcome: Result<Summary, Msg>,
 }
 
 impl Previous {
-    /// Reads the previous year's files of `paths` with `checker` (its year is N), in parallel
-    /// on the current rayon pool.
-    pub fn load(paths: &[PathBuf], checker: &Checker) -> Result<Previous, PreviousError> {
-        let year = checker.year().ok_or(PreviousError::NoYear)?;
-        for p in paths {
-            if std::fs::symlink_metadata(p).is_err() {
-                return Err(PreviousError::NotFound(p.display().to_string()));
-            }
-        }
-        let (inputs, _) = crate::inputs::collect(paths)
-            .map_err(|crate::inputs::InputError::NotFound(p)| PreviousError::NotFound(p))?;
-        let inputs: Vec<Input> = inputs
-            .into_iter()
-            .filter(|i| !matches!(i, Input::Unsupported { .. }))
-            .collect();
-        if inputs.is_empty() {
-            let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-            return Err(PreviousError::Empty(shown.join(", ")));
-        }
-        // Last year's files are read with their own version, whatever `--modele` forces.
-        let reader = checker.of_the_year_before(year);
-        let read: Vec<Read> = inputs.par_iter().map(|i| read_one(&reader, i)).collect();
-        Ok(Previous {
-            year: year - 1,
-            by_code: pair(read, year - 1),
+    /// The previous year `year` (N-1) made of its files, once each is read (`read`, in any
+    /// order): paired by network.
+    pub(crate) fn of_files(year: i32, read: Vec<Read>, inputs: Vec<Input>) -> Previous {
+        Previous {
+            year,
+            by_code: pair(read, year),
             inputs,
-        })
+        }
     }
 
     /// What the previous year says of the network `code`.
@@ -113,36 +91,6 @@ impl Previous {
             year,
             by_code: priors.into_iter().collect(),
             inputs: Vec::new(),
-        }
-    }
-}
-
-fn read_one(reader: &Checker, input: &Input) -> Read {
-    let (report, _) = reader.check_input_read(input);
-    let path = input.path().to_path_buf();
-    match (&report.bilan, report.status) {
-        (Some(bilan), s) if s != Status::Unreadable => Read {
-            path,
-            code: report.reseau.as_ref().map(|c| c.to_uppercase()),
-            outcome: Ok(Summary::of(bilan, &reader.schemas)),
-        },
-        _ => {
-            let code = reader
-                .referential
-                .networks
-                .iter()
-                .find(|n| file_names_code(&path, &n.code))
-                .map(|n| n.code.to_uppercase());
-            let why = report
-                .findings
-                .first()
-                .map(|f| f.message.clone())
-                .unwrap_or_else(|| Msg::new("illisible", "unreadable"));
-            Read {
-                path,
-                code,
-                outcome: Err(why),
-            }
         }
     }
 }

@@ -221,7 +221,7 @@ fn follow_up(c: &Counts, networks: &[NetworkSection], lang: Lang) -> String {
 mod tests {
     use super::*;
     use crate::consolidate::Indicators;
-    use crate::evolution::{Line, Standing, Table};
+    use crate::consolidate::{Line, Standing, Table};
 
     /// A consolidation whose only figures are actions by département and, when given, the
     /// totals of the networks compared.

@@ -5,6 +5,7 @@
 mod common;
 
 mod annotate;
+mod architecture;
 mod batch;
 mod browser;
 mod cases;

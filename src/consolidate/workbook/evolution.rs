@@ -8,8 +8,9 @@ use rust_xlsxwriter::{
 };
 
 use crate::consolidate::Choices;
-use crate::evolution::Standing;
-use crate::evolution::{Table, FIGURES};
+use crate::consolidate::Standing;
+use crate::consolidate::Table;
+use crate::evolution::FIGURES;
 use crate::xlsx::{self, Styles, Widths};
 
 /// The name of the sheet.

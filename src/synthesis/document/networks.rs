@@ -71,7 +71,7 @@ fn changes(codes: &[Code], year_before: i32, lang: Lang) -> Vec<String> {
 /// `Évolution`), and the change.
 fn network_figures(
     (now, lacks): (Option<[f64; 8]>, [bool; 6]),
-    line: Option<&crate::evolution::Line>,
+    line: Option<&crate::consolidate::Line>,
     lang: Lang,
 ) -> Vec<NetworkFigure> {
     FIGURES

@@ -3,9 +3,9 @@
 //! totals of the networks compared in both years (the sheet: `consolidate/workbook/evolution.rs`;
 //! the synthesis's « Évolution »).
 
-use super::{Previous, Prior};
+use super::NetworkRow;
 use crate::check::Checker;
-use crate::consolidate::NetworkRow;
+use crate::evolution::{Previous, Prior};
 
 /// How a network stands in the comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
