@@ -596,7 +596,7 @@ impl Checker {
             &mut findings,
         )?;
         drop(opened);
-        Ok(self.check_bilan(path, bilan, findings, (&schemas, &chosen)))
+        Ok(self.check_bilan(path, bilan, findings, &schemas, &chosen))
     }
 
     /// The rules across sheets of a workbook read with `schemas`, those of the version
@@ -606,7 +606,8 @@ impl Checker {
         path: &Path,
         bilan: Bilan,
         mut findings: Vec<Finding>,
-        (schemas, chosen): (&Arc<Schemas>, &crate::read::version::Chosen),
+        schemas: &Arc<Schemas>,
+        chosen: &crate::read::version::Chosen,
     ) -> FileReport {
         crate::referential::check(
             &bilan,
@@ -617,7 +618,8 @@ impl Checker {
         );
         crate::referential::template_version(
             &bilan,
-            (schemas, &self.registry),
+            schemas,
+            &self.registry,
             chosen,
             self.year(),
             &mut findings,

@@ -187,6 +187,37 @@ where
     Ok(())
 }
 
+/// What `spro` writes for the bilans of a year, and the name each takes: one place for the
+/// command line (under `reports/` by default) and the page (the downloaded file's name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Produced {
+    /// The regional workbook (`consolidate`).
+    RegionalWorkbook,
+    /// The regional synthesis, a PDF (`synthese`).
+    Synthesis,
+    /// The open-data package, a folder (`publier`).
+    OpenData,
+    /// The blank tableau de bord (`template`).
+    Template,
+}
+
+impl Produced {
+    /// The file's (or folder's) name for the bilans of `year`.
+    pub fn file_name(self, year: i32) -> String {
+        match self {
+            Produced::RegionalWorkbook => format!("bilan-regional-{year}.xlsx"),
+            Produced::Synthesis => format!("synthese-regionale-{year}.pdf"),
+            Produced::OpenData => format!("donnees-ouvertes-{year}"),
+            Produced::Template => format!("tableau-de-bord-{year}.xlsx"),
+        }
+    }
+
+    /// Where the command line writes it when no path is given: `reports/` of the current folder.
+    pub fn default_path(self, year: i32) -> PathBuf {
+        Path::new("reports").join(self.file_name(year))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -111,7 +111,8 @@ pub fn check(
 /// serves; a version detected rather than stated is said, and which was used.
 pub fn template_version(
     bilan: &Bilan,
-    (schemas, registry): (&Schemas, &Registry),
+    schemas: &Schemas,
+    registry: &Registry,
     chosen: &Chosen,
     year: Option<i32>,
     findings: &mut Vec<Finding>,

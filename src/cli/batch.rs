@@ -10,36 +10,29 @@ use super::*;
 /// changes them).
 pub(super) fn choices(
     year: i32,
-    (without_personal_data, include_invalid, strict): (bool, bool, bool),
     common: &CommonArgs,
+    without_personal_data: bool,
+    include_invalid: bool,
+    strict: bool,
 ) -> crate::consolidate::Choices {
-    let mut options_text = vec![crate::consolidate::options_text(
-        year,
-        without_personal_data,
-        include_invalid,
-    )];
+    let mut more = Vec::new();
     if strict {
-        options_text.push("--strict".into());
+        more.push("--strict".into());
     }
     let sources = &common.sources;
     if let Some(c) = &sources.config {
-        options_text.push(format!("--config {}", c.display()));
+        more.push(format!("--config {}", c.display()));
     }
     if let Some(r) = &sources.referentiel {
-        options_text.push(format!("--referentiel {}", r.display()));
+        more.push(format!("--referentiel {}", r.display()));
     }
     if let Some(s) = &sources.schemas {
-        options_text.push(format!("--schemas {}", s.display()));
+        more.push(format!("--schemas {}", s.display()));
     }
     for p in &common.precedent {
-        options_text.push(format!("--precedent {}", p.display()));
+        more.push(format!("--precedent {}", p.display()));
     }
-    crate::consolidate::Choices {
-        year,
-        without_personal_data,
-        include_invalid,
-        options_text: options_text.join(" "),
-    }
+    crate::consolidate::Choices::new(year, without_personal_data, include_invalid, &more)
 }
 
 /// What `consolidate` and `synthese` share before the figures: the checker keeping the data,

@@ -5,12 +5,13 @@ use super::*;
 pub(super) fn consolidate(args: ConsolidateArgs, lang: Lang) -> Result<Exit, CliError> {
     let (batch, outputs) = Batch::new(&args.batch, &args.common, |year| outputs(&args, year))?;
     let (year, inputs, checker, output) = (batch.year, &batch.inputs, &batch.checker, &outputs[0]);
-    let typed = (
+    let choices = choices(
+        year,
+        &args.common,
         args.sans_donnees_personnelles,
         args.inclure_non_conformes,
         args.strict,
     );
-    let choices = choices(year, typed, &args.common);
     let done = Msg::new("écrits", "written");
     let progress = progress_bar(inputs.len(), args.common.quiet, done, lang);
     let show = |p| shown(&progress, p, lang);
@@ -71,10 +72,10 @@ fn outputs(args: &ConsolidateArgs, year: i32) -> Vec<PathBuf> {
     let workbook = args
         .output
         .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("reports/bilan-regional-{year}.xlsx")));
+        .unwrap_or_else(|| crate::output::Produced::RegionalWorkbook.default_path(year));
     let mut outputs = vec![workbook.clone()];
     if args.synthese {
-        outputs.push(workbook.with_file_name(format!("synthese-regionale-{year}.pdf")));
+        outputs.push(workbook.with_file_name(crate::output::Produced::Synthesis.file_name(year)));
     }
     outputs.extend(args.publier.clone());
     outputs

@@ -12,14 +12,8 @@ pub(super) fn publier(args: PublierArgs, lang: Lang) -> Result<Exit, CliError> {
     })?;
     let year = batch.year;
     // Never personal data in the package, whatever was typed.
-    let choices = crate::consolidate::Choices {
-        without_personal_data: true,
-        ..choices(
-            year,
-            (false, args.inclure_non_conformes, false),
-            &args.common,
-        )
-    };
+    let choices =
+        choices(year, &args.common, false, args.inclure_non_conformes, false).never_personal();
     let mut open_data = crate::open_data::OpenData::new(&batch.checker, &choices, &outputs[0]);
     let report = batch.consolidate(&choices, &mut [&mut open_data], &|_| {})?;
     publish(open_data, lang)?;

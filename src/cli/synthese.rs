@@ -11,14 +11,14 @@ pub(super) fn synthese(args: SyntheseArgs, lang: Lang) -> Result<Exit, CliError>
     })?;
     let year = batch.year;
     // The synthesis never holds personal data: no option to ask for it.
-    let choices = crate::consolidate::Choices {
-        without_personal_data: true,
-        ..choices(
-            year,
-            (false, args.inclure_non_conformes, args.strict),
-            &args.common,
-        )
-    };
+    let choices = choices(
+        year,
+        &args.common,
+        false,
+        args.inclure_non_conformes,
+        args.strict,
+    )
+    .never_personal();
     let mut synthesis = crate::synthesis::Typeset::new(&batch.checker, &choices, lang);
     let report = batch.consolidate(&choices, &mut [&mut synthesis], &|_| {})?;
     write_synthesis(synthesis, &outputs[0], lang)?;

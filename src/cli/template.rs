@@ -17,7 +17,7 @@ pub(super) fn template(args: TemplateArgs, lang: Lang) -> Result<Exit, CliError>
     };
     let output = args
         .output
-        .unwrap_or_else(|| PathBuf::from(format!("reports/tableau-de-bord-{year}.xlsx")));
+        .unwrap_or_else(|| crate::output::Produced::Template.default_path(year));
     let edition = crate::template::Edition {
         logo_region: args.logo_region,
         logo_spro: args.logo_spro,

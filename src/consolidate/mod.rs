@@ -55,8 +55,35 @@ pub struct Choices {
     pub options_text: String,
 }
 
+impl Choices {
+    /// What the analyst chose for the bilans of `year`; `more`: the other options that shape
+    /// the figures, as typed (`--strict`, `--schemas …`), listed after these in `À propos`.
+    pub fn new(
+        year: i32,
+        without_personal_data: bool,
+        include_invalid: bool,
+        more: &[String],
+    ) -> Choices {
+        let mut text = vec![options_text(year, without_personal_data, include_invalid)];
+        text.extend(more.iter().cloned());
+        Choices {
+            year,
+            without_personal_data,
+            include_invalid,
+            options_text: text.join(" "),
+        }
+    }
+
+    /// The same choices, without personal data whatever was typed (the synthesis and the open
+    /// data never hold any); the options listed stay as typed.
+    pub fn never_personal(mut self) -> Choices {
+        self.without_personal_data = true;
+        self
+    }
+}
+
 /// The options as `À propos` lists them, the same from the command line and the web page.
-pub fn options_text(year: i32, without_personal_data: bool, include_invalid: bool) -> String {
+fn options_text(year: i32, without_personal_data: bool, include_invalid: bool) -> String {
     let mut text = vec![format!("--annee {year}")];
     if without_personal_data {
         text.push("--sans-donnees-personnelles".into());

@@ -177,7 +177,7 @@ impl<'a> OpenData<'a> {
 
     /// Where `spro publier` writes by default.
     pub fn default_path(year: i32) -> PathBuf {
-        PathBuf::from(format!("reports/donnees-ouvertes-{year}"))
+        crate::output::Produced::OpenData.default_path(year)
     }
 
     /// Puts the complete package in place of `target` (a folder there before is replaced).

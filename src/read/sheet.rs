@@ -134,7 +134,7 @@ pub fn read_bilan(
             bilan.sheets[i] = sheet;
         }
     }
-    bilan.declared = read_declared(wb, schemas, (&bilan, keep_rows), findings)?;
+    bilan.declared = read_declared(wb, schemas, &bilan, keep_rows, findings)?;
     for kind in SheetKind::ALL {
         if bilan.sheet(kind).is_none() && schemas.has(kind) {
             findings.push(missing_sheet(schemas.sheet(kind)));
@@ -195,7 +195,8 @@ fn sheets_by_role(
 fn read_declared(
     wb: &mut Opened<'_>,
     schemas: &Schemas,
-    (bilan, keep_rows): (&Bilan, bool),
+    bilan: &Bilan,
+    keep_rows: bool,
     findings: &mut Vec<Finding>,
 ) -> Result<Vec<Sheet>, ReadError> {
     /// No charter rule reads a declared sheet.
@@ -549,13 +550,7 @@ impl<'s, 'a> TableReader<'s, 'a> {
         if !self.kept.is_empty() {
             self.sheet.rows = std::mem::take(&mut self.kept);
         }
-        missing_columns(
-            self.schema,
-            &self.sheet.columns,
-            findings,
-            ("la colonne", true, "sur la ligne d'en-tête"),
-            ("column", "to the header row"),
-        );
+        missing_columns(self.schema, &self.sheet.columns, findings, &COLUMN);
         if self.sheet.totals.rows == 0 {
             empty_sheet(self.schema, findings);
         }
@@ -689,13 +684,47 @@ fn empty_sheet(schema: &SheetSchema, findings: &mut Vec<Finding>) {
     );
 }
 
+/// How S002 names what is missing in a sheet and where it goes: a table's column (« la
+/// colonne … sur la ligne d'en-tête ») or the form's field (« le champ … en colonne A »).
+struct Missing {
+    what: &'static str,
+    feminine: bool,
+    where_: &'static str,
+    what_en: &'static str,
+    where_en: &'static str,
+}
+
+/// A table's column.
+const COLUMN: Missing = Missing {
+    what: "la colonne",
+    feminine: true,
+    where_: "sur la ligne d'en-tête",
+    what_en: "column",
+    where_en: "to the header row",
+};
+
+/// The form's field.
+const FIELD: Missing = Missing {
+    what: "le champ",
+    feminine: false,
+    where_: "en colonne A, une ligne par champ,",
+    what_en: "field",
+    where_en: "in column A, one row per field,",
+};
+
 fn missing_columns(
     schema: &SheetSchema,
     columns: &[Option<u32>],
     findings: &mut Vec<Finding>,
-    (what, feminine, where_): (&str, bool, &str),
-    (what_en, where_en): (&str, &str),
+    missing: &Missing,
 ) {
+    let Missing {
+        what,
+        feminine,
+        where_,
+        what_en,
+        where_en,
+    } = *missing;
     for (col, at) in schema.columns.iter().zip(columns) {
         if at.is_none() {
             let (severity, nature) = match (col.required, feminine) {
@@ -816,13 +845,7 @@ fn read_form(
                 .value(Some(shown)),
         );
     }
-    missing_columns(
-        schema,
-        &sheet.columns,
-        findings,
-        ("le champ", false, "en colonne A, une ligne par champ,"),
-        ("field", "in column A, one row per field,"),
-    );
+    missing_columns(schema, &sheet.columns, findings, &FIELD);
     sheet.rows.push(form);
     sheet
 }

@@ -256,7 +256,7 @@ pub fn diff(registry: &Registry, from: &Version, to: &Version) -> Vec<Change> {
                     c.avant = Some(old.name().to_string());
                     changes.push(c);
                 }
-                columns(registry, (from, old), (to, sheet), &mut changes);
+                columns(registry, from, old, to, sheet, &mut changes);
             }
         }
     }
@@ -341,8 +341,10 @@ fn key_in(
 /// The changes of one sheet's columns.
 fn columns(
     registry: &Registry,
-    (from, old): (&Version, &SheetFile),
-    (to, new): (&Version, &SheetFile),
+    from: &Version,
+    old: &SheetFile,
+    to: &Version,
+    new: &SheetFile,
     changes: &mut Vec<Change>,
 ) {
     let name = new.name();

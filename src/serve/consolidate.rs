@@ -69,12 +69,10 @@ async fn answer(
     // The synthesis never holds personal data: the box is the workbook's option.
     let asked = wanted == Wanted::Workbook && flags.contains("sans_donnees_personnelles");
     let include_invalid = flags.contains("inclure_non_conformes");
-    let choices = crate::consolidate::Choices {
-        year,
-        without_personal_data: asked || wanted == Wanted::Synthesis,
-        include_invalid,
-        options_text: crate::consolidate::options_text(year, asked, include_invalid),
-    };
+    let mut choices = crate::consolidate::Choices::new(year, asked, include_invalid, &[]);
+    if wanted == Wanted::Synthesis {
+        choices = choices.never_personal();
+    }
     let mut checks = service.check_settings.clone().for_year(Some(year));
     checks.keep_data = true;
     let checker = Checker::build(checks).map_err(|e| {
@@ -115,7 +113,7 @@ fn make(
                 .to_bytes()
                 .map_err(|e| crate::output::Failure::message(&e))?;
             Ok(Download {
-                file_name: format!("bilan-regional-{year}.xlsx"),
+                file_name: crate::output::Produced::RegionalWorkbook.file_name(year),
                 content_type: XLSX,
                 bytes,
             })
@@ -125,7 +123,7 @@ fn make(
             crate::consolidate::run(inputs, checker, choices, &mut [&mut synthesis], &|_| {})
                 .map_err(failed)?;
             synthesis.pdf().map(|bytes| Download {
-                file_name: format!("synthese-regionale-{year}.pdf"),
+                file_name: crate::output::Produced::Synthesis.file_name(year),
                 content_type: "application/pdf",
                 bytes,
             })

@@ -86,7 +86,7 @@ pub(super) async fn template(
     .await?
     .map_err(|_| ServeError::Internal)?;
     Ok(attachment(Download {
-        file_name: format!("tableau-de-bord-{year}.xlsx"),
+        file_name: crate::output::Produced::Template.file_name(year),
         content_type: XLSX,
         bytes,
     }))

@@ -135,7 +135,8 @@ pub struct BatchView {
 
 impl FileView {
     pub fn new(
-        (file, registry): (&FileReport, &Registry),
+        file: &FileReport,
+        registry: &Registry,
         lang: Lang,
         copy: Option<String>,
         copy_missing: bool,
@@ -372,7 +373,8 @@ fn capitalised(s: &str) -> String {
 impl ResultsPage {
     pub fn new(
         frame: Frame,
-        (report, registry): (&Report, &Registry),
+        report: &Report,
+        registry: &Registry,
         lang: Lang,
         copies: Vec<(Option<String>, bool)>,
         json: Option<String>,
@@ -381,7 +383,7 @@ impl ResultsPage {
             .files
             .iter()
             .zip(copies)
-            .map(|(f, (copy, missing))| FileView::new((f, registry), lang, copy, missing))
+            .map(|(f, (copy, missing))| FileView::new(f, registry, lang, copy, missing))
             .collect();
         let batch = report
             .batch

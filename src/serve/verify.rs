@@ -217,7 +217,8 @@ pub(super) async fn verify_page(
         .collect();
     let page = ResultsPage::new(
         service.frame(request_lang, None),
-        (&report, &service.checker.registry),
+        &report,
+        &service.checker.registry,
         lang,
         tokens,
         json,

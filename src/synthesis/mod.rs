@@ -23,7 +23,7 @@ use crate::i18n::{Lang, Msg};
 
 /// Where `spro synthese` writes by default.
 pub fn default_path(year: i32) -> PathBuf {
-    PathBuf::from(format!("reports/synthese-regionale-{year}.pdf"))
+    crate::output::Produced::Synthesis.default_path(year)
 }
 
 /// The PDF of `document`.

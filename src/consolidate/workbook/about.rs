@@ -51,7 +51,8 @@ pub(super) fn regles(
 pub(super) fn a_propos(
     ws: &mut Worksheet,
     report: &Report,
-    (provenance, previous): (&[Provenance], &[Provenance]),
+    provenance: &[Provenance],
+    previous: &[Provenance],
     checker: &Checker,
     choices: &Choices,
     styles: &Styles,

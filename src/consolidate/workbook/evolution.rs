@@ -58,7 +58,7 @@ pub(super) fn evolution(
         for k in 0..FIGURES.len() {
             figure_cells(ws, r, k, line.before[k], line.now[k], styles, &percent)?;
             if line.standing == Standing::Compared {
-                not_given(ws, (r, k), (line.before[k], line.now[k]), styles)?;
+                not_given(ws, r, k, line.before[k], line.now[k], styles)?;
             }
         }
     }
@@ -92,7 +92,7 @@ pub(super) fn evolution(
     w.truncate(3);
     w.resize(headers.len(), 14);
     xlsx::widths(ws, &w)?;
-    chart(ws, total_row + 2, &totals, (yb, y), styles)
+    chart(ws, total_row + 2, &totals, yb, y, styles)
 }
 
 /// `—` where one year of a compared network cannot give figure `k` (the file or its template
@@ -100,8 +100,10 @@ pub(super) fn evolution(
 /// the totals.
 fn not_given(
     ws: &mut Worksheet,
-    (r, k): (u32, usize),
-    (before, now): (Option<i64>, Option<i64>),
+    r: u32,
+    k: usize,
+    before: Option<i64>,
+    now: Option<i64>,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     let c = 3 + 4 * k as u16;
@@ -150,7 +152,8 @@ fn chart(
     ws: &mut Worksheet,
     top: u32,
     totals: &[(i64, i64); 6],
-    (yb, y): (i32, i32),
+    yb: i32,
+    y: i32,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     xlsx::text(

@@ -385,7 +385,8 @@ impl Sink for RegionalWorkbook<'_> {
         about::a_propos(
             wb.worksheet_from_name(SHEETS[9])?,
             report,
-            (&regional.provenance.0, &regional.provenance.1),
+            &regional.provenance.0,
+            &regional.provenance.1,
             checker,
             choices,
             styles,

@@ -41,7 +41,7 @@ fn left_out(regional: &Regional, report: &Report, choices: &Choices, lang: Lang)
 
 /// How the figures are made, in sentences, ending with the template versions the files were
 /// `read` with and the one the figures are laid out on.
-fn how(lang: Lang, (read, layout): (&str, &str)) -> Vec<String> {
+fn how(lang: Lang, read: &str, layout: &str) -> Vec<String> {
     let mut how = sentences(lang);
     how.push(match lang {
         Lang::Fr => format!("Modèles : chaque fichier est lu avec la version du modèle qu'il indique (sinon celle que ses feuilles et en-têtes désignent) — {read} ; les colonnes sont rapprochées par leur clé, et les chiffres sont ceux du modèle {layout}."),
@@ -139,7 +139,7 @@ pub(super) fn method(
         })
         .collect();
     let layout = &checker.registry.serving(choices.year).version;
-    let how = how(lang, (&report.versions_read(lang), layout));
+    let how = how(lang, &report.versions_read(lang), layout);
     Method {
         files,
         previous_files,

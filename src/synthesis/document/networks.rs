@@ -70,7 +70,8 @@ fn changes(codes: &[Code], year_before: i32, lang: Lang) -> Vec<String> {
 /// version `lacks` the figure, « — » as in `Synthèse`), those of the year before (its line of
 /// `Évolution`), and the change.
 fn network_figures(
-    (now, lacks): (Option<[f64; 8]>, [bool; 6]),
+    now: Option<[f64; 8]>,
+    lacks: [bool; 6],
     line: Option<&crate::consolidate::Line>,
     lang: Lang,
 ) -> Vec<NetworkFigure> {
@@ -139,7 +140,7 @@ pub(super) fn networks(
                 _ => (None, [false; 6]),
             };
             let line = table.and_then(|t| t.lines.iter().find(|l| l.code == code));
-            let figures = network_figures((now, lacks), line, lang);
+            let figures = network_figures(now, lacks, line, lang);
             let last_bilan = checker
                 .previous
                 .as_ref()
