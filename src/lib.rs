@@ -16,33 +16,34 @@
 
 pub mod annotate;
 pub mod bilan;
-pub mod charter;
+pub(crate) mod charter;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod consolidate;
-pub mod evolution;
+pub(crate) mod evolution;
 pub mod finding;
 #[macro_use]
 pub mod i18n;
+#[cfg(any(test, feature = "fixture"))]
 pub mod fixture;
 pub mod inputs;
-pub mod labels;
+pub(crate) mod labels;
 pub mod memory;
-pub mod norm;
-pub mod open_data;
-pub mod ordered;
-pub mod output;
+pub(crate) mod norm;
+pub(crate) mod open_data;
+pub(crate) mod ordered;
+pub(crate) mod output;
 pub mod read;
 pub mod referential;
 pub mod registry;
-pub mod report;
+pub(crate) mod report;
 pub mod rules;
 
 pub mod schema;
-pub mod serve;
-pub mod severity;
-pub mod siret;
+pub(crate) mod serve;
+pub(crate) mod severity;
+pub(crate) mod siret;
 pub mod synthesis;
-pub mod template;
-pub mod xlsx;
+pub(crate) mod template;
+pub(crate) mod xlsx;

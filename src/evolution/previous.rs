@@ -5,7 +5,7 @@
 //! prior unusable, which T000 says on the file of year N it would have served.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::Summary;
 use crate::i18n::Msg;
@@ -153,9 +153,4 @@ pub fn paths(given: &[PathBuf], config: &crate::config::Config) -> Vec<PathBuf> 
         .and_then(|y| config.precedent_for(y))
         .into_iter()
         .collect()
-}
-
-/// Whether `path` is one of the previous inputs (an output must never overwrite one).
-pub fn holds(previous: &Previous, path: &Path) -> bool {
-    previous.inputs.iter().any(|i| i.path() == path)
 }

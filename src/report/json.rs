@@ -63,11 +63,6 @@ impl super::Reporter for Json {
     }
 }
 
-/// The JSON document for `report`, as one value (the page's download, the API).
-pub fn render(report: &Report, lang: Lang) -> Value {
-    serde_json::to_value(document(report, lang)).unwrap_or_default()
-}
-
 /// The JSON document for `report`, serialised finding by finding.
 pub fn document(report: &Report, lang: Lang) -> impl Serialize + '_ {
     let files = Seq::new(move || {

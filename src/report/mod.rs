@@ -20,14 +20,6 @@ use crate::i18n::Lang;
 /// One output format: a report in, its text written out as it is rendered.
 pub trait Reporter {
     fn write(&self, report: &Report, lang: Lang, out: &mut dyn Write) -> std::io::Result<()>;
-
-    /// The whole text (tests, small reports).
-    fn render(&self, report: &Report, lang: Lang) -> String {
-        let mut buffer = Vec::new();
-        // Writing to memory cannot fail.
-        let _ = self.write(report, lang, &mut buffer);
-        String::from_utf8_lossy(&buffer).into_owned()
-    }
 }
 
 /// The formats of `--format`.

@@ -74,11 +74,6 @@ impl super::Reporter for Sarif {
     }
 }
 
-/// The SARIF log of `report`, as one value.
-pub fn render(report: &Report, lang: Lang) -> Value {
-    serde_json::to_value(log(report, lang)).unwrap_or_default()
-}
-
 /// The SARIF log of `report`, serialised result by result.
 fn log(report: &Report, lang: Lang) -> impl Serialize + '_ {
     let rules: Vec<Value> = RULES
