@@ -155,29 +155,28 @@ impl CheckSettings {
 /// Why a checker could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    #[error("le modèle « {name} » n'est pas dans le registre (versions : {known})")]
     UnknownVersion { name: String, known: String },
-    #[error(
-        "l'année du bilan est nécessaire : indiquez --annee AAAA (ou « annee » dans spro.toml)"
-    )]
     NoYear,
-    #[error(transparent)]
     Previous(#[from] crate::evolution::PreviousError),
 }
 
-impl crate::i18n::English for BuildError {
-    fn english(&self) -> String {
+impl crate::i18n::Said for BuildError {
+    fn said(&self) -> Msg {
         match self {
-            BuildError::UnknownVersion { name, known } => {
-                format!("template “{name}” is not in the registry (versions: {known})")
-            }
-            BuildError::NoYear => {
-                "the bilan year is needed: give --annee YYYY (or “annee” in spro.toml)".into()
-            }
-            BuildError::Previous(e) => e.english(),
+            BuildError::UnknownVersion { name, known } => msg!(
+                "le modèle « {name} » n'est pas dans le registre (versions : {known})",
+                "template “{name}” is not in the registry (versions: {known})"
+            ),
+            BuildError::NoYear => msg!(
+                "l'année du bilan est nécessaire : indiquez --annee AAAA (ou « annee » dans spro.toml)",
+                "the bilan year is needed: give --annee YYYY (or “annee” in spro.toml)"
+            ),
+            BuildError::Previous(e) => crate::i18n::Said::said(e),
         }
     }
 }
+
+crate::said_in_french!(BuildError);
 
 /// Reads the previous year's files of `paths` for `checker` (its year is N), in parallel on the
 /// current rayon pool: each with its own version, reduced to its summary, then paired by

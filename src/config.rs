@@ -213,13 +213,14 @@ struct File {
 /// Why the configuration cannot be used (exit 2).
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("impossible de lire la configuration {path} : {source}")]
     Io {
         path: String,
         source: std::io::Error,
     },
-    #[error("configuration {path} invalide : {message}")]
-    Invalid { path: String, message: Msg },
+    Invalid {
+        path: String,
+        message: Msg,
+    },
 }
 
 impl Config {
@@ -331,18 +332,25 @@ fn key_at(text: &str, at: usize) -> Option<String> {
     })
 }
 
-impl crate::i18n::English for ConfigError {
-    fn english(&self) -> String {
+impl crate::i18n::Said for ConfigError {
+    fn said(&self) -> Msg {
         match self {
-            ConfigError::Io { path, source } => {
-                format!("cannot read the configuration {path}: {source}")
-            }
+            ConfigError::Io { path, source } => msg!(
+                "impossible de lire la configuration {path} : {source}",
+                "cannot read the configuration {path}: {source}"
+            ),
             ConfigError::Invalid { path, message } => {
-                format!("invalid configuration {path}: {}", message.en)
+                let (fr, en) = (&message.fr, &message.en);
+                msg!(
+                    "configuration {path} invalide : {fr}",
+                    "invalid configuration {path}: {en}"
+                )
             }
         }
     }
 }
+
+crate::said_in_french!(ConfigError);
 
 #[cfg(test)]
 mod tests {

@@ -60,9 +60,23 @@ macro_rules! msg {
     };
 }
 
-/// Errors of the tool that can say themselves in English (their `Display` is French).
-pub trait English {
-    fn english(&self) -> String;
+/// What an error of the tool says, French and English side by side, in one place: the
+/// command line and the page pick the language; its `Display` is the French
+/// ([`said_in_french!`](crate::said_in_french)).
+pub trait Said {
+    fn said(&self) -> Msg;
+}
+
+/// The `Display` of error types that are [`Said`]: the French.
+#[macro_export]
+macro_rules! said_in_french {
+    ($($t:ty),+ $(,)?) => {
+        $(impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&$crate::i18n::Said::said(self).fr)
+            }
+        })+
+    };
 }
 
 /// Whether a count of `n` takes the plural: in French from 2 (0 and 1 are singular: « 0

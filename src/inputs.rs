@@ -54,17 +54,21 @@ impl Input {
 /// Why the inputs cannot be listed (exit 2).
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    #[error("« {0} » n'existe pas : vérifiez le chemin")]
     NotFound(String),
 }
 
-impl crate::i18n::English for InputError {
-    fn english(&self) -> String {
+impl crate::i18n::Said for InputError {
+    fn said(&self) -> crate::i18n::Msg {
         match self {
-            InputError::NotFound(p) => format!("“{p}” does not exist: check the path"),
+            InputError::NotFound(p) => crate::msg!(
+                "« {p} » n'existe pas : vérifiez le chemin",
+                "“{p}” does not exist: check the path"
+            ),
         }
     }
 }
+
+crate::said_in_french!(InputError);
 
 /// Whether a file found in a folder is skipped: lock files, AppleDouble files, hidden files.
 pub fn is_skipped(name: &str) -> bool {

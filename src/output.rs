@@ -6,23 +6,29 @@ use std::path::{Path, PathBuf};
 /// Why an output could not be written (exit 2).
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("refus d'écrire « {0} » : c'est l'un des fichiers vérifiés ; choisissez un autre nom de sortie")]
     WouldOverwriteInput(String),
-    #[error("impossible d'écrire « {path} » : {}", message.fr)]
     Write {
         path: String,
         message: crate::i18n::Msg,
     },
 }
 
-impl crate::i18n::English for OutputError {
-    fn english(&self) -> String {
+impl crate::i18n::Said for OutputError {
+    fn said(&self) -> crate::i18n::Msg {
         match self {
-            OutputError::WouldOverwriteInput(p) => format!("refusing to write “{p}”: it is one of the files checked; choose another output name"),
-            OutputError::Write { path, message } => format!("cannot write “{path}”: {}", message.en),
+            OutputError::WouldOverwriteInput(p) => crate::msg!(
+                "refus d'écrire « {p} » : c'est l'un des fichiers vérifiés ; choisissez un autre nom de sortie",
+                "refusing to write “{p}”: it is one of the files checked; choose another output name"
+            ),
+            OutputError::Write { path, message } => {
+                let (fr, en) = (&message.fr, &message.en);
+                crate::msg!("impossible d'écrire « {path} » : {fr}", "cannot write “{path}”: {en}")
+            }
         }
     }
 }
+
+crate::said_in_french!(OutputError);
 
 /// Refuses `out` when it is one of `inputs`.
 pub fn refuse_overwriting_input<'a>(

@@ -32,17 +32,32 @@ pub struct Referential {
 const EMBEDDED: &str = include_str!("../schemas/referentiels/reseaux.json");
 
 #[derive(Debug, thiserror::Error)]
-#[error("référentiel {path} illisible : {message}")]
 pub struct ReferentialError {
     pub path: String,
-    pub message: String,
+    #[source]
+    pub source: ReferentialSource,
 }
 
-impl crate::i18n::English for ReferentialError {
-    fn english(&self) -> String {
-        format!("referential {} unreadable: {}", self.path, self.message)
+/// What made a referential unreadable.
+#[derive(Debug, thiserror::Error)]
+pub enum ReferentialSource {
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+}
+
+impl crate::i18n::Said for ReferentialError {
+    fn said(&self) -> Msg {
+        let (path, source) = (&self.path, &self.source);
+        msg!(
+            "référentiel {path} illisible : {source}",
+            "referential {path} unreadable: {source}"
+        )
     }
 }
+
+crate::said_in_french!(ReferentialError);
 
 impl Referential {
     pub fn embedded() -> Referential {
@@ -52,12 +67,12 @@ impl Referential {
     }
 
     pub fn load(path: &Path) -> Result<Referential, ReferentialError> {
-        let err = |message: String| ReferentialError {
+        let err = |source: ReferentialSource| ReferentialError {
             path: path.display().to_string(),
-            message,
+            source,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-        let networks: Vec<Network> = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| err(e.into()))?;
+        let networks: Vec<Network> = serde_json::from_str(&text).map_err(|e| err(e.into()))?;
         Ok(Referential { networks })
     }
 

@@ -303,38 +303,48 @@ impl std::fmt::Debug for Schemas {
 /// Why a schema could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
-    #[error("impossible de lire le schéma {path} : {source}")]
     Io {
         path: String,
         source: std::io::Error,
     },
-    #[error("le schéma {name} n'est pas un JSON valide : {source}")]
     Json {
         name: String,
         source: serde_json::Error,
     },
-    #[error("le schéma {name} est invalide : {message}")]
-    Invalid { name: String, message: String },
-    #[error("le schéma {name} n'a pas la colonne « {key} », que l'outil lit : rétablissez-la (même clé) ou repartez des schémas fournis")]
-    MissingKey { name: String, key: String },
+    Invalid {
+        name: String,
+        message: String,
+    },
+    MissingKey {
+        name: String,
+        key: String,
+    },
 }
 
-impl crate::i18n::English for SchemaError {
-    fn english(&self) -> String {
+impl crate::i18n::Said for SchemaError {
+    fn said(&self) -> crate::i18n::Msg {
         match self {
-            SchemaError::Io { path, source } => format!("cannot read the schema {path}: {source}"),
-            SchemaError::Json { name, source } => {
-                format!("the schema {name} is not valid JSON: {source}")
-            }
-            SchemaError::Invalid { name, message } => {
-                format!("the schema {name} is invalid: {message}")
-            }
-            SchemaError::MissingKey { name, key } => format!(
+            SchemaError::Io { path, source } => crate::msg!(
+                "impossible de lire le schéma {path} : {source}",
+                "cannot read the schema {path}: {source}"
+            ),
+            SchemaError::Json { name, source } => crate::msg!(
+                "le schéma {name} n'est pas un JSON valide : {source}",
+                "the schema {name} is not valid JSON: {source}"
+            ),
+            SchemaError::Invalid { name, message } => crate::msg!(
+                "le schéma {name} est invalide : {message}",
+                "the schema {name} is invalid: {message}"
+            ),
+            SchemaError::MissingKey { name, key } => crate::msg!(
+                "le schéma {name} n'a pas la colonne « {key} », que l'outil lit : rétablissez-la (même clé) ou repartez des schémas fournis",
                 "the schema {name} has no column “{key}”, which the tool reads: put it back (same key) or start again from the schemas provided"
             ),
         }
     }
 }
+
+crate::said_in_french!(SchemaError);
 
 impl Schemas {
     /// The schemas of one version: each sheet by its role, with the file it comes from (its

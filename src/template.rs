@@ -58,22 +58,27 @@ impl Edition {
 /// Why the template cannot be made.
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
-    #[error("logo « {path} » illisible : {message} (formats acceptés : PNG, JPEG, GIF, BMP)")]
-    Logo { path: String, message: String },
-    #[error("{0}")]
-    Output(crate::output::OutputError),
+    Logo {
+        path: String,
+        #[source]
+        source: XlsxError,
+    },
+    Output(#[source] crate::output::OutputError),
 }
 
-impl crate::i18n::English for TemplateError {
-    fn english(&self) -> String {
+impl crate::i18n::Said for TemplateError {
+    fn said(&self) -> crate::i18n::Msg {
         match self {
-            TemplateError::Logo { path, message } => format!(
-                "logo “{path}” unreadable: {message} (accepted formats: PNG, JPEG, GIF, BMP)"
+            TemplateError::Logo { path, source } => crate::msg!(
+                "logo « {path} » illisible : {source} (formats acceptés : PNG, JPEG, GIF, BMP)",
+                "logo “{path}” unreadable: {source} (accepted formats: PNG, JPEG, GIF, BMP)"
             ),
-            TemplateError::Output(e) => e.english(),
+            TemplateError::Output(e) => crate::i18n::Said::said(e),
         }
     }
 }
+
+crate::said_in_french!(TemplateError);
 
 /// Writes the template to `path` atomically.
 pub fn write(schemas: &Schemas, edition: &Edition, path: &Path) -> Result<(), TemplateError> {
@@ -91,9 +96,9 @@ fn load_logos(edition: &Edition) -> Result<Vec<Image>, TemplateError> {
         .into_iter()
         .flatten()
     {
-        let image = Image::new(path).map_err(|e| TemplateError::Logo {
+        let image = Image::new(path).map_err(|source| TemplateError::Logo {
             path: path.display().to_string(),
-            message: e.to_string(),
+            source,
         })?;
         logos.push(image);
     }

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use crate::check::{CheckSettings, Checker};
 use crate::config::Config;
 use crate::finding::Severity;
-use crate::i18n::{English, Lang, Msg};
+use crate::i18n::{Lang, Msg, Said};
 use crate::referential::Referential;
 
 mod args;
@@ -112,8 +112,8 @@ fn year() -> clap::builder::RangedI64ValueParser<i32> {
         .range(crate::config::FIRST_YEAR as i64..=crate::config::LAST_YEAR as i64)
 }
 
-fn err<E: std::fmt::Display + English>(e: E) -> CliError {
-    CliError(Msg::new(e.to_string(), e.english()))
+fn err<E: Said>(e: E) -> CliError {
+    CliError(e.said())
 }
 
 /// A technical error from a dependency (same text in both languages).

@@ -36,30 +36,31 @@ pub struct Previous {
 /// Why the previous year cannot be used at all (exit 2).
 #[derive(Debug, thiserror::Error)]
 pub enum PreviousError {
-    #[error("« {0} » (année précédente) n'existe pas : vérifiez le chemin donné à --precedent")]
     NotFound(String),
-    #[error("« {0} » (année précédente) ne contient aucun tableau de bord (.xlsx, .xlsm, .xlsb, .xls, .ods)")]
     Empty(String),
-    #[error("--precedent demande l'année du bilan : indiquez --annee AAAA (ou « annee » dans spro.toml)")]
     NoYear,
 }
 
-impl crate::i18n::English for PreviousError {
-    fn english(&self) -> String {
+impl crate::i18n::Said for PreviousError {
+    fn said(&self) -> Msg {
         match self {
-            PreviousError::NotFound(p) => {
-                format!("“{p}” (previous year) does not exist: check the path given to --precedent")
-            }
-            PreviousError::Empty(p) => format!(
+            PreviousError::NotFound(p) => msg!(
+                "« {p} » (année précédente) n'existe pas : vérifiez le chemin donné à --precedent",
+                "“{p}” (previous year) does not exist: check the path given to --precedent"
+            ),
+            PreviousError::Empty(p) => msg!(
+                "« {p} » (année précédente) ne contient aucun tableau de bord (.xlsx, .xlsm, .xlsb, .xls, .ods)",
                 "“{p}” (previous year) holds no tableau de bord (.xlsx, .xlsm, .xlsb, .xls, .ods)"
             ),
-            PreviousError::NoYear => {
+            PreviousError::NoYear => msg!(
+                "--precedent demande l'année du bilan : indiquez --annee AAAA (ou « annee » dans spro.toml)",
                 "--precedent needs the bilan year: give --annee YYYY (or “annee” in spro.toml)"
-                    .into()
-            }
+            ),
         }
     }
 }
+
+crate::said_in_french!(PreviousError);
 
 /// One previous file once read: its network (from the file, or from its name when it could
 /// not be read) and what it gives, or why it gives nothing.

@@ -888,10 +888,7 @@ fn compile(
     }));
     Schemas::from_version(texts, reads, renames)
         .map(Arc::new)
-        .map_err(|(file, e)| {
-            use crate::i18n::English;
-            (file, Msg::new(e.to_string(), e.english()))
-        })
+        .map_err(|(file, e)| (file, crate::i18n::Said::said(&e)))
 }
 
 /// What only the whole registry shows: one current version, no version or year twice, every

@@ -75,10 +75,8 @@ async fn answer(
     }
     let mut checks = service.check_settings.clone().for_year(Some(year));
     checks.keep_data = true;
-    let checker = Checker::build(checks).map_err(|e| {
-        use crate::i18n::English;
-        ServeError::BadRequest(Msg::new(e.to_string(), e.english()))
-    })?;
+    let checker =
+        Checker::build(checks).map_err(|e| ServeError::BadRequest(crate::i18n::Said::said(&e)))?;
     let turn = service
         .check_turn(weight, service.settings.jobs as u32)
         .await?;

@@ -124,10 +124,7 @@ impl Service {
             .num_threads(settings.jobs)
             .build()
             .map_err(|e| Msg::new(e.to_string(), e.to_string()))?;
-        let checker = Checker::build(checks.clone()).map_err(|e| {
-            use crate::i18n::English;
-            Msg::new(e.to_string(), e.english())
-        })?;
+        let checker = Checker::build(checks.clone()).map_err(|e| crate::i18n::Said::said(&e))?;
         Ok(Service {
             checker,
             check_settings: checks,

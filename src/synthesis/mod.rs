@@ -85,10 +85,8 @@ impl<'a> Typeset<'a> {
     /// Writes the PDF to `path` atomically (never over an input: the caller checked).
     pub fn write(self, path: &Path) -> Result<(), Msg> {
         let bytes = self.pdf()?;
-        crate::output::write_with(path, |tmp| std::fs::write(tmp, &bytes)).map_err(|e| {
-            use crate::i18n::English;
-            Msg::new(e.to_string(), e.english())
-        })
+        crate::output::write_with(path, |tmp| std::fs::write(tmp, &bytes))
+            .map_err(|e| crate::i18n::Said::said(&e))
     }
 }
 
