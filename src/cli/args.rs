@@ -32,14 +32,6 @@ pub enum ModelesAction {
     },
 }
 
-/// The forms of `spro modeles diff`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DiffFormat {
-    Human,
-    Markdown,
-    Json,
-}
-
 /// Where the checker's configuration, referential and schemas come from: `check`,
 /// `consolidate` and `serve`.
 #[derive(Debug, clap::Args)]

@@ -24,6 +24,7 @@ mod serve;
 mod synthese;
 mod template;
 
+pub use crate::registry::diff::DiffFormat;
 pub use crate::report::ReportFormat;
 pub use args::*;
 use batch::{choices, consolidation_exit, publish, write_synthesis, Batch};

@@ -43,11 +43,6 @@ pub(super) fn modeles(args: ModelesArgs, lang: Lang) -> Result<Exit, CliError> {
             };
             let (from, to) = (find(&de)?, find(&vers)?);
             let changes = crate::registry::diff::diff(&registry, from, to);
-            let format = match format {
-                DiffFormat::Human => "human",
-                DiffFormat::Markdown => "markdown",
-                DiffFormat::Json => "json",
-            };
             print_stdout(&crate::registry::diff::render(
                 from, to, &changes, format, lang,
             ))?;

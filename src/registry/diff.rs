@@ -8,11 +8,62 @@ use serde_json::Value;
 use super::{version_key, Registry, SheetFile, Version};
 use crate::i18n::{Lang, Msg};
 
+/// What kind of change, as `--format json` writes it (`type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ChangeKind {
+    #[serde(rename = "feuille-ajoutee")]
+    SheetAdded,
+    #[serde(rename = "feuille-retiree")]
+    SheetRemoved,
+    #[serde(rename = "feuille-renommee")]
+    SheetRenamed,
+    #[serde(rename = "colonne-ajoutee")]
+    ColumnAdded,
+    #[serde(rename = "colonne-retiree")]
+    ColumnRemoved,
+    #[serde(rename = "colonne-renommee")]
+    ColumnRenamed,
+    #[serde(rename = "obligation-changee")]
+    RequirementChanged,
+    #[serde(rename = "valeurs-ajoutees")]
+    ValuesAdded,
+    #[serde(rename = "valeurs-retirees")]
+    ValuesRemoved,
+    #[serde(rename = "contrainte-changee")]
+    ConstraintChanged,
+}
+
+impl ChangeKind {
+    /// The kind as the JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::SheetAdded => "feuille-ajoutee",
+            ChangeKind::SheetRemoved => "feuille-retiree",
+            ChangeKind::SheetRenamed => "feuille-renommee",
+            ChangeKind::ColumnAdded => "colonne-ajoutee",
+            ChangeKind::ColumnRemoved => "colonne-retiree",
+            ChangeKind::ColumnRenamed => "colonne-renommee",
+            ChangeKind::RequirementChanged => "obligation-changee",
+            ChangeKind::ValuesAdded => "valeurs-ajoutees",
+            ChangeKind::ValuesRemoved => "valeurs-retirees",
+            ChangeKind::ConstraintChanged => "contrainte-changee",
+        }
+    }
+}
+
+/// The forms of `spro modeles diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Human,
+    Markdown,
+    Json,
+}
+
 /// One change, as `--format json` gives it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: ChangeKind,
     pub feuille: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cle: Option<String>,
@@ -38,7 +89,7 @@ pub struct Change {
 }
 
 impl Change {
-    fn new(kind: &'static str, feuille: &str) -> Change {
+    fn new(kind: ChangeKind, feuille: &str) -> Change {
         Change {
             kind,
             feuille: feuille.to_string(),
@@ -65,7 +116,7 @@ impl Change {
     pub fn for_filling(&self) -> Option<Msg> {
         let (sheet, col) = (&self.feuille, self.colonne.as_deref().unwrap_or_default());
         match self.kind {
-            "colonne-renommee" => {
+            ChangeKind::ColumnRenamed => {
                 let before = self.avant.as_deref().unwrap_or_default();
                 (before != col).then(|| {
                     Msg::new(
@@ -74,7 +125,7 @@ impl Change {
                     )
                 })
             }
-            "contrainte-changee" => Some(self.constraint_in_words(sheet, col)),
+            ChangeKind::ConstraintChanged => Some(self.constraint_in_words(sheet, col)),
             _ => Some(self.sentence()),
         }
     }
@@ -180,27 +231,27 @@ impl Change {
             _ => ("facultative", "optional"),
         };
         match self.kind {
-            "feuille-ajoutee" => Msg::new(
+            ChangeKind::SheetAdded => Msg::new(
                 format!("la feuille « {sheet} » est ajoutée"),
                 format!("the sheet “{sheet}” is added"),
             ),
-            "feuille-retiree" => Msg::new(
+            ChangeKind::SheetRemoved => Msg::new(
                 format!("la feuille « {sheet} » est retirée"),
                 format!("the sheet “{sheet}” is removed"),
             ),
-            "feuille-renommee" => Msg::new(
+            ChangeKind::SheetRenamed => Msg::new(
                 format!("la feuille « {before} » s'appelle désormais « {sheet} »"),
                 format!("the sheet “{before}” is now called “{sheet}”"),
             ),
-            "colonne-ajoutee" => Msg::new(
+            ChangeKind::ColumnAdded => Msg::new(
                 format!("{sheet} : la colonne « {col} » est ajoutée ({fr_need})"),
                 format!("{sheet}: the column “{col}” is added ({en_need})"),
             ),
-            "colonne-retiree" => Msg::new(
+            ChangeKind::ColumnRemoved => Msg::new(
                 format!("{sheet} : la colonne « {col} » est retirée"),
                 format!("{sheet}: the column “{col}” is removed"),
             ),
-            "colonne-renommee" => {
+            ChangeKind::ColumnRenamed => {
                 let (fr_key, en_key) = match (&self.cle_avant, &self.cle) {
                     (Some(a), Some(b)) => {
                         (format!(" (clé {a} → {b})"), format!(" (key {a} → {b})"))
@@ -219,15 +270,15 @@ impl Change {
                     )
                 }
             }
-            "obligation-changee" => Msg::new(
+            ChangeKind::RequirementChanged => Msg::new(
                 format!("{sheet} : la colonne « {col} » devient {fr_need}"),
                 format!("{sheet}: the column “{col}” becomes {en_need}"),
             ),
-            "valeurs-ajoutees" => Msg::new(
+            ChangeKind::ValuesAdded => Msg::new(
                 format!("{sheet} : la colonne « {col} » accepte aussi {fr_values}"),
                 format!("{sheet}: the column “{col}” also accepts {en_values}"),
             ),
-            "valeurs-retirees" => Msg::new(
+            ChangeKind::ValuesRemoved => Msg::new(
                 format!("{sheet} : la colonne « {col} » n'accepte plus {fr_values}"),
                 format!("{sheet}: the column “{col}” no longer accepts {en_values}"),
             ),
@@ -249,10 +300,10 @@ pub fn diff(registry: &Registry, from: &Version, to: &Version) -> Vec<Change> {
     let mut changes = Vec::new();
     for sheet in &to.sheets {
         match counterpart(from, sheet) {
-            None => changes.push(Change::new("feuille-ajoutee", sheet.name())),
+            None => changes.push(Change::new(ChangeKind::SheetAdded, sheet.name())),
             Some(old) => {
                 if old.name() != sheet.name() {
-                    let mut c = Change::new("feuille-renommee", sheet.name());
+                    let mut c = Change::new(ChangeKind::SheetRenamed, sheet.name());
                     c.avant = Some(old.name().to_string());
                     changes.push(c);
                 }
@@ -262,7 +313,7 @@ pub fn diff(registry: &Registry, from: &Version, to: &Version) -> Vec<Change> {
     }
     for old in &from.sheets {
         if counterpart(to, old).is_none() {
-            changes.push(Change::new("feuille-retiree", old.name()));
+            changes.push(Change::new(ChangeKind::SheetRemoved, old.name()));
         }
     }
     changes
@@ -354,7 +405,7 @@ fn columns(
         let header = p["title"].as_str().unwrap_or_default();
         let old_key = key_in(registry, from, to, new, key);
         let Some((_, q)) = old_columns.iter().find(|(k, _)| *k == old_key) else {
-            let mut c = Change::new("colonne-ajoutee", name).column(key, header);
+            let mut c = Change::new(ChangeKind::ColumnAdded, name).column(key, header);
             c.obligatoire = Some(new.required(key));
             changes.push(c);
             continue;
@@ -362,20 +413,23 @@ fn columns(
         matched.push(old_key.clone());
         let old_header = q["title"].as_str().unwrap_or_default();
         if old_header != header || old_key != key {
-            let mut c = Change::new("colonne-renommee", name).column(key, header);
+            let mut c = Change::new(ChangeKind::ColumnRenamed, name).column(key, header);
             c.avant = Some(old_header.to_string());
             c.cle_avant = (old_key != key).then(|| old_key.clone());
             changes.push(c);
         }
         if old.required(&old_key) != new.required(key) {
-            let mut c = Change::new("obligation-changee", name).column(key, header);
+            let mut c = Change::new(ChangeKind::RequirementChanged, name).column(key, header);
             c.obligatoire = Some(new.required(key));
             changes.push(c);
         }
         let (was, is) = (allowed(q), allowed(p));
         let added: Vec<String> = is.iter().filter(|v| !was.contains(v)).cloned().collect();
         let removed: Vec<String> = was.iter().filter(|v| !is.contains(v)).cloned().collect();
-        for (kind, values) in [("valeurs-ajoutees", added), ("valeurs-retirees", removed)] {
+        for (kind, values) in [
+            (ChangeKind::ValuesAdded, added),
+            (ChangeKind::ValuesRemoved, removed),
+        ] {
             if !values.is_empty() {
                 let mut c = Change::new(kind, name).column(key, header);
                 c.valeurs = Some(values);
@@ -385,7 +439,7 @@ fn columns(
         for what in CONSTRAINTS {
             let (a, b) = (constraint(q, what), constraint(p, what));
             if a != b {
-                let mut c = Change::new("contrainte-changee", name).column(key, header);
+                let mut c = Change::new(ChangeKind::ConstraintChanged, name).column(key, header);
                 c.contrainte = Some(what.to_string());
                 c.avant = a;
                 c.apres = b;
@@ -396,7 +450,7 @@ fn columns(
     for (key, q) in &old_columns {
         if !matched.iter().any(|m| m == key) {
             let header = q["title"].as_str().unwrap_or_default();
-            changes.push(Change::new("colonne-retiree", name).column(key, header));
+            changes.push(Change::new(ChangeKind::ColumnRemoved, name).column(key, header));
         }
     }
 }
@@ -444,16 +498,16 @@ pub fn render(
     from: &Version,
     to: &Version,
     changes: &[Change],
-    format: &str,
+    format: DiffFormat,
     lang: Lang,
 ) -> String {
     let (a, b) = (&from.version, &to.version);
     match format {
-        "json" => {
+        DiffFormat::Json => {
             let value = serde_json::json!({"de": a, "vers": b, "changements": changes});
             serde_json::to_string_pretty(&value).expect("changes as JSON") + "\n"
         }
-        "markdown" => {
+        DiffFormat::Markdown => {
             let mut out = match lang {
                 Lang::Fr => format!("## Ce qui change du modèle {a} au modèle {b}\n\n"),
                 Lang::En => format!("## What changes from template {a} to template {b}\n\n"),
@@ -512,7 +566,7 @@ mod tests {
         let changes = diff(&registry, old, new);
         let kinds: Vec<(&str, &str, Option<&str>)> = changes
             .iter()
-            .map(|c| (c.kind, c.feuille.as_str(), c.cle.as_deref()))
+            .map(|c| (c.kind.as_str(), c.feuille.as_str(), c.cle.as_deref()))
             .collect();
         assert_eq!(
             kinds,
@@ -531,7 +585,7 @@ mod tests {
         );
         // Backwards, the same changes the other way.
         let back = diff(&registry, new, old);
-        let kinds: Vec<&str> = back.iter().map(|c| c.kind).collect();
+        let kinds: Vec<&str> = back.iter().map(|c| c.kind.as_str()).collect();
         assert_eq!(
             kinds,
             [
