@@ -3,6 +3,7 @@
 //! `spro consolidate` when it would pass the memory budget.
 
 use super::*;
+use crate::serve::upload::Flag;
 
 /// What the analyst asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,8 +68,8 @@ async fn answer(
         return Err(upload::no_file());
     }
     // The synthesis never holds personal data: the box is the workbook's option.
-    let asked = wanted == Wanted::Workbook && flags.contains("sans_donnees_personnelles");
-    let include_invalid = flags.contains("inclure_non_conformes");
+    let asked = wanted == Wanted::Workbook && flags.contains(&Flag::WithoutPersonalData);
+    let include_invalid = flags.contains(&Flag::IncludeInvalid);
     let mut choices = crate::consolidate::Choices::new(year, asked, include_invalid, &[]);
     if wanted == Wanted::Synthesis {
         choices = choices.never_personal();

@@ -26,7 +26,16 @@ enum Part {
     /// `annee`: blank, or a year.
     Year(Option<i32>),
     /// A checkbox that is ticked.
-    Flag(String),
+    Flag(Flag),
+}
+
+/// The checkboxes of the consolidation's form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Flag {
+    /// `sans_donnees_personnelles`: coordinators' names, e-mails and phones left out.
+    WithoutPersonalData,
+    /// `inclure_non_conformes`: files with errors counted too.
+    IncludeInvalid,
 }
 
 /// The form being read.
@@ -216,7 +225,7 @@ pub struct Fields {
     /// `annee`.
     pub year: Option<i32>,
     /// The boxes ticked.
-    pub flags: std::collections::BTreeSet<String>,
+    pub flags: std::collections::BTreeSet<Flag>,
     /// The files handed out.
     files: usize,
 }
@@ -298,9 +307,14 @@ impl Form {
                     return Ok(Some(Part::Year(parse_year(&text)?)));
                 }
                 "sans_donnees_personnelles" | "inclure_non_conformes" => {
+                    let flag = if name == "inclure_non_conformes" {
+                        Flag::IncludeInvalid
+                    } else {
+                        Flag::WithoutPersonalData
+                    };
                     let text = b.text(field).await?;
                     if !text.trim().is_empty() {
-                        return Ok(Some(Part::Flag(name)));
+                        return Ok(Some(Part::Flag(flag)));
                     }
                 }
                 // Other fields (a submit button's name…) are read and ignored.
