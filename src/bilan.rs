@@ -10,6 +10,22 @@ use serde_json::Value;
 
 use crate::norm::norm;
 
+/// What the code does with a column it reads: the kind of value it needs there. A version
+/// whose column gives another kind is refused by `spro modeles verifier` (a count read from a
+/// text column would be 0 in silence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Read as text: a free text or a value of a list.
+    Text,
+    /// A value of a list the rules or the indicators go through (a string with `enum`).
+    Values,
+    /// Counted: a whole number.
+    Count,
+    Date,
+    OuiNon,
+    List,
+}
+
 /// The six sheets of the workbook, in the order of contrat §1 (their roles, `x-role`), and the
 /// sheets a version declares without a role (`Declared`: checked, written by the template and
 /// consolidated by their schema, read by no charter rule; never one of [`SheetKind::ALL`], and

@@ -1,18 +1,17 @@
 //! The referential of networks (contrat §2) and the rules that use it with the Identification
-//! form: R001 unknown network, R002 département, R003 year, and S006 template version.
+//! form: R001 unknown network, R002 département, R003 year.
 
 use crate::rules::Code;
 use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::finding::{Finding, Severity};
-use crate::i18n::{counted, Msg};
+use crate::finding::Finding;
+use crate::i18n::Msg;
 use crate::norm::suggest;
-use crate::read::sheet::{Bilan, Row, Sheet};
-use crate::read::version::{Chosen, How};
-use crate::registry::{Registry, VersionStatus};
-use crate::schema::{Schemas, SheetKind, SheetSchema};
+use crate::read::form::Form;
+use crate::read::sheet::Bilan;
+use crate::schema::{Schemas, SheetKind};
 
 /// One network the Région expects a tableau de bord from.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -83,7 +82,7 @@ impl Referential {
     }
 }
 
-/// R001, R002, R003 and S006 on the Identification form.
+/// R001, R002 and R003 on the Identification form.
 pub fn check(
     bilan: &Bilan,
     schemas: &Schemas,
@@ -97,11 +96,7 @@ pub fn check(
     ) else {
         return;
     };
-    let form = Form {
-        sheet,
-        row: form,
-        schema: schemas.sheet(SheetKind::Identification),
-    };
+    let form = Form::of(sheet, form, schemas);
     let code = form.text("code_reseau");
     if let Some(code) = code {
         let network = referential.get(code);
@@ -119,107 +114,6 @@ pub fn check(
                 "this tableau de bord is the one of year {declared}, while the bilan expected is the one of {wanted}: check that you send the right file, or correct the year"
             )));
         }
-    }
-}
-
-/// S006 (README « Réviser le modèle »): the version the file was read with, by its status and the years it
-/// serves; a version detected rather than stated is said, and which was used.
-pub fn template_version(
-    bilan: &Bilan,
-    schemas: &Schemas,
-    registry: &Registry,
-    chosen: &Chosen,
-    year: Option<i32>,
-    findings: &mut Vec<Finding>,
-) {
-    let version = &registry.versions[chosen.index];
-    let (v, current) = (&version.version, &registry.current().version);
-    let form = bilan
-        .sheet(SheetKind::Identification)
-        .zip(bilan.identification())
-        .map(|(sheet, row)| Form {
-            sheet,
-            row,
-            schema: schemas.sheet(SheetKind::Identification),
-        });
-    let year = form
-        .as_ref()
-        .and_then(|f| f.int("annee"))
-        .and_then(|y| i32::try_from(y).ok())
-        .or(year);
-    let message = match (version.status, chosen.how) {
-        (VersionStatus::Retired, _) => Some(msg!(
-            "le classeur suit le modèle {v}, qui n'est plus accepté : reprenez vos données dans le modèle {current} que la Région vous a envoyé (demandez-le-lui si vous ne l'avez plus)",
-            "the workbook follows template {v}, which is no longer accepted: copy your data into the {current} template the Région sent you (ask the Région for it if you no longer have it)"
-        )),
-        (_, How::Detected) => Some(match &chosen.stated {
-            Some(stated) => msg!(
-                "le classeur indique le modèle « {stated} », que la Région n'a pas publié : il a été lu avec le modèle {v}, dont il a les feuilles et les en-têtes ; indiquez la version du modèle utilisé (« {v} »)",
-                "the workbook states template “{stated}”, which the Région has not published: it was read with template {v}, whose sheets and headers it has; state the version of the template used (“{v}”)"
-            ),
-            None => msg!(
-                "le classeur n'indique pas la version du modèle : il a été lu avec le modèle {v}, dont il a les feuilles et les en-têtes ; indiquez « {v} » dans « Version du modèle »",
-                "the workbook does not state the template version: it was read with template {v}, whose sheets and headers it has; type “{v}” in “Version du modèle”"
-            ),
-        }),
-        (VersionStatus::Accepted, _) => year
-            .filter(|y| !version.years.contains(y))
-            .map(|y| {
-                let serving = registry.serving(y);
-                let to = &serving.version;
-                let n = crate::registry::diff::diff(registry, version, serving).len();
-                let changes = counted(n, ["changement", "changements"], ["change", "changes"]);
-                let (changes, changes_en) = (changes.fr, changes.en);
-                msg!(
-                    "le classeur suit le modèle {v}, qui n'est pas celui des bilans {y} : le modèle {to} l'est ({changes} depuis le {v}, que la page de vérification liste) ; reportez vos données dans le modèle {to} que la Région vous a envoyé",
-                    "the workbook follows template {v}, which is not the one of {y} bilans: template {to} is ({changes_en} since {v}, listed on the checking page); copy your data into the {to} template the Région sent you"
-                )
-            }),
-        (VersionStatus::Current, _) => None,
-    };
-    let Some(message) = message else { return };
-    let severity = if version.status == VersionStatus::Retired {
-        Severity::Error
-    } else {
-        Severity::Warning
-    };
-    let finding = form
-        .as_ref()
-        .and_then(|f| f.finding(Code::S006, "version_modele", message.clone()))
-        .unwrap_or_else(|| Finding::new(Code::S006, message).sheet(SheetKind::Identification));
-    findings.push(finding.severity(severity));
-}
-
-/// The Identification form, for reading a field and citing its cell.
-struct Form<'a> {
-    sheet: &'a Sheet,
-    row: &'a Row,
-    schema: &'a SheetSchema,
-}
-
-impl Form<'_> {
-    fn text(&self, key: &str) -> Option<&str> {
-        self.row
-            .get(self.schema.index(key))
-            .and_then(|v| v.as_text())
-    }
-
-    fn int(&self, key: &str) -> Option<i64> {
-        self.row
-            .get(self.schema.index(key))
-            .and_then(|v| v.as_int())
-    }
-
-    /// A finding at the value of `key`, showing it; none when the field has no cell.
-    fn finding(&self, code: Code, key: &str, message: Msg) -> Option<Finding> {
-        let i = self.schema.index(key);
-        let (r, c) = self.sheet.cell_position(self.row, i)?;
-        Some(
-            Finding::new(code, message)
-                .sheet(SheetKind::Identification)
-                .at(r, c)
-                .value(self.row.cell(i).and_then(|c| c.raw.display())),
-        )
     }
 }
 

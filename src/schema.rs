@@ -11,7 +11,7 @@ use crate::norm::norm;
 /// The version of the tableau de bord template this tool implements.
 pub const TEMPLATE_VERSION: &str = "2025.1";
 
-pub use crate::bilan::SheetKind;
+pub use crate::bilan::{Need, SheetKind};
 
 /// How the value reader turns a cell into a typed value (contrat §3, §7.3).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,12 +125,12 @@ impl SheetSchema {
         self.columns.iter().enumerate().find(|(_, c)| c.key == key)
     }
 
-    /// The column of a key the code reads by name: one of [`KEYS_USED`], which every schema
+    /// The column of a key the code reads by name: one of [`keys_used`], which every schema
     /// loaded has (a misspelt key fails the tests, in debug builds).
     pub fn used(&self, key: &str) -> Option<(usize, &Column)> {
         debug_assert!(
             self.kind == SheetKind::Declared || is_used(self.kind, key),
-            "the key « {key} » of {:?} is read by the code but not declared in KEYS_USED",
+            "the key « {key} » of {:?} is read by the code but not declared by a rule or in READ_BESIDES_RULES",
             self.kind
         );
         self.column(key)
@@ -140,22 +140,6 @@ impl SheetSchema {
     pub fn index(&self, key: &str) -> usize {
         self.used(key).map_or(usize::MAX, |(i, _)| i)
     }
-}
-
-/// What the code does with a column it reads: the kind of value it needs there. A version
-/// whose column gives another kind is refused by `spro modeles verifier` (a count read from a
-/// text column would be 0 in silence).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Need {
-    /// Read as text: a free text or a value of a list.
-    Text,
-    /// A value of a list the rules or the indicators go through (a string with `enum`).
-    Values,
-    /// Counted: a whole number.
-    Count,
-    Date,
-    OuiNon,
-    List,
 }
 
 impl Need {
@@ -184,12 +168,12 @@ impl Need {
     }
 }
 
-/// The column keys the code reads, per sheet, with what it needs there. A schema folder must
-/// have each of them (checked when it is loaded: a `--schemas` folder that lacks or renames one
-/// is refused, naming it, rather than switching a rule off in silence), of a kind that gives
-/// what the code needs; the code reads no other (checked on every read in debug builds, so a
-/// misspelt key fails the tests).
-pub const KEYS_USED: [(SheetKind, &[(&str, Need)]); 6] = [
+/// The keys read by what is not a rule, with what each needs: the reading (the network, the
+/// year, the version stated), V002's own advice (the téléphone and département columns), last
+/// year's summary (`evolution`), the consolidation and the open data (the network's name, the
+/// figures and lists counted, the personal columns left out). The rules' are in their
+/// catalogue entries ([`crate::rules::Rule::reads`]).
+const READ_BESIDES_RULES: [(SheetKind, &[(&str, Need)]); 6] = [
     (
         SheetKind::Identification,
         &[
@@ -198,28 +182,15 @@ pub const KEYS_USED: [(SheetKind, &[(&str, Need)]); 6] = [
             ("departement", Need::Text),
             ("annee", Need::Count),
             ("date_signature_convention", Need::Date),
-            ("date_transmission", Need::Date),
             ("version_modele", Need::Text),
         ],
     ),
-    (
-        SheetKind::Structures,
-        &[
-            ("nom", Need::Text),
-            ("type", Need::Values),
-            ("signataire", Need::OuiNon),
-            ("date_signature", Need::Date),
-            ("operateur_cep", Need::OuiNon),
-            ("accueil_physique", Need::OuiNon),
-            ("accueil_dematerialise", Need::OuiNon),
-        ],
-    ),
+    (SheetKind::Structures, &[("nom", Need::Text)]),
     (
         SheetKind::Coordination,
         &[
             ("nom", Need::Text),
             ("prenom", Need::Text),
-            ("structure", Need::Text),
             ("courriel", Need::Text),
             ("telephone", Need::Text),
         ],
@@ -227,19 +198,11 @@ pub const KEYS_USED: [(SheetKind, &[(&str, Need)]); 6] = [
     (
         SheetKind::Actions,
         &[
-            ("id", Need::Text),
             ("type", Need::Values),
             ("axe", Need::Values),
-            ("date_debut", Need::Date),
-            ("date_fin", Need::Date),
-            ("porteuse", Need::Text),
-            ("partenaires", Need::List),
             ("participants", Need::Count),
             ("femmes", Need::Count),
             ("hommes", Need::Count),
-            ("outil_cree", Need::OuiNon),
-            ("logo_region", Need::OuiNon),
-            ("logo_spro", Need::OuiNon),
         ],
     ),
     (
@@ -255,16 +218,46 @@ pub const KEYS_USED: [(SheetKind, &[(&str, Need)]); 6] = [
     ),
     (
         SheetKind::Professionnalisation,
-        &[("structure", Need::Text), ("professionnels", Need::Count)],
+        &[("professionnels", Need::Count)],
     ),
 ];
 
+/// The column keys the code reads from a sheet of role `kind`, with what it needs there: those
+/// of [`READ_BESIDES_RULES`], then those the rules say they read. A schema folder must have each
+/// of them (checked when it is loaded: a `--schemas` folder that lacks or renames one is
+/// refused, naming it, rather than switching a rule off in silence), of a kind that gives what
+/// the code needs; the code reads no other (checked on every read in debug builds, so a
+/// misspelt key fails the tests).
+pub fn keys_used(kind: SheetKind) -> &'static [(&'static str, Need)] {
+    static KEYS: std::sync::LazyLock<Vec<Vec<(&'static str, Need)>>> =
+        std::sync::LazyLock::new(|| {
+            let mut keys = vec![Vec::new(); SheetKind::ALL.len()];
+            let besides = READ_BESIDES_RULES.iter().map(|(k, keys)| (*k, *keys));
+            let by_rules = crate::rules::RULES
+                .iter()
+                .flat_map(|r| r.reads.iter().copied());
+            for (kind, read) in besides.chain(by_rules) {
+                let known: &mut Vec<(&str, Need)> = &mut keys[kind as usize];
+                for &(key, need) in read {
+                    match known.iter().find(|(k, _)| *k == key) {
+                        Some((_, first)) => assert_eq!(
+                            *first, need,
+                            "the key « {key} » of {kind:?} is read with two needs"
+                        ),
+                        None => known.push((key, need)),
+                    }
+                }
+            }
+            keys
+        });
+    KEYS.get(kind as usize).map_or(&[], Vec::as_slice)
+}
+
 /// What the code needs of `key` of `kind`, when it reads it.
 pub fn need(kind: SheetKind, key: &str) -> Option<Need> {
-    KEYS_USED
+    keys_used(kind)
         .iter()
-        .find(|(k, _)| *k == kind)
-        .and_then(|(_, keys)| keys.iter().find(|(k, _)| *k == key))
+        .find(|(k, _)| *k == key)
         .map(|(_, n)| *n)
 }
 
@@ -300,6 +293,41 @@ impl std::fmt::Debug for Schemas {
     }
 }
 
+/// What is wrong within a sheet's schema.
+#[derive(Debug)]
+pub enum Invalid {
+    /// JSON Schema itself refuses it (the whole schema, or one `property`'s).
+    NotCompiled {
+        property: Option<String>,
+        source: Box<jsonschema::ValidationError<'static>>,
+    },
+    /// A property without the `title` that is its column's header.
+    NoTitle(String),
+    NoProperties,
+}
+
+impl crate::i18n::Said for Invalid {
+    fn said(&self) -> crate::i18n::Msg {
+        match self {
+            Invalid::NotCompiled {
+                property: None,
+                source,
+            } => crate::msg!("{source}", "{source}"),
+            Invalid::NotCompiled {
+                property: Some(key),
+                source,
+            } => crate::msg!("propriété {key} : {source}", "property {key}: {source}"),
+            Invalid::NoTitle(key) => crate::msg!(
+                "la propriété {key} n'a pas de « title »",
+                "the property {key} has no “title”"
+            ),
+            Invalid::NoProperties => {
+                crate::msg!("« properties » manque", "“properties” is missing")
+            }
+        }
+    }
+}
+
 /// Why a schema could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
@@ -313,7 +341,7 @@ pub enum SchemaError {
     },
     Invalid {
         name: String,
-        message: String,
+        why: Invalid,
     },
     MissingKey {
         name: String,
@@ -332,10 +360,14 @@ impl crate::i18n::Said for SchemaError {
                 "le schéma {name} n'est pas un JSON valide : {source}",
                 "the schema {name} is not valid JSON: {source}"
             ),
-            SchemaError::Invalid { name, message } => crate::msg!(
-                "le schéma {name} est invalide : {message}",
-                "the schema {name} is invalid: {message}"
-            ),
+            SchemaError::Invalid { name, why } => {
+                let why = why.said();
+                let (fr, en) = (why.fr, why.en);
+                crate::msg!(
+                    "le schéma {name} est invalide : {fr}",
+                    "the schema {name} is invalid: {en}"
+                )
+            }
             SchemaError::MissingKey { name, key } => crate::msg!(
                 "le schéma {name} n'a pas la colonne « {key} », que l'outil lit : rétablissez-la (même clé) ou repartez des schémas fournis",
                 "the schema {name} has no column “{key}”, which the tool reads: put it back (same key) or start again from the schemas provided"
@@ -349,7 +381,7 @@ crate::said_in_french!(SchemaError);
 impl Schemas {
     /// The schemas of one version: each sheet by its role, with the file it comes from (its
     /// path in the registry). A problem names its file. With `reads`, every column the code
-    /// reads by its key ([`KEYS_USED`]) must be there: the version the checker reads with.
+    /// reads by its key ([`keys_used`]) must be there: the version the checker reads with.
     ///
     /// `renames` gives, per sheet (its role and its file), the keys of this version that the current version knows by
     /// another name (`x-anciennement` followed through every version between): the columns are
@@ -376,8 +408,7 @@ impl Schemas {
                 declared.push(sheet);
                 continue;
             }
-            let (_, used) = KEYS_USED[kind as usize];
-            if let Some((key, _)) = used
+            if let Some((key, _)) = keys_used(kind)
                 .iter()
                 .find(|(k, _)| reads && !sheet.columns.iter().any(|c| c.key == *k))
             {
@@ -462,14 +493,16 @@ fn rename_keys(json: &mut Value, renames: &[(String, String)]) {
 
 /// Builds the validator every schema is compiled with: draft 2020-12, formats checked, and the
 /// two formats of our own (`siret`, `telephone-fr`).
-fn compile(json: &Value) -> Result<jsonschema::Validator, String> {
+fn compile(
+    json: &Value,
+) -> Result<jsonschema::Validator, Box<jsonschema::ValidationError<'static>>> {
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)
         .with_format("siret", crate::siret::is_valid)
         .with_format("telephone-fr", is_french_phone)
         .build(json)
-        .map_err(|e| e.to_string())
+        .map_err(Box::new)
 }
 
 /// 10 digits starting with 0, or +33 then 9 digits (separators already removed).
@@ -483,10 +516,10 @@ pub fn is_french_phone(s: &str) -> bool {
 }
 
 /// One column from its property: label, kind, values, reading hints (`x-…`) and bounds.
-fn column(key: &str, p: &Value, required: bool) -> Result<Column, String> {
+fn column(key: &str, p: &Value, required: bool) -> Result<Column, Invalid> {
     let label = p["title"]
         .as_str()
-        .ok_or_else(|| format!("la propriété {key} n'a pas de « title »"))?
+        .ok_or_else(|| Invalid::NoTitle(key.to_string()))?
         .to_string();
     let ty = type_name(p);
     let format = p["format"].as_str().map(str::to_string);
@@ -556,7 +589,7 @@ fn column(key: &str, p: &Value, required: bool) -> Result<Column, String> {
 }
 
 /// The column a property describes, as the reader will read it (the registry's checks).
-pub fn column_of(key: &str, p: &Value) -> Result<Column, String> {
+pub fn column_of(key: &str, p: &Value) -> Result<Column, Invalid> {
     column(key, p, false)
 }
 
@@ -578,7 +611,7 @@ pub fn type_name(p: &Value) -> &str {
 fn property_checks(
     json: &Value,
     props: &serde_json::Map<String, Value>,
-) -> Result<Vec<PropertyCheck>, String> {
+) -> Result<Vec<PropertyCheck>, Invalid> {
     let mut out = Vec::new();
     for (key, p) in props {
         let keys_within = |allowed: &[&str]| {
@@ -612,26 +645,33 @@ fn property_checks(
         }
         let mut sub = p.clone();
         sub["$schema"] = json["$schema"].clone();
-        out.push(PropertyCheck::Validator(
-            compile(&sub).map_err(|m| format!("propriété {key} : {m}"))?,
-        ));
+        let validator = compile(&sub).map_err(|source| Invalid::NotCompiled {
+            property: Some(key.clone()),
+            source,
+        })?;
+        out.push(PropertyCheck::Validator(validator));
     }
     Ok(out)
 }
 
 fn parse_sheet(kind: SheetKind, name: &str, json: &Value) -> Result<SheetSchema, SchemaError> {
-    let invalid = |message: String| SchemaError::Invalid {
+    let invalid = |why: Invalid| SchemaError::Invalid {
         name: name.to_string(),
-        message,
+        why,
     };
-    let validator = compile(json).map_err(invalid)?;
+    let validator = compile(json).map_err(|source| {
+        invalid(Invalid::NotCompiled {
+            property: None,
+            source,
+        })
+    })?;
     let required: Vec<&str> = json["required"]
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     let props = json["properties"]
         .as_object()
-        .ok_or_else(|| invalid("« properties » manque".into()))?;
+        .ok_or_else(|| invalid(Invalid::NoProperties))?;
     let columns = props
         .iter()
         .map(|(key, p)| column(key, p, required.contains(&key.as_str())).map_err(&invalid))

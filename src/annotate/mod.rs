@@ -20,9 +20,9 @@ use crate::check::{Checker, FileReport, Report};
 use crate::i18n::Msg;
 use crate::inputs::Input;
 use crate::read::{Admitted, Format};
-use crate::rules::Code;
 
 pub use marks::{ANOMALIES, VALUES_ONLY};
+pub use ooxml::PatchError;
 pub use rebuilt::Scratch;
 
 /// Output names for `files` (in their sorted order): `<stem>.annote.xlsx`, then `-2`, `-3`…
@@ -91,10 +91,8 @@ pub fn copy_into<W: Write + Seek + Send>(
 
 /// The `.xlsx`/`.xlsm` package `bytes` (as the check admitted them) marked with `report`'s
 /// findings, or why it cannot be. Public for the fuzzer, which drives it without a safety net.
-pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, String> {
-    ooxml::patch(report, bytes, marks::Origin::Own, Cursor::new(Vec::new()))
-        .map(Cursor::into_inner)
-        .map_err(|e| e.0)
+pub fn patch(report: &FileReport, bytes: &[u8]) -> Result<Vec<u8>, PatchError> {
+    ooxml::patch(report, bytes, marks::Origin::Own, Cursor::new(Vec::new())).map(Cursor::into_inner)
 }
 
 /// The package `bytes` marked with `report`'s findings into `out`, or why not, a panic
@@ -105,12 +103,11 @@ fn marked<W: Write + Seek>(
     bytes: &[u8],
     origin: marks::Origin,
     out: W,
-) -> Result<W, String> {
+) -> Result<W, PatchError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         ooxml::patch(report, bytes, origin, out)
     }))
-    .map_err(|_| "erreur interne".to_string())?
-    .map_err(|e| e.0)
+    .map_err(|_| PatchError::Internal)?
 }
 
 /// Whether the copy of a file in `format` is the file itself, marked (else a new workbook of
@@ -140,26 +137,6 @@ pub fn annotated(checker: &Checker, checked: (FileReport, Option<Admitted>)) -> 
     checker.finish(&mut report);
     let copy = copy_of(checker, &report, admitted.as_ref(), Scratch::Memory);
     Annotated { report, copy }
-}
-
-/// The batch step ([`Checker::conclude`]) over files checked with [`check`]. Also says, for
-/// each file of the report (in its order), whether its copy is stale: the batch gave it
-/// B001 (the same network twice), the one finding a copy made file by file cannot hold.
-/// Such a copy is made again with [`recopy`]: the one case, rare and an error to correct,
-/// that reads a file twice.
-pub fn conclude(
-    checker: &Checker,
-    files: Vec<FileReport>,
-    list_missing: bool,
-) -> (Report, Vec<bool>) {
-    let report = checker.conclude(files, list_missing);
-    let stale = report.files.iter().map(stale).collect();
-    (report, stale)
-}
-
-/// Whether the copy of `file`, made before the batch step, misses a batch finding.
-pub fn stale(file: &FileReport) -> bool {
-    file.findings.iter().any(|f| f.code == Code::B001)
 }
 
 /// The annotated copy of `report` (final, batch findings in), reading `input` again, into
@@ -208,7 +185,7 @@ fn write_copy(
 
 /// `check --annote DIR`: checks `inputs` (in parallel on the current rayon pool) and writes
 /// each file's annotated copy into `dir` as soon as it is checked (atomically), then the batch
-/// step; copies made stale by it are written again. Returns the report and the paths written.
+/// step ([`Checker::conclude`]); a copy it makes stale is written again. Returns the report and the paths written.
 pub fn check_and_write(
     checker: &Checker,
     inputs: &[Input],
@@ -237,12 +214,13 @@ pub fn check_and_write(
         done();
         Ok(())
     };
-    let report = checker.check_batch(inputs, list_missing, &each)?;
-    for file in report.files.iter().filter(|f| stale(f)) {
-        if let Some(input) = inputs.iter().find(|i| i.path() == file.path) {
-            write_copy(checker, file, Source::Again(input), &outputs[&file.path])?;
-        }
-    }
+    // A copy made before the batch step misses the B001 it adds (the same network twice):
+    // made again, reading the file again (the one case, rare and an error to correct).
+    let mut redo = |file: &FileReport| match inputs.iter().find(|i| i.path() == file.path) {
+        Some(input) => write_copy(checker, file, Source::Again(input), &outputs[&file.path]),
+        None => Ok(()),
+    };
+    let report = checker.check_batch(inputs, list_missing, &each, &mut redo)?;
     let written = outputs.into_values().collect();
     Ok((report, written))
 }

@@ -166,29 +166,23 @@ pub(crate) fn findings_of(edits: serde_json::Value) -> Vec<(crate::rules::Code, 
     let mut opened = crate::read::Opened::open(&admitted, &limits).expect("readable");
     let schemas = crate::registry::Registry::embedded().schemas();
     let mut ignored = Vec::new();
-    /// The charter's row rules alone, their findings apart from the reading's.
-    struct CharterRows {
-        found: std::cell::RefCell<Vec<Finding>>,
-    }
-    impl crate::read::sheet::RowRules for CharterRows {
-        fn check(
-            &self,
-            schemas: &Schemas,
-            bilan: &Bilan,
-            sheet: &Sheet,
-            rows: &[Row],
-            _: &mut Vec<Finding>,
-        ) {
-            let mut found = self.found.borrow_mut();
-            check_rows(bilan, sheet, rows, schemas, Deadline::default(), &mut found);
-        }
-    }
-    let rules = CharterRows {
-        found: Default::default(),
+    // The charter's row rules alone, their findings apart from the reading's.
+    let found = std::cell::RefCell::new(Vec::new());
+    let on_rows = |bilan: &Bilan, sheet: &Sheet, rows: &[Row], _: &mut Vec<Finding>| {
+        let mut found = found.borrow_mut();
+        check_rows(
+            bilan,
+            sheet,
+            rows,
+            &schemas,
+            Deadline::default(),
+            &mut found,
+        );
     };
-    let bilan = crate::read::sheet::read_bilan(&mut opened, &schemas, false, &rules, &mut ignored)
-        .expect("read");
-    let mut found = rules.found.into_inner();
+    let bilan =
+        crate::read::sheet::read_bilan(&mut opened, &schemas, false, &on_rows, &mut ignored)
+            .expect("read");
+    let mut found = found.into_inner();
     check_sheets(&bilan, &schemas, Deadline::default(), &mut found);
     found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     found

@@ -142,6 +142,11 @@ impl<'a> Fold<'a> {
         }
     }
 
+    /// Empty again, for a second pass over the batch.
+    pub fn restart(&mut self) {
+        *self = Fold::new(self.checker, self.choices);
+    }
+
     /// Takes the next file in path order: its line and figures; keeps the file without its
     /// data.
     pub fn add(&mut self, checked: Checked) {

@@ -15,8 +15,9 @@ mod networks;
 mod provenance;
 mod workbook;
 
-use crate::check::{Checker, Duplicates, Report};
+use crate::check::{Checker, Report};
 use crate::inputs::Input;
+use std::path::PathBuf;
 
 pub use evolution_table::{Line, Standing, Table};
 pub use fold::{Checked, Fold};
@@ -128,12 +129,10 @@ pub trait Sink: Send {
 /// report of the check (without the files' data) and the regional figures. `progress` is told
 /// how it goes.
 ///
-/// Files are checked in parallel and taken in path order as they come, each file's data
-/// dropped once the sinks have taken it, so memory is bounded by the few workbooks in flight,
-/// not by the batch. A file's status depends on the other files only through B001 (the same
-/// network twice): the first pass assumes the duplicates known so far (none) and, when the
-/// batch shows others, a second is made knowing them. A batch with duplicates, an error to
-/// correct, is therefore checked twice; any other once.
+/// Files are checked in parallel and taken in path order as they come (the batch driver,
+/// [`Checker::drive`]), each file's data dropped once the sinks have taken it, so memory is
+/// bounded by the few workbooks in flight, not by the batch. A batch whose networks come twice
+/// is taken twice, the second time knowing them (B001) and the file counted of each.
 pub fn run(
     inputs: &[Input],
     checker: &Checker,
@@ -141,51 +140,91 @@ pub fn run(
     sinks: &mut [&mut dyn Sink],
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<(Report, Regional), Failed> {
-    let mut inputs: Vec<&Input> = inputs.iter().collect();
-    inputs.sort_by(|a, b| a.path().cmp(b.path()));
-    let provenance = provenance(&inputs);
-    let mut known = Duplicates::default();
-    let mut yielding = std::collections::BTreeSet::new();
-    for pass in 1..=2 {
-        progress(Progress::Written { pass, files: 0 });
-        for sink in sinks.iter_mut() {
-            sink.begin()?;
-        }
-        let mut fold = Fold::new(checker, choices);
-        checker.stream(
-            &inputs,
-            &known,
-            |file, _| Checked::new(file, checker, choices, &yielding),
-            |checked| {
-                for sink in sinks.iter_mut() {
-                    sink.file(&checked)?;
-                }
-                fold.add(checked);
-                progress(Progress::Written {
-                    pass,
-                    files: fold.len(),
-                });
-                Ok::<(), Failed>(())
-            },
-        )?;
-        let found = fold.duplicates();
-        let yields = fold.yielding(&provenance);
-        if found == known && yields == yielding {
-            let previous = checker
-                .previous
-                .as_ref()
-                .map(|p| provenance_of(&p.inputs))
-                .unwrap_or_default();
-            let (report, regional) = fold.finish((provenance, previous));
-            for sink in sinks.iter_mut() {
-                sink.finish(&report, &regional)?;
-            }
-            return Ok((report, regional));
-        }
-        known = found;
-        yielding = yields;
+    let mut sorted: Vec<&Input> = inputs.iter().collect();
+    sorted.sort_by(|a, b| a.path().cmp(b.path()));
+    let provenance = provenance(&sorted);
+    let yielding = std::sync::RwLock::new(std::collections::BTreeSet::new());
+    let mut taker = Taker {
+        sinks,
+        fold: Fold::new(checker, choices),
+        progress,
+        provenance,
+        yielding: &yielding,
+        pass: 0,
+    };
+    let map = |file| {
+        let yielding = yielding
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Checked::new(file, checker, choices, &yielding)
+    };
+    if !checker.drive(inputs, map, &mut taker)? {
+        return Err(Failed::Changing);
     }
-    Err(Failed::Changing)
+    let Taker {
+        sinks,
+        fold,
+        provenance,
+        ..
+    } = taker;
+    let previous = checker
+        .previous
+        .as_ref()
+        .map(|p| provenance_of(&p.inputs))
+        .unwrap_or_default();
+    let (report, regional) = fold.finish((provenance, previous));
+    for sink in sinks.iter_mut() {
+        sink.finish(&report, &regional)?;
+    }
+    Ok((report, regional))
+}
+
+/// The consolidation as the batch driver takes it: each file to every sink and the fold,
+/// started again on a second pass.
+struct Taker<'a, 's> {
+    sinks: &'a mut [&'s mut dyn Sink],
+    fold: Fold<'a>,
+    progress: &'a (dyn Fn(Progress) + Sync),
+    /// Size and SHA-256 of each file (a network sent twice counts the file of its latest
+    /// content).
+    provenance: Vec<Provenance>,
+    /// The files of a network sent twice that give way to another (see [`Fold::yielding`]),
+    /// as the pass assumes them.
+    yielding: &'a std::sync::RwLock<std::collections::BTreeSet<PathBuf>>,
+    pass: usize,
+}
+
+impl crate::check::Taker for Taker<'_, '_> {
+    type Item = Checked;
+    type Error = Failed;
+
+    fn begin(&mut self, pass: usize) -> Result<(), Failed> {
+        self.pass = pass;
+        (self.progress)(Progress::Written { pass, files: 0 });
+        self.fold.restart();
+        self.sinks.iter_mut().try_for_each(|sink| sink.begin())
+    }
+
+    fn take(&mut self, checked: Checked) -> Result<(), Failed> {
+        for sink in self.sinks.iter_mut() {
+            sink.file(&checked)?;
+        }
+        self.fold.add(checked);
+        let (pass, files) = (self.pass, self.fold.len());
+        (self.progress)(Progress::Written { pass, files });
+        Ok(())
+    }
+
+    fn settled(&mut self) -> bool {
+        let yields = self.fold.yielding(&self.provenance);
+        let mut yielding = self
+            .yielding
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let settled = *yielding == yields;
+        *yielding = yields;
+        settled
+    }
 }
 
 /// Size and SHA-256 of the previous year's files.

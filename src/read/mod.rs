@@ -13,6 +13,7 @@
 pub mod admit;
 pub mod align;
 pub mod cells;
+pub(crate) mod form;
 pub mod package;
 pub mod prescan;
 pub mod sheet;

@@ -66,20 +66,11 @@ const TEMPLATE_SHEETS: [&str; 2] = ["instructions", "listes"];
 /// How many data rows of a large sheet go through the row rules at once.
 const CHUNK_ROWS: usize = 1024;
 
-/// What checks the data rows of Actions, Accueil and Professionnalisation as they stream (the
-/// row rules: charter and year over year), given the workbook's small sheets, already read,
-/// the sheet being read (its columns known) and a few of its rows, read and validated.
-pub trait RowRules {
-    /// `schemas`: the file's version's, the sheets were read with.
-    fn check(
-        &self,
-        schemas: &Schemas,
-        bilan: &Bilan,
-        sheet: &Sheet,
-        rows: &[Row],
-        findings: &mut Vec<Finding>,
-    );
-}
+/// Where the data rows of Actions, Accueil and Professionnalisation go as they stream (the
+/// checker's row passes, `check::passes`), given the workbook's small sheets, already read,
+/// the sheet being read (its columns known) and a few of its rows, read and validated. The
+/// reader knows no rule beyond the structure and the values.
+pub type OnRows<'a> = dyn Fn(&Bilan, &Sheet, &[Row], &mut Vec<Finding>) + 'a;
 
 /// The small sheets, read first and kept whole: the others are checked against them.
 const SMALL: [SheetKind; 3] = [
@@ -90,14 +81,14 @@ const SMALL: [SheetKind; 3] = [
 
 /// Reads `wb` into a [`Bilan`], sheet by sheet and row by row, with the structure findings
 /// and the value rules ([`crate::read::validate`]) run on each row as it arrives. The small sheets
-/// are read first and kept; the rows of the others go to `rules` a few at a time and are
+/// are read first and kept; the rows of the others go to `on_rows` a few at a time and are
 /// dropped (kept too when `keep_rows`), leaving their [`SheetTotals`]. A sheet's cells are never
 /// all in memory.
 pub fn read_bilan(
     wb: &mut Opened<'_>,
     schemas: &Schemas,
     keep_rows: bool,
-    rules: &dyn RowRules,
+    on_rows: &OnRows<'_>,
     findings: &mut Vec<Finding>,
 ) -> Result<Bilan, ReadError> {
     let mut bilan = Bilan {
@@ -115,8 +106,7 @@ pub fn read_bilan(
     for kind in SheetKind::ALL.into_iter().filter(|k| !SMALL.contains(k)) {
         if let Some(meta) = &metas[kind as usize] {
             let streaming = Streaming {
-                rules,
-                schemas,
+                on_rows,
                 bilan: &bilan,
                 keep_rows,
             };
@@ -199,11 +189,6 @@ fn read_declared(
     keep_rows: bool,
     findings: &mut Vec<Finding>,
 ) -> Result<Vec<Sheet>, ReadError> {
-    /// No charter rule reads a declared sheet.
-    struct NoRules;
-    impl RowRules for NoRules {
-        fn check(&self, _: &Schemas, _: &Bilan, _: &Sheet, _: &[Row], _: &mut Vec<Finding>) {}
-    }
     let mut out = Vec::new();
     for schema in schemas.declared() {
         let n = norm(&schema.name);
@@ -223,8 +208,8 @@ fn read_declared(
             }
         };
         let streaming = Streaming {
-            rules: &NoRules,
-            schemas,
+            // No rule reads a declared sheet's rows.
+            on_rows: &|_, _, _, _| {},
             bilan,
             keep_rows,
         };
@@ -273,8 +258,7 @@ fn missing_sheet(schema: &SheetSchema) -> Finding {
 /// Where a large sheet's rows go: the row rules (with the small sheets they read), and
 /// whether the rows are kept after.
 struct Streaming<'a> {
-    rules: &'a dyn RowRules,
-    schemas: &'a Schemas,
+    on_rows: &'a OnRows<'a>,
     bilan: &'a Bilan,
     keep_rows: bool,
 }
@@ -528,13 +512,7 @@ impl<'s, 'a> TableReader<'s, 'a> {
             return;
         }
         let rows = &self.sheet.rows;
-        (streaming.rules).check(
-            streaming.schemas,
-            streaming.bilan,
-            &self.sheet,
-            rows,
-            findings,
-        );
+        (streaming.on_rows)(streaming.bilan, &self.sheet, rows, findings);
         if streaming.keep_rows {
             self.kept.append(&mut self.sheet.rows);
         } else {

@@ -4,11 +4,16 @@
 //! when nothing matches). Only the Identification form is read to find a declared version;
 //! only the first rows of each sheet to detect one.
 
+use crate::finding::{Finding, Severity};
+use crate::i18n::counted;
 use crate::norm::norm;
+use crate::read::form::Form;
+use crate::read::sheet::Bilan;
 use crate::read::sheet::HEADER_SEARCH_ROWS;
 use crate::read::{Opened, RawCell, ReadError};
-use crate::registry::Registry;
-use crate::schema::SheetKind;
+use crate::registry::{Registry, VersionStatus};
+use crate::rules::Code;
+use crate::schema::{Schemas, SheetKind};
 
 /// How the version was chosen (the JSON report's `modele_lu`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,6 +112,67 @@ fn first_rows(
         Ok(()) | Err(ReadError::Enough) => Ok(rows),
         Err(e) => Err(e),
     }
+}
+
+/// S006 (README « Réviser le modèle »): the version the file was read with, by its status and the years it
+/// serves; a version detected rather than stated is said, and which was used.
+pub fn check(
+    bilan: &Bilan,
+    schemas: &Schemas,
+    registry: &Registry,
+    chosen: &Chosen,
+    year: Option<i32>,
+    findings: &mut Vec<Finding>,
+) {
+    let version = &registry.versions[chosen.index];
+    let (v, current) = (&version.version, &registry.current().version);
+    let form = Form::of_bilan(bilan, schemas);
+    let year = form
+        .as_ref()
+        .and_then(|f| f.int("annee"))
+        .and_then(|y| i32::try_from(y).ok())
+        .or(year);
+    let message = match (version.status, chosen.how) {
+        (VersionStatus::Retired, _) => Some(msg!(
+            "le classeur suit le modèle {v}, qui n'est plus accepté : reprenez vos données dans le modèle {current} que la Région vous a envoyé (demandez-le-lui si vous ne l'avez plus)",
+            "the workbook follows template {v}, which is no longer accepted: copy your data into the {current} template the Région sent you (ask the Région for it if you no longer have it)"
+        )),
+        (_, How::Detected) => Some(match &chosen.stated {
+            Some(stated) => msg!(
+                "le classeur indique le modèle « {stated} », que la Région n'a pas publié : il a été lu avec le modèle {v}, dont il a les feuilles et les en-têtes ; indiquez la version du modèle utilisé (« {v} »)",
+                "the workbook states template “{stated}”, which the Région has not published: it was read with template {v}, whose sheets and headers it has; state the version of the template used (“{v}”)"
+            ),
+            None => msg!(
+                "le classeur n'indique pas la version du modèle : il a été lu avec le modèle {v}, dont il a les feuilles et les en-têtes ; indiquez « {v} » dans « Version du modèle »",
+                "the workbook does not state the template version: it was read with template {v}, whose sheets and headers it has; type “{v}” in “Version du modèle”"
+            ),
+        }),
+        (VersionStatus::Accepted, _) => year
+            .filter(|y| !version.years.contains(y))
+            .map(|y| {
+                let serving = registry.serving(y);
+                let to = &serving.version;
+                let n = crate::registry::diff::diff(registry, version, serving).len();
+                let changes = counted(n, ["changement", "changements"], ["change", "changes"]);
+                let (changes, changes_en) = (changes.fr, changes.en);
+                msg!(
+                    "le classeur suit le modèle {v}, qui n'est pas celui des bilans {y} : le modèle {to} l'est ({changes} depuis le {v}, que la page de vérification liste) ; reportez vos données dans le modèle {to} que la Région vous a envoyé",
+                    "the workbook follows template {v}, which is not the one of {y} bilans: template {to} is ({changes_en} since {v}, listed on the checking page); copy your data into the {to} template the Région sent you"
+                )
+            }),
+        (VersionStatus::Current, _) => None,
+    };
+    let Some(message) = message else { return };
+    let severity = if version.status == VersionStatus::Retired {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let finding = form
+        .as_ref()
+        .and_then(|f| f.finding(Code::S006, "version_modele", message.clone()))
+        .unwrap_or_else(|| Finding::new(Code::S006, message).sheet(SheetKind::Identification));
+    findings.push(finding.severity(severity));
 }
 
 /// A stated version as text: trimmed, a decimal comma (a number cell) back to its point.

@@ -288,7 +288,7 @@ pub fn list(registry: &Registry, lang: crate::i18n::Lang) -> String {
 pub fn unserved(registry: &Registry) -> Vec<crate::i18n::Msg> {
     let mut out = Vec::new();
     for v in &registry.versions {
-        for (kind, codes) in crate::rules::RULES_BY_ROLE {
+        for (kind, codes) in crate::rules::rules_by_role() {
             if v.sheet_by_role(kind.role()).is_some() {
                 continue;
             }

@@ -575,7 +575,7 @@ fn titles_once((source, json): &(Source, Value), found: &mut Found) {
 }
 
 /// Each role at most once in a version (a role may be missing: the rules that read it do not
-/// run for the version's files, see [`crate::rules::RULES_BY_ROLE`]).
+/// run for the version's files, see [`crate::rules::rules_by_role`]).
 fn roles_once(version: &str, sheets: &[SheetFile], found: &mut Found) {
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for s in sheets {
@@ -792,9 +792,9 @@ fn code_keys(versions: &[Version], current: usize, kind: SheetKind) -> Vec<(Stri
     let Some(sheet) = versions[current].sheet_by_role(kind.role()) else {
         return Vec::new();
     };
-    let (_, used) = crate::schema::KEYS_USED[kind as usize];
     let columns = sheet.columns();
-    used.iter()
+    crate::schema::keys_used(kind)
+        .iter()
         .map(|(k, _)| *k)
         .filter(|k| !columns.iter().any(|(c, _)| c == k))
         .filter_map(|k| {

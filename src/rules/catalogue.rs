@@ -141,6 +141,9 @@ define_catalogue! {
               "State in “Version du modèle” the version of the template used, or copy your data into the year's template the Région sent you; a sheet under a former name of an earlier template is renamed as the template calls it."),
         example: ("Version du modèle « 2024.1 » pour un bilan 2025 : le modèle des bilans 2025 est le 2025.1, 5 changements.",
                   "Template version “2024.1” for a 2025 bilan: the template of 2025 bilans is 2025.1, 5 changes."),
+        reads: {
+            Identification { version_modele: Text, annee: Count },
+        },
     },
     S007 {
         name: "feuille-inconnue",
@@ -291,6 +294,9 @@ define_catalogue! {
               "Type your network's code as the Région gave it (for example 36-CHX)."),
         example: ("« 36-CHT » n'est pas un réseau connu ; vouliez-vous dire « 36-CHX » ?",
                   "“36-CHT” is not a known network; did you mean “36-CHX”?"),
+        reads: {
+            Identification { code_reseau: Text },
+        },
     },
     R002 {
         name: "departement-incoherent",
@@ -306,6 +312,9 @@ define_catalogue! {
               "Correct the département so that it is the network's."),
         example: ("Le réseau 36-CHX est dans l'Indre (36), pas dans le département 37.",
                   "The network 36-CHX is in the Indre (36), not in département 37."),
+        reads: {
+            Identification { code_reseau: Text, departement: Text },
+        },
     },
     R003 {
         name: "annee-inattendue",
@@ -321,6 +330,9 @@ define_catalogue! {
               "Check that you send the bilan of the right year, and correct the year if it is a typing mistake."),
         example: ("Année du bilan 2024 : le bilan attendu est celui de 2025.",
                   "Bilan year 2024: the bilan expected is the one of 2025."),
+        reads: {
+            Identification { annee: Count },
+        },
     },
     C001 {
         name: "coordination-absente",
@@ -336,6 +348,11 @@ define_catalogue! {
               "Add one row per coordinator: name, first name, structure, position, e-mail."),
         example: ("Aucun coordinateur n'est désigné dans la feuille « Coordination ».",
                   "No coordinator is designated in the “Coordination” sheet."),
+        reads: {
+            Coordination {},
+        },
+        commitment: ("Coordination désignée",
+                     "Coordination designated"),
     },
     C002 {
         name: "coordinateur-hors-reseau",
@@ -351,6 +368,12 @@ define_catalogue! {
               "Write the structure's name exactly as in the Structures sheet, or add the structure to the members."),
         example: ("« Mission Locale de Chateauroux » n'est pas une structure membre ; vouliez-vous dire « Mission Locale de Châteauroux » ?",
                   "“Mission Locale de Chateauroux” is not a member structure; did you mean “Mission Locale de Châteauroux”?"),
+        reads: {
+            Structures { nom: Text },
+            Coordination { structure: Text },
+        },
+        commitment: ("Coordinateurs issus des structures membres",
+                     "Coordinators from member structures"),
     },
     C003 {
         name: "convention-hors-periode",
@@ -366,6 +389,11 @@ define_catalogue! {
               "Check the convention's signature date (for example 30/07/2024 for Châteauroux) and the transmission date."),
         example: ("Convention signée le 12/01/2026, après la fin de l'année du bilan 2025.",
                   "Convention signed on 12/01/2026, after the end of the 2025 bilan year."),
+        reads: {
+            Identification { annee: Count, date_signature_convention: Date, date_transmission: Date },
+        },
+        commitment: ("Convention signée dans la période",
+                     "Convention signed within the period"),
     },
     C004 {
         name: "signataire-sans-date",
@@ -381,6 +409,11 @@ define_catalogue! {
               "Fill in the structure's “Date de signature”, or put “Non” if it did not sign."),
         example: ("La structure « CIO de Châteauroux » est signataire mais sa date de signature (G3) est vide.",
                   "The structure “CIO de Châteauroux” signed but its signature date (G3) is empty."),
+        reads: {
+            Structures { nom: Text, signataire: OuiNon, date_signature: Date },
+        },
+        commitment: ("Signatures des structures datées",
+                     "Structures' signatures dated"),
     },
     C005 {
         name: "logo-manquant",
@@ -396,6 +429,11 @@ define_catalogue! {
               "Put the missing logo on the tool then answer “Oui”; if no tool was created, answer “Non” in “Outil ou support créé”."),
         example: ("L'action A-02 a créé un outil sans le logo SPRO (cellule P3).",
                   "Action A-02 created a tool without the SPRO logo (cell P3)."),
+        reads: {
+            Actions { id: Text, outil_cree: OuiNon, logo_region: OuiNon, logo_spro: OuiNon },
+        },
+        commitment: ("Logos de la Région et du SPRO sur les outils créés",
+                     "Région and SPRO logos on the tools created"),
     },
     C006 {
         name: "structure-non-membre",
@@ -411,6 +449,14 @@ define_catalogue! {
               "Write the name exactly as in the Structures sheet, add the structure to the members, or separate several partners with “;”."),
         example: ("« CIO Chateauroux » n'est pas une structure membre ; vouliez-vous dire « CIO de Châteauroux » ?",
                   "“CIO Chateauroux” is not a member structure; did you mean “CIO de Châteauroux”?"),
+        reads: {
+            Structures { nom: Text },
+            Actions { porteuse: Text, partenaires: List },
+            Accueil { structure: Text },
+            Professionnalisation { structure: Text },
+        },
+        commitment: ("Actions portées par des structures membres",
+                     "Actions led by member structures"),
     },
     C007 {
         name: "dates-action-incoherentes",
@@ -426,6 +472,12 @@ define_catalogue! {
               "Correct the dates, or remove the action if it belongs to another year."),
         example: ("L'action A-05 se termine le 02/03/2025, avant son début le 12/03/2025.",
                   "Action A-05 ends on 02/03/2025, before it starts on 12/03/2025."),
+        reads: {
+            Identification { annee: Count },
+            Actions { id: Text, date_debut: Date, date_fin: Date },
+        },
+        commitment: ("Dates des actions dans l'année",
+                     "Action dates within the year"),
     },
     C008 {
         name: "repartition-incoherente",
@@ -441,6 +493,12 @@ define_catalogue! {
               "Correct the counts: the split cannot exceed the total."),
         example: ("40 femmes + 25 hommes = 65, plus que les 60 participants.",
                   "40 women + 25 men = 65, more than the 60 participants."),
+        reads: {
+            Actions { id: Text, participants: Count, femmes: Count, hommes: Count },
+            Accueil { accueils: Count, femmes: Count },
+        },
+        commitment: ("Répartition femmes-hommes cohérente",
+                     "Consistent split of women and men"),
     },
     C009 {
         name: "orientations-superieures",
@@ -456,6 +514,11 @@ define_catalogue! {
               "Check both figures; if they are right, leave the warning."),
         example: ("45 orientations pour 30 premiers accueils.",
                   "45 referrals for 30 first receptions."),
+        reads: {
+            Accueil { accueils: Count, orientations: Count },
+        },
+        commitment: ("Orientations cohérentes avec les premiers accueils",
+                     "Referrals consistent with first receptions"),
     },
     C010 {
         name: "action-non-coconstruite",
@@ -471,6 +534,12 @@ define_catalogue! {
               "List the partner structures of the action, separated by “;”."),
         example: ("L'action A-04 n'a aucune structure partenaire.",
                   "Action A-04 has no partner structure."),
+        reads: {
+            Structures { nom: Text },
+            Actions { id: Text, porteuse: Text, partenaires: List },
+        },
+        commitment: ("Actions co-construites avec des partenaires",
+                     "Actions built with partners"),
     },
     C011 {
         name: "axe-non-couvert",
@@ -486,6 +555,11 @@ define_catalogue! {
               "Check the axis of your actions; if none is on this axis, explain it in “Difficultés rencontrées”."),
         example: ("Aucune action sur l'axe « Accompagner les parcours professionnels ».",
                   "No action on the axis “Accompagner les parcours professionnels”."),
+        reads: {
+            Actions { axe: Values },
+        },
+        commitment: ("Axes de la charte couverts",
+                     "Charter axes covered"),
     },
     C012 {
         name: "promotion-cep-absente",
@@ -501,6 +575,11 @@ define_catalogue! {
               "Check the axis of your actions; plan an action promoting the CEP."),
         example: ("Aucune action sur l'axe « Promotion du CEP ».",
                   "No action on the axis “Promotion du CEP”."),
+        reads: {
+            Actions { axe: Values },
+        },
+        commitment: ("Promotion du conseil en évolution professionnelle",
+                     "Promotion of the CEP"),
     },
     C013 {
         name: "operateur-cep-absent",
@@ -516,6 +595,11 @@ define_catalogue! {
               "Check the type and the “Opérateur CEP” column of the member structures."),
         example: ("Aucune structure membre n'est opérateur du CEP.",
                   "No member structure is a CEP operator."),
+        reads: {
+            Structures { nom: Text, type: Values, operateur_cep: OuiNon },
+        },
+        commitment: ("Opérateur du CEP membre du réseau",
+                     "CEP operator in the network"),
     },
     C014 {
         name: "operateur-cep-incoherent",
@@ -531,6 +615,11 @@ define_catalogue! {
               "Correct “Opérateur CEP” or the type of structure."),
         example: ("« France Travail » est un opérateur CEP mais « Opérateur CEP » vaut Non.",
                   "“France Travail” is a CEP operator but “Opérateur CEP” is Non."),
+        reads: {
+            Structures { nom: Text, type: Values, operateur_cep: OuiNon },
+        },
+        commitment: ("Opérateur du CEP renseigné de façon cohérente",
+                     "CEP operator consistently filled in"),
     },
     C015 {
         name: "premier-accueil-absent",
@@ -546,6 +635,11 @@ define_catalogue! {
               "Answer “Oui” for at least one of the two kinds of first reception."),
         example: ("La structure « Ligue de l'enseignement » n'offre aucun premier accueil (E9 et F9 à Non).",
                   "The structure “Ligue de l'enseignement” offers no first reception (E9 and F9 are Non)."),
+        reads: {
+            Structures { nom: Text, accueil_physique: OuiNon, accueil_dematerialise: OuiNon },
+        },
+        commitment: ("Premier accueil par chaque structure",
+                     "First reception by every structure"),
     },
     C016 {
         name: "professionnalisation-absente",
@@ -561,6 +655,11 @@ define_catalogue! {
               "List the support actions followed by the network's professionals."),
         example: ("Aucune participation au programme régional d'appui n'est déclarée.",
                   "No participation in the regional support programme is declared."),
+        reads: {
+            Professionnalisation {},
+        },
+        commitment: ("Professionnalisation des acteurs",
+                     "Training of the professionals"),
     },
     C017 {
         name: "transmission-tardive",
@@ -576,6 +675,11 @@ define_catalogue! {
               "Send the bilan before the deadline; if the date typed is wrong, correct it."),
         example: ("Transmis le 15/04/2026, après la date limite du 31/03/2026.",
                   "Sent on 15/04/2026, after the deadline of 31/03/2026."),
+        reads: {
+            Identification { annee: Count, date_transmission: Date },
+        },
+        commitment: ("Bilan transmis à temps",
+                     "Bilan sent on time"),
     },
     C018 {
         name: "mixite-non-traitee",
@@ -591,6 +695,11 @@ define_catalogue! {
               "Check the axis of your actions; plan an action on gender balance in jobs."),
         example: ("Aucune action sur l'axe « Mixité et stéréotypes de genre ».",
                   "No action on the axis “Mixité et stéréotypes de genre”."),
+        reads: {
+            Actions { axe: Values },
+        },
+        commitment: ("Mixité des métiers traitée",
+                     "Gender balance in jobs addressed"),
     },
     T000 {
         name: "precedent-inutilisable",
@@ -606,6 +715,9 @@ define_catalogue! {
               "In the previous year's folder, replace this network's file with its readable tableau de bord, one per network."),
         example: ("La comparaison avec 2024 n'est pas faite : le fichier de l'année précédente « 2024/41-VEN.xlsx » est illisible.",
                   "No comparison with 2024: the previous year's file “2024/41-VEN.xlsx” is unreadable."),
+        reads: {
+            Identification { code_reseau: Text },
+        },
     },
     T001 {
         name: "evolution-forte",
@@ -621,6 +733,14 @@ define_catalogue! {
               "Check what was typed in the column or sheet shown; if the figure is right, explain the change in “Points forts” or “Difficultés rencontrées”."),
         example: ("12 500 premiers accueils en 2025 contre 1 250 en 2024, soit 10 fois plus : vérifiez la saisie.",
                   "12,500 first receptions in 2025 against 1,250 in 2024, that is, 10 times more: check what was typed."),
+        reads: {
+            Identification { code_reseau: Text },
+            Structures { nom: Text },
+            Coordination { nom: Text, prenom: Text },
+            Actions { participants: Count },
+            Accueil { accueils: Count },
+            Professionnalisation { professionnels: Count },
+        },
     },
     T002 {
         name: "evolution-ligne-forte",
@@ -636,6 +756,10 @@ define_catalogue! {
               "Check the cell shown (one zero too many or too few?); if the figure is right, leave the warning."),
         example: ("1 450 premiers accueils en 2025 pour « Mission Locale de Bourges » et le public « Demandeurs d'emploi », contre 145 en 2024, soit 10 fois plus.",
                   "1,450 first receptions in 2025 for “Mission Locale de Bourges” and the public “Demandeurs d'emploi”, against 145 in 2024, that is, 10 times more."),
+        reads: {
+            Identification { code_reseau: Text },
+            Accueil { structure: Text, public: Values, accueils: Count },
+        },
     },
     T003 {
         name: "structure-disparue",
@@ -651,6 +775,10 @@ define_catalogue! {
               "If the structure left the network, send the amendment to the Région; otherwise, add it to the Structures sheet."),
         example: ("La structure « Point Information Jeunesse de Déols », membre en 2024, ne figure plus dans la feuille Structures.",
                   "The structure “Point Information Jeunesse de Déols”, a member in 2024, is no longer in the Structures sheet."),
+        reads: {
+            Identification { code_reseau: Text },
+            Structures { nom: Text },
+        },
     },
     T004 {
         name: "coordination-changee",
@@ -666,6 +794,10 @@ define_catalogue! {
               "Send the Région the amendment that names the new coordinators; if the change is a typing mistake, correct the names."),
         example: ("La coordination a changé depuis 2024 — n'est plus coordinateur : Claire MARTIN ; nouveau coordinateur : Karim BENALI.",
                   "The coordination changed since 2024 — no longer coordinator: Claire MARTIN; new coordinator: Karim BENALI."),
+        reads: {
+            Identification { code_reseau: Text },
+            Coordination { nom: Text, prenom: Text },
+        },
     },
     T005 {
         name: "convention-modifiee",
@@ -681,6 +813,9 @@ define_catalogue! {
               "Send the Région the renewed convention or its amendment; if the date is a typing mistake, correct it."),
         example: ("La convention est datée du 15/09/2025, alors que le bilan 2024 la datait du 30/07/2024.",
                   "The convention is dated 15/09/2025, while the 2024 bilan dated it 30/07/2024."),
+        reads: {
+            Identification { code_reseau: Text, date_signature_convention: Date },
+        },
     },
     B001 {
         name: "doublon-reseau",
@@ -696,6 +831,9 @@ define_catalogue! {
               "Keep the final version and remove the other from the batch."),
         example: ("36-CHX 2025 figure aussi dans « bilans/chx-v2.xlsx ».",
                   "36-CHX 2025 is also in “bilans/chx-v2.xlsx”."),
+        reads: {
+            Identification { code_reseau: Text, annee: Count },
+        },
     },
     B002 {
         name: "reseau-non-transmis",

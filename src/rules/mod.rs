@@ -10,18 +10,23 @@
 //! | family | where | when |
 //! |---|---|---|
 //! | F (file) | `read/admit.rs`, `read/prescan/`, `read/cells.rs` | before and while reading |
-//! | S (structure) | `read/sheet.rs` | sheets, headers, labels, as rows arrive |
+//! | S (structure) | `read/sheet.rs`, `read/version.rs` (S006) | sheets, headers, labels, as rows arrive; S006 once read |
 //! | V (values) | `read/validate.rs` (JSON Schemas), `read/values.rs` (V002) | each row read |
 //! | R (referential) | `referential.rs` | once the workbook is read |
 //! | C (charter) | `charter/`, one file per rule | by chunks of rows, or once all is read |
 //! | T (year over year) | `evolution/rules.rs` | with `--precedent`, rows then totals |
-//! | B (batch) | `check.rs` (`Duplicates`, `missing_networks`) | once every file is checked |
+//! | B (batch) | `check/batch.rs` (`Duplicates`, `missing_networks`) | once every file is checked |
+//!
+//! After the reading (F, S, V), each family of one file runs through one trait, `Pass`, listed
+//! in its order in `check/passes.rs` (R, S006, C, T). What a rule reads (its keys and so its
+//! sheet roles) and, for a charter rule, its commitment in the synthesis are in its entry;
+//! the keys every version must have and the rules each role serves are derived from them.
 
 mod catalogue;
 
 pub use catalogue::{Code, RULES};
 
-use crate::bilan::SheetKind;
+use crate::bilan::{Need, SheetKind};
 
 /// Types of structure that are CEP operators (charter §2): C013 and C014 look for them by
 /// their text in the list of structure types.
@@ -56,68 +61,19 @@ pub fn named_values(
     axes.chain(types)
 }
 
-/// The rules that read each role's sheet (`x-role`): a template version without that role
-/// does not serve them, and `spro modeles verifier` says so. T001 compares a figure of each
-/// sheet but Identification's; the T rules all need the network code of Identification.
-pub const RULES_BY_ROLE: [(SheetKind, &[Code]); 6] = [
-    (
-        SheetKind::Identification,
-        &[
-            Code::R001,
-            Code::R002,
-            Code::R003,
-            Code::C003,
-            Code::C017,
-            Code::B001,
-            Code::T000,
-            Code::T001,
-            Code::T002,
-            Code::T003,
-            Code::T004,
-            Code::T005,
-        ],
-    ),
-    (
-        SheetKind::Structures,
-        &[
-            Code::C002,
-            Code::C004,
-            Code::C006,
-            Code::C010,
-            Code::C013,
-            Code::C014,
-            Code::C015,
-            Code::T001,
-            Code::T003,
-        ],
-    ),
-    (
-        SheetKind::Coordination,
-        &[Code::C001, Code::C002, Code::T001, Code::T004],
-    ),
-    (
-        SheetKind::Actions,
-        &[
-            Code::C005,
-            Code::C006,
-            Code::C007,
-            Code::C008,
-            Code::C010,
-            Code::C011,
-            Code::C012,
-            Code::C018,
-            Code::T001,
-        ],
-    ),
-    (
-        SheetKind::Accueil,
-        &[Code::C006, Code::C008, Code::C009, Code::T001, Code::T002],
-    ),
-    (
-        SheetKind::Professionnalisation,
-        &[Code::C006, Code::C016, Code::T001],
-    ),
-];
+/// The rules that read each role's sheet (`x-role`), from what each says it [reads](Rule::reads),
+/// in the catalogue's order: a template version without that role does not serve them, and
+/// `spro modeles verifier` says so.
+pub fn rules_by_role() -> impl Iterator<Item = (SheetKind, Vec<Code>)> {
+    SheetKind::ALL.into_iter().map(|kind| {
+        let codes = RULES
+            .iter()
+            .filter(|r| r.reads.iter().any(|(k, _)| *k == kind))
+            .map(|r| r.code)
+            .collect();
+        (kind, codes)
+    })
+}
 
 use crate::i18n::Lang;
 use crate::severity::Severity;
@@ -125,6 +81,8 @@ use crate::severity::Severity;
 /// Generates [`Code`] and [`RULES`] from the entries of `catalogue.rs`, in their order, so
 /// that `RULES[code as usize]` is the code's own entry.
 macro_rules! define_catalogue {
+    (@some) => { None };
+    (@some $e:expr) => { Some($e) };
     ($(
         $code:ident {
             name: $name:literal,
@@ -135,7 +93,9 @@ macro_rules! define_catalogue {
             what: $what:expr,
             why: $why:expr,
             fix: $fix:expr,
-            example: $example:expr $(,)?
+            example: $example:expr
+            $(, reads: { $($kind:ident { $($key:ident: $need:ident),* $(,)? }),* $(,)? })?
+            $(, commitment: $commitment:expr)? $(,)?
         }
     ),* $(,)?) => {
         /// A rule's code: one variant per entry of the catalogue.
@@ -169,6 +129,8 @@ macro_rules! define_catalogue {
                 why: $why,
                 fix: $fix,
                 example: $example,
+                reads: &[$($(($crate::bilan::SheetKind::$kind, &[$((stringify!($key), $crate::bilan::Need::$need)),*])),*)?],
+                commitment: $crate::rules::define_catalogue!(@some $($commitment)?),
             }),*
         ];
     };
@@ -252,7 +214,17 @@ pub struct Rule {
     pub fix: Both,
     /// An example of a finding.
     pub example: Both,
+    /// The columns it reads, by sheet role and key, each with what it needs there: a version
+    /// without one of these roles does not serve the rule ([`rules_by_role`]), and every
+    /// version the checker reads with must give each key what it needs (`schema::keys_used`).
+    pub reads: Reads,
+    /// For a charter rule: the commitment it checks, as the synthesis's `Conformité à la
+    /// charte` names it.
+    pub commitment: Option<Both>,
 }
+
+/// Columns read, by sheet role: each key with what the code needs of it.
+pub type Reads = &'static [(SheetKind, &'static [(&'static str, Need)])];
 
 fn pick(both: Both, lang: Lang) -> &'static str {
     match lang {
@@ -378,6 +350,43 @@ pub fn rules_markdown() -> String {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    /// A charter rule names its commitment for the synthesis's « Conformité à la charte » in
+    /// both languages, and says what it reads; no other rule has a commitment.
+    #[test]
+    fn charter_rules_carry_their_commitment_and_reads() {
+        for r in RULES {
+            let charter = r.family == Family::Charter;
+            assert_eq!(r.commitment.is_some(), charter, "{}", r.code);
+            if let Some((fr, en)) = r.commitment {
+                assert!(!fr.is_empty() && !en.is_empty(), "{}", r.code);
+                assert!(!r.source(Lang::Fr).is_empty(), "{}", r.code);
+                assert!(!r.reads.is_empty(), "{} reads no sheet", r.code);
+            }
+        }
+    }
+
+    /// What each role serves, derived from the rules' reads: the sheets the synthesis and the
+    /// verifier name (a rule that forgets a sheet it reads would run for a version without it).
+    #[test]
+    fn rules_by_role_follow_the_reads() {
+        let of = |kind| {
+            rules_by_role()
+                .find(|(k, _)| *k == kind)
+                .map(|(_, codes)| {
+                    codes
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(of(SheetKind::Professionnalisation), "C006 C016 T001");
+        assert_eq!(of(SheetKind::Accueil), "C006 C008 C009 T001 T002");
+        assert_eq!(of(SheetKind::Coordination), "C001 C002 T001 T004");
+        assert!(of(SheetKind::Identification).starts_with("S006 R001 R002 R003 C003 C007 C017"));
+    }
 
     /// The paths `src/…` that CONTRIBUTING.md and the table above name exist: a file moved
     /// without its guide fails here.

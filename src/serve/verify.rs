@@ -125,6 +125,24 @@ pub(super) fn check_one(
     }
 }
 
+/// The copy of `file` made again from the bytes kept of it, when they were kept.
+fn recopy(
+    checker: &Checker,
+    file: &FileReport,
+    retained: &[(PathBuf, Arc<[u8]>)],
+) -> Option<Vec<u8>> {
+    let (path, bytes) = retained.iter().find(|(p, _)| *p == file.path)?;
+    let input = Input::Memory {
+        path: path.clone(),
+        format: crate::read::Format::from_path(path)?,
+        bytes: bytes.clone(),
+    };
+    let start = &mut || Ok(std::io::Cursor::new(Vec::new()));
+    annotate::recopy(checker, file, &input, annotate::Scratch::Memory, start)
+        .map(std::io::Cursor::into_inner)
+        .ok()
+}
+
 /// The batch step of an upload, then each file's copy: the one made with the file, or made
 /// again from the bytes kept when the batch made it stale (B001), or none.
 pub(super) fn conclude_upload(
@@ -134,37 +152,27 @@ pub(super) fn conclude_upload(
     retained: &[(PathBuf, Arc<[u8]>)],
     annotate: bool,
 ) -> Checked {
-    let (report, stale) = annotate::conclude(checker, reports, false);
+    // The batch step; a copy it makes stale (B001) is made again from the bytes kept, or
+    // there is none.
+    let mut redone = std::collections::BTreeMap::new();
+    let mut redo = |file: &FileReport| {
+        let again = annotate.then(|| recopy(checker, file, retained)).flatten();
+        redone.insert(file.path.clone(), again);
+        Ok::<(), std::convert::Infallible>(())
+    };
+    let report = match checker.conclude(reports, false, &mut redo) {
+        Ok(report) => report,
+        Err(never) => match never {},
+    };
     let copies = report
         .files
         .iter()
-        .zip(stale)
-        .map(|(file, stale)| {
-            let copy = copies.remove(&file.path).flatten();
-            match (annotate, stale, copy) {
-                (false, _, _) | (true, false, None) => Copy::Missing,
-                (true, false, Some(bytes)) => Copy::Made(bytes),
-                (true, true, _) => retained
-                    .iter()
-                    .find(|(p, _)| *p == file.path)
-                    .and_then(|(p, bytes)| {
-                        let input = Input::Memory {
-                            path: p.clone(),
-                            format: crate::read::Format::from_path(p)?,
-                            bytes: bytes.clone(),
-                        };
-                        annotate::recopy(
-                            checker,
-                            file,
-                            &input,
-                            annotate::Scratch::Memory,
-                            &mut || Ok(std::io::Cursor::new(Vec::new())),
-                        )
-                        .map(std::io::Cursor::into_inner)
-                        .ok()
-                    })
-                    .map_or(Copy::Missing, Copy::Made),
-            }
+        .map(|file| {
+            let copy = match redone.remove(&file.path) {
+                Some(again) => again,
+                None => copies.remove(&file.path).flatten().filter(|_| annotate),
+            };
+            copy.map_or(Copy::Missing, Copy::Made)
         })
         .collect();
     Checked { report, copies }

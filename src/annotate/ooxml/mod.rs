@@ -38,9 +38,23 @@ use super::marks::{self, Origin, ANOMALIES};
 use crate::check::FileReport;
 use crate::finding::Severity;
 
-/// Why a package could not be patched (the copy is then made from its values).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PatchError(pub String);
+/// Why a package could not be patched (the copy is then made from its values; no coordinator
+/// reads it, the fuzzer and the tests do).
+#[derive(Debug, thiserror::Error)]
+pub enum PatchError {
+    #[error("archive illisible : {0}")]
+    Zip(#[from] zip::result::ZipError),
+    #[error("lecture ou écriture impossible : {0}")]
+    Io(#[from] std::io::Error),
+    #[error("XML illisible : {0}")]
+    Xml(#[from] quick_xml::Error),
+    /// A part the package must have, by what it is.
+    #[error("{0} absent de l'archive")]
+    Missing(String),
+    /// A panic of ours while patching, caught.
+    #[error("erreur interne")]
+    Internal,
+}
 
 const SHEET_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
@@ -99,12 +113,12 @@ impl Book {
         let part = main_part(pkg)?;
         let xml = pkg
             .read_part(&part)?
-            .ok_or_else(|| PatchError(format!("partie « {part} » absente")))?;
+            .ok_or_else(|| PatchError::Missing(format!("la partie « {part} »")))?;
         let info = BookInfo::of(&xml)?;
         let rels_part = rels_of(&part);
         let rels_xml = pkg
             .read_part(&rels_part)?
-            .ok_or_else(|| PatchError("relations du classeur absentes".into()))?;
+            .ok_or_else(|| PatchError::Missing("les relations du classeur".into()))?;
         let rels = rels(&rels_xml)?;
         let stored = pkg
             .find(&part)
@@ -304,7 +318,7 @@ fn content_types(
     }
     let content_types = pkg
         .find("[Content_Types].xml")
-        .ok_or_else(|| PatchError("[Content_Types].xml absent".into()))?;
+        .ok_or_else(|| PatchError::Missing("[Content_Types].xml".into()))?;
     let types_xml = pkg.read(content_types)?;
     if !book::has_default(&types_xml, "vml")? && jobs.iter().any(|j| !j.cells.is_empty()) {
         types.push(format!(
@@ -652,7 +666,7 @@ fn main_part(pkg: &mut Package<'_>) -> Result<String, PatchError> {
             pkg.find("xl/workbook.xml")
                 .map(|_| "xl/workbook.xml".to_string())
         })
-        .ok_or_else(|| PatchError("classeur introuvable dans l'archive".into()))
+        .ok_or_else(|| PatchError::Missing("le classeur".into()))
 }
 
 /// `Anomalies`, or a name no sheet of the file has.

@@ -35,7 +35,7 @@ impl<'b> Package<'b> {
             .map(|i| match archive.name_for_index(i) {
                 Some(Ok(name)) => Ok(name.into_owned()),
                 Some(Err(e)) => Err(PatchError::from(e)),
-                None => Err(PatchError("entrée d'archive absente".into())),
+                None => Err(PatchError::Missing(format!("l'entrée {i}"))),
             })
             .collect::<Result<_, _>>()?;
         let mut keys = HashMap::with_capacity(names.len());
@@ -167,18 +167,6 @@ pub fn fresh_id(rels: &[Rel], taken: &mut BTreeSet<String>) -> String {
         .map(|n| format!("rIdSpro{n}"))
         .find(|id| !rels.iter().any(|r| &r.id == id) && taken.insert(id.clone()))
         .expect("an unused identifier")
-}
-
-impl From<zip::result::ZipError> for PatchError {
-    fn from(e: zip::result::ZipError) -> Self {
-        PatchError(format!("archive illisible : {e}"))
-    }
-}
-
-impl From<std::io::Error> for PatchError {
-    fn from(e: std::io::Error) -> Self {
-        PatchError(format!("lecture ou écriture impossible : {e}"))
-    }
 }
 
 #[cfg(test)]

@@ -8,8 +8,6 @@ use quick_xml::events::attributes::Attribute;
 use quick_xml::events::BytesStart;
 use quick_xml::Reader;
 
-use super::PatchError;
-
 /// The relationships namespace of transitional OOXML.
 pub const REL_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
@@ -139,13 +137,6 @@ pub fn parse_cell(reference: &[u8]) -> Option<(u32, u32)> {
 /// A 1-based number attribute (a row's `r`).
 pub fn parse_number(value: &[u8]) -> Option<u32> {
     std::str::from_utf8(value).ok()?.trim().parse().ok()
-}
-
-/// Converts a quick-xml error into ours.
-impl From<quick_xml::Error> for PatchError {
-    fn from(e: quick_xml::Error) -> Self {
-        PatchError(format!("XML illisible : {e}"))
-    }
 }
 
 #[cfg(test)]

@@ -415,27 +415,7 @@ fn figures(regional: &Regional, lang: Lang) -> Vec<RegionalFigure> {
 
 #[cfg(test)]
 mod tests {
-    use super::conformity::commitment;
     use super::*;
-
-    /// Every rule of the charter is a commitment of « Conformité à la charte », named in both
-    /// languages (a rule added to the catalogue without its name fails here).
-    #[test]
-    fn every_charter_rule_has_a_commitment() {
-        for r in RULES.iter().filter(|r| r.family == Family::Charter) {
-            assert!(
-                !commitment(r.code, Lang::Fr).is_empty(),
-                "{}",
-                r.code.as_str()
-            );
-            assert!(
-                !commitment(r.code, Lang::En).is_empty(),
-                "{}",
-                r.code.as_str()
-            );
-            assert!(!r.source(Lang::Fr).is_empty(), "{}", r.code.as_str());
-        }
-    }
 
     #[test]
     fn departements_are_named() {

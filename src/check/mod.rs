@@ -16,10 +16,16 @@ use crate::finding::{Finding, Severity};
 use crate::i18n::Msg;
 use crate::inputs::Input;
 use crate::msg;
-use crate::read::sheet::Bilan;
+use crate::read::sheet::{Bilan, Row, Sheet};
 use crate::read::{self, Admitted, ReadError};
 use crate::referential::Referential;
 use crate::schema::{Schemas, SheetKind};
+
+mod batch;
+mod passes;
+
+pub(crate) use batch::Taker;
+pub use batch::{file_names_code, Duplicates, Each, Redo};
 
 thread_local! {
     /// Set while this thread checks one file under `catch_unwind`: a panic there becomes F001
@@ -32,14 +38,6 @@ thread_local! {
 pub fn panic_is_a_finding() -> bool {
     CHECKING_A_FILE.with(std::cell::Cell::get)
 }
-
-/// Files checked ahead of the one being consumed, per thread: enough to keep every core
-/// busy, few enough that memory holds only a handful of workbooks.
-const LOOK_AHEAD_PER_THREAD: usize = 2;
-
-/// What [`Checker::check_batch`] does with each file checked: its report (configuration
-/// applied) and the bytes it read, when it could read them (for a second pass).
-pub type Each<'a, E> = dyn Fn(&FileReport, Option<Admitted>) -> Result<(), E> + Sync + 'a;
 
 /// The status of a file (contrat §7.9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -415,109 +413,6 @@ impl Checker {
         self.config.annee
     }
 
-    /// Checks every input (in parallel on the current rayon pool) and runs the batch rules,
-    /// calling `done` after each file (progress bars). `list_missing` says whether missing
-    /// networks are listed (B002) (a folder was given, or consolidation).
-    pub fn check_inputs(
-        &self,
-        inputs: &[Input],
-        list_missing: bool,
-        done: &(dyn Fn() + Sync),
-    ) -> Report {
-        let each = |_: &FileReport, _: Option<Admitted>| {
-            done();
-            Ok::<(), std::convert::Infallible>(())
-        };
-        match self.check_batch(inputs, list_missing, &each) {
-            Ok(report) => report,
-            Err(never) => match never {},
-        }
-    }
-
-    /// `check`, with or without `--annote`: the batch driver ([`Checker::stream`]) with
-    /// `each` called on every file and the bytes it read (to make its annotated copy,
-    /// count it…), then the batch step ([`Checker::conclude`]).
-    pub fn check_batch<E: Send>(
-        &self,
-        inputs: &[Input],
-        list_missing: bool,
-        each: &Each<'_, E>,
-    ) -> Result<Report, E> {
-        let mut sorted: Vec<&Input> = inputs.iter().collect();
-        sorted.sort_by(|a, b| a.path().cmp(b.path()));
-        let mut files = Vec::with_capacity(sorted.len());
-        self.stream(
-            &sorted,
-            &Duplicates::default(),
-            |report, wb| each(&report, wb).map(|()| report),
-            |checked| {
-                files.push(checked?);
-                Ok(())
-            },
-        )?;
-        Ok(self.conclude(files, list_missing))
-    }
-
-    /// The one batch driver of `check` and `consolidate`: every input checked in parallel on
-    /// the current rayon pool, B001 added from the duplicates `known` so far and the
-    /// configuration applied, then `map`ped on the checking thread (with the bytes it read)
-    /// and handed to `consume` in the order of `inputs`, at most a few files per thread
-    /// ahead: memory is that of the files in flight, whatever the batch.
-    pub(crate) fn stream<T: Send, E: Send>(
-        &self,
-        inputs: &[&Input],
-        known: &Duplicates,
-        map: impl Fn(FileReport, Option<Admitted>) -> T + Sync,
-        consume: impl FnMut(T) -> Result<(), E> + Send,
-    ) -> Result<(), E> {
-        let window = LOOK_AHEAD_PER_THREAD * rayon::current_num_threads();
-        crate::ordered::map_in_order(
-            inputs,
-            window,
-            |input| {
-                let (mut report, wb) = self.check_input_read(input);
-                known.add_findings(&mut report);
-                self.finish(&mut report);
-                map(report, wb)
-            },
-            consume,
-        )
-    }
-
-    /// The batch step over files checked one by one: path order, B001, the configuration
-    /// applied, the batch findings (B002 when `list_missing`).
-    pub(crate) fn conclude(&self, mut files: Vec<FileReport>, list_missing: bool) -> Report {
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        let duplicates = Duplicates::of(&files);
-        for f in &mut files {
-            duplicates.add_findings(f);
-            self.finish(f);
-        }
-        let batch = self.batch_findings(&files, list_missing);
-        Report {
-            files,
-            batch,
-            template: self.registry.current().version.clone(),
-        }
-    }
-
-    /// The last step for a file whose batch findings (B001) are in: configuration overrides,
-    /// order, status.
-    pub(crate) fn finish(&self, file: &mut FileReport) {
-        self.settle(&mut file.findings);
-        file.status = status_of(&file.findings);
-    }
-
-    /// The findings of the batch itself (B002, when `list_missing`), settled, from the files finished.
-    pub(crate) fn batch_findings(&self, files: &[FileReport], list_missing: bool) -> Vec<Finding> {
-        let mut batch = match self.year() {
-            Some(year) if list_missing => missing_networks(files, &self.referential, year),
-            _ => Vec::new(),
-        };
-        self.settle(&mut batch);
-        batch
-    }
-
     /// Checks one input (file, rules of the file; no batch rule), with the bytes read when the
     /// file could be read (for the annotated copy, a second pass over them): never panics,
     /// never fails.
@@ -587,11 +482,23 @@ impl Checker {
         let mut opened = read::Opened::open(admitted, &self.config.limits)?;
         let chosen = crate::read::version::choose(&mut opened, &self.registry, self.modele)?;
         let schemas = self.registry.versions[chosen.index].schemas.clone();
+        let on_rows = |bilan: &Bilan, sheet: &Sheet, rows: &[Row], out: &mut Vec<Finding>| {
+            let network = network_code(bilan, &schemas);
+            let file = passes::File {
+                bilan,
+                schemas: &schemas,
+                chosen: &chosen,
+                network: network.as_deref(),
+            };
+            for pass in passes::PASSES {
+                pass.rows(self, &file, sheet, rows, out);
+            }
+        };
         let bilan = crate::read::sheet::read_bilan(
             &mut opened,
             &schemas,
             self.keep_data,
-            self,
+            &on_rows,
             &mut findings,
         )?;
         drop(opened);
@@ -608,39 +515,22 @@ impl Checker {
         schemas: &Arc<Schemas>,
         chosen: &crate::read::version::Chosen,
     ) -> FileReport {
-        crate::referential::check(
-            &bilan,
+        let reseau = network_code(&bilan, schemas);
+        let file = passes::File {
+            bilan: &bilan,
             schemas,
-            &self.referential,
-            self.year(),
-            &mut findings,
-        );
-        crate::referential::template_version(
-            &bilan,
-            schemas,
-            &self.registry,
             chosen,
-            self.year(),
-            &mut findings,
-        );
-        crate::charter::check_sheets(&bilan, schemas, self.config.deadline, &mut findings);
+            network: reseau.as_deref(),
+        };
+        for pass in passes::PASSES {
+            pass.workbook(self, &file, &mut findings);
+        }
         let ident = schemas.sheet(SheetKind::Identification);
         let form = bilan.identification();
-        let reseau = network_code(&bilan, schemas);
         let annee = form
             .and_then(|f| f.get(ident.index("annee")))
             .and_then(|v| v.as_int())
             .and_then(|y| i32::try_from(y).ok());
-        if let Some(previous) = &self.previous {
-            crate::evolution::rules::check(
-                &bilan,
-                schemas,
-                reseau.as_deref(),
-                previous,
-                &self.config.trends,
-                &mut findings,
-            );
-        }
         let code_cell = bilan
             .sheet(SheetKind::Identification)
             .zip(form)
@@ -758,32 +648,6 @@ fn unsupported(path: &Path) -> FileReport {
     )
 }
 
-/// The rules of the data rows as they stream: the charter's and, with `--precedent`, the year
-/// over year's.
-impl crate::read::sheet::RowRules for Checker {
-    fn check(
-        &self,
-        schemas: &Schemas,
-        bilan: &Bilan,
-        sheet: &crate::read::sheet::Sheet,
-        rows: &[crate::read::sheet::Row],
-        findings: &mut Vec<Finding>,
-    ) {
-        crate::charter::check_rows(bilan, sheet, rows, schemas, self.config.deadline, findings);
-        if let Some(previous) = &self.previous {
-            crate::evolution::rules::check_rows(
-                sheet,
-                rows,
-                schemas,
-                network_code(bilan, schemas).as_deref(),
-                previous,
-                &self.config.trends,
-                findings,
-            );
-        }
-    }
-}
-
 /// Where a workbook's headers are: the header row of each table sheet, by its name in the
 /// file (the annotated copy freezes it), and the label of each column found in a table sheet
 /// of the six (the results page names the column where it shortens a long list).
@@ -841,100 +705,4 @@ pub fn status_of(findings: &[Finding]) -> Status {
     } else {
         Status::Valid
     }
-}
-
-/// B001: the files that hold the same network and year, by (code in capitals, year), in
-/// path order; only groups of two or more.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Duplicates(BTreeMap<(String, i32), Vec<PathBuf>>);
-
-impl Duplicates {
-    pub fn of<'a>(files: impl IntoIterator<Item = &'a FileReport>) -> Duplicates {
-        let mut groups: BTreeMap<(String, i32), Vec<PathBuf>> = BTreeMap::new();
-        for f in files {
-            if let (Some(r), Some(a)) = (&f.reseau, f.annee) {
-                groups
-                    .entry((r.to_uppercase(), a))
-                    .or_default()
-                    .push(f.path.clone());
-            }
-        }
-        groups.retain(|_, members| members.len() > 1);
-        Duplicates(groups)
-    }
-
-    /// The files of each network sent more than once.
-    pub fn groups(&self) -> impl Iterator<Item = &Vec<PathBuf>> {
-        self.0.values()
-    }
-
-    /// B001 on `file` when another file of the batch holds its network and year, at its Code
-    /// réseau, naming the others.
-    pub fn add_findings(&self, file: &mut FileReport) {
-        let (Some(r), Some(year)) = (&file.reseau, file.annee) else {
-            return;
-        };
-        let code = r.to_uppercase();
-        let Some(members) = self.0.get(&(code.clone(), year)) else {
-            return;
-        };
-        let others: Vec<String> = members
-            .iter()
-            .filter(|p| **p != file.path)
-            .map(|p| format!("« {} »", p.display()))
-            .collect();
-        let mut finding = Finding::new(Code::B001, {
-            let others = others.join(", ");
-            msg!(
-                "le bilan {year} du réseau {code} figure aussi dans {others} : gardez la version définitive et retirez l'autre du lot",
-                "the {year} bilan of network {code} is also in {others}: keep the final version and remove the other from the batch"
-            )
-        })
-        .sheet(SheetKind::Identification)
-        .value(file.reseau.clone());
-        if let Some((r, c)) = file.code_cell {
-            finding = finding.at(r, c);
-        }
-        file.findings.push(finding);
-    }
-}
-
-/// B002: networks of the referential with no file for `year`.
-fn missing_networks(files: &[FileReport], referential: &Referential, year: i32) -> Vec<Finding> {
-    referential
-        .networks
-        .iter()
-        .filter(|n| {
-            !files.iter().any(|f| match (&f.reseau, f.status) {
-                (Some(r), _) => r.eq_ignore_ascii_case(&n.code) && f.annee.is_none_or(|a| a == year),
-                (None, Status::Unreadable) => file_names_code(&f.path, &n.code),
-                _ => false,
-            })
-        })
-        .map(|n| {
-            let mut f = Finding::new(
-                Code::B002,
-                {
-                    let (code, nom) = (&n.code, &n.nom);
-                    msg!(
-                        "le réseau {code} ({nom}) n'a transmis aucun tableau de bord pour {year} : relancez-le",
-                        "the network {code} ({nom}) sent no tableau de bord for {year}: remind it"
-                    )
-                },
-            );
-            f.reseau = Some(n.code.clone());
-            f
-        })
-        .collect()
-}
-
-/// Whether a file's name holds a network code (an unreadable file still tells who sent it).
-pub fn file_names_code(path: &Path, code: &str) -> bool {
-    path.file_name()
-        .map(|n| {
-            n.to_string_lossy()
-                .to_uppercase()
-                .contains(&code.to_uppercase())
-        })
-        .unwrap_or(false)
 }
