@@ -59,164 +59,274 @@ pub enum DiffFormat {
     Json,
 }
 
-/// One change, as `--format json` gives it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One change: where (the sheet, as `to` names it, and the column when one changed) and what.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Change {
-    #[serde(rename = "type")]
-    pub kind: ChangeKind,
-    pub feuille: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cle: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub colonne: Option<String>,
-    /// The name or header before (a sheet or a column renamed, a constraint changed).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub avant: Option<String>,
-    /// The key before, when the key was renamed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cle_avant: Option<String>,
-    /// The values added or taken off a list.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub valeurs: Option<Vec<String>>,
-    /// The constraint changed (`type`, `pattern`, `minimum`…) and what it is now.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contrainte: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub apres: Option<String>,
-    /// Whether the column must be filled (a column added, an obligation changed).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub obligatoire: Option<bool>,
+    pub sheet: String,
+    pub column: Option<ColumnAt>,
+    pub what: What,
+}
+
+/// A column, by its key and header in `to` (for a column removed, in `from`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnAt {
+    pub key: String,
+    pub header: String,
+}
+
+/// What changed, with what each kind of change says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum What {
+    SheetAdded,
+    SheetRemoved,
+    /// Its name before.
+    SheetRenamed(String),
+    ColumnAdded {
+        required: bool,
+    },
+    ColumnRemoved,
+    /// The header before, and the key before when the key was renamed.
+    ColumnRenamed {
+        header_before: String,
+        key_before: Option<String>,
+    },
+    RequirementChanged {
+        required: bool,
+    },
+    ValuesAdded(Vec<String>),
+    ValuesRemoved(Vec<String>),
+    /// A constraint (`type`, `pattern`, `minimum`…), before and after (`None`: not set).
+    ConstraintChanged {
+        constraint: &'static str,
+        before: Option<String>,
+        after: Option<String>,
+    },
+}
+
+impl What {
+    pub fn kind(&self) -> ChangeKind {
+        match self {
+            What::SheetAdded => ChangeKind::SheetAdded,
+            What::SheetRemoved => ChangeKind::SheetRemoved,
+            What::SheetRenamed(_) => ChangeKind::SheetRenamed,
+            What::ColumnAdded { .. } => ChangeKind::ColumnAdded,
+            What::ColumnRemoved => ChangeKind::ColumnRemoved,
+            What::ColumnRenamed { .. } => ChangeKind::ColumnRenamed,
+            What::RequirementChanged { .. } => ChangeKind::RequirementChanged,
+            What::ValuesAdded(_) => ChangeKind::ValuesAdded,
+            What::ValuesRemoved(_) => ChangeKind::ValuesRemoved,
+            What::ConstraintChanged { .. } => ChangeKind::ConstraintChanged,
+        }
+    }
+}
+
+/// As `--format json` gives it: `type`, `feuille`, then what the kind says (`cle`, `colonne`,
+/// `avant`, `cle_avant`, `valeurs`, `contrainte`, `apres`, `obligatoire`), in that order.
+impl Serialize for Change {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("type", &self.what.kind())?;
+        map.serialize_entry("feuille", &self.sheet)?;
+        if let Some(c) = &self.column {
+            map.serialize_entry("cle", &c.key)?;
+            map.serialize_entry("colonne", &c.header)?;
+        }
+        match &self.what {
+            What::SheetAdded | What::SheetRemoved | What::ColumnRemoved => {}
+            What::SheetRenamed(before) => map.serialize_entry("avant", before)?,
+            What::ColumnAdded { required } | What::RequirementChanged { required } => {
+                map.serialize_entry("obligatoire", required)?;
+            }
+            What::ColumnRenamed {
+                header_before,
+                key_before,
+            } => {
+                map.serialize_entry("avant", header_before)?;
+                if let Some(key) = key_before {
+                    map.serialize_entry("cle_avant", key)?;
+                }
+            }
+            What::ValuesAdded(values) | What::ValuesRemoved(values) => {
+                map.serialize_entry("valeurs", values)?;
+            }
+            What::ConstraintChanged {
+                constraint,
+                before,
+                after,
+            } => {
+                if let Some(before) = before {
+                    map.serialize_entry("avant", before)?;
+                }
+                map.serialize_entry("contrainte", constraint)?;
+                if let Some(after) = after {
+                    map.serialize_entry("apres", after)?;
+                }
+            }
+        }
+        map.end()
+    }
 }
 
 impl Change {
-    fn new(kind: ChangeKind, feuille: &str) -> Change {
+    fn of_sheet(sheet: &str, what: What) -> Change {
         Change {
-            kind,
-            feuille: feuille.to_string(),
-            cle: None,
-            colonne: None,
-            avant: None,
-            cle_avant: None,
-            valeurs: None,
-            contrainte: None,
-            apres: None,
-            obligatoire: None,
+            sheet: sheet.to_string(),
+            column: None,
+            what,
         }
     }
 
-    fn column(mut self, key: &str, header: &str) -> Change {
-        self.cle = Some(key.to_string());
-        self.colonne = Some(header.to_string());
-        self
+    fn of_column(sheet: &str, key: &str, header: &str, what: What) -> Change {
+        Change {
+            sheet: sheet.to_string(),
+            column: Some(ColumnAt {
+                key: key.to_string(),
+                header: header.to_string(),
+            }),
+            what,
+        }
+    }
+
+    /// The column's header, empty for a sheet's change.
+    fn header(&self) -> &str {
+        self.column.as_ref().map_or("", |c| c.header.as_str())
     }
 
     /// The change as someone filling the workbook reads it: headers and values, never a key
     /// or a keyword; `None` when nothing a spreadsheet shows changes (a key renamed under the
     /// same header).
     pub fn for_filling(&self) -> Option<Msg> {
-        let (sheet, col) = (&self.feuille, self.colonne.as_deref().unwrap_or_default());
-        match self.kind {
-            ChangeKind::ColumnRenamed => {
-                let before = self.avant.as_deref().unwrap_or_default();
-                (before != col).then(|| {
-                    Msg::new(
-                        format!("{sheet} : la colonne « {before} » s'appelle désormais « {col} »"),
-                        format!("{sheet}: the column “{before}” is now called “{col}”"),
-                    )
-                })
-            }
-            ChangeKind::ConstraintChanged => Some(self.constraint_in_words(sheet, col)),
+        let (sheet, col) = (&self.sheet, self.header());
+        match &self.what {
+            What::ColumnRenamed {
+                header_before: before,
+                ..
+            } => (before != col).then(|| {
+                Msg::new(
+                    format!("{sheet} : la colonne « {before} » s'appelle désormais « {col} »"),
+                    format!("{sheet}: the column “{before}” is now called “{col}”"),
+                )
+            }),
+            What::ConstraintChanged {
+                constraint, after, ..
+            } => Some(constraint_in_words(
+                sheet,
+                col,
+                constraint,
+                after.as_deref(),
+            )),
             _ => Some(self.sentence()),
         }
     }
+}
 
-    /// A constraint changed, in words (`contrainte-changee`).
-    fn constraint_in_words(&self, sheet: &str, col: &str) -> Msg {
-        let after = self.apres.as_deref();
-        let n = after.unwrap_or_default();
-        let (fr, en) = match (self.contrainte.as_deref().unwrap_or_default(), after) {
-            (_, None) => (
-                "n'a plus cette limite".to_string(),
-                "no longer has this limit".to_string(),
-            ),
-            ("type", Some(t)) => {
-                let kind = match t.trim_matches(|c| c == '[' || c == ']' || c == '"') {
-                    t if t.starts_with("integer") => "un nombre entier",
-                    t if t.starts_with("number") => "un nombre",
-                    t if t.starts_with("boolean") => "Oui ou Non",
-                    t if t.starts_with("array") => "une liste de valeurs",
-                    _ => "du texte",
-                };
-                (
-                    format!("attend désormais {kind}"),
-                    format!(
-                        "now expects {}",
-                        match kind {
-                            "un nombre entier" => "a whole number",
-                            "un nombre" => "a number",
-                            "Oui ou Non" => "Oui or Non",
-                            "une liste de valeurs" => "a list of values",
-                            _ => "text",
-                        }
-                    ),
-                )
-            }
-            ("format" | "pattern", _) => (
-                "attend désormais une autre forme de valeur".to_string(),
-                "now expects another form of value".to_string(),
-            ),
-            ("minimum", _) => (
-                format!("vaut désormais au moins {n}"),
-                format!("is now at least {n}"),
-            ),
-            ("maximum", _) => (
-                format!("vaut désormais au plus {n}"),
-                format!("is now at most {n}"),
-            ),
-            ("exclusiveMinimum", _) => (
-                format!("doit désormais dépasser {n}"),
-                format!("must now exceed {n}"),
-            ),
-            ("exclusiveMaximum", _) => (
-                format!("doit désormais rester sous {n}"),
-                format!("must now stay below {n}"),
-            ),
-            ("multipleOf", _) => (
-                format!("se compte désormais par {n}"),
-                format!("now counts in steps of {n}"),
-            ),
-            ("const", _) => (
-                format!("vaut désormais toujours « {n} »"),
-                format!("is now always “{n}”"),
-            ),
-            ("minLength", _) => (
-                format!("compte désormais au moins {n} caractères"),
-                format!("now has at least {n} characters"),
-            ),
-            ("maxLength", _) => (
-                format!("compte désormais au plus {n} caractères"),
-                format!("now has at most {n} characters"),
-            ),
-            ("minItems", _) => (
-                format!("demande désormais au moins {n} valeurs"),
-                format!("now needs at least {n} values"),
-            ),
-            (_, _) => (
-                format!("permet désormais au plus {n} valeurs"),
-                format!("now allows at most {n} values"),
-            ),
+/// A constraint changed, in words (`contrainte-changee`).
+fn constraint_in_words(sheet: &str, col: &str, constraint: &str, after: Option<&str>) -> Msg {
+    let n = after.unwrap_or_default();
+    let (fr, en) = match (constraint, after) {
+        (_, None) => (
+            "n'a plus cette limite".to_string(),
+            "no longer has this limit".to_string(),
+        ),
+        ("type", Some(t)) => {
+            let kind = match t.trim_matches(|c| c == '[' || c == ']' || c == '"') {
+                t if t.starts_with("integer") => "un nombre entier",
+                t if t.starts_with("number") => "un nombre",
+                t if t.starts_with("boolean") => "Oui ou Non",
+                t if t.starts_with("array") => "une liste de valeurs",
+                _ => "du texte",
+            };
+            (
+                format!("attend désormais {kind}"),
+                format!(
+                    "now expects {}",
+                    match kind {
+                        "un nombre entier" => "a whole number",
+                        "un nombre" => "a number",
+                        "Oui ou Non" => "Oui or Non",
+                        "une liste de valeurs" => "a list of values",
+                        _ => "text",
+                    }
+                ),
+            )
+        }
+        ("format" | "pattern", _) => (
+            "attend désormais une autre forme de valeur".to_string(),
+            "now expects another form of value".to_string(),
+        ),
+        ("minimum", _) => (
+            format!("vaut désormais au moins {n}"),
+            format!("is now at least {n}"),
+        ),
+        ("maximum", _) => (
+            format!("vaut désormais au plus {n}"),
+            format!("is now at most {n}"),
+        ),
+        ("exclusiveMinimum", _) => (
+            format!("doit désormais dépasser {n}"),
+            format!("must now exceed {n}"),
+        ),
+        ("exclusiveMaximum", _) => (
+            format!("doit désormais rester sous {n}"),
+            format!("must now stay below {n}"),
+        ),
+        ("multipleOf", _) => (
+            format!("se compte désormais par {n}"),
+            format!("now counts in steps of {n}"),
+        ),
+        ("const", _) => (
+            format!("vaut désormais toujours « {n} »"),
+            format!("is now always “{n}”"),
+        ),
+        ("minLength", _) => (
+            format!("compte désormais au moins {n} caractères"),
+            format!("now has at least {n} characters"),
+        ),
+        ("maxLength", _) => (
+            format!("compte désormais au plus {n} caractères"),
+            format!("now has at most {n} characters"),
+        ),
+        ("minItems", _) => (
+            format!("demande désormais au moins {n} valeurs"),
+            format!("now needs at least {n} values"),
+        ),
+        (_, _) => (
+            format!("permet désormais au plus {n} valeurs"),
+            format!("now allows at most {n} values"),
+        ),
+    };
+    Msg::new(
+        format!("{sheet} : la colonne « {col} » {fr}"),
+        format!("{sheet}: the column “{col}” {en}"),
+    )
+}
+
+impl Change {
+    /// A column renamed (its header, its key, or both), in a sentence.
+    fn renamed(&self, before: &str, key_before: Option<&str>) -> Msg {
+        let (sheet, col) = (&self.sheet, self.header());
+        let key = self.column.as_ref().map(|c| &c.key);
+        let (fr_key, en_key) = match (key_before, key) {
+            (Some(a), Some(b)) => (format!(" (clé {a} → {b})"), format!(" (key {a} → {b})")),
+            _ => (String::new(), String::new()),
         };
-        Msg::new(
-            format!("{sheet} : la colonne « {col} » {fr}"),
-            format!("{sheet}: the column “{col}” {en}"),
-        )
+        if before == col {
+            Msg::new(
+                format!("{sheet} : la colonne « {col} » change de clé{fr_key}"),
+                format!("{sheet}: the column “{col}” changes its key{en_key}"),
+            )
+        } else {
+            Msg::new(
+                format!("{sheet} : la colonne « {before} » s'appelle désormais « {col} »{fr_key}"),
+                format!("{sheet}: the column “{before}” is now called “{col}”{en_key}"),
+            )
+        }
     }
 
     /// The change in a sentence.
     pub fn sentence(&self) -> Msg {
-        let sheet = &self.feuille;
-        let col = self.colonne.as_deref().unwrap_or_default();
-        let before = self.avant.as_deref().unwrap_or_default();
+        let (sheet, col) = (&self.sheet, self.header());
         let quoted = |values: &[String], open: &str, close: &str| {
             values
                 .iter()
@@ -224,68 +334,67 @@ impl Change {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let values = self.valeurs.as_deref().unwrap_or_default();
-        let (fr_values, en_values) = (quoted(values, "« ", " »"), quoted(values, "“", "”"));
-        let (fr_need, en_need) = match self.obligatoire {
-            Some(true) => ("obligatoire", "required"),
-            _ => ("facultative", "optional"),
+        let values = |values: &[String]| (quoted(values, "« ", " »"), quoted(values, "“", "”"));
+        let need = |required: bool| match required {
+            true => ("obligatoire", "required"),
+            false => ("facultative", "optional"),
         };
-        match self.kind {
-            ChangeKind::SheetAdded => Msg::new(
+        match &self.what {
+            What::SheetAdded => Msg::new(
                 format!("la feuille « {sheet} » est ajoutée"),
                 format!("the sheet “{sheet}” is added"),
             ),
-            ChangeKind::SheetRemoved => Msg::new(
+            What::SheetRemoved => Msg::new(
                 format!("la feuille « {sheet} » est retirée"),
                 format!("the sheet “{sheet}” is removed"),
             ),
-            ChangeKind::SheetRenamed => Msg::new(
+            What::SheetRenamed(before) => Msg::new(
                 format!("la feuille « {before} » s'appelle désormais « {sheet} »"),
                 format!("the sheet “{before}” is now called “{sheet}”"),
             ),
-            ChangeKind::ColumnAdded => Msg::new(
-                format!("{sheet} : la colonne « {col} » est ajoutée ({fr_need})"),
-                format!("{sheet}: the column “{col}” is added ({en_need})"),
-            ),
-            ChangeKind::ColumnRemoved => Msg::new(
+            What::ColumnAdded { required } => {
+                let (fr_need, en_need) = need(*required);
+                Msg::new(
+                    format!("{sheet} : la colonne « {col} » est ajoutée ({fr_need})"),
+                    format!("{sheet}: the column “{col}” is added ({en_need})"),
+                )
+            }
+            What::ColumnRemoved => Msg::new(
                 format!("{sheet} : la colonne « {col} » est retirée"),
                 format!("{sheet}: the column “{col}” is removed"),
             ),
-            ChangeKind::ColumnRenamed => {
-                let (fr_key, en_key) = match (&self.cle_avant, &self.cle) {
-                    (Some(a), Some(b)) => {
-                        (format!(" (clé {a} → {b})"), format!(" (key {a} → {b})"))
-                    }
-                    _ => (String::new(), String::new()),
-                };
-                if before == col {
-                    Msg::new(
-                        format!("{sheet} : la colonne « {col} » change de clé{fr_key}"),
-                        format!("{sheet}: the column “{col}” changes its key{en_key}"),
-                    )
-                } else {
-                    Msg::new(
-                        format!("{sheet} : la colonne « {before} » s'appelle désormais « {col} »{fr_key}"),
-                        format!("{sheet}: the column “{before}” is now called “{col}”{en_key}"),
-                    )
-                }
+            What::ColumnRenamed {
+                header_before,
+                key_before,
+            } => self.renamed(header_before, key_before.as_deref()),
+            What::RequirementChanged { required } => {
+                let (fr_need, en_need) = need(*required);
+                Msg::new(
+                    format!("{sheet} : la colonne « {col} » devient {fr_need}"),
+                    format!("{sheet}: the column “{col}” becomes {en_need}"),
+                )
             }
-            ChangeKind::RequirementChanged => Msg::new(
-                format!("{sheet} : la colonne « {col} » devient {fr_need}"),
-                format!("{sheet}: the column “{col}” becomes {en_need}"),
-            ),
-            ChangeKind::ValuesAdded => Msg::new(
-                format!("{sheet} : la colonne « {col} » accepte aussi {fr_values}"),
-                format!("{sheet}: the column “{col}” also accepts {en_values}"),
-            ),
-            ChangeKind::ValuesRemoved => Msg::new(
-                format!("{sheet} : la colonne « {col} » n'accepte plus {fr_values}"),
-                format!("{sheet}: the column “{col}” no longer accepts {en_values}"),
-            ),
-            _ => {
-                let what = self.contrainte.as_deref().unwrap_or_default();
-                let after = self.apres.as_deref().unwrap_or("—");
-                let before = self.avant.as_deref().unwrap_or("—");
+            What::ValuesAdded(added) => {
+                let (fr_values, en_values) = values(added);
+                Msg::new(
+                    format!("{sheet} : la colonne « {col} » accepte aussi {fr_values}"),
+                    format!("{sheet}: the column “{col}” also accepts {en_values}"),
+                )
+            }
+            What::ValuesRemoved(removed) => {
+                let (fr_values, en_values) = values(removed);
+                Msg::new(
+                    format!("{sheet} : la colonne « {col} » n'accepte plus {fr_values}"),
+                    format!("{sheet}: the column “{col}” no longer accepts {en_values}"),
+                )
+            }
+            What::ConstraintChanged {
+                constraint: what,
+                before,
+                after,
+            } => {
+                let after = after.as_deref().unwrap_or("—");
+                let before = before.as_deref().unwrap_or("—");
                 Msg::new(
                     format!("{sheet} : la colonne « {col} » change de contrainte « {what} » ({before} → {after})"),
                     format!("{sheet}: the column “{col}” changes its constraint “{what}” ({before} → {after})"),
@@ -300,12 +409,11 @@ pub fn diff(registry: &Registry, from: &Version, to: &Version) -> Vec<Change> {
     let mut changes = Vec::new();
     for sheet in &to.sheets {
         match counterpart(from, sheet) {
-            None => changes.push(Change::new(ChangeKind::SheetAdded, sheet.name())),
+            None => changes.push(Change::of_sheet(sheet.name(), What::SheetAdded)),
             Some(old) => {
                 if old.name() != sheet.name() {
-                    let mut c = Change::new(ChangeKind::SheetRenamed, sheet.name());
-                    c.avant = Some(old.name().to_string());
-                    changes.push(c);
+                    let before = What::SheetRenamed(old.name().to_string());
+                    changes.push(Change::of_sheet(sheet.name(), before));
                 }
                 columns(registry, from, old, to, sheet, &mut changes);
             }
@@ -313,7 +421,7 @@ pub fn diff(registry: &Registry, from: &Version, to: &Version) -> Vec<Change> {
     }
     for old in &from.sheets {
         if counterpart(to, old).is_none() {
-            changes.push(Change::new(ChangeKind::SheetRemoved, old.name()));
+            changes.push(Change::of_sheet(old.name(), What::SheetRemoved));
         }
     }
     changes
@@ -405,52 +513,64 @@ fn columns(
         let header = p["title"].as_str().unwrap_or_default();
         let old_key = key_in(registry, from, to, new, key);
         let Some((_, q)) = old_columns.iter().find(|(k, _)| *k == old_key) else {
-            let mut c = Change::new(ChangeKind::ColumnAdded, name).column(key, header);
-            c.obligatoire = Some(new.required(key));
-            changes.push(c);
+            let required = new.required(key);
+            changes.push(Change::of_column(
+                name,
+                key,
+                header,
+                What::ColumnAdded { required },
+            ));
             continue;
         };
         matched.push(old_key.clone());
         let old_header = q["title"].as_str().unwrap_or_default();
         if old_header != header || old_key != key {
-            let mut c = Change::new(ChangeKind::ColumnRenamed, name).column(key, header);
-            c.avant = Some(old_header.to_string());
-            c.cle_avant = (old_key != key).then(|| old_key.clone());
-            changes.push(c);
+            let renamed = What::ColumnRenamed {
+                header_before: old_header.to_string(),
+                key_before: (old_key != key).then(|| old_key.clone()),
+            };
+            changes.push(Change::of_column(name, key, header, renamed));
         }
         if old.required(&old_key) != new.required(key) {
-            let mut c = Change::new(ChangeKind::RequirementChanged, name).column(key, header);
-            c.obligatoire = Some(new.required(key));
-            changes.push(c);
+            let required = new.required(key);
+            let what = What::RequirementChanged { required };
+            changes.push(Change::of_column(name, key, header, what));
         }
         let (was, is) = (allowed(q), allowed(p));
         let added: Vec<String> = is.iter().filter(|v| !was.contains(v)).cloned().collect();
         let removed: Vec<String> = was.iter().filter(|v| !is.contains(v)).cloned().collect();
-        for (kind, values) in [
-            (ChangeKind::ValuesAdded, added),
-            (ChangeKind::ValuesRemoved, removed),
-        ] {
-            if !values.is_empty() {
-                let mut c = Change::new(kind, name).column(key, header);
-                c.valeurs = Some(values);
-                changes.push(c);
-            }
+        if !added.is_empty() {
+            changes.push(Change::of_column(
+                name,
+                key,
+                header,
+                What::ValuesAdded(added),
+            ));
+        }
+        if !removed.is_empty() {
+            changes.push(Change::of_column(
+                name,
+                key,
+                header,
+                What::ValuesRemoved(removed),
+            ));
         }
         for what in CONSTRAINTS {
             let (a, b) = (constraint(q, what), constraint(p, what));
             if a != b {
-                let mut c = Change::new(ChangeKind::ConstraintChanged, name).column(key, header);
-                c.contrainte = Some(what.to_string());
-                c.avant = a;
-                c.apres = b;
-                changes.push(c);
+                let what = What::ConstraintChanged {
+                    constraint: what,
+                    before: a,
+                    after: b,
+                };
+                changes.push(Change::of_column(name, key, header, what));
             }
         }
     }
     for (key, q) in &old_columns {
         if !matched.iter().any(|m| m == key) {
             let header = q["title"].as_str().unwrap_or_default();
-            changes.push(Change::new(ChangeKind::ColumnRemoved, name).column(key, header));
+            changes.push(Change::of_column(name, key, header, What::ColumnRemoved));
         }
     }
 }
@@ -566,7 +686,10 @@ mod tests {
         let changes = diff(&registry, old, new);
         let kinds: Vec<(&str, &str, Option<&str>)> = changes
             .iter()
-            .map(|c| (c.kind.as_str(), c.feuille.as_str(), c.cle.as_deref()))
+            .map(|c| {
+                let key = c.column.as_ref().map(|k| k.key.as_str());
+                (c.what.kind().as_str(), c.sheet.as_str(), key)
+            })
             .collect();
         assert_eq!(
             kinds,
@@ -578,14 +701,17 @@ mod tests {
                 ("feuille-renommee", "Accueil", None),
             ]
         );
-        assert_eq!(changes[2].cle_avant.as_deref(), Some("nb_participants"));
+        assert!(matches!(
+            &changes[2].what,
+            What::ColumnRenamed { key_before: Some(k), .. } if k == "nb_participants"
+        ));
         assert_eq!(
             changes[1].sentence().fr.as_ref(),
             "Actions : la colonne « Type d'action » accepte aussi « Webinaire »"
         );
         // Backwards, the same changes the other way.
         let back = diff(&registry, new, old);
-        let kinds: Vec<&str> = back.iter().map(|c| c.kind.as_str()).collect();
+        let kinds: Vec<&str> = back.iter().map(|c| c.what.kind().as_str()).collect();
         assert_eq!(
             kinds,
             [

@@ -32,13 +32,14 @@ pub fn pdf(document: &Document) -> Result<Vec<u8>, Msg> {
     typeset::pdf(document)
 }
 
-/// The template, as written in the repository (in the binary).
-pub const TEMPLATE: &str = include_str!("../../templates/synthese.typ");
+/// The Typst layout of the synthesis, as written in the repository (in the binary). Its folder
+/// is askama's (`templates/`); in the code, « template » is the blank workbook alone.
+pub const LAYOUT: &str = include_str!("../../templates/synthese.typ");
 
-/// « templates/synthese.typ (SHA-256 0123456789ab) »: which template made a document.
-pub fn template_version() -> String {
+/// « templates/synthese.typ (SHA-256 0123456789ab) »: which layout made a document.
+pub fn layout_version() -> String {
     use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(TEMPLATE.as_bytes());
+    let digest = Sha256::digest(LAYOUT.as_bytes());
     let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
     format!("templates/synthese.typ (SHA-256 {hex})")
 }

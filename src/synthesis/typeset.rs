@@ -1,6 +1,6 @@
-//! The PDF, typeset by Typst used as a library: a [`World`] of two files — the template
+//! The PDF, typeset by Typst used as a library: a [`World`] of two files — the layout
 //! (`templates/synthese.typ`, in the binary) and the document's data as JSON (`donnees.json`,
-//! which the template reads with `json(…)`: names are values, never markup, so `#`, `*`, `$`,
+//! which the layout reads with `json(…)`: names are values, never markup, so `#`, `*`, `$`,
 //! `[` or `\` come out as written) — and the fonts in the binary (Liberation Sans, DejaVu Sans
 //! for the scripts it lacks). Nothing is looked up on the machine: no system font, no
 //! package, no clock (the document's date is the data's).
@@ -19,7 +19,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use super::document::Document;
 use crate::i18n::Msg;
 
-pub use super::TEMPLATE;
+pub use super::LAYOUT;
 
 /// The fonts carried by the binary (licences in `fonts/`).
 static FONTS: LazyLock<(LazyHash<FontBook>, Vec<Font>)> = LazyLock::new(|| {
@@ -86,14 +86,14 @@ impl World for Synthese {
         FONTS.1.get(index).cloned()
     }
 
-    /// No clock: the template dates the document with its data.
+    /// No clock: the layout dates the document with its data.
     fn today(&self, _offset: Option<i64>) -> Option<Datetime> {
         None
     }
 }
 
-/// Why the PDF could not be made: Typst's diagnostics, with their line in the template (a
-/// fault of the template, never of the data, which is only ever read as values).
+/// Why the PDF could not be made: Typst's diagnostics, with their line in the layout (a
+/// fault of the layout, never of the data, which is only ever read as values).
 fn failed(world: &Synthese, diagnostics: &[SourceDiagnostic]) -> Msg {
     use typst::WorldExt;
     let text: Vec<String> = diagnostics
@@ -113,15 +113,15 @@ fn failed(world: &Synthese, diagnostics: &[SourceDiagnostic]) -> Msg {
     )
 }
 
-/// Typesets `document` with `template` and writes the PDF: PDF/A-2a (archival, and tagged for
+/// Typesets `document` with `layout` and writes the PDF: PDF/A-2a (archival, and tagged for
 /// accessibility: Typst checks both while writing, and refuses a document that breaks them)
 /// when the data give the document a date (PDF/A needs one), tagged in every case. (Typst writes one of PDF/A and PDF/UA at a
 /// time; PDF/A-2a covers the structure PDF/UA asks for, and archiving.)
-fn pdf_with(document: &Document, template: &str) -> Result<Vec<u8>, Msg> {
+fn pdf_with(document: &Document, layout: &str) -> Result<Vec<u8>, Msg> {
     // Every text is printable by the first attempt's account; should Typst still refuse one,
     // the document is written again with its texts in plain ASCII rather than not at all.
-    typeset(document, template, Texts::Printable)
-        .or_else(|first| typeset(document, template, Texts::Ascii).map_err(|_| first))
+    typeset(document, layout, Texts::Printable)
+        .or_else(|first| typeset(document, layout, Texts::Ascii).map_err(|_| first))
 }
 
 /// How the document's texts are made printable ([`printable`], [`ascii`]).
@@ -131,7 +131,7 @@ enum Texts {
     Ascii,
 }
 
-fn typeset(document: &Document, template: &str, texts: Texts) -> Result<Vec<u8>, Msg> {
+fn typeset(document: &Document, layout: &str, texts: Texts) -> Result<Vec<u8>, Msg> {
     let failed_data = |e: serde_json::Error| {
         let e = e.to_string();
         crate::msg!("données de la synthèse : {e}", "synthesis data: {e}")
@@ -140,7 +140,7 @@ fn typeset(document: &Document, template: &str, texts: Texts) -> Result<Vec<u8>,
     printable_all(&mut data, texts);
     let data = serde_json::to_vec(&data).map_err(failed_data)?;
     let world = Synthese {
-        main: Source::new(main_id(), template.to_string()),
+        main: Source::new(main_id(), layout.to_string()),
         data: Bytes::new(data),
     };
     let compiled = typst::compile::<PagedDocument>(&world);
@@ -254,9 +254,9 @@ fn failed_text(e: &impl std::fmt::Display) -> Msg {
     )
 }
 
-/// Typesets `document` with the template of the binary.
+/// Typesets `document` with the layout of the binary.
 pub fn pdf(document: &Document) -> Result<Vec<u8>, Msg> {
-    pdf_with(document, TEMPLATE)
+    pdf_with(document, LAYOUT)
 }
 
 #[cfg(test)]
@@ -304,7 +304,7 @@ mod tests {
     }
 
     /// Should Typst refuse a text the first attempt let through, the document is written in
-    /// ASCII rather than not at all; a template that fails whatever the texts says why.
+    /// ASCII rather than not at all; a layout that fails whatever the texts says why.
     #[test]
     fn a_text_typst_refuses_costs_its_accents_not_the_document() {
         let document = sample();

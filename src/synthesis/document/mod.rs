@@ -1,6 +1,6 @@
 //! What the synthesis says, as data: built from the figures of the consolidation
 //! ([`Regional`], the same numbers its sheets show) and the check's report, then given whole
-//! to the template (`templates/synthese.typ`) as JSON. The template only lays it out: every
+//! to the layout (`templates/synthese.typ`) as JSON. The layout only lays it out: every
 //! number and sentence is decided here, so a test can compare them with the workbook.
 //!
 //! No personal data: nothing here comes from a coordinator's or signatory's cells, nor from a
@@ -67,8 +67,9 @@ pub struct Document {
     pub date: Option<Day>,
     /// `spro 0.1.0`.
     pub tool: String,
-    /// The template and its digest.
-    pub template: String,
+    /// The Typst layout and its digest (`template`, as the layout reads it).
+    #[serde(rename = "template")]
+    pub layout: String,
     pub counts: Counts,
     /// Which files the figures count, in a sentence.
     pub scope: String,
@@ -284,7 +285,7 @@ pub fn document(
         year_before: table.map(|t| t.year_before),
         date,
         tool: format!("spro {}", env!("CARGO_PKG_VERSION")),
-        template: super::template_version(),
+        layout: super::layout_version(),
         counts,
         scope,
         figures,
