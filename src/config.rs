@@ -41,7 +41,7 @@ impl Default for Limits {
 
 impl Limits {
     /// Every limit above 0, or the key that is not.
-    fn validate(&self) -> Result<(), Msg> {
+    fn validate(&self) -> Result<(), BadValue> {
         for (key, v) in [
             ("taille_fichier_mo", self.taille_fichier_mo),
             ("taille_decompressee_mo", self.taille_decompressee_mo),
@@ -49,10 +49,7 @@ impl Limits {
             ("colonnes_par_feuille", u64::from(self.colonnes_par_feuille)),
         ] {
             if v == 0 {
-                return Err(Msg::new(
-                    format!("clé « limites.{key} » : la limite doit être supérieure à 0"),
-                    format!("key “limites.{key}”: the limit must be greater than 0"),
-                ));
+                return Err(BadValue::NoLimit(key));
             }
         }
         Ok(())
@@ -81,24 +78,17 @@ pub struct Trends {
 
 impl Trends {
     /// Factors above 1 and a floor of 0 or more, or the key that is not.
-    fn validate(&self) -> Result<(), Msg> {
+    fn validate(&self) -> Result<(), BadValue> {
         for (key, v) in [
             ("facteur_reseau", self.facteur_reseau),
             ("facteur_ligne", self.facteur_ligne),
         ] {
             if !(v.is_finite() && v > 1.0) {
-                return Err(msg!(
-                    "clé « tendances.{key} » : {v} n'est pas un facteur supérieur à 1 (par exemple 3)",
-                    "key “tendances.{key}”: {v} is not a factor greater than 1 (for example 3)"
-                ));
+                return Err(BadValue::NotAFactor(key, v));
             }
         }
         if self.plancher < 0 {
-            let v = self.plancher;
-            return Err(msg!(
-                "clé « tendances.plancher » : {v} n'est pas un nombre positif ou nul (par exemple 30)",
-                "key “tendances.plancher”: {v} is not a number zero or more (for example 30)"
-            ));
+            return Err(BadValue::NegativeFloor(self.plancher));
         }
         Ok(())
     }
@@ -219,8 +209,76 @@ pub enum ConfigError {
     },
     Invalid {
         path: String,
-        message: Msg,
+        why: BadValue,
     },
+}
+
+/// What is wrong in a configuration file, by its key.
+#[derive(Debug)]
+pub enum BadValue {
+    /// TOML refuses it: not TOML, a key unknown, a value of the wrong type (its key, when the
+    /// place where the parser stopped names one).
+    Toml {
+        source: Box<toml::de::Error>,
+        key: Option<String>,
+    },
+    Year(i32),
+    Deadline(String),
+    NotACode(String),
+    NotASeverity {
+        code: String,
+        value: String,
+    },
+    /// A `[limites]` key at 0.
+    NoLimit(&'static str),
+    NotAFactor(&'static str, f64),
+    NegativeFloor(i64),
+}
+
+impl crate::i18n::Said for BadValue {
+    fn said(&self) -> Msg {
+        match self {
+            BadValue::Toml { source, key } => {
+                let m = source.message();
+                if let Some(rest) = m.strip_prefix("unknown field `") {
+                    let key = rest.split('`').next().unwrap_or(rest);
+                    return msg!("clé inconnue « {key} »", "unknown key “{key}”");
+                }
+                match key {
+                    Some(key) => msg!("clé « {key} » : {m}", "key “{key}”: {m}"),
+                    None => Msg::new(m, m),
+                }
+            }
+            BadValue::Year(year) => msg!(
+                "clé « annee » : {year} n'est pas une année entre {FIRST_YEAR} et {LAST_YEAR}",
+                "key “annee”: {year} is not a year between {FIRST_YEAR} and {LAST_YEAR}"
+            ),
+            BadValue::Deadline(d) => msg!(
+                "clé « date_limite_transmission » : « {d} » n'est ni une date AAAA-MM-JJ ni un jour MM-JJ",
+                "key “date_limite_transmission”: “{d}” is neither a YYYY-MM-DD date nor a MM-DD day"
+            ),
+            BadValue::NotACode(code) => msg!(
+                "clé « regles.{code} » : {code} n'est pas un code de règle connu",
+                "key “regles.{code}”: {code} is not a known rule code"
+            ),
+            BadValue::NotASeverity { code, value } => msg!(
+                "clé « regles.{code} » : « {value} » n'est pas une sévérité (off, info, warning ou error)",
+                "key “regles.{code}”: “{value}” is not a severity (off, info, warning or error)"
+            ),
+            BadValue::NoLimit(key) => msg!(
+                "clé « limites.{key} » : la limite doit être supérieure à 0",
+                "key “limites.{key}”: the limit must be greater than 0"
+            ),
+            BadValue::NotAFactor(key, v) => msg!(
+                "clé « tendances.{key} » : {v} n'est pas un facteur supérieur à 1 (par exemple 3)",
+                "key “tendances.{key}”: {v} is not a factor greater than 1 (for example 3)"
+            ),
+            BadValue::NegativeFloor(v) => msg!(
+                "clé « tendances.plancher » : {v} n'est pas un nombre positif ou nul (par exemple 30)",
+                "key “tendances.plancher”: {v} is not a number zero or more (for example 30)"
+            ),
+        }
+    }
 }
 
 impl Config {
@@ -235,11 +293,17 @@ impl Config {
 
     /// Parses the text of a configuration file found at `path`.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let invalid = |message: Msg| ConfigError::Invalid {
+        let invalid = |why: BadValue| ConfigError::Invalid {
             path: path.display().to_string(),
-            message,
+            why,
         };
-        let file: File = toml::from_str(text).map_err(|e| invalid(toml_message(&e, text)))?;
+        let file: File = toml::from_str(text).map_err(|e| {
+            let key = e.span().and_then(|span| key_at(text, span.start));
+            invalid(BadValue::Toml {
+                source: Box::new(e),
+                key,
+            })
+        })?;
         let mut config = Config {
             source: Some(path.to_path_buf()),
             limits: file.limites,
@@ -249,10 +313,7 @@ impl Config {
         };
         if let Some(year) = file.annee {
             if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
-                return Err(invalid(Msg::new(
-                    format!("clé « annee » : {year} n'est pas une année entre {FIRST_YEAR} et {LAST_YEAR}"),
-                    format!("key “annee”: {year} is not a year between {FIRST_YEAR} and {LAST_YEAR}"),
-                )));
+                return Err(invalid(BadValue::Year(year)));
             }
             config.annee = Some(year);
         }
@@ -264,31 +325,18 @@ impl Config {
             config.schemas = Some(base.join(s));
         }
         if let Some(d) = file.date_limite_transmission {
-            config.deadline = Deadline::parse(&d).ok_or_else(|| {
-                invalid(Msg::new(format!(
-                    "clé « date_limite_transmission » : « {d} » n'est ni une date AAAA-MM-JJ ni un jour MM-JJ"
-                ), format!("key “date_limite_transmission”: “{d}” is neither a YYYY-MM-DD date nor a MM-DD day"
-                )))
-            })?;
+            config.deadline =
+                Deadline::parse(&d).ok_or_else(|| invalid(BadValue::Deadline(d.clone())))?;
         }
         for (code, value) in file.regles {
-            let rule = Code::parse(&code).ok_or_else(|| {
-                invalid(Msg::new(
-                    format!("clé « regles.{code} » : {code} n'est pas un code de règle connu"),
-                    format!("key “regles.{code}”: {code} is not a known rule code"),
-                ))
-            })?;
+            let rule =
+                Code::parse(&code).ok_or_else(|| invalid(BadValue::NotACode(code.clone())))?;
             let o = match value.to_lowercase().as_str() {
                 "off" => Override::Off,
                 "info" => Override::Severity(Severity::Info),
                 "warning" => Override::Severity(Severity::Warning),
                 "error" => Override::Severity(Severity::Error),
-                _ => {
-                    return Err(invalid(Msg::new(format!(
-                        "clé « regles.{code} » : « {value} » n'est pas une sévérité (off, info, warning ou error)"
-                    ), format!("key “regles.{code}”: “{value}” is not a severity (off, info, warning or error)"
-                    ))))
-                }
+                _ => return Err(invalid(BadValue::NotASeverity { code, value })),
             };
             config.overrides.insert(rule, o);
         }
@@ -296,19 +344,6 @@ impl Config {
         config.trends.validate().map_err(&invalid)?;
         Ok(config)
     }
-}
-
-fn toml_message(e: &toml::de::Error, text: &str) -> Msg {
-    let m = e.message();
-    if let Some(rest) = m.strip_prefix("unknown field `") {
-        let key = rest.split('`').next().unwrap_or(rest);
-        return msg!("clé inconnue « {key} »", "unknown key “{key}”");
-    }
-    // A value of the wrong type: name its key (and section) from where the parser stopped.
-    if let Some(key) = e.span().and_then(|span| key_at(text, span.start)) {
-        return msg!("clé « {key} » : {m}", "key “{key}”: {m}");
-    }
-    Msg::new(m, m)
 }
 
 /// The key (`section.key`) of the line holding byte `at` of a TOML text.
@@ -339,8 +374,9 @@ impl crate::i18n::Said for ConfigError {
                 "impossible de lire la configuration {path} : {source}",
                 "cannot read the configuration {path}: {source}"
             ),
-            ConfigError::Invalid { path, message } => {
-                let (fr, en) = (&message.fr, &message.en);
+            ConfigError::Invalid { path, why } => {
+                let why = why.said();
+                let (fr, en) = (&why.fr, &why.en);
                 msg!(
                     "configuration {path} invalide : {fr}",
                     "invalid configuration {path}: {en}"

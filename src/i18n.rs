@@ -67,6 +67,13 @@ pub trait Said {
     fn said(&self) -> Msg;
 }
 
+/// A message already said says itself (an output whose filling failed with one of ours).
+impl Said for Msg {
+    fn said(&self) -> Msg {
+        self.clone()
+    }
+}
+
 /// The `Display` of error types that are [`Said`]: the French.
 #[macro_export]
 macro_rules! said_in_french {

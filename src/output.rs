@@ -46,33 +46,24 @@ pub fn refuse_overwriting_input<'a>(
     Ok(())
 }
 
-/// Something that went wrong while an output was being filled, as the user reads it.
-pub trait Failure {
-    fn message(&self) -> crate::i18n::Msg;
-}
-
-impl Failure for std::io::Error {
-    fn message(&self) -> crate::i18n::Msg {
+/// What went wrong while an output was being filled, as the user reads it: a system or
+/// spreadsheet library error is [`Said`](crate::i18n::Said) like every error of the tool.
+impl crate::i18n::Said for std::io::Error {
+    fn said(&self) -> crate::i18n::Msg {
         described(self.to_string())
     }
 }
 
-impl Failure for rust_xlsxwriter::XlsxError {
-    fn message(&self) -> crate::i18n::Msg {
+impl crate::i18n::Said for rust_xlsxwriter::XlsxError {
+    fn said(&self) -> crate::i18n::Msg {
         described(self.to_string())
     }
 }
 
-impl Failure for crate::i18n::Msg {
-    fn message(&self) -> crate::i18n::Msg {
-        self.clone()
-    }
-}
-
-fn error(path: &Path, e: impl Failure) -> OutputError {
+fn error(path: &Path, e: impl crate::i18n::Said) -> OutputError {
     OutputError::Write {
         path: path.display().to_string(),
-        message: e.message(),
+        message: e.said(),
     }
 }
 
@@ -130,7 +121,7 @@ fn target(path: &Path) -> Target {
 pub fn write_with<F, E>(path: &Path, fill: F) -> Result<(), OutputError>
 where
     F: FnOnce(&Path) -> Result<(), E>,
-    E: Failure,
+    E: crate::i18n::Said,
 {
     match target(path) {
         Target::Atomic(file) => write_atomically(path, &file, fill),
@@ -144,7 +135,7 @@ where
 fn write_directly<F, E>(path: &Path, fill: F) -> Result<(), OutputError>
 where
     F: FnOnce(&Path) -> Result<(), E>,
-    E: Failure,
+    E: crate::i18n::Said,
 {
     let tmp = tempfile::Builder::new()
         .prefix(".spro-")
@@ -166,7 +157,7 @@ where
 fn write_atomically<F, E>(path: &Path, file: &Path, fill: F) -> Result<(), OutputError>
 where
     F: FnOnce(&Path) -> Result<(), E>,
-    E: Failure,
+    E: crate::i18n::Said,
 {
     let dir = match file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

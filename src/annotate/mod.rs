@@ -23,6 +23,30 @@ use crate::read::{Admitted, Format};
 
 pub use marks::{ANOMALIES, VALUES_ONLY};
 pub use ooxml::PatchError;
+
+/// Why an annotated copy could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum CopyError {
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    Io(#[from] std::io::Error),
+    /// The copy of the values could not be marked.
+    Marked(#[source] PatchError),
+}
+
+impl crate::i18n::Said for CopyError {
+    fn said(&self) -> Msg {
+        match self {
+            CopyError::Xlsx(e) => e.said(),
+            CopyError::Io(e) => e.said(),
+            CopyError::Marked(e) => crate::msg!(
+                "la copie annotée n'a pas pu être marquée ({e})",
+                "the annotated copy could not be marked ({e})"
+            ),
+        }
+    }
+}
+
+crate::said_in_french!(CopyError);
 pub use rebuilt::Scratch;
 
 /// Output names for `files` (in their sorted order): `<stem>.annote.xlsx`, then `-2`, `-3`…
@@ -61,7 +85,7 @@ pub fn copy_of(
     report: &FileReport,
     admitted: Option<&Admitted>,
     scratch: Scratch,
-) -> Result<Vec<u8>, Msg> {
+) -> Result<Vec<u8>, CopyError> {
     copy_into(checker, report, admitted, scratch, &mut || {
         Ok(Cursor::new(Vec::new()))
     })
@@ -77,11 +101,11 @@ pub fn copy_into<W: Write + Seek + Send>(
     admitted: Option<&Admitted>,
     scratch: Scratch,
     start: &mut dyn FnMut() -> std::io::Result<W>,
-) -> Result<W, Msg> {
+) -> Result<W, CopyError> {
     if let Some(a) = admitted.filter(|a| a.format == Format::Xlsx) {
         // A package the patch cannot mark (or a bug of ours on a file no test foresaw) gets
         // the copy of its values: the coordinator always gets a copy.
-        let out = start().map_err(|e| crate::output::Failure::message(&e))?;
+        let out = start()?;
         if let Ok(out) = marked(report, &a.bytes, marks::Origin::Own, out) {
             return Ok(out);
         }
@@ -122,7 +146,7 @@ pub struct Annotated {
     /// Its report, the configuration applied, without batch findings.
     pub report: FileReport,
     /// Its copy, made from the bytes the check read (never read from the file again).
-    pub copy: Result<Vec<u8>, Msg>,
+    pub copy: Result<Vec<u8>, CopyError>,
 }
 
 /// Checks one input and makes its annotated copy from what the check read: the one path of
@@ -147,7 +171,7 @@ pub fn recopy<W: Write + Seek + Send>(
     input: &Input,
     scratch: Scratch,
     start: &mut dyn FnMut() -> std::io::Result<W>,
-) -> Result<W, Msg> {
+) -> Result<W, CopyError> {
     let (_, admitted) = checker.check_input_read(input);
     copy_into(checker, report, admitted.as_ref(), scratch, start)
 }
@@ -178,7 +202,7 @@ fn write_copy(
         }?;
         written
             .into_inner()
-            .map_err(|e| crate::output::Failure::message(e.error()))
+            .map_err(|e| CopyError::Io(e.into_error()))
             .map(drop)
     })
 }

@@ -16,6 +16,7 @@ use std::io::{Seek, Write};
 use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
 
 use super::marks::{self, Origin, ANOMALIES};
+use super::CopyError;
 use crate::check::FileReport;
 use crate::config::Limits;
 use crate::i18n::Msg;
@@ -224,7 +225,7 @@ pub fn copy_into<W: Write + Seek + Send>(
     limits: &Limits,
     scratch: Scratch,
     start: &mut dyn FnMut() -> std::io::Result<W>,
-) -> Result<W, Msg> {
+) -> Result<W, CopyError> {
     // What the check freed, before the file is read whole again.
     crate::memory::give_back();
     let open = || admitted.and_then(|a| Opened::open(a, limits).ok());
@@ -238,30 +239,20 @@ pub fn copy_into<W: Write + Seek + Send>(
             other => other,
         },
     };
-    let failed = |e: &XlsxError| crate::output::Failure::message(e);
-    let started = |start: &mut dyn FnMut() -> std::io::Result<W>| {
-        start().map_err(|e| crate::output::Failure::message(&e))
-    };
     match built {
         Ok(mut book) => {
-            let bytes = book.save_to_buffer().map_err(|e| failed(&e))?;
+            let bytes = book.save_to_buffer()?;
             drop(book);
-            super::marked(report, &bytes, Origin::Values, started(start)?).map_err(|e| {
-                Msg::new(
-                    format!("la copie annotée n'a pas pu être marquée ({e})"),
-                    format!("the annotated copy could not be marked ({e})"),
-                )
-            })
+            let out = start()?;
+            super::marked(report, &bytes, Origin::Values, out).map_err(CopyError::Marked)
         }
         // Not expected when the check read these bytes: the copy says the file was not read.
         Err(Stop::Unreadable | Stop::OutOfOrder) => {
-            let mut out = started(start)?;
-            findings_only(report)
-                .and_then(|mut b| b.save_to_writer(&mut out))
-                .map_err(|e| failed(&e))?;
+            let mut out = start()?;
+            findings_only(report).and_then(|mut b| b.save_to_writer(&mut out))?;
             Ok(out)
         }
-        Err(Stop::Xlsx(e)) => Err(failed(&e)),
+        Err(Stop::Xlsx(e)) => Err(CopyError::Xlsx(e)),
     }
 }
 
@@ -272,7 +263,7 @@ fn copy_bytes(
     admitted: Option<&Admitted>,
     limits: &Limits,
     scratch: Scratch,
-) -> Result<Vec<u8>, Msg> {
+) -> Result<Vec<u8>, CopyError> {
     copy_into(report, admitted, limits, scratch, &mut || {
         Ok(std::io::Cursor::new(Vec::new()))
     })

@@ -213,12 +213,13 @@ fn load_previous(
 /// One of last year's files read: its network (from the file, or from its name when it could
 /// not be read) and its summary, or why it gives none.
 fn read_previous(reader: &Checker, input: &Input) -> crate::evolution::previous::Read {
+    use crate::evolution::previous::Outcome;
     let (report, _) = reader.check_input_read(input);
     let path = input.path().to_path_buf();
     let (code, outcome) = match (&report.bilan, report.status) {
         (Some(bilan), s) if s != Status::Unreadable => (
             report.reseau.as_ref().map(|c| c.to_uppercase()),
-            Ok(crate::evolution::Summary::of(bilan, &reader.schemas)),
+            Outcome::Read(crate::evolution::Summary::of(bilan, &reader.schemas)),
         ),
         _ => {
             let code = reader
@@ -232,7 +233,7 @@ fn read_previous(reader: &Checker, input: &Input) -> crate::evolution::previous:
                 .first()
                 .map(|f| f.message.clone())
                 .unwrap_or_else(|| Msg::new("illisible", "unreadable"));
-            (code, Err(why))
+            (code, Outcome::Unreadable(why))
         }
     };
     crate::evolution::previous::Read {

@@ -97,7 +97,7 @@ pub(super) fn write_synthesis(
     path: &Path,
     lang: Lang,
 ) -> Result<(), CliError> {
-    synthesis.write(path).map_err(CliError)?;
+    synthesis.write(path).map_err(err)?;
     let shown = path.display();
     say(
         lang,
@@ -125,7 +125,7 @@ pub(super) fn publish(open_data: crate::open_data::OpenData, lang: Lang) -> Resu
 
 /// A consolidation that could not be made.
 pub(super) fn failed(e: crate::consolidate::Failed) -> CliError {
-    CliError(crate::output::Failure::message(&e))
+    CliError(crate::i18n::Said::said(&e))
 }
 
 /// Exit status of a consolidation: with --strict, errors or warnings fail (what was asked is

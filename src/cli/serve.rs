@@ -12,6 +12,6 @@ pub(super) fn serve(args: ServeArgs) -> Result<Exit, CliError> {
     settings.download_ttl = std::time::Duration::from_secs(args.conservation_s);
     settings.checks_memory_mib = args.memoire_mo.max(1);
     settings.downloads_cap = args.telechargements_mo.max(1).saturating_mul(1024 * 1024);
-    crate::serve::run(checks, settings).map_err(CliError)?;
+    crate::serve::run(checks, settings).map_err(err)?;
     Ok(Exit::Success)
 }

@@ -243,6 +243,11 @@ pub enum Progress {
     Saving,
 }
 
+/// The error of an output, as [`Failed::Output`] keeps it.
+pub trait OutputFailure: crate::i18n::Said + std::fmt::Debug + Send + Sync {}
+
+impl<T: crate::i18n::Said + std::fmt::Debug + Send + Sync> OutputFailure for T {}
+
 /// Why a consolidation's outputs could not be made.
 #[derive(Debug)]
 pub enum Failed {
@@ -252,8 +257,9 @@ pub enum Failed {
     /// The duplicates depend on the files alone: a second pass finds those it assumed,
     /// unless the files changed while they were being consolidated.
     Changing,
-    /// An output said why (the synthesis could not be typeset).
-    Output(crate::i18n::Msg),
+    /// An output said why it could not be made (the synthesis typeset, the open-data package
+    /// written): its own error, kept.
+    Output(Box<dyn OutputFailure>),
 }
 
 impl From<rust_xlsxwriter::XlsxError> for Failed {
@@ -262,10 +268,10 @@ impl From<rust_xlsxwriter::XlsxError> for Failed {
     }
 }
 
-impl crate::output::Failure for Failed {
-    fn message(&self) -> crate::i18n::Msg {
+impl crate::i18n::Said for Failed {
+    fn said(&self) -> crate::i18n::Msg {
         match self {
-            Failed::Xlsx(e) => e.message(),
+            Failed::Xlsx(e) => e.said(),
             Failed::TooManyRows(sheet) => crate::msg!(
                 "la feuille « {sheet} » du classeur régional dépasserait 1 048 576 lignes, le maximum d'un tableur : consolidez les fichiers en plusieurs lots (par exemple par département ou par année)",
                 "the sheet “{sheet}” of the regional workbook would exceed 1,048,576 rows, the most a spreadsheet holds: consolidate the files in several batches (for example by département or by year)"
@@ -274,7 +280,7 @@ impl crate::output::Failure for Failed {
                 "les fichiers ont changé pendant la consolidation : relancez-la une fois les dépôts terminés",
                 "the files changed while they were being consolidated: run it again once the uploads are over",
             ),
-            Failed::Output(message) => message.clone(),
+            Failed::Output(e) => e.said(),
         }
     }
 }

@@ -67,7 +67,14 @@ crate::said_in_french!(PreviousError);
 pub(crate) struct Read {
     pub(crate) path: PathBuf,
     pub(crate) code: Option<String>,
-    pub(crate) outcome: Result<Summary, Msg>,
+    pub(crate) outcome: Outcome,
+}
+
+/// What a previous file gives.
+pub(crate) enum Outcome {
+    Read(Summary),
+    /// It could not be read: the finding that says why (F001, F003…), its message.
+    Unreadable(Msg),
 }
 
 impl Previous {
@@ -123,14 +130,14 @@ fn pair(read: Vec<Read>, year: i32) -> BTreeMap<String, Prior> {
                 let Read { path, outcome, .. } = files.remove(0);
                 let shown = path.display();
                 match outcome {
-                    Err(why) => {
+                    Outcome::Unreadable(why) => {
                         let (why, why_en) = (why.fr, why.en);
                         Prior::Unusable(msg!(
                             "le fichier de l'année précédente « {shown} » est illisible ({why})",
                             "the previous year's file “{shown}” is unreadable ({why_en})"
                         ))
                     }
-                    Ok(summary) => match summary.year {
+                    Outcome::Read(summary) => match summary.year {
                         Some(y) if y != year => Prior::Unusable(msg!(
                             "le fichier de l'année précédente « {shown} » est le bilan {y}, pas celui de {year}",
                             "the previous year's file “{shown}” is the {y} bilan, not the {year} one"

@@ -154,11 +154,46 @@ pub struct OpenData<'a> {
 }
 
 /// Why the package could not be written.
-fn io(e: impl std::fmt::Display) -> Failed {
-    Failed::Output(crate::msg!(
-        "le paquet de données ouvertes n'a pas pu être écrit : {e}",
-        "the open-data package could not be written: {e}"
-    ))
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    Io(#[from] std::io::Error),
+    Csv(#[from] csv::Error),
+    Json(#[from] serde_json::Error),
+    /// `publish` before any file was taken.
+    NotPrepared,
+    /// The target exists and is not a folder.
+    NotAFolder(PathBuf),
+}
+
+impl crate::i18n::Said for PublishError {
+    fn said(&self) -> crate::i18n::Msg {
+        let (fr, en) = match self {
+            PublishError::Io(e) => {
+                let said = e.said();
+                (said.fr.to_string(), said.en.to_string())
+            }
+            PublishError::Csv(e) => (e.to_string(), e.to_string()),
+            PublishError::Json(e) => (e.to_string(), e.to_string()),
+            PublishError::NotPrepared => (
+                "rien n'a été préparé".to_string(),
+                "nothing was prepared".to_string(),
+            ),
+            PublishError::NotAFolder(p) => (
+                format!("« {} » existe et n'est pas un dossier", p.display()),
+                format!("“{}” exists and is not a folder", p.display()),
+            ),
+        };
+        crate::msg!(
+            "le paquet de données ouvertes n'a pas pu être écrit : {fr}",
+            "the open-data package could not be written: {en}"
+        )
+    }
+}
+
+crate::said_in_french!(PublishError);
+
+fn io(e: impl Into<PublishError>) -> Failed {
+    Failed::Output(Box::new(e.into()))
 }
 
 impl<'a> OpenData<'a> {
@@ -182,13 +217,13 @@ impl<'a> OpenData<'a> {
 
     /// Puts the complete package in place of `target` (a folder there before is replaced).
     pub fn publish(mut self) -> Result<PathBuf, Failed> {
-        let work = self.work.take().ok_or_else(|| io("rien n'a été préparé"))?;
+        let work = self
+            .work
+            .take()
+            .ok_or_else(|| io(PublishError::NotPrepared))?;
         let target = &self.target;
         if target.exists() && !target.is_dir() {
-            return Err(io(format!(
-                "« {} » existe et n'est pas un dossier",
-                target.display()
-            )));
+            return Err(io(PublishError::NotAFolder(target.clone())));
         }
         let parent = parent_of(target);
         let old = tempfile::Builder::new()
@@ -243,7 +278,7 @@ impl<'a> OpenData<'a> {
             let work = self
                 .work
                 .as_ref()
-                .ok_or_else(|| io("rien n'a été préparé"))?;
+                .ok_or_else(|| io(PublishError::NotPrepared))?;
             let n = self.segments.len();
             let path = work.path().join(format!(".segment-{n}.csv"));
             let segment = (k, network.code.clone(), bilan_number.parse().unwrap_or(0));
@@ -271,7 +306,7 @@ impl<'a> OpenData<'a> {
             let file = File::create(dir.join(format!("{}.csv", data.name))).map_err(io)?;
             let mut writer = csv_writer(file);
             writer.write_record(&self.headers[k]).map_err(io)?;
-            let mut out = writer.into_inner().map_err(|e| io(e.error()))?;
+            let mut out = writer.into_inner().map_err(|e| io(e.into_error()))?;
             for ((_, _, _), path) in self
                 .segments
                 .range((k, String::new(), 0)..(k + 1, String::new(), 0))
@@ -387,7 +422,7 @@ impl Sink for OpenData<'_> {
         let dir = self
             .work
             .as_ref()
-            .ok_or_else(|| io("rien n'a été préparé"))?
+            .ok_or_else(|| io(PublishError::NotPrepared))?
             .path()
             .to_path_buf();
         self.join_segments(&dir)?;

@@ -88,7 +88,7 @@ async fn answer(
             .install(|| make(wanted, &inputs, &checker, &choices, lang))
     })
     .await?
-    .map_err(ServeError::BadRequest)?;
+    .map_err(|e| ServeError::BadRequest(crate::i18n::Said::said(&e)))?;
     Ok(attachment(download))
 }
 
@@ -99,18 +99,14 @@ fn make(
     checker: &Checker,
     choices: &crate::consolidate::Choices,
     lang: Lang,
-) -> Result<Download, Msg> {
+) -> Result<Download, crate::consolidate::Failed> {
     use crate::consolidate::{Failed, RegionalWorkbook, Storage};
     let year = choices.year;
-    let failed = |e: Failed| crate::output::Failure::message(&e);
     match wanted {
         Wanted::Workbook => {
             let mut workbook = RegionalWorkbook::new(checker, choices, Storage::InMemory);
-            crate::consolidate::run(inputs, checker, choices, &mut [&mut workbook], &|_| {})
-                .map_err(failed)?;
-            let bytes = workbook
-                .to_bytes()
-                .map_err(|e| crate::output::Failure::message(&e))?;
+            crate::consolidate::run(inputs, checker, choices, &mut [&mut workbook], &|_| {})?;
+            let bytes = workbook.to_bytes()?;
             Ok(Download {
                 file_name: crate::output::Produced::RegionalWorkbook.file_name(year),
                 content_type: XLSX,
@@ -119,9 +115,9 @@ fn make(
         }
         Wanted::Synthesis => {
             let mut synthesis = crate::synthesis::Typeset::new(checker, choices, lang);
-            crate::consolidate::run(inputs, checker, choices, &mut [&mut synthesis], &|_| {})
-                .map_err(failed)?;
-            synthesis.pdf().map(|bytes| Download {
+            crate::consolidate::run(inputs, checker, choices, &mut [&mut synthesis], &|_| {})?;
+            let bytes = synthesis.pdf().map_err(|e| Failed::Output(Box::new(e)))?;
+            Ok(Download {
                 file_name: crate::output::Produced::Synthesis.file_name(year),
                 content_type: "application/pdf",
                 bytes,

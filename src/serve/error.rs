@@ -87,8 +87,50 @@ impl ServeError {
         }
     }
 
+    /// The JSON error of `/api/…`.
+    pub fn json(&self, lang: Lang) -> Response {
+        let body = serde_json::json!({
+            "error": {
+                "status": self.status().as_u16(),
+                "title": self.title().get(lang),
+                "message": crate::i18n::Said::said(self).get(lang),
+            }
+        });
+        let mut response = (self.status(), axum::Json(body)).into_response();
+        self.add_headers(&mut response);
+        response
+    }
+
+    /// The HTML page.
+    pub fn page(&self, lang: Lang, frame: super::pages::Frame) -> Response {
+        let html = super::pages::error_page(self, lang, frame);
+        let mut response = (self.status(), axum::response::Html(html)).into_response();
+        self.add_headers(&mut response);
+        response
+    }
+
+    fn add_headers(&self, response: &mut Response) {
+        if *self == ServeError::Busy {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        }
+        if let ServeError::TooLarge(_) | ServeError::Timeout { .. } | ServeError::TooSlow { .. } =
+            self
+        {
+            // The rest of the body is not read: the connection cannot serve another request.
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
+    }
+}
+
+/// A handler's error, rendered by the error layer (which knows the language and whether the
+/// route is the API): the handler only says which error.
+impl crate::i18n::Said for ServeError {
     /// What happened and what to do.
-    pub fn message(&self) -> Msg {
+    fn said(&self) -> Msg {
         match self {
             ServeError::BadRequest(m) | ServeError::TooLarge(m) => m.clone(),
             ServeError::CrossSite => Msg::new(
@@ -125,48 +167,8 @@ impl ServeError {
             ),
         }
     }
-
-    /// The JSON error of `/api/…`.
-    pub fn json(&self, lang: Lang) -> Response {
-        let body = serde_json::json!({
-            "error": {
-                "status": self.status().as_u16(),
-                "title": self.title().get(lang),
-                "message": self.message().get(lang),
-            }
-        });
-        let mut response = (self.status(), axum::Json(body)).into_response();
-        self.add_headers(&mut response);
-        response
-    }
-
-    /// The HTML page.
-    pub fn page(&self, lang: Lang, frame: super::pages::Frame) -> Response {
-        let html = super::pages::error_page(self, lang, frame);
-        let mut response = (self.status(), axum::response::Html(html)).into_response();
-        self.add_headers(&mut response);
-        response
-    }
-
-    fn add_headers(&self, response: &mut Response) {
-        if *self == ServeError::Busy {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
-        }
-        if let ServeError::TooLarge(_) | ServeError::Timeout { .. } | ServeError::TooSlow { .. } =
-            self
-        {
-            // The rest of the body is not read: the connection cannot serve another request.
-            response
-                .headers_mut()
-                .insert(header::CONNECTION, HeaderValue::from_static("close"));
-        }
-    }
 }
 
-/// A handler's error, rendered by the error layer (which knows the language and whether the
-/// route is the API): the handler only says which error.
 impl IntoResponse for ServeError {
     fn into_response(self) -> Response {
         let mut response = self.status().into_response();

@@ -119,12 +119,12 @@ pub struct Service {
 type Shared = Arc<Service>;
 
 impl Service {
-    pub fn new(checks: CheckSettings, settings: Settings) -> Result<Service, Msg> {
+    pub fn new(checks: CheckSettings, settings: Settings) -> Result<Service, StartError> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(settings.jobs)
             .build()
-            .map_err(|e| Msg::new(e.to_string(), e.to_string()))?;
-        let checker = Checker::build(checks.clone()).map_err(|e| crate::i18n::Said::said(&e))?;
+            .map_err(StartError::Threads)?;
+        let checker = Checker::build(checks.clone())?;
         Ok(Service {
             checker,
             check_settings: checks,
@@ -262,24 +262,54 @@ pub fn router(service: Shared) -> Router {
     router.with_state(service)
 }
 
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    Threads(#[source] rayon::ThreadPoolBuildError),
+    /// The runtime, or the socket's own address.
+    Runtime(#[source] std::io::Error),
+    Listen {
+        listen: SocketAddr,
+        source: std::io::Error,
+    },
+    Checker(#[from] crate::check::BuildError),
+}
+
+impl crate::i18n::Said for StartError {
+    fn said(&self) -> Msg {
+        match self {
+            StartError::Threads(e) => crate::msg!(
+                "impossible de lancer les fils de calcul : {e}",
+                "cannot start the worker threads: {e}"
+            ),
+            StartError::Runtime(e) => crate::msg!(
+                "impossible de lancer le serveur : {e}",
+                "cannot start the server: {e}"
+            ),
+            StartError::Listen { listen, source } => crate::msg!(
+                "impossible d'écouter sur {listen} : {source} (adresse occupée ou interdite ? choisissez-en une autre avec --listen)",
+                "cannot listen on {listen}: {source} (address in use or forbidden? choose another with --listen)"
+            ),
+            StartError::Checker(e) => e.said(),
+        }
+    }
+}
+
+crate::said_in_french!(StartError);
+
 /// Runs the server until SIGINT or SIGTERM; requests in flight then get at most 30 s.
-pub fn run(checks: CheckSettings, settings: Settings) -> Result<(), Msg> {
+pub fn run(checks: CheckSettings, settings: Settings) -> Result<(), StartError> {
     few_malloc_arenas();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Msg::new(e.to_string(), e.to_string()))?;
+        .map_err(StartError::Runtime)?;
     runtime.block_on(async move {
         let listen = settings.listen;
-        let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
-            crate::msg!(
-                "impossible d'écouter sur {listen} : {e} (adresse occupée ou interdite ? choisissez-en une autre avec --listen)",
-                "cannot listen on {listen}: {e} (address in use or forbidden? choose another with --listen)"
-            )
-        })?;
-        let address = listener
-            .local_addr()
-            .map_err(|e| Msg::new(e.to_string(), e.to_string()))?;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|source| StartError::Listen { listen, source })?;
+        let address = listener.local_addr().map_err(StartError::Runtime)?;
         let service = Arc::new(Service::new(checks, settings)?);
         let janitor = service.clone();
         tokio::spawn(async move {

@@ -457,7 +457,7 @@ pub fn error_page(error: &ServeError, lang: Lang, frame: Frame) -> String {
         frame,
         status: error.status().as_u16(),
         title: error.title().get(lang).to_string(),
-        message: error.message().get(lang).to_string(),
+        message: crate::i18n::Said::said(error).get(lang).to_string(),
     };
     render(&page)
 }

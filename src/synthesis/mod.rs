@@ -28,9 +28,50 @@ pub fn default_path(year: i32) -> PathBuf {
 
 /// The PDF of `document`.
 #[cfg(feature = "synthese")]
-pub fn pdf(document: &Document) -> Result<Vec<u8>, Msg> {
+pub fn pdf(document: &Document) -> Result<Vec<u8>, PdfError> {
     typeset::pdf(document)
 }
+
+/// Why the synthesis has no PDF.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// This build has no Typst (`--no-default-features`).
+    NotBuilt,
+    /// The consolidation stopped before the synthesis's turn.
+    NotConsolidated,
+    /// The document could not be handed to the layout as JSON.
+    Data(#[source] serde_json::Error),
+    /// Typst refused to lay it out: its diagnostics, each with its line in the layout (a fault
+    /// of the layout, never of the data, which is only ever read as values).
+    Layout(Vec<String>),
+    Write(#[source] crate::output::OutputError),
+}
+
+impl crate::i18n::Said for PdfError {
+    fn said(&self) -> Msg {
+        match self {
+            PdfError::NotBuilt => Msg::new(
+                "cette version de spro a été construite sans la synthèse (option --no-default-features) : utilisez le binaire publié ou reconstruisez-la avec « cargo install --path . »",
+                "this build of spro has no synthesis (built with --no-default-features): use the released binary or rebuild it with “cargo install --path .”",
+            ),
+            PdfError::NotConsolidated => Msg::new(
+                "la consolidation n'a pas abouti : pas de synthèse",
+                "the consolidation did not complete: no synthesis",
+            ),
+            PdfError::Data(e) => crate::msg!("données de la synthèse : {e}", "synthesis data: {e}"),
+            PdfError::Layout(diagnostics) => {
+                let text = diagnostics.join(" ; ");
+                crate::msg!(
+                    "la synthèse n'a pas pu être mise en page : {text}",
+                    "the synthesis could not be typeset: {text}"
+                )
+            }
+            PdfError::Write(e) => e.said(),
+        }
+    }
+}
+
+crate::said_in_french!(PdfError);
 
 /// The Typst layout of the synthesis, as written in the repository (in the binary). Its folder
 /// is askama's (`templates/`); in the code, « template » is the blank workbook alone.
@@ -46,11 +87,8 @@ pub fn layout_version() -> String {
 
 /// Without Typst, no PDF: say how to get one.
 #[cfg(not(feature = "synthese"))]
-pub fn pdf(_document: &Document) -> Result<Vec<u8>, Msg> {
-    Err(Msg::new(
-        "cette version de spro a été construite sans la synthèse (option --no-default-features) : utilisez le binaire publié ou reconstruisez-la avec « cargo install --path . »",
-        "this build of spro has no synthesis (built with --no-default-features): use the released binary or rebuild it with “cargo install --path .”",
-    ))
+pub fn pdf(_document: &Document) -> Result<Vec<u8>, PdfError> {
+    Err(PdfError::NotBuilt)
 }
 
 /// The synthesis as an output of a consolidation ([`crate::consolidate::Sink`]): its document
@@ -60,7 +98,7 @@ pub struct Typeset<'a> {
     checker: &'a Checker,
     choices: &'a Choices,
     lang: Lang,
-    pdf: Option<Result<Vec<u8>, Msg>>,
+    pdf: Option<Result<Vec<u8>, PdfError>>,
 }
 
 impl<'a> Typeset<'a> {
@@ -74,20 +112,14 @@ impl<'a> Typeset<'a> {
     }
 
     /// The PDF, once the consolidation ran.
-    pub fn pdf(self) -> Result<Vec<u8>, Msg> {
-        self.pdf.unwrap_or_else(|| {
-            Err(Msg::new(
-                "la consolidation n'a pas abouti : pas de synthèse",
-                "the consolidation did not complete: no synthesis",
-            ))
-        })
+    pub fn pdf(self) -> Result<Vec<u8>, PdfError> {
+        self.pdf.unwrap_or(Err(PdfError::NotConsolidated))
     }
 
     /// Writes the PDF to `path` atomically (never over an input: the caller checked).
-    pub fn write(self, path: &Path) -> Result<(), Msg> {
+    pub fn write(self, path: &Path) -> Result<(), PdfError> {
         let bytes = self.pdf()?;
-        crate::output::write_with(path, |tmp| std::fs::write(tmp, &bytes))
-            .map_err(|e| crate::i18n::Said::said(&e))
+        crate::output::write_with(path, |tmp| std::fs::write(tmp, &bytes)).map_err(PdfError::Write)
     }
 }
 

@@ -17,7 +17,7 @@ use typst::{Library, LibraryExt, World};
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use super::document::Document;
-use crate::i18n::Msg;
+use super::PdfError;
 
 pub use super::LAYOUT;
 
@@ -94,7 +94,7 @@ impl World for Synthese {
 
 /// Why the PDF could not be made: Typst's diagnostics, with their line in the layout (a
 /// fault of the layout, never of the data, which is only ever read as values).
-fn failed(world: &Synthese, diagnostics: &[SourceDiagnostic]) -> Msg {
+fn failed(world: &Synthese, diagnostics: &[SourceDiagnostic]) -> PdfError {
     use typst::WorldExt;
     let text: Vec<String> = diagnostics
         .iter()
@@ -106,18 +106,14 @@ fn failed(world: &Synthese, diagnostics: &[SourceDiagnostic]) -> Msg {
             _ => d.message.to_string(),
         })
         .collect();
-    let text = text.join(" ; ");
-    crate::msg!(
-        "la synthèse n'a pas pu être mise en page : {text}",
-        "the synthesis could not be typeset: {text}"
-    )
+    PdfError::Layout(text)
 }
 
 /// Typesets `document` with `layout` and writes the PDF: PDF/A-2a (archival, and tagged for
 /// accessibility: Typst checks both while writing, and refuses a document that breaks them)
 /// when the data give the document a date (PDF/A needs one), tagged in every case. (Typst writes one of PDF/A and PDF/UA at a
 /// time; PDF/A-2a covers the structure PDF/UA asks for, and archiving.)
-fn pdf_with(document: &Document, layout: &str) -> Result<Vec<u8>, Msg> {
+fn pdf_with(document: &Document, layout: &str) -> Result<Vec<u8>, PdfError> {
     // Every text is printable by the first attempt's account; should Typst still refuse one,
     // the document is written again with its texts in plain ASCII rather than not at all.
     typeset(document, layout, Texts::Printable)
@@ -131,14 +127,10 @@ enum Texts {
     Ascii,
 }
 
-fn typeset(document: &Document, layout: &str, texts: Texts) -> Result<Vec<u8>, Msg> {
-    let failed_data = |e: serde_json::Error| {
-        let e = e.to_string();
-        crate::msg!("données de la synthèse : {e}", "synthesis data: {e}")
-    };
-    let mut data = serde_json::to_value(document).map_err(failed_data)?;
+fn typeset(document: &Document, layout: &str, texts: Texts) -> Result<Vec<u8>, PdfError> {
+    let mut data = serde_json::to_value(document).map_err(PdfError::Data)?;
     printable_all(&mut data, texts);
-    let data = serde_json::to_vec(&data).map_err(failed_data)?;
+    let data = serde_json::to_vec(&data).map_err(PdfError::Data)?;
     let world = Synthese {
         main: Source::new(main_id(), layout.to_string()),
         data: Bytes::new(data),
@@ -149,7 +141,8 @@ fn typeset(document: &Document, layout: &str, texts: Texts) -> Result<Vec<u8>, M
         Datetime::from_ymd(d.year, d.month as u8, d.day as u8).map(Timestamp::new_utc)
     });
     let standards = if timestamp.is_some() {
-        PdfStandards::new(&[PdfStandard::A_2a]).map_err(|e| failed_text(&e))?
+        PdfStandards::new(&[PdfStandard::A_2a])
+            .map_err(|e| PdfError::Layout(vec![e.to_string()]))?
     } else {
         PdfStandards::default()
     };
@@ -246,16 +239,8 @@ fn drawn(c: char) -> bool {
     FONTS.1.iter().any(|f| f.info().coverage.contains(c as u32))
 }
 
-fn failed_text(e: &impl std::fmt::Display) -> Msg {
-    let e = e.to_string();
-    crate::msg!(
-        "la synthèse n'a pas pu être mise en page : {e}",
-        "the synthesis could not be typeset: {e}"
-    )
-}
-
 /// Typesets `document` with the layout of the binary.
-pub fn pdf(document: &Document) -> Result<Vec<u8>, Msg> {
+pub fn pdf(document: &Document) -> Result<Vec<u8>, PdfError> {
     pdf_with(document, LAYOUT)
 }
 
@@ -312,8 +297,8 @@ mod tests {
         let ascii_only = "#let d = json(\"/donnees.json\")\n#assert(d.networks.all(n => n.name.len() == n.name.codepoints().len()))\nok\n";
         assert!(pdf_with(&document, ascii_only).is_ok());
         let broken = "#let d = json(\"/donnees.json\")\n#assert(false, message: \"gabarit\")\n";
-        let refused = pdf_with(&document, broken).unwrap_err();
-        assert!(refused.fr.contains("gabarit"), "{}", refused.fr);
+        let refused = pdf_with(&document, broken).unwrap_err().to_string();
+        assert!(refused.contains("gabarit"), "{refused}");
     }
 
     #[test]

@@ -417,7 +417,7 @@ mod tests {
         assert_eq!(workbook.data[0].rows, 10);
         workbook.max_rows = 15;
         let failed = workbook.file(&checked()).unwrap_err();
-        let message = crate::output::Failure::message(&failed);
+        let message = crate::i18n::Said::said(&failed);
         assert!(
             message
                 .fr
