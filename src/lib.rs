@@ -15,7 +15,7 @@
 #![warn(clippy::too_many_lines)]
 
 pub mod annotate;
-pub mod bilan;
+pub(crate) mod bilan;
 pub(crate) mod charter;
 pub mod check;
 pub mod cli;

@@ -10,16 +10,16 @@
 //! file system, the uncompressed size from the zip central directory, and rows and columns
 //! counted while cells stream in.
 
-pub mod admit;
-pub mod align;
-pub mod cells;
+pub(crate) mod admit;
+pub(crate) mod align;
+pub(crate) mod cells;
 pub(crate) mod form;
-pub mod package;
-pub mod prescan;
-pub mod sheet;
-pub mod validate;
-pub mod values;
-pub mod version;
+pub(crate) mod package;
+pub(crate) mod prescan;
+pub(crate) mod sheet;
+pub(crate) mod validate;
+pub(crate) mod values;
+pub(crate) mod version;
 
 use std::path::Path;
 

@@ -34,8 +34,9 @@ pub enum ChangeKind {
 }
 
 impl ChangeKind {
-    /// The kind as the JSON writes it.
-    pub fn as_str(self) -> &'static str {
+    /// The kind as the JSON writes it (the tests read it).
+    #[cfg(test)]
+    fn as_str(self) -> &'static str {
         match self {
             ChangeKind::SheetAdded => "feuille-ajoutee",
             ChangeKind::SheetRemoved => "feuille-retiree",

@@ -9,9 +9,9 @@
 //! reads with the current version's schemas ([`Registry::current`]); [`diff`] says what changed
 //! from one version to another.
 
-pub mod diff;
+pub(crate) mod diff;
 mod locate;
-pub mod verify;
+pub(crate) mod verify;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
