@@ -13,6 +13,7 @@
 
 // Functions over 80 lines (clippy.toml) say why, in an `#[expect(…, reason)]`.
 #![warn(clippy::too_many_lines)]
+#![warn(unreachable_pub)]
 
 pub mod annotate;
 pub(crate) mod bilan;

@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 /// Normalises `s` for comparison: NFKD, accents dropped, lowercase, typographic apostrophes
 /// made straight, every run of white space (non-breaking and thin spaces, line breaks
 /// included) made one space, trimmed, and a trailing `:` or `*` dropped.
-pub fn norm(s: &str) -> String {
+pub(crate) fn norm(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     let push = |out: &mut String, c: char, pending_space: &mut bool| {
@@ -64,7 +64,7 @@ pub fn norm(s: &str) -> String {
 
 /// Cleans text as it is read (contrat §3.1): trimmed, inner runs of any white space collapsed to
 /// one space. Unlike [`norm`], case and accents are kept: this is what the user typed.
-pub fn clean_text(s: &str) -> String {
+pub(crate) fn clean_text(s: &str) -> String {
     if is_clean(s) {
         return s.to_string();
     }
@@ -88,7 +88,7 @@ fn is_space(c: char) -> bool {
 
 /// Whether [`clean_text`] would give `s` back unchanged: one pass over the bytes, no
 /// allocation (most cells are already clean).
-pub fn is_clean(s: &str) -> bool {
+pub(crate) fn is_clean(s: &str) -> bool {
     let bytes = s.as_bytes();
     let mut previous_space = true;
     let mut i = 0;
@@ -119,7 +119,7 @@ pub fn is_clean(s: &str) -> bool {
 ///
 /// Remembered, per thread, for the same value among the same candidates: a file that writes
 /// one wrong structure or public on 90,000 rows asks the same question 90,000 times.
-pub fn suggest<'a, I>(value: &str, candidates: I) -> Option<&'a str>
+pub(crate) fn suggest<'a, I>(value: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
@@ -184,7 +184,7 @@ fn closest(value: &str, candidates: &[&str]) -> Option<usize> {
 
 /// A number as a French reader writes it: thousands apart, a decimal comma (`1 200,5`,
 /// `0,75`, `-3`), at most 6 decimals.
-pub fn french_number(n: f64) -> String {
+pub(crate) fn french_number(n: f64) -> String {
     let text = format!("{}", (n * 1e6).round() / 1e6);
     let (sign, text) = match text.strip_prefix('-') {
         Some(t) => ("-", t),

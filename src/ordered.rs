@@ -12,7 +12,7 @@ use std::sync::{mpsc, Condvar, Mutex, MutexGuard};
 /// in the items' order, on a thread of its own. No item is mapped more than `window` places
 /// ahead of the one `consume` waits for. On a pool of one thread, maps and consumes in turn on
 /// the current thread. Stops at the first error of `consume` and returns it.
-pub fn map_in_order<T, R, E>(
+pub(crate) fn map_in_order<T, R, E>(
     items: &[T],
     window: usize,
     map: impl Fn(&T) -> R + Sync,

@@ -31,7 +31,7 @@ impl crate::i18n::Said for OutputError {
 crate::said_in_french!(OutputError);
 
 /// Refuses `out` when it is one of `inputs`.
-pub fn refuse_overwriting_input<'a>(
+pub(crate) fn refuse_overwriting_input<'a>(
     out: &Path,
     inputs: impl IntoIterator<Item = &'a Path>,
 ) -> Result<(), OutputError> {
@@ -118,7 +118,7 @@ fn target(path: &Path) -> Target {
 /// the file a symbolic link `path` names). A device, a FIFO or a socket is filled from that
 /// temporary file instead, since renaming over it would replace it: `/dev/null` stays a device
 /// and the reader of a FIFO gets the output.
-pub fn write_with<F, E>(path: &Path, fill: F) -> Result<(), OutputError>
+pub(crate) fn write_with<F, E>(path: &Path, fill: F) -> Result<(), OutputError>
 where
     F: FnOnce(&Path) -> Result<(), E>,
     E: crate::i18n::Said,
@@ -187,7 +187,7 @@ where
 /// What `spro` writes for the bilans of a year, and the name each takes: one place for the
 /// command line (under `reports/` by default) and the page (the downloaded file's name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Produced {
+pub(crate) enum Produced {
     /// The regional workbook (`consolidate`).
     RegionalWorkbook,
     /// The regional synthesis, a PDF (`synthese`).
@@ -200,7 +200,7 @@ pub enum Produced {
 
 impl Produced {
     /// The file's (or folder's) name for the bilans of `year`.
-    pub fn file_name(self, year: i32) -> String {
+    pub(crate) fn file_name(self, year: i32) -> String {
         match self {
             Produced::RegionalWorkbook => format!("bilan-regional-{year}.xlsx"),
             Produced::Synthesis => format!("synthese-regionale-{year}.pdf"),
@@ -210,7 +210,7 @@ impl Produced {
     }
 
     /// Where the command line writes it when no path is given: `reports/` of the current folder.
-    pub fn default_path(self, year: i32) -> PathBuf {
+    pub(crate) fn default_path(self, year: i32) -> PathBuf {
         Path::new("reports").join(self.file_name(year))
     }
 }

@@ -3,7 +3,7 @@
 //! except its head office 35600000000048, which follows Luhn.
 
 /// Whether `s` (spaces and dots already removed) is a valid SIRET.
-pub fn is_valid(s: &str) -> bool {
+pub(crate) fn is_valid(s: &str) -> bool {
     if s.len() != 14 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }

@@ -18,11 +18,11 @@ use crate::schema::{Column, ColumnKind, Schemas, SheetKind, SheetSchema};
 use crate::xlsx::{self, Styles};
 
 /// Rows of each table prepared with input rules (the data area of the template).
-pub const PREPARED_ROWS: u32 = 1000;
+pub(crate) const PREPARED_ROWS: u32 = 1000;
 
 /// What the template is made with.
 #[derive(Debug, Clone, Default)]
-pub struct Edition {
+pub(crate) struct Edition {
     pub year: i32,
     pub logo_region: Option<std::path::PathBuf>,
     pub logo_spro: Option<std::path::PathBuf>,
@@ -36,7 +36,7 @@ pub struct Edition {
 
 impl Edition {
     /// The edition of `version` of `registry` for the bilans of `year`.
-    pub fn of(registry: &Registry, version: &Version, year: i32) -> Edition {
+    pub(crate) fn of(registry: &Registry, version: &Version, year: i32) -> Edition {
         let changes = registry.before(version).map(|before| {
             let sentences = crate::registry::diff::diff(registry, before, version)
                 .iter()
@@ -57,7 +57,7 @@ impl Edition {
 
 /// Why the template cannot be made.
 #[derive(Debug, thiserror::Error)]
-pub enum TemplateError {
+pub(crate) enum TemplateError {
     Logo {
         path: String,
         #[source]
@@ -81,7 +81,11 @@ impl crate::i18n::Said for TemplateError {
 crate::said_in_french!(TemplateError);
 
 /// Writes the template to `path` atomically.
-pub fn write(schemas: &Schemas, edition: &Edition, path: &Path) -> Result<(), TemplateError> {
+pub(crate) fn write(
+    schemas: &Schemas,
+    edition: &Edition,
+    path: &Path,
+) -> Result<(), TemplateError> {
     let logos = load_logos(edition)?;
     crate::output::write_with(path, |tmp| -> Result<(), XlsxError> {
         let mut wb = build(schemas, edition, &logos)?;
@@ -106,7 +110,11 @@ fn load_logos(edition: &Edition) -> Result<Vec<Image>, TemplateError> {
 }
 
 /// Builds the template workbook.
-pub fn build(schemas: &Schemas, edition: &Edition, logos: &[Image]) -> Result<Workbook, XlsxError> {
+pub(crate) fn build(
+    schemas: &Schemas,
+    edition: &Edition,
+    logos: &[Image],
+) -> Result<Workbook, XlsxError> {
     let mut wb = xlsx::new_workbook(edition.year)?;
     let styles = Styles::new();
     // The Listes sheet is written last but referenced from the start: its layout is fixed by

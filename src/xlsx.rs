@@ -11,7 +11,7 @@ use crate::read::sheet::Cell;
 use crate::read::values::Typed;
 
 /// The formats every writer uses.
-pub struct Styles {
+pub(crate) struct Styles {
     pub header: Format,
     pub text: Format,
     pub date: Format,
@@ -23,7 +23,7 @@ pub struct Styles {
 }
 
 impl Styles {
-    pub fn new() -> Styles {
+    pub(crate) fn new() -> Styles {
         Styles {
             header: Format::new()
                 .set_bold()
@@ -48,7 +48,7 @@ impl Default for Styles {
 }
 
 /// A workbook with fixed document properties, so the same content gives the same bytes.
-pub fn new_workbook(year: i32) -> Result<Workbook, XlsxError> {
+pub(crate) fn new_workbook(year: i32) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     let date =
         ExcelDateTime::from_ymd(u16::try_from(year.clamp(1900, 9999)).unwrap_or(2025), 1, 1)?;
@@ -65,7 +65,11 @@ pub fn new_workbook(year: i32) -> Result<Workbook, XlsxError> {
 /// How a sheet of the regional workbook prints: A4 landscape, one page wide (no column cut
 /// off, as many pages tall as needed), `header` row repeated at the top of every page, and a
 /// footer with the sheet name, the page number and the year of the bilan.
-pub fn print_layout(ws: &mut Worksheet, year: i32, header: Option<u32>) -> Result<(), XlsxError> {
+pub(crate) fn print_layout(
+    ws: &mut Worksheet,
+    year: i32,
+    header: Option<u32>,
+) -> Result<(), XlsxError> {
     ws.set_landscape()
         .set_paper_size(9)
         .set_print_fit_to_pages(1, 0)
@@ -77,7 +81,7 @@ pub fn print_layout(ws: &mut Worksheet, year: i32, header: Option<u32>) -> Resul
     Ok(())
 }
 
-pub fn text(
+pub(crate) fn text(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
@@ -101,14 +105,14 @@ fn capped(s: &str) -> &str {
 
 /// Writes text as text, with no format of its own: the common case of data cells, which
 /// spares rust_xlsxwriter a format lookup per cell (it showed in profiles).
-pub fn plain(ws: &mut Worksheet, row: u32, col: u16, s: &str) -> Result<(), XlsxError> {
+pub(crate) fn plain(ws: &mut Worksheet, row: u32, col: u16, s: &str) -> Result<(), XlsxError> {
     ws.write_string(row, col, capped(s))?;
     Ok(())
 }
 
 /// Writes a checked cell in a column whose format is set (`set_column_format`): numbers and
 /// dates without a format of their own, so they take the column's.
-pub fn cell(ws: &mut Worksheet, row: u32, col: u16, c: &Cell) -> Result<(), XlsxError> {
+pub(crate) fn cell(ws: &mut Worksheet, row: u32, col: u16, c: &Cell) -> Result<(), XlsxError> {
     match (&c.value, c.valid) {
         (Some(Typed::Int(i)), true) => ws.write_number(row, col, *i as f64).map(|_| ()),
         (Some(Typed::Num(n)), true) => ws.write_number(row, col, *n).map(|_| ()),
@@ -128,7 +132,7 @@ pub fn cell(ws: &mut Worksheet, row: u32, col: u16, c: &Cell) -> Result<(), Xlsx
 }
 
 /// A header row, frozen, with an autofilter over `rows` data rows below it.
-pub fn table_header(
+pub(crate) fn table_header(
     ws: &mut Worksheet,
     row: u32,
     headers: &[&str],
@@ -140,7 +144,7 @@ pub fn table_header(
 }
 
 /// A header row, frozen (for a streamed table: its filter comes once its rows are counted).
-pub fn header(
+pub(crate) fn header(
     ws: &mut Worksheet,
     row: u32,
     headers: &[&str],
@@ -154,7 +158,7 @@ pub fn header(
 }
 
 /// An autofilter over the `columns` of a header row and the `data_rows` below it.
-pub fn filter(
+pub(crate) fn filter(
     ws: &mut Worksheet,
     row: u32,
     columns: usize,
@@ -167,7 +171,7 @@ pub fn filter(
 }
 
 /// Column widths that fit, from the longest text expected in each column (capped).
-pub fn widths(ws: &mut Worksheet, widths: &[usize]) -> Result<(), XlsxError> {
+pub(crate) fn widths(ws: &mut Worksheet, widths: &[usize]) -> Result<(), XlsxError> {
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (*w).clamp(8, 60) as f64 + 2.0)?;
     }
@@ -176,14 +180,14 @@ pub fn widths(ws: &mut Worksheet, widths: &[usize]) -> Result<(), XlsxError> {
 
 /// Keeps the longest length seen per column.
 #[derive(Debug, Default, Clone)]
-pub struct Widths(pub Vec<usize>);
+pub(crate) struct Widths(pub Vec<usize>);
 
 impl Widths {
-    pub fn of(headers: &[&str]) -> Widths {
+    pub(crate) fn of(headers: &[&str]) -> Widths {
         Widths(headers.iter().map(|h| h.chars().count().min(30)).collect())
     }
 
-    pub fn see(&mut self, col: usize, s: &str) {
+    pub(crate) fn see(&mut self, col: usize, s: &str) {
         // A text no longer in bytes than the widest seen is no wider in characters: most
         // cells of a long table stop here.
         if self.0.get(col).is_some_and(|w| s.len() <= *w) {
@@ -201,7 +205,7 @@ impl Widths {
     }
 
     /// Sees a checked cell as [`cell`] writes it, without formatting it.
-    pub fn see_cell(&mut self, col: usize, c: &Cell) {
+    pub(crate) fn see_cell(&mut self, col: usize, c: &Cell) {
         match (&c.value, c.valid) {
             (Some(Typed::Int(i)), true) => {
                 // Digits, thousands separators, sign.

@@ -11,7 +11,7 @@ use crate::finding::{Finding, Severity};
 pub const ANOMALIES: &str = "Anomalies";
 
 /// The one line of `Anomalies` that says how to send the corrected file.
-pub const BEFORE_SENDING: &str = "Avant d'envoyer le fichier corrigé, supprimez cette feuille « Anomalies » (clic droit sur son onglet › Supprimer) ; les couleurs et les notes des cellules peuvent rester : la vérification ne lit que les valeurs.";
+pub(super) const BEFORE_SENDING: &str = "Avant d'envoyer le fichier corrigé, supprimez cette feuille « Anomalies » (clic droit sur son onglet › Supprimer) ; les couleurs et les notes des cellules peuvent rester : la vérification ne lit que les valeurs.";
 
 /// The one line of `Anomalies` in a copy of another format than `.xlsx`: a new workbook of the
 /// file's values.
@@ -19,7 +19,7 @@ pub const VALUES_ONLY: &str = "Cette copie est un classeur .xlsx qui reprend les
 
 /// What a copy is, which says the third line of `Anomalies` and where its table starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
+pub(super) enum Origin {
     /// The coordinator's own `.xlsx`/`.xlsm`, marked: sent back once corrected.
     Own,
     /// A new `.xlsx` of the values of a file of another format: the original is corrected.
@@ -28,7 +28,7 @@ pub enum Origin {
 
 impl Origin {
     /// The third line of `Anomalies`.
-    pub fn line(self) -> &'static str {
+    pub(super) fn line(self) -> &'static str {
         match self {
             Origin::Own => BEFORE_SENDING,
             Origin::Values => VALUES_ONLY,
@@ -37,7 +37,7 @@ impl Origin {
 
     /// The 0-based row of the table's header: after a blank row in the coordinator's own file,
     /// right after the line in a copy of the values.
-    pub fn header_row(self) -> u32 {
+    pub(super) fn header_row(self) -> u32 {
         match self {
             Origin::Own => 4,
             Origin::Values => 3,
@@ -46,7 +46,7 @@ impl Origin {
 }
 
 /// The headers of the `Anomalies` table.
-pub const HEADERS: [&str; 7] = [
+pub(super) const HEADERS: [&str; 7] = [
     "Sévérité",
     "Code",
     "Règle",
@@ -57,7 +57,7 @@ pub const HEADERS: [&str; 7] = [
 ];
 
 /// The fill of a marked cell, as RGB.
-pub fn fill_rgb(severity: Severity) -> u32 {
+pub(super) fn fill_rgb(severity: Severity) -> u32 {
     match severity {
         Severity::Error => 0xFF9999,
         Severity::Warning => 0xFFC266,
@@ -66,12 +66,12 @@ pub fn fill_rgb(severity: Severity) -> u32 {
 }
 
 /// The first line of `Anomalies`.
-pub fn title(report: &FileReport) -> String {
+pub(super) fn title(report: &FileReport) -> String {
     format!("Vérification de « {} »", report.path.display())
 }
 
 /// The second line of `Anomalies`: the status and the counts.
-pub fn status_sentence(report: &FileReport) -> String {
+pub(super) fn status_sentence(report: &FileReport) -> String {
     let fr = crate::i18n::Lang::Fr;
     let counts = [
         (Severity::Error, ["erreur", "erreurs"]),
@@ -90,10 +90,10 @@ pub fn status_sentence(report: &FileReport) -> String {
 }
 
 /// The sentence of `Anomalies` for a file without findings.
-pub const NOTHING: &str = "Aucune anomalie : toutes les règles sont respectées.";
+pub(super) const NOTHING: &str = "Aucune anomalie : toutes les règles sont respectées.";
 
 /// The note of a marked cell: each of its findings, with its rule and how to fix it.
-pub fn note_text<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> String {
+pub(super) fn note_text<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> String {
     findings
         .into_iter()
         .map(|f| {
@@ -114,11 +114,11 @@ pub fn note_text<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> String 
 /// The marked cells of one sheet: (row, column, index of the finding in the report), sorted
 /// by cell then by the findings' order, so that a cell's findings are together.
 #[derive(Debug, Default, Clone)]
-pub struct SheetMarks(pub Vec<(u32, u32, u32)>);
+pub(super) struct SheetMarks(pub Vec<(u32, u32, u32)>);
 
 impl SheetMarks {
     /// The marked cells in order: (row, column, the indices of their findings).
-    pub fn cells(&self) -> impl Iterator<Item = (u32, u32, &[(u32, u32, u32)])> {
+    pub(super) fn cells(&self) -> impl Iterator<Item = (u32, u32, &[(u32, u32, u32)])> {
         self.0
             .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
             .map(|group| (group[0].0, group[0].1, group))
@@ -126,7 +126,7 @@ impl SheetMarks {
 }
 
 /// The most severe of the findings `group` points at.
-pub fn severity(findings: &[Finding], group: &[(u32, u32, u32)]) -> Severity {
+pub(super) fn severity(findings: &[Finding], group: &[(u32, u32, u32)]) -> Severity {
     group
         .iter()
         .map(|&(_, _, i)| findings[i as usize].severity)
@@ -137,7 +137,7 @@ pub fn severity(findings: &[Finding], group: &[(u32, u32, u32)]) -> Severity {
 /// The findings of `report` that have a cell, by the name in the file of their sheet.
 /// `actual` gives that name from the name findings use (the canonical name of one of the
 /// six sheets, or the name of another sheet).
-pub fn by_sheet(
+pub(super) fn by_sheet(
     report: &FileReport,
     actual: &BTreeMap<String, String>,
 ) -> BTreeMap<String, SheetMarks> {
@@ -162,6 +162,6 @@ pub fn by_sheet(
 
 /// The name findings give to a sheet of the file: the canonical name when it is one of the
 /// six sheets, its own name otherwise.
-pub fn finding_name(actual: &str) -> String {
+pub(super) fn finding_name(actual: &str) -> String {
     crate::schema::SheetKind::from_name(actual).map_or(actual.to_string(), |k| k.name().to_string())
 }

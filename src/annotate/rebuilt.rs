@@ -219,7 +219,7 @@ fn findings_only(report: &FileReport) -> Result<Workbook, XlsxError> {
 
 /// The copy, from `admitted`, the bytes as the check read them (`None` when it could not
 /// read them), read again row by row, written into what `start` gives.
-pub fn copy_into<W: Write + Seek + Send>(
+pub(super) fn copy_into<W: Write + Seek + Send>(
     report: &FileReport,
     admitted: Option<&Admitted>,
     limits: &Limits,

@@ -5,7 +5,7 @@ use crate::finding::Finding;
 use crate::i18n::Msg;
 use crate::rules::Code;
 
-pub fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
     let Some(v) = &cx.coordination else { return };
     if v.rows().is_empty() {
         findings.push(v.sheet_finding(

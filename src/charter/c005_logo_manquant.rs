@@ -17,7 +17,7 @@ const LOGOS: [(&str, &str, &str); 2] = [
     ("logo_spro", "du SPRO", "of the SPRO"),
 ];
 
-pub fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
     let Some(v) = &cx.actions else { return };
     for row in v.rows() {
         if v.bool(row, "outil_cree") != Some(true) {

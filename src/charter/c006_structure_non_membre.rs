@@ -9,7 +9,7 @@ use crate::read::sheet::Row;
 use crate::read::values::Typed;
 use crate::rules::Code;
 
-pub fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
     let Some(m) = &cx.members else { return };
     if let Some(v) = &cx.actions {
         for row in v.rows() {

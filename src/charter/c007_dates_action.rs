@@ -9,7 +9,7 @@ use crate::finding::Finding;
 use crate::i18n::Msg;
 use crate::rules::Code;
 
-pub fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
     let Some(v) = &cx.actions else { return };
     for row in v.rows() {
         let Some(start) = v.date(row, "date_debut") else {

@@ -8,7 +8,7 @@ use crate::i18n::Msg;
 use crate::read::sheet::Row;
 use crate::rules::Code;
 
-pub fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
     if let Some(v) = &cx.actions {
         for row in v.rows() {
             action(v, row, findings);

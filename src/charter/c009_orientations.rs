@@ -5,7 +5,7 @@ use crate::finding::Finding;
 use crate::i18n::Msg;
 use crate::rules::Code;
 
-pub fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
     let Some(v) = &cx.accueil else { return };
     for row in v.rows() {
         if let (Some(o), Some(a)) = (v.int(row, "orientations"), v.int(row, "accueils")) {

@@ -10,7 +10,7 @@ use crate::norm::norm;
 use crate::read::values::Typed;
 use crate::rules::Code;
 
-pub fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
     let Some(v) = &cx.actions else { return };
     if !v.has("partenaires") {
         return;

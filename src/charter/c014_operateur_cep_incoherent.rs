@@ -5,7 +5,7 @@ use crate::finding::Finding;
 use crate::i18n::Msg;
 use crate::rules::Code;
 
-pub fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
     let Some(v) = &cx.structures else { return };
     for row in v.rows() {
         let (Some(t), Some(cep)) = (v.text(row, "type"), v.bool(row, "operateur_cep")) else {

@@ -5,7 +5,7 @@ use crate::finding::Finding;
 use crate::i18n::Msg;
 use crate::rules::Code;
 
-pub fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
     let Some(v) = &cx.pro else { return };
     if v.count() == 0 {
         findings.push(v.sheet_finding(

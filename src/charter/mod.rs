@@ -43,7 +43,7 @@ pub(crate) use crate::rules::CEP_TYPES;
 /// small sheets (Identification, Structures, Coordination) are there whole; a large one
 /// (Actions, Accueil, Professionnalisation) with the rows streaming by, for the row rules,
 /// or without rows, for the sheet rules (its tally says what they need).
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     pub ident: Option<View<'a>>,
     pub structures: Option<View<'a>>,
     pub coordination: Option<View<'a>>,
@@ -117,7 +117,7 @@ const SHEET_RULES: [Rule; 10] = [
 
 /// Runs the row rules on `rows` of the large sheet `sheet`, against the small sheets of
 /// `bilan` (read first).
-pub fn check_rows(
+pub(crate) fn check_rows(
     bilan: &Bilan,
     sheet: &Sheet,
     rows: &[Row],
@@ -134,7 +134,7 @@ pub fn check_rows(
 }
 
 /// Runs the sheet rules once the whole workbook is read.
-pub fn check_sheets(
+pub(crate) fn check_sheets(
     bilan: &Bilan,
     schemas: &Schemas,
     deadline: Deadline,

@@ -35,7 +35,7 @@ pub(super) const AXES: [(Code, &str, &str, &str); 4] = [
     ),
 ];
 
-pub fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
+pub(super) fn check(cx: &Context<'_>, findings: &mut Vec<Finding>) {
     let Some(v) = &cx.actions else { return };
     if v.count() == 0 || !v.has("axe") {
         return;

@@ -8,7 +8,7 @@ use crate::read::values::Typed;
 use crate::schema::{Schemas, SheetKind, SheetSchema};
 
 /// (row label, département or `Total`) → value.
-pub type Figures = BTreeMap<(String, String), f64>;
+pub(super) type Figures = BTreeMap<(String, String), f64>;
 
 /// Figures by département (and total) from the files counted: per block, its title, its row
 /// labels in order, and its figures.

@@ -5,8 +5,8 @@
 //! ([`rules`]) compare each file of year N with it, and the `Évolution` sheet of the regional
 //! workbook and the synthesis show the figures side by side ([`Table`]).
 
-pub mod previous;
-pub mod rules;
+pub(crate) mod previous;
+pub(crate) mod rules;
 
 use chrono::NaiveDate;
 
@@ -16,12 +16,12 @@ use crate::read::sheet::Bilan;
 use crate::read::values::Typed;
 use crate::schema::{Schemas, SheetKind};
 
-pub use previous::{Previous, PreviousError, Prior};
+pub(crate) use previous::{Previous, PreviousError, Prior};
 
 /// One figure compared year over year: its name, the sheet it comes from, and the column
 /// summed (`None`: the sheet's rows are counted).
 #[derive(Debug, Clone, Copy)]
-pub struct Figure {
+pub(crate) struct Figure {
     /// « premiers accueils », in a sentence (French, English).
     pub name: (&'static str, &'static str),
     /// « Premiers accueils », as a column title.
@@ -32,7 +32,7 @@ pub struct Figure {
 
 impl Figure {
     /// « Premiers accueils », “First receptions”: the title in `lang`.
-    pub fn title_in(&self, lang: crate::i18n::Lang) -> String {
+    pub(crate) fn title_in(&self, lang: crate::i18n::Lang) -> String {
         match lang {
             crate::i18n::Lang::Fr => self.title.to_string(),
             crate::i18n::Lang::En => {
@@ -46,7 +46,7 @@ impl Figure {
 }
 
 /// The six figures compared year over year (README « Comparer avec l'année précédente »), in their order.
-pub const FIGURES: [Figure; 6] = [
+pub(crate) const FIGURES: [Figure; 6] = [
     Figure {
         name: ("structures membres", "member structures"),
         title: "Structures membres",
@@ -87,7 +87,7 @@ pub const FIGURES: [Figure; 6] = [
 
 /// The six figures of a bilan (valid values only, as in `Synthèse`), from the tallies of its
 /// sheets (their rows need not be kept); `None` for a figure whose sheet or column is missing.
-pub fn figures(bilan: &Bilan, schemas: &Schemas) -> [Option<i64>; 6] {
+pub(crate) fn figures(bilan: &Bilan, schemas: &Schemas) -> [Option<i64>; 6] {
     FIGURES.map(|f| {
         let sheet = bilan.sheet(f.sheet)?;
         Some(match f.sum {
@@ -165,7 +165,7 @@ impl Summary {
 }
 
 /// A coordinator: (normalised « Nom Prénom », « Prénom Nom » as written).
-pub fn person(row: &crate::read::sheet::Row, schemas: &Schemas) -> Option<(String, String)> {
+pub(crate) fn person(row: &crate::read::sheet::Row, schemas: &Schemas) -> Option<(String, String)> {
     let schema = schemas.sheet(SheetKind::Coordination);
     let get = |key: &str| row.get(schema.index(key)).and_then(Typed::as_text);
     let nom = get("nom")?;
@@ -177,14 +177,17 @@ pub fn person(row: &crate::read::sheet::Row, schemas: &Schemas) -> Option<(Strin
 }
 
 /// The key of an Accueil line: (normalised structure, normalised public).
-pub fn accueil_key(row: &crate::read::sheet::Row, schemas: &Schemas) -> Option<(String, String)> {
+pub(crate) fn accueil_key(
+    row: &crate::read::sheet::Row,
+    schemas: &Schemas,
+) -> Option<(String, String)> {
     let schema = schemas.sheet(SheetKind::Accueil);
     let get = |key: &str| row.get(schema.index(key)).and_then(Typed::as_text);
     Some((norm(get("structure")?), norm(get("public")?)))
 }
 
 /// A number as a reader of `lang` writes it: 12 500 (a no-break space) or 12,500.
-pub fn grouped(n: i64, lang: crate::i18n::Lang) -> String {
+pub(crate) fn grouped(n: i64, lang: crate::i18n::Lang) -> String {
     let digits = n.unsigned_abs().to_string();
     let separator = match lang {
         crate::i18n::Lang::Fr => '\u{a0}',
@@ -205,7 +208,7 @@ pub fn grouped(n: i64, lang: crate::i18n::Lang) -> String {
 
 /// How `now` compares with `before`, in words: « soit 10 fois plus », « soit 3,4 fois
 /// moins », or from or to nothing.
-pub fn ratio_in_words(before: i64, now: i64) -> Msg {
+pub(crate) fn ratio_in_words(before: i64, now: i64) -> Msg {
     if before == 0 {
         return Msg::new("alors qu'il n'y en avait aucun", "where there were none");
     }
@@ -232,7 +235,7 @@ pub fn ratio_in_words(before: i64, now: i64) -> Msg {
 /// Whether `before` and `now` differ by at least `factor` (either way), the larger being at
 /// least `floor`. A zero the year before and a value now (or the reverse) counts when the
 /// larger value reaches the floor.
-pub fn strong_change(before: i64, now: i64, factor: f64, floor: i64) -> bool {
+pub(crate) fn strong_change(before: i64, now: i64, factor: f64, floor: i64) -> bool {
     let (low, high) = (before.min(now), before.max(now));
     if high < floor || high == 0 {
         return false;

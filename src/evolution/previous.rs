@@ -152,7 +152,7 @@ fn pair(read: Vec<Read>, year: i32) -> BTreeMap<String, Prior> {
 }
 
 /// The previous folder of `precedent` (`--precedent` wins over the configuration).
-pub fn paths(given: &[PathBuf], config: &crate::config::Config) -> Vec<PathBuf> {
+pub(crate) fn paths(given: &[PathBuf], config: &crate::config::Config) -> Vec<PathBuf> {
     if !given.is_empty() {
         return given.to_vec();
     }

@@ -22,7 +22,7 @@ const AVENANT: (&str, &str) = (
 );
 
 /// Runs the T rules on the file of network `code`, whose bilan is `bilan`.
-pub fn check(
+pub(crate) fn check(
     bilan: &Bilan,
     schemas: &Schemas,
     code: Option<&str>,
@@ -49,7 +49,7 @@ pub fn check(
 
 /// Runs the T rules of one row (T002) on `rows` of `sheet` as they stream, for the file of
 /// network `code`.
-pub fn check_rows(
+pub(crate) fn check_rows(
     sheet: &Sheet,
     rows: &[Row],
     schemas: &Schemas,

@@ -25,7 +25,7 @@ use crate::read::values::Typed;
 use crate::schema::SheetKind;
 
 /// A data file: its name, the sheet its rows come from, and the keys it publishes.
-pub struct DataFile {
+pub(crate) struct DataFile {
     pub name: &'static str,
     pub title: &'static str,
     pub kind: SheetKind,
@@ -35,7 +35,7 @@ pub struct DataFile {
 /// The data files, one row per row of a counted bilan, each with its network's code, the
 /// bilan's number for that network (1 unless it sent several and they are all counted) and
 /// its row in the workbook in front.
-pub const DATA_FILES: [DataFile; 3] = [
+pub(crate) const DATA_FILES: [DataFile; 3] = [
     DataFile {
         name: "actions",
         title: "Actions menées par les réseaux",
@@ -93,7 +93,7 @@ pub const DATA_FILES: [DataFile; 3] = [
 
 /// The six figures of `reseaux.csv` and `departements.csv`: (column, block of `Indicateurs`,
 /// row of the block, what it counts).
-pub const FIGURES: [(&str, &str, &str, &str); 6] = [
+pub(crate) const FIGURES: [(&str, &str, &str, &str); 6] = [
     (
         "structures_membres",
         NETWORKS,
@@ -134,10 +134,10 @@ pub const FIGURES: [(&str, &str, &str, &str); 6] = [
 
 /// The INSEE code of the Région Centre-Val de Loire: the row of `departements.csv` for the
 /// whole Région.
-pub const REGION_CODE: &str = "24";
+pub(crate) const REGION_CODE: &str = "24";
 
 /// The open-data package being written.
-pub struct OpenData<'a> {
+pub(crate) struct OpenData<'a> {
     checker: &'a Checker,
     choices: &'a Choices,
     target: PathBuf,
@@ -155,7 +155,7 @@ pub struct OpenData<'a> {
 
 /// Why the package could not be written.
 #[derive(Debug, thiserror::Error)]
-pub enum PublishError {
+pub(crate) enum PublishError {
     Io(#[from] std::io::Error),
     Csv(#[from] csv::Error),
     Json(#[from] serde_json::Error),
@@ -198,7 +198,7 @@ fn io(e: impl Into<PublishError>) -> Failed {
 
 impl<'a> OpenData<'a> {
     /// The package to write into folder `target` (replaced once the new one is complete).
-    pub fn new(checker: &'a Checker, choices: &'a Choices, target: &Path) -> OpenData<'a> {
+    pub(crate) fn new(checker: &'a Checker, choices: &'a Choices, target: &Path) -> OpenData<'a> {
         OpenData {
             checker,
             choices,
@@ -211,12 +211,12 @@ impl<'a> OpenData<'a> {
     }
 
     /// Where `spro publier` writes by default.
-    pub fn default_path(year: i32) -> PathBuf {
+    pub(crate) fn default_path(year: i32) -> PathBuf {
         crate::output::Produced::OpenData.default_path(year)
     }
 
     /// Puts the complete package in place of `target` (a folder there before is replaced).
-    pub fn publish(mut self) -> Result<PathBuf, Failed> {
+    pub(crate) fn publish(mut self) -> Result<PathBuf, Failed> {
         let work = self
             .work
             .take()

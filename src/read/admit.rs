@@ -111,7 +111,7 @@ pub fn admit(bytes: Vec<u8>, format: Format, limits: &Limits) -> Result<Admitted
 /// parsing: the sizes its zip directory declares (held to them while inflating), or, for a
 /// file that is not a zip (`.xls`), its own size. What reading it costs grows with this, not
 /// with the file's size: a workbook of repeated cells compresses 10 to 1.
-pub fn expanded_size(bytes: &[u8]) -> u64 {
+pub(crate) fn expanded_size(bytes: &[u8]) -> u64 {
     if sniff(bytes) != Container::Zip {
         return bytes.len() as u64;
     }
@@ -130,7 +130,7 @@ pub fn expanded_size(bytes: &[u8]) -> u64 {
 /// What calamine will hold to read `bytes` as `format` ([`crate::read::prescan`], which streams,
 /// once the archive passed its limits); `None` for a file the check will refuse before
 /// parsing it.
-pub fn read_cost(
+pub(crate) fn read_cost(
     bytes: &[u8],
     format: Format,
     limits: &Limits,
@@ -144,7 +144,7 @@ pub fn read_cost(
 /// The most parts a zip package may hold. The zip reader keeps an entry of its directory for
 /// each (measured: 500,000 empty parts in 43 MB take 250 MiB to open, each time the package
 /// is opened); a workbook has a few dozen, a few hundred with its pictures.
-pub const MAX_PARTS: usize = 10_000;
+pub(crate) const MAX_PARTS: usize = 10_000;
 
 /// F003 when the zip `bytes` hold more than [`MAX_PARTS`] entries in their central directory,
 /// counted by their signatures before the zip reader allocates anything for them (its own

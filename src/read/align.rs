@@ -11,7 +11,7 @@ use crate::schema::{Schemas, SheetKind, SheetSchema};
 
 /// `bilan`, read with `from`, laid out as `to`; with the columns left out that held a value:
 /// (the sheet's name in the file, the column's header).
-pub fn align(
+pub(crate) fn align(
     mut bilan: Bilan,
     from: &Arc<Schemas>,
     to: &Arc<Schemas>,
@@ -59,7 +59,7 @@ pub fn align(
 }
 
 /// What `left_out` says of a declared sheet the layout does not have.
-pub const WHOLE_SHEET: &str = "toute la feuille";
+pub(crate) const WHOLE_SHEET: &str = "toute la feuille";
 
 /// The headers of the columns of `from` that `to` does not have and that hold a value.
 fn dropped<'a>(

@@ -30,7 +30,7 @@ pub struct RawCell {
 const MAX_COLUMN: usize = 16_383;
 
 /// What [`Opened::rows`] calls for each row: its 0-based row and its cells.
-pub type EachRow<'a> = dyn FnMut(u32, &[RawCell]) -> Result<(), ReadError> + 'a;
+pub(crate) type EachRow<'a> = dyn FnMut(u32, &[RawCell]) -> Result<(), ReadError> + 'a;
 
 /// A sheet of an opened workbook: its name, and whether it is a worksheet (a chart sheet or
 /// a macro sheet has no cells to read).

@@ -15,7 +15,7 @@ use quick_xml::events::Event;
 
 /// What a zip package is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Xlsx,
     Xlsb,
     Ods,
@@ -42,7 +42,7 @@ const EXACT: [&str; 9] = [
 
 /// The key of a part name, the same for every spelling an application reads alike: forward
 /// slashes, no leading slash, any case (the annotated copy's lookups and the prescan's).
-pub fn part_key(name: &str) -> String {
+pub(crate) fn part_key(name: &str) -> String {
     name.replace('\\', "/")
         .trim_start_matches('/')
         .to_lowercase()
@@ -50,7 +50,7 @@ pub fn part_key(name: &str) -> String {
 
 /// The name a part is looked up by: forward slashes, no leading slash, and the canonical
 /// spelling of the parts calamine opens by exact name.
-pub fn canonical(name: &str) -> String {
+pub(crate) fn canonical(name: &str) -> String {
     let slashed = name.replace('\\', "/");
     let trimmed = slashed.trim_start_matches('/');
     EXACT
@@ -60,7 +60,7 @@ pub fn canonical(name: &str) -> String {
 }
 
 /// The kind of the package of `archive`, and whether its names need [`normalised`].
-pub fn kind<R: Read + std::io::Seek>(archive: &mut zip::ZipArchive<R>) -> (Kind, bool) {
+pub(crate) fn kind<R: Read + std::io::Seek>(archive: &mut zip::ZipArchive<R>) -> (Kind, bool) {
     let names: Vec<String> = archive
         .file_names()
         .filter_map(|n| n.ok().map(|n| n.to_string()))
@@ -141,7 +141,7 @@ pub(crate) fn office_document(rels: &str) -> Option<String> {
 
 /// `bytes` rewritten with every part under its [`canonical`] name, entries copied as they are
 /// (compressed data untouched, sizes as declared).
-pub fn normalised(bytes: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
+pub(crate) fn normalised(bytes: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len())));
     let mut taken = std::collections::BTreeSet::new();

@@ -2,7 +2,7 @@
 //! header is, which column holds what, which rows are data. The structure rules (S001–S005,
 //! S007, S008) are found here, because this is where the structure is read.
 
-pub use crate::bilan::{Bilan, Cell, Row, Sheet, SheetTotals};
+pub(crate) use crate::bilan::{Bilan, Cell, Row, Sheet, SheetTotals};
 use crate::finding::{Finding, Severity};
 use crate::i18n::Msg;
 use crate::norm::{norm, suggest};
@@ -13,7 +13,7 @@ use crate::rules::Code;
 use crate::schema::{Schemas, SheetKind, SheetSchema};
 
 /// How many non-blank rows from the top may hold the header row (title rows may sit above it).
-pub const HEADER_SEARCH_ROWS: usize = 10;
+pub(crate) const HEADER_SEARCH_ROWS: usize = 10;
 
 impl SheetTotals {
     fn new(schema: &SheetSchema) -> SheetTotals {
@@ -70,7 +70,7 @@ const CHUNK_ROWS: usize = 1024;
 /// checker's row passes, `check::passes`), given the workbook's small sheets, already read,
 /// the sheet being read (its columns known) and a few of its rows, read and validated. The
 /// reader knows no rule beyond the structure and the values.
-pub type OnRows<'a> = dyn Fn(&Bilan, &Sheet, &[Row], &mut Vec<Finding>) + 'a;
+pub(crate) type OnRows<'a> = dyn Fn(&Bilan, &Sheet, &[Row], &mut Vec<Finding>) + 'a;
 
 /// The small sheets, read first and kept whole: the others are checked against them.
 const SMALL: [SheetKind; 3] = [
@@ -84,7 +84,7 @@ const SMALL: [SheetKind; 3] = [
 /// are read first and kept; the rows of the others go to `on_rows` a few at a time and are
 /// dropped (kept too when `keep_rows`), leaving their [`SheetTotals`]. A sheet's cells are never
 /// all in memory.
-pub fn read_bilan(
+pub(crate) fn read_bilan(
     wb: &mut Opened<'_>,
     schemas: &Schemas,
     keep_rows: bool,

@@ -23,7 +23,7 @@ use crate::schema::{Column, ColumnKind, PropertyCheck, SheetKind, SheetSchema};
 /// The value rules of one sheet, run on each row as the sheet reader hands it over
 /// ([`Values::check_row`]): the value reader and the schema, then the duplicates (V006)
 /// against the keys of the rows before (the one thing kept of them).
-pub struct Values<'s> {
+pub(crate) struct Values<'s> {
     schema: &'s SheetSchema,
     is_1904: bool,
     memo: Memo,
@@ -31,7 +31,7 @@ pub struct Values<'s> {
 }
 
 impl<'s> Values<'s> {
-    pub fn new(schema: &'s SheetSchema, is_1904: bool) -> Values<'s> {
+    pub(crate) fn new(schema: &'s SheetSchema, is_1904: bool) -> Values<'s> {
         Values {
             schema,
             is_1904,
@@ -41,7 +41,7 @@ impl<'s> Values<'s> {
     }
 
     /// Reads and validates one data row of `sheet` (whose columns are known).
-    pub fn check_row(&mut self, sheet: &Sheet, row: &mut Row, findings: &mut Vec<Finding>) {
+    pub(crate) fn check_row(&mut self, sheet: &Sheet, row: &mut Row, findings: &mut Vec<Finding>) {
         check_row(
             sheet,
             self.schema,

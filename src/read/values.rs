@@ -7,7 +7,7 @@ use crate::rules::Code;
 
 use chrono::{Datelike, NaiveDate};
 
-pub use crate::bilan::Typed;
+pub(crate) use crate::bilan::Typed;
 use crate::i18n::Msg;
 use crate::norm::{clean_text, norm};
 use crate::read::{shortest, CellValue};
@@ -15,7 +15,7 @@ use crate::schema::{Column, ColumnKind};
 
 /// Why a cell cannot be read as its column asks: the rule code and the French message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadProblem {
+pub(crate) struct ReadProblem {
     pub code: Code,
     pub message: Msg,
 }
@@ -28,7 +28,7 @@ fn v002(message: Msg) -> ReadProblem {
 }
 
 /// Reads `value` for `column`. `Ok(None)` means the cell is absent (empty or all spaces).
-pub fn read(
+pub(crate) fn read(
     column: &Column,
     value: &CellValue,
     is_1904: bool,
@@ -69,7 +69,7 @@ pub fn read(
 }
 
 /// The canonical spelling of `s` among the column's values, or `s` itself when none matches.
-pub fn canonical<S: AsRef<str> + From<String>>(s: S, column: &Column) -> S {
+pub(crate) fn canonical<S: AsRef<str> + From<String>>(s: S, column: &Column) -> S {
     if column.values.iter().any(|v| v == s.as_ref()) {
         return s;
     }
@@ -215,7 +215,7 @@ fn read_number(label: &str, value: &CellValue) -> Result<Typed, ReadProblem> {
 }
 
 /// `0,5`, `-1 200,50`, `1200.5` → the number; `None` for anything else.
-pub fn parse_decimal(text: &str) -> Option<f64> {
+pub(crate) fn parse_decimal(text: &str) -> Option<f64> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     if compact.contains(',') && compact.contains('.') {
         return None;
@@ -334,7 +334,7 @@ fn read_date(label: &str, value: &CellValue, is_1904: bool) -> Result<Typed, Rea
 }
 
 /// An Excel serial date, in the 1900 or the 1904 system.
-pub fn serial_to_date(serial: f64, is_1904: bool) -> Option<NaiveDate> {
+pub(crate) fn serial_to_date(serial: f64, is_1904: bool) -> Option<NaiveDate> {
     if !serial.is_finite() || !(1.0..=2_958_465.0).contains(&serial) {
         return None;
     }
@@ -351,7 +351,7 @@ pub fn serial_to_date(serial: f64, is_1904: bool) -> Option<NaiveDate> {
 }
 
 /// ISO `2025-03-14` (a time part may follow) or French `14/03/2025`; nothing else.
-pub fn parse_text_date(text: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_text_date(text: &str) -> Option<NaiveDate> {
     let date_part = text.split([' ', 'T']).next().unwrap_or(text);
     if let Some((y, rest)) = date_part.split_once('-') {
         let (m, d) = rest.split_once('-')?;

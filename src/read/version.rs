@@ -38,7 +38,7 @@ impl How {
 
 /// The version a file is read with.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Chosen {
+pub(crate) struct Chosen {
     /// Its index in the registry's versions.
     pub index: usize,
     pub how: How,
@@ -51,7 +51,7 @@ pub struct Chosen {
 const DETECTION_ROWS: usize = 4 * HEADER_SEARCH_ROWS;
 
 /// The version `opened` is read with (`forced`: `--modele`, an index in the registry).
-pub fn choose(
+pub(crate) fn choose(
     opened: &mut Opened<'_>,
     registry: &Registry,
     forced: Option<usize>,
@@ -116,7 +116,7 @@ fn first_rows(
 
 /// S006 (README « Réviser le modèle »): the version the file was read with, by its status and the years it
 /// serves; a version detected rather than stated is said, and which was used.
-pub fn check(
+pub(crate) fn check(
     bilan: &Bilan,
     schemas: &Schemas,
     registry: &Registry,

@@ -10,7 +10,7 @@ use crate::i18n::{Lang, Msg};
 
 /// What kind of change, as `--format json` writes it (`type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum ChangeKind {
+pub(crate) enum ChangeKind {
     #[serde(rename = "feuille-ajoutee")]
     SheetAdded,
     #[serde(rename = "feuille-retiree")]
@@ -62,7 +62,7 @@ pub enum DiffFormat {
 
 /// One change: where (the sheet, as `to` names it, and the column when one changed) and what.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Change {
+pub(crate) struct Change {
     pub sheet: String,
     pub column: Option<ColumnAt>,
     pub what: What,
@@ -70,14 +70,14 @@ pub struct Change {
 
 /// A column, by its key and header in `to` (for a column removed, in `from`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ColumnAt {
+pub(crate) struct ColumnAt {
     pub key: String,
     pub header: String,
 }
 
 /// What changed, with what each kind of change says.
 #[derive(Debug, Clone, PartialEq)]
-pub enum What {
+pub(crate) enum What {
     SheetAdded,
     SheetRemoved,
     /// Its name before.
@@ -105,7 +105,7 @@ pub enum What {
 }
 
 impl What {
-    pub fn kind(&self) -> ChangeKind {
+    pub(crate) fn kind(&self) -> ChangeKind {
         match self {
             What::SheetAdded => ChangeKind::SheetAdded,
             What::SheetRemoved => ChangeKind::SheetRemoved,
@@ -197,7 +197,7 @@ impl Change {
     /// The change as someone filling the workbook reads it: headers and values, never a key
     /// or a keyword; `None` when nothing a spreadsheet shows changes (a key renamed under the
     /// same header).
-    pub fn for_filling(&self) -> Option<Msg> {
+    pub(crate) fn for_filling(&self) -> Option<Msg> {
         let (sheet, col) = (&self.sheet, self.header());
         match &self.what {
             What::ColumnRenamed {
@@ -326,7 +326,7 @@ impl Change {
     }
 
     /// The change in a sentence.
-    pub fn sentence(&self) -> Msg {
+    pub(crate) fn sentence(&self) -> Msg {
         let (sheet, col) = (&self.sheet, self.header());
         let quoted = |values: &[String], open: &str, close: &str| {
             values
@@ -406,7 +406,7 @@ impl Change {
 }
 
 /// What changed from `from` to `to`, sheet by sheet in `to`'s order, then the sheets removed.
-pub fn diff(registry: &Registry, from: &Version, to: &Version) -> Vec<Change> {
+pub(crate) fn diff(registry: &Registry, from: &Version, to: &Version) -> Vec<Change> {
     let mut changes = Vec::new();
     for sheet in &to.sheets {
         match counterpart(from, sheet) {
@@ -615,7 +615,7 @@ fn allowed(p: &Value) -> Vec<String> {
 }
 
 /// The changes as the command prints them: `human` (sentences), `markdown` or `json`.
-pub fn render(
+pub(crate) fn render(
     from: &Version,
     to: &Version,
     changes: &[Change],
@@ -666,7 +666,7 @@ pub fn render(
 }
 
 /// `s` with its first letter in upper case (a sentence on its own line).
-pub fn upper_first(s: &str) -> String {
+pub(crate) fn upper_first(s: &str) -> String {
     let mut chars = s.chars();
     chars
         .next()

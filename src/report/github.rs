@@ -46,7 +46,7 @@ fn line(out: &mut dyn Write, file: Option<&str>, f: &Finding, lang: Lang) -> std
 }
 
 /// `--format github`: the workflow commands of `report`.
-pub struct Github;
+pub(crate) struct Github;
 
 impl super::Reporter for Github {
     fn write(&self, report: &Report, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {

@@ -102,7 +102,7 @@ fn issue<'a>(
 }
 
 /// `--format gitlab`.
-pub struct Gitlab;
+pub(crate) struct Gitlab;
 
 impl super::Reporter for Gitlab {
     fn write(&self, report: &Report, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {

@@ -66,7 +66,7 @@ fn counts(lang: Lang, errors: usize, warnings: usize, infos: usize) -> String {
 }
 
 /// The report for a person: findings grouped by file, drawn by miette.
-pub struct Human {
+pub(crate) struct Human {
     /// ANSI colours (a terminal, no `NO_COLOR`).
     pub color: bool,
 }
@@ -78,7 +78,12 @@ impl super::Reporter for Human {
 }
 
 /// The human report in `lang`; `color` turns ANSI colours on.
-pub fn write(report: &Report, color: bool, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
+pub(crate) fn write(
+    report: &Report,
+    color: bool,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {

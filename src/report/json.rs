@@ -55,7 +55,7 @@ fn batch_finding(b: &Finding, lang: Lang) -> BatchFindingJson<'_> {
 }
 
 /// `--format json`.
-pub struct Json;
+pub(crate) struct Json;
 
 impl super::Reporter for Json {
     fn write(&self, report: &Report, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
@@ -64,7 +64,7 @@ impl super::Reporter for Json {
 }
 
 /// The JSON document for `report`, serialised finding by finding.
-pub fn document(report: &Report, lang: Lang) -> impl Serialize + '_ {
+pub(crate) fn document(report: &Report, lang: Lang) -> impl Serialize + '_ {
     let files = Seq::new(move || {
         report.files.iter().map(move |f| File {
             path: f.path.display().to_string(),

@@ -125,7 +125,7 @@ fn lines<'a>(
 }
 
 /// `--format junit`: the JUnit document of `report`.
-pub struct Junit;
+pub(crate) struct Junit;
 
 impl super::Reporter for Junit {
     fn write(&self, report: &Report, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {

@@ -20,7 +20,7 @@ const SHOWN: usize = 20;
 /// `` \` ``, `\[`, `\]`, `\|`, `\~`, `\#`, `\$`, `\\`); `<`, `>` and `&` become entities (no
 /// HTML); an invisible break (U+200B) after `://`'s colon, after `www` and after `@` keeps a
 /// URL or an address from being linked automatically.
-pub fn text(s: &str) -> String {
+pub(crate) fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let chars: Vec<char> = s.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
@@ -137,7 +137,7 @@ fn file_section(out: &mut dyn Write, file: &FileReport, lang: Lang) -> std::io::
 }
 
 /// `--format markdown`.
-pub struct Markdown;
+pub(crate) struct Markdown;
 
 impl super::Reporter for Markdown {
     fn write(&self, report: &Report, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {

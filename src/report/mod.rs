@@ -4,13 +4,13 @@
 //! Each writes as it renders, finding by finding: a report of 300,000 findings is never held
 //! whole in memory.
 
-pub mod github;
-pub mod gitlab;
-pub mod human;
-pub mod json;
-pub mod junit;
-pub mod markdown;
-pub mod sarif;
+pub(crate) mod github;
+pub(crate) mod gitlab;
+pub(crate) mod human;
+pub(crate) mod json;
+pub(crate) mod junit;
+pub(crate) mod markdown;
+pub(crate) mod sarif;
 
 use std::io::Write;
 
@@ -18,7 +18,7 @@ use crate::check::Report;
 use crate::i18n::Lang;
 
 /// One output format: a report in, its text written out as it is rendered.
-pub trait Reporter {
+pub(crate) trait Reporter {
     fn write(&self, report: &Report, lang: Lang, out: &mut dyn Write) -> std::io::Result<()>;
 }
 
@@ -42,7 +42,7 @@ pub enum ReportFormat {
 }
 
 /// The reporter of `format`; `color` is for the human report only.
-pub fn for_format(format: ReportFormat, color: bool) -> Box<dyn Reporter> {
+pub(crate) fn for_format(format: ReportFormat, color: bool) -> Box<dyn Reporter> {
     match format {
         ReportFormat::Human => Box::new(human::Human { color }),
         ReportFormat::Json => Box::new(json::Json),

@@ -66,7 +66,7 @@ fn result(f: &Finding, file: Option<&str>, lang: Lang) -> Value {
 }
 
 /// `--format sarif`.
-pub struct Sarif;
+pub(crate) struct Sarif;
 
 impl super::Reporter for Sarif {
     fn write(&self, report: &Report, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {

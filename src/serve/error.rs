@@ -8,7 +8,7 @@ use crate::i18n::{Lang, Msg};
 
 /// Why a request gets no result.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ServeError {
+pub(crate) enum ServeError {
     /// The request is not what the form sends (400), with what is wrong.
     BadRequest(Msg),
     /// A `POST` from another site (403).
@@ -35,7 +35,7 @@ pub enum ServeError {
 }
 
 impl ServeError {
-    pub fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
             ServeError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ServeError::CrossSite => StatusCode::FORBIDDEN,
@@ -49,7 +49,7 @@ impl ServeError {
     }
 
     /// The error of an empty response of `status` (from the router or a layer).
-    pub fn of_status(status: StatusCode) -> ServeError {
+    pub(crate) fn of_status(status: StatusCode) -> ServeError {
         match status {
             StatusCode::NOT_FOUND => ServeError::NotFound,
             StatusCode::METHOD_NOT_ALLOWED => ServeError::MethodNotAllowed,
@@ -69,7 +69,7 @@ impl ServeError {
     }
 
     /// A short title.
-    pub fn title(&self) -> Msg {
+    pub(crate) fn title(&self) -> Msg {
         match self {
             ServeError::BadRequest(_) => Msg::new("Requête incomplète", "Incomplete request"),
             ServeError::CrossSite => Msg::new("Envoi refusé", "Upload refused"),
@@ -88,7 +88,7 @@ impl ServeError {
     }
 
     /// The JSON error of `/api/…`.
-    pub fn json(&self, lang: Lang) -> Response {
+    pub(crate) fn json(&self, lang: Lang) -> Response {
         let body = serde_json::json!({
             "error": {
                 "status": self.status().as_u16(),
@@ -102,7 +102,7 @@ impl ServeError {
     }
 
     /// The HTML page.
-    pub fn page(&self, lang: Lang, frame: super::pages::Frame) -> Response {
+    pub(crate) fn page(&self, lang: Lang, frame: super::pages::Frame) -> Response {
         let html = super::pages::error_page(self, lang, frame);
         let mut response = (self.status(), axum::response::Html(html)).into_response();
         self.add_headers(&mut response);

@@ -5,7 +5,7 @@ use super::*;
 /// The language of a request: `?lang=` (chosen, kept on links), else the browser's
 /// preference between French and English, else French.
 #[derive(Debug, Clone, Copy)]
-pub struct RequestLang {
+pub(crate) struct RequestLang {
     pub lang: Lang,
     pub explicit: bool,
 }

@@ -23,7 +23,7 @@ use tokio::sync::{watch, Semaphore};
 
 /// How long a request head may take to arrive, from the connection's start or the end of its
 /// previous response.
-pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+pub(super) const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The descriptors kept for everything but connections: the listener, the log, temporary
 /// files, the runtime's own.
@@ -34,14 +34,14 @@ const MAX_CONNECTIONS: u64 = 4096;
 
 /// How many connections may be open at once.
 #[derive(Debug, Clone, Copy)]
-pub struct Connections {
+pub(super) struct Connections {
     pub max: usize,
 }
 
 impl Connections {
     /// Raises the process's soft limit of descriptors to its hard limit, and keeps
     /// connections [`RESERVED_DESCRIPTORS`] below it.
-    pub fn from_descriptor_limit() -> Connections {
+    pub(super) fn from_descriptor_limit() -> Connections {
         let limit = raise_descriptor_limit();
         let max = limit
             .saturating_sub(RESERVED_DESCRIPTORS)
@@ -194,7 +194,7 @@ impl Drop for Lingering {
 
 /// Serves `router` on `listener` until `shutdown` resolves, then lets the connections
 /// finish their requests (the caller bounds how long).
-pub async fn serve(
+pub(super) async fn serve(
     listener: TcpListener,
     router: Router,
     connections: Connections,

@@ -42,7 +42,7 @@ use axum::Router;
 use tokio::sync::Semaphore;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-pub use error::ServeError;
+pub(crate) use error::ServeError;
 use pages::{Frame, IndexPage, ResultsPage, RulePage, RuleView, RulesPage};
 use store::{Download, Store};
 use upload::Form;
@@ -50,7 +50,7 @@ use upload::Form;
 use budget::*;
 use consolidate::*;
 use handlers::*;
-pub use language::RequestLang;
+pub(crate) use language::RequestLang;
 use layers::*;
 use verify::*;
 
@@ -61,7 +61,7 @@ use crate::inputs::Input;
 
 /// How the server runs.
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub(crate) struct Settings {
     pub listen: SocketAddr,
     /// Checks at once.
     pub jobs: usize,
@@ -83,7 +83,7 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn new(listen: SocketAddr, jobs: usize, template_year: i32) -> Settings {
+    pub(crate) fn new(listen: SocketAddr, jobs: usize, template_year: i32) -> Settings {
         Settings {
             listen,
             jobs: jobs.max(1),
@@ -99,7 +99,7 @@ impl Settings {
 }
 
 /// What every request shares.
-pub struct Service {
+pub(crate) struct Service {
     /// The checker of the options the service was started with.
     checker: Checker,
     /// What it was made of: a consolidation makes its own, keeping the data of its year.
@@ -119,7 +119,7 @@ pub struct Service {
 type Shared = Arc<Service>;
 
 impl Service {
-    pub fn new(checks: CheckSettings, settings: Settings) -> Result<Service, StartError> {
+    pub(crate) fn new(checks: CheckSettings, settings: Settings) -> Result<Service, StartError> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(settings.jobs)
             .build()
@@ -224,7 +224,7 @@ impl Service {
 }
 
 /// The routes of the page (README « La page web des coordinateurs »), with their layers.
-pub fn router(service: Shared) -> Router {
+pub(crate) fn router(service: Shared) -> Router {
     let headers = [
         (
             header::CONTENT_SECURITY_POLICY,
@@ -264,7 +264,7 @@ pub fn router(service: Shared) -> Router {
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
-pub enum StartError {
+pub(crate) enum StartError {
     Threads(#[source] rayon::ThreadPoolBuildError),
     /// The runtime, or the socket's own address.
     Runtime(#[source] std::io::Error),
@@ -298,7 +298,7 @@ impl crate::i18n::Said for StartError {
 crate::said_in_french!(StartError);
 
 /// Runs the server until SIGINT or SIGTERM; requests in flight then get at most 30 s.
-pub fn run(checks: CheckSettings, settings: Settings) -> Result<(), StartError> {
+pub(crate) fn run(checks: CheckSettings, settings: Settings) -> Result<(), StartError> {
     few_malloc_arenas();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -17,7 +17,7 @@ use crate::rules::{Code, Rule};
 use crate::schema::SheetKind;
 
 /// What every page shows around its content.
-pub struct Frame {
+pub(crate) struct Frame {
     pub t: &'static Texts,
     /// `?lang=xx` when the language was chosen in the address, kept on every link.
     pub q: &'static str,
@@ -32,7 +32,7 @@ pub struct Frame {
 impl Frame {
     /// `path` is the page's own address (for the language switch), `None` for the pages
     /// answering a form (their switch goes to the home page).
-    pub fn new(lang: Lang, explicit: bool, path: Option<&str>, template_year: i32) -> Frame {
+    pub(crate) fn new(lang: Lang, explicit: bool, path: Option<&str>, template_year: i32) -> Frame {
         let t = Texts::of(lang);
         let (q, amp) = match (explicit, lang) {
             (false, _) => ("", ""),
@@ -64,7 +64,7 @@ framed!(IndexPage, ResultsPage, RulesPage, RulePage, ErrorPage);
 
 #[derive(Template)]
 #[template(path = "index.html")]
-pub struct IndexPage {
+pub(super) struct IndexPage {
     pub frame: Frame,
     pub file_limit_bytes: u64,
     pub file_limit_mo: u64,
@@ -75,7 +75,7 @@ pub struct IndexPage {
 
 #[derive(Template)]
 #[template(path = "results.html")]
-pub struct ResultsPage {
+pub(super) struct ResultsPage {
     pub frame: Frame,
     pub files: Vec<FileView>,
     pub batch: Vec<BatchView>,
@@ -84,7 +84,7 @@ pub struct ResultsPage {
 }
 
 /// One file of the results.
-pub struct FileView {
+pub(super) struct FileView {
     pub name: String,
     pub verdict: &'static str,
     pub verdict_class: &'static str,
@@ -107,13 +107,13 @@ pub struct FileView {
 }
 
 /// The findings of one sheet (or of the file as a whole).
-pub struct Group {
+pub(super) struct Group {
     pub sheet: String,
     pub rows: Vec<FindingLine>,
 }
 
 /// One finding as the results page lists it.
-pub struct FindingLine {
+pub(super) struct FindingLine {
     /// Set on the line that stands for the cells not shown (« et 4 310 autres cellules… »):
     /// then only this is shown.
     pub rest: Option<String>,
@@ -128,13 +128,13 @@ pub struct FindingLine {
     pub fix: &'static str,
 }
 
-pub struct BatchView {
+pub(super) struct BatchView {
     pub code: &'static str,
     pub message: String,
 }
 
 impl FileView {
-    pub fn new(
+    pub(super) fn new(
         file: &FileReport,
         registry: &Registry,
         lang: Lang,
@@ -371,7 +371,7 @@ fn capitalised(s: &str) -> String {
 }
 
 impl ResultsPage {
-    pub fn new(
+    pub(super) fn new(
         frame: Frame,
         report: &Report,
         registry: &Registry,
@@ -404,19 +404,19 @@ impl ResultsPage {
 
 #[derive(Template)]
 #[template(path = "rules.html")]
-pub struct RulesPage {
+pub(super) struct RulesPage {
     pub frame: Frame,
     pub rules: Vec<RuleView>,
 }
 
 #[derive(Template)]
 #[template(path = "rule.html")]
-pub struct RulePage {
+pub(super) struct RulePage {
     pub frame: Frame,
     pub rule: RuleView,
 }
 
-pub struct RuleView {
+pub(super) struct RuleView {
     pub code: &'static str,
     pub name: &'static str,
     pub severity: &'static str,
@@ -428,7 +428,7 @@ pub struct RuleView {
 }
 
 impl RuleView {
-    pub fn new(rule: &'static Rule, lang: Lang) -> RuleView {
+    pub(super) fn new(rule: &'static Rule, lang: Lang) -> RuleView {
         RuleView {
             code: rule.code.as_str(),
             name: rule.name,
@@ -444,7 +444,7 @@ impl RuleView {
 
 #[derive(Template)]
 #[template(path = "error.html")]
-pub struct ErrorPage {
+pub(super) struct ErrorPage {
     pub frame: Frame,
     pub status: u16,
     pub title: String,
@@ -452,7 +452,7 @@ pub struct ErrorPage {
 }
 
 /// The page of `error`.
-pub fn error_page(error: &ServeError, lang: Lang, frame: Frame) -> String {
+pub(super) fn error_page(error: &ServeError, lang: Lang, frame: Frame) -> String {
     let page = ErrorPage {
         frame,
         status: error.status().as_u16(),
@@ -464,7 +464,7 @@ pub fn error_page(error: &ServeError, lang: Lang, frame: Frame) -> String {
 
 /// A page as HTML; a template that cannot render (a bug) gives a plain sentence rather
 /// than nothing.
-pub fn render(page: &impl Template) -> String {
+pub(super) fn render(page: &impl Template) -> String {
     page.render().unwrap_or_else(|_| {
         "<!DOCTYPE html><html lang=\"fr\"><title>Erreur</title><p>Erreur interne du service.</p></html>".to_string()
     })

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 /// One download.
 #[derive(Debug, Clone)]
-pub struct Download {
+pub(super) struct Download {
     /// The name the browser saves it as.
     pub file_name: String,
     pub content_type: &'static str,
@@ -25,7 +25,7 @@ struct Held {
 
 /// The downloads held, by token.
 #[derive(Debug)]
-pub struct Store {
+pub(super) struct Store {
     held: BTreeMap<String, Held>,
     /// Tokens in the order they were given (oldest first), for the cap.
     order: VecDeque<String>,
@@ -35,7 +35,7 @@ pub struct Store {
 }
 
 impl Store {
-    pub fn new(cap: usize, ttl: Duration) -> Store {
+    pub(super) fn new(cap: usize, ttl: Duration) -> Store {
         Store {
             held: BTreeMap::new(),
             order: VecDeque::new(),
@@ -47,14 +47,18 @@ impl Store {
 
     /// The most bytes one request's downloads may take: a quarter of the cap, so that a
     /// request evicts at most that much of others' pending downloads.
-    pub fn share(&self) -> usize {
+    pub(super) fn share(&self) -> usize {
         self.cap / 4
     }
 
     /// Holds one request's `downloads` together, in order, as long as they fit in its
     /// [`share`](Store::share): each one's token, or `None` for one that does not fit (the
     /// page says so). The oldest downloads of other requests make room; none of these.
-    pub fn put_all(&mut self, downloads: Vec<Download>, now: Instant) -> Vec<Option<String>> {
+    pub(super) fn put_all(
+        &mut self,
+        downloads: Vec<Download>,
+        now: Instant,
+    ) -> Vec<Option<String>> {
         self.expire(now);
         let mut room = self.share();
         let kept: Vec<Option<Download>> = downloads
@@ -76,7 +80,7 @@ impl Store {
 
     /// Holds `download` and returns its token; `None` when it is larger than the cap alone.
     #[cfg(test)]
-    pub fn put(&mut self, download: Download, now: Instant) -> Option<String> {
+    pub(super) fn put(&mut self, download: Download, now: Instant) -> Option<String> {
         self.expire(now);
         let size = download.bytes.len();
         if size > self.cap {
@@ -113,7 +117,7 @@ impl Store {
 
     /// Takes the download of `token`: it is handed out once. `None` when the token is
     /// unknown, used or expired (the three cannot be told apart, on purpose).
-    pub fn take(&mut self, token: &str, now: Instant) -> Option<Download> {
+    pub(super) fn take(&mut self, token: &str, now: Instant) -> Option<Download> {
         self.expire(now);
         let held = self.remove(token)?;
         self.order.retain(|t| t != token);
@@ -121,7 +125,7 @@ impl Store {
     }
 
     /// Drops the downloads whose time is over.
-    pub fn expire(&mut self, now: Instant) {
+    pub(super) fn expire(&mut self, now: Instant) {
         while let Some(first) = self.order.front() {
             // Tokens are given in time order and share one lifetime: the front expires first.
             match self.held.get(first) {
@@ -143,7 +147,7 @@ impl Store {
 
     /// Bytes held.
     #[cfg(test)]
-    pub fn bytes(&self) -> usize {
+    pub(super) fn bytes(&self) -> usize {
         self.bytes
     }
 }

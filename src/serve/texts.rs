@@ -6,7 +6,7 @@ use crate::i18n::Lang;
 
 /// Every fixed text of the page.
 #[derive(Debug)]
-pub struct Texts {
+pub(crate) struct Texts {
     pub lang: &'static str,
     pub site: &'static str,
     pub skip: &'static str,
@@ -89,7 +89,7 @@ pub struct Texts {
 }
 
 impl Texts {
-    pub fn of(lang: Lang) -> &'static Texts {
+    pub(crate) fn of(lang: Lang) -> &'static Texts {
         match lang {
             Lang::Fr => &FR,
             Lang::En => &EN,
@@ -97,7 +97,7 @@ impl Texts {
     }
 }
 
-pub static FR: Texts = Texts {
+pub(super) static FR: Texts = Texts {
     lang: "fr",
     site: "SPRO-EP Centre-Val de Loire — vérification des tableaux de bord",
     skip: "Aller au contenu",
@@ -174,7 +174,7 @@ pub static FR: Texts = Texts {
     error_back: "Revenir à la page d'accueil",
 };
 
-pub static EN: Texts = Texts {
+pub(super) static EN: Texts = Texts {
     lang: "en",
     site: "SPRO-EP Centre-Val de Loire — checking the tableaux de bord",
     skip: "Skip to content",

@@ -12,7 +12,7 @@ use super::error::ServeError;
 use crate::i18n::Msg;
 
 /// The most files one request may carry.
-pub const MAX_FILES: usize = 30;
+pub(super) const MAX_FILES: usize = 30;
 
 /// What the multipart framing adds to the files (boundaries, part headers, other fields).
 const FORM_OVERHEAD: u64 = 1024 * 1024;
@@ -31,7 +31,7 @@ enum Part {
 
 /// The checkboxes of the consolidation's form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Flag {
+pub(super) enum Flag {
     /// `sans_donnees_personnelles`: coordinators' names, e-mails and phones left out.
     WithoutPersonalData,
     /// `inclure_non_conformes`: files with errors counted too.
@@ -39,7 +39,7 @@ pub enum Flag {
 }
 
 /// The form being read.
-pub struct Form {
+pub(super) struct Form {
     multipart: Multipart,
     bounds: Bounds,
     files: usize,
@@ -59,7 +59,7 @@ struct Bounds {
 /// of them never keep a fifth coordinator waiting. 16 KiB/s is a tenth of the slowest upload
 /// link (1 Mbit/s) still sold; the time the server spends checking a file, when the sender
 /// cannot send, does not count.
-pub const MIN_RATE: u64 = 16 * 1024;
+pub(super) const MIN_RATE: u64 = 16 * 1024;
 const GRACE: Duration = Duration::from_secs(5);
 
 /// How fast the body comes: the time spent waiting for it and the bytes received.
@@ -97,7 +97,7 @@ impl Pace {
 }
 
 /// The largest body the limits allow: 30 files and the form around them.
-pub fn body_limit(file_limit: u64) -> u64 {
+pub(super) fn body_limit(file_limit: u64) -> u64 {
     file_limit
         .saturating_mul(MAX_FILES as u64)
         .saturating_add(FORM_OVERHEAD)
@@ -129,7 +129,10 @@ fn announced_length(headers: &axum::http::HeaderMap) -> Option<u64> {
 }
 
 /// Refuses a body that announces more than the limits allow, before reading any of it.
-pub fn check_length(headers: &axum::http::HeaderMap, file_limit: u64) -> Result<(), ServeError> {
+pub(super) fn check_length(
+    headers: &axum::http::HeaderMap,
+    file_limit: u64,
+) -> Result<(), ServeError> {
     match announced_length(headers) {
         Some(n) if n > body_limit(file_limit) => Err(too_large_body(file_limit)),
         _ => Ok(()),
@@ -138,7 +141,7 @@ pub fn check_length(headers: &axum::http::HeaderMap, file_limit: u64) -> Result<
 
 /// Refuses a consolidation whose body announces more than the memory budget (`budget_mib`):
 /// every workbook of it is held until the end, and weighs at least its bytes.
-pub fn check_held_length(
+pub(super) fn check_held_length(
     headers: &axum::http::HeaderMap,
     budget_mib: u32,
 ) -> Result<(), ServeError> {
@@ -152,12 +155,12 @@ pub fn check_held_length(
 }
 
 /// The request is not a multipart form.
-pub fn not_a_form() -> ServeError {
+pub(super) fn not_a_form() -> ServeError {
     broken()
 }
 
 /// The form holds no file.
-pub fn no_file() -> ServeError {
+pub(super) fn no_file() -> ServeError {
     ServeError::BadRequest(Msg::new(
         "Aucun fichier n'a été reçu : choisissez au moins un tableau de bord (.xlsx, .xlsm, .xlsb, .xls ou .ods) avant de valider.",
         "No file was received: choose at least one tableau de bord (.xlsx, .xlsm, .xlsb, .xls or .ods) before submitting.",
@@ -173,7 +176,7 @@ fn year_after_files() -> ServeError {
 }
 
 /// `/consolider` without its year.
-pub fn year_needed() -> ServeError {
+pub(super) fn year_needed() -> ServeError {
     ServeError::BadRequest(Msg::new(
         "L'année du bilan est nécessaire pour consolider : indiquez-la dans le champ « Année du bilan ».",
         "The year of the bilan is needed to consolidate: give it in the field “Year of the bilan”.",
@@ -181,7 +184,7 @@ pub fn year_needed() -> ServeError {
 }
 
 /// `/consolider` with workbooks that would take the server past its memory budget (413).
-pub fn consolidation_too_large(needed_mib: u32, budget_mib: u32) -> ServeError {
+pub(super) fn consolidation_too_large(needed_mib: u32, budget_mib: u32) -> ServeError {
     ServeError::TooLarge(crate::msg!(
         "Ces tableaux de bord sont trop volumineux pour être consolidés en ligne : il y faudrait environ {needed_mib} Mio de mémoire, le service en accorde {budget_mib}. Consolidez-les avec la commande « spro consolidate DOSSIER --annee AAAA », qui les lit un à un, ou envoyez-les en plusieurs fois.",
         "These tableaux de bord are too large to consolidate online: it would take about {needed_mib} MiB of memory, the service allows {budget_mib}. Consolidate them with the command “spro consolidate FOLDER --annee YYYY”, which reads them one by one, or send them in several parts."
@@ -201,7 +204,7 @@ const MAX_NAME: usize = 200;
 /// The last component of a name sent by a browser (`C:\…\bilan.xlsx`, `../../x`), without
 /// control characters, at most [`MAX_NAME`] characters: a longer name is cut in its stem, never
 /// its extension, which says how the file is read.
-pub fn clean_name(raw: &str) -> String {
+pub(super) fn clean_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let name: String = last.chars().filter(|c| !c.is_control()).collect();
     let name = name.trim().trim_start_matches('.');
@@ -221,7 +224,7 @@ pub fn clean_name(raw: &str) -> String {
 
 /// The fields of a form besides its files, as they have come so far.
 #[derive(Debug, Default)]
-pub struct Fields {
+pub(super) struct Fields {
     /// `annee`.
     pub year: Option<i32>,
     /// The boxes ticked.
@@ -234,7 +237,7 @@ impl Form {
     /// The next file of the form, the fields before it read into `fields`; `None` at its end.
     /// With `year_first` (files checked as they arrive), a year after a file is refused and a
     /// blank one ignored; without, the last `annee` holds.
-    pub async fn next_file(
+    pub(super) async fn next_file(
         &mut self,
         fields: &mut Fields,
         year_first: bool,
@@ -258,7 +261,7 @@ impl Form {
     }
 
     /// Reads `multipart`, whose body must arrive within `timeout` from now.
-    pub fn new(multipart: Multipart, timeout: Duration, file_limit: u64) -> Form {
+    pub(super) fn new(multipart: Multipart, timeout: Duration, file_limit: u64) -> Form {
         Form {
             multipart,
             bounds: Bounds {
@@ -398,7 +401,7 @@ impl Bounds {
 }
 
 /// `annee`: blank, or a year from `FIRST_YEAR` to `LAST_YEAR`.
-pub fn parse_year(text: &str) -> Result<Option<i32>, ServeError> {
+pub(super) fn parse_year(text: &str) -> Result<Option<i32>, ServeError> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);

@@ -21,7 +21,7 @@ use crate::i18n::{pick, Lang};
 /// Beyond this many networks, a list is counted rather than named.
 const NAMED: usize = 8;
 
-pub fn sentences(
+pub(super) fn sentences(
     regional: &Regional,
     counts: &Counts,
     networks: &[NetworkSection],

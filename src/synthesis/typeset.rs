@@ -19,7 +19,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use super::document::Document;
 use super::PdfError;
 
-pub use super::LAYOUT;
+pub(super) use super::LAYOUT;
 
 /// The fonts carried by the binary (licences in `fonts/`).
 static FONTS: LazyLock<(LazyHash<FontBook>, Vec<Font>)> = LazyLock::new(|| {
@@ -174,12 +174,12 @@ fn ascii(text: &str) -> String {
 /// The most characters of one text of the document: a name, a sentence, a file name. Longer
 /// texts (a cell of 32,767 characters pasted into « Nom du réseau ») are cut, with « … »: a
 /// PDF string holds at most 32,767 bytes, and a page no more than a few thousand characters.
-pub const MAX_CHARS: usize = 1_000;
+pub(super) const MAX_CHARS: usize = 1_000;
 
 /// What stands for a character the document cannot show (a control character, one no font of
 /// the binary draws): PDF/A refuses a text it cannot display, so one network's name would
 /// otherwise cost the Région its whole synthesis.
-pub const REPLACEMENT: char = '\u{FFFD}';
+pub(super) const REPLACEMENT: char = '\u{FFFD}';
 
 /// Every text of the document's data made [`printable`] (or [`ascii`]), wherever it comes
 /// from.
@@ -203,7 +203,7 @@ fn printable_all(value: &mut serde_json::Value, texts: Texts) {
 /// `text` as the document can show it: line breaks, tabs and other separators as one space,
 /// a control character or one no embedded font draws as [`REPLACEMENT`], cut to
 /// [`MAX_CHARS`] with « … ». Borrowed when nothing changes (every text of a real bilan).
-pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     let fine = |c: char| !c.is_control() && drawn(c);
     let count = text.chars().count();
     if count <= MAX_CHARS && text.chars().all(fine) {
@@ -240,7 +240,7 @@ fn drawn(c: char) -> bool {
 }
 
 /// Typesets `document` with the layout of the binary.
-pub fn pdf(document: &Document) -> Result<Vec<u8>, PdfError> {
+pub(super) fn pdf(document: &Document) -> Result<Vec<u8>, PdfError> {
     pdf_with(document, LAYOUT)
 }
 

@@ -9,7 +9,7 @@ use crate::i18n::Lang;
 const NNBSP: char = '\u{202F}';
 
 /// A whole number with its thousands grouped.
-pub fn int(v: i64, lang: Lang) -> String {
+pub(super) fn int(v: i64, lang: Lang) -> String {
     let digits = v.unsigned_abs().to_string();
     let sep = match lang {
         Lang::Fr => NNBSP,
@@ -31,12 +31,12 @@ pub fn int(v: i64, lang: Lang) -> String {
 
 /// The change from `before` to `now` in whole percent, rounded half away from zero as the
 /// workbook's « +0 % » format shows it; `None` when `before` is 0 (no percentage of nothing).
-pub fn percent(before: i64, now: i64) -> Option<i64> {
+pub(super) fn percent(before: i64, now: i64) -> Option<i64> {
     (before > 0).then(|| ((now - before) as f64 / before as f64 * 100.0).round() as i64)
 }
 
 /// « +8 % », « −3 % », « 0 % ».
-pub fn signed_percent(p: i64, lang: Lang) -> String {
+pub(super) fn signed_percent(p: i64, lang: Lang) -> String {
     let sign = match p.signum() {
         1 => "+",
         -1 => "−",
@@ -49,7 +49,7 @@ pub fn signed_percent(p: i64, lang: Lang) -> String {
 }
 
 /// « 28 mars 2026 », “28 March 2026”.
-pub fn date(d: NaiveDate, lang: Lang) -> String {
+pub(super) fn date(d: NaiveDate, lang: Lang) -> String {
     const FR: [&str; 12] = [
         "janvier",
         "février",
@@ -87,7 +87,7 @@ pub fn date(d: NaiveDate, lang: Lang) -> String {
 }
 
 /// « A, B et C », “A, B and C”.
-pub fn list(items: &[String], lang: Lang) -> String {
+pub(super) fn list(items: &[String], lang: Lang) -> String {
     let and = match lang {
         Lang::Fr => " et ",
         Lang::En => " and ",

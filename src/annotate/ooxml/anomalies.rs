@@ -15,7 +15,7 @@ use crate::xlsx::Widths;
 
 /// Writes the sheet. `names` gives the name in the file of the sheet findings name; `origin`
 /// what the copy is.
-pub fn write<W: Write>(
+pub(super) fn write<W: Write>(
     mut out: W,
     report: &FileReport,
     names: &BTreeMap<String, String>,

@@ -12,7 +12,7 @@ use super::PatchError;
 
 /// A sheet of the workbook, as `workbook.xml` lists it.
 #[derive(Debug, Clone)]
-pub struct SheetEntry {
+pub(super) struct SheetEntry {
     pub name: String,
     /// Its relationship in the workbook's relationships.
     pub rel: String,
@@ -20,7 +20,7 @@ pub struct SheetEntry {
 
 /// What the patch needs from `workbook.xml`.
 #[derive(Debug, Default)]
-pub struct BookInfo {
+pub(super) struct BookInfo {
     pub sheets: Vec<SheetEntry>,
     pub max_sheet_id: u32,
     /// The selected sheet (its position).
@@ -28,7 +28,7 @@ pub struct BookInfo {
 }
 
 impl BookInfo {
-    pub fn of(xml_bytes: &[u8]) -> Result<BookInfo, PatchError> {
+    pub(super) fn of(xml_bytes: &[u8]) -> Result<BookInfo, PatchError> {
         let mut reader = xml::reader(xml_bytes);
         let mut buf = Vec::new();
         let mut info = BookInfo::default();
@@ -59,7 +59,7 @@ impl BookInfo {
 }
 
 /// `workbook.xml` with the sheet `name` (relationship `rel`) first and selected.
-pub fn rewrite_workbook<W: Write>(
+pub(super) fn rewrite_workbook<W: Write>(
     xml_bytes: &[u8],
     out: W,
     name: &str,
@@ -140,7 +140,7 @@ fn shifted(
 /// `xml` (a part whose root lists items, or none yet) with `items` (markup in the root's
 /// namespace, written without prefix when the root has none) added before its end.
 /// `empty` is the part to start from when the package has none.
-pub fn append_to_root(
+pub(super) fn append_to_root(
     xml_bytes: Option<&[u8]>,
     empty: &str,
     items: &[String],
@@ -199,7 +199,10 @@ pub fn append_to_root(
 /// `xml`, a relationships part, without the relationships whose `Id` is in `ids` (one the
 /// copy must not keep: a styles relationship that points outside the package, which the copy
 /// replaces with a stylesheet of its own; two would leave readers to choose).
-pub fn without_relationships(xml_bytes: &[u8], ids: &[String]) -> Result<Vec<u8>, PatchError> {
+pub(super) fn without_relationships(
+    xml_bytes: &[u8],
+    ids: &[String],
+) -> Result<Vec<u8>, PatchError> {
     if ids.is_empty() {
         return Ok(xml_bytes.to_vec());
     }
@@ -230,10 +233,10 @@ pub fn without_relationships(xml_bytes: &[u8], ids: &[String]) -> Result<Vec<u8>
 }
 
 /// An empty relationships part.
-pub const EMPTY_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"></Relationships>";
+pub(super) const EMPTY_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"></Relationships>";
 
 /// A relationship of type `kind` (its last segment) to the part `target` (absolute).
-pub fn relationship(id: &str, kind: &str, target: &str) -> String {
+pub(super) fn relationship(id: &str, kind: &str, target: &str) -> String {
     format!(
         "<Relationship Id=\"{}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}\" Target=\"/{}\"/>",
         escape(id),
@@ -242,7 +245,7 @@ pub fn relationship(id: &str, kind: &str, target: &str) -> String {
 }
 
 /// An override of the content type of `part`.
-pub fn content_override(part: &str, content_type: &str) -> String {
+pub(super) fn content_override(part: &str, content_type: &str) -> String {
     format!(
         "<Override PartName=\"/{}\" ContentType=\"{content_type}\"/>",
         escape(part)
@@ -250,7 +253,7 @@ pub fn content_override(part: &str, content_type: &str) -> String {
 }
 
 /// Whether `[Content_Types].xml` gives a default type to the extension `ext`.
-pub fn has_default(types: &[u8], ext: &str) -> Result<bool, PatchError> {
+pub(super) fn has_default(types: &[u8], ext: &str) -> Result<bool, PatchError> {
     let mut reader = xml::reader(types);
     let mut buf = Vec::new();
     loop {

@@ -233,7 +233,7 @@ impl Stylesheet {
 /// In four steps: what is marked where ([`jobs`]), the new parts and what names them, the
 /// package copied entry by entry with the marked sheets rewritten ([`copy_entries`]), then
 /// the parts that depend on the rewrite (`Anomalies`, the styles, the notes).
-pub fn patch<W: Write + Seek>(
+pub(super) fn patch<W: Write + Seek>(
     report: &FileReport,
     bytes: &[u8],
     origin: Origin,

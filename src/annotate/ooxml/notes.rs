@@ -17,7 +17,7 @@ const AUTHOR: &str = "spro";
 
 /// The first VML shape block of our notes: far above the blocks Excel gives its own (one per
 /// sheet, from 1).
-pub const FIRST_BLOCK: u32 = 1000;
+pub(super) const FIRST_BLOCK: u32 = 1000;
 
 /// Our note's text as Excel writes a note: the author in bold, then the text, in its small
 /// Tahoma; `before` goes first (the blank line after a note the cell already had).
@@ -43,7 +43,7 @@ fn comment(p: &str, row: u32, col: u32, author: usize, text: &str) -> String {
 
 /// A new comments part holding a note for each of `cells` ((row, column), sorted), whose
 /// text `text(i)` gives.
-pub fn new_comments<W: Write>(
+pub(super) fn new_comments<W: Write>(
     mut out: W,
     cells: &[(u32, u32)],
     text: &dyn Fn(usize) -> String,
@@ -63,7 +63,7 @@ pub fn new_comments<W: Write>(
     clippy::too_many_lines,
     reason = "one event loop over the part, whose state (the author list, the comment open and its cell, what is appended where) is shared by every arm of its `match`"
 )]
-pub fn extend_comments<W: Write>(
+pub(super) fn extend_comments<W: Write>(
     xml_bytes: &[u8],
     out: W,
     cells: &[(u32, u32)],
@@ -228,7 +228,7 @@ fn shape(id: u32, z: usize, row: u32, col: u32) -> String {
 }
 
 /// A new drawing holding the boxes of the notes of `cells`, shape ids from block `first`.
-pub fn new_drawing<W: Write>(
+pub(super) fn new_drawing<W: Write>(
     mut out: W,
     cells: &[(u32, u32)],
     first: u32,
@@ -248,7 +248,7 @@ pub fn new_drawing<W: Write>(
 /// The sheet's drawing `vml` (which Excel does not always write as well-formed XML, so it is
 /// edited as text) with the boxes of the notes of `cells` added before its end, shape ids
 /// from block `first`.
-pub fn extend_drawing(vml: &[u8], cells: &[(u32, u32)], first: u32) -> Vec<u8> {
+pub(super) fn extend_drawing(vml: &[u8], cells: &[(u32, u32)], first: u32) -> Vec<u8> {
     let lower = vml.to_ascii_lowercase();
     let end = find_last(&lower, b"</xml>").unwrap_or(vml.len());
     let mut out = Vec::with_capacity(vml.len() + cells.len() * 700);
@@ -286,7 +286,7 @@ fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// How many shape blocks `count` notes take.
-pub fn blocks_needed(count: usize) -> u32 {
+pub(super) fn blocks_needed(count: usize) -> u32 {
     (count as u32).div_ceil(1024).max(1)
 }
 

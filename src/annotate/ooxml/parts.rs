@@ -8,14 +8,14 @@ use quick_xml::events::Event;
 
 use super::xml::{self, attr, local};
 use super::PatchError;
-pub use crate::read::package::part_key as key;
+pub(super) use crate::read::package::part_key as key;
 
 /// At most this many bytes of a small part (workbook, relationships, styles, notes) are read
 /// whole; worksheets are streamed.
 const SMALL_PART: u64 = 256 * 1024 * 1024;
 
 /// A package opened from bytes in memory.
-pub struct Package<'b> {
+pub(super) struct Package<'b> {
     pub archive: zip::ZipArchive<Cursor<&'b [u8]>>,
     /// Each entry's name as stored.
     pub names: Vec<String>,
@@ -24,12 +24,12 @@ pub struct Package<'b> {
 }
 
 /// A stored name with forward slashes and no leading slash, its case kept.
-pub fn key_case(name: &str) -> String {
+pub(super) fn key_case(name: &str) -> String {
     name.replace('\\', "/").trim_start_matches('/').to_string()
 }
 
 impl<'b> Package<'b> {
-    pub fn open(bytes: &'b [u8]) -> Result<Package<'b>, PatchError> {
+    pub(super) fn open(bytes: &'b [u8]) -> Result<Package<'b>, PatchError> {
         let archive = zip::ZipArchive::new(Cursor::new(bytes))?;
         let names: Vec<String> = (0..archive.len())
             .map(|i| match archive.name_for_index(i) {
@@ -51,12 +51,12 @@ impl<'b> Package<'b> {
     }
 
     /// The entry holding `part`.
-    pub fn find(&self, part: &str) -> Option<usize> {
+    pub(super) fn find(&self, part: &str) -> Option<usize> {
         self.keys.get(&key(part)).copied()
     }
 
     /// The bytes of a small part.
-    pub fn read(&mut self, index: usize) -> Result<Vec<u8>, PatchError> {
+    pub(super) fn read(&mut self, index: usize) -> Result<Vec<u8>, PatchError> {
         let mut bytes = Vec::new();
         self.archive
             .by_index(index)?
@@ -66,7 +66,7 @@ impl<'b> Package<'b> {
     }
 
     /// The bytes of `part`, if the package has it.
-    pub fn read_part(&mut self, part: &str) -> Result<Option<Vec<u8>>, PatchError> {
+    pub(super) fn read_part(&mut self, part: &str) -> Result<Option<Vec<u8>>, PatchError> {
         match self.find(part) {
             Some(i) => self.read(i).map(Some),
             None => Ok(None),
@@ -74,7 +74,12 @@ impl<'b> Package<'b> {
     }
 
     /// `{stem}{ext}` when neither the package nor `taken` holds it, else [`Package::fresh`].
-    pub fn fresh_plain(&self, stem: &str, ext: &str, taken: &mut BTreeSet<String>) -> String {
+    pub(super) fn fresh_plain(
+        &self,
+        stem: &str,
+        ext: &str,
+        taken: &mut BTreeSet<String>,
+    ) -> String {
         let plain = format!("{stem}{ext}");
         if !self.keys.contains_key(&key(&plain)) && taken.insert(key(&plain)) {
             plain
@@ -85,7 +90,7 @@ impl<'b> Package<'b> {
 
     /// A part name `{stem}{n}{ext}` (n from 1) that neither the package nor `taken` holds;
     /// added to `taken`.
-    pub fn fresh(&self, stem: &str, ext: &str, taken: &mut BTreeSet<String>) -> String {
+    pub(super) fn fresh(&self, stem: &str, ext: &str, taken: &mut BTreeSet<String>) -> String {
         (1..)
             .map(|n| format!("{stem}{n}{ext}"))
             .find(|name| !self.keys.contains_key(&key(name)) && taken.insert(key(name)))
@@ -95,7 +100,7 @@ impl<'b> Package<'b> {
 
 /// One relationship of a `.rels` part.
 #[derive(Debug, Clone)]
-pub struct Rel {
+pub(super) struct Rel {
     pub id: String,
     pub kind: String,
     pub target: String,
@@ -104,13 +109,13 @@ pub struct Rel {
 
 impl Rel {
     /// Whether its type ends with `/{suffix}` (transitional or strict namespaces alike).
-    pub fn is(&self, suffix: &str) -> bool {
+    pub(super) fn is(&self, suffix: &str) -> bool {
         self.kind.rsplit('/').next() == Some(suffix)
     }
 }
 
 /// The relationships of a `.rels` part.
-pub fn rels(xml: &[u8]) -> Result<Vec<Rel>, PatchError> {
+pub(super) fn rels(xml: &[u8]) -> Result<Vec<Rel>, PatchError> {
     let mut reader = xml::reader(xml);
     let mut out = Vec::new();
     let mut buf = Vec::new();
@@ -132,7 +137,7 @@ pub fn rels(xml: &[u8]) -> Result<Vec<Rel>, PatchError> {
 }
 
 /// The part a relationship of `source` points at.
-pub fn resolve(source: &str, target: &str) -> String {
+pub(super) fn resolve(source: &str, target: &str) -> String {
     let target = target.replace('\\', "/");
     let source = source.replace('\\', "/");
     let mut parts: Vec<&str> = Vec::new();
@@ -154,7 +159,7 @@ pub fn resolve(source: &str, target: &str) -> String {
 }
 
 /// The relationships part of `part` (`xl/workbook.xml` → `xl/_rels/workbook.xml.rels`).
-pub fn rels_of(part: &str) -> String {
+pub(super) fn rels_of(part: &str) -> String {
     match part.rsplit_once('/') {
         Some((dir, file)) => format!("{dir}/_rels/{file}.rels"),
         None => format!("_rels/{part}.rels"),
@@ -162,7 +167,7 @@ pub fn rels_of(part: &str) -> String {
 }
 
 /// An identifier `rIdSpro{n}` that none of `rels` uses.
-pub fn fresh_id(rels: &[Rel], taken: &mut BTreeSet<String>) -> String {
+pub(super) fn fresh_id(rels: &[Rel], taken: &mut BTreeSet<String>) -> String {
     (1..)
         .map(|n| format!("rIdSpro{n}"))
         .find(|id| !rels.iter().any(|r| &r.id == id) && taken.insert(id.clone()))

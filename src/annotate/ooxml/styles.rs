@@ -17,12 +17,12 @@ use crate::finding::Severity;
 
 /// The stylesheet of a package that has none: one font, the two fills every file reserves,
 /// one border, the `Normal` style.
-pub const EMPTY: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+pub(super) const EMPTY: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"#;
 
 /// The formats of the `Anomalies` sheet, by their place after the file's own.
 #[derive(Debug, Clone, Copy)]
-pub enum Own {
+pub(super) enum Own {
     Title = 0,
     Text = 1,
     Header = 2,
@@ -98,7 +98,7 @@ impl List {
 
 /// How many items each extended list of a stylesheet holds.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct ListCounts {
+pub(super) struct ListCounts {
     pub fonts: u32,
     pub fills: u32,
     pub xfs: u32,
@@ -106,7 +106,7 @@ pub struct ListCounts {
 
 impl ListCounts {
     /// Counts the items of `xml`'s lists (the `count` attributes are not trusted).
-    pub fn of(xml: &[u8]) -> Result<ListCounts, PatchError> {
+    pub(super) fn of(xml: &[u8]) -> Result<ListCounts, PatchError> {
         let mut reader = xml::reader(xml);
         let mut buf = Vec::new();
         let mut counts = ListCounts::default();
@@ -149,14 +149,14 @@ impl ListCounts {
 
 /// The formats marking adds, numbered after the file's own.
 #[derive(Debug)]
-pub struct Clones {
+pub(super) struct Clones {
     counts: ListCounts,
     order: Vec<(u32, Severity)>,
     index: HashMap<(u32, Severity), u32>,
 }
 
 impl Clones {
-    pub fn new(counts: ListCounts) -> Clones {
+    pub(super) fn new(counts: ListCounts) -> Clones {
         Clones {
             counts,
             order: Vec::new(),
@@ -174,12 +174,12 @@ impl Clones {
     }
 
     /// The index of one of the `Anomalies` sheet's formats.
-    pub fn own(&self, which: Own) -> u32 {
+    pub(super) fn own(&self, which: Own) -> u32 {
         self.base(List::CellXfs) + which as u32
     }
 
     /// The index of the format of a cell of style `style` marked with `severity`.
-    pub fn marked(&mut self, style: u32, severity: Severity) -> u32 {
+    pub(super) fn marked(&mut self, style: u32, severity: Severity) -> u32 {
         let next = self.base(List::CellXfs) + OWN_XFS + self.order.len() as u32;
         *self.index.entry((style, severity)).or_insert_with(|| {
             self.order.push((style, severity));
@@ -321,7 +321,7 @@ fn prefixed(markup: &str, p: &str) -> String {
 }
 
 /// Writes `xml`, the file's stylesheet, with what `clones` adds.
-pub fn rewrite<W: Write>(xml: &[u8], out: W, clones: &Clones) -> Result<(), PatchError> {
+pub(super) fn rewrite<W: Write>(xml: &[u8], out: W, clones: &Clones) -> Result<(), PatchError> {
     let mut reader = xml::reader(xml);
     let mut walk = StylesWalk {
         writer: Writer::new(out),

@@ -28,7 +28,7 @@ const AFTER_LEGACY_DRAWING: [&str; 9] = [
 ];
 
 /// How to mark one worksheet.
-pub struct Marking<'a> {
+pub(super) struct Marking<'a> {
     /// The marked cells, sorted: (row, column, severity), 0-based.
     pub cells: &'a [(u32, u32, Severity)],
     /// Whether its sheet views lose `tabSelected`.
@@ -41,7 +41,7 @@ pub struct Marking<'a> {
 
 /// What the rewrite found.
 #[derive(Debug, Default)]
-pub struct Found {
+pub(super) struct Found {
     /// The relationship of the sheet's own `legacyDrawing`, when it has one.
     pub legacy_drawing: Option<String>,
     /// Whether the sheet now points at `drawing_id`.
@@ -199,7 +199,7 @@ impl<W: Write> State<'_, '_, W> {
 /// later in the file. There each mark goes on its cell wherever it comes, and the cells the
 /// sheet lacks are added at the end of their row, or in rows of their own after the last.
 #[derive(Debug, Clone)]
-pub struct Survey {
+pub(super) struct Survey {
     pub ordered: bool,
     /// For each marked cell: whether the sheet has it, and whether it has its row.
     has_cell: Vec<bool>,
@@ -209,7 +209,7 @@ pub struct Survey {
 impl Survey {
     /// A sheet with no mark: in order, nothing to look up (the lists are read only out of
     /// order).
-    pub fn unmarked() -> Survey {
+    pub(super) fn unmarked() -> Survey {
         Survey {
             ordered: true,
             has_cell: Vec::new(),
@@ -219,7 +219,10 @@ impl Survey {
 }
 
 /// Reads the worksheet `input` once for its [`Survey`] against the marked `cells`.
-pub fn survey<R: BufRead>(input: R, cells: &[(u32, u32, Severity)]) -> Result<Survey, PatchError> {
+pub(super) fn survey<R: BufRead>(
+    input: R,
+    cells: &[(u32, u32, Severity)],
+) -> Result<Survey, PatchError> {
     let mut reader = xml::reader(input);
     let mut survey = Survey {
         ordered: true,
@@ -283,7 +286,7 @@ pub fn survey<R: BufRead>(input: R, cells: &[(u32, u32, Severity)]) -> Result<Su
 
 /// Copies the worksheet `input` to `out`, marked as `marking` says; new styles are taken from
 /// `clones`.
-pub fn rewrite<R: BufRead, W: Write>(
+pub(super) fn rewrite<R: BufRead, W: Write>(
     input: R,
     out: W,
     marking: &Marking<'_>,

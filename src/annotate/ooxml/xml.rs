@@ -9,10 +9,11 @@ use quick_xml::events::BytesStart;
 use quick_xml::Reader;
 
 /// The relationships namespace of transitional OOXML.
-pub const REL_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+pub(super) const REL_NS: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
 /// A reader that gives back the part as it is written.
-pub fn reader<R: BufRead>(input: R) -> Reader<R> {
+pub(super) fn reader<R: BufRead>(input: R) -> Reader<R> {
     let mut reader = Reader::from_reader(input);
     let config = reader.config_mut();
     config.trim_text(false);
@@ -22,18 +23,18 @@ pub fn reader<R: BufRead>(input: R) -> Reader<R> {
 }
 
 /// The local part of a qualified name (`x:c` → `c`).
-pub fn local(name: &str) -> &str {
+pub(super) fn local(name: &str) -> &str {
     name.split_once(':').map_or(name, |(_, l)| l)
 }
 
 /// The prefix of a qualified name with its colon (`x:c` → `x:`), empty when there is none.
-pub fn prefix_of(name: &str) -> String {
+pub(super) fn prefix_of(name: &str) -> String {
     name.split_once(':')
         .map_or_else(String::new, |(p, _)| format!("{p}:"))
 }
 
 /// The value of the attribute of `e` whose local name is `key`, unescaped.
-pub fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
+pub(super) fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
     e.attributes()
         .with_checks(false)
         .flatten()
@@ -47,7 +48,11 @@ pub fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
 
 /// `e` with the attributes whose local name is in `drop` removed and `add` appended (values
 /// given escaped), same name.
-pub fn with_attrs(e: &BytesStart<'_>, drop: &[&str], add: &[(&str, &str)]) -> BytesStart<'static> {
+pub(super) fn with_attrs(
+    e: &BytesStart<'_>,
+    drop: &[&str],
+    add: &[(&str, &str)],
+) -> BytesStart<'static> {
     let mut out = BytesStart::new(e.name().0.to_string());
     for a in e.attributes().with_checks(false).flatten() {
         if !drop.iter().any(|d| local(a.key.0) == *d) {
@@ -64,7 +69,7 @@ pub fn with_attrs(e: &BytesStart<'_>, drop: &[&str], add: &[(&str, &str)]) -> By
 }
 
 /// The prefix (with its colon) a root element binds to the relationships namespace, if any.
-pub fn relationships_prefix(root: &BytesStart<'_>) -> Option<String> {
+pub(super) fn relationships_prefix(root: &BytesStart<'_>) -> Option<String> {
     root.attributes()
         .with_checks(false)
         .flatten()
@@ -77,7 +82,7 @@ pub fn relationships_prefix(root: &BytesStart<'_>) -> Option<String> {
 
 /// `r:id="…"` for an element written inside a root that binds `r_prefix` to the
 /// relationships namespace, or with its own declaration when the root binds none.
-pub fn rel_id_attr(r_prefix: Option<&str>, id: &str) -> String {
+pub(super) fn rel_id_attr(r_prefix: Option<&str>, id: &str) -> String {
     match r_prefix {
         Some(p) => format!("{p}id=\"{}\"", escape(id)),
         None => format!("xmlns:r=\"{REL_NS}\" r:id=\"{}\"", escape(id)),
@@ -87,7 +92,7 @@ pub fn rel_id_attr(r_prefix: Option<&str>, id: &str) -> String {
 /// Text for an element or a double-quoted attribute: markup characters escaped, characters XML 1.0
 /// cannot hold dropped, and a literal `_xHHHH_` kept literal (spreadsheets read it as an
 /// escaped character).
-pub fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let bytes = text.as_bytes();
     for (i, ch) in text.char_indices() {
@@ -115,7 +120,7 @@ fn is_escape_sequence(b: &[u8]) -> bool {
 }
 
 /// A cell reference (`AB12`) as a 0-based (row, column).
-pub fn parse_cell(reference: &[u8]) -> Option<(u32, u32)> {
+pub(super) fn parse_cell(reference: &[u8]) -> Option<(u32, u32)> {
     let letters = reference
         .iter()
         .take_while(|b| b.is_ascii_alphabetic())
@@ -135,7 +140,7 @@ pub fn parse_cell(reference: &[u8]) -> Option<(u32, u32)> {
 }
 
 /// A 1-based number attribute (a row's `r`).
-pub fn parse_number(value: &[u8]) -> Option<u32> {
+pub(super) fn parse_number(value: &[u8]) -> Option<u32> {
     std::str::from_utf8(value).ok()?.trim().parse().ok()
 }
 

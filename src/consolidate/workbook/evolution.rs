@@ -14,7 +14,7 @@ use crate::evolution::FIGURES;
 use crate::xlsx::{self, Styles, Widths};
 
 /// The name of the sheet.
-pub const NAME: &str = "Évolution";
+pub(super) const NAME: &str = "Évolution";
 
 /// Writes the sheet.
 pub(super) fn evolution(

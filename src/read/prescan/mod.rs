@@ -13,27 +13,27 @@ mod ods;
 mod ooxml;
 mod xls;
 
-pub use ods::ods;
-pub use xls::xls;
+pub(crate) use ods::ods;
+pub(crate) use xls::xls;
 
 /// The most cells of dense rectangles we let calamine build for one workbook, its sheets
 /// together: calamine keeps every sheet of an `.xls` or `.ods` it opens, and what it builds
 /// costs 90 to 105 bytes a cell at its peak (`benches/memory.sh`: one sheet of 2,985,000
 /// cells checks in 265 MiB as `.ods`, 301 MiB as `.xls`). 2.4 million cells keep a check under
 /// 256 MiB (README « Performances »); a sheet of 99,000 actions is 1.6 million.
-pub const MAX_DENSE_CELLS: u64 = 2_400_000;
+pub(crate) const MAX_DENSE_CELLS: u64 = 2_400_000;
 
 /// The most cells an `.xls` sheet may declare (DIMENSIONS). calamine reserves room for them
 /// (`Vec::reserve`, never written: address space, not memory) before reading a cell; only a
 /// reservation the system cannot grant would stop the process. 256 MiB of address space:
 /// about 6.7 million cells, the DIMENSIONS of 32,771 rows × 131 columns (4.3 million)
 /// included.
-pub const MAX_DECLARED_CELLS: u64 =
+pub(crate) const MAX_DECLARED_CELLS: u64 =
     256 * 1024 * 1024 / std::mem::size_of::<calamine::Cell<calamine::Data>>() as u64;
 
 /// What calamine will hold to read a workbook whole, as the prescan counts it before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cost {
+pub(crate) struct Cost {
     /// The cells of the sheets' rectangles, together (empty ones included: calamine builds
     /// dense rectangles).
     pub cells: u64,
@@ -76,7 +76,7 @@ const XLS: Rates = Rates {
 
 /// The most a check of an `.xls` or `.ods`, or its annotated copy, may take at its peak by
 /// [`Cost::bytes`]: with the program (16 MiB), at most 256 MiB (README « Performances »).
-pub const MAX_BYTES: u64 = 240 * 1024 * 1024;
+pub(crate) const MAX_BYTES: u64 = 240 * 1024 * 1024;
 
 impl Cost {
     fn new(rates: &'static Rates) -> Cost {
@@ -90,7 +90,7 @@ impl Cost {
     }
 
     /// What checking the workbook takes at its peak, in bytes, the program aside.
-    pub fn bytes(&self) -> u64 {
+    pub(crate) fn bytes(&self) -> u64 {
         self.cells
             .saturating_mul(self.rates.cell)
             .saturating_add(self.texts.saturating_mul(self.rates.text))
@@ -122,7 +122,7 @@ impl Cost {
 /// `.ods`, read whole, its cells and texts; for `.xlsx`/`.xlsm` and `.xlsb`, which stream
 /// their cells, the parts read whole when opened: [`ooxml`]), or why it is refused (F001,
 /// F003).
-pub fn of(bytes: &[u8], format: crate::read::Format) -> Result<Cost, ReadError> {
+pub(crate) fn of(bytes: &[u8], format: crate::read::Format) -> Result<Cost, ReadError> {
     use crate::read::Format;
     match format {
         Format::Xls => xls(bytes),

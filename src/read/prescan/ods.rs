@@ -15,7 +15,7 @@ use crate::read::ReadError;
     clippy::too_many_lines,
     reason = "one event loop over the XML stream, whose state (row, column, repeats, depth in a cell) is shared by every arm of its `match`"
 )]
-pub fn ods(bytes: &[u8]) -> Result<Cost, ReadError> {
+pub(crate) fn ods(bytes: &[u8]) -> Result<Cost, ReadError> {
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(Cost::new(&ODS));
     };

@@ -34,7 +34,7 @@ const SLOT: u64 = 24;
 /// formats): four times what Excel allows (64,000 cell formats), far beyond what any
 /// spreadsheet application writes. The copy of a workbook keeps its cell formats too, so
 /// this also bounds the annotated copy.
-pub const MAX_STYLES: u64 = 256 * 1024;
+pub(super) const MAX_STYLES: u64 = 256 * 1024;
 
 /// One kind of entry of a part calamine reads whole: the list that holds it (an entry counts
 /// wherever it is inside its list, as calamine reads it), what it costs once read (measured
@@ -225,7 +225,7 @@ fn index_of<R: Read + Seek>(archive: &zip::ZipArchive<R>, part: &str) -> Vec<usi
 }
 
 /// The cost of the parts of an `.xlsx`/`.xlsm` that calamine reads whole, or F003.
-pub fn xlsx(bytes: &[u8]) -> Result<Cost, ReadError> {
+pub(super) fn xlsx(bytes: &[u8]) -> Result<Cost, ReadError> {
     let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
         // Admission already read this directory; calamine will say what is wrong.
         return Ok(Cost::new(&XLSX));
@@ -393,7 +393,7 @@ const NAME: u32 = 0x0027;
 /// The cost of the parts of an `.xlsb` that calamine reads whole, or F003: its shared strings
 /// (their records' bytes, UTF-16, bound the text), its number formats and cell formats, its
 /// sheets and names.
-pub fn xlsb(bytes: &[u8]) -> Result<Cost, ReadError> {
+pub(super) fn xlsb(bytes: &[u8]) -> Result<Cost, ReadError> {
     let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
         return Ok(Cost::new(&XLSX));
     };

@@ -23,7 +23,7 @@ fn u32_at(d: &[u8], i: usize) -> Option<u64> {
     clippy::too_many_lines,
     reason = "one walk that mirrors calamine's own (globals, then each sheet from its BoundSheet offset up to its EOF, nested substreams skipped), whose state (depth, bounding box) reads best in one place, next to calamine's"
 )]
-pub fn xls(bytes: &[u8]) -> Result<Cost, ReadError> {
+pub(crate) fn xls(bytes: &[u8]) -> Result<Cost, ReadError> {
     // The container must be a well-formed compound file: calamine's own reader is more
     // lenient, and what it would find in a malformed one cannot be bounded beforehand.
     let damaged = |detail: String| {
