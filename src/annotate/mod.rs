@@ -152,12 +152,16 @@ pub struct Annotated {
 /// Checks one input and makes its annotated copy from what the check read: the one path of
 /// `check --annote` and `spro serve`.
 pub fn check(checker: &Checker, input: &Input) -> Annotated {
-    annotated(checker, checker.check_input_read(input))
+    let (report, admitted) = checker.check_input_read(input);
+    annotated(checker, report, admitted)
 }
 
 /// The annotated copy of a file just checked, from the bytes its check read.
-pub fn annotated(checker: &Checker, checked: (FileReport, Option<Admitted>)) -> Annotated {
-    let (mut report, admitted) = checked;
+pub fn annotated(
+    checker: &Checker,
+    mut report: FileReport,
+    admitted: Option<Admitted>,
+) -> Annotated {
     checker.finish(&mut report);
     let copy = copy_of(checker, &report, admitted.as_ref(), Scratch::Memory);
     Annotated { report, copy }

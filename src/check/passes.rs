@@ -44,7 +44,7 @@ pub(crate) trait Pass: Sync {
 /// The passes of one file, in the order they run.
 pub(crate) const PASSES: [&dyn Pass; 4] = [
     // R001–R003: the network, its département, the year, against the referential.
-    &Referential,
+    &Networks,
     // S006: the template version the file was read with, against the registry.
     &TemplateVersion,
     // C001–C018: the charter and the convention, row by row then sheet by sheet.
@@ -53,9 +53,9 @@ pub(crate) const PASSES: [&dyn Pass; 4] = [
     &YearBefore,
 ];
 
-struct Referential;
+struct Networks;
 
-impl Pass for Referential {
+impl Pass for Networks {
     fn workbook(&self, checker: &Checker, file: &File<'_>, out: &mut Vec<Finding>) {
         let year = checker.year();
         crate::referential::check(file.bilan, file.schemas, &checker.referential, year, out);

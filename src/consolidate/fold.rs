@@ -207,8 +207,13 @@ impl<'a> Fold<'a> {
     }
 
     /// The report (with the batch's own findings, B002) and the regional figures, the inputs'
-    /// `provenance` (the year's, then the year before's) joined.
-    pub fn finish(self, provenance: (Vec<Provenance>, Vec<Provenance>)) -> (Report, Regional) {
+    /// provenance (`this_year`'s files, then the `year_before`'s) joined.
+    pub fn finish(
+        self,
+        this_year: Vec<Provenance>,
+        year_before: Vec<Provenance>,
+    ) -> (Report, Regional) {
+        let provenance = (this_year, year_before);
         let checker = self.checker;
         let batch = checker.batch_findings(&self.files, true);
         let networks = networks::complete(self.lines, checker);

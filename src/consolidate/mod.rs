@@ -144,7 +144,7 @@ pub fn run(
     sorted.sort_by(|a, b| a.path().cmp(b.path()));
     let provenance = provenance(&sorted);
     let yielding = std::sync::RwLock::new(std::collections::BTreeSet::new());
-    let mut taker = Taker {
+    let mut taker = Consolidation {
         sinks,
         fold: Fold::new(checker, choices),
         progress,
@@ -161,7 +161,7 @@ pub fn run(
     if !checker.drive(inputs, map, &mut taker)? {
         return Err(Failed::Changing);
     }
-    let Taker {
+    let Consolidation {
         sinks,
         fold,
         provenance,
@@ -172,7 +172,7 @@ pub fn run(
         .as_ref()
         .map(|p| provenance_of(&p.inputs))
         .unwrap_or_default();
-    let (report, regional) = fold.finish((provenance, previous));
+    let (report, regional) = fold.finish(provenance, previous);
     for sink in sinks.iter_mut() {
         sink.finish(&report, &regional)?;
     }
@@ -181,7 +181,7 @@ pub fn run(
 
 /// The consolidation as the batch driver takes it: each file to every sink and the fold,
 /// started again on a second pass.
-struct Taker<'a, 's> {
+struct Consolidation<'a, 's> {
     sinks: &'a mut [&'s mut dyn Sink],
     fold: Fold<'a>,
     progress: &'a (dyn Fn(Progress) + Sync),
@@ -194,7 +194,7 @@ struct Taker<'a, 's> {
     pass: usize,
 }
 
-impl crate::check::Taker for Taker<'_, '_> {
+impl crate::check::Taker for Consolidation<'_, '_> {
     type Item = Checked;
     type Error = Failed;
 
@@ -419,7 +419,7 @@ pub(crate) mod tests {
         checker.finish(&mut file);
         fold.add(Checked::new(file, &checker, &choices, &Default::default()));
         assert_eq!(fold.len(), 1);
-        let (report, regional) = fold.finish((Vec::new(), Vec::new()));
+        let (report, regional) = fold.finish(Vec::new(), Vec::new());
         assert!(report.files[0].bilan.is_none(), "the data are not kept");
         assert_eq!(regional.counted, 1);
         assert_eq!(regional.networks.len(), 22);

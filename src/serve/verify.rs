@@ -114,12 +114,11 @@ pub(super) fn check_one(
     bytes: Vec<u8>,
     annotate: bool,
 ) -> (FileReport, Option<Vec<u8>>) {
-    let checked = checker.check_owned(path, bytes);
+    let (mut report, admitted) = checker.check_owned(path, bytes);
     if annotate {
-        let Annotated { report, copy } = annotate::annotated(checker, checked);
+        let Annotated { report, copy } = annotate::annotated(checker, report, admitted);
         (report, copy.ok())
     } else {
-        let (mut report, _) = checked;
         checker.finish(&mut report);
         (report, None)
     }
