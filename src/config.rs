@@ -165,6 +165,8 @@ pub struct Config {
     pub precedent: Option<String>,
     /// Where the configuration came from, for messages and the consolidated workbook.
     pub source: Option<PathBuf>,
+    /// `[campagne]`.
+    pub campaign: CampaignSettings,
 }
 
 impl Config {
@@ -198,6 +200,29 @@ struct File {
     #[serde(default)]
     tendances: Trends,
     precedent: Option<String>,
+    #[serde(default)]
+    campagne: CampaignFile,
+}
+
+/// `[campagne]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CampaignFile {
+    donnees: Option<String>,
+    adresse_publique: Option<String>,
+    #[serde(default)]
+    acceptation_automatique: bool,
+}
+
+/// The campaign's settings (`[campagne]`, README « La campagne »).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CampaignSettings {
+    /// The store's folder (`donnees`, relative to the configuration file).
+    pub store: Option<PathBuf>,
+    /// The address people reach the service at (`adresse_publique`): the links it sends.
+    pub public_address: Option<String>,
+    /// A deposit without error is accepted at once (`acceptation_automatique`).
+    pub auto_accept: bool,
 }
 
 /// Why the configuration cannot be used (exit 2).
@@ -321,6 +346,11 @@ impl Config {
         if let Some(r) = file.referentiel {
             config.referentiel = Some(base.join(r));
         }
+        config.campaign = CampaignSettings {
+            store: file.campagne.donnees.map(|d| base.join(d)),
+            public_address: file.campagne.adresse_publique,
+            auto_accept: file.campagne.acceptation_automatique,
+        };
         if let Some(s) = file.schemas {
             config.schemas = Some(base.join(s));
         }

@@ -193,6 +193,10 @@ pub struct ServeArgs {
     pub annee: Option<i32>,
     #[command(flatten)]
     pub sources: SourceArgs,
+    /// Dossier de la campagne : les bilans y sont déposés et conservés (sinon « donnees » de
+    /// la section [campagne] de spro.toml ; sans lui, la page ne garde rien).
+    #[arg(long, value_name = "DOSSIER")]
+    pub donnees: Option<PathBuf>,
     /// Attente maximale d'une requête avant la réponse 503, en secondes.
     #[arg(long, default_value_t = 10, hide = true)]
     pub attente_s: u64,
@@ -208,6 +212,86 @@ pub struct ServeArgs {
     /// Taille totale des téléchargements conservés, en Mio (un envoi en garde au plus le quart).
     #[arg(long, default_value_t = 256, hide = true)]
     pub telechargements_mo: usize,
+}
+
+/// `spro campagne`: the campaign's store, administered on the server.
+#[derive(Debug, clap::Args)]
+pub struct CampagneArgs {
+    #[command(subcommand)]
+    pub action: CampagneAction,
+    /// Dossier de la campagne (sinon « donnees » de la section [campagne] de spro.toml).
+    #[arg(long, value_name = "DOSSIER", global = true)]
+    pub donnees: Option<PathBuf>,
+    /// Fichier de configuration (par défaut : spro.toml du dossier courant, s'il existe).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Référentiel des réseaux (JSON) à utiliser à la place de celui fourni.
+    #[arg(long, global = true)]
+    pub referentiel: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CampagneAction {
+    /// Ouvre la campagne d'une année : les réseaux attendus sont ceux du référentiel.
+    Ouvrir {
+        /// Année des bilans collectés.
+        #[arg(long, value_parser = year())]
+        annee: i32,
+        /// Date limite de dépôt, AAAA-MM-JJ (sinon date_limite_transmission de spro.toml,
+        /// sinon le 31 mars de l'année suivante).
+        #[arg(long, value_name = "AAAA-MM-JJ")]
+        date_limite: Option<chrono::NaiveDate>,
+        /// Accepte aussitôt un dépôt sans erreur.
+        #[arg(long)]
+        acceptation_automatique: bool,
+    },
+    /// Clôt la campagne : elle ne reçoit plus de dépôt.
+    Clore {
+        #[arg(long, value_parser = year())]
+        annee: Option<i32>,
+    },
+    /// Rouvre une campagne close pour un réseau.
+    Rouvrir {
+        #[arg(long)]
+        reseau: String,
+        #[arg(long, value_parser = year())]
+        annee: Option<i32>,
+    },
+    /// Invite les personnes d'un fichier CSV (courriel,role,reseaux[,actif]) ; code de sortie 1
+    /// si une ligne est refusée.
+    Inviter { fichier: PathBuf },
+    /// Écrit un lien de connexion (15 minutes, à usage unique) pour cette adresse.
+    Lien { courriel: String },
+    /// Écrit un jeton d'API pour cette adresse (ou les révoque tous).
+    Jeton {
+        courriel: String,
+        #[arg(long)]
+        revoquer: bool,
+    },
+    /// Retire une personne : ses sessions, liens et jetons cessent aussitôt.
+    Retirer { courriel: String },
+    /// Le tableau de bord de la campagne.
+    Etat {
+        #[arg(long, value_parser = year())]
+        annee: Option<i32>,
+        /// human (un tableau) ou json (celui de GET /api/campagne).
+        #[arg(long, value_enum, default_value_t = EtatFormat::Human)]
+        format: EtatFormat,
+    },
+    /// Vérifie le magasin : la base, le fichier et l'empreinte de chaque dépôt, la chaîne du
+    /// journal ; code de sortie 1 en nommant ce qui ne va pas.
+    Verifier,
+    /// Écrit une copie cohérente du magasin (archive tar), même serveur en marche.
+    Sauvegarder { archive: PathBuf },
+    /// Restaure une sauvegarde dans un dossier vide.
+    Restaurer { archive: PathBuf, dossier: PathBuf },
+}
+
+/// The forms of `spro campagne etat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EtatFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]

@@ -15,6 +15,7 @@ use crate::referential::Referential;
 
 mod args;
 mod batch;
+mod campagne;
 mod check;
 mod consolidate;
 mod modeles;
@@ -28,6 +29,7 @@ pub use crate::registry::diff::DiffFormat;
 pub use crate::report::ReportFormat;
 pub use args::*;
 use batch::{choices, consolidation_exit, publish, write_synthesis, Batch};
+use campagne::campagne;
 use check::check;
 use consolidate::consolidate;
 use modeles::modeles;
@@ -87,6 +89,9 @@ pub enum Command {
     /// Les versions du modèle (le registre schemas/modeles.json) : liste, différences d'une
     /// version à l'autre, vérification d'un registre.
     Modeles(ModelesArgs),
+    /// La campagne de collecte (spro serve --donnees) : ouvrir, inviter, état, vérifier,
+    /// sauvegarder…
+    Campagne(CampagneArgs),
     /// Affiche le catalogue des règles (code, nom, sévérité, source).
     Rules {
         /// Produit le catalogue complet en Markdown (le contenu de docs/rules.md).
@@ -141,6 +146,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Template(args) => template(args, lang),
         Command::Serve(args) => serve(args),
         Command::Modeles(args) => modeles(args, lang),
+        Command::Campagne(args) => campagne(args, lang),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::Seq;
 
-use crate::check::{Report, Status};
+use crate::check::{FileReport, Report, Status};
 use crate::finding::{Finding, Severity};
 use crate::i18n::Lang;
 
@@ -65,17 +65,7 @@ impl super::Reporter for Json {
 
 /// The JSON document for `report`, serialised finding by finding.
 pub(crate) fn document(report: &Report, lang: Lang) -> impl Serialize + '_ {
-    let files = Seq::new(move || {
-        report.files.iter().map(move |f| File {
-            path: f.path.display().to_string(),
-            reseau: f.reseau.as_deref(),
-            annee: f.annee,
-            status: f.status.as_str(),
-            modele: f.model.as_ref().map(|m| m.version.as_str()),
-            modele_lu: f.model.as_ref().map(|m| m.how.key()),
-            findings: Seq::new(move || f.findings.iter().map(move |x| finding(x, lang))),
-        })
-    });
+    let files = Seq::new(move || report.files.iter().map(move |f| file(f, lang)));
     Document {
         tool: json!({"name": "spro", "version": env!("CARGO_PKG_VERSION"), "template": report.template}),
         files,
@@ -91,6 +81,25 @@ pub(crate) fn document(report: &Report, lang: Lang) -> impl Serialize + '_ {
             "infos": report.count(Severity::Info),
         }),
     }
+}
+
+/// A file's entry of the document (`files[i]`).
+fn file(f: &FileReport, lang: Lang) -> File<'_, impl Serialize + '_> {
+    File {
+        path: f.path.display().to_string(),
+        reseau: f.reseau.as_deref(),
+        annee: f.annee,
+        status: f.status.as_str(),
+        modele: f.model.as_ref().map(|m| m.version.as_str()),
+        modele_lu: f.model.as_ref().map(|m| m.how.key()),
+        findings: Seq::new(move || f.findings.iter().map(move |x| finding(x, lang))),
+    }
+}
+
+/// A file's entry of the document as a value: what the campaign keeps of a deposit, exactly
+/// `files[0]` of `spro check --format json` on that file.
+pub(crate) fn file_entry(f: &FileReport, lang: Lang) -> Value {
+    serde_json::to_value(file(f, lang)).unwrap_or(Value::Null)
 }
 
 /// The document's keys, in the order of contrat §5.

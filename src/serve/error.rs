@@ -32,6 +32,19 @@ pub(crate) enum ServeError {
     Busy,
     /// A bug of the tool (500); the log says more.
     Internal,
+    /// Not logged in (401 on `/api/…`; a page sends to `/connexion`).
+    Unauthorized,
+    /// Nothing there, with why (404): no campaign, no such network or deposit — or one the
+    /// person may not see, which answers the same.
+    Missing(Msg),
+    /// The campaign takes no deposit (409).
+    Conflict(Msg),
+    /// The file could not be kept (507): nothing was recorded.
+    Storage(Msg),
+    /// Too many login attempts (429), and how long to wait.
+    TooMany {
+        retry_after: u64,
+    },
 }
 
 impl ServeError {
@@ -45,6 +58,11 @@ impl ServeError {
             ServeError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ServeError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ServeError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ServeError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ServeError::Missing(_) => StatusCode::NOT_FOUND,
+            ServeError::Conflict(_) => StatusCode::CONFLICT,
+            ServeError::Storage(_) => StatusCode::INSUFFICIENT_STORAGE,
+            ServeError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -84,6 +102,11 @@ impl ServeError {
             ServeError::TooLarge(_) => Msg::new("Envoi trop volumineux", "Upload too large"),
             ServeError::Busy => Msg::new("Service très sollicité", "Service very busy"),
             ServeError::Internal => Msg::new("Erreur du service", "Service error"),
+            ServeError::Unauthorized => Msg::new("Connexion nécessaire", "Login needed"),
+            ServeError::Missing(_) => Msg::new("Introuvable", "Not found"),
+            ServeError::Conflict(_) => Msg::new("Dépôt impossible", "Deposit impossible"),
+            ServeError::Storage(_) => Msg::new("Dépôt non conservé", "Deposit not kept"),
+            ServeError::TooMany { .. } => Msg::new("Trop de demandes", "Too many requests"),
         }
     }
 
@@ -115,6 +138,16 @@ impl ServeError {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
         }
+        if let ServeError::TooMany { retry_after } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
+        if *self == ServeError::Unauthorized {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
         if let ServeError::TooLarge(_) | ServeError::Timeout { .. } | ServeError::TooSlow { .. } =
             self
         {
@@ -132,7 +165,19 @@ impl crate::i18n::Said for ServeError {
     /// What happened and what to do.
     fn said(&self) -> Msg {
         match self {
-            ServeError::BadRequest(m) | ServeError::TooLarge(m) => m.clone(),
+            ServeError::BadRequest(m)
+            | ServeError::TooLarge(m)
+            | ServeError::Missing(m)
+            | ServeError::Conflict(m)
+            | ServeError::Storage(m) => m.clone(),
+            ServeError::Unauthorized => Msg::new(
+                "Connectez-vous d'abord : demandez un lien de connexion sur la page /connexion, ou donnez un jeton d'API (Authorization: Bearer).",
+                "Log in first: ask for a login link on the /connexion page, or give an API token (Authorization: Bearer).",
+            ),
+            ServeError::TooMany { retry_after } => msg!(
+                "Trop de demandes de connexion : réessayez dans {retry_after} secondes.",
+                "Too many login requests: try again in {retry_after} seconds."
+            ),
             ServeError::CrossSite => Msg::new(
                 "Cet envoi vient d'un autre site que celui-ci : il est refusé par sécurité. Déposez vos fichiers depuis la page d'accueil du service.",
                 "This upload comes from another site than this one: it is refused for safety. Upload your files from the service's home page.",

@@ -24,6 +24,10 @@ pub(super) async fn errors(
     let Some(error) = error else {
         return response;
     };
+    // A page that needs a login sends there; the API says 401.
+    if error == ServeError::Unauthorized && !api {
+        return axum::response::Redirect::to("/connexion").into_response();
+    }
     let mut rendered = if api {
         error.json(request_lang.lang)
     } else {

@@ -12,6 +12,7 @@
 //! [`texts`] make the views, [`error`] every failure.
 
 mod budget;
+mod campaign;
 mod consolidate;
 mod error;
 mod handlers;
@@ -80,6 +81,10 @@ pub(crate) struct Settings {
     pub retained_per_request: usize,
     /// The memory that checks running together may take, in MiB (see [`weight`]).
     pub checks_memory_mib: u32,
+    /// The campaign's store (`--donnees`): its routes exist only with one.
+    pub campaign: Option<PathBuf>,
+    /// The address people reach the service at (`[campagne] adresse_publique`).
+    pub public_address: Option<String>,
 }
 
 impl Settings {
@@ -94,6 +99,8 @@ impl Settings {
             downloads_cap: 256 * 1024 * 1024,
             retained_per_request: 32 * 1024 * 1024,
             checks_memory_mib: 512,
+            campaign: None,
+            public_address: None,
         }
     }
 }
@@ -114,6 +121,8 @@ pub(crate) struct Service {
     store: Mutex<Store>,
     /// The threads of a consolidation.
     pool: rayon::ThreadPool,
+    /// The campaign's store, with `--donnees`.
+    campaign: Option<Arc<crate::campaign::Store>>,
 }
 
 type Shared = Arc<Service>;
@@ -125,6 +134,10 @@ impl Service {
             .build()
             .map_err(StartError::Threads)?;
         let checker = Checker::build(checks.clone())?;
+        let campaign = match &settings.campaign {
+            Some(dir) => Some(Arc::new(crate::campaign::Store::open(dir)?)),
+            None => None,
+        };
         Ok(Service {
             checker,
             check_settings: checks,
@@ -134,6 +147,7 @@ impl Service {
             store: Mutex::new(Store::new(settings.downloads_cap, settings.download_ttl)),
             pool,
             settings,
+            campaign,
         })
     }
 
@@ -150,6 +164,14 @@ impl Service {
     }
 
     /// The most bytes of annotated copies one request may hold ([`Store::share`]).
+    /// Whether people reach the service over https (`adresse_publique`).
+    fn secure(&self) -> bool {
+        self.settings
+            .public_address
+            .as_deref()
+            .is_some_and(|a| a.starts_with("https://"))
+    }
+
     fn copies_share(&self) -> usize {
         self.store().share()
     }
@@ -247,6 +269,7 @@ pub(crate) fn router(service: Shared) -> Router {
         .route("/static/style.css", get(style))
         .route("/static/app.js", get(script))
         .route("/static/favicon.svg", get(favicon))
+        .merge(campaign_routes(&service))
         .fallback(|| async { ServeError::NotFound })
         // Uploads are counted as they arrive (upload.rs), never buffered whole by the router.
         .layer(DefaultBodyLimit::disable())
@@ -273,6 +296,7 @@ pub(crate) enum StartError {
         source: std::io::Error,
     },
     Checker(#[from] crate::check::BuildError),
+    Campaign(#[from] crate::campaign::CampaignError),
 }
 
 impl crate::i18n::Said for StartError {
@@ -291,11 +315,27 @@ impl crate::i18n::Said for StartError {
                 "cannot listen on {listen}: {source} (address in use or forbidden? choose another with --listen)"
             ),
             StartError::Checker(e) => e.said(),
+            StartError::Campaign(e) => e.said(),
         }
     }
 }
 
 crate::said_in_french!(StartError);
+
+/// The campaign's routes, with `--donnees` (none without: the service is the pre-check page).
+fn campaign_routes(service: &Shared) -> Router<Shared> {
+    use campaign::*;
+    if service.campaign.is_none() {
+        return Router::new();
+    }
+    Router::new()
+        .route("/api/campagne", get(api_dashboard))
+        .route("/api/reseaux/{code}", get(api_network))
+        .route("/api/reseaux/{code}/depots", post(api_deposit))
+        .route("/api/depots/{id}", get(api_deposited))
+        .route("/api/depots/{id}/accepter", post(api_accept))
+        .route("/api/depots/{id}/corriger", post(api_correct))
+}
 
 /// Runs the server until SIGINT or SIGTERM; requests in flight then get at most 30 s.
 pub(crate) fn run(checks: CheckSettings, settings: Settings) -> Result<(), StartError> {

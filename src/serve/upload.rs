@@ -284,7 +284,8 @@ impl Form {
             };
             let name = field.name().unwrap_or_default().to_string();
             match name.as_str() {
-                "fichiers" => {
+                // `fichiers` on the pre-check page, `fichier` on a deposit.
+                "fichiers" | "fichier" => {
                     let raw = field.file_name().unwrap_or_default().to_string();
                     let file_name = clean_name(&raw);
                     let bytes = b.read(field, &file_name).await?;

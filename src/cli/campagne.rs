@@ -1,0 +1,230 @@
+//! `spro campagne`: the campaign's store, administered on the server (README « La campagne »).
+
+use super::*;
+use crate::campaign::{Opening, Store};
+
+/// `spro campagne …`: each action on the store of `--donnees` (else `[campagne] donnees`).
+pub(super) fn campagne(args: CampagneArgs, lang: Lang) -> Result<Exit, CliError> {
+    let config = load_config(args.config.as_deref(), None, args.referentiel.as_deref())?;
+    if let CampagneAction::Restaurer { archive, dossier } = &args.action {
+        crate::campaign::integrity::restore(archive, dossier).map_err(err)?;
+        let shown = dossier.display();
+        say(
+            lang,
+            crate::msg!(
+                "sauvegarde restaurée dans « {shown} »",
+                "backup restored into “{shown}”"
+            ),
+        );
+        return Ok(Exit::Success);
+    }
+    let store = open_store(args.donnees.as_deref(), &config)?;
+    match args.action {
+        CampagneAction::Ouvrir {
+            annee,
+            date_limite,
+            acceptation_automatique,
+        } => open(
+            &store,
+            config,
+            annee,
+            date_limite,
+            acceptation_automatique,
+            lang,
+        ),
+        CampagneAction::Clore { annee } => {
+            let year = store.close_campaign(annee).map_err(err)?;
+            say(
+                lang,
+                crate::msg!("campagne {year} close", "{year} campaign closed"),
+            );
+            Ok(Exit::Success)
+        }
+        CampagneAction::Rouvrir { reseau, annee } => {
+            let year = store.reopen_for(&reseau, annee).map_err(err)?;
+            say(
+                lang,
+                crate::msg!(
+                    "campagne {year} rouverte pour le réseau {reseau}",
+                    "{year} campaign reopened for network {reseau}"
+                ),
+            );
+            Ok(Exit::Success)
+        }
+        CampagneAction::Inviter { fichier } => invite(&store, &config, &fichier, lang),
+        CampagneAction::Lien { courriel } => {
+            let secret = store.login_link(&courriel).map_err(err)?;
+            let base = public_address(&config);
+            print_stdout(&format!("{base}/connexion/{secret}\n"))?;
+            Ok(Exit::Success)
+        }
+        CampagneAction::Jeton { courriel, revoquer } => {
+            match store.api_token(&courriel, revoquer).map_err(err)? {
+                Some(token) => print_stdout(&format!("{token}\n"))?,
+                None => say(
+                    lang,
+                    crate::msg!(
+                        "jetons de {courriel} révoqués",
+                        "tokens of {courriel} revoked"
+                    ),
+                ),
+            }
+            Ok(Exit::Success)
+        }
+        CampagneAction::Retirer { courriel } => {
+            store.remove_person(&courriel).map_err(err)?;
+            say(
+                lang,
+                crate::msg!("{courriel} retiré(e)", "{courriel} removed"),
+            );
+            Ok(Exit::Success)
+        }
+        CampagneAction::Etat { annee, format } => {
+            let dashboard = store.dashboard(annee).map_err(err)?;
+            let text = match format {
+                EtatFormat::Json => serde_json::to_string_pretty(&dashboard).map_err(tech)? + "\n",
+                EtatFormat::Human => crate::campaign::dashboard::table(&dashboard, lang),
+            };
+            print_stdout(&text)?;
+            Ok(Exit::Success)
+        }
+        CampagneAction::Verifier => verify(&store, lang),
+        CampagneAction::Sauvegarder { archive } => {
+            let files = store.back_up(&archive).map_err(err)?;
+            let shown = archive.display();
+            say(
+                lang,
+                crate::msg!(
+                    "sauvegarde écrite dans « {shown} » (la base et {files} fichiers)",
+                    "backup written to “{shown}” (the database and {files} files)"
+                ),
+            );
+            Ok(Exit::Success)
+        }
+        CampagneAction::Restaurer { .. } => unreachable!("restored above"),
+    }
+}
+
+/// The store of `--donnees`, else of the configuration.
+fn open_store(dir: Option<&Path>, config: &Config) -> Result<Store, CliError> {
+    let Some(dir) = dir.or(config.campaign.store.as_deref()) else {
+        return Err(CliError(crate::msg!(
+            "aucun dossier de campagne : indiquez-le avec --donnees DOSSIER ou « donnees » dans la section [campagne] de spro.toml",
+            "no campaign folder: give it with --donnees FOLDER or “donnees” in the [campagne] section of spro.toml"
+        )));
+    };
+    Store::open(dir).map_err(err)
+}
+
+/// The address in the links: `[campagne] adresse_publique`, else the server's default.
+fn public_address(config: &Config) -> String {
+    config
+        .campaign
+        .public_address
+        .clone()
+        .unwrap_or_else(|| "http://127.0.0.1:8080".to_string())
+        .trim_end_matches('/')
+        .to_string()
+}
+
+fn open(
+    store: &Store,
+    config: Config,
+    year: i32,
+    deadline: Option<chrono::NaiveDate>,
+    auto_accept: bool,
+    lang: Lang,
+) -> Result<Exit, CliError> {
+    let deadline = deadline
+        .or_else(|| config.deadline.for_year(year))
+        .ok_or_else(|| {
+            CliError(crate::msg!(
+                "la date limite de {year} n'existe pas : donnez-la avec --date-limite AAAA-MM-JJ",
+                "the {year} deadline does not exist: give it with --date-limite YYYY-MM-DD"
+            ))
+        })?;
+    let auto_accept = auto_accept || config.campaign.auto_accept;
+    let settings = settings(config, None)?;
+    let registry = settings
+        .registry
+        .clone()
+        .unwrap_or_else(crate::registry::Registry::embedded);
+    let opening = Opening {
+        year,
+        model: registry.serving(year).version.clone(),
+        deadline,
+        auto_accept,
+    };
+    store
+        .open_campaign(&opening, &settings.referential)
+        .map_err(err)?;
+    let (n, model) = (settings.referential.networks.len(), &opening.model);
+    say(
+        lang,
+        crate::msg!(
+        "campagne {year} ouverte : {n} réseaux attendus, modèle {model}, date limite {deadline}",
+        "{year} campaign opened: {n} networks expected, template {model}, deadline {deadline}"
+    ),
+    );
+    Ok(Exit::Success)
+}
+
+fn invite(store: &Store, config: &Config, file: &Path, lang: Lang) -> Result<Exit, CliError> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        let shown = file.display();
+        CliError(crate::msg!(
+            "impossible de lire « {shown} » : {e}",
+            "cannot read “{shown}”: {e}"
+        ))
+    })?;
+    let referential = match &config.referentiel {
+        Some(p) => Referential::load(p).map_err(err)?,
+        None => Referential::embedded(),
+    };
+    let known: Vec<String> = referential
+        .networks
+        .iter()
+        .map(|n| n.code.clone())
+        .collect();
+    let invited = store.invite(&text, &known).map_err(err)?;
+    for (line, why) in &invited.refused {
+        let (fr, en) = (&why.fr, &why.en);
+        say(
+            lang,
+            crate::msg!("ligne {line} refusée : {fr}", "line {line} refused: {en}"),
+        );
+    }
+    let (applied, refused) = (invited.applied, invited.refused.len());
+    say(
+        lang,
+        crate::msg!(
+            "{applied} personne(s) invitée(s), {refused} ligne(s) refusée(s)",
+            "{applied} person(s) invited, {refused} line(s) refused"
+        ),
+    );
+    Ok(if refused > 0 {
+        Exit::Findings
+    } else {
+        Exit::Success
+    })
+}
+
+fn verify(store: &Store, lang: Lang) -> Result<Exit, CliError> {
+    let found = store.verify().map_err(err)?;
+    for problem in &found.0 {
+        say(lang, problem.clone());
+    }
+    if found.0.is_empty() {
+        let shown = store.dir().display();
+        say(
+            lang,
+            crate::msg!(
+                "magasin « {shown} » intact : base, fichiers et journal",
+                "store “{shown}” whole: database, files and journal"
+            ),
+        );
+        Ok(Exit::Success)
+    } else {
+        Ok(Exit::Findings)
+    }
+}
