@@ -17,7 +17,7 @@
 
 pub mod annotate;
 pub(crate) mod bilan;
-pub mod campaign;
+pub(crate) mod campaign;
 pub(crate) mod charter;
 pub mod check;
 pub mod cli;

@@ -11,7 +11,7 @@ use crate::referential::Referential;
 
 /// What opening a campaign says.
 #[derive(Debug, Clone)]
-pub struct Opening {
+pub(crate) struct Opening {
     pub year: i32,
     /// The template version serving the year (the registry's).
     pub model: String,
@@ -43,7 +43,7 @@ pub(crate) struct Expected {
 
 impl Store {
     /// Opens the campaign `opening` describes, expecting the networks of `referential`.
-    pub fn open_campaign(
+    pub(crate) fn open_campaign(
         &self,
         opening: &Opening,
         referential: &Referential,
@@ -93,7 +93,7 @@ impl Store {
     }
 
     /// Closes the campaign of `year` (the open one when `None`): it takes no more deposit.
-    pub fn close_campaign(&self, year: Option<i32>) -> Result<i32, CampaignError> {
+    pub(crate) fn close_campaign(&self, year: Option<i32>) -> Result<i32, CampaignError> {
         self.write(|tx| {
             let c = campaign(tx, year)?;
             tx.execute(
@@ -110,7 +110,7 @@ impl Store {
     }
 
     /// Lets network `code` deposit in the closed campaign of `year` (the latest when `None`).
-    pub fn reopen_for(&self, code: &str, year: Option<i32>) -> Result<i32, CampaignError> {
+    pub(crate) fn reopen_for(&self, code: &str, year: Option<i32>) -> Result<i32, CampaignError> {
         self.write(|tx| {
             let c = campaign(tx, year)?;
             let code = code.trim().to_uppercase();

@@ -12,7 +12,7 @@ use crate::i18n::Lang;
 
 /// The dashboard of a campaign, as `GET /api/campagne` gives it.
 #[derive(Debug, Clone, Serialize)]
-pub struct Dashboard {
+pub(crate) struct Dashboard {
     pub annee: i32,
     pub modele: String,
     pub date_limite: String,
@@ -23,7 +23,7 @@ pub struct Dashboard {
 
 /// One expected network.
 #[derive(Debug, Clone, Serialize)]
-pub struct NetworkLine {
+pub(crate) struct NetworkLine {
     pub code: String,
     pub nom: String,
     pub departement: String,
@@ -41,7 +41,7 @@ pub struct NetworkLine {
 
 /// A network's latest deposit, in short.
 #[derive(Debug, Clone, Serialize)]
-pub struct Latest {
+pub(crate) struct Latest {
     pub id: i64,
     pub depose_le: String,
     pub erreurs: usize,
@@ -51,7 +51,7 @@ pub struct Latest {
 
 /// The campaign's totals.
 #[derive(Debug, Clone, Serialize)]
-pub struct Totals {
+pub(crate) struct Totals {
     pub attendus: usize,
     pub deposes: usize,
     pub a_corriger: usize,
@@ -65,7 +65,7 @@ pub struct Totals {
 
 impl Store {
     /// The dashboard of the campaign of `year` (the open one, else the latest, when `None`).
-    pub fn dashboard(&self, year: Option<i32>) -> Result<Dashboard, CampaignError> {
+    pub(crate) fn dashboard(&self, year: Option<i32>) -> Result<Dashboard, CampaignError> {
         self.read(|tx| {
             let c = campaigns::campaign(tx, year)?;
             let today = super::now().date_naive();

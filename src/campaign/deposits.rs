@@ -18,7 +18,7 @@ use crate::i18n::Lang;
 
 /// A deposit as kept, with its decisions (the API's JSON).
 #[derive(Debug, Clone, Serialize)]
-pub struct Deposited {
+pub(crate) struct Deposited {
     pub id: i64,
     pub reseau: String,
     pub sha256: String,
@@ -38,7 +38,7 @@ pub struct Deposited {
 
 /// One decision of the Région on a deposit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Decision {
+pub(crate) struct Decision {
     /// `accepte` or `a_corriger`.
     pub decision: String,
     pub message: Option<String>,
@@ -50,7 +50,7 @@ pub struct Decision {
 
 /// What the Région decides.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     Accept,
     /// A correction, with the message to the network.
     Correct(String),
@@ -59,7 +59,7 @@ pub enum Verdict {
 /// The state of a network in a campaign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum State {
+pub(crate) enum State {
     /// Nothing deposited.
     Attendu,
     /// The Région asked for a correction of the latest deposit.
@@ -71,17 +71,8 @@ pub enum State {
 }
 
 impl State {
-    pub fn key(self) -> &'static str {
-        match self {
-            State::Attendu => "attendu",
-            State::Depose => "depose",
-            State::ACorriger => "a_corriger",
-            State::Accepte => "accepte",
-        }
-    }
-
     /// In words, for the pages.
-    pub fn words(self, lang: Lang) -> &'static str {
+    pub(crate) fn words(self, lang: Lang) -> &'static str {
         let (fr, en) = match self {
             State::Attendu => ("attendu", "expected"),
             State::Depose => ("déposé", "deposited"),
@@ -96,7 +87,7 @@ impl Store {
     /// Deposits `bytes` (named `name`) for network `network` in the current campaign, by
     /// `by`: checked with `checker` for the campaign's year, kept, journaled. Refused, with
     /// nothing kept, for a network the campaign does not expect or a closed campaign.
-    pub fn deposit(
+    pub(crate) fn deposit(
         &self,
         checker: &Checker,
         network: &str,
@@ -165,7 +156,11 @@ impl Store {
 
     /// Deposit `id`, as `viewer` may see it (`None`: the server's command line sees all).
     /// A deposit of another network answers as one that does not exist.
-    pub fn deposited(&self, id: i64, viewer: Option<&Person>) -> Result<Deposited, CampaignError> {
+    pub(crate) fn deposited(
+        &self,
+        id: i64,
+        viewer: Option<&Person>,
+    ) -> Result<Deposited, CampaignError> {
         self.read(|tx| {
             let d = load(tx, id)?.ok_or(CampaignError::NoSuchDeposit(id))?;
             match viewer {
@@ -176,7 +171,7 @@ impl Store {
     }
 
     /// The Région's decision on deposit `id`, by `by`.
-    pub fn decide(
+    pub(crate) fn decide(
         &self,
         id: i64,
         verdict: &Verdict,
@@ -191,7 +186,7 @@ impl Store {
 
     /// The deposits of network `code` in the campaign of `year` (the current one when `None`),
     /// newest first.
-    pub fn deposits_of(
+    pub(crate) fn deposits_of(
         &self,
         code: &str,
         year: Option<i32>,
@@ -211,7 +206,7 @@ impl Store {
     }
 
     /// The stored bytes of a deposit.
-    pub fn bytes_of(&self, deposit: &Deposited) -> Result<Vec<u8>, CampaignError> {
+    pub(crate) fn bytes_of(&self, deposit: &Deposited) -> Result<Vec<u8>, CampaignError> {
         files::read(self.dir(), &deposit.sha256).map_err(|source| CampaignError::Io {
             path: files::path(self.dir(), &deposit.sha256),
             source,

@@ -10,12 +10,12 @@ use crate::msg;
 
 /// What `verifier` found wrong, each said; empty when the store is whole.
 #[derive(Debug, Default)]
-pub struct Findings(pub Vec<Msg>);
+pub(crate) struct Findings(pub Vec<Msg>);
 
 impl Store {
     /// Every check of the store: SQLite's integrity check, each deposit's file and digest, the
     /// journal's chain.
-    pub fn verify(&self) -> Result<Findings, CampaignError> {
+    pub(crate) fn verify(&self) -> Result<Findings, CampaignError> {
         let (integrity, deposits, broken) = self.read(|tx| {
             let integrity: Vec<String> = {
                 let mut s = tx.prepare("PRAGMA integrity_check")?;
@@ -55,7 +55,7 @@ impl Store {
 
     /// A consistent copy of the store, as a tar archive at `target` (written atomically): the
     /// database as of one moment, and every file it names.
-    pub fn back_up(&self, target: &Path) -> Result<usize, CampaignError> {
+    pub(crate) fn back_up(&self, target: &Path) -> Result<usize, CampaignError> {
         let work = tempfile::tempdir_in(self.dir()).map_err(|source| io(self.dir(), source))?;
         let copy = work.path().join(DATABASE);
         self.connection()
@@ -83,7 +83,7 @@ impl Store {
 
 /// Restores the backup `archive` into `dir`, which must not hold a store already; gives the
 /// store, opened (its schema brought up to date).
-pub fn restore(archive: &Path, dir: &Path) -> Result<Store, CampaignError> {
+pub(crate) fn restore(archive: &Path, dir: &Path) -> Result<Store, CampaignError> {
     if dir.join(DATABASE).exists() {
         return Err(CampaignError::Occupied(dir.to_path_buf()));
     }

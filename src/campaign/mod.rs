@@ -30,17 +30,15 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::i18n::Msg;
 use crate::msg;
 
-pub use campaigns::Opening;
-pub use dashboard::Dashboard;
-pub use deposits::Deposited;
-pub use people::Role;
+pub(crate) use campaigns::Opening;
+pub(crate) use deposits::Deposited;
 
 /// The database's file in the store's folder.
 const DATABASE: &str = "spro.sqlite";
 
 /// A campaign's store, open: one connection, taken in turn (a deposit's transaction is a few
 /// milliseconds; the checks happen before it, outside).
-pub struct Store {
+pub(crate) struct Store {
     dir: PathBuf,
     connection: Mutex<Connection>,
 }
@@ -56,7 +54,7 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens the store in `dir`, creating it when it is new, and brings its schema to this
     /// version's. A store written by a newer `spro` is refused untouched.
-    pub fn open(dir: &Path) -> Result<Store, CampaignError> {
+    pub(crate) fn open(dir: &Path) -> Result<Store, CampaignError> {
         let io = |source| CampaignError::Io {
             path: dir.to_path_buf(),
             source,
@@ -75,7 +73,7 @@ impl Store {
     }
 
     /// The store's folder.
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
@@ -148,7 +146,7 @@ pub(crate) fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
 
 /// Why a campaign's operation could not be done. Every refusal changes nothing in the store.
 #[derive(Debug, thiserror::Error)]
-pub enum CampaignError {
+pub(crate) enum CampaignError {
     Io {
         path: PathBuf,
         source: std::io::Error,

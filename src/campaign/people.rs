@@ -12,7 +12,7 @@ use crate::msg;
 
 /// What a person may do.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Role {
+pub(crate) enum Role {
     /// Sees and deposits for these networks only (codes in capitals).
     Network(Vec<String>),
     /// Sees every network and decides.
@@ -21,7 +21,7 @@ pub enum Role {
 
 /// A person who may log in.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Person {
+pub(crate) struct Person {
     pub id: i64,
     pub address: String,
     pub role: Role,
@@ -29,14 +29,14 @@ pub struct Person {
 
 impl Person {
     /// Whether the person may see network `code`'s deposits.
-    pub fn sees(&self, code: &str) -> bool {
+    pub(crate) fn sees(&self, code: &str) -> bool {
         match &self.role {
             Role::Region => true,
             Role::Network(codes) => codes.iter().any(|c| c.eq_ignore_ascii_case(code)),
         }
     }
 
-    pub fn is_region(&self) -> bool {
+    pub(crate) fn is_region(&self) -> bool {
         self.role == Role::Region
     }
 }
@@ -69,7 +69,7 @@ impl Secret {
 
 /// What `inviter` did: how many lines applied, and each refused line with why.
 #[derive(Debug, Default)]
-pub struct Invited {
+pub(crate) struct Invited {
     pub applied: usize,
     /// (line number in the file, the header being line 1; why).
     pub refused: Vec<(usize, Msg)>,
@@ -79,7 +79,11 @@ impl Store {
     /// Applies `personnes.csv`: each valid line creates or updates its person (role, networks,
     /// active); each refused line is named with why. Networks must be expected by the current
     /// campaign (or be in `known` when none was opened).
-    pub fn invite(&self, csv_text: &str, known: &[String]) -> Result<Invited, CampaignError> {
+    pub(crate) fn invite(
+        &self,
+        csv_text: &str,
+        known: &[String],
+    ) -> Result<Invited, CampaignError> {
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .flexible(true)
@@ -135,7 +139,7 @@ impl Store {
     }
 
     /// A new login link's secret for `address` (15 minutes, once).
-    pub fn login_link(&self, address: &str) -> Result<String, CampaignError> {
+    pub(crate) fn login_link(&self, address: &str) -> Result<String, CampaignError> {
         self.write(|tx| {
             let person = active_person(tx, address)?;
             let secret = issue(tx, &person, Secret::Link)?;
@@ -145,7 +149,11 @@ impl Store {
     }
 
     /// A new API token for `address`, or, with `revoke`, every token of theirs revoked.
-    pub fn api_token(&self, address: &str, revoke: bool) -> Result<Option<String>, CampaignError> {
+    pub(crate) fn api_token(
+        &self,
+        address: &str,
+        revoke: bool,
+    ) -> Result<Option<String>, CampaignError> {
         self.write(|tx| {
             let person = active_person(tx, address)?;
             if revoke {
@@ -164,7 +172,7 @@ impl Store {
 
     /// Consumes a login link: its person and a new session's secret, or `None` when the link
     /// is unknown, used, expired or its person removed.
-    pub fn log_in(&self, link: &str) -> Result<Option<(Person, String)>, CampaignError> {
+    pub(crate) fn log_in(&self, link: &str) -> Result<Option<(Person, String)>, CampaignError> {
         self.write(|tx| {
             let Some(person) = holder(tx, link, Secret::Link)? else {
                 return Ok(None);
@@ -183,12 +191,12 @@ impl Store {
     }
 
     /// Whether a login link is still good (shown before it is consumed).
-    pub fn link_is_valid(&self, link: &str) -> Result<bool, CampaignError> {
+    pub(crate) fn link_is_valid(&self, link: &str) -> Result<bool, CampaignError> {
         self.read(|tx| Ok(holder(tx, link, Secret::Link)?.is_some()))
     }
 
     /// The person of a session, or of an API token (`Authorization: Bearer`).
-    pub fn person_of(&self, secret: &str) -> Result<Option<Person>, CampaignError> {
+    pub(crate) fn person_of(&self, secret: &str) -> Result<Option<Person>, CampaignError> {
         self.read(|tx| {
             Ok(match holder(tx, secret, Secret::Session)? {
                 Some(p) => Some(p),
@@ -198,7 +206,7 @@ impl Store {
     }
 
     /// Ends a session on the server.
-    pub fn log_out(&self, session: &str) -> Result<(), CampaignError> {
+    pub(crate) fn log_out(&self, session: &str) -> Result<(), CampaignError> {
         self.write(|tx| {
             let person = holder(tx, session, Secret::Session)?;
             tx.execute(
@@ -213,7 +221,7 @@ impl Store {
     }
 
     /// Deactivates `address` at once: their sessions, links and tokens end.
-    pub fn remove_person(&self, address: &str) -> Result<(), CampaignError> {
+    pub(crate) fn remove_person(&self, address: &str) -> Result<(), CampaignError> {
         self.write(|tx| {
             let person = active_person(tx, address)?;
             deactivate(tx, person.id)?;
@@ -418,24 +426,40 @@ fn holder(
     if secret.len() != 32 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
-    let found: Option<(i64, Option<String>, Option<String>, bool, bool)> = tx
+    /// A secret as kept.
+    struct Kept {
+        person: i64,
+        expires: Option<String>,
+        used: Option<String>,
+        revoked: bool,
+        active: bool,
+    }
+    let found = tx
         .query_row(
             "SELECT j.personne, j.expire_le, j.utilise_le, j.revoque, p.actif
              FROM jetons j JOIN personnes p ON p.id = j.personne
              WHERE j.sha256 = ?1 AND j.sorte = ?2",
             params![super::files::sha256(secret.as_bytes()), kind.kind()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| {
+                Ok(Kept {
+                    person: r.get(0)?,
+                    expires: r.get(1)?,
+                    used: r.get(2)?,
+                    revoked: r.get(3)?,
+                    active: r.get(4)?,
+                })
+            },
         )
         .optional()?;
-    let Some((id, expires, used, revoked, active)) = found else {
+    let Some(kept) = found else {
         return Ok(None);
     };
     let now = super::stamp(super::now());
-    let expired = expires.is_some_and(|e| e <= now);
-    if revoked || !active || expired || used.is_some() {
+    let expired = kept.expires.is_some_and(|e| e <= now);
+    if kept.revoked || !kept.active || expired || kept.used.is_some() {
         return Ok(None);
     }
-    Ok(Some(person(tx, id)?))
+    Ok(Some(person(tx, kept.person)?))
 }
 
 #[cfg(test)]

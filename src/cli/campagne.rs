@@ -58,19 +58,7 @@ pub(super) fn campagne(args: CampagneArgs, lang: Lang) -> Result<Exit, CliError>
             print_stdout(&format!("{base}/connexion/{secret}\n"))?;
             Ok(Exit::Success)
         }
-        CampagneAction::Jeton { courriel, revoquer } => {
-            match store.api_token(&courriel, revoquer).map_err(err)? {
-                Some(token) => print_stdout(&format!("{token}\n"))?,
-                None => say(
-                    lang,
-                    crate::msg!(
-                        "jetons de {courriel} révoqués",
-                        "tokens of {courriel} revoked"
-                    ),
-                ),
-            }
-            Ok(Exit::Success)
-        }
+        CampagneAction::Jeton { courriel, revoquer } => token(&store, &courriel, revoquer, lang),
         CampagneAction::Retirer { courriel } => {
             store.remove_person(&courriel).map_err(err)?;
             say(
@@ -79,15 +67,7 @@ pub(super) fn campagne(args: CampagneArgs, lang: Lang) -> Result<Exit, CliError>
             );
             Ok(Exit::Success)
         }
-        CampagneAction::Etat { annee, format } => {
-            let dashboard = store.dashboard(annee).map_err(err)?;
-            let text = match format {
-                EtatFormat::Json => serde_json::to_string_pretty(&dashboard).map_err(tech)? + "\n",
-                EtatFormat::Human => crate::campaign::dashboard::table(&dashboard, lang),
-            };
-            print_stdout(&text)?;
-            Ok(Exit::Success)
-        }
+        CampagneAction::Etat { annee, format } => state(&store, annee, format, lang),
         CampagneAction::Verifier => verify(&store, lang),
         CampagneAction::Sauvegarder { archive } => {
             let files = store.back_up(&archive).map_err(err)?;
@@ -103,6 +83,37 @@ pub(super) fn campagne(args: CampagneArgs, lang: Lang) -> Result<Exit, CliError>
         }
         CampagneAction::Restaurer { .. } => unreachable!("restored above"),
     }
+}
+
+/// `jeton`: a new API token on standard output, or every token of the person revoked.
+fn token(store: &Store, address: &str, revoke: bool, lang: Lang) -> Result<Exit, CliError> {
+    match store.api_token(address, revoke).map_err(err)? {
+        Some(token) => print_stdout(&format!("{token}\n"))?,
+        None => say(
+            lang,
+            crate::msg!(
+                "jetons de {address} révoqués",
+                "tokens of {address} revoked"
+            ),
+        ),
+    }
+    Ok(Exit::Success)
+}
+
+/// `etat`: the dashboard, as a table or as the API's JSON.
+fn state(
+    store: &Store,
+    year: Option<i32>,
+    format: EtatFormat,
+    lang: Lang,
+) -> Result<Exit, CliError> {
+    let dashboard = store.dashboard(year).map_err(err)?;
+    let text = match format {
+        EtatFormat::Json => serde_json::to_string_pretty(&dashboard).map_err(tech)? + "\n",
+        EtatFormat::Human => crate::campaign::dashboard::table(&dashboard, lang),
+    };
+    print_stdout(&text)?;
+    Ok(Exit::Success)
 }
 
 /// The store of `--donnees`, else of the configuration.

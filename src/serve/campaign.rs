@@ -9,6 +9,9 @@ use axum::extract::Path as UrlPath;
 use axum::http::StatusCode;
 use axum::Json;
 
+use super::campaign_pages::{
+    self, DashboardPage, DepositLine, DepositPage, LoginPage, NetworkPage,
+};
 use super::*;
 use crate::campaign::deposits::Verdict;
 use crate::campaign::people::Person;
@@ -268,4 +271,341 @@ pub(super) async fn small_form(request: Request) -> Result<HashMap<String, Strin
             .await
             .map_err(|_| bad())?;
     Ok(fields)
+}
+
+/// How many login links an address, or a client, may ask for within [`LOGIN_WINDOW`].
+const LOGINS_PER_ADDRESS: usize = 5;
+const LOGINS_PER_CLIENT: usize = 20;
+const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Counts a login request of `keys` (the address, the client); 429 past the limits.
+fn rate(service: &Service, keys: [(String, usize); 2]) -> Result<(), ServeError> {
+    let now = std::time::Instant::now();
+    let mut seen = service
+        .logins
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    seen.retain(|_, times: &mut Vec<std::time::Instant>| {
+        times.retain(|t| now.duration_since(*t) < LOGIN_WINDOW);
+        !times.is_empty()
+    });
+    for (key, limit) in &keys {
+        let times = seen.get(key).map_or(&[][..], Vec::as_slice);
+        if times.len() >= *limit {
+            let oldest = times[0];
+            let wait = LOGIN_WINDOW.saturating_sub(now.duration_since(oldest));
+            return Err(ServeError::TooMany {
+                retry_after: wait.as_secs().max(1),
+            });
+        }
+    }
+    for (key, _) in keys {
+        seen.entry(key).or_default().push(now);
+    }
+    Ok(())
+}
+
+/// The client, as the reverse proxy says (`X-Forwarded-For`), else the one direct client.
+fn client_of(headers: &HeaderMap) -> String {
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map_or_else(|| "direct".to_string(), |v| v.trim().to_string())
+}
+
+fn login_page(
+    service: &Shared,
+    request_lang: RequestLang,
+    notice: &str,
+    action: String,
+) -> Html<String> {
+    let lang = request_lang.lang;
+    Html(pages::render(&LoginPage {
+        frame: service.frame(request_lang, Some("/connexion")),
+        w: campaign_pages::words(lang),
+        notice: notice.to_string(),
+        button_action: action,
+    }))
+}
+
+/// `GET /connexion`: the address form.
+pub(super) async fn login_form(
+    State(service): State<Shared>,
+    request_lang: RequestLang,
+) -> Result<Html<String>, ServeError> {
+    store(&service)?;
+    Ok(login_page(&service, request_lang, "", String::new()))
+}
+
+/// `POST /connexion` (`courriel`): a link sent when the address is known and active; the
+/// page says the same either way.
+pub(super) async fn ask_link(
+    State(service): State<Shared>,
+    request_lang: RequestLang,
+    request: Request,
+) -> Result<Html<String>, ServeError> {
+    let store = store(&service)?;
+    let client = client_of(request.headers());
+    let fields = small_form(request).await?;
+    let address = fields
+        .get("courriel")
+        .map(|a| a.trim().to_lowercase())
+        .unwrap_or_default();
+    rate(
+        &service,
+        [
+            (format!("courriel:{address}"), LOGINS_PER_ADDRESS),
+            (format!("client:{client}"), LOGINS_PER_CLIENT),
+        ],
+    )?;
+    let known = address.clone();
+    let link = blocking(move || store.login_link(&known)).await?;
+    if let Ok(secret) = link {
+        // E-mail comes with [campagne.smtp]; until then the link stays on the server.
+        let _ = secret;
+        eprintln!("spro serve : pas de SMTP configuré : lien de connexion de {address} non envoyé (spro campagne lien {address})");
+    }
+    let w = campaign_pages::words(request_lang.lang);
+    Ok(login_page(
+        &service,
+        request_lang,
+        w.link_sent,
+        String::new(),
+    ))
+}
+
+/// `GET /connexion/{jeton}`: a button that logs in (a mail scanner following the link does
+/// not consume it).
+pub(super) async fn link_page(
+    State(service): State<Shared>,
+    UrlPath(secret): UrlPath<String>,
+    request_lang: RequestLang,
+) -> Result<Response, ServeError> {
+    let store = store(&service)?;
+    let probe = secret.clone();
+    let valid = blocking(move || store.link_is_valid(&probe))
+        .await?
+        .map_err(refusal)?;
+    let w = campaign_pages::words(request_lang.lang);
+    if valid {
+        let action = format!("/connexion/{secret}");
+        Ok(login_page(&service, request_lang, "", action).into_response())
+    } else {
+        let page = login_page(&service, request_lang, w.link_gone, String::new());
+        Ok((StatusCode::NOT_FOUND, page).into_response())
+    }
+}
+
+/// `POST /connexion/{jeton}`: the link consumed, the session opened (its cookie), then the
+/// person's page.
+pub(super) async fn use_link(
+    State(service): State<Shared>,
+    UrlPath(secret): UrlPath<String>,
+    request_lang: RequestLang,
+) -> Result<Response, ServeError> {
+    let store = store(&service)?;
+    let logged = blocking(move || store.log_in(&secret))
+        .await?
+        .map_err(refusal)?;
+    let Some((person, session)) = logged else {
+        let w = campaign_pages::words(request_lang.lang);
+        let page = login_page(&service, request_lang, w.link_gone, String::new());
+        return Ok((StatusCode::NOT_FOUND, page).into_response());
+    };
+    let secure = if service.secure() { "; Secure" } else { "" };
+    let cookie = format!(
+        "{}={session}; HttpOnly; SameSite=Lax; Path=/; Max-Age=28800{secure}",
+        cookie_name(&service)
+    );
+    let home = match &person.role {
+        crate::campaign::people::Role::Region => "/campagne".to_string(),
+        crate::campaign::people::Role::Network(codes) => {
+            format!("/reseaux/{}", codes.first().map_or("", String::as_str))
+        }
+    };
+    let mut response = axum::response::Redirect::to(&home).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// `POST /deconnexion`: the session ended on the server, its cookie cleared.
+pub(super) async fn log_out(
+    State(service): State<Shared>,
+    headers: HeaderMap,
+) -> Result<Response, ServeError> {
+    let store = store(&service)?;
+    if let Some(secret) = secret(&service, &headers) {
+        blocking(move || store.log_out(&secret))
+            .await?
+            .map_err(refusal)?;
+    }
+    let secure = if service.secure() { "; Secure" } else { "" };
+    let cookie = format!(
+        "{}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{secure}",
+        cookie_name(&service)
+    );
+    let mut response = axum::response::Redirect::to("/connexion").into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// `GET /campagne`: the dashboard (Région).
+pub(super) async fn dashboard_page(
+    State(service): State<Shared>,
+    Query(query): Query<HashMap<String, String>>,
+    request_lang: RequestLang,
+    headers: HeaderMap,
+) -> Result<Html<String>, ServeError> {
+    let p = region(&service, &headers).await?;
+    let store = store(&service)?;
+    let year = query
+        .get("annee")
+        .map(|y| upload::parse_year(y))
+        .transpose()?
+        .flatten();
+    let d = blocking(move || store.dashboard(year))
+        .await?
+        .map_err(refusal)?;
+    let frame = service.frame(request_lang, Some("/campagne"));
+    Ok(Html(pages::render(&DashboardPage::new(
+        frame,
+        request_lang.lang,
+        d,
+        p.address,
+    ))))
+}
+
+/// `GET /reseaux/{code}`: a network's state, deposits and deposit form.
+pub(super) async fn network_page(
+    State(service): State<Shared>,
+    UrlPath(code): UrlPath<String>,
+    request_lang: RequestLang,
+    headers: HeaderMap,
+) -> Result<Html<String>, ServeError> {
+    let p = person(&service, &headers).await?;
+    if !p.sees(&code) {
+        return Err(ServeError::NotFound);
+    }
+    let store = store(&service)?;
+    let wanted = code.to_uppercase();
+    let (deposits, d) = blocking(move || {
+        Ok::<_, CampaignError>((store.deposits_of(&wanted, None)?, store.dashboard(None)?))
+    })
+    .await?
+    .map_err(refusal)?;
+    let Some(line) = d
+        .reseaux
+        .iter()
+        .find(|l| l.code.eq_ignore_ascii_case(&code))
+    else {
+        return Err(ServeError::NotFound);
+    };
+    let lang = request_lang.lang;
+    let w = campaign_pages::words(lang);
+    let mut state = line.etat.words(lang).to_string();
+    if line.en_retard {
+        state = format!("{state}, {}", w.late);
+    }
+    let page = NetworkPage {
+        frame: service.frame(request_lang, None),
+        w,
+        code: line.code.clone(),
+        name: line.nom.clone(),
+        state,
+        open: d.ouverte || line.rouvert,
+        deposits: deposits
+            .iter()
+            .map(|x| DepositLine {
+                id: x.id,
+                when: x.depose_le.clone(),
+                name: x.nom.clone(),
+                verdict: campaign_pages::verdict(lang, x),
+                decision: x
+                    .decisions
+                    .last()
+                    .map(|y| campaign_pages::decision(lang, y))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        who: p.address,
+    };
+    Ok(Html(pages::render(&page)))
+}
+
+/// `POST /reseaux/{code}/depots` from the page: the deposit, then its page.
+pub(super) async fn deposit_from_page(
+    State(service): State<Shared>,
+    UrlPath(code): UrlPath<String>,
+    request: Request,
+) -> Result<Response, ServeError> {
+    let d = deposit(&service, &code, request).await?;
+    Ok(axum::response::Redirect::to(&format!("/depots/{}", d.id)).into_response())
+}
+
+/// `GET /depots/{id}`: the findings, the decisions, the Région's forms.
+pub(super) async fn deposit_page(
+    State(service): State<Shared>,
+    UrlPath(id): UrlPath<i64>,
+    request_lang: RequestLang,
+    headers: HeaderMap,
+) -> Result<Html<String>, ServeError> {
+    let p = person(&service, &headers).await?;
+    let store = store(&service)?;
+    let region = p.is_region();
+    let d = blocking(move || store.deposited(id, Some(&p)))
+        .await?
+        .map_err(refusal)?;
+    let frame = service.frame(request_lang, None);
+    Ok(Html(pages::render(&DepositPage::new(
+        frame,
+        request_lang.lang,
+        &d,
+        region,
+    ))))
+}
+
+/// `GET /depots/{id}/fichier`: the bytes deposited, as they were.
+pub(super) async fn deposit_file(
+    State(service): State<Shared>,
+    UrlPath(id): UrlPath<i64>,
+    headers: HeaderMap,
+) -> Result<Response, ServeError> {
+    let p = person(&service, &headers).await?;
+    let store = store(&service)?;
+    let (d, bytes) = blocking(move || {
+        let d = store.deposited(id, Some(&p))?;
+        let bytes = store.bytes_of(&d)?;
+        Ok::<_, CampaignError>((d, bytes))
+    })
+    .await?
+    .map_err(refusal)?;
+    Ok(attachment(Download {
+        file_name: d.nom,
+        content_type: "application/octet-stream",
+        bytes,
+    }))
+}
+
+/// `POST /depots/{id}/accepter` and `…/corriger` from the page: the decision, then the page.
+pub(super) async fn accept_from_page(
+    State(service): State<Shared>,
+    UrlPath(id): UrlPath<i64>,
+    headers: HeaderMap,
+) -> Result<Response, ServeError> {
+    decide(&service, id, &headers, Verdict::Accept).await?;
+    Ok(axum::response::Redirect::to(&format!("/depots/{id}")).into_response())
+}
+
+pub(super) async fn correct_from_page(
+    State(service): State<Shared>,
+    UrlPath(id): UrlPath<i64>,
+    request: Request,
+) -> Result<Response, ServeError> {
+    api_correct(State(service), UrlPath(id), request).await?;
+    Ok(axum::response::Redirect::to(&format!("/depots/{id}")).into_response())
 }

@@ -13,6 +13,7 @@
 
 mod budget;
 mod campaign;
+mod campaign_pages;
 mod consolidate;
 mod error;
 mod handlers;
@@ -123,6 +124,8 @@ pub(crate) struct Service {
     pool: rayon::ThreadPool,
     /// The campaign's store, with `--donnees`.
     campaign: Option<Arc<crate::campaign::Store>>,
+    /// The login links asked for lately, by address and by client (a rate limit).
+    logins: Mutex<std::collections::HashMap<String, Vec<std::time::Instant>>>,
 }
 
 type Shared = Arc<Service>;
@@ -148,6 +151,7 @@ impl Service {
             pool,
             settings,
             campaign,
+            logins: Mutex::new(std::collections::HashMap::new()),
         })
     }
 
@@ -335,6 +339,16 @@ fn campaign_routes(service: &Shared) -> Router<Shared> {
         .route("/api/depots/{id}", get(api_deposited))
         .route("/api/depots/{id}/accepter", post(api_accept))
         .route("/api/depots/{id}/corriger", post(api_correct))
+        .route("/connexion", get(login_form).post(ask_link))
+        .route("/connexion/{jeton}", get(link_page).post(use_link))
+        .route("/deconnexion", post(log_out))
+        .route("/campagne", get(dashboard_page))
+        .route("/reseaux/{code}", get(network_page))
+        .route("/reseaux/{code}/depots", post(deposit_from_page))
+        .route("/depots/{id}", get(deposit_page))
+        .route("/depots/{id}/fichier", get(deposit_file))
+        .route("/depots/{id}/accepter", post(accept_from_page))
+        .route("/depots/{id}/corriger", post(correct_from_page))
 }
 
 /// Runs the server until SIGINT or SIGTERM; requests in flight then get at most 30 s.

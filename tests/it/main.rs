@@ -8,6 +8,7 @@ mod annotate;
 mod architecture;
 mod batch;
 mod browser;
+mod campagne;
 mod cases;
 mod cli;
 mod consolidate;

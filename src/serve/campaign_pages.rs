@@ -1,0 +1,397 @@
+//! The campaign's pages: login, the Région's dashboard, a network's page, a deposit. Their
+//! words in both languages ([`Words`]); what they show comes from the store, as the API gives
+//! it.
+
+use std::ops::Deref;
+
+use askama::Template;
+
+use super::pages::Frame;
+use crate::campaign::dashboard::Dashboard;
+use crate::campaign::Deposited;
+use crate::i18n::Lang;
+
+/// The campaign pages' words.
+pub(super) struct Words {
+    pub login_h: &'static str,
+    pub login_intro: &'static str,
+    pub email: &'static str,
+    pub send_link: &'static str,
+    pub link_sent: &'static str,
+    pub link_intro: &'static str,
+    pub link_gone: &'static str,
+    pub log_in: &'static str,
+    pub log_out: &'static str,
+    pub privacy_h: &'static str,
+    pub privacy: &'static str,
+    pub dashboard_h: &'static str,
+    pub network: &'static str,
+    pub name: &'static str,
+    pub departement: &'static str,
+    pub state: &'static str,
+    pub latest: &'static str,
+    pub errors: &'static str,
+    pub warnings: &'static str,
+    pub deposits: &'static str,
+    pub renews: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub late: &'static str,
+    pub deposit_label: &'static str,
+    pub deposit: &'static str,
+    pub closed: &'static str,
+    pub none_yet: &'static str,
+    pub deposit_no: &'static str,
+    pub when: &'static str,
+    pub file: &'static str,
+    pub verdict: &'static str,
+    pub decision: &'static str,
+    pub download_file: &'static str,
+    pub findings: &'static str,
+    pub no_finding: &'static str,
+    pub rule: &'static str,
+    pub where_: &'static str,
+    pub message: &'static str,
+    pub decisions: &'static str,
+    pub no_decision: &'static str,
+    pub accept: &'static str,
+    pub correction_label: &'static str,
+    pub ask_correction: &'static str,
+}
+
+const FR: Words = Words {
+    login_h: "Connexion à la campagne",
+    login_intro: "Indiquez l'adresse électronique que la Région a enregistrée pour vous : un lien de connexion, valable 15 minutes et utilisable une fois, vous y sera envoyé.",
+    email: "Adresse électronique",
+    send_link: "Recevoir un lien de connexion",
+    link_sent: "Si cette adresse est enregistrée, un lien de connexion vient de lui être envoyé : il est valable 15 minutes. Pensez à regarder les indésirables.",
+    link_intro: "Ce lien vous connecte à la campagne. Il ne sert qu'une fois.",
+    link_gone: "Ce lien de connexion n'est plus valable (déjà utilisé, expiré ou inconnu) : demandez-en un nouveau.",
+    log_in: "Me connecter",
+    log_out: "Me déconnecter",
+    privacy_h: "Vos données",
+    privacy: "La campagne conserve les bilans déposés, qui contiennent les noms, adresses et téléphones des coordinateurs, ainsi que votre adresse et l'historique de vos actions : la convention (art. 4) en fait la base du renouvellement. Seuls votre réseau et la Région les voient. Ils sont supprimés au terme de la durée de conservation fixée par la Région, à qui toute demande est à adresser.",
+    dashboard_h: "Campagne des bilans",
+    network: "Réseau",
+    name: "Nom",
+    departement: "Dép.",
+    state: "État",
+    latest: "Dernier dépôt",
+    errors: "Erreurs",
+    warnings: "Avertissements",
+    deposits: "Dépôts",
+    renews: "Convention reconduite",
+    yes: "oui",
+    no: "non",
+    late: "en retard",
+    deposit_label: "Tableau de bord à déposer (.xlsx ou .ods)",
+    deposit: "Déposer",
+    closed: "La campagne est close : elle ne reçoit plus de dépôt de votre réseau.",
+    none_yet: "Aucun dépôt pour l'instant.",
+    deposit_no: "Dépôt",
+    when: "Déposé le",
+    file: "Fichier",
+    verdict: "Résultat",
+    decision: "Décision",
+    download_file: "Télécharger le fichier déposé",
+    findings: "Anomalies",
+    no_finding: "Aucune anomalie.",
+    rule: "Règle",
+    where_: "Où",
+    message: "Message",
+    decisions: "Décisions de la Région",
+    no_decision: "Pas encore de décision.",
+    accept: "Accepter ce dépôt",
+    correction_label: "Ce que le réseau doit corriger",
+    ask_correction: "Demander une correction",
+};
+
+const EN: Words = Words {
+    login_h: "Log in to the campaign",
+    login_intro: "Give the e-mail address the Région recorded for you: a login link, valid 15 minutes and usable once, will be sent to it.",
+    email: "E-mail address",
+    send_link: "Get a login link",
+    link_sent: "If this address is recorded, a login link was just sent to it: it is valid 15 minutes. Check your spam folder too.",
+    link_intro: "This link logs you in to the campaign. It works once.",
+    link_gone: "This login link is no longer valid (used, expired or unknown): ask for a new one.",
+    log_in: "Log me in",
+    log_out: "Log out",
+    privacy_h: "Your data",
+    privacy: "The campaign keeps the bilans deposited, which hold the coordinators' names, addresses and phones, and your address and the history of your actions: the convention (art. 4) makes them the basis of its renewal. Only your network and the Région see them. They are deleted at the end of the period the Région set, to whom any request goes.",
+    dashboard_h: "Bilans campaign",
+    network: "Network",
+    name: "Name",
+    departement: "Dép.",
+    state: "State",
+    latest: "Latest deposit",
+    errors: "Errors",
+    warnings: "Warnings",
+    deposits: "Deposits",
+    renews: "Convention renewed",
+    yes: "yes",
+    no: "no",
+    late: "late",
+    deposit_label: "Tableau de bord to deposit (.xlsx or .ods)",
+    deposit: "Deposit",
+    closed: "The campaign is closed: it takes no more deposit from your network.",
+    none_yet: "No deposit yet.",
+    deposit_no: "Deposit",
+    when: "Deposited on",
+    file: "File",
+    verdict: "Result",
+    decision: "Decision",
+    download_file: "Download the file deposited",
+    findings: "Findings",
+    no_finding: "No finding.",
+    rule: "Rule",
+    where_: "Where",
+    message: "Message",
+    decisions: "The Région's decisions",
+    no_decision: "No decision yet.",
+    accept: "Accept this deposit",
+    correction_label: "What the network must correct",
+    ask_correction: "Ask for a correction",
+};
+
+pub(super) fn words(lang: Lang) -> &'static Words {
+    match lang {
+        Lang::Fr => &FR,
+        Lang::En => &EN,
+    }
+}
+
+macro_rules! framed {
+    ($($page:ident),*) => {$(
+        impl Deref for $page {
+            type Target = Frame;
+            fn deref(&self) -> &Frame {
+                &self.frame
+            }
+        }
+    )*};
+}
+framed!(LoginPage, DashboardPage, NetworkPage, DepositPage);
+
+#[derive(Template)]
+#[template(path = "campagne_connexion.html")]
+pub(super) struct LoginPage {
+    pub frame: Frame,
+    pub w: &'static Words,
+    pub notice: String,
+    /// The link's button posts there; empty: the address form.
+    pub button_action: String,
+}
+
+/// A line of the dashboard, in words.
+pub(super) struct Line {
+    pub code: String,
+    pub name: String,
+    pub departement: String,
+    pub state: String,
+    pub latest: String,
+    pub errors: String,
+    pub warnings: String,
+    pub deposits: usize,
+    pub renews: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "campagne_tableau.html")]
+pub(super) struct DashboardPage {
+    pub frame: Frame,
+    pub w: &'static Words,
+    pub d: Dashboard,
+    pub status: String,
+    pub totals: String,
+    pub lines: Vec<Line>,
+    pub who: String,
+}
+
+impl DashboardPage {
+    pub(super) fn new(frame: Frame, lang: Lang, d: Dashboard, who: String) -> DashboardPage {
+        let w = words(lang);
+        let t = &d.totaux;
+        let percent = |x: f64| format!("{:.0} %", x * 100.0);
+        let totals = match lang {
+            Lang::Fr => format!(
+                "{} réseaux attendus · {} ont déposé · {} à corriger · {} acceptés · {} en retard · complétude {} · ponctualité {}",
+                t.attendus, t.deposes, t.a_corriger, t.acceptes, t.en_retard, percent(t.completude), percent(t.ponctualite)
+            ),
+            Lang::En => format!(
+                "{} networks expected · {} deposited · {} to correct · {} accepted · {} late · completeness {} · timeliness {}",
+                t.attendus, t.deposes, t.a_corriger, t.acceptes, t.en_retard, percent(t.completude), percent(t.ponctualite)
+            ),
+        };
+        let status = match (lang, d.ouverte) {
+            (Lang::Fr, true) => format!(
+                "Ouverte · modèle {} · date limite {}",
+                d.modele, d.date_limite
+            ),
+            (Lang::Fr, false) => format!(
+                "Close · modèle {} · date limite {}",
+                d.modele, d.date_limite
+            ),
+            (Lang::En, true) => {
+                format!("Open · template {} · deadline {}", d.modele, d.date_limite)
+            }
+            (Lang::En, false) => format!(
+                "Closed · template {} · deadline {}",
+                d.modele, d.date_limite
+            ),
+        };
+        let lines = d
+            .reseaux
+            .iter()
+            .map(|l| {
+                let mut state = l.etat.words(lang).to_string();
+                if l.en_retard {
+                    state = format!("{state}, {}", w.late);
+                }
+                let latest = l.dernier_depot.as_ref();
+                Line {
+                    code: l.code.clone(),
+                    name: l.nom.clone(),
+                    departement: l.departement.clone(),
+                    state,
+                    latest: latest.map_or("—".into(), |x| {
+                        x.depose_le.get(..10).unwrap_or_default().to_string()
+                    }),
+                    errors: latest.map_or("—".into(), |x| x.erreurs.to_string()),
+                    warnings: latest.map_or("—".into(), |x| x.avertissements.to_string()),
+                    deposits: l.depots,
+                    renews: if l.reconduit { w.yes } else { w.no },
+                }
+            })
+            .collect();
+        DashboardPage {
+            frame,
+            w,
+            d,
+            status,
+            totals,
+            lines,
+            who,
+        }
+    }
+}
+
+/// A deposit in a network's list.
+pub(super) struct DepositLine {
+    pub id: i64,
+    pub when: String,
+    pub name: String,
+    pub verdict: String,
+    pub decision: String,
+}
+
+#[derive(Template)]
+#[template(path = "campagne_reseau.html")]
+pub(super) struct NetworkPage {
+    pub frame: Frame,
+    pub w: &'static Words,
+    pub code: String,
+    pub name: String,
+    pub state: String,
+    pub open: bool,
+    pub deposits: Vec<DepositLine>,
+    pub who: String,
+}
+
+/// A verdict in words.
+pub(super) fn verdict(lang: Lang, d: &Deposited) -> String {
+    let (e, w) = (d.erreurs, d.avertissements);
+    match lang {
+        Lang::Fr => format!("{e} erreur(s), {w} avertissement(s)"),
+        Lang::En => format!("{e} error(s), {w} warning(s)"),
+    }
+}
+
+/// A decision in words.
+pub(super) fn decision(lang: Lang, d: &crate::campaign::deposits::Decision) -> String {
+    let by = d
+        .par
+        .clone()
+        .unwrap_or_else(|| crate::i18n::pick(lang, "automatique", "automatic").to_string());
+    let day = d.le.get(..10).unwrap_or_default();
+    match (d.decision.as_str(), lang) {
+        ("accepte", Lang::Fr) => format!("accepté le {day} par {by}"),
+        ("accepte", Lang::En) => format!("accepted on {day} by {by}"),
+        (_, Lang::Fr) => format!(
+            "correction demandée le {day} par {by} : {}",
+            d.message.as_deref().unwrap_or_default()
+        ),
+        (_, Lang::En) => format!(
+            "correction asked on {day} by {by}: {}",
+            d.message.as_deref().unwrap_or_default()
+        ),
+    }
+}
+
+/// A finding of a deposit's report, in a line.
+pub(super) struct FindingLine {
+    pub code: String,
+    pub place: String,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "campagne_depot.html")]
+pub(super) struct DepositPage {
+    pub frame: Frame,
+    pub w: &'static Words,
+    pub id: i64,
+    pub code: String,
+    pub summary: String,
+    pub findings: Vec<FindingLine>,
+    pub decisions: Vec<String>,
+    pub region: bool,
+}
+
+impl DepositPage {
+    pub(super) fn new(frame: Frame, lang: Lang, d: &Deposited, region: bool) -> DepositPage {
+        let findings = d.rapport["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| {
+                let text = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+                let place = match (f["sheet"].as_str(), f["cell"].as_str()) {
+                    (Some(s), Some(c)) => format!("{s} {c}"),
+                    (Some(s), None) => s.to_string(),
+                    _ => String::new(),
+                };
+                FindingLine {
+                    code: text("code"),
+                    place,
+                    message: text("message"),
+                }
+            })
+            .collect();
+        let summary = match lang {
+            Lang::Fr => format!(
+                "« {} », déposé le {} par {} : {}.",
+                d.nom,
+                d.depose_le,
+                d.par.as_deref().unwrap_or("—"),
+                verdict(lang, d)
+            ),
+            Lang::En => format!(
+                "“{}”, deposited on {} by {}: {}.",
+                d.nom,
+                d.depose_le,
+                d.par.as_deref().unwrap_or("—"),
+                verdict(lang, d)
+            ),
+        };
+        DepositPage {
+            frame,
+            w: words(lang),
+            id: d.id,
+            code: d.reseau.clone(),
+            summary,
+            findings,
+            decisions: d.decisions.iter().map(|x| decision(lang, x)).collect(),
+            region,
+        }
+    }
+}
