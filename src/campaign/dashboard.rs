@@ -232,3 +232,46 @@ pub(crate) fn table(d: &Dashboard, lang: Lang) -> String {
     );
     out
 }
+
+/// The dashboard as CSV (`GET /campagne/export.csv`): one row per network, the keys of the
+/// JSON as headers.
+pub(crate) fn csv(d: &Dashboard) -> Vec<u8> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let header = [
+        "code",
+        "nom",
+        "departement",
+        "etat",
+        "en_retard",
+        "depots",
+        "dernier_depot",
+        "depose_le",
+        "erreurs",
+        "avertissements",
+        "sha256",
+        "reconduit",
+    ];
+    let _ = w.write_record(header);
+    for l in &d.reseaux {
+        let last = l.dernier_depot.as_ref();
+        let text = |f: &dyn Fn(&Latest) -> String| last.map(f).unwrap_or_default();
+        let _ = w.write_record([
+            l.code.clone(),
+            l.nom.clone(),
+            l.departement.clone(),
+            serde_json::to_value(l.etat)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            if l.en_retard { "oui" } else { "non" }.to_string(),
+            l.depots.to_string(),
+            text(&|x| x.id.to_string()),
+            text(&|x| x.depose_le.clone()),
+            text(&|x| x.erreurs.to_string()),
+            text(&|x| x.avertissements.to_string()),
+            text(&|x| x.sha256.clone()),
+            if l.reconduit { "oui" } else { "non" }.to_string(),
+        ]);
+    }
+    w.into_inner().unwrap_or_default()
+}

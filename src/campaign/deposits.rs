@@ -20,6 +20,8 @@ use crate::i18n::Lang;
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Deposited {
     pub id: i64,
+    /// The campaign's year.
+    pub annee: i32,
     pub reseau: String,
     pub sha256: String,
     pub nom: String,
@@ -262,13 +264,15 @@ pub(crate) fn load(tx: &Transaction<'_>, id: i64) -> Result<Option<Deposited>, C
     let found = tx
         .query_row(
             "SELECT d.reseau, d.sha256, d.nom, d.taille, d.depose_le, p.courriel, d.verdict,
-                    d.erreurs, d.avertissements, d.rapport
-             FROM depots d LEFT JOIN personnes p ON p.id = d.par WHERE d.id = ?1",
+                    d.erreurs, d.avertissements, d.rapport, c.annee
+             FROM depots d JOIN campagnes c ON c.id = d.campagne
+             LEFT JOIN personnes p ON p.id = d.par WHERE d.id = ?1",
             [id],
             |r| {
                 let rapport: String = r.get(9)?;
                 Ok(Deposited {
                     id,
+                    annee: r.get(10)?,
                     reseau: r.get(0)?,
                     sha256: r.get(1)?,
                     nom: r.get(2)?,

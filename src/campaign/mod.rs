@@ -16,6 +16,7 @@
 pub(crate) mod campaigns;
 pub(crate) mod dashboard;
 pub(crate) mod deposits;
+pub(crate) mod export;
 pub(crate) mod files;
 pub(crate) mod integrity;
 pub(crate) mod journal;
@@ -178,7 +179,7 @@ pub(crate) enum CampaignError {
     People(#[source] csv::Error),
     /// The file could not be kept (a full disk among others): nothing was recorded.
     Keeping(#[source] std::io::Error),
-    /// The backup could not be written.
+    /// A backup, or an export, could not be written.
     Backup(#[source] Box<crate::output::OutputError>),
     /// `restaurer` into a folder that holds a store already.
     Occupied(PathBuf),

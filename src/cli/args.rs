@@ -283,8 +283,23 @@ pub enum CampagneAction {
     Verifier,
     /// Écrit une copie cohérente du magasin (archive tar), même serveur en marche.
     Sauvegarder { archive: PathBuf },
+    /// Écrit le fichier retenu de chaque réseau dans DOSSIER (<code>.<ext>) avec
+    /// provenance.csv : la forme du dépôt de données, que « spro consolidate DOSSIER » lit.
+    Exporter {
+        dossier: PathBuf,
+        /// Les dépôts retenus : le dernier accepté (acceptes) ou le dernier sans erreur.
+        #[arg(long, value_enum, default_value_t = DepotsRetenus::Acceptes)]
+        depots: DepotsRetenus,
+    },
     /// Restaure une sauvegarde dans un dossier vide.
     Restaurer { archive: PathBuf, dossier: PathBuf },
+}
+
+/// Which deposit of each network a consolidation or an export takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DepotsRetenus {
+    Acceptes,
+    SansErreur,
 }
 
 /// The forms of `spro campagne etat`.

@@ -81,6 +81,22 @@ pub(super) fn campagne(args: CampagneArgs, lang: Lang) -> Result<Exit, CliError>
             );
             Ok(Exit::Success)
         }
+        CampagneAction::Exporter { dossier, depots } => {
+            let which = match depots {
+                DepotsRetenus::Acceptes => crate::campaign::export::Chosen::Accepted,
+                DepotsRetenus::SansErreur => crate::campaign::export::Chosen::WithoutError,
+            };
+            let written = store.export(&dossier, which).map_err(err)?;
+            let (n, shown) = (written.len(), dossier.display());
+            say(
+                lang,
+                crate::msg!(
+                    "{n} fichier(s) et provenance.csv écrits dans « {shown} »",
+                    "{n} file(s) and provenance.csv written to “{shown}”"
+                ),
+            );
+            Ok(Exit::Success)
+        }
         CampagneAction::Restaurer { .. } => unreachable!("restored above"),
     }
 }

@@ -609,3 +609,70 @@ pub(super) async fn correct_from_page(
     api_correct(State(service), UrlPath(id), request).await?;
     Ok(axum::response::Redirect::to(&format!("/depots/{id}")).into_response())
 }
+
+/// `GET /campagne/export.csv`: the dashboard as CSV (Région).
+pub(super) async fn dashboard_csv(
+    State(service): State<Shared>,
+    headers: HeaderMap,
+) -> Result<Response, ServeError> {
+    region(&service, &headers).await?;
+    let store = store(&service)?;
+    let d = blocking(move || store.dashboard(None))
+        .await?
+        .map_err(refusal)?;
+    let year = d.annee;
+    Ok(attachment(Download {
+        file_name: format!("campagne-{year}.csv"),
+        content_type: "text/csv; charset=utf-8",
+        bytes: crate::campaign::dashboard::csv(&d),
+    }))
+}
+
+/// `GET /depots/{id}/annote`: the annotated copy, made again from the stored bytes (nothing
+/// but the deposit is kept), within the check's budget.
+pub(super) async fn deposit_copy(
+    State(service): State<Shared>,
+    UrlPath(id): UrlPath<i64>,
+    headers: HeaderMap,
+) -> Result<Response, ServeError> {
+    let p = person(&service, &headers).await?;
+    let store = store(&service)?;
+    let (d, bytes) = blocking(move || {
+        let d = store.deposited(id, Some(&p))?;
+        let bytes = store.bytes_of(&d)?;
+        Ok::<_, CampaignError>((d, bytes))
+    })
+    .await?
+    .map_err(refusal)?;
+    let path = PathBuf::from(&d.nom);
+    let format = crate::read::Format::from_path(&path);
+    let limits = service.checker.config.limits.clone();
+    let (bytes, size) = blocking(move || {
+        let size = Size::of(&bytes, format, &limits);
+        (bytes, size)
+    })
+    .await?;
+    let patched = format.is_some_and(crate::annotate::patched_in_place);
+    let turn = service
+        .check_turn(
+            check_weight(&size).saturating_add(copy_weight(&size, patched)),
+            1,
+        )
+        .await?;
+    let checker = service.checker.for_year(d.annee);
+    let name = crate::annotate::output_names(&[path.as_path()]).remove(0);
+    let copy = weighed(turn, move || {
+        let (report, admitted) = checker.check_owned(&path, bytes);
+        annotate::annotated(&checker, report, admitted).copy
+    })
+    .await?
+    .map_err(|e| {
+        eprintln!("spro serve : copie annotée du dépôt {id} : {e}");
+        ServeError::Internal
+    })?;
+    Ok(attachment(Download {
+        file_name: name,
+        content_type: XLSX,
+        bytes: copy,
+    }))
+}

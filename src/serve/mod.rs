@@ -343,10 +343,12 @@ fn campaign_routes(service: &Shared) -> Router<Shared> {
         .route("/connexion/{jeton}", get(link_page).post(use_link))
         .route("/deconnexion", post(log_out))
         .route("/campagne", get(dashboard_page))
+        .route("/campagne/export.csv", get(dashboard_csv))
         .route("/reseaux/{code}", get(network_page))
         .route("/reseaux/{code}/depots", post(deposit_from_page))
         .route("/depots/{id}", get(deposit_page))
         .route("/depots/{id}/fichier", get(deposit_file))
+        .route("/depots/{id}/annote", get(deposit_copy))
         .route("/depots/{id}/accepter", post(accept_from_page))
         .route("/depots/{id}/corriger", post(correct_from_page))
 }

@@ -630,3 +630,261 @@ fn a_full_disk_refuses_the_deposit_with_507_and_the_server_serves_on() {
     c.ok(&["verifier"]);
     drop(disk);
 }
+
+/// A client that keeps cookies, as a browser would.
+fn browser() -> Client {
+    Client::builder()
+        .timeout(Duration::from_secs(60))
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn a_login_link_opens_a_session_once_and_logout_ends_it_on_the_server() {
+    let c = Campaign::new();
+    let server = c.serve();
+    let link = text(&c.ok(&["lien", "coord@chx.fr"]).stdout);
+    let path = link
+        .trim()
+        .trim_start_matches("http://127.0.0.1:8080")
+        .to_string();
+    let web = browser();
+    // Showing the link (a mail scanner following it) does not consume it.
+    for _ in 0..2 {
+        let r = web.get(server.url(&path)).send().unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        assert!(r.text().unwrap().contains("Me connecter"));
+    }
+    let r = web.post(server.url(&path)).send().unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(r.headers()["location"], "/reseaux/36-CHX");
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    for part in [
+        "spro=",
+        "HttpOnly",
+        "SameSite=Lax",
+        "Path=/",
+        "Max-Age=28800",
+    ] {
+        assert!(cookie.contains(part), "{cookie}");
+    }
+    let session = cookie.split(';').next().unwrap().to_string();
+    // Used once: refused after.
+    assert_eq!(
+        web.post(server.url(&path))
+            .send()
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+    // The session opens the network's page, deposits from it, shows the deposit.
+    let page = web.get(server.url("/reseaux/36-CHX")).send().unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(page.text().unwrap().contains("Châteauroux"));
+    let form = multipart::Form::new().part(
+        "fichier",
+        multipart::Part::bytes(chx()).file_name("36-CHX.xlsx"),
+    );
+    let r = web
+        .post(server.url("/reseaux/36-CHX/depots"))
+        .multipart(form)
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(r.headers()["location"], "/depots/1");
+    let page = web
+        .get(server.url("/depots/1"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        page.contains("Dépôt 1") && page.contains("Aucune anomalie"),
+        "{page}"
+    );
+    let file = web.get(server.url("/depots/1/fichier")).send().unwrap();
+    assert_eq!(file.bytes().unwrap().to_vec(), chx());
+    let copy = web.get(server.url("/depots/1/annote")).send().unwrap();
+    assert_eq!(copy.status().as_u16(), 200);
+    assert!(copy.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("36-CHX.annote.xlsx"));
+    // Another network's page, the Région's dashboard: as if they did not exist.
+    assert_eq!(
+        web.get(server.url("/reseaux/18-BOU"))
+            .send()
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+    assert_eq!(
+        web.get(server.url("/campagne"))
+            .send()
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+    // Logout ends the session on the server: the old cookie no longer opens anything.
+    assert_eq!(
+        web.post(server.url("/deconnexion"))
+            .send()
+            .unwrap()
+            .status()
+            .as_u16(),
+        303
+    );
+    let replayed = client()
+        .get(server.url("/reseaux/36-CHX"))
+        .header("cookie", &session)
+        .send()
+        .unwrap();
+    assert_eq!(replayed.status().as_u16(), 303);
+    assert_eq!(replayed.headers()["location"], "/connexion");
+}
+
+#[test]
+fn an_expired_or_guessed_link_is_refused_and_asking_is_rate_limited() {
+    let c = Campaign::new();
+    // A link made at 10:00 is no good at 10:16.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_spro"))
+        .args([
+            "campagne",
+            "lien",
+            "coord@chx.fr",
+            "--donnees",
+            &c.store().display().to_string(),
+        ])
+        .env("SPRO_MAINTENANT", "2026-12-07T10:00:00Z")
+        .output()
+        .unwrap();
+    let path = text(&out.stdout)
+        .trim()
+        .trim_start_matches("http://127.0.0.1:8080")
+        .to_string();
+    let store = c.store().display().to_string();
+    let later = Server::start_in(
+        &["--donnees", &store],
+        None,
+        &[("SPRO_MAINTENANT", "2026-12-07T10:16:00Z")],
+    );
+    assert_eq!(
+        browser()
+            .post(later.url(&path))
+            .send()
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+    drop(later);
+    let server = c.serve();
+    assert_eq!(
+        browser()
+            .post(server.url("/connexion/0123456789abcdef0123456789abcdef"))
+            .send()
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+    assert_eq!(
+        browser()
+            .post(server.url("/connexion/pas-un-jeton"))
+            .send()
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+    // The page says the same for a known and an unknown address; the sixth request of an
+    // address within 15 minutes is 429 with Retry-After.
+    let ask = |address: &str| {
+        client()
+            .post(server.url("/connexion"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("courriel={address}"))
+            .send()
+            .unwrap()
+    };
+    let known = ask("coord@chx.fr").text().unwrap();
+    let unknown = ask("inconnu@nulle.part").text().unwrap();
+    let notice = |page: &str| {
+        page.split("role=\"status\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(notice(&known), notice(&unknown));
+    for _ in 0..4 {
+        assert_eq!(ask("coord@chx.fr").status().as_u16(), 200);
+    }
+    let refused = ask("coord@chx.fr");
+    assert_eq!(refused.status().as_u16(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    // The dashboard's CSV, for the Région.
+    let csv = client()
+        .get(server.url("/campagne/export.csv"))
+        .bearer_auth(&c.r)
+        .send()
+        .unwrap();
+    assert_eq!(csv.status().as_u16(), 200);
+    let body = csv.text().unwrap();
+    assert!(
+        body.starts_with("code,nom,departement,etat,en_retard"),
+        "{body}"
+    );
+    assert_eq!(body.lines().count(), 23);
+}
+
+#[test]
+fn the_exported_folder_consolidates_to_the_same_figures() {
+    let c = Campaign::new();
+    let server = c.serve();
+    let originals = c.dir.path().join("originaux");
+    std::fs::create_dir(&originals).unwrap();
+    for (i, code) in ["36-CHX", "18-BOU", "28-DRE"].iter().enumerate() {
+        let bytes =
+            std::fs::read(root().join(format!("fixtures/bilans/2025/{code}.xlsx"))).unwrap();
+        std::fs::write(originals.join(format!("{code}.xlsx")), &bytes).unwrap();
+        let (status, d) = deposit(&server, Some(&c.r), code, &format!("{code}.xlsx"), bytes);
+        assert_eq!(status, 201, "{d}");
+        assert_eq!(
+            post(
+                &server,
+                Some(&c.r),
+                &format!("/api/depots/{}/accepter", i + 1),
+                &[]
+            )
+            .0,
+            200
+        );
+    }
+    let exported = c.dir.path().join("depot-de-donnees");
+    c.ok(&["exporter", &exported.display().to_string()]);
+    let provenance = std::fs::read_to_string(exported.join("provenance.csv")).unwrap();
+    assert_eq!(provenance.lines().count(), 4, "{provenance}");
+    assert!(provenance.starts_with("reseau,fichier,depot,sha256,nom_depose,depose_le,etat_au"));
+    let workbook = |dir: &Path, name: &str| {
+        let out = c.dir.path().join(name);
+        let o = out.display().to_string();
+        let d = dir.display().to_string();
+        spro(
+            &["consolidate", "--annee", "2025", "-q", &d, "-o", &o],
+            c.dir.path(),
+        );
+        sheet(&out, "Indicateurs")
+    };
+    assert_eq!(
+        workbook(&exported, "a.xlsx"),
+        workbook(&originals, "b.xlsx")
+    );
+}

@@ -26,6 +26,11 @@ impl Server {
 
     /// `config`: the text of a `spro.toml` put in the server's working folder.
     pub fn start_with(args: &[&str], config: Option<&str>) -> Server {
+        Server::start_in(args, config, &[])
+    }
+
+    /// The same, with `env` set for the server alone (`SPRO_MAINTENANT`, the clock).
+    pub fn start_in(args: &[&str], config: Option<&str>, env: &[(&str, &str)]) -> Server {
         let tmp = tempfile::tempdir().unwrap();
         let cwd = tempfile::tempdir().unwrap();
         let mut all = vec!["serve", "--listen", "127.0.0.1:0"];
@@ -48,6 +53,7 @@ impl Server {
             .args(&all)
             .env("TMPDIR", tmp.path())
             .env_remove("SPRO_LANG")
+            .envs(env.iter().copied())
             .current_dir(cwd.path())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
