@@ -32,25 +32,6 @@ pub(super) fn campagne(args: CampagneArgs, lang: Lang) -> Result<Exit, CliError>
             acceptation_automatique,
             lang,
         ),
-        CampagneAction::Clore { annee } => {
-            let year = store.close_campaign(annee).map_err(err)?;
-            say(
-                lang,
-                crate::msg!("campagne {year} close", "{year} campaign closed"),
-            );
-            Ok(Exit::Success)
-        }
-        CampagneAction::Rouvrir { reseau, annee } => {
-            let year = store.reopen_for(&reseau, annee).map_err(err)?;
-            say(
-                lang,
-                crate::msg!(
-                    "campagne {year} rouverte pour le réseau {reseau}",
-                    "{year} campaign reopened for network {reseau}"
-                ),
-            );
-            Ok(Exit::Success)
-        }
         CampagneAction::Inviter { fichier } => invite(&store, &config, &fichier, lang),
         CampagneAction::Lien { courriel } => {
             let secret = store.login_link(&courriel).map_err(err)?;
@@ -59,27 +40,40 @@ pub(super) fn campagne(args: CampagneArgs, lang: Lang) -> Result<Exit, CliError>
             Ok(Exit::Success)
         }
         CampagneAction::Jeton { courriel, revoquer } => token(&store, &courriel, revoquer, lang),
-        CampagneAction::Retirer { courriel } => {
-            store.remove_person(&courriel).map_err(err)?;
-            say(
-                lang,
-                crate::msg!("{courriel} retiré(e)", "{courriel} removed"),
-            );
-            Ok(Exit::Success)
-        }
         CampagneAction::Etat { annee, format } => state(&store, annee, format, lang),
         CampagneAction::Verifier => verify(&store, lang),
+        other => {
+            say(lang, change(&store, other)?);
+            Ok(Exit::Success)
+        }
+    }
+}
+
+/// The actions that change the store or write from it and say what they did.
+fn change(store: &Store, action: CampagneAction) -> Result<Msg, CliError> {
+    Ok(match action {
+        CampagneAction::Clore { annee } => {
+            let year = store.close_campaign(annee).map_err(err)?;
+            crate::msg!("campagne {year} close", "{year} campaign closed")
+        }
+        CampagneAction::Rouvrir { reseau, annee } => {
+            let year = store.reopen_for(&reseau, annee).map_err(err)?;
+            crate::msg!(
+                "campagne {year} rouverte pour le réseau {reseau}",
+                "{year} campaign reopened for network {reseau}"
+            )
+        }
+        CampagneAction::Retirer { courriel } => {
+            store.remove_person(&courriel).map_err(err)?;
+            crate::msg!("{courriel} retiré(e)", "{courriel} removed")
+        }
         CampagneAction::Sauvegarder { archive } => {
             let files = store.back_up(&archive).map_err(err)?;
             let shown = archive.display();
-            say(
-                lang,
-                crate::msg!(
-                    "sauvegarde écrite dans « {shown} » (la base et {files} fichiers)",
-                    "backup written to “{shown}” (the database and {files} files)"
-                ),
-            );
-            Ok(Exit::Success)
+            crate::msg!(
+                "sauvegarde écrite dans « {shown} » (la base et {files} fichiers)",
+                "backup written to “{shown}” (the database and {files} files)"
+            )
         }
         CampagneAction::Exporter { dossier, depots } => {
             let which = match depots {
@@ -88,17 +82,13 @@ pub(super) fn campagne(args: CampagneArgs, lang: Lang) -> Result<Exit, CliError>
             };
             let written = store.export(&dossier, which).map_err(err)?;
             let (n, shown) = (written.len(), dossier.display());
-            say(
-                lang,
-                crate::msg!(
-                    "{n} fichier(s) et provenance.csv écrits dans « {shown} »",
-                    "{n} file(s) and provenance.csv written to “{shown}”"
-                ),
-            );
-            Ok(Exit::Success)
+            crate::msg!(
+                "{n} fichier(s) et provenance.csv écrits dans « {shown} »",
+                "{n} file(s) and provenance.csv written to “{shown}”"
+            )
         }
-        CampagneAction::Restaurer { .. } => unreachable!("restored above"),
-    }
+        _ => unreachable!("the other actions are handled by `campagne`"),
+    })
 }
 
 /// `jeton`: a new API token on standard output, or every token of the person revoked.
