@@ -21,6 +21,14 @@ pub(crate) enum Chosen {
     WithoutError,
 }
 
+/// A deposit's file as a consolidation and an export name it: `<code>.<ext>`.
+fn file_name(d: &Deposited) -> String {
+    let ext = Path::new(&d.nom)
+        .extension()
+        .map_or("xlsx".to_string(), |e| e.to_string_lossy().to_lowercase());
+    format!("{}.{ext}", d.reseau)
+}
+
 impl Store {
     /// The deposit of each network `which` chooses, by network code, in the current campaign.
     pub(crate) fn chosen(&self, which: Chosen) -> Result<Vec<Deposited>, CampaignError> {
@@ -53,6 +61,50 @@ impl Store {
         })
     }
 
+    /// The chosen deposits as a consolidation's inputs (in memory, named `<code>.<ext>`), and
+    /// where they come from for `À propos`.
+    pub(crate) fn consolidation_inputs(
+        &self,
+        which: Chosen,
+    ) -> Result<
+        (
+            Vec<crate::inputs::Input>,
+            crate::consolidate::CampaignSource,
+        ),
+        CampaignError,
+    > {
+        let year = self.read(|tx| Ok(campaigns::campaign(tx, None)?.year))?;
+        let chosen = self.chosen(which)?;
+        let mut inputs = Vec::new();
+        let mut deposits = Vec::new();
+        for d in &chosen {
+            let name = file_name(d);
+            let bytes = self.bytes_of(d)?;
+            inputs.push(crate::inputs::Input::upload(&name, bytes.into()));
+            deposits.push(crate::consolidate::DepositSource {
+                file: name,
+                id: d.id,
+                deposited_at: d.depose_le.clone(),
+                sha256: d.sha256.clone(),
+            });
+        }
+        let source = crate::consolidate::CampaignSource {
+            year,
+            as_of: super::stamp(super::now()),
+            chosen: match which {
+                Chosen::Accepted => "acceptés",
+                Chosen::WithoutError => "sans erreur",
+            }
+            .to_string(),
+            deposits,
+        };
+        self.write(|tx| {
+            let ids: Vec<i64> = chosen.iter().map(|d| d.id).collect();
+            journal::append(tx, "consolidation", None, json!({ "depots": ids }))
+        })?;
+        Ok((inputs, source))
+    }
+
     /// Writes the chosen deposits into `dir` (created when missing) as `<code>.<ext>`, and
     /// `provenance.csv`; gives the paths of the files written.
     pub(crate) fn export(&self, dir: &Path, which: Chosen) -> Result<Vec<PathBuf>, CampaignError> {
@@ -78,10 +130,7 @@ impl Store {
             .map_err(|e| io(std::io::Error::other(e)))?;
         let mut written = Vec::new();
         for d in &chosen {
-            let ext = Path::new(&d.nom)
-                .extension()
-                .map_or("xlsx".to_string(), |e| e.to_string_lossy().to_lowercase());
-            let name = format!("{}.{ext}", d.reseau);
+            let name = file_name(d);
             let bytes = self.bytes_of(d)?;
             let path = dir.join(&name);
             crate::output::write_with(&path, |tmp| std::fs::write(tmp, &bytes))

@@ -291,6 +291,23 @@ pub enum CampagneAction {
         #[arg(long, value_enum, default_value_t = DepotsRetenus::Acceptes)]
         depots: DepotsRetenus,
     },
+    /// Consolide les dépôts retenus de la campagne en cours : le classeur régional (et la
+    /// synthèse, les données ouvertes), comme « spro consolidate » de ces fichiers, leur
+    /// provenance dans « À propos ».
+    Consolider {
+        /// Classeur régional à écrire (sinon reports/bilan-regional-<annee>.xlsx).
+        #[arg(short = 'o', long = "sortie", value_name = "FICHIER")]
+        sortie: Option<PathBuf>,
+        /// Écrit aussi la synthèse (PDF) à côté du classeur.
+        #[arg(long)]
+        synthese: bool,
+        /// Écrit aussi le paquet de données ouvertes dans ce dossier.
+        #[arg(long, value_name = "DOSSIER")]
+        publier: Option<PathBuf>,
+        /// Les dépôts retenus : le dernier accepté (acceptes) ou le dernier sans erreur.
+        #[arg(long, value_enum, default_value_t = DepotsRetenus::Acceptes)]
+        depots: DepotsRetenus,
+    },
     /// Restaure une sauvegarde dans un dossier vide.
     Restaurer { archive: PathBuf, dossier: PathBuf },
 }

@@ -42,11 +42,92 @@ pub(super) fn campagne(args: CampagneArgs, lang: Lang) -> Result<Exit, CliError>
         CampagneAction::Jeton { courriel, revoquer } => token(&store, &courriel, revoquer, lang),
         CampagneAction::Etat { annee, format } => state(&store, annee, format, lang),
         CampagneAction::Verifier => verify(&store, lang),
+        CampagneAction::Consolider {
+            sortie,
+            synthese,
+            publier,
+            depots,
+        } => {
+            let outputs = Outputs {
+                workbook: sortie,
+                synthesis: synthese,
+                open_data: publier,
+            };
+            consolidate(&store, config, outputs, chosen(depots), lang)
+        }
         other => {
             say(lang, change(&store, other)?);
             Ok(Exit::Success)
         }
     }
+}
+
+/// Which deposits, as the library names them.
+fn chosen(depots: DepotsRetenus) -> crate::campaign::export::Chosen {
+    match depots {
+        DepotsRetenus::Acceptes => crate::campaign::export::Chosen::Accepted,
+        DepotsRetenus::SansErreur => crate::campaign::export::Chosen::WithoutError,
+    }
+}
+
+/// What `consolider` writes.
+struct Outputs {
+    workbook: Option<PathBuf>,
+    synthesis: bool,
+    open_data: Option<PathBuf>,
+}
+
+/// `consolider`: the chosen deposits consolidated as `spro consolidate` would their files,
+/// `À propos` naming each deposit.
+fn consolidate(
+    store: &Store,
+    config: Config,
+    outputs: Outputs,
+    which: crate::campaign::export::Chosen,
+    lang: Lang,
+) -> Result<Exit, CliError> {
+    let (inputs, source) = store.consolidation_inputs(which).map_err(err)?;
+    let year = source.year;
+    let mut settings = settings(config, None)?;
+    settings.config.annee = Some(year);
+    settings.keep_data = true;
+    let workbook_path = outputs
+        .workbook
+        .unwrap_or_else(|| crate::output::Produced::RegionalWorkbook.default_path(year));
+    let synthesis_path =
+        workbook_path.with_file_name(crate::output::Produced::Synthesis.file_name(year));
+    let pool = pool(None)?;
+    let checker = build(settings, &pool, &[workbook_path.as_path()])?;
+    let typed = format!("--depots {}", source.chosen);
+    let choices =
+        crate::consolidate::Choices::new(year, false, false, &[typed]).from_campaign(source);
+    let storage = crate::consolidate::Storage::Streamed;
+    let mut workbook = crate::consolidate::RegionalWorkbook::new(&checker, &choices, storage);
+    let never_personal = choices.clone().never_personal();
+    let mut synthesis = crate::synthesis::Typeset::new(&checker, &never_personal, lang);
+    let package = outputs
+        .open_data
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let mut open_data = crate::open_data::OpenData::new(&checker, &never_personal, &package);
+    let mut sinks: Vec<&mut dyn crate::consolidate::Sink> = vec![&mut workbook];
+    if outputs.synthesis {
+        sinks.push(&mut synthesis);
+    }
+    if outputs.open_data.is_some() {
+        sinks.push(&mut open_data);
+    }
+    let run = || crate::consolidate::run(&inputs, &checker, &choices, &mut sinks, &|_| {});
+    let (report, _) = pool.install(run).map_err(super::batch::failed)?;
+    workbook.save(&workbook_path).map_err(err)?;
+    super::consolidate::say_written(&report, &workbook_path, lang);
+    if outputs.synthesis {
+        write_synthesis(synthesis, &synthesis_path, lang)?;
+    }
+    if outputs.open_data.is_some() {
+        publish(open_data, lang)?;
+    }
+    Ok(consolidation_exit(&report, false))
 }
 
 /// The actions that change the store or write from it and say what they did.
@@ -76,11 +157,7 @@ fn change(store: &Store, action: CampagneAction) -> Result<Msg, CliError> {
             )
         }
         CampagneAction::Exporter { dossier, depots } => {
-            let which = match depots {
-                DepotsRetenus::Acceptes => crate::campaign::export::Chosen::Accepted,
-                DepotsRetenus::SansErreur => crate::campaign::export::Chosen::WithoutError,
-            };
-            let written = store.export(&dossier, which).map_err(err)?;
+            let written = store.export(&dossier, chosen(depots)).map_err(err)?;
             let (n, shown) = (written.len(), dossier.display());
             crate::msg!(
                 "{n} fichier(s) et provenance.csv écrits dans « {shown} »",

@@ -54,6 +54,30 @@ pub struct Choices {
     pub include_invalid: bool,
     /// The options as typed, for `À propos`.
     pub options_text: String,
+    /// The campaign the files come from, when they do (`spro campagne consolider`): which
+    /// deposit each is, as of when.
+    pub campaign: Option<CampaignSource>,
+}
+
+/// Where a consolidation's files come from in a campaign: `À propos` names each deposit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CampaignSource {
+    pub year: i32,
+    /// « état de la campagne au … »: when the deposits were chosen (UTC).
+    pub as_of: String,
+    /// Which deposits: « acceptés » or « sans erreur ».
+    pub chosen: String,
+    pub deposits: Vec<DepositSource>,
+}
+
+/// One deposit a consolidation took.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepositSource {
+    /// The file's name in the consolidation (`36-CHX.xlsx`).
+    pub file: String,
+    pub id: i64,
+    pub deposited_at: String,
+    pub sha256: String,
 }
 
 impl Choices {
@@ -72,7 +96,14 @@ impl Choices {
             without_personal_data,
             include_invalid,
             options_text: text.join(" "),
+            campaign: None,
         }
+    }
+
+    /// The same choices, the files being the campaign's deposits `source` names.
+    pub fn from_campaign(mut self, source: CampaignSource) -> Choices {
+        self.campaign = Some(source);
+        self
     }
 
     /// The same choices, without personal data whatever was typed (the synthesis and the open
@@ -308,6 +339,7 @@ pub(crate) mod tests {
             without_personal_data: false,
             include_invalid: false,
             options_text: String::new(),
+            campaign: None,
         };
         (checker, choices)
     }

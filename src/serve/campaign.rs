@@ -676,3 +676,86 @@ pub(super) async fn deposit_copy(
         bytes: copy,
     }))
 }
+
+/// `POST /campagne/consolider` (`sortie` = `classeur`, `synthese` or `donnees`; `depots` =
+/// `acceptes` or `sans_erreur`): the outputs of the chosen deposits, as a download, their
+/// provenance in `À propos` (Région).
+pub(super) async fn consolidate_campaign(
+    State(service): State<Shared>,
+    request_lang: RequestLang,
+    request: Request,
+) -> Result<Response, ServeError> {
+    use crate::campaign::export::Chosen;
+    use consolidate::Wanted;
+    region(&service, request.headers()).await?;
+    let store = store(&service)?;
+    let fields = small_form(request).await?;
+    let field = |k: &str| {
+        fields
+            .get(k)
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let wanted = match field("sortie").as_str() {
+        "" | "classeur" => Wanted::Workbook,
+        "synthese" => Wanted::Synthesis,
+        "donnees" => Wanted::OpenData,
+        other => {
+            return Err(ServeError::BadRequest(crate::msg!(
+                "« sortie » vaut « {other} » : classeur, synthese ou donnees",
+                "“sortie” is “{other}”: classeur, synthese or donnees"
+            )))
+        }
+    };
+    let which = match field("depots").as_str() {
+        "" | "acceptes" => Chosen::Accepted,
+        "sans_erreur" => Chosen::WithoutError,
+        other => {
+            return Err(ServeError::BadRequest(crate::msg!(
+                "« depots » vaut « {other} » : acceptes ou sans_erreur",
+                "“depots” is “{other}”: acceptes or sans_erreur"
+            )))
+        }
+    };
+    let (inputs, source) = blocking(move || store.consolidation_inputs(which))
+        .await?
+        .map_err(refusal)?;
+    let budget = service.settings.checks_memory_mib;
+    let limits = service.checker.config.limits.clone();
+    let mut weight = 0u32;
+    for input in &inputs {
+        if let Input::Memory { format, bytes, .. } = input {
+            let (format, bytes, limits) = (*format, bytes.clone(), limits.clone());
+            let size = blocking(move || Size::of(&bytes, Some(format), &limits)).await?;
+            weight = weight
+                .saturating_add(consolidation_weight(&size))
+                .saturating_add(check_weight(&size));
+        }
+    }
+    if weight > budget {
+        return Err(upload::consolidation_too_large(weight, budget));
+    }
+    let year = source.year;
+    let typed = format!("--depots {}", source.chosen);
+    let mut choices =
+        crate::consolidate::Choices::new(year, false, false, &[typed]).from_campaign(source);
+    if wanted != Wanted::Workbook {
+        choices = choices.never_personal();
+    }
+    let mut checks = service.check_settings.clone().for_year(Some(year));
+    checks.keep_data = true;
+    let checker =
+        Checker::build(checks).map_err(|e| ServeError::BadRequest(crate::i18n::Said::said(&e)))?;
+    let turn = service
+        .check_turn(weight, service.settings.jobs as u32)
+        .await?;
+    let (worker, lang) = (service.clone(), request_lang.lang);
+    let download = weighed(turn, move || {
+        worker
+            .pool
+            .install(|| consolidate::make(wanted, &inputs, &checker, &choices, lang))
+    })
+    .await?
+    .map_err(|e| ServeError::BadRequest(crate::i18n::Said::said(&e)))?;
+    Ok(attachment(download))
+}

@@ -58,6 +58,16 @@ pub(super) struct Words {
     pub accept: &'static str,
     pub correction_label: &'static str,
     pub ask_correction: &'static str,
+    pub csv: &'static str,
+    pub consolidate_h: &'static str,
+    pub output: &'static str,
+    pub output_workbook: &'static str,
+    pub output_synthesis: &'static str,
+    pub output_open_data: &'static str,
+    pub chosen: &'static str,
+    pub chosen_accepted: &'static str,
+    pub chosen_without_error: &'static str,
+    pub consolidate_now: &'static str,
 }
 
 const FR: Words = Words {
@@ -106,6 +116,16 @@ const FR: Words = Words {
     accept: "Accepter ce dépôt",
     correction_label: "Ce que le réseau doit corriger",
     ask_correction: "Demander une correction",
+    csv: "Le tableau en CSV",
+    consolidate_h: "Consolider maintenant",
+    output: "Ce qui est produit",
+    output_workbook: "le classeur régional",
+    output_synthesis: "la synthèse régionale (PDF)",
+    output_open_data: "les données ouvertes (zip)",
+    chosen: "Dépôts retenus",
+    chosen_accepted: "le dernier dépôt accepté de chaque réseau",
+    chosen_without_error: "le dernier dépôt sans erreur de chaque réseau",
+    consolidate_now: "Consolider maintenant",
 };
 
 const EN: Words = Words {
@@ -154,6 +174,16 @@ const EN: Words = Words {
     accept: "Accept this deposit",
     correction_label: "What the network must correct",
     ask_correction: "Ask for a correction",
+    csv: "The table as CSV",
+    consolidate_h: "Consolidate now",
+    output: "What is made",
+    output_workbook: "the regional workbook",
+    output_synthesis: "the regional synthesis (PDF)",
+    output_open_data: "the open data (zip)",
+    chosen: "Deposits taken",
+    chosen_accepted: "each network's latest accepted deposit",
+    chosen_without_error: "each network's latest deposit without error",
+    consolidate_now: "Consolidate now",
 };
 
 pub(super) fn words(lang: Lang) -> &'static Words {

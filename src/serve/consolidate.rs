@@ -7,9 +7,11 @@ use crate::serve::upload::Flag;
 
 /// What the analyst asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Wanted {
+pub(super) enum Wanted {
     Workbook,
     Synthesis,
+    /// The open-data package, as a zip.
+    OpenData,
 }
 
 /// `/consolider`: the year's workbooks (30 at most), read whole in memory, consolidated with
@@ -92,8 +94,9 @@ async fn answer(
     Ok(attachment(download))
 }
 
-/// The regional workbook or the synthesis of `inputs`, in memory, from one reading.
-fn make(
+/// The regional workbook, the synthesis or the open-data package (zipped) of `inputs`, in
+/// memory, from one reading.
+pub(super) fn make(
     wanted: Wanted,
     inputs: &[Input],
     checker: &Checker,
@@ -123,5 +126,42 @@ fn make(
                 bytes,
             })
         }
+        Wanted::OpenData => {
+            let work = tempfile::tempdir().map_err(|e| Failed::Output(Box::new(e)))?;
+            let folder = work.path().join(format!("donnees-ouvertes-{year}"));
+            let mut open_data = crate::open_data::OpenData::new(checker, choices, &folder);
+            crate::consolidate::run(inputs, checker, choices, &mut [&mut open_data], &|_| {})?;
+            let folder = open_data.publish()?;
+            let bytes = zipped(&folder).map_err(|e| Failed::Output(Box::new(e)))?;
+            Ok(Download {
+                file_name: format!("donnees-ouvertes-{year}.zip"),
+                content_type: "application/zip",
+                bytes,
+            })
+        }
     }
+}
+
+/// The files of `folder` in a zip archive, under the folder's name.
+fn zipped(folder: &Path) -> Result<Vec<u8>, std::io::Error> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let prefix = folder
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(folder)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    names.sort();
+    let options = zip::write::SimpleFileOptions::default();
+    for path in names.iter().filter(|p| p.is_file()) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        zip.start_file(format!("{prefix}/{name}"), options)
+            .map_err(std::io::Error::other)?;
+        std::io::Write::write_all(&mut zip, &std::fs::read(path)?)?;
+    }
+    Ok(zip.finish().map_err(std::io::Error::other)?.into_inner())
 }

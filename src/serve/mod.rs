@@ -344,6 +344,7 @@ fn campaign_routes(service: &Shared) -> Router<Shared> {
         .route("/deconnexion", post(log_out))
         .route("/campagne", get(dashboard_page))
         .route("/campagne/export.csv", get(dashboard_csv))
+        .route("/campagne/consolider", post(consolidate_campaign))
         .route("/reseaux/{code}", get(network_page))
         .route("/reseaux/{code}/depots", post(deposit_from_page))
         .route("/depots/{id}", get(deposit_page))

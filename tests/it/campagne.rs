@@ -883,8 +883,51 @@ fn the_exported_folder_consolidates_to_the_same_figures() {
         );
         sheet(&out, "Indicateurs")
     };
-    assert_eq!(
-        workbook(&exported, "a.xlsx"),
-        workbook(&originals, "b.xlsx")
+    let indicators = workbook(&originals, "b.xlsx");
+    assert_eq!(workbook(&exported, "a.xlsx"), indicators);
+    // Consolidated from the campaign: the same figures, and `À propos` names each deposit.
+    let out = c.dir.path().join("campagne.xlsx");
+    let pdf = c.dir.path().join("synthese-regionale-2025.pdf");
+    let open_data = c.dir.path().join("ouvertes");
+    let o = out.display().to_string();
+    let p = open_data.display().to_string();
+    c.ok(&["consolider", "-o", &o, "--synthese", "--publier", &p]);
+    assert_eq!(sheet(&out, "Indicateurs"), indicators);
+    let about: Vec<String> = sheet(&out, "À propos").iter().flatten().map(s).collect();
+    let about = about.join(" | ");
+    assert!(
+        about.contains("Campagne 2025 : dépôts acceptés, état de la campagne au "),
+        "{about}"
     );
+    for code in ["36-CHX", "18-BOU", "28-DRE"] {
+        assert!(about.contains(&format!("{code}.xlsx")), "{code}: {about}");
+    }
+    assert!(std::fs::metadata(&pdf).unwrap().len() > 10_000);
+    frictionless_validates(&open_data);
+    // The same from the page, for the Région only: the workbook, and the open data zipped.
+    let consolidate = |token: &str, fields: &[(&str, &str)]| {
+        let form = fields.iter().fold(multipart::Form::new(), |f, (k, v)| {
+            f.text(k.to_string(), v.to_string())
+        });
+        let url = server.url("/campagne/consolider");
+        client()
+            .post(url)
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .unwrap()
+    };
+    assert_eq!(consolidate(&c.a, &[]).status().as_u16(), 404);
+    let r = consolidate(&c.r, &[("sortie", "classeur")]);
+    assert_eq!(r.status().as_u16(), 200);
+    let from_page = c.dir.path().join("page.xlsx");
+    std::fs::write(&from_page, r.bytes().unwrap()).unwrap();
+    assert_eq!(sheet(&from_page, "Indicateurs"), indicators);
+    let r = consolidate(&c.r, &[("sortie", "donnees"), ("depots", "sans_erreur")]);
+    assert_eq!(r.status().as_u16(), 200);
+    let zip = r.bytes().unwrap().to_vec();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    assert!(archive
+        .by_name("donnees-ouvertes-2025/datapackage.json")
+        .is_ok());
 }

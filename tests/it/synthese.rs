@@ -38,6 +38,7 @@ fn consolidation_2025(previous: bool) -> (Checker, Choices, Vec<spro_bilans::inp
         without_personal_data: false,
         include_invalid: false,
         options_text: String::new(),
+        campaign: None,
     };
     let (inputs, _) = spro_bilans::inputs::collect(&[root().join("fixtures/bilans/2025")]).unwrap();
     (checker, options, inputs)
@@ -576,6 +577,7 @@ fn one_reading_gives_the_same_figures_in_every_mode() {
         without_personal_data: false,
         include_invalid: false,
         options_text: String::new(),
+        campaign: None,
     };
     let (_, alone) = consolidate::run(&inputs, &checker, &options, &mut [], &|_| {}).unwrap();
     let mut workbook = RegionalWorkbook::new(&checker, &options, Storage::InMemory);

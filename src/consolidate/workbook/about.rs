@@ -81,7 +81,10 @@ pub(super) fn a_propos(
             .find(|f| f.path == path)
             .map(|f| f.status.label_fr())
     };
-    let written = files(ws, start + 1, provenance, &status, styles)?;
+    let mut written = files(ws, start + 1, provenance, &status, styles)?;
+    if let Some(source) = &choices.campaign {
+        written += campaign(ws, start + 2 + written, source, styles)?;
+    }
     if !previous.is_empty() {
         // The previous year's files (`--precedent`), proven the same way.
         let top = start + 2 + written;
@@ -102,6 +105,33 @@ pub(super) fn a_propos(
     ws.set_column_width(2, 66)?;
     ws.set_column_width(3, 28)?;
     Ok(())
+}
+
+/// The deposits of a campaign the files are, from row `top`: which, when, as of when. Returns
+/// the rows written, the blank one before included.
+fn campaign(
+    ws: &mut Worksheet,
+    top: u32,
+    source: &crate::consolidate::CampaignSource,
+    styles: &Styles,
+) -> Result<u32, XlsxError> {
+    let title = format!(
+        "Campagne {} : dépôts {}, état de la campagne au {}",
+        source.year, source.chosen, source.as_of
+    );
+    xlsx::text(ws, top, 0, &title, &styles.title)?;
+    let headers = ["Fichier", "Dépôt n°", "SHA-256", "Déposé le"];
+    for (c, h) in headers.iter().enumerate() {
+        xlsx::text(ws, top + 1, c as u16, h, &styles.header)?;
+    }
+    for (i, d) in source.deposits.iter().enumerate() {
+        let r = top + 2 + i as u32;
+        xlsx::text(ws, r, 0, &d.file, &styles.text)?;
+        ws.write_number_with_format(r, 1, d.id as f64, &styles.integer)?;
+        xlsx::text(ws, r, 2, &d.sha256, &styles.text)?;
+        xlsx::text(ws, r, 3, &d.deposited_at, &styles.text)?;
+    }
+    Ok(3 + source.deposits.len() as u32)
 }
 
 /// Each file of `list` from row `first` on, in path order: path, size, SHA-256 and, when
