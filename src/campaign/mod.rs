@@ -14,6 +14,7 @@
 //! - [`integrity`]: `verifier`, backups and their restoration.
 
 pub(crate) mod campaigns;
+pub(crate) mod compare;
 pub(crate) mod dashboard;
 pub(crate) mod deposits;
 pub(crate) mod export;

@@ -96,6 +96,11 @@ fn file(f: &FileReport, lang: Lang) -> File<'_, impl Serialize + '_> {
     }
 }
 
+/// A finding as the document writes it, as a value (a comparison of deposits lists them).
+pub(crate) fn finding_entry(f: &Finding, lang: Lang) -> Value {
+    serde_json::to_value(finding(f, lang)).unwrap_or(Value::Null)
+}
+
 /// A file's entry of the document as a value: what the campaign keeps of a deposit, exactly
 /// `files[0]` of `spro check --format json` on that file.
 pub(crate) fn file_entry(f: &FileReport, lang: Lang) -> Value {

@@ -520,7 +520,9 @@ pub(super) async fn network_page(
         open: d.ouverte || line.rouvert,
         deposits: deposits
             .iter()
-            .map(|x| DepositLine {
+            .enumerate()
+            .map(|(i, x)| DepositLine {
+                previous: deposits.get(i + 1).map(|y| y.id),
                 id: x.id,
                 when: x.depose_le.clone(),
                 name: x.nom.clone(),
@@ -758,4 +760,63 @@ pub(super) async fn consolidate_campaign(
     .await?
     .map_err(|e| ServeError::BadRequest(crate::i18n::Said::said(&e)))?;
     Ok(attachment(download))
+}
+
+/// Two deposits of one network compared, read again within the budget.
+async fn comparison(
+    service: &Shared,
+    id: i64,
+    other: i64,
+    headers: &HeaderMap,
+) -> Result<crate::campaign::compare::Comparison, ServeError> {
+    let p = person(service, headers).await?;
+    let store = store(service)?;
+    let mut checks = service.check_settings.clone();
+    checks.keep_data = true;
+    let year = {
+        let (store, p) = (store.clone(), p.clone());
+        blocking(move || store.deposited(id, Some(&p)))
+            .await?
+            .map_err(refusal)?
+            .annee
+    };
+    let checks = checks.for_year(Some(year));
+    let checker = Checker::build(checks).map_err(|_| ServeError::Internal)?;
+    // Two workbooks kept whole: the budget's share of two consolidations of a file.
+    let turn = service.check_turn(64, 1).await?;
+    weighed(turn, move || store.compare(&checker, id, other, Some(&p)))
+        .await?
+        .map_err(refusal)
+}
+
+/// `GET /api/depots/{id}/comparaison/{autre}`.
+pub(super) async fn api_comparison(
+    State(service): State<Shared>,
+    UrlPath((id, other)): UrlPath<(i64, i64)>,
+    headers: HeaderMap,
+) -> Result<Response, ServeError> {
+    let c = comparison(&service, id, other, &headers).await?;
+    Ok(Json(c).into_response())
+}
+
+/// `GET /depots/{id}/comparaison/{autre}`.
+pub(super) async fn comparison_page(
+    State(service): State<Shared>,
+    UrlPath((id, other)): UrlPath<(i64, i64)>,
+    request_lang: RequestLang,
+    headers: HeaderMap,
+) -> Result<Html<String>, ServeError> {
+    let c = comparison(&service, id, other, &headers).await?;
+    let store = store(&service)?;
+    let code = blocking(move || store.deposited(id, None))
+        .await?
+        .map_err(refusal)?
+        .reseau;
+    let frame = service.frame(request_lang, None);
+    Ok(Html(pages::render(&campaign_pages::ComparisonPage::new(
+        frame,
+        request_lang.lang,
+        c,
+        code,
+    ))))
 }

@@ -68,6 +68,15 @@ pub(super) struct Words {
     pub chosen_accepted: &'static str,
     pub chosen_without_error: &'static str,
     pub consolidate_now: &'static str,
+    pub compare_h: &'static str,
+    pub figures: &'static str,
+    pub figure: &'static str,
+    pub cells_changed: &'static str,
+    pub no_cell_changed: &'static str,
+    pub new_findings: &'static str,
+    pub fixed: &'static str,
+    pub still: &'static str,
+    pub compare_with: &'static str,
 }
 
 const FR: Words = Words {
@@ -126,6 +135,15 @@ const FR: Words = Words {
     chosen_accepted: "le dernier dépôt accepté de chaque réseau",
     chosen_without_error: "le dernier dépôt sans erreur de chaque réseau",
     consolidate_now: "Consolider maintenant",
+    compare_h: "Comparaison des dépôts",
+    figures: "Les chiffres du réseau",
+    figure: "Chiffre",
+    cells_changed: "Cellules modifiées",
+    no_cell_changed: "Aucune cellule modifiée.",
+    new_findings: "Nouvelles anomalies",
+    fixed: "Anomalies corrigées",
+    still: "Anomalies toujours là",
+    compare_with: "Comparer avec le dépôt précédent",
 };
 
 const EN: Words = Words {
@@ -184,6 +202,15 @@ const EN: Words = Words {
     chosen_accepted: "each network's latest accepted deposit",
     chosen_without_error: "each network's latest deposit without error",
     consolidate_now: "Consolidate now",
+    compare_h: "Deposits compared",
+    figures: "The network's figures",
+    figure: "Figure",
+    cells_changed: "Cells changed",
+    no_cell_changed: "No cell changed.",
+    new_findings: "New findings",
+    fixed: "Findings fixed",
+    still: "Findings still there",
+    compare_with: "Compare with the deposit before",
 };
 
 pub(super) fn words(lang: Lang) -> &'static Words {
@@ -203,7 +230,83 @@ macro_rules! framed {
         }
     )*};
 }
-framed!(LoginPage, DashboardPage, NetworkPage, DepositPage);
+framed!(
+    LoginPage,
+    DashboardPage,
+    NetworkPage,
+    DepositPage,
+    ComparisonPage
+);
+
+#[derive(Template)]
+#[template(path = "campagne_comparaison.html")]
+pub(super) struct ComparisonPage {
+    pub frame: Frame,
+    pub w: &'static Words,
+    pub c: crate::campaign::compare::Comparison,
+    pub code: String,
+    /// (figure, before, after), in words.
+    pub figures: Vec<(String, String, String)>,
+    /// « Actions : 3 cellules ».
+    pub cells: Vec<String>,
+    /// (title, findings): new, fixed, still there.
+    pub groups: Vec<(&'static str, Vec<FindingLine>)>,
+}
+
+impl ComparisonPage {
+    pub(super) fn new(
+        frame: Frame,
+        lang: Lang,
+        c: crate::campaign::compare::Comparison,
+        code: String,
+    ) -> ComparisonPage {
+        let w = words(lang);
+        let shown = |x: Option<i64>| x.map_or("—".to_string(), |n| n.to_string());
+        let figures = c
+            .chiffres
+            .iter()
+            .map(|f| (f.nom.to_string(), shown(f.avant), shown(f.apres)))
+            .collect();
+        let cells = c
+            .cellules_modifiees
+            .iter()
+            .map(|(sheet, n)| match lang {
+                Lang::Fr => format!("{sheet} : {n} cellule(s)"),
+                Lang::En => format!("{sheet}: {n} cell(s)"),
+            })
+            .collect();
+        let lines = |list: &[serde_json::Value]| list.iter().map(finding_line).collect::<Vec<_>>();
+        let groups = vec![
+            (w.new_findings, lines(&c.nouveaux)),
+            (w.fixed, lines(&c.corriges)),
+            (w.still, lines(&c.toujours_la)),
+        ];
+        ComparisonPage {
+            frame,
+            w,
+            c,
+            code,
+            figures,
+            cells,
+            groups,
+        }
+    }
+}
+
+/// A finding of a report's JSON, in a line.
+fn finding_line(f: &serde_json::Value) -> FindingLine {
+    let text = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+    let place = match (f["sheet"].as_str(), f["cell"].as_str()) {
+        (Some(s), Some(c)) => format!("{s} {c}"),
+        (Some(s), None) => s.to_string(),
+        _ => String::new(),
+    };
+    FindingLine {
+        code: text("code"),
+        place,
+        message: text("message"),
+    }
+}
 
 #[derive(Template)]
 #[template(path = "campagne_connexion.html")]
@@ -315,6 +418,8 @@ pub(super) struct DepositLine {
     pub name: String,
     pub verdict: String,
     pub decision: String,
+    /// The network's deposit before this one, to compare with.
+    pub previous: Option<i64>,
 }
 
 #[derive(Template)]
@@ -386,19 +491,7 @@ impl DepositPage {
             .as_array()
             .into_iter()
             .flatten()
-            .map(|f| {
-                let text = |k: &str| f[k].as_str().unwrap_or_default().to_string();
-                let place = match (f["sheet"].as_str(), f["cell"].as_str()) {
-                    (Some(s), Some(c)) => format!("{s} {c}"),
-                    (Some(s), None) => s.to_string(),
-                    _ => String::new(),
-                };
-                FindingLine {
-                    code: text("code"),
-                    place,
-                    message: text("message"),
-                }
-            })
+            .map(finding_line)
             .collect();
         let summary = match lang {
             Lang::Fr => format!(

@@ -339,6 +339,8 @@ fn campaign_routes(service: &Shared) -> Router<Shared> {
         .route("/api/depots/{id}", get(api_deposited))
         .route("/api/depots/{id}/accepter", post(api_accept))
         .route("/api/depots/{id}/corriger", post(api_correct))
+        .route("/api/depots/{id}/comparaison/{autre}", get(api_comparison))
+        .route("/depots/{id}/comparaison/{autre}", get(comparison_page))
         .route("/connexion", get(login_form).post(ask_link))
         .route("/connexion/{jeton}", get(link_page).post(use_link))
         .route("/deconnexion", post(log_out))

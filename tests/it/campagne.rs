@@ -931,3 +931,74 @@ fn the_exported_folder_consolidates_to_the_same_figures() {
         .by_name("donnees-ouvertes-2025/datapackage.json")
         .is_ok());
 }
+
+#[test]
+fn two_deposits_of_a_network_compare_by_finding_figure_and_cell() {
+    let c = Campaign::new();
+    let server = c.serve();
+    let case = std::fs::read(root().join("fixtures/cas/C005-logo-manquant.xlsx")).unwrap();
+    assert_eq!(
+        deposit(&server, Some(&c.a), "36-CHX", "v1.xlsx", case).0,
+        201
+    );
+    assert_eq!(
+        deposit(&server, Some(&c.a), "36-CHX", "v2.xlsx", chx()).0,
+        201
+    );
+    let (status, body) = get(&server, Some(&c.a), "/api/depots/2/comparaison/1");
+    assert_eq!(status, 200, "{body}");
+    let c2: Value = serde_json::from_str(&body).unwrap();
+    let codes = |k: &str| {
+        c2[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["code"].as_str().unwrap(),
+                    f["cell"].as_str().unwrap_or("")
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(codes("corriges"), ["C005 P3", "C005 O5", "C005 P5"]);
+    assert!(codes("nouveaux").is_empty() && codes("toujours_la").is_empty());
+    let actions = c2["chiffres"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["nom"] == "actions")
+        .unwrap()
+        .clone();
+    assert_eq!(actions["avant"], actions["apres"]);
+    assert_eq!(
+        c2["cellules_modifiees"]["Actions"], 3,
+        "{}",
+        c2["cellules_modifiees"]
+    );
+    // The other way round, the same findings are new.
+    let (_, back) = get(&server, Some(&c.a), "/api/depots/1/comparaison/2");
+    let back: Value = serde_json::from_str(&back).unwrap();
+    assert_eq!(back["nouveaux"].as_array().unwrap().len(), 3);
+    // Another network's person, or two networks' deposits: nothing there.
+    assert_eq!(
+        get(&server, Some(&c.b), "/api/depots/2/comparaison/1").0,
+        404
+    );
+    assert_eq!(
+        deposit(&server, Some(&c.r), "18-BOU", "18-BOU.xlsx", chx()).0,
+        201
+    );
+    assert_eq!(
+        get(&server, Some(&c.r), "/api/depots/3/comparaison/1").0,
+        404
+    );
+    // The page says it in words.
+    let (status, page) = get(&server, Some(&c.a), "/depots/2/comparaison/1");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Anomalies corrigées (3)") && page.contains("Actions : 3 cellule(s)"),
+        "{page}"
+    );
+}
