@@ -37,6 +37,18 @@ pub(crate) struct NetworkLine {
     pub reconduit: bool,
     /// The campaign was reopened for it.
     pub rouvert: bool,
+    /// The latest deposit checked again (`spro campagne reverifier`): when, and its verdict
+    /// then beside the one of its deposit.
+    pub reverifie: Option<Rechecked>,
+}
+
+/// A latest deposit checked again.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Rechecked {
+    pub le: String,
+    pub verdict: String,
+    /// The verdict differs from the deposit's.
+    pub change: bool,
 }
 
 /// A network's latest deposit, in short.
@@ -78,7 +90,12 @@ impl Store {
                 if first.as_deref().is_some_and(|f| by_deadline(f, &c)) {
                     on_time += 1;
                 }
+                let reverifie = match &latest {
+                    Some(d) => rechecked(tx, d)?,
+                    None => None,
+                };
                 lines.push(NetworkLine {
+                    reverifie,
                     reconduit: state == State::Accepte
                         || latest
                             .as_ref()
@@ -111,6 +128,23 @@ impl Store {
             })
         })
     }
+}
+
+/// The latest re-check of deposit `d`, if any.
+fn rechecked(tx: &Transaction<'_>, d: &Deposited) -> Result<Option<Rechecked>, CampaignError> {
+    use rusqlite::OptionalExtension;
+    let found: Option<(String, String)> = tx
+        .query_row(
+            "SELECT le, verdict FROM reverifications WHERE depot = ?1 ORDER BY id DESC LIMIT 1",
+            [d.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(found.map(|(le, verdict)| Rechecked {
+        change: verdict != d.verdict,
+        le,
+        verdict,
+    }))
 }
 
 /// Whether a deposit made at `at` (a stamp) came by the campaign's deadline (its whole day).

@@ -23,6 +23,7 @@ pub(crate) mod integrity;
 pub(crate) mod journal;
 mod migrations;
 pub(crate) mod people;
+pub(crate) mod recheck;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};

@@ -308,6 +308,9 @@ pub enum CampagneAction {
         #[arg(long, value_enum, default_value_t = DepotsRetenus::Acceptes)]
         depots: DepotsRetenus,
     },
+    /// Revérifie le dernier dépôt de chaque réseau avec les règles et le registre
+    /// d'aujourd'hui ; le nouveau rapport est gardé à côté de l'original.
+    Reverifier,
     /// Restaure une sauvegarde dans un dossier vide.
     Restaurer { archive: PathBuf, dossier: PathBuf },
 }

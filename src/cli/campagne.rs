@@ -42,6 +42,7 @@ pub(super) fn campagne(args: CampagneArgs, lang: Lang) -> Result<Exit, CliError>
         CampagneAction::Jeton { courriel, revoquer } => token(&store, &courriel, revoquer, lang),
         CampagneAction::Etat { annee, format } => state(&store, annee, format, lang),
         CampagneAction::Verifier => verify(&store, lang),
+        CampagneAction::Reverifier => recheck(&store, config, lang),
         CampagneAction::Consolider {
             sortie,
             synthese,
@@ -60,6 +61,36 @@ pub(super) fn campagne(args: CampagneArgs, lang: Lang) -> Result<Exit, CliError>
             Ok(Exit::Success)
         }
     }
+}
+
+/// `reverifier`: each network's latest deposit checked again; what changed is said.
+fn recheck(store: &Store, config: Config, lang: Lang) -> Result<Exit, CliError> {
+    let settings = settings(config, None)?;
+    let pool = pool(None)?;
+    let checker = build(settings, &pool, &[])?;
+    let done = store.recheck(&checker).map_err(err)?;
+    for r in done.iter().filter(|r| r.before != r.after) {
+        let (code, id, before, after) = (&r.network, r.deposit, &r.before, &r.after);
+        say(
+            lang,
+            crate::msg!(
+                "{code} (dépôt {id}) : {before} → {after}",
+                "{code} (deposit {id}): {before} → {after}"
+            ),
+        );
+    }
+    let (n, changed) = (
+        done.len(),
+        done.iter().filter(|r| r.before != r.after).count(),
+    );
+    say(
+        lang,
+        crate::msg!(
+            "{n} dépôt(s) revérifié(s), {changed} verdict(s) changé(s)",
+            "{n} deposit(s) checked again, {changed} verdict(s) changed"
+        ),
+    );
+    Ok(Exit::Success)
 }
 
 /// Which deposits, as the library names them.

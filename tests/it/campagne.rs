@@ -1002,3 +1002,43 @@ fn two_deposits_of_a_network_compare_by_finding_figure_and_cell() {
         "{page}"
     );
 }
+
+#[test]
+fn reverifier_keeps_the_new_report_beside_the_original() {
+    let c = Campaign::new();
+    let server = c.serve();
+    let case = std::fs::read(root().join("fixtures/cas/C005-logo-manquant.xlsx")).unwrap();
+    let (_, d) = deposit(&server, Some(&c.a), "36-CHX", "36-CHX.xlsx", case);
+    assert_eq!(d["verdict"], "invalid");
+    drop(server);
+    // The rules changed: C005 switched off in the configuration.
+    let config = c.dir.path().join("spro.toml");
+    std::fs::write(&config, "[regles]\nC005 = \"off\"\n").unwrap();
+    let out = c.run(&["reverifier", "--config", &config.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("36-CHX (dépôt 1) : invalid → valid"),
+        "{said}"
+    );
+    assert!(
+        said.contains("1 dépôt(s) revérifié(s), 1 verdict(s) changé(s)"),
+        "{said}"
+    );
+    let line = c.dashboard()["reseaux"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["code"] == "36-CHX")
+        .unwrap()
+        .clone();
+    assert_eq!(line["reverifie"]["verdict"], "valid");
+    assert_eq!(line["reverifie"]["change"], true);
+    // The deposit itself keeps its original report.
+    let server = c.serve();
+    let (_, kept) = get(&server, Some(&c.r), "/api/depots/1");
+    let kept: Value = serde_json::from_str(&kept).unwrap();
+    assert_eq!(kept["verdict"], "invalid");
+    assert_eq!(kept["rapport"]["findings"].as_array().unwrap().len(), 3);
+    c.ok(&["verifier"]);
+}
