@@ -21,9 +21,11 @@ pub(crate) mod export;
 pub(crate) mod files;
 pub(crate) mod integrity;
 pub(crate) mod journal;
+pub(crate) mod mail;
 mod migrations;
 pub(crate) mod people;
 pub(crate) mod recheck;
+pub(crate) mod reminders;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};

@@ -311,6 +311,13 @@ pub enum CampagneAction {
     /// Revérifie le dernier dépôt de chaque réseau avec les règles et le registre
     /// d'aujourd'hui ; le nouveau rapport est gardé à côté de l'original.
     Reverifier,
+    /// Envoie les relances dues aujourd'hui (une semaine avant la date limite aux réseaux
+    /// attendus ou à corriger, après elle à ceux qui n'ont rien déposé), chacune une fois.
+    Relancer {
+        /// Dit qui serait relancé, sans rien envoyer ni noter.
+        #[arg(long)]
+        simuler: bool,
+    },
     /// Restaure une sauvegarde dans un dossier vide.
     Restaurer { archive: PathBuf, dossier: PathBuf },
 }

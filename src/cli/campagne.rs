@@ -43,6 +43,7 @@ pub(super) fn campagne(args: CampagneArgs, lang: Lang) -> Result<Exit, CliError>
         CampagneAction::Etat { annee, format } => state(&store, annee, format, lang),
         CampagneAction::Verifier => verify(&store, lang),
         CampagneAction::Reverifier => recheck(&store, config, lang),
+        CampagneAction::Relancer { simuler } => remind(&store, &config, simuler, lang),
         CampagneAction::Consolider {
             sortie,
             synthese,
@@ -90,6 +91,35 @@ fn recheck(store: &Store, config: Config, lang: Lang) -> Result<Exit, CliError> 
             "{n} deposit(s) checked again, {changed} verdict(s) changed"
         ),
     );
+    Ok(Exit::Success)
+}
+
+/// `relancer`: the reminders due today, sent once each; with `--simuler`, or without SMTP,
+/// only said.
+fn remind(store: &Store, config: &Config, simulate: bool, lang: Lang) -> Result<Exit, CliError> {
+    let due = store.reminders_due().map_err(err)?;
+    let base = public_address(config);
+    for r in &due {
+        let letter = r.letter(&base);
+        let (code, to, subject) = (&r.network, letter.to.join(", "), &letter.subject);
+        let to = if to.is_empty() { "personne".to_string() } else { to };
+        say(lang, crate::msg!(
+            "{code} : « {subject} » à {to}",
+            "{code}: “{subject}” to {to}"
+        ));
+    }
+    let n = due.len();
+    if simulate {
+        say(lang, crate::msg!(
+            "{n} relance(s) due(s) : rien n'a été envoyé (--simuler)",
+            "{n} reminder(s) due: nothing was sent (--simuler)"
+        ));
+    } else {
+        say(lang, crate::msg!(
+            "{n} relance(s) due(s) : aucun serveur SMTP n'est configuré ([campagne.smtp]), rien n'a été envoyé",
+            "{n} reminder(s) due: no SMTP server is configured ([campagne.smtp]), nothing was sent"
+        ));
+    }
     Ok(Exit::Success)
 }
 
