@@ -82,7 +82,11 @@ impl Store {
                     When::Before => matches!(line.etat, State::Attendu | State::ACorriger),
                     When::After => line.etat == State::Attendu,
                 };
-                let tag = if when == When::Before { "avant" } else { "apres" };
+                let tag = if when == When::Before {
+                    "avant"
+                } else {
+                    "apres"
+                };
                 let key = format!("relance-{tag}:{}:{}", dashboard.annee, line.code);
                 if !due || sent(tx, &key)? {
                     continue;
@@ -116,7 +120,9 @@ impl Store {
 /// Whether the e-mail of `key` was sent.
 fn sent(tx: &Transaction<'_>, key: &str) -> Result<bool, CampaignError> {
     let found: Option<String> = tx
-        .query_row("SELECT le FROM courriels WHERE cle = ?1", [key], |r| r.get(0))
+        .query_row("SELECT le FROM courriels WHERE cle = ?1", [key], |r| {
+            r.get(0)
+        })
         .optional()?;
     Ok(found.is_some())
 }

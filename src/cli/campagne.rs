@@ -102,18 +102,28 @@ fn remind(store: &Store, config: &Config, simulate: bool, lang: Lang) -> Result<
     for r in &due {
         let letter = r.letter(&base);
         let (code, to, subject) = (&r.network, letter.to.join(", "), &letter.subject);
-        let to = if to.is_empty() { "personne".to_string() } else { to };
-        say(lang, crate::msg!(
-            "{code} : « {subject} » à {to}",
-            "{code}: “{subject}” to {to}"
-        ));
+        let to = if to.is_empty() {
+            "personne".to_string()
+        } else {
+            to
+        };
+        say(
+            lang,
+            crate::msg!(
+                "{code} : « {subject} » à {to}",
+                "{code}: “{subject}” to {to}"
+            ),
+        );
     }
     let n = due.len();
     if simulate {
-        say(lang, crate::msg!(
-            "{n} relance(s) due(s) : rien n'a été envoyé (--simuler)",
-            "{n} reminder(s) due: nothing was sent (--simuler)"
-        ));
+        say(
+            lang,
+            crate::msg!(
+                "{n} relance(s) due(s) : rien n'a été envoyé (--simuler)",
+                "{n} reminder(s) due: nothing was sent (--simuler)"
+            ),
+        );
     } else {
         say(lang, crate::msg!(
             "{n} relance(s) due(s) : aucun serveur SMTP n'est configuré ([campagne.smtp]), rien n'a été envoyé",

@@ -1042,3 +1042,53 @@ fn reverifier_keeps_the_new_report_beside_the_original() {
     assert_eq!(kept["rapport"]["findings"].as_array().unwrap().len(), 3);
     c.ok(&["verifier"]);
 }
+
+#[test]
+fn relancer_says_who_is_due_a_reminder_before_and_after_the_deadline() {
+    let c = Campaign::new();
+    let store = c.store().display().to_string();
+    let at = |when: &str, simulate: bool| {
+        let mut args = vec!["campagne", "relancer", "--donnees", &store];
+        if simulate {
+            args.push("--simuler");
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_spro"))
+            .args(&args)
+            .env("SPRO_MAINTENANT", when)
+            .env_remove("SPRO_LANG")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stderr)
+    };
+    // A month before: nothing due.
+    assert!(at("2026-03-01T08:00:00Z", true).contains("0 relance(s) due(s)"));
+    // In the week before the deadline: every network expected, its people named.
+    let week = at("2026-03-27T08:00:00Z", true);
+    assert!(
+        week.contains("22 relance(s) due(s) : rien n'a été envoyé (--simuler)"),
+        "{week}"
+    );
+    assert!(
+        week.contains(
+            "36-CHX : « Bilan 2025 du réseau 36-CHX : la date limite approche » à coord@chx.fr"
+        ),
+        "{week}"
+    );
+    // After it: the networks that sent nothing.
+    let server = c.serve();
+    assert_eq!(
+        deposit(&server, Some(&c.a), "36-CHX", "36-CHX.xlsx", chx()).0,
+        201
+    );
+    drop(server);
+    let after = at("2026-04-02T08:00:00Z", false);
+    assert!(
+        after.contains("21 relance(s) due(s) : aucun serveur SMTP"),
+        "{after}"
+    );
+    assert!(
+        after.contains("date limite dépassée") && !after.contains("36-CHX :"),
+        "{after}"
+    );
+}
