@@ -3,11 +3,10 @@
 //! day has passed is not sent late (a campaign opened after its deadline gets only the second);
 //! none is sent twice for one event, even when `relancer` runs twice (`courriels`, by key).
 
-use rusqlite::{params, OptionalExtension, Transaction};
-use serde_json::json;
+use rusqlite::{OptionalExtension, Transaction};
 
 use super::deposits::State;
-use super::{journal, CampaignError, Store};
+use super::{CampaignError, Store};
 
 /// Which reminder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,17 +101,6 @@ impl Store {
                 });
             }
             Ok(out)
-        })
-    }
-
-    /// Records that the e-mail of `key` went to `to`: never again for that event.
-    pub(crate) fn mailed(&self, key: &str, to: &[String]) -> Result<(), CampaignError> {
-        self.write(|tx| {
-            tx.execute(
-                "INSERT OR IGNORE INTO courriels (cle, le) VALUES (?1, ?2)",
-                params![key, super::stamp(super::now())],
-            )?;
-            journal::append(tx, "courriel", None, json!({ "cle": key, "a": to }))
         })
     }
 }
