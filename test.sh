@@ -6,7 +6,8 @@
 #   - Chromium (Debian package chromium) and Node.js packages playwright-core + axe-core
 #     (tests/browser, exact versions, never a browser download): the browser test of spro serve;
 #   - openpyxl (pip): fills the template the way another program would;
-#   - frictionless (pip, frictionless-py): validates the open-data package (`spro publier`).
+#   - frictionless (pip, frictionless-py): validates the open-data package (`spro publier`);
+#   - aiosmtpd (pip): the SMTP server the campaign's e-mails go to (127.0.0.1, a maildir).
 # Python packages at pinned versions.
 # Debian packages are installed with apt-get, as root (or through sudo when available).
 # Extra arguments go to cargo test (e.g. ./test.sh serve:: for the page's tests; the
@@ -37,6 +38,7 @@ fi
 export PIP_BREAK_SYSTEM_PACKAGES=1
 python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install -q "openpyxl==3.1.5"
 python3 -c "import frictionless" 2>/dev/null || python3 -m pip install -q "frictionless==5.18.1"
+python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install -q "aiosmtpd==1.4.6"
 
 if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ]; then
   echo "test.sh: installing playwright-core and axe-core (npm, tests/browser)" >&2

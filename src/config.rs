@@ -212,6 +212,46 @@ struct CampaignFile {
     adresse_publique: Option<String>,
     #[serde(default)]
     acceptation_automatique: bool,
+    smtp: Option<SmtpFile>,
+}
+
+/// `[campagne.smtp]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SmtpFile {
+    hote: String,
+    port: Option<u16>,
+    #[serde(default)]
+    securite: Security,
+    utilisateur: Option<String>,
+    mot_de_passe_fichier: Option<String>,
+    expediteur: String,
+}
+
+/// How the SMTP connection is protected (`securite`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// STARTTLS on the submission port (587), the default.
+    #[default]
+    Starttls,
+    /// TLS from the first byte (465).
+    Tls,
+    /// None (a relay on the machine itself).
+    Aucune,
+}
+
+/// The SMTP server the campaign's e-mails leave through.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub user: Option<String>,
+    /// A file holding the password (never the password in the configuration).
+    pub password_file: Option<PathBuf>,
+    /// `From:`.
+    pub from: String,
 }
 
 /// The campaign's settings (`[campagne]`, README « La campagne »).
@@ -223,6 +263,8 @@ pub struct CampaignSettings {
     pub public_address: Option<String>,
     /// A deposit without error is accepted at once (`acceptation_automatique`).
     pub auto_accept: bool,
+    /// `[campagne.smtp]`: without it, no e-mail leaves.
+    pub smtp: Option<SmtpSettings>,
 }
 
 /// Why the configuration cannot be used (exit 2).
@@ -350,6 +392,18 @@ impl Config {
             store: file.campagne.donnees.map(|d| base.join(d)),
             public_address: file.campagne.adresse_publique,
             auto_accept: file.campagne.acceptation_automatique,
+            smtp: file.campagne.smtp.map(|s| SmtpSettings {
+                port: s.port.unwrap_or(match s.securite {
+                    Security::Starttls => 587,
+                    Security::Tls => 465,
+                    Security::Aucune => 25,
+                }),
+                host: s.hote,
+                security: s.securite,
+                user: s.utilisateur,
+                password_file: s.mot_de_passe_fichier.map(|p| base.join(p)),
+                from: s.expediteur,
+            }),
         };
         if let Some(s) = file.schemas {
             config.schemas = Some(base.join(s));

@@ -116,6 +116,26 @@ fn remind(store: &Store, config: &Config, simulate: bool, lang: Lang) -> Result<
         );
     }
     let n = due.len();
+    if let (false, Some(smtp)) = (simulate, &config.campaign.smtp) {
+        let postman = crate::campaign::mail::Postman::new(smtp).map_err(err)?;
+        let mut sent = 0;
+        for r in &due {
+            if store
+                .post(&postman, &r.key, &r.letter(&base))
+                .map_err(err)?
+            {
+                sent += 1;
+            }
+        }
+        say(
+            lang,
+            crate::msg!(
+                "{sent} relance(s) envoyée(s) sur {n} due(s)",
+                "{sent} reminder(s) sent of {n} due"
+            ),
+        );
+        return Ok(Exit::Success);
+    }
     if simulate {
         say(
             lang,

@@ -15,6 +15,7 @@ pub(super) fn serve(args: ServeArgs) -> Result<Exit, CliError> {
     settings.downloads_cap = args.telechargements_mo.max(1).saturating_mul(1024 * 1024);
     settings.campaign = args.donnees.or(campaign.store);
     settings.public_address = campaign.public_address;
+    settings.smtp = campaign.smtp;
     crate::serve::run(checks, settings).map_err(err)?;
     Ok(Exit::Success)
 }

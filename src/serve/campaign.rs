@@ -171,11 +171,55 @@ pub(super) async fn deposit(
     let turn = service.check_turn(check_weight(&size), 1).await?;
     let checker = service.checker.clone();
     let code = code.to_string();
-    weighed(turn, move || {
-        store.deposit(&checker, &code, &name, bytes, Some(&p))
+    let kept = store.clone();
+    let deposited = weighed(turn, move || {
+        kept.deposit(&checker, &code, &name, bytes, Some(&p))
     })
     .await?
-    .map_err(refusal)
+    .map_err(refusal)?;
+    // The receipt, to the depositor and the network's other people.
+    let mut to = store.network_people(&deposited.reseau).unwrap_or_default();
+    to.extend(deposited.par.clone());
+    to.sort();
+    to.dedup();
+    let letter = crate::campaign::mail::receipt(&deposited, to, &service.public_address());
+    mail(service, format!("recu:{}", deposited.id), letter);
+    if !deposited.decisions.is_empty() {
+        tell_decision(service, &store, &deposited);
+    }
+    Ok(deposited)
+}
+
+/// Sends `letter` for event `key` in the background, once; without SMTP, says so in the log.
+fn mail(service: &Service, key: String, letter: crate::campaign::mail::Letter) {
+    let (Some(postman), Some(store)) = (service.postman.clone(), service.campaign.clone()) else {
+        let to = letter.to.join(", ");
+        eprintln!(
+            "spro serve : pas de SMTP ([campagne.smtp]) : « {} » non envoyé à {to}",
+            letter.subject
+        );
+        return;
+    };
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = store.post(&postman, &key, &letter) {
+            eprintln!(
+                "spro serve : courriel « {} » non envoyé : {e}",
+                letter.subject
+            );
+        }
+    });
+}
+
+/// The decision just taken on `d`, e-mailed to the network's people.
+fn tell_decision(service: &Service, store: &Store, d: &crate::campaign::Deposited) {
+    let to = store.network_people(&d.reseau).unwrap_or_default();
+    if let Some(letter) = crate::campaign::mail::decision(d, to, &service.public_address()) {
+        mail(
+            service,
+            format!("decision:{}:{}", d.id, d.decisions.len()),
+            letter,
+        );
+    }
 }
 
 /// `GET /api/depots/{id}`: a deposit (the Région, or its network).
@@ -232,9 +276,12 @@ async fn decide(
 ) -> Result<crate::campaign::Deposited, ServeError> {
     let p = region(service, headers).await?;
     let store = store(service)?;
-    blocking(move || store.decide(id, &verdict, &p))
+    let kept = store.clone();
+    let d = blocking(move || kept.decide(id, &verdict, &p))
         .await?
-        .map_err(refusal)
+        .map_err(refusal)?;
+    tell_decision(service, &store, &d);
+    Ok(d)
 }
 
 /// The text fields of a small form, urlencoded or multipart (at most 64 KiB).
@@ -362,9 +409,9 @@ pub(super) async fn ask_link(
     let known = address.clone();
     let link = blocking(move || store.login_link(&known)).await?;
     if let Ok(secret) = link {
-        // E-mail comes with [campagne.smtp]; until then the link stays on the server.
-        let _ = secret;
-        eprintln!("spro serve : pas de SMTP configuré : lien de connexion de {address} non envoyé (spro campagne lien {address})");
+        let url = format!("{}/connexion/{secret}", service.public_address());
+        let key = format!("lien:{}", crate::campaign::files::sha256(secret.as_bytes()));
+        mail(&service, key, crate::campaign::mail::login(&address, &url));
     }
     let w = campaign_pages::words(request_lang.lang);
     Ok(login_page(

@@ -86,6 +86,8 @@ pub(crate) struct Settings {
     pub campaign: Option<PathBuf>,
     /// The address people reach the service at (`[campagne] adresse_publique`).
     pub public_address: Option<String>,
+    /// `[campagne.smtp]`: the campaign's e-mails leave through it.
+    pub smtp: Option<crate::config::SmtpSettings>,
 }
 
 impl Settings {
@@ -102,6 +104,7 @@ impl Settings {
             checks_memory_mib: 512,
             campaign: None,
             public_address: None,
+            smtp: None,
         }
     }
 }
@@ -124,6 +127,8 @@ pub(crate) struct Service {
     pool: rayon::ThreadPool,
     /// The campaign's store, with `--donnees`.
     campaign: Option<Arc<crate::campaign::Store>>,
+    /// What sends the campaign's e-mails, with `[campagne.smtp]`.
+    postman: Option<Arc<crate::campaign::mail::Postman>>,
     /// The login links asked for lately, by address and by client (a rate limit).
     logins: Mutex<std::collections::HashMap<String, Vec<std::time::Instant>>>,
 }
@@ -137,6 +142,10 @@ impl Service {
             .build()
             .map_err(StartError::Threads)?;
         let checker = Checker::build(checks.clone())?;
+        let postman = match &settings.smtp {
+            Some(smtp) => Some(Arc::new(crate::campaign::mail::Postman::new(smtp)?)),
+            None => None,
+        };
         let campaign = match &settings.campaign {
             Some(dir) => Some(Arc::new(crate::campaign::Store::open(dir)?)),
             None => None,
@@ -151,6 +160,7 @@ impl Service {
             pool,
             settings,
             campaign,
+            postman,
             logins: Mutex::new(std::collections::HashMap::new()),
         })
     }
@@ -168,6 +178,17 @@ impl Service {
     }
 
     /// The most bytes of annotated copies one request may hold ([`Store::share`]).
+    /// The address in the links the campaign's e-mails carry.
+    fn public_address(&self) -> String {
+        let listen = self.settings.listen;
+        self.settings
+            .public_address
+            .clone()
+            .unwrap_or_else(|| format!("http://{listen}"))
+            .trim_end_matches('/')
+            .to_string()
+    }
+
     /// Whether people reach the service over https (`adresse_publique`).
     fn secure(&self) -> bool {
         self.settings
@@ -301,6 +322,7 @@ pub(crate) enum StartError {
     },
     Checker(#[from] crate::check::BuildError),
     Campaign(#[from] crate::campaign::CampaignError),
+    Mail(#[from] crate::campaign::mail::MailError),
 }
 
 impl crate::i18n::Said for StartError {
@@ -320,6 +342,7 @@ impl crate::i18n::Said for StartError {
             ),
             StartError::Checker(e) => e.said(),
             StartError::Campaign(e) => e.said(),
+            StartError::Mail(e) => e.said(),
         }
     }
 }

@@ -1092,3 +1092,212 @@ fn relancer_says_who_is_due_a_reminder_before_and_after_the_deadline() {
         "{after}"
     );
 }
+
+/// An SMTP server on 127.0.0.1 (Python's aiosmtpd, installed by `./test.sh`), keeping what it
+/// receives in a maildir; stopped on drop.
+struct Smtp {
+    child: std::process::Child,
+    port: u16,
+    maildir: tempfile::TempDir,
+}
+
+impl Smtp {
+    fn start() -> Smtp {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let maildir = tempfile::tempdir().unwrap();
+        let child = std::process::Command::new("python3")
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(maildir.path().join("boite"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 -m aiosmtpd (./test.sh installs it)");
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "aiosmtpd did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Smtp {
+            child,
+            port,
+            maildir,
+        }
+    }
+
+    /// The e-mails received so far: (to, subject, body), decoded by Python's email package.
+    fn received(&self) -> Vec<(String, String, String)> {
+        let script = r#"
+import email, email.policy, json, mailbox, sys
+out = []
+for m in mailbox.Maildir(sys.argv[1], factory=None, create=False):
+    m = email.message_from_bytes(m.as_bytes(), policy=email.policy.default)
+    out.append([str(m["To"]), str(m["Subject"]), m.get_content()])
+print(json.dumps(sorted(out)))
+"#;
+        let out = std::process::Command::new("python3")
+            .args(["-c", script])
+            .arg(self.maildir.path().join("boite"))
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap_or_default()
+    }
+
+    /// The e-mails once there are `n` (they leave in the background), or as they are after 10 s.
+    fn wait_for(&self, n: usize) -> Vec<(String, String, String)> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let got = self.received();
+            if got.len() >= n || std::time::Instant::now() > deadline {
+                return got;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn the_campaign_writes_by_e_mail_once_per_event() {
+    let c = Campaign::new();
+    let smtp = Smtp::start();
+    let config = c.dir.path().join("spro.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[campagne]\nadresse_publique = \"https://spro.example\"\n\n[campagne.smtp]\nhote = \"127.0.0.1\"\nport = {}\nsecurite = \"aucune\"\nexpediteur = \"SPRO-EP <spro@region.fr>\"\n",
+            smtp.port
+        ),
+    )
+    .unwrap();
+    let (store, conf) = (
+        c.store().display().to_string(),
+        config.display().to_string(),
+    );
+    let server = Server::start(&["--donnees", &store, "--config", &conf]);
+    // The login link, by e-mail; it opens a session.
+    let r = client()
+        .post(server.url("/connexion"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("courriel=coord%40chx.fr")
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let mails = smtp.wait_for(1);
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let (to, subject, body) = &mails[0];
+    assert_eq!(to, "coord@chx.fr");
+    assert_eq!(
+        subject,
+        "Votre lien de connexion à la campagne des bilans SPRO-EP"
+    );
+    let link = body
+        .split_whitespace()
+        .find(|w| w.starts_with("https://spro.example/connexion/"))
+        .unwrap();
+    let path = link.trim_start_matches("https://spro.example");
+    assert_eq!(
+        browser()
+            .post(server.url(path))
+            .send()
+            .unwrap()
+            .status()
+            .as_u16(),
+        303
+    );
+    // A deposit: its receipt; a correction asked: its message; an acceptance.
+    assert_eq!(
+        deposit(&server, Some(&c.a), "36-CHX", "36-CHX.xlsx", chx()).0,
+        201
+    );
+    assert_eq!(
+        post(
+            &server,
+            Some(&c.r),
+            "/api/depots/1/corriger",
+            &[("message", "Ajoutez les logos")]
+        )
+        .0,
+        200
+    );
+    assert_eq!(
+        post(&server, Some(&c.r), "/api/depots/1/accepter", &[]).0,
+        200
+    );
+    let mails = smtp.wait_for(4);
+    let subjects: Vec<&str> = mails.iter().map(|m| m.1.as_str()).collect();
+    for s in [
+        "Bilan 2025 du réseau 36-CHX : dépôt n° 1 reçu",
+        "Bilan 2025 du réseau 36-CHX : correction demandée",
+        "Bilan 2025 du réseau 36-CHX : accepté",
+    ] {
+        assert!(subjects.contains(&s), "{s}: {subjects:?}");
+    }
+    let correction = mails
+        .iter()
+        .find(|m| m.1.ends_with("correction demandée"))
+        .unwrap();
+    assert!(
+        correction.2.contains("Ajoutez les logos") && correction.0 == "coord@chx.fr",
+        "{correction:?}"
+    );
+    let receipt = mails.iter().find(|m| m.1.ends_with("reçu")).unwrap();
+    assert!(
+        receipt.2.contains("https://spro.example/depots/1") && receipt.2.contains("sans anomalie"),
+        "{receipt:?}"
+    );
+    drop(server);
+    // Reminders after the deadline: sent once, even when relancer runs twice.
+    let relancer = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_spro"))
+            .args([
+                "campagne",
+                "relancer",
+                "--donnees",
+                &store,
+                "--config",
+                &conf,
+            ])
+            .env("SPRO_MAINTENANT", "2026-04-02T08:00:00Z")
+            .env_remove("SPRO_LANG")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stderr)
+    };
+    // Only 18-BOU has someone to write to among the networks that sent nothing.
+    assert!(relancer().contains("1 relance(s) envoyée(s) sur 21 due(s)"));
+    // The second run finds 18-BOU's reminder sent; the networks without anyone stay due.
+    let again = relancer();
+    assert!(
+        again.contains("0 relance(s) envoyée(s) sur 20 due(s)"),
+        "{again}"
+    );
+    let mails = smtp.wait_for(5);
+    let reminders: Vec<_> = mails
+        .iter()
+        .filter(|m| m.1.contains("date limite dépassée"))
+        .collect();
+    assert_eq!(reminders.len(), 1, "{reminders:?}");
+    assert_eq!(reminders[0].0, "autre@bou.fr");
+}
