@@ -571,7 +571,7 @@ pub(super) async fn network_page(
             .map(|(i, x)| DepositLine {
                 previous: deposits.get(i + 1).map(|y| y.id),
                 id: x.id,
-                when: x.depose_le.clone(),
+                when: campaign_pages::when(lang, &x.depose_le),
                 name: x.nom.clone(),
                 verdict: campaign_pages::verdict(lang, x),
                 decision: x
@@ -582,6 +582,8 @@ pub(super) async fn network_page(
             })
             .collect(),
         who: p.address,
+        file_limit_bytes: service.checker.config.limits.file_bytes(),
+        file_limit_mo: service.checker.config.limits.taille_fichier_mo,
     };
     Ok(Html(pages::render(&page)))
 }

@@ -433,6 +433,20 @@ pub(super) struct NetworkPage {
     pub open: bool,
     pub deposits: Vec<DepositLine>,
     pub who: String,
+    pub file_limit_bytes: u64,
+    pub file_limit_mo: u64,
+}
+
+/// A stamp of the store (`2026-03-14T09:30:00Z`) as people read it: « 14/03/2026 09:30 (UTC) »
+/// (« 2026-03-14 09:30 (UTC) » in English).
+pub(super) fn when(lang: Lang, stamp: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(stamp) {
+        Ok(t) => match lang {
+            Lang::Fr => t.format("%d/%m/%Y %H:%M (UTC)").to_string(),
+            Lang::En => t.format("%Y-%m-%d %H:%M (UTC)").to_string(),
+        },
+        Err(_) => stamp.to_string(),
+    }
 }
 
 /// A verdict in words.
@@ -497,14 +511,14 @@ impl DepositPage {
             Lang::Fr => format!(
                 "« {} », déposé le {} par {} : {}.",
                 d.nom,
-                d.depose_le,
+                when(lang, &d.depose_le),
                 d.par.as_deref().unwrap_or("—"),
                 verdict(lang, d)
             ),
             Lang::En => format!(
                 "“{}”, deposited on {} by {}: {}.",
                 d.nom,
-                d.depose_le,
+                when(lang, &d.depose_le),
                 d.par.as_deref().unwrap_or("—"),
                 verdict(lang, d)
             ),

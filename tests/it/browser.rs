@@ -162,3 +162,85 @@ fn a_coordinator_checks_a_file_in_chromium_with_and_without_javascript() {
     }
     assert!(server.written().is_empty(), "{:?}", server.written());
 }
+
+/// The campaign in Chromium: a coordinator logs in with the link, deposits, reads the finding
+/// at its cell, downloads the annotated copy; an analyst reads the dashboard and asks for a
+/// correction; axe finds no serious or critical violation on these pages.
+#[test]
+fn the_campaign_in_a_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("donnees");
+    let run = |args: &[&str]| {
+        let mut all = vec!["campagne"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--donnees", store.to_str().unwrap()]);
+        let out = spro(&all, dir.path());
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    run(&["ouvrir", "--annee", "2025", "--date-limite", "2026-03-31"]);
+    let people = dir.path().join("personnes.csv");
+    std::fs::write(
+        &people,
+        "courriel,role,reseaux\ncoord@chx.fr,reseau,36-CHX\nanalyste@region.fr,region,\n",
+    )
+    .unwrap();
+    run(&["inviter", people.to_str().unwrap()]);
+    let server = Server::start(&["--donnees", store.to_str().unwrap()]);
+    let link = |who: &str| run(&["lien", who]).replace("http://127.0.0.1:8080", &server.base);
+    let (coordinator, analyst) = (link("coord@chx.fr"), link("analyste@region.fr"));
+    let fixture = root().join("fixtures/cas/C005-logo-manquant.xlsx");
+    let out = Command::new("node")
+        .arg(root().join("tests/browser/campagne.mjs"))
+        .args([&server.base, &coordinator, &analyst])
+        .arg(&fixture)
+        .arg(screens())
+        .current_dir(root().join("tests/browser"))
+        .output()
+        .expect("node (./test.sh installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(run["problems"], serde_json::json!([]));
+    assert_eq!(run["linkH1"], "Connexion à la campagne");
+    assert!(run["networkUrl"]
+        .as_str()
+        .unwrap()
+        .ends_with("/reseaux/36-CHX"));
+    assert!(run["networkH1"]
+        .as_str()
+        .unwrap()
+        .starts_with("36-CHX — Châteauroux"));
+    assert_eq!(run["depositH1"], "Dépôt 1 — 36-CHX");
+    assert_eq!(run["cellShown"], 1, "Actions P3 shown");
+    assert_eq!(run["dashboardH1"], "Campagne des bilans 2025");
+    assert_eq!(run["dashboardRows"], 22);
+    assert_eq!(run["decisionShown"], 1);
+    for page in [
+        "axeLink",
+        "axeNetwork",
+        "axeDeposit",
+        "axeDashboard",
+        "axeDecided",
+    ] {
+        let axe = &run[page];
+        assert!(axe["passes"].as_u64().unwrap() > 10, "{page}: axe ran");
+        let serious: Vec<&Value> = axe["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+            .collect();
+        assert!(serious.is_empty(), "{page}: {serious:?}");
+    }
+    let copy = PathBuf::from(run["download"].as_str().unwrap());
+    assert_eq!(fill_of(&copy, "Actions", "P3").as_deref(), Some("FFFF9999"));
+}

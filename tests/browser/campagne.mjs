@@ -1,0 +1,104 @@
+// The campaign in Debian's Chromium (playwright-core, executablePath /usr/bin/chromium; no
+// browser is ever downloaded): a coordinator logs in with the link, deposits, reads the findings
+// at their cells, downloads the annotated copy; an analyst logs in, reads the dashboard, asks
+// for a correction. axe-core on each page; screenshots kept.
+//
+// Usage: node campagne.mjs BASE_URL COORDINATOR_LINK ANALYST_LINK FIXTURE OUT_DIR
+// Prints one JSON object on stdout; tests/it/browser.rs checks it.
+import { chromium } from "playwright-core";
+import { readFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+const [base, coordinatorLink, analystLink, fixture, outDir] = process.argv.slice(2);
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+mkdirSync(outDir, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+
+// axe-core in a page of its own (the service's CSP forbids inline scripts), fed the HTML of the
+// page under test with its stylesheet.
+async function axe(page) {
+  const html = await page.content();
+  const probe = await browser.newPage({ javaScriptEnabled: true, bypassCSP: true });
+  await probe.setContent(html.replace("<head>", `<head><base href="${base}/">`), { waitUntil: "load" });
+  await probe.addScriptTag({ content: axeSource });
+  const result = await probe.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document);
+    return {
+      passes: r.passes.length,
+      violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length })),
+    };
+  });
+  await probe.close();
+  return result;
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(outDir, `${name}-telephone.png`), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
+
+const out = { problems: [] };
+const watch = (page) => {
+  page.on("console", (m) => { if (m.type() === "error") out.problems.push(m.text()); });
+  page.on("pageerror", (e) => out.problems.push(String(e)));
+};
+
+// The coordinator.
+const coordinator = await browser.newContext({ acceptDownloads: true, locale: "fr-FR" });
+const c = await coordinator.newPage();
+watch(c);
+await c.goto(coordinatorLink);
+out.linkH1 = await c.locator("h1").innerText();
+out.axeLink = await axe(c);
+await shot(c, "campagne-lien");
+await Promise.all([c.waitForURL("**/reseaux/**"), c.locator('main button[type="submit"]').click()]);
+out.networkUrl = c.url();
+out.networkH1 = await c.locator("h1").innerText();
+out.axeNetwork = await axe(c);
+await shot(c, "campagne-reseau");
+await c.setInputFiles("#fichier", fixture);
+await Promise.all([c.waitForURL("**/depots/**"), c.locator("form.depot button[type=submit]").click()]);
+out.depositH1 = await c.locator("h1").innerText();
+out.cellShown = await c.locator("td", { hasText: "Actions P3" }).count();
+out.axeDeposit = await axe(c);
+await shot(c, "campagne-depot");
+const [download] = await Promise.all([
+  c.waitForEvent("download"),
+  c.getByText("Télécharger la copie annotée").click(),
+]);
+out.download = join(outDir, download.suggestedFilename());
+await download.saveAs(out.download);
+await coordinator.close();
+
+// The analyst.
+const analyst = await browser.newContext({ locale: "fr-FR" });
+const a = await analyst.newPage();
+watch(a);
+await a.goto(analystLink);
+await Promise.all([a.waitForURL("**/campagne"), a.locator('main button[type="submit"]').click()]);
+out.dashboardH1 = await a.locator("h1").innerText();
+out.dashboardRows = await a.locator("tbody tr").count();
+out.axeDashboard = await axe(a);
+await shot(a, "campagne-tableau");
+await a.goto(base + "/depots/1");
+await a.fill("#message", "Ajoutez le logo du SPRO sur les outils créés.");
+await Promise.all([a.waitForURL("**/depots/1"), a.getByText("Demander une correction").click()]);
+out.decisionShown = await a.locator("li", { hasText: "correction demandée" }).count();
+out.axeDecided = await axe(a);
+await shot(a, "campagne-depot-region");
+await analyst.close();
+
+console.log(JSON.stringify(out));
+await browser.close();
