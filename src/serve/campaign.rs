@@ -151,10 +151,11 @@ pub(super) async fn deposit(
     code: &str,
     request: Request,
 ) -> Result<crate::campaign::Deposited, ServeError> {
-    let p = person(service, request.headers()).await?;
-    if !p.sees(code) {
-        return Err(ServeError::NotFound);
-    }
+    let p = match person(service, request.headers()).await {
+        Ok(p) if p.sees(code) => p,
+        Ok(_) => return Err(refused(service, request, ServeError::NotFound).await),
+        Err(e) => return Err(refused(service, request, e).await),
+    };
     let store = store(service)?;
     let (_turn, mut form) = service.open_form(request).await?;
     let mut fields = upload::Fields::default();
@@ -188,6 +189,16 @@ pub(super) async fn deposit(
         tell_decision(service, &store, &deposited);
     }
     Ok(deposited)
+}
+
+/// `error`, once the request's body is read and dropped (within the limits and the upload
+/// deadline): a client still sending a file when the connection closes would see it reset, not
+/// the answer that says why.
+async fn refused(service: &Service, request: Request, error: ServeError) -> ServeError {
+    let limit = upload::body_limit(service.file_limit());
+    let drain = drain(request.into_body(), limit);
+    let _ = tokio::time::timeout(service.settings.upload_timeout, drain).await;
+    error
 }
 
 /// Sends `letter` for event `key` in the background, once; without SMTP, says so in the log.
@@ -240,8 +251,11 @@ pub(super) async fn api_deposited(
 pub(super) async fn api_accept(
     State(service): State<Shared>,
     UrlPath(id): UrlPath<i64>,
-    headers: HeaderMap,
+    request: Request,
 ) -> Result<Response, ServeError> {
+    let headers = request.headers().clone();
+    // The form (empty, or a button's name) read first, so that a refusal closes nothing unread.
+    small_form(request).await?;
     let d = decide(&service, id, &headers, Verdict::Accept).await?;
     Ok(Json(d).into_response())
 }
@@ -287,37 +301,60 @@ async fn decide(
 /// The text fields of a small form, urlencoded or multipart (at most 64 KiB).
 pub(super) async fn small_form(request: Request) -> Result<HashMap<String, String>, ServeError> {
     const LIMIT: usize = 64 * 1024;
-    let multipart = request
+    let kind = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("multipart/form-data"));
-    let bad = || upload::not_a_form();
-    if multipart {
-        let mut form = Multipart::from_request(request, &())
-            .await
-            .map_err(|_| bad())?;
-        let mut out = HashMap::new();
-        let mut total = 0;
-        while let Some(field) = form.next_field().await.map_err(|_| bad())? {
-            let name = field.name().unwrap_or_default().to_string();
-            let text = field.text().await.map_err(|_| bad())?;
-            total += text.len();
-            if total > LIMIT {
-                return Err(bad());
+        .map(str::to_string);
+    let bad = || {
+        ServeError::BadRequest(crate::msg!(
+            "le formulaire envoyé est illisible : renvoyez-le depuis la page",
+            "the form sent cannot be read: send it again from the page"
+        ))
+    };
+    match kind.as_deref() {
+        Some(t) if t.starts_with("multipart/form-data") => {
+            let mut form = Multipart::from_request(request, &())
+                .await
+                .map_err(|_| bad())?;
+            let mut out = HashMap::new();
+            let mut total = 0;
+            loop {
+                let field = match form.next_field().await {
+                    Ok(Some(field)) => field,
+                    Ok(None) => break,
+                    // A form without any field (a bare button) has nothing to say.
+                    Err(_) if out.is_empty() => break,
+                    Err(_) => return Err(bad()),
+                };
+                let name = field.name().unwrap_or_default().to_string();
+                let text = field.text().await.map_err(|_| bad())?;
+                total += text.len();
+                if total > LIMIT {
+                    return Err(bad());
+                }
+                out.insert(name, text);
             }
-            out.insert(name, text);
+            Ok(out)
         }
-        return Ok(out);
-    }
-    // axum's own reader of urlencoded forms, on a body cut at the limit.
-    let (parts, body) = request.into_parts();
-    let body = axum::body::Body::new(http_body_util::Limited::new(body, LIMIT));
-    let axum::Form(fields) =
-        axum::Form::<HashMap<String, String>>::from_request(Request::from_parts(parts, body), &())
+        Some(t) if t.starts_with("application/x-www-form-urlencoded") => {
+            // axum's own reader of urlencoded forms, on a body cut at the limit.
+            let (parts, body) = request.into_parts();
+            let body = axum::body::Body::new(http_body_util::Limited::new(body, LIMIT));
+            let axum::Form(fields) = axum::Form::<HashMap<String, String>>::from_request(
+                Request::from_parts(parts, body),
+                &(),
+            )
             .await
             .map_err(|_| bad())?;
-    Ok(fields)
+            Ok(fields)
+        }
+        // No form at all (`curl -X POST`): nothing to read but what may come, dropped.
+        _ => {
+            drain(request.into_body(), LIMIT as u64).await;
+            Ok(HashMap::new())
+        }
+    }
 }
 
 /// How many login links an address, or a client, may ask for within [`LOGIN_WINDOW`].
@@ -646,8 +683,10 @@ pub(super) async fn deposit_file(
 pub(super) async fn accept_from_page(
     State(service): State<Shared>,
     UrlPath(id): UrlPath<i64>,
-    headers: HeaderMap,
+    request: Request,
 ) -> Result<Response, ServeError> {
+    let headers = request.headers().clone();
+    small_form(request).await?;
     decide(&service, id, &headers, Verdict::Accept).await?;
     Ok(axum::response::Redirect::to(&format!("/depots/{id}")).into_response())
 }
