@@ -64,10 +64,21 @@ unit=$(dpkg -L spro | grep '/systemd/system/spro.service$')
 systemd-analyze verify "$unit"
 # The unit bounds the service: its memory, and its descriptors for the connections cap.
 grep -qx 'MemoryMax=1G' "$unit" && grep -qx 'LimitNOFILE=8192' "$unit"
+# The campaign's store in /var/lib/spro, the one place the service writes; the daily reminders
+# installed beside it, not enabled.
+grep -qx 'StateDirectory=spro' "$unit" && grep -qx 'ProtectSystem=strict' "$unit" && grep -qx 'DynamicUser=yes' "$unit"
+for u in spro-relance.service spro-relance.timer; do
+  f=$(dpkg -L spro | grep "/systemd/system/$u\$") || { echo "missing after dpkg -i: $u"; exit 1; }
+  systemd-analyze verify "$f"
+done
+if [ -e /etc/systemd/system/timers.target.wants/spro-relance.timer ]; then echo "the timer was enabled"; exit 1; fi
 if [ -e /etc/systemd/system/multi-user.target.wants/spro.service ]; then echo "the unit was enabled"; exit 1; fi
-ok "dpkg -i: spro --version, man -w spro, completions, conffile, systemd-analyze verify $unit (not enabled)"
+ok "dpkg -i: spro --version, man -w spro, completions, conffile, systemd-analyze verify $unit and spro-relance.{service,timer} (not enabled; StateDirectory=spro)"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-exec_start=$(sed -n 's/^ExecStart=//p' "$unit" | sed "s/127.0.0.1:8080/127.0.0.1:$port/")
+# The store in a folder nobody may write (systemd gives the unit /var/lib/spro).
+state=$(mktemp -d)
+chown nobody "$state"
+exec_start=$(sed -n 's/^ExecStart=//p' "$unit" | sed "s/127.0.0.1:8080/127.0.0.1:$port/; s#/var/lib/spro#$state#")
 # shellcheck disable=SC2086
 runuser -u nobody -- $exec_start 2>"$out/serve.log" &
 serve=$!
