@@ -552,9 +552,17 @@ pub(super) async fn dashboard_page(
         .map(|y| upload::parse_year(y))
         .transpose()?
         .flatten();
-    let d = blocking(move || store.dashboard(year))
+    let mut d = blocking(move || store.dashboard(year))
         .await?
         .map_err(refusal)?;
+    // `?etat=a_corriger` (or `en_retard`): the lines of that state only; the totals stay whole.
+    if let Some(wanted) = query.get("etat").filter(|e| !e.is_empty()) {
+        d.reseaux.retain(|l| {
+            let key = serde_json::to_value(l.etat).ok();
+            key.as_ref().and_then(|k| k.as_str()) == Some(wanted.as_str())
+                || (wanted == "en_retard" && l.en_retard)
+        });
+    }
     let frame = service.frame(request_lang, Some("/campagne"));
     Ok(Html(pages::render(&DashboardPage::new(
         frame,

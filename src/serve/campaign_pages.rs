@@ -77,6 +77,13 @@ pub(super) struct Words {
     pub fixed: &'static str,
     pub still: &'static str,
     pub compare_with: &'static str,
+    pub filter: &'static str,
+    pub every_state: &'static str,
+    pub state_expected: &'static str,
+    pub state_deposited: &'static str,
+    pub state_to_correct: &'static str,
+    pub state_accepted: &'static str,
+    pub show: &'static str,
 }
 
 const FR: Words = Words {
@@ -144,6 +151,13 @@ const FR: Words = Words {
     fixed: "Anomalies corrigées",
     still: "Anomalies toujours là",
     compare_with: "Comparer avec le dépôt précédent",
+    filter: "Réseaux à afficher",
+    every_state: "tous",
+    state_expected: "attendus",
+    state_deposited: "déposés",
+    state_to_correct: "à corriger",
+    state_accepted: "acceptés",
+    show: "Afficher",
 };
 
 const EN: Words = Words {
@@ -211,6 +225,13 @@ const EN: Words = Words {
     fixed: "Findings fixed",
     still: "Findings still there",
     compare_with: "Compare with the deposit before",
+    filter: "Networks shown",
+    every_state: "all",
+    state_expected: "expected",
+    state_deposited: "deposited",
+    state_to_correct: "to correct",
+    state_accepted: "accepted",
+    show: "Show",
 };
 
 pub(super) fn words(lang: Lang) -> &'static Words {

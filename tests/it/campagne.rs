@@ -280,6 +280,20 @@ fn a_deposit_is_checked_kept_and_decided_on() {
     let first: Value = serde_json::from_str(&first).unwrap();
     assert_eq!(first["decisions"][0]["decision"], "a_corriger");
     assert_eq!(first["decisions"][0]["message"], "Ajoutez les logos");
+    // The dashboard's page, filtered by state.
+    let page = client()
+        .get(server.url("/campagne?etat=accepte"))
+        .bearer_auth(&c.r)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(
+        page.matches("<tr>").count(),
+        2,
+        "the header and 36-CHX: {page}"
+    );
+    assert!(page.contains("/reseaux/36-CHX"));
     let totals = &c.dashboard()["totaux"];
     assert_eq!(
         (totals["deposes"].as_u64(), totals["acceptes"].as_u64()),
