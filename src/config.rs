@@ -213,6 +213,8 @@ struct CampaignFile {
     #[serde(default)]
     acceptation_automatique: bool,
     smtp: Option<SmtpFile>,
+    conservation_ans: Option<u32>,
+    contact_donnees: Option<String>,
 }
 
 /// `[campagne.smtp]` as written.
@@ -255,7 +257,7 @@ pub struct SmtpSettings {
 }
 
 /// The campaign's settings (`[campagne]`, README « La campagne »).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignSettings {
     /// The store's folder (`donnees`, relative to the configuration file).
     pub store: Option<PathBuf>,
@@ -265,6 +267,23 @@ pub struct CampaignSettings {
     pub auto_accept: bool,
     /// `[campagne.smtp]`: without it, no e-mail leaves.
     pub smtp: Option<SmtpSettings>,
+    /// How many years the deposits of a closed campaign are kept (`conservation_ans`, 5).
+    pub keep_years: u32,
+    /// Whom to ask about personal data (`contact_donnees`), shown to every person logged in.
+    pub data_contact: Option<String>,
+}
+
+impl Default for CampaignSettings {
+    fn default() -> Self {
+        CampaignSettings {
+            store: None,
+            public_address: None,
+            auto_accept: false,
+            smtp: None,
+            keep_years: 5,
+            data_contact: None,
+        }
+    }
 }
 
 /// Why the configuration cannot be used (exit 2).
@@ -392,6 +411,8 @@ impl Config {
             store: file.campagne.donnees.map(|d| base.join(d)),
             public_address: file.campagne.adresse_publique,
             auto_accept: file.campagne.acceptation_automatique,
+            keep_years: file.campagne.conservation_ans.unwrap_or(5),
+            data_contact: file.campagne.contact_donnees,
             smtp: file.campagne.smtp.map(|s| SmtpSettings {
                 port: s.port.unwrap_or(match s.securite {
                     Security::Starttls => 587,

@@ -133,3 +133,40 @@ pub(crate) fn broken(tx: &Transaction<'_>) -> Result<Vec<(i64, crate::i18n::Msg)
     }
     Ok(out)
 }
+
+/// Seals the chain again from row `from` on (after a purge changed the rows that named the
+/// people it removed).
+pub(crate) fn reseal(tx: &Transaction<'_>, from: i64) -> Result<(), CampaignError> {
+    let mut before: String = tx
+        .query_row(
+            "SELECT empreinte FROM journal WHERE id < ?1 ORDER BY id DESC LIMIT 1",
+            [from],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_else(|| START.to_string());
+    let rows: Vec<Entry> = {
+        let mut s = tx.prepare(
+            "SELECT id, le, evenement, personne, details FROM journal WHERE id >= ?1 ORDER BY id",
+        )?;
+        let rows = s.query_map([from], |r| {
+            Ok(Entry {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                event: r.get(2)?,
+                person: r.get(3)?,
+                details: r.get(4)?,
+            })
+        })?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for entry in rows {
+        let own = digest(&entry, &before);
+        tx.execute(
+            "UPDATE journal SET precedent = ?2, empreinte = ?3 WHERE id = ?1",
+            params![entry.id, before, own],
+        )?;
+        before = own;
+    }
+    Ok(())
+}

@@ -24,6 +24,7 @@ pub(crate) mod journal;
 pub(crate) mod mail;
 mod migrations;
 pub(crate) mod people;
+pub(crate) mod purge;
 pub(crate) mod recheck;
 pub(crate) mod reminders;
 

@@ -318,6 +318,9 @@ pub enum CampagneAction {
         #[arg(long)]
         simuler: bool,
     },
+    /// Supprime les dépôts, décisions et fichiers des campagnes closes depuis plus de
+    /// « conservation_ans » (5 ans par défaut), et les personnes dont plus rien n'a besoin.
+    Purger,
     /// Restaure une sauvegarde dans un dossier vide.
     Restaurer { archive: PathBuf, dossier: PathBuf },
 }

@@ -58,7 +58,7 @@ pub(super) fn campagne(args: CampagneArgs, lang: Lang) -> Result<Exit, CliError>
             consolidate(&store, config, outputs, chosen(depots), lang)
         }
         other => {
-            say(lang, change(&store, other)?);
+            say(lang, change(&store, other, config.campaign.keep_years)?);
             Ok(Exit::Success)
         }
     }
@@ -222,7 +222,7 @@ fn consolidate(
 }
 
 /// The actions that change the store or write from it and say what they did.
-fn change(store: &Store, action: CampagneAction) -> Result<Msg, CliError> {
+fn change(store: &Store, action: CampagneAction, keep_years: u32) -> Result<Msg, CliError> {
     Ok(match action {
         CampagneAction::Clore { annee } => {
             let year = store.close_campaign(annee).map_err(err)?;
@@ -238,6 +238,20 @@ fn change(store: &Store, action: CampagneAction) -> Result<Msg, CliError> {
         CampagneAction::Retirer { courriel } => {
             store.remove_person(&courriel).map_err(err)?;
             crate::msg!("{courriel} retiré(e)", "{courriel} removed")
+        }
+        CampagneAction::Purger => {
+            let p = store.purge(keep_years).map_err(err)?;
+            let years: Vec<String> = p.campaigns.iter().map(i32::to_string).collect();
+            let years = if years.is_empty() {
+                "aucune".to_string()
+            } else {
+                years.join(", ")
+            };
+            let (d, f, n) = (p.deposits, p.files, p.people);
+            crate::msg!(
+                "purge ({keep_years} ans de conservation) : campagnes {years}, {d} dépôt(s), {f} fichier(s), {n} personne(s) supprimés",
+                "purge ({keep_years} years kept): campaigns {years}, {d} deposit(s), {f} file(s), {n} person(s) removed"
+            )
         }
         CampagneAction::Sauvegarder { archive } => {
             let files = store.back_up(&archive).map_err(err)?;

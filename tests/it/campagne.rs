@@ -1315,3 +1315,64 @@ fn the_campaign_writes_by_e_mail_once_per_event() {
     assert_eq!(reminders.len(), 1, "{reminders:?}");
     assert_eq!(reminders[0].0, "autre@bou.fr");
 }
+
+#[test]
+fn purger_removes_old_deposits_and_people_and_verifier_still_passes() {
+    let c = Campaign::new();
+    let server = c.serve();
+    let (_, d) = deposit(&server, Some(&c.a), "36-CHX", "36-CHX.xlsx", chx());
+    assert_eq!(
+        post(&server, Some(&c.r), "/api/depots/1/accepter", &[]).0,
+        200
+    );
+    drop(server);
+    c.ok(&["clore"]);
+    let store = c.store().display().to_string();
+    let purge = |when: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_spro"))
+            .args(["campagne", "purger", "--donnees", &store])
+            .env("SPRO_MAINTENANT", when)
+            .env_remove("SPRO_LANG")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stderr)
+    };
+    // Within the five years, no deposit goes; with no campaign open, the coordinator of 18-BOU,
+    // whom nothing names, is no longer needed.
+    let soon = purge("2027-01-01T00:00:00Z");
+    assert!(
+        soon.contains("campagnes aucune, 0 dépôt(s), 0 fichier(s), 1 personne(s)"),
+        "{soon}"
+    );
+    let stored = c
+        .store()
+        .join("fichiers")
+        .join(d["sha256"].as_str().unwrap());
+    assert!(stored.exists());
+    // Six years after: the deposits, their files, and the people nothing needs any more.
+    let later = purge("2032-12-31T00:00:00Z");
+    assert!(
+        later.contains("campagnes 2025, 1 dépôt(s), 1 fichier(s), 1 personne(s)"),
+        "{later}"
+    );
+    assert!(!stored.exists());
+    c.ok(&["verifier"]);
+    let journal = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print('\\n'.join(str(r) for r in c.execute('SELECT * FROM journal')))",
+        ])
+        .arg(c.store().join("spro.sqlite"))
+        .output()
+        .unwrap();
+    let journal = text(&journal.stdout);
+    assert!(
+        !journal.contains("coord@chx.fr") && !journal.contains("autre@bou.fr"),
+        "{journal}"
+    );
+    assert!(journal.contains("'purge'"), "{journal}");
+    assert_eq!(c.run(&["lien", "coord@chx.fr"]).status.code(), Some(2));
+    // The Région's analyst decided on a deposit now gone: no longer named, still invited.
+    c.ok(&["lien", "analyste@region.fr"]);
+}
