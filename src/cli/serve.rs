@@ -16,6 +16,7 @@ pub(super) fn serve(args: ServeArgs) -> Result<Exit, CliError> {
     settings.campaign = args.donnees.or(campaign.store);
     settings.public_address = campaign.public_address;
     settings.smtp = campaign.smtp;
+    settings.data_contact = campaign.data_contact;
     crate::serve::run(checks, settings).map_err(err)?;
     Ok(Exit::Success)
 }

@@ -410,6 +410,7 @@ fn login_page(
         w: campaign_pages::words(lang),
         notice: notice.to_string(),
         button_action: action,
+        data_contact: service.settings.data_contact.clone().unwrap_or_default(),
     }))
 }
 
@@ -629,6 +630,7 @@ pub(super) async fn network_page(
         who: p.address,
         file_limit_bytes: service.checker.config.limits.file_bytes(),
         file_limit_mo: service.checker.config.limits.taille_fichier_mo,
+        data_contact: service.settings.data_contact.clone().unwrap_or_default(),
     };
     Ok(Html(pages::render(&page)))
 }

@@ -84,6 +84,7 @@ pub(super) struct Words {
     pub state_to_correct: &'static str,
     pub state_accepted: &'static str,
     pub show: &'static str,
+    pub contact: &'static str,
 }
 
 const FR: Words = Words {
@@ -158,6 +159,7 @@ const FR: Words = Words {
     state_to_correct: "à corriger",
     state_accepted: "acceptés",
     show: "Afficher",
+    contact: "Pour toute question sur vos données :",
 };
 
 const EN: Words = Words {
@@ -232,6 +234,7 @@ const EN: Words = Words {
     state_to_correct: "to correct",
     state_accepted: "accepted",
     show: "Show",
+    contact: "For any question about your data:",
 };
 
 pub(super) fn words(lang: Lang) -> &'static Words {
@@ -337,6 +340,8 @@ pub(super) struct LoginPage {
     pub notice: String,
     /// The link's button posts there; empty: the address form.
     pub button_action: String,
+    /// `contact_donnees`, or empty.
+    pub data_contact: String,
 }
 
 /// A line of the dashboard, in words.
@@ -456,6 +461,8 @@ pub(super) struct NetworkPage {
     pub who: String,
     pub file_limit_bytes: u64,
     pub file_limit_mo: u64,
+    /// `contact_donnees`, or empty.
+    pub data_contact: String,
 }
 
 /// A stamp of the store (`2026-03-14T09:30:00Z`) as people read it: « 14/03/2026 09:30 (UTC) »

@@ -88,6 +88,8 @@ pub(crate) struct Settings {
     pub public_address: Option<String>,
     /// `[campagne.smtp]`: the campaign's e-mails leave through it.
     pub smtp: Option<crate::config::SmtpSettings>,
+    /// Whom to ask about personal data (`[campagne] contact_donnees`), on the campaign's pages.
+    pub data_contact: Option<String>,
 }
 
 impl Settings {
@@ -105,6 +107,7 @@ impl Settings {
             campaign: None,
             public_address: None,
             smtp: None,
+            data_contact: None,
         }
     }
 }

@@ -1199,7 +1199,7 @@ fn the_campaign_writes_by_e_mail_once_per_event() {
     std::fs::write(
         &config,
         format!(
-            "[campagne]\nadresse_publique = \"https://spro.example\"\n\n[campagne.smtp]\nhote = \"127.0.0.1\"\nport = {}\nsecurite = \"aucune\"\nexpediteur = \"SPRO-EP <spro@region.fr>\"\n",
+            "[campagne]\nadresse_publique = \"https://spro.example\"\ncontact_donnees = \"dpo@region.fr\"\n\n[campagne.smtp]\nhote = \"127.0.0.1\"\nport = {}\nsecurite = \"aucune\"\nexpediteur = \"SPRO-EP <spro@region.fr>\"\n",
             smtp.port
         ),
     )
@@ -1209,6 +1209,14 @@ fn the_campaign_writes_by_e_mail_once_per_event() {
         config.display().to_string(),
     );
     let server = Server::start(&["--donnees", &store, "--config", &conf]);
+    // Whom to ask about one's data, on the login page.
+    let page = client()
+        .get(server.url("/connexion"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(page.contains("mailto:dpo@region.fr"), "{page}");
     // The login link, by e-mail; it opens a session.
     let r = client()
         .post(server.url("/connexion"))
