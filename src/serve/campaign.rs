@@ -667,21 +667,30 @@ pub(super) async fn deposit_page(
     ))))
 }
 
+/// Deposit `id` and its stored bytes, as the person asking may see them.
+async fn deposit_and_bytes(
+    service: &Shared,
+    id: i64,
+    headers: &HeaderMap,
+) -> Result<(crate::campaign::Deposited, Vec<u8>), ServeError> {
+    let p = person(service, headers).await?;
+    let store = store(service)?;
+    blocking(move || {
+        let d = store.deposited(id, Some(&p))?;
+        let bytes = store.bytes_of(&d)?;
+        Ok::<_, CampaignError>((d, bytes))
+    })
+    .await?
+    .map_err(refusal)
+}
+
 /// `GET /depots/{id}/fichier`: the bytes deposited, as they were.
 pub(super) async fn deposit_file(
     State(service): State<Shared>,
     UrlPath(id): UrlPath<i64>,
     headers: HeaderMap,
 ) -> Result<Response, ServeError> {
-    let p = person(&service, &headers).await?;
-    let store = store(&service)?;
-    let (d, bytes) = blocking(move || {
-        let d = store.deposited(id, Some(&p))?;
-        let bytes = store.bytes_of(&d)?;
-        Ok::<_, CampaignError>((d, bytes))
-    })
-    .await?
-    .map_err(refusal)?;
+    let (d, bytes) = deposit_and_bytes(&service, id, &headers).await?;
     Ok(attachment(Download {
         file_name: d.nom,
         content_type: "application/octet-stream",
@@ -735,15 +744,7 @@ pub(super) async fn deposit_copy(
     UrlPath(id): UrlPath<i64>,
     headers: HeaderMap,
 ) -> Result<Response, ServeError> {
-    let p = person(&service, &headers).await?;
-    let store = store(&service)?;
-    let (d, bytes) = blocking(move || {
-        let d = store.deposited(id, Some(&p))?;
-        let bytes = store.bytes_of(&d)?;
-        Ok::<_, CampaignError>((d, bytes))
-    })
-    .await?
-    .map_err(refusal)?;
+    let (d, bytes) = deposit_and_bytes(&service, id, &headers).await?;
     let path = PathBuf::from(&d.nom);
     let format = crate::read::Format::from_path(&path);
     let limits = service.checker.config.limits.clone();
