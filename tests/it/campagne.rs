@@ -916,7 +916,18 @@ fn the_exported_folder_consolidates_to_the_same_figures() {
     for code in ["36-CHX", "18-BOU", "28-DRE"] {
         assert!(about.contains(&format!("{code}.xlsx")), "{code}: {about}");
     }
-    assert!(std::fs::metadata(&pdf).unwrap().len() > 10_000);
+    // The synthesis's method names the deposits too.
+    let pdf_text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (./test.sh installs it)");
+    let pdf_text = text(&pdf_text.stdout).replace('\n', " ");
+    assert!(
+        pdf_text.contains("Campagne 2025 : dépôts acceptés, état de la campagne au"),
+        "{pdf_text}"
+    );
+    assert!(pdf_text.contains("36-CHX.xlsx"), "{pdf_text}");
     frictionless_validates(&open_data);
     // The same from the page, for the Région only: the workbook, and the open data zipped.
     let consolidate = |token: &str, fields: &[(&str, &str)]| {

@@ -50,6 +50,32 @@ fn how(lang: Lang, read: &str, layout: &str) -> Vec<String> {
     how
 }
 
+/// The campaign the files come from: which deposits, as of when.
+fn campaign(source: &crate::consolidate::CampaignSource, lang: Lang) -> String {
+    let deposits: Vec<String> = source
+        .deposits
+        .iter()
+        .map(|d| {
+            let sha = &d.sha256[..12.min(d.sha256.len())];
+            match lang {
+                Lang::Fr => format!("n° {} ({}, {sha})", d.id, d.file),
+                Lang::En => format!("no. {} ({}, {sha})", d.id, d.file),
+            }
+        })
+        .collect();
+    let (year, as_of, list) = (source.year, &source.as_of, deposits.join(", "));
+    match lang {
+        Lang::Fr => format!(
+            "Campagne {year} : dépôts {}, état de la campagne au {as_of} — {list}.",
+            source.chosen
+        ),
+        Lang::En => format!(
+            "Campaign {year}: deposits « {} », the campaign as of {as_of} — {list}.",
+            source.chosen
+        ),
+    }
+}
+
 /// How the figures are made, whatever the batch.
 fn sentences(lang: Lang) -> Vec<String> {
     match lang {
@@ -139,7 +165,10 @@ pub(super) fn method(
         })
         .collect();
     let layout = &checker.registry.serving(choices.year).version;
-    let how = how(lang, &report.versions_read(lang), layout);
+    let mut how = how(lang, &report.versions_read(lang), layout);
+    if let Some(source) = &choices.campaign {
+        how.push(campaign(source, lang));
+    }
     Method {
         files,
         previous_files,
