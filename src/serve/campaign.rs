@@ -90,6 +90,15 @@ async fn region(service: &Shared, headers: &HeaderMap) -> Result<Person, ServeEr
     }
 }
 
+/// The campaign's year asked (`?annee=`), if any.
+fn year_asked(query: &HashMap<String, String>) -> Result<Option<i32>, ServeError> {
+    Ok(query
+        .get("annee")
+        .map(|y| upload::parse_year(y))
+        .transpose()?
+        .flatten())
+}
+
 /// `GET /api/campagne`: the dashboard (Région).
 pub(super) async fn api_dashboard(
     State(service): State<Shared>,
@@ -98,11 +107,7 @@ pub(super) async fn api_dashboard(
 ) -> Result<Response, ServeError> {
     region(&service, &headers).await?;
     let store = store(&service)?;
-    let year = query
-        .get("annee")
-        .map(|y| upload::parse_year(y))
-        .transpose()?
-        .flatten();
+    let year = year_asked(&query)?;
     let dashboard = blocking(move || store.dashboard(year))
         .await?
         .map_err(refusal)?;
@@ -548,11 +553,7 @@ pub(super) async fn dashboard_page(
 ) -> Result<Html<String>, ServeError> {
     let p = region(&service, &headers).await?;
     let store = store(&service)?;
-    let year = query
-        .get("annee")
-        .map(|y| upload::parse_year(y))
-        .transpose()?
-        .flatten();
+    let year = year_asked(&query)?;
     let mut d = blocking(move || store.dashboard(year))
         .await?
         .map_err(refusal)?;

@@ -170,7 +170,7 @@ fn the_campaign_is_administered_from_the_command_line() {
     let people = c.dir.path().join("mauvais.csv");
     std::fs::write(
         &people,
-        "courriel,role,reseaux\nnouveau@chx.fr,reseau,36-CHX\npas-une-adresse,reseau,36-CHX\nx@y.fr,reseau,99-XXX\nz@y.fr,chef,\nw@y.fr,reseau,\n",
+        "courriel,role,reseaux\nnouveau@chx.fr,reseau,36-CHX\npas-une-adresse,reseau,36-CHX\nx@y.fr,reseau,99-INC\nz@y.fr,chef,\nw@y.fr,reseau,\n",
     )
     .unwrap();
     let out = c.run(&["inviter", &people.display().to_string()]);
@@ -178,7 +178,7 @@ fn the_campaign_is_administered_from_the_command_line() {
     let said = text(&out.stderr);
     for expected in [
         "ligne 3 refusée : « pas-une-adresse » n'est pas une adresse électronique",
-        "ligne 4 refusée : le réseau « 99-XXX » n'est pas attendu par la campagne",
+        "ligne 4 refusée : le réseau « 99-INC » n'est pas attendu par la campagne",
         "ligne 5 refusée : le rôle « chef » n'existe pas",
         "ligne 6 refusée : une personne de rôle « reseau » coordonne au moins un réseau",
         "1 personne(s) invitée(s), 4 ligne(s) refusée(s)",
@@ -357,12 +357,12 @@ fn refusals_change_nothing() {
     let c = Campaign::new();
     let server = c.serve();
     // A network the campaign does not expect; a form without a file.
-    let (status, body) = deposit(&server, Some(&c.r), "99-XXX", "99-XXX.xlsx", chx());
+    let (status, body) = deposit(&server, Some(&c.r), "99-INC", "99-INC.xlsx", chx());
     assert_eq!(status, 404, "{body}");
     assert!(body["error"]["message"]
         .as_str()
         .unwrap()
-        .contains("« 99-XXX » n'est pas attendu"));
+        .contains("« 99-INC » n'est pas attendu"));
     let empty = multipart::Form::new().text("autre", "rien");
     let r = client()
         .post(server.url("/api/reseaux/36-CHX/depots"))
