@@ -125,17 +125,18 @@ pub(super) async fn api_network(
         return Err(ServeError::NotFound);
     }
     let store = store(&service)?;
-    let code = code.to_uppercase();
+    let wanted = code.to_uppercase();
     let (deposits, dashboard) = blocking(move || {
-        Ok::<_, CampaignError>((store.deposits_of(&code, None)?, store.dashboard(None)?))
+        Ok::<_, CampaignError>((store.deposits_of(&wanted, None)?, store.dashboard(None)?))
     })
     .await?
     .map_err(refusal)?;
-    let code = deposits.first().map(|d| d.reseau.clone());
+    // The line of the network asked; a network the campaign does not expect is not there.
     let line = dashboard
         .reseaux
         .into_iter()
-        .find(|l| Some(&l.code) == code.as_ref() || code.is_none() && p.sees(&l.code));
+        .find(|l| l.code.eq_ignore_ascii_case(&code))
+        .ok_or(ServeError::NotFound)?;
     Ok(Json(serde_json::json!({ "reseau": line, "depots": deposits })).into_response())
 }
 

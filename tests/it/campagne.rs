@@ -347,6 +347,14 @@ fn each_route_answers_each_person_as_the_access_matrix_says() {
             }
         }
     }
+    // A network without a deposit is itself, not another; one the campaign does not expect is
+    // not there.
+    let (status, body) = get(&server, Some(&c.r), "/api/reseaux/18-BOU");
+    assert_eq!(status, 200);
+    let line: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(line["reseau"]["code"], "18-BOU");
+    assert_eq!(line["depots"], serde_json::json!([]));
+    assert_eq!(get(&server, Some(&c.r), "/api/reseaux/99-INC").0, 404);
     // The API without a login answers 401 with what to do, in JSON.
     let (_, body) = get(&server, None, "/api/campagne");
     assert!(body.contains("Connectez-vous d'abord"), "{body}");
