@@ -827,13 +827,7 @@ pub(super) async fn consolidate_campaign(
     let limits = service.checker.config.limits.clone();
     let mut weight = 0u32;
     for input in &inputs {
-        if let Input::Memory { format, bytes, .. } = input {
-            let (format, bytes, limits) = (*format, bytes.clone(), limits.clone());
-            let size = blocking(move || Size::of(&bytes, Some(format), &limits)).await?;
-            weight = weight
-                .saturating_add(consolidation_weight(&size))
-                .saturating_add(check_weight(&size));
-        }
+        weight = weight.saturating_add(consolidate::weight_of(input, &limits).await?);
     }
     if weight > budget {
         return Err(upload::consolidation_too_large(weight, budget));

@@ -52,15 +52,9 @@ async fn answer(
     let mut weight = 0u32;
     while let Some((name, bytes)) = form.next_file(&mut fields, false).await? {
         let input = Input::upload(&unique(name, &mut taken), Arc::from(bytes));
-        if let Input::Memory { format, bytes, .. } = &input {
-            let (format, bytes, limits) = (*format, bytes.clone(), limits.clone());
-            let size = blocking(move || Size::of(&bytes, Some(format), &limits)).await?;
-            weight = weight
-                .saturating_add(consolidation_weight(&size))
-                .saturating_add(check_weight(&size));
-            if weight > budget {
-                return Err(upload::consolidation_too_large(weight, budget));
-            }
+        weight = weight.saturating_add(weight_of(&input, &limits).await?);
+        if weight > budget {
+            return Err(upload::consolidation_too_large(weight, budget));
         }
         inputs.push(input);
     }
@@ -92,6 +86,20 @@ async fn answer(
     .await?
     .map_err(|e| ServeError::BadRequest(crate::i18n::Said::said(&e)))?;
     Ok(attachment(download))
+}
+
+/// What a workbook in memory weighs in a consolidation: its check and the data kept of it, in
+/// MiB (a file not in memory weighs nothing here).
+pub(super) async fn weight_of(
+    input: &Input,
+    limits: &crate::config::Limits,
+) -> Result<u32, ServeError> {
+    let Input::Memory { format, bytes, .. } = input else {
+        return Ok(0);
+    };
+    let (format, bytes, limits) = (*format, bytes.clone(), limits.clone());
+    let size = blocking(move || Size::of(&bytes, Some(format), &limits)).await?;
+    Ok(consolidation_weight(&size).saturating_add(check_weight(&size)))
 }
 
 /// The regional workbook, the synthesis or the open-data package (zipped) of `inputs`, in
