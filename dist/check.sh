@@ -67,6 +67,8 @@ grep -qx 'MemoryMax=1G' "$unit" && grep -qx 'LimitNOFILE=8192' "$unit"
 # The campaign's store in /var/lib/spro, the one place the service writes; the daily reminders
 # installed beside it, not enabled.
 grep -qx 'StateDirectory=spro' "$unit" && grep -qx 'ProtectSystem=strict' "$unit" && grep -qx 'DynamicUser=yes' "$unit"
+# The service and its reminders share one dynamic user (one UID owns /var/lib/spro).
+for u in "$unit" "$(dpkg -L spro | grep '/systemd/system/spro-relance.service$')"; do grep -qx 'User=spro' "$u" || { echo "$u: no User=spro"; exit 1; }; done
 for u in spro-relance.service spro-relance.timer; do
   f=$(dpkg -L spro | grep "/systemd/system/$u\$") || { echo "missing after dpkg -i: $u"; exit 1; }
   systemd-analyze verify "$f"

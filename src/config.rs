@@ -228,6 +228,7 @@ struct SmtpFile {
     utilisateur: Option<String>,
     mot_de_passe_fichier: Option<String>,
     expediteur: String,
+    certificat_ac: Option<String>,
 }
 
 /// How the SMTP connection is protected (`securite`).
@@ -254,6 +255,9 @@ pub struct SmtpSettings {
     pub password_file: Option<PathBuf>,
     /// `From:`.
     pub from: String,
+    /// A PEM file of certificate authorities trusted besides the public ones (`certificat_ac`):
+    /// a relay whose certificate an internal authority signed.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// The campaign's settings (`[campagne]`, README « La campagne »).
@@ -424,6 +428,7 @@ impl Config {
                 user: s.utilisateur,
                 password_file: s.mot_de_passe_fichier.map(|p| base.join(p)),
                 from: s.expediteur,
+                ca_file: s.certificat_ac.map(|p| base.join(p)),
             }),
         };
         if let Some(s) = file.schemas {

@@ -19,7 +19,20 @@ pub(crate) struct Dashboard {
     pub ouverte: bool,
     pub reseaux: Vec<NetworkLine>,
     pub totaux: Totals,
+    /// The e-mails that did not leave for want of SMTP: who would have been written to.
+    pub courriels_non_envoyes: NotSent,
 }
+
+/// The e-mails not sent (no `[campagne.smtp]`), the latest first.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct NotSent {
+    pub total: usize,
+    /// The latest [`NOT_SENT_SHOWN`].
+    pub derniers: Vec<super::mail::Unsent>,
+}
+
+/// How many of the e-mails not sent the dashboard shows.
+const NOT_SENT_SHOWN: usize = 50;
 
 /// One expected network.
 #[derive(Debug, Clone, Serialize)]
@@ -118,7 +131,9 @@ impl Store {
             }
             lines.sort_by(|a, b| a.etat.cmp(&b.etat).then_with(|| a.code.cmp(&b.code)));
             let totaux = totals(&lines, on_time);
+            let (derniers, total) = super::mail::unsent(tx, c.year, NOT_SENT_SHOWN)?;
             Ok(Dashboard {
+                courriels_non_envoyes: NotSent { total, derniers },
                 annee: c.year,
                 modele: c.model,
                 date_limite: c.deadline.to_string(),

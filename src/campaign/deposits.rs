@@ -35,7 +35,47 @@ pub(crate) struct Deposited {
     pub avertissements: usize,
     /// The file's entry of `spro check --format json`.
     pub rapport: serde_json::Value,
+    /// The same in English (`None`: a deposit kept before reports were, schema 1).
+    #[serde(skip)]
+    pub rapport_en: Option<serde_json::Value>,
     pub decisions: Vec<Decision>,
+}
+
+impl Deposited {
+    /// The report in `lang` (French when it was not kept in English).
+    pub(crate) fn report(&self, lang: Lang) -> &serde_json::Value {
+        match (lang, &self.rapport_en) {
+            (Lang::En, Some(en)) => en,
+            _ => &self.rapport,
+        }
+    }
+}
+
+/// One file checked as a batch of one (B001 cannot apply), with its report in both languages.
+pub(super) struct Checked {
+    pub(super) file: crate::check::FileReport,
+    pub(super) fr: serde_json::Value,
+    pub(super) en: serde_json::Value,
+}
+
+impl Checked {
+    /// `bytes`, named `name`, checked by `checker`.
+    pub(super) fn new(checker: &Checker, name: &str, bytes: Vec<u8>) -> Checked {
+        let (report, _) = checker.check_owned(Path::new(name), bytes);
+        let mut report = match checker.conclude(vec![report], false, &mut |_| Ok::<(), ()>(())) {
+            Ok(r) => r,
+            Err(()) => unreachable!("the batch step of one file redoes nothing"),
+        };
+        let file = report.files.swap_remove(0);
+        let fr = crate::report::json::file_entry(&file, Lang::Fr);
+        let en = crate::report::json::file_entry(&file, Lang::En);
+        Checked { file, fr, en }
+    }
+
+    /// How many findings of `severity`.
+    pub(super) fn count(&self, severity: Severity) -> i64 {
+        self.file.count(severity) as i64
+    }
 }
 
 /// One decision of the Région on a deposit.
@@ -104,15 +144,10 @@ impl Store {
             Ok(c)
         })?;
         let checker = checker.for_year(campaign.year);
-        let (report, _) = checker.check_owned(Path::new(name), bytes.clone());
-        let report = match checker.conclude(vec![report], false, &mut |_| Ok::<(), ()>(())) {
-            Ok(r) => r,
-            Err(()) => unreachable!("the batch step of one file redoes nothing"),
-        };
-        let file = &report.files[0];
-        let rapport = crate::report::json::file_entry(file, Lang::Fr);
+        let checked = Checked::new(&checker, name, bytes.clone());
+        let file = &checked.file;
         let sha = files::keep(self.dir(), &bytes).map_err(CampaignError::Keeping)?;
-        let (errors, warnings) = (file.count(Severity::Error), file.count(Severity::Warning));
+        let errors = checked.count(Severity::Error);
         let verdict = file.status.as_str();
         let id = self.write(|tx| {
             // Checked again inside the transaction: the campaign may have closed meanwhile.
@@ -120,8 +155,8 @@ impl Store {
             may_deposit(tx, &c, &network)?;
             tx.execute(
                 "INSERT INTO depots (campagne, reseau, sha256, nom, taille, depose_le, par, modele, modele_lu,
-                                     erreurs, avertissements, infos, verdict, rapport, version_spro)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                                     erreurs, avertissements, infos, verdict, rapport, version_spro, rapport_en)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                 params![
                     c.id,
                     network,
@@ -132,22 +167,24 @@ impl Store {
                     by.map(|p| p.id),
                     file.model.as_ref().map(|m| m.version.clone()),
                     file.model.as_ref().map(|m| m.how.key()),
-                    errors as i64,
-                    warnings as i64,
-                    file.count(Severity::Info) as i64,
+                    errors,
+                    checked.count(Severity::Warning),
+                    checked.count(Severity::Info),
                     verdict,
-                    rapport.to_string(),
+                    checked.fr.to_string(),
                     env!("CARGO_PKG_VERSION"),
+                    checked.en.to_string(),
                 ],
             )?;
             let id = tx.last_insert_rowid();
             let person = by.map(|p| p.address.as_str());
-            journal::append(
-                tx,
-                "depot",
-                person,
-                json!({ "depot": id, "reseau": network, "sha256": sha, "verdict": verdict }),
-            )?;
+            let mut details =
+                json!({ "depot": id, "reseau": network, "sha256": sha, "verdict": verdict });
+            if by.is_some_and(Person::is_region) {
+                // The Région deposits on the network's behalf: said in so many words.
+                details["pour_le_reseau"] = json!(true);
+            }
+            journal::append(tx, "depot", person, details)?;
             if c.auto_accept && errors == 0 && file.status != crate::check::Status::Unreadable {
                 decide_in(tx, id, &Verdict::Accept, None, true)?;
             }
@@ -264,12 +301,13 @@ pub(crate) fn load(tx: &Transaction<'_>, id: i64) -> Result<Option<Deposited>, C
     let found = tx
         .query_row(
             "SELECT d.reseau, d.sha256, d.nom, d.taille, d.depose_le, p.courriel, d.verdict,
-                    d.erreurs, d.avertissements, d.rapport, c.annee
+                    d.erreurs, d.avertissements, d.rapport, c.annee, d.rapport_en
              FROM depots d JOIN campagnes c ON c.id = d.campagne
              LEFT JOIN personnes p ON p.id = d.par WHERE d.id = ?1",
             [id],
             |r| {
                 let rapport: String = r.get(9)?;
+                let rapport_en: Option<String> = r.get(11)?;
                 Ok(Deposited {
                     id,
                     annee: r.get(10)?,
@@ -283,6 +321,7 @@ pub(crate) fn load(tx: &Transaction<'_>, id: i64) -> Result<Option<Deposited>, C
                     erreurs: r.get::<_, i64>(7)? as usize,
                     avertissements: r.get::<_, i64>(8)? as usize,
                     rapport: serde_json::from_str(&rapport).unwrap_or(serde_json::Value::Null),
+                    rapport_en: rapport_en.and_then(|r| serde_json::from_str(&r).ok()),
                     decisions: Vec::new(),
                 })
             },

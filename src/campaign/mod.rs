@@ -127,6 +127,11 @@ fn migrate(connection: &mut Connection) -> Result<(), CampaignError> {
     {
         let tx = connection.transaction_with_behavior(TransactionBehavior::Exclusive)?;
         tx.execute_batch(sql)?;
+        if found > 0 {
+            // A store that existed is changed: the journal says when, and from which version.
+            let change = serde_json::json!({ "de": i, "a": i + 1 });
+            journal::append(&tx, "schema_mis_a_jour", None, change)?;
+        }
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
         tx.commit()?;
     }

@@ -7,7 +7,6 @@ use serde_json::json;
 use super::{campaigns, deposits, journal, CampaignError, Store};
 use crate::check::Checker;
 use crate::finding::Severity;
-use crate::i18n::Lang;
 
 /// One deposit checked again.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,25 +39,21 @@ impl Store {
         for d in latest {
             let checker = checker.for_year(d.annee);
             let bytes = self.bytes_of(&d)?;
-            let (report, _) = checker.check_owned(std::path::Path::new(&d.nom), bytes);
-            let report = checker
-                .conclude(vec![report], false, &mut |_| Ok::<(), ()>(()))
-                .unwrap_or_else(|()| unreachable!("nothing to redo"));
-            let file = &report.files[0];
-            let rapport = crate::report::json::file_entry(file, Lang::Fr);
-            let verdict = file.status.as_str();
+            let checked = deposits::Checked::new(&checker, &d.nom, bytes);
+            let verdict = checked.file.status.as_str();
             self.write(|tx| {
                 tx.execute(
-                    "INSERT INTO reverifications (depot, le, verdict, erreurs, avertissements, rapport, version_spro)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    "INSERT INTO reverifications (depot, le, verdict, erreurs, avertissements, rapport, version_spro, rapport_en)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                     params![
                         d.id,
                         super::stamp(super::now()),
                         verdict,
-                        file.count(Severity::Error) as i64,
-                        file.count(Severity::Warning) as i64,
-                        rapport.to_string(),
-                        env!("CARGO_PKG_VERSION")
+                        checked.count(Severity::Error),
+                        checked.count(Severity::Warning),
+                        checked.fr.to_string(),
+                        env!("CARGO_PKG_VERSION"),
+                        checked.en.to_string(),
                     ],
                 )?;
                 journal::append(

@@ -3,7 +3,7 @@
 //! day has passed is not sent late (a campaign opened after its deadline gets only the second);
 //! none is sent twice for one event, even when `relancer` runs twice (`courriels`, by key).
 
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::Transaction;
 
 use super::deposits::State;
 use super::{CampaignError, Store};
@@ -87,7 +87,7 @@ impl Store {
                     "apres"
                 };
                 let key = format!("relance-{tag}:{}:{}", dashboard.annee, line.code);
-                if !due || sent(tx, &key)? {
+                if !due || super::mail::sent(tx, &key)? {
                     continue;
                 }
                 out.push(Reminder {
@@ -103,16 +103,6 @@ impl Store {
             Ok(out)
         })
     }
-}
-
-/// Whether the e-mail of `key` was sent.
-fn sent(tx: &Transaction<'_>, key: &str) -> Result<bool, CampaignError> {
-    let found: Option<String> = tx
-        .query_row("SELECT le FROM courriels WHERE cle = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    Ok(found.is_some())
 }
 
 /// The active people of network `code`.

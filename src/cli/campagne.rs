@@ -116,26 +116,6 @@ fn remind(store: &Store, config: &Config, simulate: bool, lang: Lang) -> Result<
         );
     }
     let n = due.len();
-    if let (false, Some(smtp)) = (simulate, &config.campaign.smtp) {
-        let postman = crate::campaign::mail::Postman::new(smtp).map_err(err)?;
-        let mut sent = 0;
-        for r in &due {
-            if store
-                .post(&postman, &r.key, &r.letter(&base))
-                .map_err(err)?
-            {
-                sent += 1;
-            }
-        }
-        say(
-            lang,
-            crate::msg!(
-                "{sent} relance(s) envoyée(s) sur {n} due(s)",
-                "{sent} reminder(s) sent of {n} due"
-            ),
-        );
-        return Ok(Exit::Success);
-    }
     if simulate {
         say(
             lang,
@@ -144,10 +124,34 @@ fn remind(store: &Store, config: &Config, simulate: bool, lang: Lang) -> Result<
                 "{n} reminder(s) due: nothing was sent (--simuler)"
             ),
         );
+        return Ok(Exit::Success);
+    }
+    let postman = match &config.campaign.smtp {
+        Some(smtp) => Some(crate::campaign::mail::Postman::new(smtp).map_err(err)?),
+        None => None,
+    };
+    let mut sent = 0;
+    for r in &due {
+        let letter = r.letter(&base);
+        if store
+            .post(postman.as_ref(), &r.key, Some(r.year), &letter)
+            .map_err(err)?
+        {
+            sent += 1;
+        }
+    }
+    if postman.is_some() {
+        say(
+            lang,
+            crate::msg!(
+                "{sent} relance(s) envoyée(s) sur {n} due(s)",
+                "{sent} reminder(s) sent of {n} due"
+            ),
+        );
     } else {
         say(lang, crate::msg!(
-            "{n} relance(s) due(s) : aucun serveur SMTP n'est configuré ([campagne.smtp]), rien n'a été envoyé",
-            "{n} reminder(s) due: no SMTP server is configured ([campagne.smtp]), nothing was sent"
+            "{n} relance(s) due(s) : aucun serveur SMTP n'est configuré ([campagne.smtp]), rien n'a été envoyé ; le tableau de bord de la campagne les liste",
+            "{n} reminder(s) due: no SMTP server is configured ([campagne.smtp]), nothing was sent; the campaign's dashboard lists them"
         ));
     }
     Ok(Exit::Success)

@@ -190,7 +190,12 @@ pub(super) async fn deposit(
     to.sort();
     to.dedup();
     let letter = crate::campaign::mail::receipt(&deposited, to, &service.public_address());
-    mail(service, format!("recu:{}", deposited.id), letter);
+    mail(
+        service,
+        format!("recu:{}", deposited.id),
+        Some(deposited.annee),
+        letter,
+    );
     if !deposited.decisions.is_empty() {
         tell_decision(service, &store, &deposited);
     }
@@ -207,18 +212,22 @@ async fn refused(service: &Service, request: Request, error: ServeError) -> Serv
     error
 }
 
-/// Sends `letter` for event `key` in the background, once; without SMTP, says so in the log.
-fn mail(service: &Service, key: String, letter: crate::campaign::mail::Letter) {
-    let (Some(postman), Some(store)) = (service.postman.clone(), service.campaign.clone()) else {
+/// Sends `letter` for event `key` (of the campaign of `year`) in the background, once; without
+/// SMTP, records it as not sent (the dashboard lists it) and says so in the log.
+fn mail(service: &Service, key: String, year: Option<i32>, letter: crate::campaign::mail::Letter) {
+    let Some(store) = service.campaign.clone() else {
+        return;
+    };
+    let postman = service.postman.clone();
+    if postman.is_none() {
         let to = letter.to.join(", ");
         eprintln!(
             "spro serve : pas de SMTP ([campagne.smtp]) : « {} » non envoyé à {to}",
             letter.subject
         );
-        return;
-    };
+    }
     tokio::task::spawn_blocking(move || {
-        if let Err(e) = store.post(&postman, &key, &letter) {
+        if let Err(e) = store.post(postman.as_deref(), &key, year, &letter) {
             eprintln!(
                 "spro serve : courriel « {} » non envoyé : {e}",
                 letter.subject
@@ -234,6 +243,7 @@ fn tell_decision(service: &Service, store: &Store, d: &crate::campaign::Deposite
         mail(
             service,
             format!("decision:{}:{}", d.id, d.decisions.len()),
+            Some(d.annee),
             letter,
         );
     }
@@ -455,7 +465,12 @@ pub(super) async fn ask_link(
     if let Ok(secret) = link {
         let url = format!("{}/connexion/{secret}", service.public_address());
         let key = format!("lien:{}", crate::campaign::files::sha256(secret.as_bytes()));
-        mail(&service, key, crate::campaign::mail::login(&address, &url));
+        mail(
+            &service,
+            key,
+            None,
+            crate::campaign::mail::login(&address, &url),
+        );
     }
     let w = campaign_pages::words(request_lang.lang);
     Ok(login_page(

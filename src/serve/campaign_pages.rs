@@ -25,6 +25,11 @@ pub(super) struct Words {
     pub privacy_h: &'static str,
     pub privacy: &'static str,
     pub dashboard_h: &'static str,
+    pub not_sent_h: &'static str,
+    pub not_sent_intro: &'static str,
+    pub not_sent_when: &'static str,
+    pub not_sent_to: &'static str,
+    pub not_sent_subject: &'static str,
     pub network: &'static str,
     pub name: &'static str,
     pub departement: &'static str,
@@ -100,6 +105,11 @@ const FR: Words = Words {
     privacy_h: "Vos données",
     privacy: "La campagne conserve les bilans déposés, qui contiennent les noms, adresses et téléphones des coordinateurs, ainsi que votre adresse et l'historique de vos actions : la convention (art. 4) en fait la base du renouvellement. Seuls votre réseau et la Région les voient. Ils sont supprimés au terme de la durée de conservation fixée par la Région, à qui toute demande est à adresser.",
     dashboard_h: "Campagne des bilans",
+    not_sent_h: "Courriels non envoyés",
+    not_sent_intro: "Aucun serveur SMTP n'est configuré ([campagne.smtp] dans spro.toml) : ces courriels ne sont pas partis. Prévenez ces personnes autrement ; un lien de connexion se donne avec « spro campagne lien COURRIEL ».",
+    not_sent_when: "Le",
+    not_sent_to: "À",
+    not_sent_subject: "Objet",
     network: "Réseau",
     name: "Nom",
     departement: "Dép.",
@@ -175,6 +185,11 @@ const EN: Words = Words {
     privacy_h: "Your data",
     privacy: "The campaign keeps the bilans deposited, which hold the coordinators' names, addresses and phones, and your address and the history of your actions: the convention (art. 4) makes them the basis of its renewal. Only your network and the Région see them. They are deleted at the end of the period the Région set, to whom any request goes.",
     dashboard_h: "Bilans campaign",
+    not_sent_h: "E-mails not sent",
+    not_sent_intro: "No SMTP server is configured ([campagne.smtp] in spro.toml): these e-mails did not leave. Tell these people another way; a login link is given with “spro campagne lien ADDRESS”.",
+    not_sent_when: "On",
+    not_sent_to: "To",
+    not_sent_subject: "Subject",
     network: "Network",
     name: "Name",
     departement: "Dép.",
@@ -529,7 +544,7 @@ pub(super) struct DepositPage {
 
 impl DepositPage {
     pub(super) fn new(frame: Frame, lang: Lang, d: &Deposited, region: bool) -> DepositPage {
-        let findings = d.rapport["findings"]
+        let findings = d.report(lang)["findings"]
             .as_array()
             .into_iter()
             .flatten()

@@ -144,6 +144,20 @@ fn post(
     (r.status().as_u16(), r.text().unwrap())
 }
 
+/// The rows `statement` selects from the store's database, one per line, columns joined by `|`.
+fn query(store: &Path, statement: &str) -> String {
+    let script = format!(
+        "import sqlite3; c = sqlite3.connect({:?}); print('\\n'.join('|'.join(str(x) for x in r) for r in c.execute({statement:?})))",
+        store.join("spro.sqlite").display().to_string()
+    );
+    let out = std::process::Command::new("python3")
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout).trim_end().to_string()
+}
+
 /// Runs SQL on the store's database with Python's sqlite3 (as an administrator would, or an
 /// intruder).
 fn sql(store: &Path, statement: &str) {
@@ -288,8 +302,9 @@ fn a_deposit_is_checked_kept_and_decided_on() {
         .unwrap()
         .text()
         .unwrap();
+    let networks = page.split("id=\"non-envoyes\"").next().unwrap();
     assert_eq!(
-        page.matches("<tr>").count(),
+        networks.matches("<tr>").count(),
         2,
         "the header and 36-CHX: {page}"
     );
@@ -298,6 +313,48 @@ fn a_deposit_is_checked_kept_and_decided_on() {
     assert_eq!(
         (totals["deposes"].as_u64(), totals["acceptes"].as_u64()),
         (Some(1), Some(1))
+    );
+    // The Région deposits on the network's behalf (a file with a missing logo).
+    let case = root().join("fixtures/cas/C005-logo-manquant.xlsx");
+    let (status, third) = deposit(
+        &server,
+        Some(&c.r),
+        "36-CHX",
+        "36-CHX v3.xlsx",
+        std::fs::read(&case).unwrap(),
+    );
+    assert_eq!(status, 201, "{third}");
+    // Its report is kept in both languages: the English page shows English messages.
+    std::fs::copy(&case, c.dir.path().join("C005.xlsx")).unwrap();
+    let (_, english_report) = json_check(
+        &["--annee", "2025", "--lang", "en", "C005.xlsx"],
+        c.dir.path(),
+    );
+    let findings = english_report["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(!findings.is_empty());
+    let (_, english) = get(&server, Some(&c.a), "/depots/3?lang=en");
+    let (_, french) = get(&server, Some(&c.a), "/depots/3");
+    for f in &findings {
+        let message = f["message"].as_str().unwrap();
+        let shown = message.replace('\'', "&#x27;").replace('"', "&quot;");
+        assert!(english.contains(&shown), "{message}: {english}");
+        assert!(!french.contains(&shown), "{message}");
+    }
+    let journal = query(
+        &c.store(),
+        "SELECT personne, details FROM journal WHERE evenement = 'depot' ORDER BY id",
+    );
+    let last = journal.lines().last().unwrap();
+    assert!(
+        last.starts_with("analyste@region.fr|") && last.contains("\"pour_le_reseau\":true"),
+        "{journal}"
+    );
+    assert!(
+        !journal.lines().next().unwrap().contains("pour_le_reseau"),
+        "{journal}"
     );
     c.ok(&["verifier"]);
 }
@@ -1114,16 +1171,74 @@ fn relancer_says_who_is_due_a_reminder_before_and_after_the_deadline() {
         deposit(&server, Some(&c.a), "36-CHX", "36-CHX.xlsx", chx()).0,
         201
     );
+    // Without SMTP the receipt does not leave: the dashboard lists it (recorded in the
+    // background, after the answer).
+    let unsent = |c: &Campaign| c.dashboard()["courriels_non_envoyes"].clone();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while unsent(&c)["total"] != 1 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(unsent(&c)["derniers"][0]["a"][0], "coord@chx.fr");
     drop(server);
     let after = at("2026-04-02T08:00:00Z", false);
     assert!(
-        after.contains("21 relance(s) due(s) : aucun serveur SMTP"),
+        after.contains("21 relance(s) due(s) : aucun serveur SMTP")
+            && after.contains("le tableau de bord de la campagne les liste"),
         "{after}"
     );
     assert!(
         after.contains("date limite dépassée") && !after.contains("36-CHX :"),
         "{after}"
     );
+    // Who would have been written to: the receipt and 18-BOU's reminder (the other networks
+    // have nobody to write to), once each however often relancer runs.
+    at("2026-04-02T09:00:00Z", false);
+    let listed = unsent(&c);
+    assert_eq!(listed["total"], 2, "{listed}");
+    let reminder = listed["derniers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["a"][0] == "autre@bou.fr")
+        .unwrap_or_else(|| panic!("{listed}"));
+    assert_eq!(
+        reminder["objet"],
+        "Bilan 2025 du réseau 18-BOU : date limite dépassée"
+    );
+    assert_eq!(
+        query(
+            &c.store(),
+            "SELECT COUNT(*) FROM journal WHERE evenement = 'courriel_non_envoye'"
+        ),
+        "2"
+    );
+    let server = c.serve();
+    let (_, page) = get(&server, Some(&c.r), "/campagne");
+    assert!(
+        page.contains("Courriels non envoyés (2)") && page.contains("autre@bou.fr"),
+        "{page}"
+    );
+    drop(server);
+    // SMTP configured later: the reminder still due leaves then, and leaves the list.
+    let smtp = Smtp::start();
+    let config = c.dir.path().join("spro.toml");
+    std::fs::write(&config, smtp.config("aucune", "")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_spro"))
+        .args(["campagne", "relancer", "--donnees", &store, "--config"])
+        .arg(&config)
+        .env("SPRO_MAINTENANT", "2026-04-03T08:00:00Z")
+        .env_remove("SPRO_LANG")
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stderr).contains("1 relance(s) envoyée(s) sur 21 due(s)"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(smtp.wait_for(1).len(), 1);
+    let listed = unsent(&c);
+    assert_eq!(listed["total"], 1, "{listed}");
+    assert_eq!(listed["derniers"][0]["a"][0], "coord@chx.fr");
 }
 
 /// An SMTP server on 127.0.0.1 (Python's aiosmtpd, installed by `./test.sh`), keeping what it
@@ -1136,6 +1251,20 @@ struct Smtp {
 
 impl Smtp {
     fn start() -> Smtp {
+        Smtp::start_with(&[])
+    }
+
+    /// `[campagne.smtp]` towards this server, `securite` and any more lines (`certificat_ac`).
+    fn config(&self, security: &str, more: &str) -> String {
+        format!(
+            "[campagne]\nadresse_publique = \"https://spro.example\"\ncontact_donnees = \"dpo@region.fr\"\n\n[campagne.smtp]\nhote = \"127.0.0.1\"\nport = {}\nsecurite = \"{security}\"\nexpediteur = \"SPRO-EP <spro@region.fr>\"\n{more}",
+            self.port
+        )
+    }
+
+    /// The same, with aiosmtpd's `args` (`--tlscert C --tlskey K`: STARTTLS, required;
+    /// `--smtpscert C --smtpskey K`: TLS from the first byte).
+    fn start_with(args: &[&str]) -> Smtp {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -1143,15 +1272,9 @@ impl Smtp {
             .port();
         let maildir = tempfile::tempdir().unwrap();
         let child = std::process::Command::new("python3")
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-                "-c",
-                "aiosmtpd.handlers.Mailbox",
-            ])
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(args)
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(maildir.path().join("boite"))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -1215,14 +1338,7 @@ fn the_campaign_writes_by_e_mail_once_per_event() {
     let c = Campaign::new();
     let smtp = Smtp::start();
     let config = c.dir.path().join("spro.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[campagne]\nadresse_publique = \"https://spro.example\"\ncontact_donnees = \"dpo@region.fr\"\n\n[campagne.smtp]\nhote = \"127.0.0.1\"\nport = {}\nsecurite = \"aucune\"\nexpediteur = \"SPRO-EP <spro@region.fr>\"\n",
-            smtp.port
-        ),
-    )
-    .unwrap();
+    std::fs::write(&config, smtp.config("aucune", "")).unwrap();
     let (store, conf) = (
         c.store().display().to_string(),
         config.display().to_string(),
@@ -1402,4 +1518,162 @@ fn purger_removes_old_deposits_and_people_and_verifier_still_passes() {
     assert_eq!(c.run(&["lien", "coord@chx.fr"]).status.code(), Some(2));
     // The Région's analyst decided on a deposit now gone: no longer named, still invited.
     c.ok(&["lien", "analyste@region.fr"]);
+}
+
+/// A certificate authority of the Région's own, and the relay's certificate it signs (for
+/// 127.0.0.1): (authority PEM, certificate PEM file, key PEM file) in `dir`.
+fn authority_and_relay(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "AC interne de la Région (test)");
+    let ca_key = KeyPair::generate().unwrap();
+    let ca = params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(params, ca_key);
+    let relay_key = KeyPair::generate().unwrap();
+    let relay = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+        .unwrap()
+        .signed_by(&relay_key, &issuer)
+        .unwrap();
+    let paths = (
+        dir.join("ac.pem"),
+        dir.join("relais.pem"),
+        dir.join("relais.key"),
+    );
+    std::fs::write(&paths.0, ca.pem()).unwrap();
+    std::fs::write(&paths.1, relay.pem()).unwrap();
+    std::fs::write(&paths.2, relay_key.serialize_pem()).unwrap();
+    paths
+}
+
+/// A relay whose certificate an internal authority signed: STARTTLS (required by the relay)
+/// and TLS from the first byte both carry the reminder once `certificat_ac` names the
+/// authority; without it nothing leaves, the error says why, and the reminder stays due.
+#[test]
+fn e_mail_leaves_over_starttls_and_tls_trusting_the_regions_authority() {
+    let certificates = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = authority_and_relay(certificates.path());
+    let (cert, key) = (cert.display().to_string(), key.display().to_string());
+    for (security, flags) in [
+        ("starttls", ["--tlscert", "--tlskey"]),
+        ("tls", ["--smtpscert", "--smtpskey"]),
+    ] {
+        let c = Campaign::new();
+        let smtp = Smtp::start_with(&[flags[0], &cert, flags[1], &key]);
+        std::fs::copy(&ca, c.dir.path().join("ac.pem")).unwrap();
+        let relancer = |more: &str| {
+            let config = c.dir.path().join("spro.toml");
+            std::fs::write(&config, smtp.config(security, more)).unwrap();
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_spro"))
+                .args(["campagne", "relancer", "--donnees"])
+                .arg(c.store())
+                .arg("--config")
+                .arg(&config)
+                .env("SPRO_MAINTENANT", "2026-04-02T08:00:00Z")
+                .env_remove("SPRO_LANG")
+                .output()
+                .unwrap();
+            (out.status.code(), text(&out.stderr))
+        };
+        let (code, said) = relancer("");
+        assert_ne!(code, Some(0), "{security}: {said}");
+        assert!(said.contains("certificat_ac"), "{security}: {said}");
+        assert_eq!(smtp.received().len(), 0);
+        assert_eq!(c.dashboard()["courriels_non_envoyes"]["total"], 0);
+        let (code, said) = relancer("certificat_ac = \"ac.pem\"\n");
+        assert_eq!(code, Some(0), "{security}: {said}");
+        // The two networks with someone to write to, neither having deposited.
+        assert!(
+            said.contains("2 relance(s) envoyée(s) sur 22 due(s)"),
+            "{security}: {said}"
+        );
+        let mails = smtp.wait_for(2);
+        let to: Vec<&str> = mails.iter().map(|m| m.0.as_str()).collect();
+        assert_eq!(to, ["autre@bou.fr", "coord@chx.fr"], "{security}");
+    }
+}
+
+/// A store of schema 1 (written by the first `spro` of the campaign) is brought to this
+/// version's schema at start: its rows kept, its file still found, the change journaled, the
+/// columns those of a new store; a report kept in French only is shown in French.
+#[test]
+fn a_store_of_the_first_schema_is_migrated_and_keeps_its_deposits() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("ancienne");
+    let bytes = chx();
+    let setup = r#"
+import hashlib, os, sqlite3, sys
+store, v1, data = sys.argv[1], open(sys.argv[2]).read(), open(sys.argv[3], 'rb').read()
+sha = hashlib.sha256(data).hexdigest()
+os.makedirs(os.path.join(store, 'fichiers'))
+open(os.path.join(store, 'fichiers', sha), 'wb').write(data)
+c = sqlite3.connect(os.path.join(store, 'spro.sqlite'))
+c.executescript(v1)
+c.execute("INSERT INTO campagnes (id, annee, modele, date_limite, ouverte_le) VALUES (1, 2025, '2025.1', '2026-03-31', '2026-01-05T09:00:00Z')")
+c.execute("INSERT INTO reseaux_attendus VALUES (1, '36-CHX', 'Châteauroux', '36', 0)")
+c.execute("INSERT INTO personnes (id, courriel, role) VALUES (1, 'coord@chx.fr', 'reseau')")
+c.execute("INSERT INTO personnes_reseaux VALUES (1, '36-CHX')")
+c.execute("""INSERT INTO depots (campagne, reseau, sha256, nom, taille, depose_le, par, erreurs,
+             avertissements, infos, verdict, rapport, version_spro)
+             VALUES (1, '36-CHX', ?, '36-CHX.xlsx', ?, '2026-02-01T10:00:00Z', 1, 1, 0, 0, 'invalid',
+             '{"findings": [{"code": "C002", "sheet": "Structures", "cell": "B3", "message": "Message gardé en français"}]}', '0.1.0')""",
+          (sha, len(data)))
+c.execute("INSERT INTO courriels VALUES ('recu:1', '2026-02-01T10:00:05Z')")
+c.execute("PRAGMA user_version = 1")
+c.commit()
+"#;
+    let data = dir.path().join("36-CHX.xlsx");
+    std::fs::write(&data, &bytes).unwrap();
+    let v1 = root().join("src/campaign/schema/v1.sql");
+    let out = std::process::Command::new("python3")
+        .args(["-c", setup])
+        .arg(&old)
+        .arg(&v1)
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let migrated = Campaign::in_dir(dir);
+    let store = migrated.store();
+    std::fs::remove_dir_all(&store).ok();
+    std::fs::rename(&old, &store).unwrap();
+    // Opening it migrates it: verifier finds every row, file and link of the chain in order.
+    let said = text(&migrated.ok(&["verifier"]).stderr);
+    assert!(said.contains("intact"), "{said}");
+    assert_eq!(query(&store, "PRAGMA user_version"), "2");
+    assert_eq!(
+        query(&store, "SELECT evenement, details FROM journal"),
+        "schema_mis_a_jour|{\"de\":1,\"a\":2}"
+    );
+    let d = migrated.dashboard();
+    let line = d["reseaux"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["code"] == "36-CHX")
+        .unwrap();
+    assert_eq!(
+        (line["etat"].as_str(), line["depots"].as_u64()),
+        (Some("depose"), Some(1))
+    );
+    // The e-mail sent before the migration counts as sent.
+    assert_eq!(d["courriels_non_envoyes"]["total"], 0);
+    assert_eq!(
+        query(&store, "SELECT envoye FROM courriels WHERE cle = 'recu:1'"),
+        "1"
+    );
+    // The same columns, in the same order, as a store created by this version.
+    let fresh = Campaign::new();
+    let columns = "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' ORDER BY m.name, p.cid";
+    assert_eq!(query(&store, columns), query(&fresh.store(), columns));
+    // The French report is what an English page shows.
+    let server = migrated.serve();
+    let token = text(&migrated.ok(&["jeton", "coord@chx.fr"]).stdout)
+        .trim()
+        .to_string();
+    let (status, page) = get(&server, Some(&token), "/depots/1?lang=en");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Message gardé en français"), "{page}");
 }
