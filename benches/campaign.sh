@@ -3,7 +3,8 @@
 # benches/README.md:
 #   - a deposit: `POST /api/reseaux/{code}/depots` against `POST /api/verifier` of the same
 #     file (the check alone): the difference is the store's (the file synced, its row committed);
-#   - the dashboard of 22 networks × 20 deposits: `GET /api/campagne`;
+#   - the dashboard of 22 networks × 20 deposits: `GET /api/campagne`, then again with each
+#     network's latest deposit a report of 10,193 findings (`bench_cases … rapport-lourd`);
 #   - the server's peak RSS.
 # Release build, one server on 127.0.0.1. Usage: ./benches/campaign.sh
 set -euo pipefail
@@ -43,5 +44,15 @@ n=$("$BIN" campagne etat --format json --donnees "$store" | python3 -c 'import j
 echo "deposits kept                 $n"
 dash=$(for _ in $(seq 20); do time_of -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/campagne"; done | median)
 python3 -c "print(f'dashboard (/api/campagne)     {$dash * 1000:.1f} ms')"
+echo "== the same, each network's latest deposit a report of 10,193 findings"
+cargo run --release -q --example bench_cases -- "$WORK/cas" rapport-lourd 2>/dev/null
+heavy=$WORK/cas/rapport-lourd/36-CHX-2025.xlsx
+for code in $codes; do
+  curl -s -o /dev/null -H "Authorization: Bearer $token" -F "fichier=@$heavy" "http://127.0.0.1:$port/api/reseaux/$code/depots"
+done
+dash=$(for _ in $(seq 20); do time_of -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/campagne"; done | median)
+python3 -c "print(f'dashboard (/api/campagne)     {$dash * 1000:.1f} ms')"
+page=$(for _ in $(seq 20); do time_of -H "Authorization: Bearer $token" "http://127.0.0.1:$port/campagne"; done | median)
+python3 -c "print(f'dashboard page (/campagne)    {$page * 1000:.1f} ms')"
 echo "server peak RSS               $(grep VmHWM /proc/$server/status | awk '{print $2/1024 " MiB"}')"
 "$BIN" campagne verifier --donnees "$store"

@@ -1,5 +1,5 @@
 //! Writes the memory benchmark's single workbooks (`benches/memory.sh`):
-//! `cargo run --release --example bench_cases -- OUT`.
+//! `cargo run --release --example bench_cases -- OUT [CASE]` (one case, by its folder's name).
 //!
 //! - `OUT/limites/36-CHX-2025.xlsx`: the sample tableau de bord of Châteauroux whose Accueil
 //!   sheet is as large as the default limits let in: 89,998 data rows × 199 columns (the six
@@ -13,6 +13,7 @@
 //!   under the 2,400,000 cells the prescan lets calamine build for one `.xls` or `.ods`
 //!   workbook), to be converted to those formats (`benches/memory.sh` does it with LibreOffice).
 //!
+//! - `OUT/rapport-lourd/36-CHX-2025.xlsx`: 2,500 such distinct rows: a report of 10,000 findings;
 //! - `OUT/actions-ods/36-CHX-2025.xlsx`: the sample with 78,000 of those actions, to be
 //!   converted to `.ods`: near what the prescan lets in for actions (their texts count);
 //! - `OUT/textes-ods/36-CHX-2025.xlsx` and `OUT/textes-xls/…`: the sample with one more sheet
@@ -127,27 +128,44 @@ fn with_texts(mut description: Value, rows: usize) -> Value {
     description
 }
 
+/// One case: its folder and how its description is made.
+type Case = (
+    &'static str,
+    fn() -> Result<Value, Box<dyn std::error::Error>>,
+);
+
+const CASES: [Case; 8] = [
+    ("limites", || {
+        Ok(limits_sized(sample()?, ACCUEIL_ROWS, false))
+    }),
+    ("limites-distinctes", || {
+        Ok(limits_sized(sample()?, ACCUEIL_ROWS, true))
+    }),
+    ("prescan", || {
+        Ok(limits_sized(sample()?, PRESCAN_ROWS, false))
+    }),
+    ("actions", || Ok(many_actions(sample()?))),
+    ("actions-ods", || Ok(some_actions(sample()?, 78_000))),
+    ("textes-ods", || Ok(with_texts(sample()?, 48_000))),
+    ("textes-xls", || Ok(with_texts(sample()?, 31_000))),
+    // A deposit whose report is heavy: 2,500 wrong rows, 10,000 findings, no two messages
+    // alike (`benches/campaign.sh`: the dashboard does not read reports).
+    ("rapport-lourd", || {
+        Ok(limits_sized(sample()?, HEAVY_REPORT_ROWS, true))
+    }),
+];
+
+/// Rows of the heavy report's case.
+const HEAVY_REPORT_ROWS: usize = 2_500;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let out = PathBuf::from(
-        std::env::args()
-            .nth(1)
-            .ok_or("usage : bench_cases SORTIE")?,
-    );
-    write(
-        &out.join("limites"),
-        &limits_sized(sample()?, ACCUEIL_ROWS, false),
-    )?;
-    write(
-        &out.join("limites-distinctes"),
-        &limits_sized(sample()?, ACCUEIL_ROWS, true),
-    )?;
-    write(
-        &out.join("prescan"),
-        &limits_sized(sample()?, PRESCAN_ROWS, false),
-    )?;
-    write(&out.join("actions"), &many_actions(sample()?))?;
-    write(&out.join("actions-ods"), &some_actions(sample()?, 78_000))?;
-    write(&out.join("textes-ods"), &with_texts(sample()?, 48_000))?;
-    write(&out.join("textes-xls"), &with_texts(sample()?, 31_000))?;
+    let mut args = std::env::args().skip(1);
+    let out = PathBuf::from(args.next().ok_or("usage : bench_cases SORTIE [CAS]")?);
+    let only = args.next();
+    for (name, make) in CASES {
+        if only.as_deref().is_none_or(|o| o == name) {
+            write(&out.join(name), &make()?)?;
+        }
+    }
     Ok(())
 }

@@ -179,7 +179,7 @@ fn deposits_summary(
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     let latest = match last {
-        Some(id) => deposits::load(tx, id)?,
+        Some(id) => deposits::load(tx, id, deposits::Part::Summary)?,
         None => None,
     };
     Ok((count as usize, first, latest))

@@ -33,7 +33,9 @@ pub(crate) struct Deposited {
     pub verdict: String,
     pub erreurs: usize,
     pub avertissements: usize,
-    /// The file's entry of `spro check --format json`.
+    /// The file's entry of `spro check --format json` (`null`, and left out of the JSON, in a
+    /// list: [`Part::Summary`]).
+    #[serde(skip_serializing_if = "serde_json::Value::is_null")]
     pub rapport: serde_json::Value,
     /// The same in English (`None`: a deposit kept before reports were, schema 1).
     #[serde(skip)]
@@ -201,7 +203,7 @@ impl Store {
         viewer: Option<&Person>,
     ) -> Result<Deposited, CampaignError> {
         self.read(|tx| {
-            let d = load(tx, id)?.ok_or(CampaignError::NoSuchDeposit(id))?;
+            let d = load(tx, id, Part::Whole)?.ok_or(CampaignError::NoSuchDeposit(id))?;
             match viewer {
                 Some(p) if !p.sees(&d.reseau) => Err(CampaignError::NoSuchDeposit(id)),
                 _ => Ok(d),
@@ -217,14 +219,14 @@ impl Store {
         by: &Person,
     ) -> Result<Deposited, CampaignError> {
         self.write(|tx| {
-            load(tx, id)?.ok_or(CampaignError::NoSuchDeposit(id))?;
+            load(tx, id, Part::Summary)?.ok_or(CampaignError::NoSuchDeposit(id))?;
             decide_in(tx, id, verdict, Some(by), false)
         })?;
         self.deposited(id, None)
     }
 
     /// The deposits of network `code` in the campaign of `year` (the current one when `None`),
-    /// newest first.
+    /// newest first, without their reports.
     pub(crate) fn deposits_of(
         &self,
         code: &str,
@@ -239,7 +241,7 @@ impl Store {
                 .query_map(params![c.id, code.trim().to_uppercase()], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
             ids.into_iter()
-                .filter_map(|id| load(tx, id).transpose())
+                .filter_map(|id| load(tx, id, Part::Summary).transpose())
                 .collect()
         })
     }
@@ -296,15 +298,29 @@ fn decide_in(
     )
 }
 
-/// Deposit `id` with its decisions, as kept.
-pub(crate) fn load(tx: &Transaction<'_>, id: i64) -> Result<Option<Deposited>, CampaignError> {
+/// How much of a deposit to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// With its reports (a deposit's page: they can weigh megabytes).
+    Whole,
+    /// Without them (the dashboard, a network's list, the choice of what to consolidate).
+    Summary,
+}
+
+/// Deposit `id` with its decisions, as kept; its reports only when `part` is `Whole`.
+pub(crate) fn load(
+    tx: &Transaction<'_>,
+    id: i64,
+    part: Part,
+) -> Result<Option<Deposited>, CampaignError> {
     let found = tx
         .query_row(
             "SELECT d.reseau, d.sha256, d.nom, d.taille, d.depose_le, p.courriel, d.verdict,
-                    d.erreurs, d.avertissements, d.rapport, c.annee, d.rapport_en
+                    d.erreurs, d.avertissements, CASE WHEN ?2 THEN d.rapport ELSE 'null' END,
+                    c.annee, CASE WHEN ?2 THEN d.rapport_en END
              FROM depots d JOIN campagnes c ON c.id = d.campagne
              LEFT JOIN personnes p ON p.id = d.par WHERE d.id = ?1",
-            [id],
+            params![id, part == Part::Whole],
             |r| {
                 let rapport: String = r.get(9)?;
                 let rapport_en: Option<String> = r.get(11)?;

@@ -44,7 +44,7 @@ impl Store {
                     rows.collect::<Result<_, _>>()?
                 };
                 for id in ids {
-                    let Some(d) = deposits::load(tx, id)? else { continue };
+                    let Some(d) = deposits::load(tx, id, deposits::Part::Summary)? else { continue };
                     let counts = match which {
                         Chosen::Accepted => {
                             d.decisions.last().is_some_and(|x| x.decision == "accepte")

@@ -29,7 +29,11 @@ impl Store {
                     params![c.id, e.code],
                     |r| r.get(0),
                 )?;
-                if let Some(d) = id.map(|id| deposits::load(tx, id)).transpose()?.flatten() {
+                if let Some(d) = id
+                    .map(|id| deposits::load(tx, id, deposits::Part::Summary))
+                    .transpose()?
+                    .flatten()
+                {
                     out.push(d);
                 }
             }
