@@ -574,7 +574,8 @@ pub(super) async fn dashboard_page(
         .await?
         .map_err(refusal)?;
     // `?etat=a_corriger` (or `en_retard`): the lines of that state only; the totals stay whole.
-    if let Some(wanted) = query.get("etat").filter(|e| !e.is_empty()) {
+    let filter = query.get("etat").cloned().unwrap_or_default();
+    if let Some(wanted) = Some(&filter).filter(|e| !e.is_empty()) {
         d.reseaux.retain(|l| {
             let key = serde_json::to_value(l.etat).ok();
             key.as_ref().and_then(|k| k.as_str()) == Some(wanted.as_str())
@@ -586,6 +587,7 @@ pub(super) async fn dashboard_page(
         frame,
         request_lang.lang,
         d,
+        filter,
         p.address,
     ))))
 }

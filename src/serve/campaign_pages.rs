@@ -378,6 +378,9 @@ pub(super) struct DashboardPage {
     pub frame: Frame,
     pub w: &'static Words,
     pub d: Dashboard,
+    /// The state filter's choices (value, words) and the one shown (`?etat=`).
+    pub filters: [(&'static str, &'static str); 6],
+    pub filter: String,
     pub status: String,
     pub totals: String,
     pub lines: Vec<Line>,
@@ -385,8 +388,25 @@ pub(super) struct DashboardPage {
 }
 
 impl DashboardPage {
-    pub(super) fn new(frame: Frame, lang: Lang, d: Dashboard, who: String) -> DashboardPage {
+    pub(super) fn new(
+        frame: Frame,
+        lang: Lang,
+        mut d: Dashboard,
+        filter: String,
+        who: String,
+    ) -> DashboardPage {
         let w = words(lang);
+        for m in &mut d.courriels_non_envoyes.derniers {
+            m.le = when(lang, &m.le);
+        }
+        let filters = [
+            ("", w.every_state),
+            ("attendu", w.state_expected),
+            ("depose", w.state_deposited),
+            ("a_corriger", w.state_to_correct),
+            ("accepte", w.state_accepted),
+            ("en_retard", w.late),
+        ];
         let t = &d.totaux;
         let percent = |x: f64| format!("{:.0} %", x * 100.0);
         let totals = match lang {
@@ -444,6 +464,8 @@ impl DashboardPage {
             frame,
             w,
             d,
+            filters,
+            filter,
             status,
             totals,
             lines,

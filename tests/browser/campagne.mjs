@@ -1,16 +1,18 @@
 // The campaign in Debian's Chromium (playwright-core, executablePath /usr/bin/chromium; no
 // browser is ever downloaded): a coordinator logs in with the link, deposits, reads the findings
 // at their cells, downloads the annotated copy; an analyst logs in, reads the dashboard, asks
-// for a correction. axe-core on each page; screenshots kept.
+// for a correction; the coordinator deposits the corrected file and compares it with the first;
+// the analyst accepts it, filters the dashboard by state and consolidates from the page.
+// axe-core on each page; screenshots kept.
 //
-// Usage: node campagne.mjs BASE_URL COORDINATOR_LINK ANALYST_LINK FIXTURE OUT_DIR
+// Usage: node campagne.mjs BASE_URL COORDINATOR_LINK ANALYST_LINK FIXTURE CORRECTED OUT_DIR
 // Prints one JSON object on stdout; tests/it/browser.rs checks it.
 import { chromium } from "playwright-core";
 import { readFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
-const [base, coordinatorLink, analystLink, fixture, outDir] = process.argv.slice(2);
+const [base, coordinatorLink, analystLink, fixture, corrected, outDir] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 mkdirSync(outDir, { recursive: true });
@@ -80,16 +82,15 @@ const [download] = await Promise.all([
 ]);
 out.download = join(outDir, download.suggestedFilename());
 await download.saveAs(out.download);
-await coordinator.close();
 
 // The analyst.
-const analyst = await browser.newContext({ locale: "fr-FR" });
+const analyst = await browser.newContext({ acceptDownloads: true, locale: "fr-FR" });
 const a = await analyst.newPage();
 watch(a);
 await a.goto(analystLink);
 await Promise.all([a.waitForURL("**/campagne"), a.locator('main button[type="submit"]').click()]);
 out.dashboardH1 = await a.locator("h1").innerText();
-out.dashboardRows = await a.locator("tbody tr").count();
+out.dashboardRows = await a.locator("table").first().locator("tbody tr").count();
 out.axeDashboard = await axe(a);
 await shot(a, "campagne-tableau");
 await a.goto(base + "/depots/1");
@@ -98,6 +99,38 @@ await Promise.all([a.waitForURL("**/depots/1"), a.getByText("Demander une correc
 out.decisionShown = await a.locator("li", { hasText: "correction demandée" }).count();
 out.axeDecided = await axe(a);
 await shot(a, "campagne-depot-region");
+
+// The coordinator deposits the corrected file and compares it with the first.
+await c.goto(base + "/reseaux/36-CHX");
+await c.setInputFiles("#fichier", corrected);
+await Promise.all([c.waitForURL("**/depots/2"), c.locator("form.depot button[type=submit]").click()]);
+await c.goto(base + "/reseaux/36-CHX");
+await Promise.all([c.waitForURL("**/comparaison/**"), c.getByText("Comparer avec le dépôt précédent").first().click()]);
+out.compareUrl = c.url();
+out.compareH1 = await c.locator("h1").innerText();
+out.fixedH2 = await c.locator("h2", { hasText: "Anomalies corrigées" }).innerText();
+out.axeCompare = await axe(c);
+await shot(c, "campagne-comparaison");
+await coordinator.close();
+
+// The analyst accepts it, filters the dashboard, consolidates.
+await a.goto(base + "/depots/2");
+await Promise.all([a.waitForURL("**/depots/2"), a.getByText("Accepter ce dépôt").click()]);
+out.acceptedShown = await a.locator("li", { hasText: "accepté" }).count();
+await a.goto(base + "/campagne");
+await a.selectOption("#etat", "accepte");
+await Promise.all([a.waitForURL("**/campagne?etat=accepte"), a.getByRole("button", { name: "Afficher", exact: true }).click()]);
+out.filteredRows = await a.locator("table").first().locator("tbody tr").allInnerTexts();
+out.axeFiltered = await axe(a);
+await shot(a, "campagne-tableau-filtre");
+await a.selectOption("#sortie", "classeur");
+await a.selectOption("#depots", "acceptes");
+const [workbook] = await Promise.all([
+  a.waitForEvent("download"),
+  a.getByRole("button", { name: "Consolider maintenant" }).click(),
+]);
+out.workbook = join(outDir, workbook.suggestedFilename());
+await workbook.saveAs(out.workbook);
 await analyst.close();
 
 console.log(JSON.stringify(out));

@@ -195,10 +195,12 @@ fn the_campaign_in_a_browser() {
     let link = |who: &str| run(&["lien", who]).replace("http://127.0.0.1:8080", &server.base);
     let (coordinator, analyst) = (link("coord@chx.fr"), link("analyste@region.fr"));
     let fixture = root().join("fixtures/cas/C005-logo-manquant.xlsx");
+    let corrected = root().join("fixtures/bilans/2025/36-CHX.xlsx");
     let out = Command::new("node")
         .arg(root().join("tests/browser/campagne.mjs"))
         .args([&server.base, &coordinator, &analyst])
         .arg(&fixture)
+        .arg(&corrected)
         .arg(screens())
         .current_dir(root().join("tests/browser"))
         .output()
@@ -224,12 +226,38 @@ fn the_campaign_in_a_browser() {
     assert_eq!(run["dashboardH1"], "Campagne des bilans 2025");
     assert_eq!(run["dashboardRows"], 22);
     assert_eq!(run["decisionShown"], 1);
+    // The corrected file compared with the first: its three findings fixed.
+    assert!(run["compareUrl"]
+        .as_str()
+        .unwrap()
+        .ends_with("/depots/2/comparaison/1"));
+    assert!(run["compareH1"]
+        .as_str()
+        .unwrap()
+        .starts_with("Comparaison des dépôts 1 → 2"));
+    assert_eq!(run["fixedH2"], "Anomalies corrigées (3)");
+    assert_eq!(run["acceptedShown"], 1);
+    // Filtered by state: 36-CHX alone.
+    let rows = run["filteredRows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].as_str().unwrap().starts_with("36-CHX"), "{rows:?}");
+    // « Consolider maintenant »: the regional workbook of the accepted deposit.
+    let workbook = PathBuf::from(run["workbook"].as_str().unwrap());
+    let sheets = calamine::open_workbook_auto(&workbook).unwrap();
+    use calamine::Reader as _;
+    assert!(
+        sheets.sheet_names().iter().any(|s| s == "Indicateurs"),
+        "{:?}",
+        sheets.sheet_names()
+    );
     for page in [
         "axeLink",
         "axeNetwork",
         "axeDeposit",
         "axeDashboard",
         "axeDecided",
+        "axeCompare",
+        "axeFiltered",
     ] {
         let axe = &run[page];
         assert!(axe["passes"].as_u64().unwrap() > 10, "{page}: axe ran");
