@@ -544,7 +544,7 @@ pub(super) fn decision(lang: Lang, d: &crate::campaign::deposits::Decision) -> S
     }
 }
 
-/// A finding of a deposit's report, in a line.
+/// A finding of a comparison, in a line.
 pub(super) struct FindingLine {
     pub code: String,
     pub place: String,
@@ -559,19 +559,16 @@ pub(super) struct DepositPage {
     pub id: i64,
     pub code: String,
     pub summary: String,
-    pub findings: Vec<FindingLine>,
+    /// The findings by sheet, as on the results page (`anomalies.html`).
+    pub groups: Vec<super::pages::Group>,
+    pub t: &'static super::texts::Texts,
     pub decisions: Vec<String>,
     pub region: bool,
 }
 
 impl DepositPage {
     pub(super) fn new(frame: Frame, lang: Lang, d: &Deposited, region: bool) -> DepositPage {
-        let findings = d.report(lang)["findings"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(finding_line)
-            .collect();
+        let groups = super::pages::groups_of_report(d.report(lang), lang);
         let summary = match lang {
             Lang::Fr => format!(
                 "« {} », déposé le {} par {} : {}.",
@@ -594,7 +591,8 @@ impl DepositPage {
             id: d.id,
             code: d.reseau.clone(),
             summary,
-            findings,
+            groups,
+            t: super::texts::Texts::of(lang),
             decisions: d.decisions.iter().map(|x| decision(lang, x)).collect(),
             region,
         }

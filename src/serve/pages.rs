@@ -306,6 +306,90 @@ fn rest_row(
     }
 }
 
+/// The findings of a stored report (a deposit's: `files[0]` of `spro check --format json`)
+/// grouped by sheet and folded as the results page does: beyond [`RUN_LONG`] cells of one rule
+/// in one column, the first [`RUN_SHOWN`] and a line for the rest.
+pub(super) fn groups_of_report(report: &serde_json::Value, lang: Lang) -> Vec<Group> {
+    let t = Texts::of(lang);
+    let findings: &[serde_json::Value] = report["findings"].as_array().map_or(&[], Vec::as_slice);
+    let key = |f: &serde_json::Value| -> Option<(String, String, String)> {
+        Some((
+            f["sheet"].as_str()?.to_string(),
+            f["column"].as_str()?.to_string(),
+            f["code"].as_str()?.to_string(),
+        ))
+    };
+    let mut runs: HashMap<(String, String, String), (usize, String)> = HashMap::new();
+    for f in findings {
+        if let Some(k) = key(f) {
+            let run = runs.entry(k).or_default();
+            run.0 += 1;
+            run.1 = f["cell"].as_str().unwrap_or_default().to_string();
+        }
+    }
+    let mut shown: HashMap<(String, String, String), usize> = HashMap::new();
+    let mut groups: Vec<Group> = Vec::new();
+    for f in findings {
+        let code = f["code"].as_str().and_then(Code::parse);
+        let Some(code) = code else { continue };
+        let sheet = f["sheet"].as_str().unwrap_or(t.whole_file).to_string();
+        let mut rows = vec![];
+        match key(f).and_then(|k| runs.get(&k).filter(|r| r.0 > RUN_LONG).map(|r| (k, r))) {
+            Some((k, (count, last))) => {
+                let n = shown.entry(k.clone()).or_default();
+                *n += 1;
+                if *n <= RUN_SHOWN {
+                    rows.push(stored_row(f, code, lang, t));
+                }
+                if *n == RUN_SHOWN {
+                    let others = crate::evolution::grouped((count - RUN_SHOWN) as i64, lang);
+                    let (column, last) = (&k.1, format!("{}!{last}", k.0));
+                    let text = match lang {
+                        Lang::Fr => format!("… et {others} autres cellules de la colonne {column}, jusqu'à {last} — toutes sont marquées dans la copie annotée."),
+                        Lang::En => format!("… and {others} more cells of the column {column}, up to {last} — all are marked in the annotated copy."),
+                    };
+                    rows.push(FindingLine {
+                        rest: Some(text),
+                        ..stored_row(f, code, lang, t)
+                    });
+                }
+            }
+            None => rows.push(stored_row(f, code, lang, t)),
+        }
+        match groups.last_mut() {
+            Some(g) if g.sheet == sheet => g.rows.extend(rows),
+            _ => groups.push(Group { sheet, rows }),
+        }
+    }
+    groups
+}
+
+/// One finding of a stored report, as the results page lists it.
+fn stored_row(f: &serde_json::Value, code: Code, lang: Lang, t: &Texts) -> FindingLine {
+    let rule = code.rule();
+    let severity = match f["severity"].as_str() {
+        Some("error") => Severity::Error,
+        Some("warning") => Severity::Warning,
+        _ => Severity::Info,
+    };
+    let cell = match (f["sheet"].as_str(), f["cell"].as_str()) {
+        (Some(sheet), Some(cell)) => format!("{sheet}!{cell}"),
+        (Some(sheet), None) => sheet.to_string(),
+        (None, _) => t.whole_file.to_string(),
+    };
+    FindingLine {
+        rest: None,
+        cell,
+        code: code.as_str(),
+        name: rule.name,
+        severity: severity_label(severity, lang),
+        severity_class: severity.as_str(),
+        message: capitalised(f["message"].as_str().unwrap_or_default()),
+        value: f["value"].as_str().map(str::to_string),
+        fix: rule.fix(lang),
+    }
+}
+
 fn counts(file: &FileReport, lang: Lang) -> String {
     let (e, w, i) = (
         file.count(Severity::Error),
@@ -468,4 +552,45 @@ pub(super) fn render(page: &impl Template) -> String {
     page.render().unwrap_or_else(|_| {
         "<!DOCTYPE html><html lang=\"fr\"><title>Erreur</title><p>Erreur interne du service.</p></html>".to_string()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stored report of 25 missing logos in column P and one other finding: the run is
+    /// folded as on the results page (10 shown, one line for the 15 others), the other kept.
+    #[test]
+    fn a_stored_reports_long_runs_fold_as_on_the_results_page() {
+        let mut findings: Vec<serde_json::Value> = (3..28)
+            .map(|row| {
+                serde_json::json!({ "code": "C005", "severity": "error", "sheet": "Actions",
+                    "cell": format!("P{row}"), "row": row, "column": "P",
+                    "message": "l'action a créé un outil sans le logo du SPRO" })
+            })
+            .collect();
+        findings.push(serde_json::json!({ "code": "C001", "severity": "error",
+            "sheet": "Identification", "cell": "B6", "row": 6, "column": "B",
+            "message": "aucun coordinateur", "value": "—" }));
+        let groups = groups_of_report(&serde_json::json!({ "findings": findings }), Lang::Fr);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].sheet, "Actions");
+        assert_eq!(groups[0].rows.len(), 11);
+        assert_eq!(groups[0].rows[0].cell, "Actions!P3");
+        assert_eq!(
+            groups[0].rows[0].message,
+            "L'action a créé un outil sans le logo du SPRO"
+        );
+        assert_eq!(groups[0].rows[0].severity, "Erreur");
+        let rest = groups[0].rows[10].rest.as_deref().unwrap();
+        assert!(
+            rest.contains("15 autres cellules de la colonne P, jusqu'à Actions!P27"),
+            "{rest}"
+        );
+        assert_eq!(groups[1].rows[0].value.as_deref(), Some("—"));
+        assert_eq!(
+            groups[1].rows[0].name,
+            Code::parse("C001").unwrap().rule().name
+        );
+    }
 }

@@ -73,7 +73,7 @@ await shot(c, "campagne-reseau");
 await c.setInputFiles("#fichier", fixture);
 await Promise.all([c.waitForURL("**/depots/**"), c.locator("form.depot button[type=submit]").click()]);
 out.depositH1 = await c.locator("h1").innerText();
-out.cellShown = await c.locator("td", { hasText: "Actions P3" }).count();
+out.cellShown = await c.locator("td.cellule", { hasText: "Actions!P3" }).count();
 out.axeDeposit = await axe(c);
 await shot(c, "campagne-depot");
 const [download] = await Promise.all([

@@ -338,11 +338,23 @@ fn a_deposit_is_checked_kept_and_decided_on() {
     let (_, english) = get(&server, Some(&c.a), "/depots/3?lang=en");
     let (_, french) = get(&server, Some(&c.a), "/depots/3");
     for f in &findings {
+        // As on the results page: the message capitalised, at its cell, with the rule's fix.
         let message = f["message"].as_str().unwrap();
-        let shown = message.replace('\'', "&#x27;").replace('"', "&quot;");
+        let shown = message[1..].replace('\'', "&#x27;").replace('"', "&quot;");
         assert!(english.contains(&shown), "{message}: {english}");
         assert!(!french.contains(&shown), "{message}");
+        let cell = format!("Actions!{}", f["cell"].as_str().unwrap());
+        assert!(
+            english.contains(&format!(
+                "<td data-label=\"Cell\" class=\"cellule\">{cell}</td>"
+            )),
+            "{cell}: {english}"
+        );
     }
+    assert!(
+        french.contains("<span class=\"sev\">Erreur</span>"),
+        "{french}"
+    );
     let journal = query(
         &c.store(),
         "SELECT personne, details FROM journal WHERE evenement = 'depot' ORDER BY id",
