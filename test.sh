@@ -7,7 +7,9 @@
 #     (tests/browser, exact versions, never a browser download): the browser test of spro serve;
 #   - openpyxl (pip): fills the template the way another program would;
 #   - frictionless (pip, frictionless-py): validates the open-data package (`spro publier`);
-#   - aiosmtpd (pip): the SMTP server the campaign's e-mails go to (127.0.0.1, a maildir).
+#   - aiosmtpd (pip): the SMTP server the campaign's e-mails go to (127.0.0.1, a maildir);
+#   - mdBook (crates.io, cargo install, a pinned version): builds the guide (docs/), whose links
+#     and commands tests/it/guide.rs checks.
 # Python packages at pinned versions.
 # Debian packages are installed with apt-get, as root (or through sudo when available).
 # Extra arguments go to cargo test (e.g. ./test.sh serve:: for the page's tests; the
@@ -44,6 +46,11 @@ if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/n
   echo "test.sh: installing playwright-core and axe-core (npm, tests/browser)" >&2
   (cd tests/browser && npm ci --no-audit --no-fund --silent)
 fi
+
+command -v mdbook >/dev/null 2>&1 || {
+  echo "test.sh: installing mdbook (cargo install, a few minutes)" >&2
+  cargo install -q mdbook --version 0.4.52 --locked --no-default-features --features search
+}
 
 if [ "${1:-}" = "--install-only" ]; then exit 0; fi
 exec cargo test --no-fail-fast "$@"

@@ -152,6 +152,52 @@ pub(super) async fn script() -> impl IntoResponse {
     )
 }
 
+/// `GET /aide`: the coordinators' guide, its pages listed.
+pub(super) async fn help_index(
+    State(service): State<Shared>,
+    request_lang: RequestLang,
+) -> Html<String> {
+    Html(pages::render(&pages::HelpIndexPage {
+        frame: service.frame(request_lang, Some("/aide")),
+        pages: super::help::pages(),
+    }))
+}
+
+/// `GET /aide/{page}`: one page of the coordinators' guide.
+pub(super) async fn help_page(
+    State(service): State<Shared>,
+    request_lang: RequestLang,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+) -> Result<Html<String>, ServeError> {
+    let page = super::help::find(&slug).ok_or(ServeError::NotFound)?;
+    let all = super::help::pages();
+    let at = all
+        .iter()
+        .position(|p| p.slug == page.slug)
+        .unwrap_or_default();
+    Ok(Html(pages::render(&pages::HelpPageView {
+        frame: service.frame(request_lang, Some(&format!("/aide/{slug}"))),
+        page,
+        previous: at.checked_sub(1).and_then(|i| all.get(i)),
+        next: all.get(at + 1),
+    })))
+}
+
+/// `GET /aide/images/{name}`: a picture of the guide.
+pub(super) async fn help_image(
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Result<Response, ServeError> {
+    let bytes = super::help::image(&name).ok_or(ServeError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 pub(super) async fn favicon() -> impl IntoResponse {
     asset("image/svg+xml", include_str!("../../assets/favicon.svg"))
 }

@@ -17,6 +17,7 @@ mod campaign_pages;
 mod consolidate;
 mod error;
 mod handlers;
+mod help;
 mod language;
 mod layers;
 mod listen;
@@ -290,6 +291,9 @@ pub(crate) fn router(service: Shared) -> Router {
         .route("/telechargements/{jeton}", get(download))
         .route("/regles", get(rules))
         .route("/regles/{code}", get(rule))
+        .route("/aide", get(handlers::help_index))
+        .route("/aide/{page}", get(handlers::help_page))
+        .route("/aide/images/{name}", get(handlers::help_image))
         .route("/modele", get(template))
         .route("/consolider", post(consolidate))
         .route("/synthese", post(synthesis))

@@ -1,5 +1,6 @@
 //! The pages, from the escaped templates of `templates/` (askama: every value is escaped
-//! unless a template says otherwise, and none does). Views are plain data made here from
+//! unless a template says otherwise; only `aide.html` does, for the guide's own compiled-in
+//! Markdown). Views are plain data made here from
 //! the report and the catalogue; the templates only lay them out.
 
 use std::collections::HashMap;
@@ -60,7 +61,15 @@ macro_rules! framed {
         }
     )*};
 }
-framed!(IndexPage, ResultsPage, RulesPage, RulePage, ErrorPage);
+framed!(
+    IndexPage,
+    ResultsPage,
+    RulesPage,
+    RulePage,
+    ErrorPage,
+    HelpIndexPage,
+    HelpPageView
+);
 
 #[derive(Template)]
 #[template(path = "index.html")]
@@ -484,6 +493,25 @@ impl ResultsPage {
             json,
         }
     }
+}
+
+/// `/aide`: the coordinators' guide, its pages listed.
+#[derive(Template)]
+#[template(path = "aide_index.html")]
+pub(super) struct HelpIndexPage {
+    pub frame: Frame,
+    pub pages: &'static [super::help::HelpPage],
+}
+
+/// `/aide/{page}`: one page of the guide. Its HTML is the guide's Markdown, compiled in and
+/// made by pulldown-cmark (`help.rs`): the one value a template shows unescaped.
+#[derive(Template)]
+#[template(path = "aide.html")]
+pub(super) struct HelpPageView {
+    pub frame: Frame,
+    pub page: &'static super::help::HelpPage,
+    pub previous: Option<&'static super::help::HelpPage>,
+    pub next: Option<&'static super::help::HelpPage>,
 }
 
 #[derive(Template)]

@@ -7,49 +7,15 @@
 //
 // Usage: node campagne.mjs BASE_URL COORDINATOR_LINK ANALYST_LINK FIXTURE CORRECTED OUT_DIR
 // Prints one JSON object on stdout; tests/it/browser.rs checks it.
-import { chromium } from "playwright-core";
-import { readFileSync, mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { launch, axe as axeOf, shot as shotOf } from "./common.mjs";
 
 const [base, coordinatorLink, analystLink, fixture, corrected, outDir] = process.argv.slice(2);
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 mkdirSync(outDir, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
-
-// axe-core in a page of its own (the service's CSP forbids inline scripts), fed the HTML of the
-// page under test with its stylesheet.
-async function axe(page) {
-  const html = await page.content();
-  const probe = await browser.newPage({ javaScriptEnabled: true, bypassCSP: true });
-  await probe.setContent(html.replace("<head>", `<head><base href="${base}/">`), { waitUntil: "load" });
-  await probe.addScriptTag({ content: axeSource });
-  const result = await probe.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document);
-    return {
-      passes: r.passes.length,
-      violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length })),
-    };
-  });
-  await probe.close();
-  return result;
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: join(outDir, `${name}-telephone.png`), fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 720 });
-}
+const browser = await launch();
+const axe = (page) => axeOf(browser, base, page);
+const shot = (page, name) => shotOf(page, outDir, name);
 
 const out = { problems: [] };
 const watch = (page) => {

@@ -163,9 +163,63 @@ fn a_coordinator_checks_a_file_in_chromium_with_and_without_javascript() {
     assert!(server.written().is_empty(), "{:?}", server.written());
 }
 
+/// The coordinators' guide at /aide: reached from the page, each page with its pictures
+/// loaded and their text alternatives, accessible (axe), readable on a phone (nothing wider
+/// than its screen).
+#[test]
+fn the_guide_at_aide_in_a_browser() {
+    let server = Server::start(&[]);
+    let out = Command::new("node")
+        .arg(root().join("tests/browser/aide.mjs"))
+        .arg(&server.base)
+        .arg(screens())
+        .current_dir(root().join("tests/browser"))
+        .output()
+        .expect("node (./test.sh installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(run["problems"], serde_json::json!([]));
+    assert_eq!(run["indexH1"], "Aide aux coordinateurs");
+    let pages = run["pages"].as_array().unwrap();
+    assert_eq!(pages.len(), 4, "{pages:?}");
+    let mut pictures = 0;
+    for p in pages {
+        let href = p["href"].as_str().unwrap();
+        for image in p["images"].as_array().unwrap() {
+            assert_eq!(image["loaded"], true, "{href}: {image}");
+            assert!(image["alt"].as_str().unwrap().len() > 20, "{href}: {image}");
+            pictures += 1;
+        }
+        assert!(
+            p["overflow"].as_i64().unwrap() <= 0,
+            "{href} is wider than a phone: {p}"
+        );
+        assert_no_serious_violation(&p["axe"], href);
+    }
+    assert!(pictures >= 7, "{pictures} pictures");
+    assert_no_serious_violation(&run["indexAxe"], "/aide");
+}
+
+/// axe ran (more than ten checks passed) and found nothing serious or critical.
+fn assert_no_serious_violation(axe: &Value, page: &str) {
+    assert!(axe["passes"].as_u64().unwrap() > 10, "{page}: axe ran");
+    let serious: Vec<&Value> = axe["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .collect();
+    assert!(serious.is_empty(), "{page}: {serious:?}");
+}
+
 /// The campaign in Chromium: a coordinator logs in with the link, deposits, reads the finding
 /// at its cell, downloads the annotated copy; an analyst reads the dashboard and asks for a
-/// correction; axe finds no serious or critical violation on these pages.
+/// correction; the coordinator deposits again and compares; the analyst accepts, filters
+/// and consolidates; axe finds no serious or critical violation on these pages.
 #[test]
 fn the_campaign_in_a_browser() {
     let dir = tempfile::tempdir().unwrap();
@@ -259,15 +313,7 @@ fn the_campaign_in_a_browser() {
         "axeCompare",
         "axeFiltered",
     ] {
-        let axe = &run[page];
-        assert!(axe["passes"].as_u64().unwrap() > 10, "{page}: axe ran");
-        let serious: Vec<&Value> = axe["violations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-            .collect();
-        assert!(serious.is_empty(), "{page}: {serious:?}");
+        assert_no_serious_violation(&run[page], page);
     }
     let copy = PathBuf::from(run["download"].as_str().unwrap());
     assert_eq!(fill_of(&copy, "Actions", "P3").as_deref(), Some("FFFF9999"));

@@ -422,10 +422,10 @@ fn the_readme_step_one_as_written() {
         said.contains("vient de la copie d'une version plus ancienne, retirez-le"),
         "{said}"
     );
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let guide = std::fs::read_to_string(root().join("docs/region/modeles.md")).unwrap();
     assert!(
-        readme.contains("retirez les « x-anciennement »"),
-        "README step 1"
+        guide.contains("retirez les « x-anciennement »"),
+        "the guide's step 1"
     );
     let actions = registry.join("2026.1/actions.json");
     let text = std::fs::read_to_string(&actions).unwrap();

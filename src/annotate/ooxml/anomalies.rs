@@ -59,6 +59,26 @@ pub(super) fn write<W: Write>(
     Ok(())
 }
 
+/// The widths of the message and fix columns, in characters (each column is two wider).
+const MESSAGE_WIDTH: usize = 80;
+const FIX_WIDTH: usize = 60;
+
+/// How many lines `text` takes wrapped in a column `width` characters wide (an estimate:
+/// whole words, as wide as they are long).
+fn wrapped_lines(text: &str, width: usize) -> usize {
+    let (mut lines, mut used) = (1, 0);
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if used > 0 && used + 1 + len > width {
+            lines += 1;
+            used = len;
+        } else {
+            used += len + usize::from(used > 0);
+        }
+    }
+    lines
+}
+
 /// The sheet up to its data: its dimension, its view (frozen under the header when there
 /// are findings), its columns as wide as what they hold.
 fn head<W: Write>(
@@ -85,8 +105,8 @@ fn head<W: Write>(
     let mut w = widths.0;
     w.resize(7, 10);
     w[4] = 10;
-    w[5] = 80;
-    w[6] = 60;
+    w[5] = MESSAGE_WIDTH;
+    w[6] = FIX_WIDTH;
     out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">")?;
     write!(out, "<dimension ref=\"A1:G{}\"/>", last.max(header_row))?;
     if report.findings.is_empty() {
@@ -136,7 +156,20 @@ fn finding_row<W: Write>(
     clones: &Clones,
 ) -> Result<(), PatchError> {
     let rule = f.code.rule();
-    write!(out, "<row r=\"{}\">", row + 1)?;
+    // As tall as its longest text wraps to, written out: a reader that does not size rows to
+    // their wrapped text (LibreOffice, on opening) would otherwise cut it to one line.
+    let lines =
+        wrapped_lines(&f.message.fr, MESSAGE_WIDTH).max(wrapped_lines(rule.fix.0, FIX_WIDTH));
+    if lines > 1 {
+        write!(
+            out,
+            "<row r=\"{}\" ht=\"{}\" customHeight=\"1\">",
+            row + 1,
+            15 * lines
+        )?;
+    } else {
+        write!(out, "<row r=\"{}\">", row + 1)?;
+    }
     let severity = match f.severity {
         Severity::Error => Own::Error,
         Severity::Warning => Own::Warning,
@@ -192,4 +225,17 @@ fn hyperlinks<W: Write>(
         out.write_all(b"</hyperlinks>")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrapped_lines;
+
+    #[test]
+    fn a_text_wraps_at_whole_words() {
+        assert_eq!(wrapped_lines("", 10), 1);
+        assert_eq!(wrapped_lines("un deux trois", 13), 1);
+        assert_eq!(wrapped_lines("un deux trois", 12), 2);
+        assert_eq!(wrapped_lines("« claire.martin.ml-dreux.example » n'est pas une adresse électronique valide : vérifiez-la (par exemple prenom.nom@structure.fr)", 80), 2);
+    }
 }

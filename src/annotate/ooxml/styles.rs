@@ -264,15 +264,17 @@ impl Clones {
             }
         };
         let wrap = "<alignment vertical=\"top\" wrapText=\"1\"/>";
+        // The cells of a finding's row sit at its top, beside its wrapped message.
+        let top = "<alignment vertical=\"top\"/>";
         for x in [
             xf(fonts, 0, ""),
-            xf(0, 0, ""),
+            xf(0, 0, top),
             xf(fonts + 1, fills + 3, wrap),
             xf(0, 0, wrap),
-            xf(fonts + 2, 0, ""),
-            xf(0, self.fill_of(Severity::Error), ""),
-            xf(0, self.fill_of(Severity::Warning), ""),
-            xf(0, self.fill_of(Severity::Info), ""),
+            xf(fonts + 2, 0, top),
+            xf(0, self.fill_of(Severity::Error), top),
+            xf(0, self.fill_of(Severity::Warning), top),
+            xf(0, self.fill_of(Severity::Info), top),
         ] {
             out.extend(x.into_bytes());
         }
