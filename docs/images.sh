@@ -59,7 +59,7 @@ picture "$copy" "$(page_with "$copy" "Type d'action")" 130 0.55 0 0.45 1 copie-c
   -o "$WORK/reports/bilan-regional-2025.xlsx" -q || true
 to_pdf "$WORK/reports/bilan-regional-2025.xlsx"
 book=$WORK/pdf/bilan-regional-2025.pdf
-picture "$book" "$(page_with "$book" "Synthèse — page")" 130 0 0.04 1 0.36 classeur-synthese
+picture "$book" "$(page_with "$book" "Synthèse — page")" 130 0 0.04 1 0.30 classeur-synthese
 picture "$book" "$(page_with "$book" "Indicateurs — page")" 110 0 0 1 1 classeur-indicateurs
 synthesis=$WORK/reports/synthese-regionale-2025.pdf
 picture "$synthesis" 1 80 0 0 1 1 synthese-page-1

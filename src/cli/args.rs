@@ -329,6 +329,8 @@ pub enum CampagneAction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DepotsRetenus {
     Acceptes,
+    /// Written as the contract and the page's form write it; `sans-erreur` read too.
+    #[value(name = "sans_erreur", alias = "sans-erreur")]
     SansErreur,
 }
 

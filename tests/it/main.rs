@@ -17,6 +17,7 @@ mod evolution;
 mod files;
 mod fixtures_up_to_date;
 mod formats;
+mod guide;
 mod hostile;
 mod modeles;
 mod open_data;

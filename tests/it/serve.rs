@@ -1303,3 +1303,52 @@ fn the_year_before_the_files_of_a_check_anywhere_for_a_consolidation() {
         .unwrap();
     assert_eq!(r.status(), 200);
 }
+
+/// The coordinators' guide at /aide: its pages, their pictures (PNG, with the site's headers),
+/// linked from the page and from a results page; an unknown page or picture is 404.
+#[test]
+fn the_guide_is_served_at_aide() {
+    let server = Server::start(&[]);
+    let c = client();
+    let index = text_of(c.get(server.url("/aide")).send().unwrap());
+    for (slug, title) in [
+        ("la-page", "Vérifier son tableau de bord sur la page"),
+        ("lire-une-anomalie", "Lire une anomalie"),
+        ("copie-annotee", "La copie annotée"),
+        ("depot", "Déposer son bilan dans la campagne"),
+    ] {
+        assert!(
+            index.contains(&format!("href=\"/aide/{slug}\">{title}</a>")),
+            "{index}"
+        );
+        let r = c.get(server.url(&format!("/aide/{slug}"))).send().unwrap();
+        assert_headers(&r);
+        let page = text_of(r);
+        assert!(page.contains(&format!("<h1>{title}</h1>")), "{page}");
+        for src in page
+            .split("<img src=\"")
+            .skip(1)
+            .map(|p| p.split('"').next().unwrap())
+        {
+            let r = c.get(server.url(src)).send().unwrap();
+            assert_eq!(r.status().as_u16(), 200, "{src}");
+            assert_eq!(r.headers()["content-type"], "image/png");
+            assert!(r.bytes().unwrap().starts_with(b"\x89PNG"), "{src}");
+        }
+    }
+    let results = text_of(post_chx(&server, "36-CHX.xlsx"));
+    assert!(results.contains("href=\"/aide\">Aide</a>"), "{results}");
+    let english = text_of(c.get(server.url("/?lang=en")).send().unwrap());
+    assert!(
+        english.contains("href=\"/aide?lang=en\">Help</a>"),
+        "{english}"
+    );
+    for missing in [
+        "/aide/inconnue",
+        "/aide/images/inconnue.png",
+        "/aide/images/../../Cargo.toml",
+    ] {
+        let r = c.get(server.url(missing)).send().unwrap();
+        assert_eq!(r.status().as_u16(), 404, "{missing}");
+    }
+}
