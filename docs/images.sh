@@ -51,7 +51,7 @@ to_pdf "$WORK/annote/28-DRE.annote.xlsx" '{"SinglePageSheets":{"type":"boolean",
 copy=$WORK/pdf/28-DRE.annote.pdf
 picture "$copy" "$(page_with "$copy" "Comment corriger")" 110 0 0 1 1 copie-anomalies
 # The sheet Actions, its right-hand columns: the logos, P2 marked.
-picture "$copy" "$(page_with "$copy" "Type d'action")" 130 0.55 0 0.45 1 copie-cellule
+picture "$copy" "$(page_with "$copy" "Type d'action")" 130 0.79 0 0.21 1 copie-cellule
 
 # The regional workbook and the synthesis of the sample batch, against 2024 (relative paths:
 # the workbook names the files as given).

@@ -1,5 +1,5 @@
 //! `spro.toml`: the year, the referential, the transmission deadline, per-rule severity
-//! overrides and the safety limits (README « Configuration »; docs/contrat.md
+//! overrides and the safety limits (docs/region/configuration.md; docs/contrat.md
 //! §7.13). Unknown keys and
 //! bad values are errors that name the key, so a typo never silently changes a check.
 
@@ -64,7 +64,7 @@ impl Limits {
     }
 }
 
-/// The thresholds of the year-over-year rules (`[tendances]`, README « Comparer avec l'année précédente »).
+/// The thresholds of the year-over-year rules (`[tendances]`, docs/region/annee-precedente.md).
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Trends {
@@ -260,7 +260,7 @@ pub struct SmtpSettings {
     pub ca_file: Option<PathBuf>,
 }
 
-/// The campaign's settings (`[campagne]`, README « La campagne »).
+/// The campaign's settings (`[campagne]`, docs/region/campagne.md).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CampaignSettings {
     /// The store's folder (`donnees`, relative to the configuration file).

@@ -361,7 +361,7 @@ impl Checker {
         let registry = settings
             .registry
             .unwrap_or_else(crate::registry::Registry::embedded);
-        // README « Réviser le modèle »: « consolidate lays the regional workbook out on the
+        // docs/region/modeles.md: « consolidate lays the regional workbook out on the
         // version serving --annee ».
         let schemas = if settings.keep_data {
             let year = settings.config.annee.ok_or(BuildError::NoYear)?;

@@ -1,4 +1,4 @@
-//! `spro campagne`: the campaign's store, administered on the server (README « La campagne »).
+//! `spro campagne`: the campaign's store, administered on the server (docs/region/campagne.md).
 
 use super::*;
 use crate::campaign::{Opening, Store};

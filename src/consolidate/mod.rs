@@ -1,4 +1,4 @@
-//! `spro consolidate`: the consolidation of a batch (README « Commandes »;
+//! `spro consolidate`: the consolidation of a batch (docs/donnees-ci/commandes.md;
 //! docs/contrat.md §7.15) and its outputs.
 //!
 //! One driver, [`run`], for the command line and the page: files are checked in parallel and

@@ -1,4 +1,4 @@
-//! Year over year (README « Comparer avec l'année précédente »): a bilan read against the year before. What a network's
+//! Year over year (docs/region/annee-precedente.md): a bilan read against the year before. What a network's
 //! previous tableau de bord says is reduced to a [`Summary`] (its six figures, member
 //! structures, coordinators, convention date and Accueil lines: a few hundred bytes, never
 //! the workbook), gathered by network code in [`Previous`] ([`previous`]); the T rules
@@ -45,7 +45,7 @@ impl Figure {
     }
 }
 
-/// The six figures compared year over year (README « Comparer avec l'année précédente »), in their order.
+/// The six figures compared year over year (docs/region/annee-precedente.md), in their order.
 pub(crate) const FIGURES: [Figure; 6] = [
     Figure {
         name: ("structures membres", "member structures"),

@@ -1,5 +1,5 @@
 //! What the Région may publish (`spro publier`, `consolidate --publier`;
-//! README « Données ouvertes »): a Frictionless Data Package of the figures, an output
+//! docs/region/donnees-ouvertes.md): a Frictionless Data Package of the figures, an output
 //! of the consolidation like the workbook ([`crate::consolidate::Sink`]). Five CSV files and
 //! `datapackage.json` ([`descriptor`]), from the same reading and the same figures
 //! ([`Regional`]) as the workbook.

@@ -1,5 +1,5 @@
 //! A bilan read with its own version's schemas, given another version's layout by key
-//! (README « Réviser le modèle », « D'une version à l'autre »): the consolidation and the year over year read every
+//! (docs/region/modeles.md, « D'une version à l'autre »): the consolidation and the year over year read every
 //! file's data with one layout. Keys are the same across versions (renamed keys are compiled
 //! under the current version's, see [`crate::schema::Schemas::from_version`]); a column the
 //! file's version lacks stays empty, and a column the layout lacks is left out — and said.

@@ -1,4 +1,4 @@
-//! Which version of the template a file is read with (README « Réviser le modèle »): the one `--modele`
+//! Which version of the template a file is read with (docs/region/modeles.md): the one `--modele`
 //! forces, else the one `Version du modèle` names when the registry has it, else the one whose
 //! sheet names and headers the file matches best (ties to the newest; the current version
 //! when nothing matches). Only the Identification form is read to find a declared version;
@@ -114,7 +114,7 @@ fn first_rows(
     }
 }
 
-/// S006 (README « Réviser le modèle »): the version the file was read with, by its status and the years it
+/// S006 (docs/region/modeles.md): the version the file was read with, by its status and the years it
 /// serves; a version detected rather than stated is said, and which was used.
 pub(crate) fn check(
     bilan: &Bilan,

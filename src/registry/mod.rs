@@ -1,4 +1,4 @@
-//! The registry of template versions (`schemas/modeles.json`, README « Réviser le modèle »): the
+//! The registry of template versions (`schemas/modeles.json`, docs/region/modeles.md): the
 //! tableau de bord is the Région's versioned data. Each version has a status (`courante`,
 //! `acceptee`, `retiree`), the years it serves, and its sheets, one JSON Schema each in its
 //! folder, known by their role (`x-role`) across versions.
@@ -141,7 +141,7 @@ pub struct Version {
     pub sheets: Vec<SheetFile>,
     /// Its schemas, compiled: for the checker, the current version's (every column the code
     /// reads there); the others are checked as schemas, and read by the checker in a version
-    /// to come (README « Réviser le modèle »: each file with its own version, columns followed by key).
+    /// to come (docs/region/modeles.md: each file with its own version, columns followed by key).
     pub schemas: Arc<Schemas>,
 }
 

@@ -1,4 +1,4 @@
-//! The campaign's routes (`spro serve --donnees DIR`, README « La campagne »): who is asking
+//! The campaign's routes (`spro serve --donnees DIR`, docs/region/campagne.md): who is asking
 //! (a session cookie or `Authorization: Bearer`), the login by link, and the API — the
 //! dashboard, a network, a deposit made, read, decided on. A person sees their own networks
 //! only: another network's deposit answers as one that does not exist.

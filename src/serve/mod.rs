@@ -1,4 +1,4 @@
-//! `spro serve`: the pre-check page for coordinators (README « La page web des coordinateurs »). One more front end
+//! `spro serve`: the pre-check page for coordinators (docs/coordinateurs/la-page.md). One more front end
 //! on the library, like the CLI: handlers parse the request, call the checker, the annotated
 //! copy, the consolidation or the template, and render; checks run off the async runtime
 //! (`spawn_blocking`) behind a semaphore. Limits, the same-site check, error pages, security
@@ -274,7 +274,7 @@ impl Service {
     }
 }
 
-/// The routes of the page (README « La page web des coordinateurs »), with their layers.
+/// The routes of the page (docs/coordinateurs/la-page.md), with their layers.
 pub(crate) fn router(service: Shared) -> Router {
     let headers = [
         (

@@ -227,7 +227,7 @@ fn since(model: &Model, registry: &Registry, lang: Lang) -> Option<(String, Vec<
     Some((heading, changes))
 }
 
-/// A page a person can read (README « La page web des coordinateurs »): beyond [`RUN_LONG`] cells of one rule in one column
+/// A page a person can read (docs/coordinateurs/la-page.md): beyond [`RUN_LONG`] cells of one rule in one column
 /// of one sheet, the first [`RUN_SHOWN`] are listed and one line stands for the rest.
 const RUN_LONG: usize = 20;
 const RUN_SHOWN: usize = 10;

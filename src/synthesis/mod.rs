@@ -1,4 +1,4 @@
-//! The regional synthesis presented to the CREFOP (charter §5; README « La synthèse régionale présentée au CREFOP »):
+//! The regional synthesis presented to the CREFOP (charter §5; docs/region/synthese.md):
 //! a PDF made from the figures of the consolidation ([`crate::consolidate::Regional`], the
 //! very numbers its workbook shows) and the check's report.
 //!

@@ -1,4 +1,4 @@
-//! The registry of template versions (README « Réviser le modèle »): `spro modeles` (list, `diff` in three
+//! The registry of template versions (docs/region/modeles.md): `spro modeles` (list, `diff` in three
 //! forms, `verifier`), and a broken registry refused before any file is read, each problem at
 //! its file, JSON pointer and line:column.
 

@@ -1,4 +1,4 @@
-//! The open-data package (`spro publier`, `consolidate --publier`; README « Données ouvertes »):
+//! The open-data package (`spro publier`, `consolidate --publier`; docs/region/donnees-ouvertes.md):
 //! valid for `frictionless validate` (frictionless-py, installed by ./test.sh), every figure the
 //! workbook's, no personal datum of the fixtures, the same bytes whatever the order and the
 //! thread count.

@@ -1,4 +1,4 @@
-//! Revisions of the template as the Région makes them (README « Réviser le modèle », what
+//! Revisions of the template as the Région makes them (docs/region/modeles.md, what
 //! the verifier promises): each a registry of its own, files typed on it, then `spro modeles verifier`,
 //! `check`, `consolidate` and `publier`. What the verifier accepts is read as JSON Schema means
 //! it; what cannot be honoured is refused by name, at its file and JSON pointer.
@@ -388,7 +388,7 @@ fn the_verifier_refuses_what_cannot_be_read_as_meant() {
     }
 }
 
-/// README « Réviser le modèle », step 1, as written: the current version's folder copied, the
+/// docs/region/modeles.md, step 1, as written: the current version's folder copied, the
 /// registry told. The `x-anciennement` copied with it is named, to be removed; once removed,
 /// the registry is accepted.
 #[test]

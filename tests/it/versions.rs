@@ -1,4 +1,4 @@
-//! Files of several template versions (README « Réviser le modèle », « Chaque classeur est lu avec sa version »
+//! Files of several template versions (docs/region/modeles.md, « Chaque classeur est lu avec sa version »
 //! and « Across versions »), with the test registry of `fixtures/modeles/`: 2024.1, 2025.1 and
 //! 2025.2 (current), which renames a key and a sheet, adds a column and removes one. Each file
 //! read with its own version (no false S002/S003), S006 by status, the consolidation laid out

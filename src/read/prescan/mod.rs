@@ -20,7 +20,7 @@ pub(crate) use xls::xls;
 /// together: calamine keeps every sheet of an `.xls` or `.ods` it opens, and what it builds
 /// costs 90 to 105 bytes a cell at its peak (`benches/memory.sh`: one sheet of 2,985,000
 /// cells checks in 265 MiB as `.ods`, 301 MiB as `.xls`). 2.4 million cells keep a check under
-/// 256 MiB (README « Performances »); a sheet of 99,000 actions is 1.6 million.
+/// 256 MiB (benches/README.md); a sheet of 99,000 actions is 1.6 million.
 pub(crate) const MAX_DENSE_CELLS: u64 = 2_400_000;
 
 /// The most cells an `.xls` sheet may declare (DIMENSIONS). calamine reserves room for them
@@ -75,7 +75,7 @@ const XLS: Rates = Rates {
 };
 
 /// The most a check of an `.xls` or `.ods`, or its annotated copy, may take at its peak by
-/// [`Cost::bytes`]: with the program (16 MiB), at most 256 MiB (README « Performances »).
+/// [`Cost::bytes`]: with the program (16 MiB), at most 256 MiB (benches/README.md).
 pub(crate) const MAX_BYTES: u64 = 240 * 1024 * 1024;
 
 impl Cost {
