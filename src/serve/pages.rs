@@ -375,28 +375,15 @@ pub(super) fn groups_of_report(report: &serde_json::Value, lang: Lang) -> Vec<Gr
 
 /// One finding of a stored report, as the results page lists it.
 fn stored_row(f: &serde_json::Value, code: Code, lang: Lang, t: &Texts) -> FindingLine {
-    let rule = code.rule();
     let severity = match f["severity"].as_str() {
         Some("error") => Severity::Error,
         Some("warning") => Severity::Warning,
         _ => Severity::Info,
     };
-    let cell = match (f["sheet"].as_str(), f["cell"].as_str()) {
-        (Some(sheet), Some(cell)) => format!("{sheet}!{cell}"),
-        (Some(sheet), None) => sheet.to_string(),
-        (None, _) => t.whole_file.to_string(),
-    };
-    FindingLine {
-        rest: None,
-        cell,
-        code: code.as_str(),
-        name: rule.name,
-        severity: severity_label(severity, lang),
-        severity_class: severity.as_str(),
-        message: capitalised(f["message"].as_str().unwrap_or_default()),
-        value: f["value"].as_str().map(str::to_string),
-        fix: rule.fix(lang),
-    }
+    let place = (f["sheet"].as_str(), f["cell"].as_str().map(str::to_string));
+    let message = f["message"].as_str().unwrap_or_default();
+    let value = f["value"].as_str().map(str::to_string);
+    line(code, severity, place, message, value, lang, t)
 }
 
 fn counts(file: &FileReport, lang: Lang) -> String {
@@ -425,8 +412,24 @@ fn counts(file: &FileReport, lang: Lang) -> String {
 }
 
 fn row(f: &Finding, lang: Lang, t: &Texts) -> FindingLine {
-    let rule = f.code.rule();
-    let cell = match (f.sheet_name(), f.cell_a1()) {
+    let place = (f.sheet_name(), f.cell_a1());
+    let message = f.message.get(lang);
+    line(f.code, f.severity, place, message, f.value.clone(), lang, t)
+}
+
+/// A finding's line: `Actions!P3` (or the sheet, or the file), the rule, its severity, the
+/// message capitalised, the value read, how to fix it.
+fn line(
+    code: Code,
+    severity: Severity,
+    (sheet, cell): (Option<&str>, Option<String>),
+    message: &str,
+    value: Option<String>,
+    lang: Lang,
+    t: &Texts,
+) -> FindingLine {
+    let rule = code.rule();
+    let cell = match (sheet, cell) {
         (Some(sheet), Some(cell)) => format!("{sheet}!{cell}"),
         (Some(sheet), None) => sheet.to_string(),
         (None, _) => t.whole_file.to_string(),
@@ -434,12 +437,12 @@ fn row(f: &Finding, lang: Lang, t: &Texts) -> FindingLine {
     FindingLine {
         rest: None,
         cell,
-        code: f.code.as_str(),
+        code: code.as_str(),
         name: rule.name,
-        severity: severity_label(f.severity, lang),
-        severity_class: f.severity.as_str(),
-        message: capitalised(f.message.get(lang)),
-        value: f.value.clone(),
+        severity: severity_label(severity, lang),
+        severity_class: severity.as_str(),
+        message: capitalised(message),
+        value,
         fix: rule.fix(lang),
     }
 }

@@ -5,41 +5,16 @@
 //
 // Usage: node check.mjs BASE_URL FIXTURE OUT_DIR CELL
 // Prints one JSON object on stdout; tests/browser.rs checks it and the downloaded copies.
-import { chromium } from "playwright-core";
-import { readFileSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { launch, axe as axeOf } from "./common.mjs";
 
 const [base, fixture, outDir, cell] = process.argv.slice(2);
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 mkdirSync(outDir, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
-
-// axe-core in a page of its own with JavaScript on, fed the HTML of the page under test:
-// the same markup and stylesheet, whatever the JavaScript setting of the run.
-async function axe(context, html) {
-  const page = await context.browser().newPage({ javaScriptEnabled: true, bypassCSP: true });
-  await page.setContent(html.replace("<head>", `<head><base href="${base}/">`), { waitUntil: "load" });
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document);
-    return {
-      passes: r.passes.length,
-      violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length })),
-    };
-  });
-  await page.close();
-  return result;
-}
+const browser = await launch();
+// axe-core in a page of its own with JavaScript on (common.mjs), fed the page under test: the
+// same markup and stylesheet, whatever the JavaScript setting of the run.
+const axe = (page) => axeOf(browser, base, page);
 
 async function run(javaScriptEnabled) {
   const tag = javaScriptEnabled ? "js" : "sans-js";
@@ -57,7 +32,7 @@ async function run(javaScriptEnabled) {
   await page.keyboard.press("Tab");
   out.firstFocus = await page.evaluate(() => document.activeElement && document.activeElement.className);
   await page.screenshot({ path: join(outDir, `${tag}-accueil.png`), fullPage: true });
-  out.axeHome = await axe(context, await page.content());
+  out.axeHome = await axe(page);
 
   if (javaScriptEnabled) {
     // Drag and drop fills the file picker.
@@ -89,7 +64,7 @@ async function run(javaScriptEnabled) {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: join(outDir, `${tag}-resultats-telephone.png`), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 720 });
-  out.axeResults = await axe(context, await page.content());
+  out.axeResults = await axe(page);
   // What the printer gets: the findings in full, no navigation and no form.
   await page.emulateMedia({ media: "print" });
   out.printHidesNav = await page.evaluate(() => getComputedStyle(document.querySelector("nav")).display === "none");
@@ -110,7 +85,7 @@ async function run(javaScriptEnabled) {
   out.ruleUrl = page.url();
   out.ruleH1 = await page.locator("h1").innerText();
   await page.screenshot({ path: join(outDir, `${tag}-regle.png`), fullPage: true });
-  out.axeRule = await axe(context, await page.content());
+  out.axeRule = await axe(page);
   await context.close();
   return out;
 }

@@ -18,6 +18,24 @@ use serde_json::Value;
 /// A drop-down list on the column « Logo SPRO » of Actions.
 const DROP_DOWN: &str = r#"<dataValidations count="1"><dataValidation type="list" allowBlank="1" showErrorMessage="1" sqref="P2:P1000"><formula1>"Oui,Non"</formula1></dataValidation></dataValidations>"#;
 
+/// Runs `tests/browser/SCRIPT` with `args` (node, installed by `./test.sh`): the JSON object
+/// it prints.
+fn node(script: &str, args: &[&std::ffi::OsStr]) -> Value {
+    let out = Command::new("node")
+        .arg(script)
+        .args(args)
+        .current_dir(root().join("tests/browser"))
+        .output()
+        .expect("node (./test.sh installs it)");
+    assert!(
+        out.status.success(),
+        "{script}: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 fn screens() -> PathBuf {
     root().join("target/serve-screens")
 }
@@ -106,22 +124,15 @@ fn a_coordinator_checks_a_file_in_chromium_with_and_without_javascript() {
         ),
     )
     .unwrap();
-    let output = Command::new("node")
-        .arg("check.mjs")
-        .arg(&server.base)
-        .arg(&fixture)
-        .arg(screens())
-        .arg("Actions!P3")
-        .current_dir(&browser_dir)
-        .output()
-        .expect("node must be installed");
-    assert!(
-        output.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    let result = node(
+        "check.mjs",
+        &[
+            server.base.as_ref(),
+            fixture.as_os_str(),
+            screens().as_os_str(),
+            "Actions!P3".as_ref(),
+        ],
     );
-    let result: Value = serde_json::from_slice(&output.stdout).unwrap();
     // A file over the limit posted by the form: the refusal reaches the page.
     let refusal = &result["refusal"];
     assert!(
@@ -169,19 +180,7 @@ fn a_coordinator_checks_a_file_in_chromium_with_and_without_javascript() {
 #[test]
 fn the_guide_at_aide_in_a_browser() {
     let server = Server::start(&[]);
-    let out = Command::new("node")
-        .arg(root().join("tests/browser/aide.mjs"))
-        .arg(&server.base)
-        .arg(screens())
-        .current_dir(root().join("tests/browser"))
-        .output()
-        .expect("node (./test.sh installs it)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let run: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run = node("aide.mjs", &[server.base.as_ref(), screens().as_os_str()]);
     assert_eq!(run["problems"], serde_json::json!([]));
     assert_eq!(run["indexH1"], "Aide aux coordinateurs");
     let pages = run["pages"].as_array().unwrap();
@@ -250,21 +249,17 @@ fn the_campaign_in_a_browser() {
     let (coordinator, analyst) = (link("coord@chx.fr"), link("analyste@region.fr"));
     let fixture = root().join("fixtures/cas/C005-logo-manquant.xlsx");
     let corrected = root().join("fixtures/bilans/2025/36-CHX.xlsx");
-    let out = Command::new("node")
-        .arg(root().join("tests/browser/campagne.mjs"))
-        .args([&server.base, &coordinator, &analyst])
-        .arg(&fixture)
-        .arg(&corrected)
-        .arg(screens())
-        .current_dir(root().join("tests/browser"))
-        .output()
-        .expect("node (./test.sh installs it)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let run = node(
+        "campagne.mjs",
+        &[
+            server.base.as_ref(),
+            coordinator.as_ref(),
+            analyst.as_ref(),
+            fixture.as_os_str(),
+            corrected.as_os_str(),
+            screens().as_os_str(),
+        ],
     );
-    let run: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(run["problems"], serde_json::json!([]));
     assert_eq!(run["linkH1"], "Connexion à la campagne");
     assert!(run["networkUrl"]

@@ -146,8 +146,27 @@ fn post(
 
 /// The rows `statement` selects from the store's database, one per line, columns joined by `|`.
 fn query(store: &Path, statement: &str) -> String {
+    python_on(
+        store,
+        &format!(
+            "print('\\n'.join('|'.join(str(x) for x in r) for r in c.execute({statement:?})))"
+        ),
+    )
+}
+
+/// Runs SQL on the store's database with Python's sqlite3 (as an administrator would, or an
+/// intruder).
+fn sql(store: &Path, statement: &str) {
+    python_on(
+        store,
+        &format!("c.executescript({statement:?}); c.commit()"),
+    );
+}
+
+/// Runs `code` in Python with `c` connected to the store's database: what it prints.
+fn python_on(store: &Path, code: &str) -> String {
     let script = format!(
-        "import sqlite3; c = sqlite3.connect({:?}); print('\\n'.join('|'.join(str(x) for x in r) for r in c.execute({statement:?})))",
+        "import sqlite3; c = sqlite3.connect({:?}); {code}",
         store.join("spro.sqlite").display().to_string()
     );
     let out = std::process::Command::new("python3")
@@ -156,20 +175,6 @@ fn query(store: &Path, statement: &str) -> String {
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     text(&out.stdout).trim_end().to_string()
-}
-
-/// Runs SQL on the store's database with Python's sqlite3 (as an administrator would, or an
-/// intruder).
-fn sql(store: &Path, statement: &str) {
-    let script = format!(
-        "import sqlite3; c = sqlite3.connect({:?}); c.executescript({statement:?}); c.commit()",
-        store.join("spro.sqlite").display().to_string()
-    );
-    let out = std::process::Command::new("python3")
-        .args(["-c", &script])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
 }
 
 #[test]
