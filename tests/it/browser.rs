@@ -2,7 +2,7 @@
 //! (`tests/browser/check.mjs`), with and without JavaScript. A coordinator's path: open the
 //! page, upload a workbook with C005, see `Actions!P3` in the results, follow the rule link,
 //! download the annotated copy (checked here: the cell is filled and carries its note), and
-//! axe-core on every page with no serious or critical violation. Screenshots are saved in
+//! axe-core on every page with no violation, whatever its impact. Screenshots are saved in
 //! `target/serve-screens/` for review.
 //!
 //! Needs `/usr/bin/chromium` and `tests/browser/node_modules` (`./test.sh` installs both);
@@ -60,18 +60,7 @@ fn a_coordinators_path(run: &Value, base: &str) {
     assert_eq!(run["ruleUrl"], format!("{}/regles/C005", base), "{label}");
     assert_eq!(run["ruleH1"], "C005 — logo-manquant", "{label}");
     for page in ["axeHome", "axeResults", "axeRule"] {
-        let axe = &run[page];
-        assert!(
-            axe["passes"].as_u64().unwrap() > 10,
-            "{label} {page}: axe ran"
-        );
-        let serious: Vec<&Value> = axe["violations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-            .collect();
-        assert!(serious.is_empty(), "{label} {page}: {serious:?}");
+        assert_no_violation(&run[page], &format!("{label} {page}"));
     }
     assert_eq!(run["printHidesNav"], true, "{label}");
     let copy = PathBuf::from(run["download"].as_str().unwrap());
@@ -175,7 +164,7 @@ fn a_coordinator_checks_a_file_in_chromium_with_and_without_javascript() {
 }
 
 /// The coordinators' guide at /aide: reached from the page, each page with its pictures
-/// loaded and their text alternatives, accessible (axe), readable on a phone (nothing wider
+/// loaded and their text alternatives, accessible (axe: no violation of any impact), readable on a phone (nothing wider
 /// than its screen).
 #[test]
 fn the_guide_at_aide_in_a_browser() {
@@ -197,28 +186,22 @@ fn the_guide_at_aide_in_a_browser() {
             p["overflow"].as_i64().unwrap() <= 0,
             "{href} is wider than a phone: {p}"
         );
-        assert_no_serious_violation(&p["axe"], href);
+        assert_no_violation(&p["axe"], href);
     }
     assert!(pictures >= 7, "{pictures} pictures");
-    assert_no_serious_violation(&run["indexAxe"], "/aide");
+    assert_no_violation(&run["indexAxe"], "/aide");
 }
 
-/// axe ran (more than ten checks passed) and found nothing serious or critical.
-fn assert_no_serious_violation(axe: &Value, page: &str) {
+/// axe ran and found nothing at all, whatever its impact.
+fn assert_no_violation(axe: &Value, page: &str) {
     assert!(axe["passes"].as_u64().unwrap() > 10, "{page}: axe ran");
-    let serious: Vec<&Value> = axe["violations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-        .collect();
-    assert!(serious.is_empty(), "{page}: {serious:?}");
+    assert_eq!(axe["violations"], serde_json::json!([]), "{page}");
 }
 
 /// The campaign in Chromium: a coordinator logs in with the link, deposits, reads the finding
 /// at its cell, downloads the annotated copy; an analyst reads the dashboard and asks for a
 /// correction; the coordinator deposits again and compares; the analyst accepts, filters
-/// and consolidates; axe finds no serious or critical violation on these pages.
+/// and consolidates; axe finds no violation on these pages.
 #[test]
 fn the_campaign_in_a_browser() {
     let dir = tempfile::tempdir().unwrap();
@@ -308,7 +291,7 @@ fn the_campaign_in_a_browser() {
         "axeCompare",
         "axeFiltered",
     ] {
-        assert_no_serious_violation(&run[page], page);
+        assert_no_violation(&run[page], page);
     }
     let copy = PathBuf::from(run["download"].as_str().unwrap());
     assert_eq!(fill_of(&copy, "Actions", "P3").as_deref(), Some("FFFF9999"));
