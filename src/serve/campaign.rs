@@ -22,6 +22,15 @@ fn store(service: &Shared) -> Result<Arc<Store>, ServeError> {
     service.campaign.clone().ok_or(ServeError::NotFound)
 }
 
+/// `work` on the campaign's store, off the server's threads; a refusal as the request's answer.
+async fn on_store<T: Send + 'static>(
+    service: &Shared,
+    work: impl FnOnce(&Store) -> Result<T, CampaignError> + Send + 'static,
+) -> Result<T, ServeError> {
+    let store = store(service)?;
+    blocking(move || work(&store)).await?.map_err(refusal)
+}
+
 /// A refusal of the store, as the request's answer.
 pub(super) fn refusal(e: CampaignError) -> ServeError {
     let said = crate::i18n::Said::said(&e);
@@ -70,13 +79,11 @@ fn secret(service: &Service, headers: &HeaderMap) -> Option<String> {
 
 /// The person asking, or 401 (a page: to `/connexion`).
 pub(super) async fn person(service: &Shared, headers: &HeaderMap) -> Result<Person, ServeError> {
-    let store = store(service)?;
     let Some(secret) = secret(service, headers) else {
         return Err(ServeError::Unauthorized);
     };
-    blocking(move || store.person_of(&secret))
+    on_store(service, move |store| store.person_of(&secret))
         .await?
-        .map_err(refusal)?
         .ok_or(ServeError::Unauthorized)
 }
 
@@ -106,11 +113,8 @@ pub(super) async fn api_dashboard(
     headers: HeaderMap,
 ) -> Result<Response, ServeError> {
     region(&service, &headers).await?;
-    let store = store(&service)?;
     let year = year_asked(&query)?;
-    let dashboard = blocking(move || store.dashboard(year))
-        .await?
-        .map_err(refusal)?;
+    let dashboard = on_store(&service, move |store| store.dashboard(year)).await?;
     Ok(Json(dashboard).into_response())
 }
 
@@ -124,13 +128,11 @@ pub(super) async fn api_network(
     if !p.sees(&code) {
         return Err(ServeError::NotFound);
     }
-    let store = store(&service)?;
     let wanted = code.to_uppercase();
-    let (deposits, dashboard) = blocking(move || {
-        Ok::<_, CampaignError>((store.deposits_of(&wanted, None)?, store.dashboard(None)?))
+    let (deposits, dashboard) = on_store(&service, move |store| {
+        Ok((store.deposits_of(&wanted, None)?, store.dashboard(None)?))
     })
-    .await?
-    .map_err(refusal)?;
+    .await?;
     // The line of the network asked; a network the campaign does not expect is not there.
     let line = dashboard
         .reseaux
@@ -256,10 +258,7 @@ pub(super) async fn api_deposited(
     headers: HeaderMap,
 ) -> Result<Response, ServeError> {
     let p = person(&service, &headers).await?;
-    let store = store(&service)?;
-    let d = blocking(move || store.deposited(id, Some(&p)))
-        .await?
-        .map_err(refusal)?;
+    let d = on_store(&service, move |store| store.deposited(id, Some(&p))).await?;
     Ok(Json(d).into_response())
 }
 
@@ -488,11 +487,8 @@ pub(super) async fn link_page(
     UrlPath(secret): UrlPath<String>,
     request_lang: RequestLang,
 ) -> Result<Response, ServeError> {
-    let store = store(&service)?;
     let probe = secret.clone();
-    let valid = blocking(move || store.link_is_valid(&probe))
-        .await?
-        .map_err(refusal)?;
+    let valid = on_store(&service, move |store| store.link_is_valid(&probe)).await?;
     let w = campaign_pages::words(request_lang.lang);
     if valid {
         let action = format!("/connexion/{secret}");
@@ -510,10 +506,7 @@ pub(super) async fn use_link(
     UrlPath(secret): UrlPath<String>,
     request_lang: RequestLang,
 ) -> Result<Response, ServeError> {
-    let store = store(&service)?;
-    let logged = blocking(move || store.log_in(&secret))
-        .await?
-        .map_err(refusal)?;
+    let logged = on_store(&service, move |store| store.log_in(&secret)).await?;
     let Some((person, session)) = logged else {
         let w = campaign_pages::words(request_lang.lang);
         let page = login_page(&service, request_lang, w.link_gone, String::new());
@@ -542,11 +535,8 @@ pub(super) async fn log_out(
     State(service): State<Shared>,
     headers: HeaderMap,
 ) -> Result<Response, ServeError> {
-    let store = store(&service)?;
     if let Some(secret) = secret(&service, &headers) {
-        blocking(move || store.log_out(&secret))
-            .await?
-            .map_err(refusal)?;
+        on_store(&service, move |store| store.log_out(&secret)).await?;
     }
     let secure = if service.secure() { "; Secure" } else { "" };
     let cookie = format!(
@@ -568,11 +558,8 @@ pub(super) async fn dashboard_page(
     headers: HeaderMap,
 ) -> Result<Html<String>, ServeError> {
     let p = region(&service, &headers).await?;
-    let store = store(&service)?;
     let year = year_asked(&query)?;
-    let mut d = blocking(move || store.dashboard(year))
-        .await?
-        .map_err(refusal)?;
+    let mut d = on_store(&service, move |store| store.dashboard(year)).await?;
     // `?etat=a_corriger` (or `en_retard`): the lines of that state only; the totals stay whole.
     let filter = query.get("etat").cloned().unwrap_or_default();
     if let Some(wanted) = Some(&filter).filter(|e| !e.is_empty()) {
@@ -603,13 +590,11 @@ pub(super) async fn network_page(
     if !p.sees(&code) {
         return Err(ServeError::NotFound);
     }
-    let store = store(&service)?;
     let wanted = code.to_uppercase();
-    let (deposits, d) = blocking(move || {
-        Ok::<_, CampaignError>((store.deposits_of(&wanted, None)?, store.dashboard(None)?))
+    let (deposits, d) = on_store(&service, move |store| {
+        Ok((store.deposits_of(&wanted, None)?, store.dashboard(None)?))
     })
-    .await?
-    .map_err(refusal)?;
+    .await?;
     let Some(line) = d
         .reseaux
         .iter()
@@ -672,11 +657,8 @@ pub(super) async fn deposit_page(
     headers: HeaderMap,
 ) -> Result<Html<String>, ServeError> {
     let p = person(&service, &headers).await?;
-    let store = store(&service)?;
     let region = p.is_region();
-    let d = blocking(move || store.deposited(id, Some(&p)))
-        .await?
-        .map_err(refusal)?;
+    let d = on_store(&service, move |store| store.deposited(id, Some(&p))).await?;
     let frame = service.frame(request_lang, None);
     Ok(Html(pages::render(&DepositPage::new(
         frame,
@@ -744,10 +726,7 @@ pub(super) async fn dashboard_csv(
     headers: HeaderMap,
 ) -> Result<Response, ServeError> {
     region(&service, &headers).await?;
-    let store = store(&service)?;
-    let d = blocking(move || store.dashboard(None))
-        .await?
-        .map_err(refusal)?;
+    let d = on_store(&service, move |store| store.dashboard(None)).await?;
     let year = d.annee;
     Ok(attachment(Download {
         file_name: format!("campagne-{year}.csv"),
@@ -808,7 +787,6 @@ pub(super) async fn consolidate_campaign(
     use crate::campaign::export::Chosen;
     use consolidate::Wanted;
     region(&service, request.headers()).await?;
-    let store = store(&service)?;
     let fields = small_form(request).await?;
     let field = |k: &str| {
         fields
@@ -837,9 +815,8 @@ pub(super) async fn consolidate_campaign(
             )))
         }
     };
-    let (inputs, source) = blocking(move || store.consolidation_inputs(which))
-        .await?
-        .map_err(refusal)?;
+    let (inputs, source) =
+        on_store(&service, move |store| store.consolidation_inputs(which)).await?;
     let budget = service.settings.checks_memory_mib;
     let limits = service.checker.config.limits.clone();
     let mut weight = 0u32;
@@ -885,13 +862,10 @@ async fn comparison(
     let store = store(service)?;
     let mut checks = service.check_settings.clone();
     checks.keep_data = true;
-    let year = {
-        let (store, p) = (store.clone(), p.clone());
-        blocking(move || store.deposited(id, Some(&p)))
-            .await?
-            .map_err(refusal)?
-            .annee
-    };
+    let seen = p.clone();
+    let year = on_store(service, move |store| store.deposited(id, Some(&seen)))
+        .await?
+        .annee;
     let checks = checks.for_year(Some(year));
     let checker = Checker::build(checks).map_err(|_| ServeError::Internal)?;
     // Two workbooks kept whole: the budget's share of two consolidations of a file.
@@ -919,10 +893,8 @@ pub(super) async fn comparison_page(
     headers: HeaderMap,
 ) -> Result<Html<String>, ServeError> {
     let c = comparison(&service, id, other, &headers).await?;
-    let store = store(&service)?;
-    let code = blocking(move || store.deposited(id, None))
+    let code = on_store(&service, move |store| store.deposited(id, None))
         .await?
-        .map_err(refusal)?
         .reseau;
     let frame = service.frame(request_lang, None);
     Ok(Html(pages::render(&campaign_pages::ComparisonPage::new(

@@ -2,8 +2,7 @@
 //! words in both languages ([`Words`]); what they show comes from the store, as the API gives
 //! it.
 
-use std::ops::Deref;
-
+use super::pages::framed;
 use askama::Template;
 
 use super::pages::Frame;
@@ -259,16 +258,6 @@ pub(super) fn words(lang: Lang) -> &'static Words {
     }
 }
 
-macro_rules! framed {
-    ($($page:ident),*) => {$(
-        impl Deref for $page {
-            type Target = Frame;
-            fn deref(&self) -> &Frame {
-                &self.frame
-            }
-        }
-    )*};
-}
 framed!(
     LoginPage,
     DashboardPage,

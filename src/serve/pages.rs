@@ -4,7 +4,6 @@
 //! the report and the catalogue; the templates only lay them out.
 
 use std::collections::HashMap;
-use std::ops::Deref;
 
 use askama::Template;
 
@@ -51,16 +50,19 @@ impl Frame {
     }
 }
 
+/// Each page reads the frame's fields (`t`, `q`, …) as its own: `framed!(PageA, PageB)`.
 macro_rules! framed {
     ($($page:ident),*) => {$(
-        impl Deref for $page {
-            type Target = Frame;
-            fn deref(&self) -> &Frame {
+        impl std::ops::Deref for $page {
+            type Target = $crate::serve::pages::Frame;
+            fn deref(&self) -> &$crate::serve::pages::Frame {
                 &self.frame
             }
         }
     )*};
 }
+pub(super) use framed;
+
 framed!(
     IndexPage,
     ResultsPage,
