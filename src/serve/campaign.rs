@@ -833,10 +833,7 @@ pub(super) async fn consolidate_campaign(
     if wanted != Wanted::Workbook {
         choices = choices.never_personal();
     }
-    let mut checks = service.check_settings.clone().for_year(Some(year));
-    checks.keep_data = true;
-    let checker =
-        Checker::build(checks).map_err(|e| ServeError::BadRequest(crate::i18n::Said::said(&e)))?;
+    let checker = service.keeping_checker(year)?;
     let turn = service
         .check_turn(weight, service.settings.jobs as u32)
         .await?;
@@ -860,14 +857,11 @@ async fn comparison(
 ) -> Result<crate::campaign::compare::Comparison, ServeError> {
     let p = person(service, headers).await?;
     let store = store(service)?;
-    let mut checks = service.check_settings.clone();
-    checks.keep_data = true;
     let seen = p.clone();
     let year = on_store(service, move |store| store.deposited(id, Some(&seen)))
         .await?
         .annee;
-    let checks = checks.for_year(Some(year));
-    let checker = Checker::build(checks).map_err(|_| ServeError::Internal)?;
+    let checker = service.keeping_checker(year)?;
     // Two workbooks kept whole: the budget's share of two consolidations of a file.
     let turn = service.check_turn(64, 1).await?;
     weighed(turn, move || store.compare(&checker, id, other, Some(&p)))

@@ -70,10 +70,7 @@ async fn answer(
     if wanted == Wanted::Synthesis {
         choices = choices.never_personal();
     }
-    let mut checks = service.check_settings.clone().for_year(Some(year));
-    checks.keep_data = true;
-    let checker =
-        Checker::build(checks).map_err(|e| ServeError::BadRequest(crate::i18n::Said::said(&e)))?;
+    let checker = service.keeping_checker(year)?;
     let turn = service
         .check_turn(weight, service.settings.jobs as u32)
         .await?;

@@ -247,6 +247,14 @@ impl Service {
         }
     }
 
+    /// A checker for `year` that keeps each file's rows (consolidations, comparisons); the
+    /// configuration was checked at start, so a refusal here says what it is.
+    fn keeping_checker(&self, year: i32) -> Result<Checker, ServeError> {
+        let mut checks = self.check_settings.clone().for_year(Some(year));
+        checks.keep_data = true;
+        Checker::build(checks).map_err(|e| ServeError::BadRequest(crate::i18n::Said::said(&e)))
+    }
+
     fn file_limit(&self) -> u64 {
         self.checker.config.limits.file_bytes()
     }
